@@ -1,0 +1,52 @@
+// The one protocol-agnostic error vocabulary. Every layer reports expected failures as an Error;
+// rest/error_response.cpp and mcp/error_result.cpp map ErrorCode to their wire formats.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace boost {
+struct source_location;
+}
+
+namespace ea {
+
+enum class ErrorCode {
+    kInvalidArgument,   // malformed request: unknown field/operator, page=0, bad JSON
+    kValidationFailed,  // well-formed record that breaks schema rules; `fields` lists all of them
+    kUnauthenticated,   // no or expired session
+    kForbidden,         // authenticated, not allowed
+    kNotFound,
+    kMethodNotAllowed,  // the entity's `operations` do not allow this operation
+    kConflict,          // unique violation, on_delete: restrict
+    kRateLimited,
+    kUnavailable,       // backend down; the caller may retry
+    kInternal,          // a bug; the message is logged, never sent to the client
+};
+// When adding a code, map it in rest/error_response.cpp (and mcp/error_result.cpp).
+
+std::string_view ToString(ErrorCode code);
+
+struct FieldError {
+    std::string field;
+    std::string message;  // the schema's custom message when one is given
+    bool operator==(const FieldError&) const = default;
+};
+
+struct Error {
+    ErrorCode code = ErrorCode::kInternal;
+    std::string message;  // safe to show a client: no SQL, no secrets
+    std::vector<FieldError> fields = {};
+};
+
+Error InvalidArgument(std::string message);
+Error NotFound(std::string message);
+Error Conflict(std::string message, std::vector<FieldError> fields = {});
+Error Internal(std::string message);
+Error Unavailable(std::string message);
+
+// boost::system::result calls this (found by ADL) when value() is used on an error.
+[[noreturn]] void throw_exception_from_error(const Error& error, const boost::source_location& loc);
+
+}  // namespace ea

@@ -1,0 +1,48 @@
+// Query: everything a list call can ask for, checked against the schema. Built by the REST and MCP
+// adapters (through ParseFilter/ParseSort/ParseView) and executed by a DocumentStore.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "query/filter.hpp"
+#include "schema/schema.hpp"
+
+namespace ea::query {
+
+// How String equality filters on free-text fields match. Enums, ids, numbers and booleans always
+// match exactly whatever this says.
+enum class Matching {
+    kExact,
+    kContains,  // case-insensitive substring
+    kFuzzy,     // pg_trgm word_similarity(query, value) >= fuzzy_threshold
+};
+
+struct SortKey {
+    const schema::Field* field = nullptr;
+    bool descending = false;
+};
+
+// One `view` entry: embed `fields` of the record that `reference` points to, as a sub-object named
+// after the reference without "Id" (accountId -> "account").
+struct ViewSpec {
+    const schema::Field* reference = nullptr;  // an ObjectId field of the listed entity
+    std::vector<const schema::Field*> fields;  // fields of reference->target; id always included
+    std::string name;                          // the embedded object's key
+};
+
+constexpr int kDefaultPageSize = 25;
+constexpr int kMaxPageSize = 1000;
+constexpr double kDefaultFuzzyThreshold = 0.3;
+
+struct Query {
+    FilterPtr filter;  // null: everything
+    Matching matching = Matching::kExact;
+    double fuzzy_threshold = kDefaultFuzzyThreshold;
+    std::vector<SortKey> sort;  // id is always the final tiebreak; see store
+    int page = 1;
+    int page_size = kDefaultPageSize;
+    std::vector<ViewSpec> view;
+};
+
+}  // namespace ea::query

@@ -1,0 +1,150 @@
+// The loaded data model: an immutable Schema of Entities and Fields, built once from schema.yaml by
+// LoadSchema (schema_loader.hpp) and shared read-only by every layer. Nothing else reads YAML.
+// Thread-safe after construction (all const).
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/result.hpp"
+#include "schema/field_type.hpp"
+
+namespace re2 {
+class RE2;
+}
+
+namespace ea::schema {
+
+enum class OnDelete { kRestrict, kCascade, kSetNull };
+
+struct Pattern {
+    std::string regex;                      // as written (or taken from `_dictionaries`)
+    std::string message;                    // shown on mismatch; a default when the schema gives none
+    std::shared_ptr<const re2::RE2> compiled;  // compiled once at load (RE2: linear time)
+};
+
+struct EnumRule {
+    std::vector<std::string> values;
+    std::string message;  // shown on mismatch; a default when the schema gives none
+};
+
+class Entity;
+
+struct Field {
+    std::string name;
+    FieldType type = FieldType::kString;
+    FieldType element_type = FieldType::kString;  // when type == kArray
+    bool required = false;
+    std::optional<boost::json::value> default_value;
+    std::optional<std::int64_t> min_length;  // String: characters; Array: elements
+    std::optional<std::int64_t> max_length;
+    std::optional<Pattern> pattern;
+    std::optional<double> ge;  // numbers: inclusive bounds
+    std::optional<double> le;
+    std::optional<EnumRule> enum_rule;
+    bool auto_generate = false;  // set by the server on create (id, createdAt)
+    bool auto_update = false;    // set by the server on every write (updatedAt)
+    bool write_only = false;     // never returned (passwords)
+    bool is_password = false;    // hashed with argon2id on write (the auth service's password field)
+    bool built_in = false;       // id, createdAt, updatedAt
+    std::string description;
+
+    // References (ObjectId fields).
+    std::string references;          // target entity name, empty when not a reference
+    const Entity* target = nullptr;  // resolved at load; null when not a reference
+    OnDelete on_delete = OnDelete::kRestrict;
+
+    int line = 0;  // where it was declared in schema.yaml (for messages); 0 for built-ins
+
+    bool is_reference() const { return target != nullptr; }
+    // Free text: a String without an enum. Only these take `contains` / `fuzzy` matching.
+    bool is_free_text() const { return type == FieldType::kString && !enum_rule; }
+};
+
+// Operations an entity allows (`operations: rcu`). Enforced by the service layer.
+enum Operation : std::uint8_t {
+    kCreate = 1,
+    kRead = 2,
+    kUpdate = 4,
+    kDelete = 8,
+    kAllOperations = 15,
+};
+
+struct AuthService {
+    std::string login_field = "username";
+    std::string password_field = "password";
+};
+
+struct Relation {
+    const Entity* from = nullptr;  // the entity holding the reference
+    const Field* field = nullptr;  // its ObjectId field
+    const Entity* to = nullptr;    // the referenced entity
+};
+
+class Entity {
+public:
+    const std::string& name() const { return name_; }
+    const std::string& description() const { return description_; }
+    const std::vector<Field>& fields() const { return fields_; }
+    const std::vector<std::vector<std::string>>& uniques() const { return uniques_; }
+    std::uint8_t operations() const { return operations_; }
+    bool Allows(Operation op) const { return (operations_ & op) != 0; }
+    const std::optional<AuthService>& auth() const { return auth_; }
+    // References held by this entity (its ObjectId fields), in field order.
+    const std::vector<Relation>& references() const { return references_; }
+    // References to this entity held by others; on_delete is applied along these.
+    const std::vector<Relation>& referenced_by() const { return referenced_by_; }
+
+    // Field by exact name, or null.
+    const Field* FindField(std::string_view name) const;
+    int line() const { return line_; }
+
+private:
+    friend class SchemaBuilder;
+    std::string name_;
+    std::string description_;
+    std::vector<Field> fields_;  // id first, then declared fields, then createdAt, updatedAt
+    std::unordered_map<std::string, std::size_t> field_index_;
+    std::vector<std::vector<std::string>> uniques_;
+    std::uint8_t operations_ = kAllOperations;
+    std::optional<AuthService> auth_;
+    std::vector<Relation> references_;
+    std::vector<Relation> referenced_by_;
+    int line_ = 0;
+};
+
+class Schema {
+public:
+    Schema() = default;
+    Schema(const Schema&) = delete;
+    Schema& operator=(const Schema&) = delete;
+
+    const std::string& project_name() const { return project_name_; }
+    const std::filesystem::path& source() const { return source_; }
+    // Entities in declaration order. Pointers stay valid for the Schema's lifetime.
+    const std::vector<std::unique_ptr<Entity>>& entities() const { return entities_; }
+    // Entity by name, case-insensitively ("user", "User", "tagaffinity"); null when absent.
+    const Entity* FindEntity(std::string_view name) const;
+    // A hash of the schema text, for `db report` and migrations.
+    const std::string& version() const { return version_; }
+
+private:
+    friend class SchemaBuilder;
+    std::string project_name_ = "events-api";
+    std::filesystem::path source_;
+    std::vector<std::unique_ptr<Entity>> entities_;
+    std::unordered_map<std::string, const Entity*> by_lower_name_;
+    std::string version_;
+};
+
+using SchemaPtr = std::shared_ptr<const Schema>;
+
+}  // namespace ea::schema

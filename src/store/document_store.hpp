@@ -1,0 +1,106 @@
+// The store ("DocumentManager"): persistence of records, one implementation per backend (SQLite now,
+// PostgreSQL later; both pass tests/store/store_conformance_test.cpp). It enforces the integrity a
+// database can: foreign keys (existence on write, on_delete on delete) and unique constraints. It does
+// not validate field values (validate/ does, in the service layer) and knows nothing about roles, HTTP
+// or MCP. Thread-safe: one instance serves all requests.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/record.hpp"
+#include "common/result.hpp"
+#include "query/query.hpp"
+#include "schema/schema.hpp"
+
+namespace ea::store {
+
+struct Page {
+    int page = 1;
+    int page_size = query::kDefaultPageSize;
+    std::int64_t total = 0;
+    std::int64_t total_pages = 0;  // ceil(total / page_size); 0 when empty
+};
+
+struct Notice {
+    std::string field;
+    std::string message;
+};
+
+struct ListResult {
+    std::vector<Record> rows;
+    Page page;
+    std::vector<Notice> warnings;
+};
+
+struct EntityCount {
+    std::string entity;
+    std::int64_t count = 0;
+};
+
+class DocumentStore {
+public:
+    virtual ~DocumentStore() = default;
+
+    // One page of `entity` records matching `query`, sorted by query.sort then id (so pages never
+    // repeat or skip rows); with fuzzy matching and no sort, best matches first.
+    // Errors: kInvalidArgument, kUnavailable.
+    [[nodiscard]] virtual Result<ListResult> List(const schema::Entity& entity,
+                                                  const query::Query& query) = 0;
+
+    // The record with `id` (lower-cased before lookup), or kNotFound.
+    [[nodiscard]] virtual Result<Record> Get(const schema::Entity& entity, std::string_view id) = 0;
+
+    // Inserts `record`, which must be complete and valid (id, createdAt, updatedAt set; values in
+    // canonical form, as the validator leaves them). Returns the stored record.
+    // Errors: kValidationFailed (a reference names a missing record; fields name them),
+    // kConflict (an id or unique constraint is taken; fields name them).
+    [[nodiscard]] virtual Result<Record> Create(const schema::Entity& entity, const Record& record) = 0;
+
+    // Replaces the stored record `id` with `record` (complete and valid, as for Create).
+    // Errors: kNotFound, kValidationFailed (missing reference), kConflict.
+    [[nodiscard]] virtual Result<Record> Replace(const schema::Entity& entity, std::string_view id,
+                                                 const Record& record) = 0;
+
+    // Deletes `id`, applying each incoming reference's on_delete. Returns the deleted record, or
+    // kNotFound. Errors: kConflict (a restrict reference still points here; the message names it).
+    [[nodiscard]] virtual Result<Record> Delete(const schema::Entity& entity, std::string_view id) = 0;
+
+    // Creates or replaces many records in one transaction: all or nothing. Each item is an
+    // (entity, record) pair; for a replace, record["id"] names the target. On failure the error's
+    // fields are prefixed with the item index ("[3].email").
+    struct BatchItem {
+        const schema::Entity* entity = nullptr;
+        Record record;
+        bool replace = false;
+    };
+    [[nodiscard]] virtual Result<std::vector<Record>> Batch(std::vector<BatchItem> items) = 0;
+
+    // Record counts per entity, for reports.
+    [[nodiscard]] virtual Result<std::vector<EntityCount>> Count() = 0;
+
+    // Drops and re-creates every table (db init). Errors: kUnavailable.
+    [[nodiscard]] virtual Status Reset() = 0;
+
+    // Backend name for reports: "sqlite" or "postgresql".
+    virtual std::string_view backend() const = 0;
+};
+
+using DocumentStorePtr = std::unique_ptr<DocumentStore>;
+
+struct StoreConfig {
+    std::string url;  // "sqlite://PATH" (":memory:" allowed) or "postgresql://..."
+};
+
+// Opens the backend named by `config.url` and migrates its tables to `schema` (creating tables,
+// adding columns, indexes and search indexes). The only function that knows every backend.
+// `schema` must outlive the store.
+[[nodiscard]] Result<DocumentStorePtr> OpenStore(const StoreConfig& config,
+                                                 const schema::Schema& schema);
+
+}  // namespace ea::store
