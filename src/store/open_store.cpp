@@ -1,0 +1,48 @@
+// OpenStore: the one place that knows every backend and how a store URL names it.
+#include <system_error>
+
+#include "store/document_store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace ea::store {
+namespace {
+
+constexpr std::string_view kSqliteScheme = "sqlite://";
+constexpr std::string_view kPostgresScheme = "postgresql://";
+constexpr std::string_view kPostgresShortScheme = "postgres://";
+
+}  // namespace
+
+Result<DocumentStorePtr> OpenStore(const StoreConfig& config, const schema::Schema& schema) {
+    const std::string_view url = config.url;
+    if (url.starts_with(kSqliteScheme)) {
+        const std::string path(url.substr(kSqliteScheme.size()));
+        if (path.empty()) {
+            return InvalidArgument("the store URL names no file: use sqlite://PATH or "
+                                   "sqlite://:memory:");
+        }
+        if (path != ":memory:") {
+            const auto parent = std::filesystem::path(path).parent_path();
+            std::error_code ec;
+            if (!parent.empty()) {
+                std::filesystem::create_directories(parent, ec);
+            }
+            if (ec) {
+                return Unavailable("cannot create the directory " + parent.string() + ": " +
+                                   ec.message());
+            }
+        }
+        auto store = sqlite::SqliteStore::Open(path, schema);
+        if (!store) {
+            return store.error();
+        }
+        return DocumentStorePtr(std::move(*store));
+    }
+    if (url.starts_with(kPostgresScheme) || url.starts_with(kPostgresShortScheme)) {
+        return Unavailable("the PostgreSQL store is not built yet");
+    }
+    return InvalidArgument("unknown store URL scheme (expected sqlite://PATH or "
+                           "postgresql://...)");
+}
+
+}  // namespace ea::store

@@ -1,0 +1,43 @@
+// query::Query -> SELECT text + bound values for a list call, and the batched look-up a `view`
+// needs. Shared by the SQL backends through Dialect. Every identifier comes from the schema (a
+// Comparison's field pointer), every value is a bound parameter; nothing from the request is ever
+// spliced into SQL text.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "query/query.hpp"
+#include "schema/schema.hpp"
+#include "store/sql/dialect.hpp"
+
+namespace ea::store::sql {
+
+struct ListSql {
+    Sql rows;   // SELECT <every column> ... ORDER BY ... LIMIT/OFFSET
+    Sql count;  // SELECT COUNT(*) with the same WHERE
+};
+
+// Builds the page and count statements for `query` on `entity`.
+// Semantics (one meaning for every backend):
+// - scalar $eq/$ne null test IS NULL / IS NOT NULL; $ne and $nin also match NULL columns;
+//   $in/$nin with a null in the list match / exclude NULL columns; an empty $in matches nothing.
+// - Array fields: $eq/$in (and $gt...) match when any element matches; $ne/$nin negate them.
+// - $exists true/false: the column IS NOT NULL / IS NULL.
+// - $eq on a free-text String follows query.matching: exact, contains (case-insensitive substring),
+//   fuzzy (word_similarity(value, column) >= fuzzy_threshold).
+// - ORDER BY: query.sort, Strings case-insensitively, nulls first ascending and last descending,
+//   then id ascending as the tiebreak; fuzzy with no sort orders by similarity descending first.
+// Errors: kInvalidArgument (page < 1, page_size outside 1..kMaxPageSize, a field not of `entity`).
+[[nodiscard]] Result<ListSql> BuildListSql(const Dialect& dialect, const schema::Entity& entity,
+                                           const query::Query& query);
+
+// SELECT id, fields... FROM target WHERE id IN (ids), ids bound as one parameter.
+// Write-only fields are never selected. Result columns: id first, then `fields` minus id and
+// write-only ones, in order; `selected` receives the fields in that column order.
+Sql BuildViewSql(const Dialect& dialect, const schema::Entity& target,
+                 const std::vector<const schema::Field*>& fields, const std::vector<std::string>& ids,
+                 std::vector<const schema::Field*>& selected);
+
+}  // namespace ea::store::sql

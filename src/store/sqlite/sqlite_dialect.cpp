@@ -1,0 +1,156 @@
+#include "store/sqlite/sqlite_dialect.hpp"
+
+#include "store/search/word_similarity.hpp"
+
+namespace ea::store::sqlite {
+namespace {
+
+// A needle shorter than a trigram has no trigram to look up: no candidate clause.
+constexpr std::size_t kMinCandidateChars = 3;
+
+std::size_t Utf8Length(std::string_view text) {
+    std::size_t count = 0;
+    for (unsigned char c : text) {
+        if ((c & 0xC0) != 0x80) {
+            ++count;
+        }
+    }
+    return count;
+}
+
+// An FTS5 string ("...") with embedded quotes doubled: read literally by the FTS5 query parser.
+std::string FtsString(std::string_view text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"') {
+            out += '"';
+        }
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+void AppendCandidates(sql::SqlWriter& out, const schema::Entity& entity, std::string match) {
+    const std::string fts = sql::Dialect::QuoteIdentifier(FtsTableName(entity));
+    out.Append(" AND \"_rowid\" IN (SELECT rowid FROM ").Append(fts).Append(" WHERE ").Append(fts);
+    out.Append(" MATCH ").Param(std::move(match)).Append(")");
+}
+
+}  // namespace
+
+std::string FtsTableName(const schema::Entity& entity) { return "_fts_" + entity.name(); }
+std::string FtsRawColumn(const schema::Field& field) { return "r_" + field.name; }
+std::string FtsTrigramColumn(const schema::Field& field) { return "t_" + field.name; }
+
+std::vector<const schema::Field*> FreeTextFields(const schema::Entity& entity) {
+    std::vector<const schema::Field*> out;
+    for (const auto& field : entity.fields()) {
+        if (field.is_free_text() && field.name != "id") {
+            out.push_back(&field);
+        }
+    }
+    return out;
+}
+
+std::string SqliteDialect::Placeholder(std::size_t index) const {
+    return "?" + std::to_string(index);
+}
+
+std::string SqliteDialect::ColumnType(const schema::Field& field) const {
+    switch (field.type) {
+        case schema::FieldType::kString:
+        case schema::FieldType::kObjectId:
+        case schema::FieldType::kDate:
+        case schema::FieldType::kDatetime:
+        case schema::FieldType::kJson:
+        case schema::FieldType::kArray: return "TEXT";
+        case schema::FieldType::kInteger:
+        case schema::FieldType::kBoolean: return "INTEGER";
+        case schema::FieldType::kNumber:
+        case schema::FieldType::kCurrency: return "REAL";
+    }
+    return "TEXT";
+}
+
+void SqliteDialect::AppendArrayAny(sql::SqlWriter& out, std::string_view column,
+                                   std::string_view op,
+                                   const std::vector<boost::json::value>& values) const {
+    out.Append("EXISTS (SELECT 1 FROM json_each(").Append(column).Append(") AS e WHERE e.value ");
+    if (op == "IN") {
+        boost::json::array list(values.begin(), values.end());
+        out.Append("IN (SELECT value FROM json_each(").Param(std::move(list)).Append(")))");
+        return;
+    }
+    out.Append(op).Append(" ").Param(values.empty() ? boost::json::value() : values.front());
+    out.Append(")");
+}
+
+void SqliteDialect::AppendInList(sql::SqlWriter& out, std::string_view column,
+                                 boost::json::array values) const {
+    out.Append(column).Append(" IN (SELECT value FROM json_each(").Param(std::move(values));
+    out.Append("))");
+}
+
+void SqliteDialect::AppendNullSafeNotEqual(sql::SqlWriter& out, std::string_view column,
+                                           boost::json::value value) const {
+    out.Append("(").Append(column).Append(" IS NOT ").Param(std::move(value)).Append(")");
+}
+
+void SqliteDialect::AppendContains(sql::SqlWriter& out, std::string_view column,
+                                   std::string_view needle) const {
+    std::string escaped;
+    escaped.reserve(needle.size());
+    for (char c : needle) {
+        if (c == '%' || c == '_' || c == '\\') {
+            escaped += '\\';
+        }
+        escaped += c;
+    }
+    out.Append(column).Append(" LIKE '%' || ").Param(std::move(escaped));
+    out.Append(" || '%' ESCAPE '\\'");
+}
+
+void SqliteDialect::AppendSimilarity(sql::SqlWriter& out, std::string_view column,
+                                     std::string_view query) const {
+    out.Append("ea_word_similarity(").Param(std::string(query)).Append(", ").Append(column);
+    out.Append(")");
+}
+
+void SqliteDialect::AppendContainsCandidates(sql::SqlWriter& out, const schema::Entity& entity,
+                                             const schema::Field& field,
+                                             std::string_view needle) const {
+    if (Utf8Length(needle) < kMinCandidateChars) {
+        return;
+    }
+    // The trigram tokenizer folds case, so the phrase finds every case-insensitive occurrence.
+    AppendCandidates(out, entity, FtsString(FtsRawColumn(field)) + " : " + FtsString(needle));
+}
+
+void SqliteDialect::AppendFuzzyCandidates(sql::SqlWriter& out, const schema::Entity& entity,
+                                          const schema::Field& field, std::string_view query,
+                                          double threshold) const {
+    const search::WordSimilarityQuery parsed(query);
+    const auto& trigrams = parsed.trigrams();
+    const int k = search::MinSharedTrigrams(parsed.trigram_count(), static_cast<float>(threshold));
+    if (k <= 0 || trigrams.empty()) {
+        return;  // every value may qualify: no index can narrow the scan
+    }
+    if (k > parsed.trigram_count()) {
+        out.Append(" AND 1 = 0");  // no value can reach the threshold
+        return;
+    }
+    // A value sharing >= k of the n query trigrams shares at least one of any n-k+1 of them; we
+    // take them all (a superset), which is always safe.
+    std::string match = FtsString(FtsTrigramColumn(field)) + " : (";
+    for (std::size_t i = 0; i < trigrams.size(); ++i) {
+        if (i > 0) {
+            match += " OR ";
+        }
+        match += FtsString(trigrams[i]);
+    }
+    match += ")";
+    AppendCandidates(out, entity, std::move(match));
+}
+
+}  // namespace ea::store::sqlite

@@ -1,0 +1,47 @@
+// SQLite's spelling of the shared SQL (sql/dialect.hpp), and the names of the FTS5 search index
+// each entity with free-text fields gets: "_fts_<Entity>", columns "r_<field>" (the raw value, for
+// contains) and "t_<field>" (search::TrigramIndexText of it, for fuzzy). Internal to store/sqlite.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store/sql/dialect.hpp"
+
+namespace ea::store::sqlite {
+
+std::string FtsTableName(const schema::Entity& entity);
+std::string FtsRawColumn(const schema::Field& field);
+std::string FtsTrigramColumn(const schema::Field& field);
+
+// The free-text fields of `entity`, in field order: those the FTS table indexes.
+std::vector<const schema::Field*> FreeTextFields(const schema::Entity& entity);
+
+class SqliteDialect final : public sql::Dialect {
+public:
+    std::string Placeholder(std::size_t index) const override;
+    std::string ColumnType(const schema::Field& field) const override;
+    // A stable rowid alias: the FTS index is keyed by rowid, and VACUUM may renumber the rowids of
+    // a table without an INTEGER PRIMARY KEY.
+    std::string ExtraColumns() const override { return "\"_rowid\" INTEGER PRIMARY KEY"; }
+    std::string IdConstraint() const override { return "NOT NULL UNIQUE"; }
+    void AppendArrayAny(sql::SqlWriter& out, std::string_view column, std::string_view op,
+                        const std::vector<boost::json::value>& values) const override;
+    void AppendInList(sql::SqlWriter& out, std::string_view column,
+                      boost::json::array values) const override;
+    void AppendNullSafeNotEqual(sql::SqlWriter& out, std::string_view column,
+                                boost::json::value value) const override;
+    void AppendContains(sql::SqlWriter& out, std::string_view column,
+                        std::string_view needle) const override;
+    void AppendSimilarity(sql::SqlWriter& out, std::string_view column,
+                          std::string_view query) const override;
+    void AppendContainsCandidates(sql::SqlWriter& out, const schema::Entity& entity,
+                                  const schema::Field& field,
+                                  std::string_view needle) const override;
+    void AppendFuzzyCandidates(sql::SqlWriter& out, const schema::Entity& entity,
+                               const schema::Field& field, std::string_view query,
+                               double threshold) const override;
+    std::string CaseInsensitiveOrder() const override { return " COLLATE NOCASE"; }
+};
+
+}  // namespace ea::store::sqlite

@@ -1,0 +1,1079 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <sqlite3.h>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <cstdio>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+#include "common/ids.hpp"
+#include "store/sql/ddl.hpp"
+#include "store/sql/select_builder.hpp"
+#include "store/sqlite/sqlite_functions.hpp"
+
+namespace ea::store::sqlite {
+namespace {
+
+using boost::json::value;
+using Params = std::vector<value>;
+
+constexpr int kBusyTimeoutMs = 5000;
+// Bump when what the FTS index stores changes (TrigramIndexText, column layout): the index of
+// a contentless FTS5 table can only be maintained with exactly the values it was built from, so a
+// change rebuilds it on the next open.
+constexpr std::string_view kFtsVersion = "fts-v1";
+constexpr std::string_view kMetaTable = "_schema_meta";
+
+// No logging library yet: database details go to stderr, never into an Error a client sees.
+void LogInternal(std::string_view what, std::string_view detail) {
+    std::fprintf(stderr, "events-api store: %.*s: %.*s\n", static_cast<int>(what.size()),
+                 what.data(), static_cast<int>(detail.size()), detail.data());
+}
+
+std::string Quote(std::string_view name) { return sql::Dialect::QuoteIdentifier(name); }
+
+std::string JoinNames(const std::vector<std::string>& names, std::string_view separator) {
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i > 0) {
+            out += separator;
+        }
+        out += names[i];
+    }
+    return out;
+}
+
+// The value a record holds for `field`, ready to bind: JSON and Array values as their JSON text.
+value BindableValue(const Record& record, const schema::Field& field) {
+    const value* v = record.if_contains(field.name);
+    if (v == nullptr || v->is_null()) {
+        return nullptr;
+    }
+    if (field.type == schema::FieldType::kJson || field.type == schema::FieldType::kArray) {
+        return value(boost::json::serialize(*v));
+    }
+    return *v;
+}
+
+value ColumnValue(sqlite3_stmt* stmt, int column, const schema::Field& field) {
+    const int type = sqlite3_column_type(stmt, column);
+    if (type == SQLITE_NULL) {
+        return nullptr;
+    }
+    switch (field.type) {
+        case schema::FieldType::kBoolean: return sqlite3_column_int64(stmt, column) != 0;
+        case schema::FieldType::kInteger:
+            if (type == SQLITE_FLOAT) {
+                return sqlite3_column_double(stmt, column);
+            }
+            return static_cast<std::int64_t>(sqlite3_column_int64(stmt, column));
+        case schema::FieldType::kNumber:
+        case schema::FieldType::kCurrency: return sqlite3_column_double(stmt, column);
+        default: break;
+    }
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+    const std::string_view view(text == nullptr ? "" : text,
+                                static_cast<std::size_t>(sqlite3_column_bytes(stmt, column)));
+    if (field.type == schema::FieldType::kJson || field.type == schema::FieldType::kArray) {
+        boost::system::error_code ec;
+        value parsed = boost::json::parse(view, ec);
+        if (!ec) {
+            return parsed;
+        }
+        // Written by something other than this store: hand back the text rather than fail.
+    }
+    return value(boost::json::string(view));
+}
+
+// Statements used for every write and get, built once per entity at open.
+struct EntitySql {
+    std::string select_by_id;
+    std::string exists_by_id;
+    std::string insert;
+    std::string update;
+    std::string delete_by_id;
+    std::vector<const schema::Field*> update_fields;  // update's parameter order (id last)
+};
+
+EntitySql BuildEntitySql(const schema::Entity& entity) {
+    EntitySql out;
+    const std::string table = Quote(sql::TableName(entity));
+    const std::string columns = sql::ColumnList(entity);
+    out.select_by_id = "SELECT " + columns + " FROM " + table + " WHERE \"id\" = ?1";
+    out.exists_by_id = "SELECT 1 FROM " + table + " WHERE \"id\" = ?1";
+    out.delete_by_id = "DELETE FROM " + table + " WHERE \"id\" = ?1";
+    std::string placeholders;
+    std::string sets;
+    std::size_t index = 0;
+    for (std::size_t i = 0; i < sql::ColumnFields(entity).size(); ++i) {
+        ++index;
+        placeholders += (index > 1 ? ", ?" : "?") + std::to_string(index);
+    }
+    out.insert = "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders + ")";
+    index = 0;
+    for (const auto& field : sql::ColumnFields(entity)) {
+        if (field.name == "id") {
+            continue;
+        }
+        ++index;
+        sets += (index > 1 ? ", " : "") + Quote(field.name) + " = ?" + std::to_string(index);
+        out.update_fields.push_back(&field);
+    }
+    out.update = "UPDATE " + table + " SET " + sets + " WHERE \"id\" = ?" + std::to_string(index + 1);
+    return out;
+}
+
+bool IsValidUtf8Id(std::string_view id) { return IsValidId(id); }
+
+}  // namespace
+
+class SqliteStore::Impl {
+public:
+    Impl(sqlite3* db, const schema::Schema& schema) : db_(db), schema_(schema), cache_(db) {
+        for (const auto& entity : schema.entities()) {
+            entity_sql_.emplace(entity.get(), BuildEntitySql(*entity));
+        }
+    }
+    ~Impl() {
+        cache_.Clear();
+        sqlite3_close_v2(db_);
+    }
+
+    sqlite3* db() const { return db_; }
+    StatementCache& cache() { return cache_; }
+    std::function<void(std::string_view)>& observer() { return observer_; }
+
+    // ---- Low level -------------------------------------------------------------------------
+
+    // Maps an SQLite failure to our vocabulary. The SQLite message is logged, never returned.
+    Error DbError(int rc, std::string_view what) const {
+        const std::string detail = sqlite3_errmsg(db_);
+        const int primary = rc & 0xFF;
+        if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+            return Unavailable("the database is busy; try again");
+        }
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+            return Conflict("a record with these values already exists");
+        }
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+            return Error{ErrorCode::kValidationFailed, "a referenced record does not exist"};
+        }
+        if (primary == SQLITE_TOOBIG) {
+            return InvalidArgument("a value is too large");
+        }
+        if (detail.find("LIKE or GLOB pattern too complex") != std::string::npos) {
+            return InvalidArgument("the contains search text is too long");
+        }
+        if (detail.find("Expression tree is too large") != std::string::npos ||
+            detail.find("too many terms") != std::string::npos) {
+            return InvalidArgument("the filter is too large or nested too deeply");
+        }
+        LogInternal(what, detail);
+        if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN ||
+            primary == SQLITE_READONLY) {
+            return Unavailable("the database is unavailable");
+        }
+        return Internal("database error");
+    }
+
+    // Prepares (cached) and binds `sql`, then calls on_row(stmt) for each row. on_row returns
+    // false to stop early.
+    template <class OnRow>
+    Status Query(const std::string& sql, const Params& params, OnRow&& on_row) {
+        int rc = SQLITE_OK;
+        StatementLease stmt = cache_.Get(sql, &rc);
+        if (!stmt) {
+            return DbError(rc, "prepare");
+        }
+        if (rc = stmt->Bind(params); rc != SQLITE_OK) {
+            return DbError(rc, "bind");
+        }
+        while (true) {
+            rc = stmt->Step();
+            if (rc == SQLITE_DONE) {
+                return Ok();
+            }
+            if (rc != SQLITE_ROW) {
+                return DbError(rc, "step");
+            }
+            if (!on_row(stmt->get())) {
+                return Ok();
+            }
+        }
+    }
+
+    Status Exec(const std::string& sql, const Params& params = {}) {
+        return Query(sql, params, [](sqlite3_stmt*) { return true; });
+    }
+
+    Result<bool> Exists(const std::string& sql, const Params& params) {
+        bool found = false;
+        auto status = Query(sql, params, [&](sqlite3_stmt*) {
+            found = true;
+            return false;
+        });
+        if (!status) {
+            return status.error();
+        }
+        return found;
+    }
+
+    Result<std::int64_t> Scalar(const std::string& sql, const Params& params) {
+        std::int64_t out = 0;
+        auto status = Query(sql, params, [&](sqlite3_stmt* stmt) {
+            out = sqlite3_column_int64(stmt, 0);
+            return false;
+        });
+        if (!status) {
+            return status.error();
+        }
+        return out;
+    }
+
+    // A write transaction (BEGIN IMMEDIATE: takes the write lock up front, so a busy database
+    // fails at BEGIN rather than half-way). Rolls back unless committed.
+    class Transaction {
+    public:
+        explicit Transaction(Impl& impl) : impl_(impl) {}
+        ~Transaction() {
+            if (open_) {
+                (void)impl_.Exec("ROLLBACK");
+            }
+        }
+        Status Begin(bool immediate = true) {
+            auto status = impl_.Exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+            open_ = status.has_value();
+            return status;
+        }
+        Status Commit() {
+            auto status = impl_.Exec("COMMIT");
+            if (status) {
+                open_ = false;
+            }
+            return status;
+        }
+
+    private:
+        Impl& impl_;
+        bool open_ = false;
+    };
+
+    // ---- Migration -------------------------------------------------------------------------
+
+    Result<bool> TableExists(const std::string& name) {
+        return Exists("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?1",
+                      {value(name)});
+    }
+
+    Result<std::optional<std::string>> Meta(const std::string& key) {
+        std::optional<std::string> out;
+        auto status = Query("SELECT value FROM \"_schema_meta\" WHERE key = ?1", {value(key)},
+                            [&](sqlite3_stmt* stmt) {
+                                const auto* text =
+                                    reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+                                out = text == nullptr ? "" : text;
+                                return false;
+                            });
+        if (!status) {
+            return status.error();
+        }
+        return out;
+    }
+
+    Status SetMeta(const std::string& key, const std::string& text) {
+        return Exec("INSERT INTO \"_schema_meta\" (key, value) VALUES (?1, ?2) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    {value(key), value(text)});
+    }
+
+    // Brings the database up to `schema_`, additively: creates missing tables, adds missing
+    // columns (a new required field needs a default, which fills existing rows, or an empty
+    // table), creates missing indexes and (re)builds search indexes whose layout changed. Never
+    // drops a table or column holding data; columns of fields removed from the schema are kept
+    // and ignored. Column type changes are not migrated.
+    Status Migrate() {
+        if (auto s = Exec("CREATE TABLE IF NOT EXISTS \"_schema_meta\" "
+                          "(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+            !s) {
+            return s;
+        }
+        Transaction tx(*this);
+        if (auto s = tx.Begin(); !s) {
+            return s;
+        }
+        for (const auto& entity : schema_.entities()) {
+            if (auto s = MigrateTable(*entity); !s) {
+                return s;
+            }
+        }
+        for (const auto& entity : schema_.entities()) {
+            for (const auto& index : sql::IndexesFor(*entity)) {
+                if (auto s = CreateIndex(*entity, index); !s) {
+                    return s;
+                }
+            }
+            if (auto s = SyncSearchIndex(*entity); !s) {
+                return s;
+            }
+        }
+        if (auto s = SetMeta("schema_version", schema_.version()); !s) {
+            return s;
+        }
+        return tx.Commit();
+    }
+
+    Status MigrateTable(const schema::Entity& entity) {
+        const std::string& table = sql::TableName(entity);
+        auto exists = TableExists(table);
+        if (!exists) {
+            return exists.error();
+        }
+        if (!*exists) {
+            return Exec(sql::CreateTableSql(dialect_, entity));
+        }
+        std::set<std::string> columns;
+        auto status = Query("SELECT name FROM pragma_table_info(?1)", {value(table)},
+                            [&](sqlite3_stmt* stmt) {
+                                const auto* name =
+                                    reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+                                columns.insert(name == nullptr ? "" : name);
+                                return true;
+                            });
+        if (!status) {
+            return status;
+        }
+        if (columns.count("_rowid") == 0 || columns.count("id") == 0) {
+            return InvalidArgument("table " + table +
+                                   " exists but was not created by events-api; rename or drop it");
+        }
+        for (const auto& field : sql::ColumnFields(entity)) {
+            if (columns.count(field.name) != 0) {
+                continue;
+            }
+            if (field.required && !field.default_value) {
+                auto has_rows = Exists("SELECT 1 FROM " + Quote(table) + " LIMIT 1", {});
+                if (!has_rows) {
+                    return has_rows.error();
+                }
+                if (*has_rows) {
+                    return InvalidArgument("cannot add required field " + entity.name() + "." +
+                                           field.name +
+                                           ": the table already has rows; give the field a "
+                                           "default or make it optional");
+                }
+            }
+            if (auto s = Exec(sql::AddColumnSql(dialect_, entity, field)); !s) {
+                return s;
+            }
+            if (field.default_value && !field.default_value->is_null()) {
+                Record holder;
+                holder[field.name] = *field.default_value;
+                if (auto s = Exec("UPDATE " + Quote(table) + " SET " + Quote(field.name) +
+                                      " = ?1 WHERE " + Quote(field.name) + " IS NULL",
+                                  {BindableValue(holder, field)});
+                    !s) {
+                    return s;
+                }
+            }
+        }
+        return Ok();
+    }
+
+    Status CreateIndex(const schema::Entity& entity, const sql::IndexDef& index) {
+        auto status = Exec(sql::CreateIndexSql(dialect_, entity, index));
+        if (!status && index.unique && status.error().code == ErrorCode::kConflict) {
+            std::vector<std::string> names;
+            for (const auto* field : index.fields) {
+                names.push_back(field->name);
+            }
+            return InvalidArgument("cannot make " + entity.name() + "(" + JoinNames(names, ", ") +
+                                   ") unique: existing rows share values");
+        }
+        return status;
+    }
+
+    // The FTS5 trigram index of `entity`'s free-text fields, kept in sync by triggers. It is
+    // contentless (it stores only the index, not a copy of the text); deletes therefore replay
+    // the old values through the 'delete' command.
+    Status SyncSearchIndex(const schema::Entity& entity) {
+        const auto fields = FreeTextFields(entity);
+        const std::string fts = FtsTableName(entity);
+        const std::string meta_key = "fts:" + entity.name();
+        std::string signature(kFtsVersion);
+        for (const auto* field : fields) {
+            signature += "," + field->name;
+        }
+        auto stored = Meta(meta_key);
+        if (!stored) {
+            return stored.error();
+        }
+        auto exists = TableExists(fts);
+        if (!exists) {
+            return exists.error();
+        }
+        if (!fields.empty() && *exists && *stored == signature) {
+            return Ok();
+        }
+        const std::string table = Quote(sql::TableName(entity));
+        for (const char* suffix : {"_ai", "_ad", "_au"}) {
+            if (auto s = Exec("DROP TRIGGER IF EXISTS " + Quote(fts + suffix)); !s) {
+                return s;
+            }
+        }
+        if (auto s = Exec("DROP TABLE IF EXISTS " + Quote(fts)); !s) {
+            return s;
+        }
+        if (fields.empty()) {
+            return Exec("DELETE FROM \"_schema_meta\" WHERE key = ?1", {value(meta_key)});
+        }
+        std::string columns;        // "r_a", "t_a", ...
+        std::string new_values;     // new."a", ea_trigram_text(new."a"), ...
+        std::string old_values;     // old."a", ea_trigram_text(old."a"), ...
+        std::string source_values;  // "a", ea_trigram_text("a"), ...
+        std::string watched;        // "a", "b"
+        for (const auto* field : fields) {
+            const std::string col = Quote(field->name);
+            const std::string sep = columns.empty() ? "" : ", ";
+            columns += sep + Quote(FtsRawColumn(*field)) + ", " + Quote(FtsTrigramColumn(*field));
+            new_values += sep + "new." + col + ", ea_trigram_text(new." + col + ")";
+            old_values += sep + "old." + col + ", ea_trigram_text(old." + col + ")";
+            source_values += sep + col + ", ea_trigram_text(" + col + ")";
+            watched += sep + col;
+        }
+        const std::string q = Quote(fts);
+        const std::string insert_new =
+            "INSERT INTO " + q + " (rowid, " + columns + ") VALUES (new.\"_rowid\", " + new_values + ");";
+        const std::string delete_old = "INSERT INTO " + q + " (" + q + ", rowid, " + columns +
+                                       ") VALUES ('delete', old.\"_rowid\", " + old_values + ");";
+        const std::vector<std::string> statements = {
+            "CREATE VIRTUAL TABLE " + q + " USING fts5(" + columns +
+                ", content='', tokenize='trigram')",
+            "INSERT INTO " + q + " (rowid, " + columns + ") SELECT \"_rowid\", " + source_values +
+                " FROM " + table,
+            "CREATE TRIGGER " + Quote(fts + "_ai") + " AFTER INSERT ON " + table + " BEGIN " +
+                insert_new + " END",
+            "CREATE TRIGGER " + Quote(fts + "_ad") + " AFTER DELETE ON " + table + " BEGIN " +
+                delete_old + " END",
+            "CREATE TRIGGER " + Quote(fts + "_au") + " AFTER UPDATE OF " + watched + " ON " +
+                table + " BEGIN " + delete_old + " " + insert_new + " END",
+        };
+        for (const auto& statement : statements) {
+            if (auto s = Exec(statement); !s) {
+                return s;
+            }
+        }
+        // DDL changes the schema cookie; statements prepared before stay valid (they re-prepare).
+        return SetMeta(meta_key, signature);
+    }
+
+    // ---- Reads -----------------------------------------------------------------------------
+
+    const EntitySql& SqlFor(const schema::Entity& entity) const {
+        auto it = entity_sql_.find(&entity);
+        if (it == entity_sql_.end()) {
+            // Only entities of this store's schema may be passed (REQUIRES of DocumentStore).
+            std::fprintf(stderr, "events-api store: entity %s is not of this store's schema\n",
+                         entity.name().c_str());
+            std::abort();
+        }
+        return it->second;
+    }
+
+    static Record ReadRow(sqlite3_stmt* stmt, const schema::Entity& entity) {
+        Record record;
+        int column = 0;
+        for (const auto& field : sql::ColumnFields(entity)) {
+            record[field.name] = ColumnValue(stmt, column++, field);
+        }
+        return record;
+    }
+
+    Result<std::optional<Record>> FindById(const schema::Entity& entity, const std::string& id) {
+        std::optional<Record> out;
+        auto status = Query(SqlFor(entity).select_by_id, {value(id)}, [&](sqlite3_stmt* stmt) {
+            out = ReadRow(stmt, entity);
+            return false;
+        });
+        if (!status) {
+            return status.error();
+        }
+        return out;
+    }
+
+    Result<ListResult> List(const schema::Entity& entity, const query::Query& query) {
+        for (const auto& spec : query.view) {
+            if (spec.reference == nullptr || !spec.reference->is_reference() ||
+                entity.FindField(spec.reference->name) != spec.reference) {
+                return InvalidArgument("view names a field that is not a reference of " +
+                                       entity.name());
+            }
+        }
+        auto plan = sql::BuildListSql(dialect_, entity, query);
+        if (!plan) {
+            return plan.error();
+        }
+        ListResult out;
+        // One read transaction so the count and the page see the same snapshot.
+        Transaction tx(*this);
+        if (auto s = tx.Begin(/*immediate=*/false); !s) {
+            return s.error();
+        }
+        auto total = Scalar(plan->count.text, plan->count.params);
+        if (!total) {
+            return total.error();
+        }
+        auto status = Query(plan->rows.text, plan->rows.params, [&](sqlite3_stmt* stmt) {
+            out.rows.push_back(ReadRow(stmt, entity));
+            return true;
+        });
+        if (!status) {
+            return status.error();
+        }
+        for (const auto& spec : query.view) {
+            if (auto s = EmbedView(spec, out); !s) {
+                return s.error();
+            }
+        }
+        if (auto s = tx.Commit(); !s) {
+            return s.error();
+        }
+        out.page.page = query.page;
+        out.page.page_size = query.page_size;
+        out.page.total = *total;
+        out.page.total_pages = (*total + query.page_size - 1) / query.page_size;
+        return out;
+    }
+
+    // One batched look-up per view relation for the whole page (never one per row).
+    Status EmbedView(const query::ViewSpec& spec, ListResult& out) {
+        const schema::Field& reference = *spec.reference;
+        const schema::Entity& target = *reference.target;
+        std::vector<std::string> ids;
+        std::set<std::string> seen;
+        for (const auto& row : out.rows) {
+            const value* v = row.if_contains(reference.name);
+            if (v != nullptr && v->is_string() && seen.insert(std::string(v->get_string())).second) {
+                ids.emplace_back(v->get_string());
+            }
+        }
+        std::unordered_map<std::string, Record> found;
+        if (!ids.empty()) {
+            std::vector<const schema::Field*> selected;
+            const sql::Sql lookup = sql::BuildViewSql(dialect_, target, spec.fields, ids, selected);
+            auto status = Query(lookup.text, lookup.params, [&](sqlite3_stmt* stmt) {
+                Record embedded;
+                embedded["exists"] = true;
+                for (std::size_t i = 0; i < selected.size(); ++i) {
+                    embedded[selected[i]->name] = ColumnValue(stmt, static_cast<int>(i), *selected[i]);
+                }
+                std::string id(embedded["id"].as_string());
+                found.emplace(std::move(id), std::move(embedded));
+                return true;
+            });
+            if (!status) {
+                return status;
+            }
+        }
+        std::set<std::string> warned;
+        for (auto& row : out.rows) {
+            const value* v = row.if_contains(reference.name);
+            if (v == nullptr || !v->is_string()) {
+                row[spec.name] = nullptr;
+                continue;
+            }
+            std::string id(v->get_string());
+            if (auto it = found.find(id); it != found.end()) {
+                row[spec.name] = it->second;
+                continue;
+            }
+            row[spec.name] = boost::json::object{{"exists", false}, {"id", id}};
+            if (warned.insert(id).second) {
+                out.warnings.push_back(Notice{spec.name, target.name() + " " + id +
+                                                             " (referenced by " + reference.name +
+                                                             ") no longer exists"});
+            }
+        }
+        return Ok();
+    }
+
+    // ---- Writes ----------------------------------------------------------------------------
+
+    // Every non-null reference must name an existing record. Appends one error per field.
+    Status CheckReferences(const schema::Entity& entity, const Record& record,
+                           std::vector<FieldError>& errors) {
+        for (const auto& field : entity.fields()) {
+            if (!field.is_reference()) {
+                continue;
+            }
+            const value* v = record.if_contains(field.name);
+            if (v == nullptr || v->is_null()) {
+                continue;
+            }
+            if (!v->is_string()) {
+                errors.push_back({field.name, "must be the id of a " + field.target->name()});
+                continue;
+            }
+            auto exists = Exists(SqlFor(*field.target).exists_by_id, {*v});
+            if (!exists) {
+                return exists.error();
+            }
+            if (!*exists) {
+                errors.push_back({field.name, "references a missing " + field.target->name() +
+                                                  ": " + std::string(v->get_string())});
+            }
+        }
+        return Ok();
+    }
+
+    // Unique constraints (and the id on create) must be free. `self` is the row being replaced.
+    Status CheckUniques(const schema::Entity& entity, const Record& record,
+                        const std::optional<std::string>& self, std::vector<FieldError>& errors) {
+        const std::string table = Quote(sql::TableName(entity));
+        for (const auto& unique : entity.uniques()) {
+            std::string where;
+            Params params;
+            bool has_null = false;
+            for (const auto& name : unique) {
+                const schema::Field* field = entity.FindField(name);
+                if (field == nullptr) {
+                    continue;
+                }
+                value v = BindableValue(record, *field);
+                if (v.is_null()) {
+                    has_null = true;  // NULLs never collide in a UNIQUE index
+                    break;
+                }
+                params.push_back(std::move(v));
+                where += (where.empty() ? "" : " AND ") + Quote(name) + " = ?" +
+                         std::to_string(params.size());
+            }
+            if (has_null || params.empty()) {
+                continue;
+            }
+            if (self) {
+                params.emplace_back(*self);
+                where += " AND \"id\" <> ?" + std::to_string(params.size());
+            }
+            auto taken = Exists("SELECT 1 FROM " + table + " WHERE " + where + " LIMIT 1", params);
+            if (!taken) {
+                return taken.error();
+            }
+            if (*taken) {
+                errors.push_back({JoinNames(unique, ","), "a " + entity.name() + " with this " +
+                                                              JoinNames(unique, " and ") +
+                                                              " already exists"});
+            }
+        }
+        return Ok();
+    }
+
+    Params RowParams(const schema::Entity& entity, const Record& record, const std::string& id) {
+        Params params;
+        for (const auto& field : sql::ColumnFields(entity)) {
+            params.push_back(field.name == "id" ? value(id) : BindableValue(record, field));
+        }
+        return params;
+    }
+
+    Result<Record> CreateLocked(const schema::Entity& entity, const Record& record) {
+        const value* id_value = record.if_contains("id");
+        if (id_value == nullptr || !id_value->is_string() || !IsValidId(id_value->get_string())) {
+            return Error{ErrorCode::kValidationFailed, "the record has no valid id",
+                         {{"id", "must be a valid id"}}};
+        }
+        const std::string id = NormalizeId(id_value->get_string());
+        std::vector<FieldError> errors;
+        if (auto s = CheckReferences(entity, record, errors); !s) {
+            return s.error();
+        }
+        // A missing reference (422) is reported before any conflict (409).
+        if (!errors.empty()) {
+            return Error{ErrorCode::kValidationFailed, "a referenced record does not exist",
+                         std::move(errors)};
+        }
+        auto taken = Exists(SqlFor(entity).exists_by_id, {value(id)});
+        if (!taken) {
+            return taken.error();
+        }
+        if (*taken) {
+            errors.push_back({"id", "a " + entity.name() + " with this id already exists"});
+        }
+        if (auto s = CheckUniques(entity, record, std::nullopt, errors); !s) {
+            return s.error();
+        }
+        if (!errors.empty()) {
+            return Conflict("the record conflicts with an existing " + entity.name(),
+                            std::move(errors));
+        }
+        if (auto s = Exec(SqlFor(entity).insert, RowParams(entity, record, id)); !s) {
+            return s.error();
+        }
+        return ReadBack(entity, id);
+    }
+
+    Result<Record> ReplaceLocked(const schema::Entity& entity, std::string_view raw_id,
+                                 const Record& record) {
+        if (!IsValidId(raw_id)) {
+            return NotFound(entity.name() + " " + std::string(raw_id) + " not found");
+        }
+        const std::string id = NormalizeId(raw_id);
+        auto exists = Exists(SqlFor(entity).exists_by_id, {value(id)});
+        if (!exists) {
+            return exists.error();
+        }
+        if (!*exists) {
+            return NotFound(entity.name() + " " + id + " not found");
+        }
+        std::vector<FieldError> errors;
+        if (auto s = CheckReferences(entity, record, errors); !s) {
+            return s.error();
+        }
+        if (!errors.empty()) {
+            return Error{ErrorCode::kValidationFailed, "a referenced record does not exist",
+                         std::move(errors)};
+        }
+        if (auto s = CheckUniques(entity, record, id, errors); !s) {
+            return s.error();
+        }
+        if (!errors.empty()) {
+            return Conflict("the record conflicts with an existing " + entity.name(),
+                            std::move(errors));
+        }
+        const EntitySql& statements = SqlFor(entity);
+        Params params;
+        for (const auto* field : statements.update_fields) {
+            params.push_back(BindableValue(record, *field));
+        }
+        params.emplace_back(id);
+        if (auto s = Exec(statements.update, params); !s) {
+            return s.error();
+        }
+        return ReadBack(entity, id);
+    }
+
+    Result<Record> ReadBack(const schema::Entity& entity, const std::string& id) {
+        auto row = FindById(entity, id);
+        if (!row) {
+            return row.error();
+        }
+        if (!*row) {
+            return Internal("a written record could not be read back");
+        }
+        return std::move(**row);
+    }
+
+    // Deletes `id` of `entity` after applying on_delete along every incoming reference. Runs
+    // inside the caller's transaction; `visiting` stops reference cycles.
+    Status DeleteRecursive(const schema::Entity& entity, const std::string& id,
+                           std::set<std::pair<const schema::Entity*, std::string>>& visiting) {
+        if (!visiting.emplace(&entity, id).second) {
+            return Ok();
+        }
+        for (const auto& relation : entity.referenced_by()) {
+            const schema::Entity& child = *relation.from;
+            const schema::Field& field = *relation.field;
+            const std::string child_table = Quote(sql::TableName(child));
+            const std::string column = Quote(field.name);
+            switch (field.on_delete) {
+                case schema::OnDelete::kRestrict: {
+                    std::optional<std::string> child_id;
+                    auto s = Query("SELECT \"id\" FROM " + child_table + " WHERE " + column +
+                                       " = ?1 AND NOT (\"id\" = ?1 AND ?2 = 1) LIMIT 1",
+                                   {value(id), value(&child == &entity ? 1 : 0)},
+                                   [&](sqlite3_stmt*) {
+                                       child_id = "";
+                                       return false;
+                                   });
+                    if (!s) {
+                        return s;
+                    }
+                    if (child_id) {
+                        return Conflict(entity.name() + " " + id + " is still referenced by " +
+                                        child.name() + "." + field.name);
+                    }
+                    break;
+                }
+                case schema::OnDelete::kCascade: {
+                    std::vector<std::string> children;
+                    auto s = Query("SELECT \"id\" FROM " + child_table + " WHERE " + column + " = ?1",
+                                   {value(id)}, [&](sqlite3_stmt* stmt) {
+                                       const auto* text = reinterpret_cast<const char*>(
+                                           sqlite3_column_text(stmt, 0));
+                                       children.emplace_back(text == nullptr ? "" : text);
+                                       return true;
+                                   });
+                    if (!s) {
+                        return s;
+                    }
+                    for (const auto& child_id : children) {
+                        if (auto d = DeleteRecursive(child, child_id, visiting); !d) {
+                            return d;
+                        }
+                    }
+                    break;
+                }
+                case schema::OnDelete::kSetNull: {
+                    auto s = Exec("UPDATE " + child_table + " SET " + column + " = NULL WHERE " +
+                                      column + " = ?1",
+                                  {value(id)});
+                    if (!s) {
+                        return s;
+                    }
+                    break;
+                }
+            }
+        }
+        auto status = Exec(SqlFor(entity).delete_by_id, {value(id)});
+        if (!status && status.error().code == ErrorCode::kValidationFailed) {
+            // The database's own foreign key (the safety net) refused: someone still points here.
+            return Conflict(entity.name() + " " + id + " is still referenced");
+        }
+        return status;
+    }
+
+    Result<Record> DeleteLocked(const schema::Entity& entity, std::string_view raw_id) {
+        if (!IsValidId(raw_id)) {
+            return NotFound(entity.name() + " " + std::string(raw_id) + " not found");
+        }
+        const std::string id = NormalizeId(raw_id);
+        auto row = FindById(entity, id);
+        if (!row) {
+            return row.error();
+        }
+        if (!*row) {
+            return NotFound(entity.name() + " " + id + " not found");
+        }
+        std::set<std::pair<const schema::Entity*, std::string>> visiting;
+        if (auto s = DeleteRecursive(entity, id, visiting); !s) {
+            return s.error();
+        }
+        return std::move(**row);
+    }
+
+    // Runs `op` in one write transaction, committing only when it succeeds.
+    template <class T, class Op>
+    Result<T> InTransaction(Op&& op) {
+        Transaction tx(*this);
+        if (auto s = tx.Begin(); !s) {
+            return s.error();
+        }
+        Result<T> result = op();
+        if (!result) {
+            return result;
+        }
+        if (auto s = tx.Commit(); !s) {
+            return s.error();
+        }
+        return result;
+    }
+
+    Result<std::vector<EntityCount>> CountLocked() {
+        Transaction tx(*this);
+        if (auto s = tx.Begin(/*immediate=*/false); !s) {
+            return s.error();
+        }
+        std::vector<EntityCount> out;
+        for (const auto& entity : schema_.entities()) {
+            auto count = Scalar("SELECT COUNT(*) FROM " + Quote(sql::TableName(*entity)), {});
+            if (!count) {
+                return count.error();
+            }
+            out.push_back(EntityCount{entity->name(), *count});
+        }
+        if (auto s = tx.Commit(); !s) {
+            return s.error();
+        }
+        return out;
+    }
+
+    Status ResetLocked() {
+        cache_.Clear();
+        if (auto s = Exec("PRAGMA foreign_keys = OFF"); !s) {
+            return s;
+        }
+        auto status = [&]() -> Status {
+            Transaction tx(*this);
+            if (auto s = tx.Begin(); !s) {
+                return s;
+            }
+            for (const auto& entity : schema_.entities()) {
+                if (auto s = Exec("DROP TABLE IF EXISTS " + Quote(FtsTableName(*entity))); !s) {
+                    return s;
+                }
+                if (auto s = Exec("DROP TABLE IF EXISTS " + Quote(sql::TableName(*entity))); !s) {
+                    return s;
+                }
+            }
+            if (auto s = Exec("DROP TABLE IF EXISTS \"_schema_meta\""); !s) {
+                return s;
+            }
+            return tx.Commit();
+        }();
+        auto fk = Exec("PRAGMA foreign_keys = ON");
+        if (!status) {
+            return status;
+        }
+        if (!fk) {
+            return fk;
+        }
+        cache_.Clear();
+        return Migrate();
+    }
+
+private:
+    sqlite3* db_;
+    const schema::Schema& schema_;
+    SqliteDialect dialect_;
+    StatementCache cache_;
+    std::unordered_map<const schema::Entity*, EntitySql> entity_sql_;
+    std::function<void(std::string_view)> observer_;
+};
+
+// ---- SqliteStore ---------------------------------------------------------------------------
+
+SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqliteStore::~SqliteStore() = default;
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       const schema::Schema& schema) {
+    sqlite3* raw = nullptr;
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        LogInternal("open " + path, raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc));
+        sqlite3_close_v2(raw);
+        return Unavailable("cannot open the SQLite database " + path);
+    }
+    auto impl = std::make_unique<Impl>(raw, schema);
+    sqlite3_extended_result_codes(raw, 1);
+    sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+    if (rc = RegisterFunctions(raw); rc != SQLITE_OK) {
+        return impl->DbError(rc, "register functions");
+    }
+    for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                               "PRAGMA foreign_keys = ON"}) {
+        if (auto s = impl->Exec(pragma); !s) {
+            return s.error();
+        }
+    }
+    if (auto s = impl->Migrate(); !s) {
+        return s.error();
+    }
+    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
+}
+
+Result<ListResult> SqliteStore::List(const schema::Entity& entity, const query::Query& query) {
+    std::lock_guard lock(mutex_);
+    return impl_->List(entity, query);
+}
+
+Result<Record> SqliteStore::Get(const schema::Entity& entity, std::string_view id) {
+    if (!IsValidUtf8Id(id)) {
+        return NotFound(entity.name() + " not found: the id is not valid");
+    }
+    const std::string normalized = NormalizeId(id);
+    std::lock_guard lock(mutex_);
+    auto row = impl_->FindById(entity, normalized);
+    if (!row) {
+        return row.error();
+    }
+    if (!*row) {
+        return NotFound(entity.name() + " " + normalized + " not found");
+    }
+    return std::move(**row);
+}
+
+Result<Record> SqliteStore::Create(const schema::Entity& entity, const Record& record) {
+    std::lock_guard lock(mutex_);
+    return impl_->InTransaction<Record>([&] { return impl_->CreateLocked(entity, record); });
+}
+
+Result<Record> SqliteStore::Replace(const schema::Entity& entity, std::string_view id,
+                                    const Record& record) {
+    std::lock_guard lock(mutex_);
+    return impl_->InTransaction<Record>([&] { return impl_->ReplaceLocked(entity, id, record); });
+}
+
+Result<Record> SqliteStore::Delete(const schema::Entity& entity, std::string_view id) {
+    std::lock_guard lock(mutex_);
+    return impl_->InTransaction<Record>([&] { return impl_->DeleteLocked(entity, id); });
+}
+
+Result<std::vector<Record>> SqliteStore::Batch(std::vector<BatchItem> items) {
+    std::lock_guard lock(mutex_);
+    return impl_->InTransaction<std::vector<Record>>([&]() -> Result<std::vector<Record>> {
+        std::vector<Record> out;
+        out.reserve(items.size());
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const auto& item = items[i];
+            const std::string prefix = "[" + std::to_string(i) + "]";
+            if (item.entity == nullptr) {
+                return InvalidArgument("batch item " + std::to_string(i) + " names no entity");
+            }
+            Result<Record> written = [&]() -> Result<Record> {
+                if (!item.replace) {
+                    return impl_->CreateLocked(*item.entity, item.record);
+                }
+                const value* id = item.record.if_contains("id");
+                if (id == nullptr || !id->is_string()) {
+                    return Error{ErrorCode::kValidationFailed, "a replace needs the record's id",
+                                 {{"id", "is required to replace a record"}}};
+                }
+                return impl_->ReplaceLocked(*item.entity, id->get_string(), item.record);
+            }();
+            if (!written) {
+                Error error = std::move(written.error());
+                error.message = "batch item " + std::to_string(i) + ": " + error.message;
+                for (auto& field : error.fields) {
+                    field.field = prefix + "." + field.field;
+                }
+                return error;
+            }
+            out.push_back(std::move(*written));
+        }
+        return out;
+    });
+}
+
+Result<std::vector<EntityCount>> SqliteStore::Count() {
+    std::lock_guard lock(mutex_);
+    return impl_->CountLocked();
+}
+
+Status SqliteStore::Reset() {
+    std::lock_guard lock(mutex_);
+    return impl_->ResetLocked();
+}
+
+void SqliteStore::SetStatementObserverForTest(std::function<void(std::string_view)> observer) {
+    std::lock_guard lock(mutex_);
+    impl_->observer() = std::move(observer);
+    if (!impl_->observer()) {
+        sqlite3_trace_v2(impl_->db(), 0, nullptr, nullptr);
+        return;
+    }
+    sqlite3_trace_v2(
+        impl_->db(), SQLITE_TRACE_STMT,
+        [](unsigned, void* context, void* /*stmt*/, void* text) -> int {
+            auto* self = static_cast<Impl*>(context);
+            if (self->observer()) {
+                self->observer()(static_cast<const char*>(text));
+            }
+            return 0;
+        },
+        impl_.get());
+}
+
+std::size_t SqliteStore::CachedStatementCountForTest() {
+    std::lock_guard lock(mutex_);
+    return impl_->cache().size();
+}
+
+}  // namespace ea::store::sqlite
