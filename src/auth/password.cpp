@@ -1,10 +1,10 @@
 #include "auth/password.hpp"
 
-#include <sodium.h>
-
 #include <cstdlib>
 #include <iostream>
 #include <mutex>
+
+#include <sodium.h>
 
 namespace ea::auth {
 namespace {
@@ -64,7 +64,9 @@ bool VerifyPassword(std::string_view hash, std::string_view plain) {
     return crypto_pwhash_str_verify(terminated.c_str(), plain.data(), plain.size()) == 0;
 }
 
-bool IsPasswordHash(std::string_view text) { return text.starts_with(kArgon2idPrefix); }
+bool IsPasswordHash(std::string_view text) {
+    return text.starts_with(kArgon2idPrefix);
+}
 
 bool NeedsRehash(std::string_view hash, PasswordCost cost) {
     EnsureSodium();

@@ -1,9 +1,9 @@
 // Password hashing: argon2id round trips, salting, and that the plain text never appears.
 #include "auth/password.hpp"
 
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace ea::auth {
 namespace {
