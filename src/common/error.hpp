@@ -38,6 +38,7 @@ struct Error {
     ErrorCode code = ErrorCode::kInternal;
     std::string message;  // safe to show a client: no SQL, no secrets
     std::vector<FieldError> fields = {};
+    int retry_after_seconds = 0;  // kRateLimited: when the caller may try again
 };
 
 Error InvalidArgument(std::string message);

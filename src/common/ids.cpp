@@ -8,6 +8,9 @@
 namespace ea {
 namespace {
 
+// GCC's 128-bit integer is an extension; __extension__ keeps -Wpedantic quiet about it.
+__extension__ typedef unsigned __int128 Uint128;
+
 constexpr char kCrockford[] = "0123456789abcdefghjkmnpqrstvwxyz";
 constexpr std::size_t kMaxIdLength = 64;
 
@@ -27,8 +30,8 @@ UlidState& State() {
 
 std::string MakeUlid(std::uint64_t unix_ms, std::uint64_t random_hi16, std::uint64_t random_lo64) {
     // 128 bits: 48-bit time, 80-bit randomness, written as 26 base32 digits (the first holds 3 bits).
-    unsigned __int128 value = (static_cast<unsigned __int128>(unix_ms & 0xFFFFFFFFFFFFULL) << 80) |
-                              (static_cast<unsigned __int128>(random_hi16 & 0xFFFFULL) << 64) |
+    Uint128 value = (static_cast<Uint128>(unix_ms & 0xFFFFFFFFFFFFULL) << 80) |
+                    (static_cast<Uint128>(random_hi16 & 0xFFFFULL) << 64) |
                               random_lo64;
     std::string out(26, '0');
     for (int i = 25; i >= 0; --i) {

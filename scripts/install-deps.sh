@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what events-api needs to build, run and test on Debian 12, as root. Idempotent: a package
+# already installed is not fetched again, and apt's lists are refreshed only when something is missing.
+#   scripts/install-deps.sh          build + run dependencies
+#   scripts/install-deps.sh --test   also the servers and tools the test suite drives
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libyaml-cpp-dev libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev libre2-dev
+  libspdlog-dev libfmt-dev libcli11-dev
+)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(libgtest-dev libgmock-dev googletest postgresql redis-server sqlite3 curl wrk
+             chromium)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]} > 0)); then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,214 @@
+#include "app/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <filesystem>
+#include <utility>
+
+extern char** environ;
+
+namespace ea::app {
+namespace {
+
+Result<bool> ParseBool(const std::string& source, const std::string& text) {
+    std::string lower = text;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") {
+        return true;
+    }
+    if (lower == "false" || lower == "0" || lower == "no" || lower == "off") {
+        return false;
+    }
+    return InvalidArgument(source + ": expected true or false, got '" + text + "'");
+}
+
+Result<int> ParsePositive(const std::string& source, const std::string& text) {
+    int value = 0;
+    const auto* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || value <= 0) {
+        return InvalidArgument(source + ": expected a positive integer, got '" + text + "'");
+    }
+    return value;
+}
+
+// Values from one layer (file or environment) keyed by the config-file key.
+using Layer = std::map<std::string, std::string>;
+
+constexpr const char* kKeys[][2] = {
+    {"schema", "EVENTS_API_SCHEMA"},
+    {"db", "EVENTS_API_DB"},
+    {"sessions", "EVENTS_API_SESSIONS"},
+    {"listen", "EVENTS_API_LISTEN"},
+    {"auth.required", "EVENTS_API_AUTH_REQUIRED"},
+    {"auth.session_ttl", "EVENTS_API_SESSION_TTL"},
+    {"log.level", "EVENTS_API_LOG_LEVEL"},
+};
+
+bool IsKnownKey(const std::string& key) {
+    return std::any_of(std::begin(kKeys), std::end(kKeys),
+                       [&](const auto& entry) { return key == entry[0]; });
+}
+
+Status FlattenYaml(const YAML::Node& node, const std::string& prefix, const std::string& file,
+                   Layer& out) {
+    if (!node.IsMap()) {
+        return InvalidArgument(file + ": expected a mapping" +
+                               (prefix.empty() ? "" : " under '" + prefix + "'"));
+    }
+    for (const auto& item : node) {
+        const auto key = prefix.empty() ? item.first.Scalar() : prefix + "." + item.first.Scalar();
+        if (item.second.IsMap()) {
+            if (auto nested = FlattenYaml(item.second, key, file, out); !nested) {
+                return nested;
+            }
+            continue;
+        }
+        const auto mark = item.first.Mark();
+        const auto where = file + ":" + std::to_string(mark.line + 1) + ":" +
+                           std::to_string(mark.column + 1);
+        if (!IsKnownKey(key)) {
+            return InvalidArgument(where + ": unknown configuration key '" + key + "'");
+        }
+        if (!item.second.IsScalar()) {
+            return InvalidArgument(where + ": '" + key + "' must be a single value");
+        }
+        out[key] = item.second.Scalar();
+    }
+    return Ok();
+}
+
+Result<Layer> ReadFile(const std::string& file) {
+    if (!std::filesystem::exists(file)) {
+        return InvalidArgument("config file '" + file + "' does not exist");
+    }
+    Layer layer;
+    try {
+        const auto root = YAML::LoadFile(file);
+        if (root.IsNull()) {
+            return layer;
+        }
+        if (auto flat = FlattenYaml(root, "", file, layer); !flat) {
+            return flat.error();
+        }
+    } catch (const YAML::Exception& e) {
+        return InvalidArgument(file + ":" + std::to_string(e.mark.line + 1) + ":" +
+                               std::to_string(e.mark.column + 1) + ": " + e.msg);
+    }
+    return layer;
+}
+
+}  // namespace
+
+Environment ProcessEnvironment() {
+    Environment env;
+    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+        std::string_view text(*entry);
+        const auto eq = text.find('=');
+        if (eq != std::string_view::npos && text.starts_with("EVENTS_API_")) {
+            env.emplace(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+        }
+    }
+    return env;
+}
+
+Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
+    Config config;
+    Layer merged;  // key -> value, filled from the lowest precedence up
+    std::map<std::string, std::string> source;  // key -> where the value came from
+
+    std::string file = flags.config_file.value_or("");
+    if (file.empty()) {
+        if (auto it = env.find("EVENTS_API_CONFIG"); it != env.end()) {
+            file = it->second;
+        }
+    }
+    if (!file.empty()) {
+        auto layer = ReadFile(file);
+        if (!layer) {
+            return layer.error();
+        }
+        for (auto& [key, value] : *layer) {
+            merged[key] = value;
+            source[key] = file + ": " + key;
+        }
+        config.config_file = file;
+    }
+    for (const auto& [key, variable] : kKeys) {
+        if (auto it = env.find(variable); it != env.end()) {
+            merged[key] = it->second;
+            source[key] = variable;
+        }
+    }
+    const std::pair<const char*, const std::optional<std::string>*> flag_values[] = {
+        {"schema", &flags.schema},         {"db", &flags.db},
+        {"sessions", &flags.sessions},     {"listen", &flags.listen},
+        {"auth.required", &flags.auth_required}, {"log.level", &flags.log_level},
+    };
+    for (const auto& [key, value] : flag_values) {
+        if (value->has_value()) {
+            merged[key] = **value;
+            source[key] = std::string("--") + key;
+        }
+    }
+
+    for (const auto& [key, value] : merged) {
+        if (key == "schema") {
+            config.schema = value;
+        } else if (key == "db") {
+            config.db = value;
+        } else if (key == "sessions") {
+            config.sessions = value;
+        } else if (key == "listen") {
+            if (auto parsed = ParseListen(value); !parsed) {
+                return InvalidArgument(source[key] + ": " + parsed.error().message);
+            }
+            config.listen = value;
+        } else if (key == "auth.required") {
+            auto parsed = ParseBool(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.auth_required = *parsed;
+        } else if (key == "auth.session_ttl") {
+            auto parsed = ParsePositive(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.session_ttl_seconds = *parsed;
+        } else if (key == "log.level") {
+            config.log_level = value;
+        }
+    }
+    if (config.schema.empty()) {
+        return InvalidArgument("schema: a schema file is required");
+    }
+    return config;
+}
+
+Result<HostPort> ParseListen(const std::string& listen) {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+        return InvalidArgument("listen address must be HOST:PORT, got '" + listen + "'");
+    }
+    HostPort out;
+    out.host = listen.substr(0, colon);
+    if (out.host.size() > 2 && out.host.front() == '[' && out.host.back() == ']') {
+        out.host = out.host.substr(1, out.host.size() - 2);
+    }
+    const auto port_text = listen.substr(colon + 1);
+    unsigned value = 0;
+    const auto* end = port_text.data() + port_text.size();
+    auto [ptr, ec] = std::from_chars(port_text.data(), end, value);
+    if (port_text.empty() || ec != std::errc() || ptr != end || value > 65535) {
+        return InvalidArgument("listen port must be 0-65535, got '" + port_text + "'");
+    }
+    out.port = static_cast<unsigned short>(value);
+    return out;
+}
+
+}  // namespace ea::app

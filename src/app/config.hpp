@@ -1,0 +1,51 @@
+// Configuration: every setting has a flag, an EVENTS_API_* environment variable and a config-file
+// key, applied in that precedence over built-in defaults. See docs/configuration.md.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/result.hpp"
+
+namespace ea::app {
+
+struct Config {
+    std::string schema = "schema.yaml";
+    std::string db = "sqlite://data/events.db";
+    std::string sessions;  // empty: embedded (the database file); "redis://host:port"
+    std::string listen = "127.0.0.1:8080";
+    bool auth_required = true;
+    int session_ttl_seconds = 3600;
+    std::string log_level = "info";
+    std::string config_file;  // where the file layer came from, for messages
+};
+
+// One setting as the command line gave it (unset when the flag was not passed).
+struct ConfigFlags {
+    std::optional<std::string> config_file;
+    std::optional<std::string> schema;
+    std::optional<std::string> db;
+    std::optional<std::string> sessions;
+    std::optional<std::string> listen;
+    std::optional<std::string> auth_required;
+    std::optional<std::string> log_level;
+};
+
+// The environment as a map, so tests can pass their own.
+using Environment = std::map<std::string, std::string>;
+Environment ProcessEnvironment();
+
+// Merges flags > environment > config file (flags.config_file or EVENTS_API_CONFIG) > defaults.
+// Errors (kInvalidArgument) name the source and key: an unreadable or malformed file, an unknown
+// key, a value of the wrong kind.
+[[nodiscard]] Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env);
+
+// "HOST:PORT" -> parts; kInvalidArgument when malformed.
+struct HostPort {
+    std::string host;
+    unsigned short port = 0;
+};
+[[nodiscard]] Result<HostPort> ParseListen(const std::string& listen);
+
+}  // namespace ea::app

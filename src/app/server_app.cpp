@@ -1,0 +1,235 @@
+#include "app/server_app.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <utility>
+
+#include "app/core.hpp"
+#include "auth/password.hpp"
+#include "auth/session_store.hpp"
+#include "auth/token.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "ratelimit/token_bucket.hpp"
+#include "rest/error_response.hpp"
+#include "rest/rest_api.hpp"
+#include "service/admin_service.hpp"
+#include "service/auth_service.hpp"
+
+namespace ea::app {
+namespace {
+
+constexpr const char* kAdminName = "admin";
+constexpr const char* kSystemAccount = "acc_system";
+
+bool IsLoopback(const std::string& host) {
+    return host == "127.0.0.1" || host == "localhost" || host == "::1" ||
+           host.starts_with("127.");
+}
+
+std::filesystem::path SqlitePath(const std::string& db_url) {
+    constexpr std::string_view kScheme = "sqlite://";
+    if (db_url.starts_with(kScheme)) {
+        return db_url.substr(kScheme.size());
+    }
+    return "data/sessions.db";
+}
+
+// One JSON line per request on stdout: never a body, a header value or a token.
+void LogRequest(const http::Request& request, const http::Response& response,
+                std::chrono::nanoseconds duration) {
+    boost::json::object line{
+        {"ts", std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count()},
+        {"level", response.status >= 500 ? "error" : "info"},
+        {"msg", "request"},
+        {"request_id", request.request_id},
+        {"method", request.method_text},
+        {"route", response.route.empty() ? std::string("(unmatched)") : response.route},
+        {"status", response.status},
+        {"duration_ms", static_cast<double>(duration.count()) / 1e6},
+        {"remote", request.remote_address},
+    };
+    std::cout << boost::json::serialize(line) << "\n" << std::flush;
+}
+
+// Creates `admin` when no administrator exists yet: the password comes from
+// EVENTS_API_ADMIN_PASSWORD or is random and printed once. Never a fixed default.
+Status EnsureAdmin(Core& core) {
+    const auto* user = core.schema->FindEntity("User");
+    if (user == nullptr || !user->auth() || user->FindField("role") == nullptr) {
+        return Ok();
+    }
+    query::Query query;
+    query.filter = std::make_unique<query::FilterNode>();
+    query.filter->kind = query::FilterNode::Kind::kComparison;
+    query.filter->comparison =
+        query::Comparison{user->FindField("role"), query::Op::kEq, boost::json::string("admin")};
+    query.page_size = 1;
+    auto admins = core.store->List(*user, query);
+    if (!admins) {
+        return admins.error();
+    }
+    if (admins->page.total > 0) {
+        return Ok();
+    }
+    std::string password;
+    bool generated = false;
+    if (const char* given = std::getenv("EVENTS_API_ADMIN_PASSWORD"); given && *given) {
+        password = given;
+    } else {
+        password = auth::NewToken().substr(0, 20);
+        generated = true;
+    }
+    service::RequestContext ctx{Principal::System(), "bootstrap", service::Channel::kCli};
+    if (const auto* account = core.schema->FindEntity("Account");
+        account != nullptr && !core.store->Get(*account, kSystemAccount)) {
+        auto created = core.documents->Create(ctx, *account, {{"id", kSystemAccount}});
+        if (!created) {
+            return created.error();
+        }
+    }
+    boost::json::object body{{user->auth()->login_field, kAdminName},
+                             {user->auth()->password_field, password},
+                             {"email", "admin@system.internal"},
+                             {"role", "admin"},
+                             {"isAccountOwner", false},
+                             {"accountId", kSystemAccount}};
+    auto created = core.documents->Create(ctx, *user, body);
+    if (!created) {
+        return created.error();
+    }
+    if (generated) {
+        std::cerr << "\n  Created the first administrator.\n    username: " << kAdminName
+                  << "\n    password: " << password
+                  << "\n  It is shown only this once; change it with\n"
+                     "    events-api user add admin --role admin --password-stdin --update\n\n";
+    } else {
+        std::cerr << "created the first administrator '" << kAdminName
+                  << "' with the password from EVENTS_API_ADMIN_PASSWORD\n";
+    }
+    return Ok();
+}
+
+}  // namespace
+
+struct ServerApp::Parts {
+    std::unique_ptr<Core> core;
+    auth::SessionStorePtr sessions;
+    std::unique_ptr<ratelimit::TokenBucket> user_limiter;
+    std::unique_ptr<ratelimit::TokenBucket> address_limiter;
+    std::unique_ptr<service::AuthService> auth;
+    std::unique_ptr<service::AdminService> admin;
+    std::unique_ptr<rest::RestApi> rest;
+    http::Metrics metrics;
+    std::unique_ptr<http::Router> router;
+    std::unique_ptr<http::Server> server;
+};
+
+ServerApp::ServerApp(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+ServerApp::~ServerApp() = default;
+
+Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
+    auto listen = ParseListen(config.listen);
+    if (!listen) {
+        return listen.error();
+    }
+    if (!config.auth_required && !IsLoopback(listen->host)) {
+        return InvalidArgument("auth.required=false is only allowed on a loopback address, not " +
+                               listen->host);
+    }
+    auto parts = std::make_unique<Parts>();
+    auto core = OpenCore(config);
+    if (!core) {
+        return core.error();
+    }
+    parts->core = *std::move(core);
+    auto sessions = auth::OpenSessionStore(config.sessions, SqlitePath(config.db));
+    if (!sessions) {
+        return sessions.error();
+    }
+    parts->sessions = *std::move(sessions);
+    auto user_limiter = ratelimit::TokenBucket::Create({5, 0.1, 100'000});
+    auto address_limiter = ratelimit::TokenBucket::Create({60, 1.0, 100'000});
+    if (!user_limiter || !address_limiter) {
+        return Internal("rate limiter configuration");
+    }
+    parts->user_limiter = *std::move(user_limiter);
+    parts->address_limiter = *std::move(address_limiter);
+    if (auto admin = EnsureAdmin(*parts->core); !admin) {
+        return admin.error();
+    }
+    parts->auth = std::make_unique<service::AuthService>(
+        *parts->core->store, *parts->sessions, *parts->user_limiter, *parts->address_limiter,
+        service::AuthOptions{std::chrono::seconds(config.session_ttl_seconds),
+                             config.auth_required});
+    parts->admin =
+        std::make_unique<service::AdminService>(*parts->core->schema, *parts->core->store);
+    parts->rest = std::make_unique<rest::RestApi>(
+        *parts->core->schema, *parts->core->documents, *parts->auth, *parts->admin,
+        rest::RestOptions{!IsLoopback(listen->host), parts->core->schema->project_name()});
+    parts->router = std::make_unique<http::Router>(http::RouterOptions{true},
+                                                   rest::ProtocolErrorResponse);
+    if (auto registered = parts->rest->Register(*parts->router); !registered) {
+        return registered.error();
+    }
+    auto* raw = parts.get();
+    Status health[] = {
+        parts->router->Add(http::Method::kGet, "/healthz",
+                           [](const http::Request&, const http::RouteMatch&) {
+                               return http::MakeResponse(200, R"({"status":"ok"})",
+                                                         "application/json");
+                           }),
+        parts->router->Add(http::Method::kGet, "/readyz",
+                           [raw](const http::Request&, const http::RouteMatch&) {
+                               const bool store_ok = raw->core->store->Count().has_value();
+                               const bool sessions_ok = raw->sessions->Ping().has_value();
+                               const bool ready = store_ok && sessions_ok;
+                               boost::json::object body{
+                                   {"status", ready ? "ready" : "unavailable"},
+                                   {"store", store_ok ? "ok" : "down"},
+                                   {"sessions", sessions_ok ? "ok" : "down"}};
+                               return http::MakeResponse(ready ? 200 : 503,
+                                                         boost::json::serialize(body),
+                                                         "application/json");
+                           }),
+        parts->router->Add(http::Method::kGet, "/metrics",
+                           [raw](const http::Request&, const http::RouteMatch&) {
+                               return http::MakeResponse(200, raw->metrics.RenderPrometheus(),
+                                                         "text/plain; version=0.0.4");
+                           }),
+    };
+    for (const auto& status : health) {
+        if (!status) {
+            return status.error();
+        }
+    }
+
+    http::ServerOptions options;
+    options.host = listen->host;
+    options.port = listen->port;
+    http::ServerHooks hooks;
+    hooks.render_error = rest::ProtocolErrorResponse;
+    hooks.on_request_complete = [raw](const http::Request& request, const http::Response& response,
+                                      std::chrono::nanoseconds duration) {
+        raw->metrics.RecordRequest(response.route.empty() ? "(unmatched)" : response.route,
+                                   request.method_text, response.status, duration);
+        LogRequest(request, response, duration);
+    };
+    parts->server = std::make_unique<http::Server>(options, parts->router->AsHandler(), hooks);
+    if (!config.auth_required) {
+        std::cerr << "WARNING: auth.required is false: every request without a session acts as an "
+                     "administrator. Use this only for local tools.\n";
+    }
+    return std::unique_ptr<ServerApp>(new ServerApp(std::move(parts)));
+}
+
+Status ServerApp::Start() { return parts_->server->Start(); }
+void ServerApp::Stop() { parts_->server->Stop(); }
+std::uint16_t ServerApp::port() const { return parts_->server->port(); }
+
+}  // namespace ea::app

@@ -1,0 +1,33 @@
+// ServerApp: everything `events-api serve` runs, composed and owned in one place: the core, the
+// session store, the services, the REST routes, health/metrics and the HTTP server.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "app/config.hpp"
+#include "common/result.hpp"
+
+namespace ea::app {
+
+class ServerApp {
+public:
+    // Builds every part from `config`; creates the first admin when the database has none
+    // (printing its one-time password, or using EVENTS_API_ADMIN_PASSWORD).
+    [[nodiscard]] static Result<std::unique_ptr<ServerApp>> Create(const Config& config);
+    ~ServerApp();
+
+    // Binds and starts serving; returns once the port is open.
+    [[nodiscard]] Status Start();
+    // Graceful: stops accepting, lets in-flight requests finish. Thread-safe.
+    void Stop();
+    std::uint16_t port() const;
+
+private:
+    struct Parts;
+    explicit ServerApp(std::unique_ptr<Parts> parts);
+    std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace ea::app

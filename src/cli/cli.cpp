@@ -1,0 +1,76 @@
+#include "cli/cli.hpp"
+
+#include <iostream>
+#include <optional>
+#include <vector>
+
+#include "cli/command.hpp"
+
+namespace ea::cli {
+
+const app::Config* ResolvedConfig(const app::ConfigFlags& flags) {
+    static std::optional<app::Config> config;
+    if (!config) {
+        auto loaded = app::LoadConfig(flags, app::ProcessEnvironment());
+        if (!loaded) {
+            PrintError(loaded.error());
+            return nullptr;
+        }
+        config = *std::move(loaded);
+    }
+    return &*config;
+}
+
+void PrintError(const Error& error) {
+    std::cerr << "events-api: " << error.message << "\n";
+    for (const auto& field : error.fields) {
+        std::cerr << "  " << field.field << ": " << field.message << "\n";
+    }
+}
+
+int Main(int argc, char** argv) {
+    CLI::App root{"events-api: a data service for programs and AI assistants, from one schema.yaml"};
+    root.require_subcommand(1);
+    root.set_version_flag("--version", "events-api 0.1.0");
+
+    app::ConfigFlags flags;
+    auto add = [&](const char* name, std::optional<std::string>& target, const char* help) {
+        root.add_option_function<std::string>(
+                name, [&target](const std::string& value) { target = value; }, help)
+            ->type_name("TEXT");
+    };
+    add("--config", flags.config_file, "configuration file (YAML)");
+    add("--schema", flags.schema, "schema file (EVENTS_API_SCHEMA; default schema.yaml)");
+    add("--db", flags.db, "database: sqlite://PATH or postgresql://... (EVENTS_API_DB)");
+    add("--sessions", flags.sessions, "session store: redis://HOST:PORT (EVENTS_API_SESSIONS)");
+    add("--listen", flags.listen, "HOST:PORT to serve on (EVENTS_API_LISTEN)");
+    add("--auth-required", flags.auth_required,
+        "true|false; false opens a loopback server for local tools (EVENTS_API_AUTH_REQUIRED)");
+    add("--log-level", flags.log_level, "debug|info|warn|error (EVENTS_API_LOG_LEVEL)");
+
+    std::vector<Command> commands = {
+        AddSchemaCommand(root, flags),
+        AddMigrateCommand(root, flags),
+        AddSeedDemoCommand(root, flags),
+        AddUserCommand(root, flags),
+        AddServeCommand(root, flags),
+    };
+    for (auto& command : commands) {
+        command.app->fallthrough();
+    }
+
+    try {
+        root.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return root.exit(e);
+    }
+    for (auto& command : commands) {
+        if (command.app->parsed()) {
+            return command.run();
+        }
+    }
+    std::cerr << root.help();
+    return 2;
+}
+
+}  // namespace ea::cli

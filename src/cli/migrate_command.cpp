@@ -1,0 +1,28 @@
+// `events-api migrate`: create or extend the tables for the current schema. Opening the store
+// migrates it, so this command is that step on its own, for deploy scripts.
+#include <iostream>
+
+#include "app/core.hpp"
+#include "cli/command.hpp"
+
+namespace ea::cli {
+
+Command AddMigrateCommand(CLI::App& root, const app::ConfigFlags& flags) {
+    auto* migrate = root.add_subcommand("migrate", "create or extend the database tables");
+    return Command{migrate, [&flags]() {
+                       const auto* config = ResolvedConfig(flags);
+                       if (config == nullptr) {
+                           return 2;
+                       }
+                       auto core = app::OpenCore(*config);
+                       if (!core) {
+                           PrintError(core.error());
+                           return 1;
+                       }
+                       std::cout << "migrated " << config->db << " to "
+                                 << (*core)->schema->entities().size() << " entities\n";
+                       return 0;
+                   }};
+}
+
+}  // namespace ea::cli

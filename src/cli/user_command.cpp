@@ -1,0 +1,188 @@
+// `events-api user add NAME --role ROLE --password-stdin [--update]`: creates service and admin
+// accounts from the operator's shell, through the same service layer (validation, hashing) as the
+// API. Defaults for the User fields it does not take are documented in docs/cli.md.
+#include <boost/json.hpp>
+
+#include <iostream>
+#include <string>
+
+#include "app/core.hpp"
+#include "cli/command.hpp"
+#include "query/filter.hpp"
+
+namespace ea::cli {
+namespace {
+
+constexpr const char* kSystemAccountId = "acc_system";
+
+struct UserOptions {
+    std::string name;
+    std::string role;
+    bool password_stdin = false;
+    bool update = false;
+    std::string email;
+    std::string first_name;
+    std::string last_name;
+    std::string account_id = kSystemAccountId;
+};
+
+// The documented service user keeps the address the MCP docs show; others get NAME@system.internal.
+std::string DefaultEmail(const std::string& name) {
+    if (name == "claude_mcp") {
+        return "mcp@system.internal";
+    }
+    return name + "@system.internal";
+}
+
+Result<std::string> ReadPassword() {
+    std::string password;
+    if (!std::getline(std::cin, password)) {
+        return InvalidArgument("--password-stdin: no password on standard input");
+    }
+    if (!password.empty() && password.back() == '\r') {
+        password.pop_back();
+    }
+    if (password.empty()) {
+        return InvalidArgument("--password-stdin: the password is empty");
+    }
+    return password;
+}
+
+Result<Record> FindUser(app::Core& core, const schema::Entity& user, const std::string& name) {
+    const auto* login = user.FindField(user.auth() ? user.auth()->login_field : "username");
+    if (login == nullptr) {
+        return InvalidArgument("the User entity has no login field");
+    }
+    query::Query query;
+    query.filter = std::make_unique<query::FilterNode>();
+    query.filter->kind = query::FilterNode::Kind::kComparison;
+    query.filter->comparison = query::Comparison{login, query::Op::kEq, boost::json::string(name)};
+    query.matching = query::Matching::kExact;
+    query.page_size = 1;
+    service::RequestContext ctx{Principal::System(), "cli", service::Channel::kCli};
+    auto found = core.store->List(user, query);
+    if (!found) {
+        return found.error();
+    }
+    if (found->rows.empty()) {
+        return NotFound("no user named '" + name + "'");
+    }
+    return found->rows.front();
+}
+
+Status EnsureAccount(app::Core& core, const std::string& account_id) {
+    const auto* account = core.schema->FindEntity("Account");
+    if (account == nullptr) {
+        return Ok();
+    }
+    if (core.store->Get(*account, account_id)) {
+        return Ok();
+    }
+    service::RequestContext ctx{Principal::System(), "cli", service::Channel::kCli};
+    boost::json::object body{{"id", account_id}};
+    auto created = core.documents->Create(ctx, *account, body);
+    if (!created) {
+        return created.error();
+    }
+    std::cout << "created account " << account_id << "\n";
+    return Ok();
+}
+
+int Run(const app::ConfigFlags& flags, const UserOptions& options) {
+    const auto* config = ResolvedConfig(flags);
+    if (config == nullptr) {
+        return 2;
+    }
+    if (!options.password_stdin) {
+        PrintError(InvalidArgument("user add: --password-stdin is required (passwords are never "
+                                   "taken as arguments, which other users can read)"));
+        return 2;
+    }
+    auto password = ReadPassword();
+    if (!password) {
+        PrintError(password.error());
+        return 2;
+    }
+    auto core = app::OpenCore(*config);
+    if (!core) {
+        PrintError(core.error());
+        return 1;
+    }
+    const auto* user = (*core)->schema->FindEntity("User");
+    if (user == nullptr || !user->auth()) {
+        PrintError(InvalidArgument("the schema has no User entity with the auth service"));
+        return 1;
+    }
+    service::RequestContext ctx{Principal::System(), "cli", service::Channel::kCli};
+    const auto& password_field = user->auth()->password_field;
+
+    auto existing = FindUser(**core, *user, options.name);
+    if (existing) {
+        if (!options.update) {
+            PrintError(Conflict("user '" + options.name +
+                                "' already exists; pass --update to reset its password and role"));
+            return 1;
+        }
+        boost::json::object patch{{password_field, *password}, {"role", options.role}};
+        auto updated =
+            (*core)->documents->Patch(ctx, *user, (*existing)["id"].as_string(), patch);
+        if (!updated) {
+            PrintError(updated.error());
+            return 1;
+        }
+        std::cout << "updated user " << options.name << " (role " << options.role << ")\n";
+        return 0;
+    }
+    if (existing.error().code != ErrorCode::kNotFound) {
+        PrintError(existing.error());
+        return 1;
+    }
+    if (auto account = EnsureAccount(**core, options.account_id); !account) {
+        PrintError(account.error());
+        return 1;
+    }
+    boost::json::object body{
+        {user->auth()->login_field, options.name},
+        {password_field, *password},
+        {"email", options.email.empty() ? DefaultEmail(options.name) : options.email},
+        {"role", options.role},
+        {"isAccountOwner", false},
+        {"accountId", options.account_id},
+    };
+    if (!options.first_name.empty()) {
+        body["firstName"] = options.first_name;
+    }
+    if (!options.last_name.empty()) {
+        body["lastName"] = options.last_name;
+    }
+    auto created = (*core)->documents->Create(ctx, *user, body);
+    if (!created) {
+        PrintError(created.error());
+        return 1;
+    }
+    std::cout << "created user " << options.name << " (role " << options.role << ", id "
+              << (*created)["id"].as_string().c_str() << ")\n";
+    return 0;
+}
+
+}  // namespace
+
+Command AddUserCommand(CLI::App& root, const app::ConfigFlags& flags) {
+    auto* user = root.add_subcommand("user", "manage service and admin accounts");
+    user->require_subcommand(1);
+    auto* add = user->add_subcommand("add", "create a user (or reset one with --update)");
+    auto options = std::make_shared<UserOptions>();
+    add->add_option("name", options->name, "username")->required();
+    add->add_option("--role", options->role, "role, e.g. admin, read, ai_agent")->required();
+    add->add_flag("--password-stdin", options->password_stdin, "read the password from stdin");
+    add->add_flag("--update", options->update, "reset password and role of an existing user");
+    add->add_option("--email", options->email, "default NAME@system.internal");
+    add->add_option("--first-name", options->first_name);
+    add->add_option("--last-name", options->last_name);
+    add->add_option("--account", options->account_id, "account id (created when missing)")
+        ->default_str(kSystemAccountId);
+    add->fallthrough();
+    return Command{user, [&flags, options]() { return Run(flags, *options); }};
+}
+
+}  // namespace ea::cli

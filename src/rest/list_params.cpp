@@ -1,0 +1,277 @@
+#include "rest/list_params.hpp"
+
+#include <boost/json.hpp>
+
+#include <array>
+#include <charconv>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "query/filter_parser.hpp"
+#include "query/sort.hpp"
+#include "query/view.hpp"
+
+namespace ea::rest {
+namespace {
+
+constexpr std::array<std::string_view, 7> kParams = {
+    "page", "pageSize", "sort", "filter", "view", "filter_matching", "no_consistency"};
+constexpr const char* kValidParams = "page, pageSize, sort, filter, view, filter_matching";
+
+// REST operator spelling -> the JSON language's.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kOps = {{
+    {"eq", "$eq"},
+    {"ne", "$ne"},
+    {"lt", "$lt"},
+    {"le", "$lte"},
+    {"lte", "$lte"},
+    {"gt", "$gt"},
+    {"ge", "$gte"},
+    {"gte", "$gte"},
+    {"in", "$in"},
+}};
+
+std::optional<std::string_view> JsonOp(std::string_view rest_op) {
+    for (const auto& [name, json] : kOps) {
+        if (name == rest_op) {
+            return json;
+        }
+    }
+    return std::nullopt;
+}
+
+Error BadParam(const std::string& param, std::string message) {
+    Error error = InvalidArgument(param + ": " + message);
+    error.fields.push_back({param, std::move(message)});
+    return error;
+}
+
+Result<int> ParseInt(const std::string& param, const std::string& text, int min, int max) {
+    int value = 0;
+    const auto* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc() || ptr != end) {
+        return BadParam(param, "must be an integer, got '" + text.substr(0, 40) + "'");
+    }
+    if (value < min || value > max) {
+        return BadParam(param, "must be between " + std::to_string(min) + " and " +
+                                   std::to_string(max) + ", got " + text);
+    }
+    return value;
+}
+
+// Splits on commas outside quotes; keeps quotes (Unquote removes them per value).
+Result<std::vector<std::string>> SplitTerms(std::string_view text) {
+    std::vector<std::string> terms;
+    std::string current;
+    char quote = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quote != 0) {
+            if (c == '\\' && i + 1 < text.size()) {
+                current += c;
+                current += text[++i];
+                continue;
+            }
+            if (c == quote) {
+                quote = 0;
+            }
+            current += c;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+            current += c;
+        } else if (c == ',') {
+            terms.push_back(std::move(current));
+            current.clear();
+        } else {
+            current += c;
+        }
+    }
+    if (quote != 0) {
+        return BadParam("filter", "unterminated quote in '" + std::string(text.substr(0, 80)) + "'");
+    }
+    terms.push_back(std::move(current));
+    return terms;
+}
+
+// A whole-value quote ("..." or '...') is removed and \x escapes resolved.
+std::string Unquote(std::string_view value) {
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+        std::string out;
+        for (std::size_t i = 1; i + 1 < value.size(); ++i) {
+            if (value[i] == '\\' && i + 2 < value.size()) {
+                ++i;
+            }
+            out += value[i];
+        }
+        return out;
+    }
+    return std::string(value);
+}
+
+bool LooksLikeOperator(std::string_view word) {
+    if (word.empty() || word.size() > 6) {
+        return false;
+    }
+    for (char c : word) {
+        if (c < 'a' || c > 'z') {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+Result<boost::json::value> FilterTextToJson(std::string_view text) {
+    auto terms = SplitTerms(text);
+    if (!terms) {
+        return terms.error();
+    }
+    boost::json::array all;
+    for (const auto& term : *terms) {
+        if (term.empty()) {
+            continue;
+        }
+        const auto colon = term.find(':');
+        if (colon == std::string::npos || colon == 0) {
+            return BadParam("filter", "'" + term.substr(0, 80) +
+                                          "' must be field:value or field:op:value");
+        }
+        const std::string field = term.substr(0, colon);
+        std::string_view rest = std::string_view(term).substr(colon + 1);
+        std::string_view op = "$eq";
+        const auto second = rest.find(':');
+        if (second != std::string_view::npos) {
+            const auto word = rest.substr(0, second);
+            if (auto json_op = JsonOp(word)) {
+                op = *json_op;
+                rest = rest.substr(second + 1);
+            } else if (LooksLikeOperator(word) && rest.substr(second + 1).find(':') ==
+                                                      std::string_view::npos &&
+                       word.size() <= 3) {
+                return BadParam("filter", "unknown operator '" + std::string(word) + "' in '" +
+                                              term.substr(0, 80) +
+                                              "'; valid: eq ne lt le lte gt ge gte in");
+            }
+        }
+        const std::string value = Unquote(rest);
+        if (value.empty()) {
+            return BadParam("filter", "'" + term.substr(0, 80) + "' has an empty value");
+        }
+        boost::json::value operand;
+        if (op == "$in") {
+            boost::json::array values;
+            std::string_view remaining = value;
+            while (true) {
+                const auto bar = remaining.find('|');
+                const auto piece = remaining.substr(0, bar);
+                if (piece.empty()) {
+                    return BadParam("filter", "'" + term.substr(0, 80) + "' has an empty value");
+                }
+                values.emplace_back(piece);
+                if (bar == std::string_view::npos) {
+                    break;
+                }
+                remaining = remaining.substr(bar + 1);
+            }
+            operand = std::move(values);
+        } else {
+            operand = boost::json::string(value);
+        }
+        boost::json::object condition;
+        condition[op] = std::move(operand);
+        all.push_back(boost::json::object{{field, std::move(condition)}});
+    }
+    if (all.empty()) {
+        return boost::json::value(boost::json::object());
+    }
+    return boost::json::value(boost::json::object{{"$and", std::move(all)}});
+}
+
+Result<query::Query> ParseListParams(const schema::Entity& entity,
+                                     const http::QueryParams& params) {
+    std::map<std::string_view, std::string_view> last;  // duplicates: the last one wins
+    for (const auto& [name, value] : params) {
+        bool known = false;
+        for (auto valid : kParams) {
+            known = known || name == valid;
+        }
+        if (!known) {
+            return BadParam(name.substr(0, 40), std::string("unknown query parameter; valid: ") +
+                                                    kValidParams);
+        }
+        last[name] = value;
+    }
+    auto get = [&](std::string_view name) -> std::optional<std::string> {
+        auto it = last.find(name);
+        if (it == last.end()) {
+            return std::nullopt;
+        }
+        return std::string(it->second);
+    };
+
+    query::Query query;
+    query.matching = query::Matching::kContains;
+    if (auto page = get("page")) {
+        auto parsed = ParseInt("page", *page, 1, 1'000'000'000);
+        if (!parsed) {
+            return parsed.error();
+        }
+        query.page = *parsed;
+    }
+    if (auto size = get("pageSize")) {
+        auto parsed = ParseInt("pageSize", *size, 1, query::kMaxPageSize);
+        if (!parsed) {
+            return parsed.error();
+        }
+        query.page_size = *parsed;
+    }
+    if (auto matching = get("filter_matching")) {
+        if (*matching == "exact") {
+            query.matching = query::Matching::kExact;
+        } else if (*matching == "contains") {
+            query.matching = query::Matching::kContains;
+        } else if (*matching == "fuzzy") {
+            query.matching = query::Matching::kFuzzy;
+        } else if (!matching->empty()) {
+            return BadParam("filter_matching",
+                            "must be exact, contains or fuzzy, got '" + matching->substr(0, 40) + "'");
+        }
+    }
+    if (auto sort = get("sort")) {
+        auto parsed = query::ParseSortText(entity, *sort);
+        if (!parsed) {
+            return parsed.error();
+        }
+        query.sort = *std::move(parsed);
+    }
+    if (auto view = get("view")) {
+        auto parsed = query::ParseViewText(entity, *view);
+        if (!parsed) {
+            return parsed.error();
+        }
+        query.view = *std::move(parsed);
+    }
+    if (auto filter = get("filter"); filter && !filter->empty()) {
+        Result<query::FilterPtr> parsed = query::FilterPtr();
+        if (filter->front() == '{') {
+            parsed = query::ParseFilterText(entity, *filter);
+        } else {
+            auto json = FilterTextToJson(*filter);
+            if (!json) {
+                return json.error();
+            }
+            parsed = query::ParseFilter(entity, *json, query::CoerceFrom::kText);
+        }
+        if (!parsed) {
+            return parsed.error();
+        }
+        query.filter = *std::move(parsed);
+    }
+    return query;
+}
+
+}  // namespace ea::rest

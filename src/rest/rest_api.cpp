@@ -1,0 +1,546 @@
+#include "rest/rest_api.hpp"
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <string>
+#include <utility>
+
+#include "http/target.hpp"
+#include "rest/envelope.hpp"
+#include "rest/error_response.hpp"
+#include "rest/list_params.hpp"
+#include "schema/schema_json.hpp"
+
+namespace ea::rest {
+namespace {
+
+constexpr const char* kSessionCookie = "sessionId";
+constexpr std::size_t kMaxJsonDepth = 32;
+
+http::Response Fail(const Error& error, const http::Request& request) {
+    return ErrorResponse(error, request.request_id);
+}
+
+// The session token from the sessionId cookie or an "Authorization: Bearer" header.
+std::optional<std::string_view> TokenOf(const http::Request& request) {
+    if (auto header = request.Header("Authorization")) {
+        constexpr std::string_view kBearer = "Bearer ";
+        if (header->size() > kBearer.size() &&
+            http::EqualsIgnoreCase(header->substr(0, kBearer.size()), kBearer)) {
+            return header->substr(kBearer.size());
+        }
+    }
+    return request.Cookie(kSessionCookie);
+}
+
+bool IsJsonContentType(const http::Request& request) {
+    auto type = request.Header("Content-Type");
+    if (!type) {
+        return false;
+    }
+    auto media = type->substr(0, type->find(';'));
+    while (!media.empty() && media.back() == ' ') {
+        media.remove_suffix(1);
+    }
+    return http::EqualsIgnoreCase(media, "application/json");
+}
+
+// The request body as JSON: 415 unless JSON, 400 when empty, malformed or too deep.
+Result<boost::json::value> JsonBody(const http::Request& request) {
+    if (!IsJsonContentType(request)) {
+        return Error{ErrorCode::kInvalidArgument, "unsupported_media_type"};
+    }
+    if (request.body.empty()) {
+        return InvalidArgument("the request body is empty; send a JSON object");
+    }
+    boost::json::parse_options options;
+    options.max_depth = kMaxJsonDepth;
+    boost::system::error_code ec;
+    auto value = boost::json::parse(request.body, ec, {}, options);
+    if (ec) {
+        return InvalidArgument("the request body is not valid JSON: " + ec.message());
+    }
+    return value;
+}
+
+http::Response BodyError(const Error& error, const http::Request& request) {
+    if (error.message == "unsupported_media_type") {
+        return ProtocolErrorResponse(415, "unsupported_media_type",
+                                     "Content-Type must be application/json");
+    }
+    return Fail(error, request);
+}
+
+Result<Record> JsonObjectBody(const http::Request& request) {
+    auto value = JsonBody(request);
+    if (!value) {
+        return value.error();
+    }
+    if (!value->is_object()) {
+        return InvalidArgument("the request body must be a JSON object");
+    }
+    return std::move(value->get_object());
+}
+
+// The list parameters of a get-by-id, POST or PUT are checked but not used (the original did so).
+Status CheckListParams(const schema::Entity& entity, const http::Request& request) {
+    auto params = http::ParseQueryString(request.query);
+    if (!params) {
+        return params.error();
+    }
+    auto parsed = ParseListParams(entity, *params);
+    if (!parsed) {
+        return parsed.error();
+    }
+    return Ok();
+}
+
+std::string AllowFor(const schema::Entity& entity, bool item) {
+    std::string allow;
+    auto add = [&](const char* method) {
+        allow += allow.empty() ? "" : ", ";
+        allow += method;
+    };
+    if (entity.Allows(schema::kRead)) {
+        add("GET");
+        add("HEAD");
+    }
+    if (!item && entity.Allows(schema::kCreate)) {
+        add("POST");
+    }
+    if (item && entity.Allows(schema::kUpdate)) {
+        add("PUT");
+        add("PATCH");
+    }
+    if (item && entity.Allows(schema::kDelete)) {
+        add("DELETE");
+    }
+    return allow;
+}
+
+http::Response EntityError(const Error& error, const http::Request& request,
+                           const schema::Entity& entity, bool item) {
+    auto response = Fail(error, request);
+    if (error.code == ErrorCode::kMethodNotAllowed) {
+        response.headers.Set("Allow", AllowFor(entity, item));
+    }
+    return response;
+}
+
+std::string FormValue(std::string_view body, std::string_view name) {
+    auto params = http::ParseQueryString(body);
+    if (!params) {
+        return "";
+    }
+    std::string value;
+    for (const auto& [key, v] : *params) {
+        if (key == name) {
+            value = v;
+        }
+    }
+    return value;
+}
+
+}  // namespace
+
+RestApi::RestApi(const schema::Schema& schema, service::DocumentService& documents,
+                 service::AuthService& auth, service::AdminService& admin, RestOptions options)
+    : schema_(schema),
+      documents_(documents),
+      auth_(auth),
+      admin_(admin),
+      options_(std::move(options)) {}
+
+Status RestApi::Register(http::Router& router) {
+    using http::Method;
+    auto bind = [this](http::Response (RestApi::*method)(const http::Request&,
+                                                          const http::RouteMatch&)) {
+        return [this, method](const http::Request& request, const http::RouteMatch& match) {
+            return (this->*method)(request, match);
+        };
+    };
+    auto simple = [this](http::Response (RestApi::*method)(const http::Request&)) {
+        return [this, method](const http::Request& request, const http::RouteMatch&) {
+            return (this->*method)(request);
+        };
+    };
+    Status added[] = {
+        router.Add(Method::kGet, "/api/metadata", simple(&RestApi::Metadata)),
+        router.Add(Method::kGet, "/api/db/report", simple(&RestApi::DbReport)),
+        router.Add(Method::kGet, "/api/db/init", simple(&RestApi::DbInitPage)),
+        router.Add(Method::kPost, "/api/db/init/confirmed", simple(&RestApi::DbInitConfirmed)),
+        router.Add(Method::kGet, "/api/{entity}", bind(&RestApi::List)),
+        router.Add(Method::kPost, "/api/{entity}", bind(&RestApi::Create)),
+        router.Add(Method::kGet, "/api/{entity}/{id}", bind(&RestApi::Get)),
+        router.Add(Method::kPut, "/api/{entity}/{id}", bind(&RestApi::Replace)),
+        router.Add(Method::kPatch, "/api/{entity}/{id}", bind(&RestApi::Patch)),
+        router.Add(Method::kDelete, "/api/{entity}/{id}", bind(&RestApi::Delete)),
+    };
+    for (const auto& status : added) {
+        if (!status) {
+            return status;
+        }
+    }
+    for (const auto& entity_ptr : schema_.entities()) {
+        const schema::Entity* entity = entity_ptr.get();
+        if (!entity->auth()) {
+            continue;
+        }
+        std::string lower = entity->name();
+        for (auto& c : lower) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        // The original served auth without the /api prefix; both spellings stay.
+        for (const std::string prefix : {"/" + lower, "/api/" + lower}) {
+            Status auth_routes[] = {
+                router.Add(Method::kPost, prefix + "/auth/login",
+                           [this, entity](const http::Request& r, const http::RouteMatch&) {
+                               return Login(r, *entity);
+                           }),
+                router.Add(Method::kPost, prefix + "/auth/logout", simple(&RestApi::Logout)),
+                router.Add(Method::kPost, prefix + "/auth/refresh", simple(&RestApi::Refresh)),
+                router.Add(Method::kGet, prefix + "/auth/me",
+                           [this, entity](const http::Request& r, const http::RouteMatch&) {
+                               return Me(r, *entity);
+                           }),
+            };
+            for (const auto& status : auth_routes) {
+                if (!status) {
+                    return status;
+                }
+            }
+        }
+    }
+    return Ok();
+}
+
+Result<service::RequestContext> RestApi::Authenticate(const http::Request& request) const {
+    auto principal = auth_.Authenticate(TokenOf(request), std::chrono::system_clock::now());
+    if (!principal) {
+        return principal.error();
+    }
+    return service::RequestContext{*std::move(principal), request.request_id,
+                                   service::Channel::kRest, std::chrono::system_clock::now()};
+}
+
+Result<const schema::Entity*> RestApi::EntityFor(std::string_view name) const {
+    const auto* entity = schema_.FindEntity(name);
+    if (entity == nullptr) {
+        std::string names;
+        for (const auto& e : schema_.entities()) {
+            names += names.empty() ? "" : ", ";
+            names += e->name();
+        }
+        return NotFound("unknown entity '" + std::string(name.substr(0, 64)) + "'; entities: " +
+                        names);
+    }
+    return entity;
+}
+
+http::Response RestApi::List(const http::Request& request, const http::RouteMatch& match) {
+    auto ctx = Authenticate(request);
+    if (!ctx) {
+        return Fail(ctx.error(), request);
+    }
+    auto entity = EntityFor(match.Param("entity"));
+    if (!entity) {
+        return Fail(entity.error(), request);
+    }
+    auto params = http::ParseQueryString(request.query);
+    if (!params) {
+        return Fail(params.error(), request);
+    }
+    auto query = ParseListParams(**entity, *params);
+    if (!query) {
+        return Fail(query.error(), request);
+    }
+    auto result = documents_.List(*ctx, **entity, *query);
+    if (!result) {
+        return EntityError(result.error(), request, **entity, false);
+    }
+    return ListResponse(*result);
+}
+
+http::Response RestApi::Get(const http::Request& request, const http::RouteMatch& match) {
+    auto ctx = Authenticate(request);
+    if (!ctx) {
+        return Fail(ctx.error(), request);
+    }
+    auto entity = EntityFor(match.Param("entity"));
+    if (!entity) {
+        return Fail(entity.error(), request);
+    }
+    if (auto checked = CheckListParams(**entity, request); !checked) {
+        return Fail(checked.error(), request);
+    }
+    auto record = documents_.Get(*ctx, **entity, match.Param("id"));
+    if (!record) {
+        return EntityError(record.error(), request, **entity, true);
+    }
+    return DataResponse(*std::move(record));
+}
+
+http::Response RestApi::Create(const http::Request& request, const http::RouteMatch& match) {
+    auto ctx = Authenticate(request);
+    if (!ctx) {
+        return Fail(ctx.error(), request);
+    }
+    auto entity = EntityFor(match.Param("entity"));
+    if (!entity) {
+        return Fail(entity.error(), request);
+    }
+    if (!(*entity)->Allows(schema::kCreate)) {
+        return EntityError(Error{ErrorCode::kMethodNotAllowed,
+                                 (*entity)->name() + " does not allow create"},
+                           request, **entity, false);
+    }
+    if (auto checked = CheckListParams(**entity, request); !checked) {
+        return Fail(checked.error(), request);
+    }
+    auto body = JsonBody(request);
+    if (!body) {
+        return BodyError(body.error(), request);
+    }
+    if (body->is_array()) {  // a batch: all records or none
+        std::vector<Record> records;
+        for (const auto& item : body->get_array()) {
+            if (!item.is_object()) {
+                return Fail(InvalidArgument("every item of a batch must be a JSON object"), request);
+            }
+            records.push_back(item.get_object());
+        }
+        auto created = documents_.CreateMany(*ctx, **entity, records);
+        if (!created) {
+            return EntityError(created.error(), request, **entity, false);
+        }
+        boost::json::array data;
+        for (auto& record : *created) {
+            data.emplace_back(std::move(record));
+        }
+        return DataResponse(std::move(data), 201);
+    }
+    if (!body->is_object()) {
+        return Fail(InvalidArgument("the request body must be a JSON object (or an array of them)"),
+                    request);
+    }
+    auto created = documents_.Create(*ctx, **entity, body->get_object());
+    if (!created) {
+        return EntityError(created.error(), request, **entity, false);
+    }
+    return DataResponse(*std::move(created), 201);
+}
+
+http::Response RestApi::Replace(const http::Request& request, const http::RouteMatch& match) {
+    auto ctx = Authenticate(request);
+    if (!ctx) {
+        return Fail(ctx.error(), request);
+    }
+    auto entity = EntityFor(match.Param("entity"));
+    if (!entity) {
+        return Fail(entity.error(), request);
+    }
+    if (auto checked = CheckListParams(**entity, request); !checked) {
+        return Fail(checked.error(), request);
+    }
+    auto body = JsonObjectBody(request);
+    if (!body) {
+        return BodyError(body.error(), request);
+    }
+    auto replaced = documents_.Replace(*ctx, **entity, match.Param("id"), *body);
+    if (!replaced) {
+        return EntityError(replaced.error(), request, **entity, true);
+    }
+    return DataResponse(*std::move(replaced));
+}
+
+http::Response RestApi::Patch(const http::Request& request, const http::RouteMatch& match) {
+    auto ctx = Authenticate(request);
+    if (!ctx) {
+        return Fail(ctx.error(), request);
+    }
+    auto entity = EntityFor(match.Param("entity"));
+    if (!entity) {
+        return Fail(entity.error(), request);
+    }
+    if (auto checked = CheckListParams(**entity, request); !checked) {
+        return Fail(checked.error(), request);
+    }
+    auto body = JsonObjectBody(request);
+    if (!body) {
+        return BodyError(body.error(), request);
+    }
+    auto patched = documents_.Patch(*ctx, **entity, match.Param("id"), *body);
+    if (!patched) {
+        return EntityError(patched.error(), request, **entity, true);
+    }
+    return DataResponse(*std::move(patched));
+}
+
+http::Response RestApi::Delete(const http::Request& request, const http::RouteMatch& match) {
+    auto ctx = Authenticate(request);
+    if (!ctx) {
+        return Fail(ctx.error(), request);
+    }
+    auto entity = EntityFor(match.Param("entity"));
+    if (!entity) {
+        return Fail(entity.error(), request);
+    }
+    auto deleted = documents_.Delete(*ctx, **entity, match.Param("id"));
+    if (!deleted) {
+        if (deleted.error().code == ErrorCode::kNotFound) {
+            return DataResponse(boost::json::object());  // idempotent: nothing left to delete
+        }
+        return EntityError(deleted.error(), request, **entity, true);
+    }
+    return DataResponse(*std::move(deleted));
+}
+
+http::Response RestApi::Login(const http::Request& request, const schema::Entity& entity) {
+    auto body = JsonObjectBody(request);
+    if (!body) {
+        return BodyError(body.error(), request);
+    }
+    const auto* username = body->if_contains("username");
+    const auto* password = body->if_contains("password");
+    if (username == nullptr || !username->is_string() || password == nullptr ||
+        !password->is_string()) {
+        Error error = InvalidArgument("send {\"username\": \"...\", \"password\": \"...\"}");
+        return Fail(error, request);
+    }
+    auto login = auth_.Login(entity, username->get_string(), password->get_string(),
+                             request.remote_address, std::chrono::system_clock::now());
+    if (!login) {
+        return Fail(login.error(), request);
+    }
+    auto response = JsonResponse(boost::json::object{
+        {"success", true}, {"message", "Login successful"}, {"token", login->token}});
+    response.headers.Add("Set-Cookie",
+                         SessionCookie(login->token, auth_.options().session_ttl.count()));
+    return response;
+}
+
+http::Response RestApi::Logout(const http::Request& request) {
+    auto token = TokenOf(request);
+    if (!token) {
+        return Fail(Error{ErrorCode::kUnauthenticated, "no session: log in first"}, request);
+    }
+    if (auto out = auth_.Logout(*token, std::chrono::system_clock::now()); !out) {
+        return Fail(out.error(), request);
+    }
+    auto response =
+        JsonResponse(boost::json::object{{"success", true}, {"message", "Logout successful"}});
+    response.headers.Add("Set-Cookie", SessionCookie("", 0));
+    return response;
+}
+
+http::Response RestApi::Refresh(const http::Request& request) {
+    auto token = TokenOf(request);
+    if (!token) {
+        return Fail(Error{ErrorCode::kUnauthenticated, "no session: log in first"}, request);
+    }
+    auto session = auth_.Refresh(*token, std::chrono::system_clock::now());
+    if (!session) {
+        return Fail(session.error(), request);
+    }
+    const auto ttl = auth_.options().session_ttl.count();
+    auto response = JsonResponse(boost::json::object{
+        {"success", true}, {"message", "Session refreshed"}, {"expiresIn", ttl}});
+    response.headers.Add("Set-Cookie", SessionCookie(std::string(*token), ttl));
+    return response;
+}
+
+http::Response RestApi::Me(const http::Request& request, const schema::Entity& entity) {
+    auto ctx = Authenticate(request);
+    if (!ctx) {
+        return Fail(ctx.error(), request);
+    }
+    auto me = auth_.Me(entity, ctx->principal);
+    if (!me) {
+        return Fail(me.error(), request);
+    }
+    return DataResponse(*std::move(me));
+}
+
+http::Response RestApi::Metadata(const http::Request& request) {
+    auto ctx = Authenticate(request);
+    if (!ctx) {
+        return Fail(ctx.error(), request);
+    }
+    auto described = schema::SchemaToJson(schema_);
+    boost::json::object body;
+    body["projectName"] = schema_.project_name();
+    body["database"] = documents_.backend();
+    if (auto* entities = described.if_contains("entities")) {
+        body["entities"] = *entities;
+    }
+    return JsonResponse(body);
+}
+
+http::Response RestApi::DbReport(const http::Request& request) {
+    auto ctx = Authenticate(request);
+    if (!ctx) {
+        return Fail(ctx.error(), request);
+    }
+    auto report = admin_.Report(*ctx);
+    if (!report) {
+        return Fail(report.error(), request);
+    }
+    return JsonResponse(*report);
+}
+
+http::Response RestApi::DbInitPage(const http::Request& request) {
+    auto ctx = Authenticate(request);
+    if (!ctx) {
+        return Fail(ctx.error(), request);
+    }
+    if (auto admin = service::AdminService::RequireAdmin(*ctx); !admin) {
+        return Fail(admin.error(), request);
+    }
+    std::string page =
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Initialise database</title>"
+        "</head><body><h1>Initialise the database</h1><p>This deletes <strong>every record of "
+        "every entity</strong> and re-creates empty tables. It cannot be undone.</p>"
+        "<form method=\"post\" action=\"/api/db/init/confirmed\"><label>Type <code>";
+    page += service::kResetConfirmation;
+    page +=
+        "</code> to confirm: <input name=\"confirm\" autocomplete=\"off\"></label> "
+        "<button type=\"submit\">Delete everything</button></form></body></html>";
+    return http::MakeResponse(200, std::move(page), "text/html; charset=utf-8");
+}
+
+http::Response RestApi::DbInitConfirmed(const http::Request& request) {
+    auto ctx = Authenticate(request);
+    if (!ctx) {
+        return Fail(ctx.error(), request);
+    }
+    std::string confirmation;
+    if (IsJsonContentType(request)) {
+        auto body = JsonObjectBody(request);
+        if (!body) {
+            return BodyError(body.error(), request);
+        }
+        if (const auto* confirm = body->if_contains("confirm"); confirm && confirm->is_string()) {
+            confirmation = confirm->get_string();
+        }
+    } else {
+        confirmation = FormValue(request.body, "confirm");
+    }
+    if (auto reset = admin_.Reset(*ctx, confirmation); !reset) {
+        return Fail(reset.error(), request);
+    }
+    return JsonResponse(boost::json::object{
+        {"success", true}, {"message", "database initialised: every table is empty"}});
+}
+
+std::string RestApi::SessionCookie(const std::string& token, long max_age_seconds) const {
+    std::string cookie = std::string(kSessionCookie) + "=" + token +
+                         "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                         std::to_string(max_age_seconds);
+    if (options_.secure_cookies) {
+        cookie += "; Secure";
+    }
+    return cookie;
+}
+
+}  // namespace ea::rest

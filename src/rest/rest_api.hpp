@@ -1,0 +1,62 @@
+// The REST face: registers the Events API routes on an http::Router. Handlers only translate HTTP
+// to service calls and back; every rule lives in service/. See docs/rest.md for the contract.
+#pragma once
+
+#include <string>
+
+#include "common/result.hpp"
+#include "http/router.hpp"
+#include "schema/schema.hpp"
+#include "service/admin_service.hpp"
+#include "service/auth_service.hpp"
+#include "service/document_service.hpp"
+
+namespace ea::rest {
+
+struct RestOptions {
+    // Secure cookies unless the server listens on plain loopback (see docs/security.md).
+    bool secure_cookies = true;
+    std::string project_name = "events-api";
+};
+
+class RestApi {
+public:
+    // Every reference must outlive the RestApi and the router it registers on.
+    RestApi(const schema::Schema& schema, service::DocumentService& documents,
+            service::AuthService& auth, service::AdminService& admin, RestOptions options);
+
+    // Adds every route: /api/{entity}[/{id}], auth routes for entities with the auth service,
+    // /api/metadata and the admin /api/db routes.
+    [[nodiscard]] Status Register(http::Router& router);
+
+private:
+    Result<service::RequestContext> Authenticate(const http::Request& request) const;
+    Result<const schema::Entity*> EntityFor(std::string_view name) const;
+
+    http::Response List(const http::Request& request, const http::RouteMatch& match);
+    http::Response Get(const http::Request& request, const http::RouteMatch& match);
+    http::Response Create(const http::Request& request, const http::RouteMatch& match);
+    http::Response Replace(const http::Request& request, const http::RouteMatch& match);
+    http::Response Patch(const http::Request& request, const http::RouteMatch& match);
+    http::Response Delete(const http::Request& request, const http::RouteMatch& match);
+
+    http::Response Login(const http::Request& request, const schema::Entity& entity);
+    http::Response Logout(const http::Request& request);
+    http::Response Refresh(const http::Request& request);
+    http::Response Me(const http::Request& request, const schema::Entity& entity);
+
+    http::Response Metadata(const http::Request& request);
+    http::Response DbReport(const http::Request& request);
+    http::Response DbInitPage(const http::Request& request);
+    http::Response DbInitConfirmed(const http::Request& request);
+
+    std::string SessionCookie(const std::string& token, long max_age_seconds) const;
+
+    const schema::Schema& schema_;
+    service::DocumentService& documents_;
+    service::AuthService& auth_;
+    service::AdminService& admin_;
+    RestOptions options_;
+};
+
+}  // namespace ea::rest

@@ -1,0 +1,39 @@
+// AdminService: database-wide operations for administrators (report, wipe and re-create). Only
+// principals with the admin role may call them.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <string_view>
+
+#include "common/result.hpp"
+#include "schema/schema.hpp"
+#include "service/request_context.hpp"
+#include "store/document_store.hpp"
+
+namespace ea::service {
+
+// The value a client must send to confirm a wipe, so no stray request can erase the data.
+inline constexpr std::string_view kResetConfirmation = "DELETE ALL DATA";
+
+class AdminService {
+public:
+    AdminService(const schema::Schema& schema, store::DocumentStore& store);
+
+    // {"database", "report": {"entities": {Entity: count}}, "schemaVersion"}.
+    // Errors: kForbidden for non-admins, kUnavailable.
+    [[nodiscard]] Result<boost::json::object> Report(const RequestContext& ctx);
+
+    // Drops and re-creates every table when `confirmation` equals kResetConfirmation.
+    // Errors: kForbidden, kInvalidArgument (missing or wrong confirmation), kUnavailable.
+    [[nodiscard]] Status Reset(const RequestContext& ctx, std::string_view confirmation);
+
+    // kForbidden unless `ctx` is an administrator.
+    [[nodiscard]] static Status RequireAdmin(const RequestContext& ctx);
+
+private:
+    const schema::Schema& schema_;
+    store::DocumentStore& store_;
+};
+
+}  // namespace ea::service

@@ -1,0 +1,154 @@
+#include "service/auth_service.hpp"
+
+#include <boost/json.hpp>
+
+#include <utility>
+
+#include "auth/password.hpp"
+#include "auth/token.hpp"
+#include "query/filter.hpp"
+
+namespace ea::service {
+namespace {
+
+constexpr std::string_view kInvalidLogin = "invalid username or password";
+
+Error Unauthenticated(std::string message) {
+    return Error{ErrorCode::kUnauthenticated, std::move(message)};
+}
+
+std::string StringField(const Record& record, std::string_view name) {
+    const auto* value = record.if_contains(name);
+    return value != nullptr && value->is_string() ? std::string(value->get_string()) : std::string();
+}
+
+Error RateLimited(const ratelimit::Decision& decision) {
+    Error error{ErrorCode::kRateLimited, "too many login attempts; try again later"};
+    const auto ms = decision.retry_after.count();
+    error.retry_after_seconds = static_cast<int>((ms + 999) / 1000);
+    return error;
+}
+
+}  // namespace
+
+AuthService::AuthService(store::DocumentStore& store, auth::SessionStore& sessions,
+                         ratelimit::RateLimiter& user_limiter,
+                         ratelimit::RateLimiter& address_limiter, AuthOptions options)
+    : store_(store),
+      sessions_(sessions),
+      user_limiter_(user_limiter),
+      address_limiter_(address_limiter),
+      options_(options),
+      dummy_hash_(auth::HashPassword("dummy password for timing").value()) {}
+
+Result<LoginResult> AuthService::Login(const schema::Entity& entity, std::string_view username,
+                                       std::string_view password,
+                                       std::string_view client_address,
+                                       std::chrono::system_clock::time_point now) {
+    if (!entity.auth()) {
+        return NotFound(entity.name() + " has no login");
+    }
+    const std::string user_key = "login-user:" + std::string(username.substr(0, 200));
+    const std::string address_key = "login-addr:" + std::string(client_address);
+    if (auto decision = address_limiter_.Hit(address_key, now); !decision.allowed) {
+        return RateLimited(decision);
+    }
+    if (auto decision = user_limiter_.Hit(user_key, now); !decision.allowed) {
+        return RateLimited(decision);
+    }
+
+    const auto& auth = *entity.auth();
+    const auto* login_field = entity.FindField(auth.login_field);
+    std::optional<Record> user;
+    if (login_field != nullptr && !username.empty() && username.size() <= 200) {
+        query::Query query;
+        query.filter = std::make_unique<query::FilterNode>();
+        query.filter->kind = query::FilterNode::Kind::kComparison;
+        query.filter->comparison =
+            query::Comparison{login_field, query::Op::kEq, boost::json::string(username)};
+        query.matching = query::Matching::kExact;
+        query.page_size = 1;
+        auto found = store_.List(entity, query);
+        if (!found) {
+            return found.error();
+        }
+        if (!found->rows.empty()) {
+            user = std::move(found->rows.front());
+        }
+    }
+    const std::string stored_hash = user ? StringField(*user, auth.password_field) : dummy_hash_;
+    const bool ok = auth::VerifyPassword(stored_hash, password) && user.has_value();
+    if (!ok) {
+        return Unauthenticated(std::string(kInvalidLogin));
+    }
+    user_limiter_.Reset(user_key);
+
+    LoginResult result;
+    result.token = auth::NewToken();
+    auto& session = result.session;
+    session.token_hash = auth::HashToken(result.token);
+    session.user_id = StringField(*user, "id");
+    session.username = StringField(*user, auth.login_field);
+    session.role = StringField(*user, "role");
+    session.account_id = StringField(*user, "accountId");
+    session.created_at = now;
+    session.expires_at = now + options_.session_ttl;
+    if (auto put = sessions_.Put(session); !put) {
+        return put.error();
+    }
+    return result;
+}
+
+Status AuthService::Logout(std::string_view token, std::chrono::system_clock::time_point now) {
+    const auto hash = auth::HashToken(token);
+    auto session = sessions_.Get(hash, now);
+    if (!session) {
+        return session.error();
+    }
+    return sessions_.Delete(hash);
+}
+
+Result<auth::Session> AuthService::Refresh(std::string_view token,
+                                           std::chrono::system_clock::time_point now) {
+    return sessions_.Touch(auth::HashToken(token), options_.session_ttl, now);
+}
+
+Result<Principal> AuthService::Authenticate(std::optional<std::string_view> token,
+                                            std::chrono::system_clock::time_point now) {
+    if (!token || token->empty()) {
+        if (!options_.auth_required) {
+            return Principal{"", "anonymous", "admin", "", true};
+        }
+        return Unauthenticated("authentication required: log in first");
+    }
+    auto session = sessions_.Get(auth::HashToken(*token), now);
+    if (!session) {
+        if (session.error().code == ErrorCode::kUnauthenticated) {
+            return Unauthenticated("session expired or invalid: log in again");
+        }
+        return session.error();
+    }
+    return PrincipalOf(*session);
+}
+
+Result<Record> AuthService::Me(const schema::Entity& entity, const Principal& principal) {
+    if (principal.user_id.empty()) {
+        return NotFound("this session has no user record");
+    }
+    auto user = store_.Get(entity, principal.user_id);
+    if (!user) {
+        return user.error();
+    }
+    for (const auto& field : entity.fields()) {
+        if (field.write_only) {
+            user->erase(field.name);
+        }
+    }
+    return user;
+}
+
+Principal AuthService::PrincipalOf(const auth::Session& session) {
+    return Principal{session.user_id, session.username, session.role, session.account_id, true};
+}
+
+}  // namespace ea::service

@@ -1,0 +1,80 @@
+// AuthService: login, logout, refresh and "who is this token" for every face (REST cookie/bearer,
+// MCP auth tools). Users live in the entity with `services: [auth]`; sessions in a SessionStore;
+// failed logins are rate limited per username and per client address. A failed login looks the
+// same whether the user exists or not: same error, and the same argon2id work.
+// Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "auth/session_store.hpp"
+#include "common/principal.hpp"
+#include "common/record.hpp"
+#include "common/result.hpp"
+#include "ratelimit/rate_limiter.hpp"
+#include "schema/schema.hpp"
+#include "store/document_store.hpp"
+
+namespace ea::service {
+
+struct AuthOptions {
+    std::chrono::seconds session_ttl{3600};
+    // false: requests without a token act as an anonymous administrator (local development only).
+    bool auth_required = true;
+};
+
+struct LoginResult {
+    std::string token;  // handed to the client once; only its hash is stored
+    auth::Session session;
+};
+
+class AuthService {
+public:
+    // Every reference must outlive the service. Every login attempt is counted against the
+    // username in `user_limiter` (reset by a success) and the client address in
+    // `address_limiter` (which allows more, since many users may share one address).
+    AuthService(store::DocumentStore& store, auth::SessionStore& sessions,
+                ratelimit::RateLimiter& user_limiter, ratelimit::RateLimiter& address_limiter,
+                AuthOptions options);
+
+    // Checks `password` for the user whose login field equals `username` in `entity` (which must
+    // have the auth service) and opens a session.
+    // Errors: kUnauthenticated "invalid username or password" (unknown user or wrong password,
+    // indistinguishable), kRateLimited (retry_after_seconds set), kUnavailable.
+    [[nodiscard]] Result<LoginResult> Login(const schema::Entity& entity, std::string_view username,
+                                            std::string_view password,
+                                            std::string_view client_address,
+                                            std::chrono::system_clock::time_point now);
+
+    // Ends the session of `token`. Errors: kUnauthenticated when it is not a live session.
+    [[nodiscard]] Status Logout(std::string_view token, std::chrono::system_clock::time_point now);
+
+    // Extends the session of `token` by the TTL. Errors: kUnauthenticated.
+    [[nodiscard]] Result<auth::Session> Refresh(std::string_view token,
+                                                std::chrono::system_clock::time_point now);
+
+    // The principal for a request carrying `token` (nullopt: none was sent). Without a token and
+    // with auth not required, the anonymous administrator. Errors: kUnauthenticated.
+    [[nodiscard]] Result<Principal> Authenticate(std::optional<std::string_view> token,
+                                                 std::chrono::system_clock::time_point now);
+
+    // The stored user record of `principal`, write-only fields removed. Errors: kNotFound.
+    [[nodiscard]] Result<Record> Me(const schema::Entity& entity, const Principal& principal);
+
+    const AuthOptions& options() const { return options_; }
+
+private:
+    static Principal PrincipalOf(const auth::Session& session);
+
+    store::DocumentStore& store_;
+    auth::SessionStore& sessions_;
+    ratelimit::RateLimiter& user_limiter_;
+    ratelimit::RateLimiter& address_limiter_;
+    AuthOptions options_;
+    std::string dummy_hash_;  // verified against when the user is unknown, to equalise timing
+};
+
+}  // namespace ea::service

@@ -1,0 +1,339 @@
+#include "service/document_service.hpp"
+
+#include <boost/json.hpp>
+
+#include <string>
+#include <utility>
+
+#include "auth/password.hpp"
+#include "common/datetime.hpp"
+#include "common/ids.hpp"
+#include "validate/validator.hpp"
+
+namespace ea::service {
+namespace {
+
+constexpr std::string_view kId = "id";
+constexpr std::string_view kCreatedAt = "createdAt";
+constexpr std::string_view kUpdatedAt = "updatedAt";
+
+std::string_view OperationName(schema::Operation op) {
+    switch (op) {
+        case schema::kCreate: return "create";
+        case schema::kRead: return "read";
+        case schema::kUpdate: return "update";
+        case schema::kDelete: return "delete";
+        default: return "this operation";
+    }
+}
+
+// `operations` is the contract of the API faces (REST, MCP); local system tools (seeding, imports,
+// `user add`) act for the operator and may write entities the API only reads, such as Crawl.
+Status CheckAllowed(const RequestContext& ctx, const schema::Entity& entity, schema::Operation op) {
+    if (ctx.channel == Channel::kCli || entity.Allows(op)) {
+        return Ok();
+    }
+    return Error{ErrorCode::kMethodNotAllowed,
+                 entity.name() + " does not allow " + std::string(OperationName(op))};
+}
+
+// Prefixes field errors with the batch position so a client can tell which item failed.
+Error WithIndex(Error error, int index) {
+    if (index < 0) {
+        return error;
+    }
+    const std::string prefix = "[" + std::to_string(index) + "]";
+    for (auto& field : error.fields) {
+        field.field = prefix + "." + field.field;
+    }
+    if (error.fields.empty()) {
+        error.message = prefix + " " + error.message;
+    }
+    return error;
+}
+
+Result<std::string> CheckedId(std::string_view id) {
+    if (!IsValidId(id)) {
+        return NotFound("no record with id '" + std::string(id.substr(0, 64)) + "'");
+    }
+    return NormalizeId(id);
+}
+
+}  // namespace
+
+DocumentService::DocumentService(const schema::Schema& schema, store::DocumentStore& store)
+    : schema_(schema), store_(store) {}
+
+Result<store::ListResult> DocumentService::List(const RequestContext& ctx, const schema::Entity& entity,
+                                                const query::Query& query) {
+    if (auto allowed = CheckAllowed(ctx, entity, schema::kRead); !allowed) {
+        return allowed.error();
+    }
+    auto result = store_.List(entity, query);
+    if (!result) {
+        return result.error();
+    }
+    for (auto& row : result->rows) {
+        row = MaskForRead(entity, std::move(row));
+    }
+    return result;
+}
+
+Result<Record> DocumentService::Get(const RequestContext& ctx, const schema::Entity& entity,
+                                    std::string_view id) {
+    if (auto allowed = CheckAllowed(ctx, entity, schema::kRead); !allowed) {
+        return allowed.error();
+    }
+    auto checked = CheckedId(id);
+    if (!checked) {
+        return Error{ErrorCode::kNotFound,
+                     entity.name() + " '" + std::string(id.substr(0, 64)) + "' not found"};
+    }
+    auto record = store_.Get(entity, *checked);
+    if (!record) {
+        return record.error();
+    }
+    return MaskForRead(entity, *std::move(record));
+}
+
+Result<Record> DocumentService::Create(const RequestContext& ctx, const schema::Entity& entity,
+                                       const Record& body) {
+    if (auto allowed = CheckAllowed(ctx, entity, schema::kCreate); !allowed) {
+        return allowed.error();
+    }
+    auto record = PrepareCreate(ctx, entity, body, -1);
+    if (!record) {
+        return record.error();
+    }
+    auto stored = store_.Create(entity, *record);
+    if (!stored) {
+        return stored.error();
+    }
+    return MaskForRead(entity, *std::move(stored));
+}
+
+Result<Record> DocumentService::Replace(const RequestContext& ctx, const schema::Entity& entity,
+                                        std::string_view id, const Record& body) {
+    if (auto allowed = CheckAllowed(ctx, entity, schema::kUpdate); !allowed) {
+        return allowed.error();
+    }
+    auto record = validate::Validate(entity, body, validate::Mode::kReplace);
+    if (!record) {
+        return record.error();
+    }
+    auto existing = Get(ctx, entity, id);
+    if (!existing) {
+        return existing.error();
+    }
+    if (auto hashed = HashPasswords(entity, *record); !hashed) {
+        return hashed.error();
+    }
+    const auto stored_id = (*existing)[kId];
+    (*record)[kId] = stored_id;
+    if (const auto* created = existing->if_contains(kCreatedAt)) {
+        (*record)[kCreatedAt] = *created;
+    }
+    (*record)[kUpdatedAt] = FormatDatetime(ctx.now);
+    auto stored = store_.Replace(entity, stored_id.as_string(), *record);
+    if (!stored) {
+        return stored.error();
+    }
+    return MaskForRead(entity, *std::move(stored));
+}
+
+Result<Record> DocumentService::Patch(const RequestContext& ctx, const schema::Entity& entity,
+                                      std::string_view id, const Record& body) {
+    if (auto allowed = CheckAllowed(ctx, entity, schema::kUpdate); !allowed) {
+        return allowed.error();
+    }
+    auto changes = validate::Validate(entity, body, validate::Mode::kPatch);
+    if (!changes) {
+        return changes.error();
+    }
+    auto checked = CheckedId(id);
+    if (!checked) {
+        return checked.error();
+    }
+    // Read unmasked: the stored password hash must survive a patch that does not change it.
+    auto existing = store_.Get(entity, *checked);
+    if (!existing) {
+        return existing.error();
+    }
+    auto merged = PreparePatch(ctx, entity, *existing, *std::move(changes), -1);
+    if (!merged) {
+        return merged.error();
+    }
+    auto stored = store_.Replace(entity, *checked, *merged);
+    if (!stored) {
+        return stored.error();
+    }
+    return MaskForRead(entity, *std::move(stored));
+}
+
+Result<Record> DocumentService::Delete(const RequestContext& ctx, const schema::Entity& entity,
+                                       std::string_view id) {
+    if (auto allowed = CheckAllowed(ctx, entity, schema::kDelete); !allowed) {
+        return allowed.error();
+    }
+    auto checked = CheckedId(id);
+    if (!checked) {
+        return checked.error();
+    }
+    auto deleted = store_.Delete(entity, *checked);
+    if (!deleted) {
+        return deleted.error();
+    }
+    return MaskForRead(entity, *std::move(deleted));
+}
+
+Result<std::vector<Record>> DocumentService::CreateMany(const RequestContext& ctx,
+                                                        const schema::Entity& entity,
+                                                        const std::vector<Record>& bodies) {
+    if (auto allowed = CheckAllowed(ctx, entity, schema::kCreate); !allowed) {
+        return allowed.error();
+    }
+    std::vector<store::DocumentStore::BatchItem> items;
+    items.reserve(bodies.size());
+    std::vector<FieldError> errors;
+    for (std::size_t i = 0; i < bodies.size(); ++i) {
+        auto record = PrepareCreate(ctx, entity, bodies[i], static_cast<int>(i));
+        if (!record) {
+            const auto fields = record.error().fields;
+            errors.insert(errors.end(), fields.begin(), fields.end());
+            if (fields.empty()) {
+                return record.error();
+            }
+            continue;
+        }
+        items.push_back({&entity, *std::move(record), false});
+    }
+    if (!errors.empty()) {
+        return Error{ErrorCode::kValidationFailed, "one or more records are invalid",
+                     std::move(errors)};
+    }
+    auto stored = store_.Batch(std::move(items));
+    if (!stored) {
+        return stored.error();
+    }
+    for (auto& record : *stored) {
+        record = MaskForRead(entity, std::move(record));
+    }
+    return stored;
+}
+
+Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx,
+                                                       const schema::Entity& entity,
+                                                       const std::vector<Record>& bodies) {
+    if (auto allowed = CheckAllowed(ctx, entity, schema::kUpdate); !allowed) {
+        return allowed.error();
+    }
+    std::vector<store::DocumentStore::BatchItem> items;
+    items.reserve(bodies.size());
+    for (std::size_t i = 0; i < bodies.size(); ++i) {
+        const int index = static_cast<int>(i);
+        const auto* id = bodies[i].if_contains(kId);
+        if (id == nullptr || !id->is_string()) {
+            return WithIndex(Error{ErrorCode::kValidationFailed, "record is invalid",
+                                   {{"id", "is required to update a record"}}},
+                             index);
+        }
+        auto checked = CheckedId(id->get_string());
+        if (!checked) {
+            return WithIndex(checked.error(), index);
+        }
+        auto changes = validate::Validate(entity, bodies[i], validate::Mode::kPatch);
+        if (!changes) {
+            return WithIndex(changes.error(), index);
+        }
+        auto existing = store_.Get(entity, *checked);
+        if (!existing) {
+            return WithIndex(existing.error(), index);
+        }
+        auto merged = PreparePatch(ctx, entity, *existing, *std::move(changes), index);
+        if (!merged) {
+            return merged.error();
+        }
+        items.push_back({&entity, *std::move(merged), true});
+    }
+    auto stored = store_.Batch(std::move(items));
+    if (!stored) {
+        return stored.error();
+    }
+    for (auto& record : *stored) {
+        record = MaskForRead(entity, std::move(record));
+    }
+    return stored;
+}
+
+Result<Record> DocumentService::PrepareCreate(const RequestContext& ctx,
+                                              const schema::Entity& entity, const Record& body,
+                                              int index) const {
+    auto record = validate::Validate(entity, body, validate::Mode::kCreate);
+    std::string id;
+    if (const auto* given = body.if_contains(kId); given != nullptr && !given->is_null()) {
+        if (!given->is_string() || !IsValidId(given->get_string())) {
+            Error error{ErrorCode::kValidationFailed, "record is invalid",
+                        {{"id", "must be 1-64 characters of letters, digits, '_', '-', '.', ':'"}}};
+            if (!record) {
+                const auto more = record.error().fields;
+                error.fields.insert(error.fields.end(), more.begin(), more.end());
+            }
+            return WithIndex(std::move(error), index);
+        }
+        id = NormalizeId(given->get_string());
+    }
+    if (!record) {
+        return WithIndex(record.error(), index);
+    }
+    if (auto hashed = HashPasswords(entity, *record); !hashed) {
+        return WithIndex(hashed.error(), index);
+    }
+    const auto now = FormatDatetime(ctx.now);
+    (*record)[kId] = id.empty() ? NewId() : std::move(id);
+    (*record)[kCreatedAt] = now;
+    (*record)[kUpdatedAt] = now;
+    return record;
+}
+
+Result<Record> DocumentService::PreparePatch(const RequestContext& ctx,
+                                             const schema::Entity& entity, const Record& existing,
+                                             Record changes, int index) const {
+    if (auto hashed = HashPasswords(entity, changes); !hashed) {
+        return WithIndex(hashed.error(), index);
+    }
+    Record merged = existing;
+    for (auto& [key, value] : changes) {
+        merged[key] = std::move(value);
+    }
+    merged[kUpdatedAt] = FormatDatetime(ctx.now);
+    return merged;
+}
+
+Status DocumentService::HashPasswords(const schema::Entity& entity, Record& record) const {
+    for (const auto& field : entity.fields()) {
+        if (!field.is_password) {
+            continue;
+        }
+        auto* value = record.if_contains(field.name);
+        if (value == nullptr || !value->is_string()) {
+            continue;
+        }
+        auto hash = auth::HashPassword(value->get_string());
+        if (!hash) {
+            return hash.error();
+        }
+        *value = *std::move(hash);
+    }
+    return Ok();
+}
+
+Record DocumentService::MaskForRead(const schema::Entity& entity, Record record) const {
+    for (const auto& field : entity.fields()) {
+        if (field.write_only) {
+            record.erase(field.name);
+        }
+    }
+    return record;
+}
+
+}  // namespace ea::service

@@ -1,0 +1,84 @@
+// DocumentService: the one core that both faces (REST, MCP) and the CLI call. Every write passes
+// the same steps in the same order: the entity's allowed operations, validation (all field errors at
+// once), server-set fields (id, createdAt, updatedAt), password hashing, then the store's integrity
+// checks (missing reference before duplicate). Reads mask write-only fields. No HTTP, no JSON-RPC.
+// Thread-safe: one instance serves all requests.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "common/record.hpp"
+#include "common/result.hpp"
+#include "query/query.hpp"
+#include "schema/schema.hpp"
+#include "service/request_context.hpp"
+#include "store/document_store.hpp"
+
+namespace ea::service {
+
+class DocumentService {
+public:
+    // `schema` and `store` must outlive the service.
+    DocumentService(const schema::Schema& schema, store::DocumentStore& store);
+
+    // Errors: kMethodNotAllowed (the entity's operations lack read), kInvalidArgument, kUnavailable.
+    [[nodiscard]] Result<store::ListResult> List(const RequestContext& ctx,
+                                                 const schema::Entity& entity,
+                                                 const query::Query& query);
+
+    // Errors: kMethodNotAllowed, kNotFound.
+    [[nodiscard]] Result<Record> Get(const RequestContext& ctx, const schema::Entity& entity,
+                                     std::string_view id);
+
+    // Creates a record from a client body. A client-supplied `id` is kept (lower-cased) when valid.
+    // Errors: kMethodNotAllowed, kValidationFailed (every field problem; a missing reference),
+    // kConflict (id or unique value taken).
+    [[nodiscard]] Result<Record> Create(const RequestContext& ctx, const schema::Entity& entity,
+                                        const Record& body);
+
+    // Full replacement (PUT): the body is validated as a whole record before the lookup, so a bad
+    // body is 422 even for a missing id. createdAt is kept from the stored record.
+    // Errors: as Create, plus kNotFound.
+    [[nodiscard]] Result<Record> Replace(const RequestContext& ctx, const schema::Entity& entity,
+                                         std::string_view id, const Record& body);
+
+    // Partial update (PATCH): only the fields in `body` change. Errors: as Replace.
+    [[nodiscard]] Result<Record> Patch(const RequestContext& ctx, const schema::Entity& entity,
+                                       std::string_view id, const Record& body);
+
+    // Deletes `id` and returns what was deleted, applying on_delete along incoming references.
+    // Errors: kMethodNotAllowed, kNotFound, kConflict (a restrict reference).
+    [[nodiscard]] Result<Record> Delete(const RequestContext& ctx, const schema::Entity& entity,
+                                        std::string_view id);
+
+    // Creates every body in one transaction: all or nothing. Field errors are prefixed "[i].".
+    [[nodiscard]] Result<std::vector<Record>> CreateMany(const RequestContext& ctx,
+                                                         const schema::Entity& entity,
+                                                         const std::vector<Record>& bodies);
+
+    // Patches every {id, ...fields} body in one transaction: all or nothing.
+    [[nodiscard]] Result<std::vector<Record>> PatchMany(const RequestContext& ctx,
+                                                        const schema::Entity& entity,
+                                                        const std::vector<Record>& bodies);
+
+    const schema::Schema& schema() const { return schema_; }
+    // The store's backend name ("sqlite", "postgresql"), for reports and metadata.
+    std::string_view backend() const { return store_.backend(); }
+
+private:
+    // Validation, server-set fields and hashing for one create; `index` >= 0 prefixes field errors.
+    Result<Record> PrepareCreate(const RequestContext& ctx, const schema::Entity& entity,
+                                 const Record& body, int index) const;
+    // The same for a patch of `existing`.
+    // Merges validated `changes` into `existing`, hashing passwords and stamping updatedAt.
+    Result<Record> PreparePatch(const RequestContext& ctx, const schema::Entity& entity,
+                                const Record& existing, Record changes, int index) const;
+    Status HashPasswords(const schema::Entity& entity, Record& record) const;
+    Record MaskForRead(const schema::Entity& entity, Record record) const;
+
+    const schema::Schema& schema_;
+    store::DocumentStore& store_;
+};
+
+}  // namespace ea::service
