@@ -132,6 +132,14 @@ EntitySql BuildEntitySql(const schema::Entity& entity) {
 
 bool IsValidUtf8Id(std::string_view id) { return IsValidId(id); }
 
+// "a User", "an Account": entity names appear in client-facing messages.
+std::string WithArticle(const std::string& name) {
+    const char first = name.empty() ? 'x' : static_cast<char>(name[0] | 0x20);
+    // "u" is left out on purpose: "a User", "a Url" (a spelling rule cannot see sounds).
+    const bool vowel = first == 'a' || first == 'e' || first == 'i' || first == 'o';
+    return (vowel ? "an " : "a ") + name;
+}
+
 }  // namespace
 
 class SqliteStore::Impl {
@@ -666,7 +674,7 @@ public:
                 return taken.error();
             }
             if (*taken) {
-                errors.push_back({JoinNames(unique, ","), "a " + entity.name() + " with this " +
+                errors.push_back({JoinNames(unique, ","), WithArticle(entity.name()) + " with this " +
                                                               JoinNames(unique, " and ") +
                                                               " already exists"});
             }
@@ -703,7 +711,7 @@ public:
             return taken.error();
         }
         if (*taken) {
-            errors.push_back({"id", "a " + entity.name() + " with this id already exists"});
+            errors.push_back({"id", WithArticle(entity.name()) + " with this id already exists"});
         }
         if (auto s = CheckUniques(entity, record, std::nullopt, errors); !s) {
             return s.error();

@@ -1,0 +1,387 @@
+// SQLite-only behaviour of the store: store URLs, the file it writes (WAL, tables, indexes),
+// migrations on reopen, query counts (no N+1), and states only reachable behind the store's back.
+#include <gtest/gtest.h>
+
+#include <sqlite3.h>
+
+#include <boost/json/parse.hpp>
+
+#include <set>
+
+#include "store/sqlite/sqlite_functions.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "store_test_util.hpp"
+#include "testing/test_schema.hpp"
+
+namespace ea::store::testing {
+namespace {
+
+using boost::json::value;
+using query::Op;
+
+// A second, raw connection to the store's file, for looking behind its back.
+class RawDb {
+public:
+    explicit RawDb(const std::filesystem::path& file) {
+        EXPECT_EQ(sqlite3_open(file.c_str(), &db_), SQLITE_OK);
+        sqlite::RegisterFunctions(db_);  // the search triggers call them
+    }
+    ~RawDb() { sqlite3_close(db_); }
+    std::string Text(const std::string& sql) {
+        sqlite3_stmt* stmt = nullptr;
+        std::string out;
+        EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+        if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
+            out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+        }
+        sqlite3_finalize(stmt);
+        return out;
+    }
+    void Exec(const std::string& sql) {
+        char* error = nullptr;
+        EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+            << sql << ": " << (error ? error : "");
+        sqlite3_free(error);
+    }
+
+private:
+    sqlite3* db_ = nullptr;
+};
+
+DocumentStorePtr MustOpen(const std::string& url, const schema::Schema& schema) {
+    auto opened = OpenStore(StoreConfig{url}, schema);
+    EXPECT_TRUE(opened) << url << ": " << opened.error().message;
+    return opened ? std::move(*opened) : nullptr;
+}
+
+TEST(SqliteStoreTest, OpenStoreUnderstandsSqliteUrlsAndRejectsOthers) {
+    ea::testing::TempDir dir;
+    const auto nested = dir / "a" / "b" / "events.db";
+    auto store = MustOpen("sqlite://" + nested.string(), StoreTestSchema());
+    ASSERT_TRUE(store);
+    EXPECT_EQ(store->backend(), "sqlite");
+    EXPECT_TRUE(std::filesystem::exists(nested)) << "parent directories are created";
+
+    EXPECT_TRUE(MustOpen("sqlite://:memory:", StoreTestSchema()));
+
+    auto unknown = OpenStore(StoreConfig{"mysql://localhost/db"}, StoreTestSchema());
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().code, ErrorCode::kInvalidArgument);
+    auto empty = OpenStore(StoreConfig{"sqlite://"}, StoreTestSchema());
+    ASSERT_FALSE(empty);
+    EXPECT_EQ(empty.error().code, ErrorCode::kInvalidArgument);
+    auto pg = OpenStore(StoreConfig{"postgresql://localhost/db"}, StoreTestSchema());
+    ASSERT_FALSE(pg);
+    EXPECT_EQ(pg.error().code, ErrorCode::kUnavailable);
+}
+
+TEST(SqliteStoreTest, RelativePathsWork) {
+    ea::testing::TempDir dir;
+    const auto cwd = std::filesystem::current_path();
+    std::filesystem::current_path(dir.path());
+    {
+        auto store = MustOpen("sqlite://data/rel.db", StoreTestSchema());
+        EXPECT_TRUE(store);
+    }
+    std::filesystem::current_path(cwd);
+    EXPECT_TRUE(std::filesystem::exists(dir / "data" / "rel.db"));
+}
+
+TEST(SqliteStoreTest, UsesWalTypedColumnsAndIndexes) {
+    ea::testing::TempDir dir;
+    auto store = MustOpen("sqlite://" + (dir / "s.db").string(), StoreTestSchema());
+    ASSERT_TRUE(store);
+    RawDb raw(dir / "s.db");
+    EXPECT_EQ(raw.Text("PRAGMA journal_mode"), "wal");
+    EXPECT_EQ(raw.Text("SELECT type FROM pragma_table_info('Item') WHERE name = 'count'"),
+              "INTEGER");
+    EXPECT_EQ(raw.Text("SELECT type FROM pragma_table_info('Item') WHERE name = 'cost'"), "REAL");
+    EXPECT_EQ(raw.Text("SELECT type FROM pragma_table_info('Item') WHERE name = 'tags'"), "TEXT");
+    const std::string indexes =
+        raw.Text("SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE "
+                 "type = 'index' AND tbl_name = 'Item' AND name LIKE '\\_%' ESCAPE '\\' "
+                 "ORDER BY name)");
+    for (const char* expected : {"_ux_Item_title_ownerId", "_ix_Item_ownerId", "_ix_Item_parentId",
+                                 "_ix_Item_createdAt", "_ix_Item_count", "_ix_Item_day"}) {
+        EXPECT_NE(indexes.find(expected), std::string::npos) << expected << " in " << indexes;
+    }
+    EXPECT_EQ(raw.Text("SELECT 1 FROM sqlite_master WHERE name = '_fts_Item'"), "1");
+}
+
+TEST(SqliteStoreTest, DataSurvivesReopenAndSearchStillWorks) {
+    ea::testing::TempDir dir;
+    const std::string url = "sqlite://" + (dir / "s.db").string();
+    {
+        auto store = MustOpen(url, StoreTestSchema());
+        ASSERT_TRUE(store);
+        ASSERT_TRUE(store->Create(*StoreTestSchema().FindEntity("Item"),
+                                  MakeRecord(R"({"id": "i1", "title": "Persistent Concert"})")));
+    }
+    auto store = MustOpen(url, StoreTestSchema());
+    ASSERT_TRUE(store);
+    const auto& item = *StoreTestSchema().FindEntity("Item");
+    query::Query q;
+    q.filter = Cmp(item, "title", Op::kEq, value("concrt"));
+    q.matching = query::Matching::kFuzzy;
+    auto result = store->List(item, q);
+    ASSERT_TRUE(result);
+    EXPECT_EQ(Ids(*result), std::vector<std::string>{"i1"});
+}
+
+constexpr const char* kSchemaA = R"yaml(
+Thing:
+  fields:
+    name:
+      type: String
+      required: true
+)yaml";
+
+constexpr const char* kSchemaB = R"yaml(
+Thing:
+  fields:
+    name:
+      type: String
+      required: true
+    color:
+      type: String
+    size:
+      type: Integer
+      required: true
+      default: 3
+    tags:
+      type: Array[String]
+)yaml";
+
+constexpr const char* kSchemaRequiredNoDefault = R"yaml(
+Thing:
+  fields:
+    name:
+      type: String
+      required: true
+    weight:
+      type: Number
+      required: true
+)yaml";
+
+constexpr const char* kSchemaUniqueName = R"yaml(
+Thing:
+  fields:
+    name:
+      type: String
+      required: true
+      unique: true
+)yaml";
+
+TEST(SqliteStoreTest, MigrationAddsFieldsKeepingDataAndFillingDefaults) {
+    ea::testing::TempDir dir;
+    const std::string url = "sqlite://" + (dir / "m.db").string();
+    auto schema_a = ea::testing::SchemaFromText(kSchemaA);
+    {
+        auto store = MustOpen(url, *schema_a);
+        ASSERT_TRUE(store);
+        ASSERT_TRUE(store->Create(*schema_a->FindEntity("Thing"),
+                                  MakeRecord(R"({"id": "t1", "name": "Old Lamp"})")));
+    }
+    auto schema_b = ea::testing::SchemaFromText(kSchemaB);
+    auto store = MustOpen(url, *schema_b);
+    ASSERT_TRUE(store);
+    const auto& thing = *schema_b->FindEntity("Thing");
+    auto old = store->Get(thing, "t1");
+    ASSERT_TRUE(old);
+    EXPECT_EQ(old->at("name"), value("Old Lamp"));
+    EXPECT_TRUE(old->at("color").is_null());
+    EXPECT_EQ(old->at("size"), value(3)) << "a new required field's default fills existing rows";
+
+    ASSERT_TRUE(store->Create(thing, MakeRecord(R"({"id": "t2", "name": "New Lamp",
+        "color": "Crimson Red", "size": 5, "tags": ["x"]})")));
+    query::Query q;
+    q.filter = Cmp(thing, "color", Op::kEq, value("crimson"));
+    q.matching = query::Matching::kContains;
+    auto found = store->List(thing, q);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(Ids(*found), std::vector<std::string>{"t2"}) << "the new free-text field is indexed";
+    q.filter = Cmp(thing, "name", Op::kEq, value("lamp"));
+    found = store->List(thing, q);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(Ids(*found), (std::vector<std::string>{"t1", "t2"})) << "old rows re-indexed";
+}
+
+TEST(SqliteStoreTest, MigrationRefusesARequiredFieldWithoutDefaultOnANonEmptyTable) {
+    ea::testing::TempDir dir;
+    const std::string url = "sqlite://" + (dir / "m.db").string();
+    auto schema_a = ea::testing::SchemaFromText(kSchemaA);
+    auto schema_c = ea::testing::SchemaFromText(kSchemaRequiredNoDefault);
+    {
+        // On an empty table the column can be added.
+        ea::testing::TempDir other;
+        const std::string empty_url = "sqlite://" + (other / "e.db").string();
+        ASSERT_TRUE(MustOpen(empty_url, *schema_a));
+        EXPECT_TRUE(MustOpen(empty_url, *schema_c));
+    }
+    {
+        auto store = MustOpen(url, *schema_a);
+        ASSERT_TRUE(store);
+        ASSERT_TRUE(store->Create(*schema_a->FindEntity("Thing"),
+                                  MakeRecord(R"({"id": "t1", "name": "x"})")));
+    }
+    auto refused = OpenStore(StoreConfig{url}, *schema_c);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(refused.error().message.find("Thing.weight"), std::string::npos)
+        << refused.error().message;
+    // Nothing was changed: the old schema still opens and the row is there.
+    auto store = MustOpen(url, *schema_a);
+    ASSERT_TRUE(store);
+    EXPECT_TRUE(store->Get(*schema_a->FindEntity("Thing"), "t1"));
+}
+
+TEST(SqliteStoreTest, MigrationAddsUniqueIndexOrExplainsWhyNot) {
+    ea::testing::TempDir dir;
+    const std::string url = "sqlite://" + (dir / "u.db").string();
+    auto schema_a = ea::testing::SchemaFromText(kSchemaA);
+    auto schema_u = ea::testing::SchemaFromText(kSchemaUniqueName);
+    {
+        auto store = MustOpen(url, *schema_a);
+        ASSERT_TRUE(store);
+        const auto& thing = *schema_a->FindEntity("Thing");
+        ASSERT_TRUE(store->Create(thing, MakeRecord(R"({"id": "t1", "name": "same"})")));
+        ASSERT_TRUE(store->Create(thing, MakeRecord(R"({"id": "t2", "name": "same"})")));
+    }
+    auto refused = OpenStore(StoreConfig{url}, *schema_u);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(refused.error().message.find("Thing(name)"), std::string::npos)
+        << refused.error().message;
+    {
+        auto store = MustOpen(url, *schema_a);
+        ASSERT_TRUE(store);
+        ASSERT_TRUE(store->Delete(*schema_a->FindEntity("Thing"), "t2"));
+    }
+    auto store = MustOpen(url, *schema_u);
+    ASSERT_TRUE(store);
+    auto dup = store->Create(*schema_u->FindEntity("Thing"), MakeRecord(R"({"name": "same"})"));
+    ASSERT_FALSE(dup);
+    EXPECT_EQ(dup.error().code, ErrorCode::kConflict);
+}
+
+// A page of 25 rows with two view relations costs exactly one look-up per relation.
+TEST(SqliteStoreTest, ViewIssuesOneBatchedQueryPerRelation) {
+    ea::testing::TempDir dir;
+    auto opened = sqlite::SqliteStore::Open((dir / "v.db").string(), StoreTestSchema());
+    ASSERT_TRUE(opened) << opened.error().message;
+    auto& store = **opened;
+    const auto& item = *StoreTestSchema().FindEntity("Item");
+    const auto& owner = *StoreTestSchema().FindEntity("Owner");
+    for (int i = 0; i < 5; ++i) {
+        Record o = MakeRecord("{}");
+        o["id"] = "o" + std::to_string(i);
+        o["name"] = "owner " + std::to_string(i);
+        ASSERT_TRUE(store.Create(owner, o));
+    }
+    ASSERT_TRUE(store.Create(item, MakeRecord(R"({"id": "parent"})")));
+    for (int i = 0; i < 30; ++i) {
+        Record r = MakeRecord("{}");
+        r["ownerId"] = "o" + std::to_string(i % 5);
+        r["parentId"] = "parent";
+        ASSERT_TRUE(store.Create(item, r));
+    }
+    query::Query q;
+    q.filter = Cmp(item, "ownerId", Op::kExists, value(true));
+    q.view.push_back({item.FindField("ownerId"), {owner.FindField("name")}, "owner"});
+    q.view.push_back({item.FindField("parentId"), {item.FindField("title")}, "parent"});
+    std::vector<std::string> statements;
+    store.SetStatementObserverForTest([&](std::string_view sql) { statements.emplace_back(sql); });
+    auto result = store.List(item, q);
+    store.SetStatementObserverForTest(nullptr);
+    ASSERT_TRUE(result) << result.error().message;
+    ASSERT_EQ(result->rows.size(), 25u);
+    int owner_lookups = 0;
+    int parent_lookups = 0;
+    for (const auto& sql : statements) {
+        if (sql.find("FROM \"Owner\"") != std::string::npos) {
+            ++owner_lookups;
+        }
+        if (sql.find("SELECT \"id\", \"title\" FROM \"Item\"") != std::string::npos) {
+            ++parent_lookups;
+        }
+    }
+    EXPECT_EQ(owner_lookups, 1);
+    EXPECT_EQ(parent_lookups, 1);
+    EXPECT_LE(statements.size(), 6u) << "begin, count, page, two look-ups, commit";
+    EXPECT_EQ(result->rows[0].at("parent").at("exists"), value(true));
+
+    const auto cached = store.CachedStatementCountForTest();
+    ASSERT_TRUE(store.List(item, q));
+    EXPECT_EQ(store.CachedStatementCountForTest(), cached) << "statements are reused by text";
+}
+
+// A reference can only dangle behind the store's back (the store and the database both check);
+// the view still answers, with exists: false and a warning.
+TEST(SqliteStoreTest, ViewOfADanglingReferenceSaysItDoesNotExist) {
+    ea::testing::TempDir dir;
+    auto store = MustOpen("sqlite://" + (dir / "d.db").string(), StoreTestSchema());
+    ASSERT_TRUE(store);
+    const auto& item = *StoreTestSchema().FindEntity("Item");
+    const auto& owner = *StoreTestSchema().FindEntity("Owner");
+    ASSERT_TRUE(store->Create(owner, MakeRecord(R"({"id": "gone", "name": "Ghost"})")));
+    ASSERT_TRUE(store->Create(item, MakeRecord(R"({"id": "i1", "ownerId": "gone"})")));
+    {
+        RawDb raw(dir / "d.db");
+        raw.Exec("PRAGMA foreign_keys = OFF; DELETE FROM \"Owner\" WHERE id = 'gone'");
+    }
+    query::Query q;
+    q.view.push_back({item.FindField("ownerId"), {owner.FindField("name")}, "owner"});
+    auto result = store->List(item, q);
+    ASSERT_TRUE(result) << result.error().message;
+    ASSERT_EQ(result->rows.size(), 1u);
+    EXPECT_EQ(result->rows[0].at("owner"), boost::json::parse(R"({"exists": false, "id": "gone"})"));
+    ASSERT_EQ(result->warnings.size(), 1u);
+    EXPECT_EQ(result->warnings[0].field, "owner");
+}
+
+TEST(SqliteStoreTest, DatabaseErrorsNeverLeakSql) {
+    ea::testing::TempDir dir;
+    auto store = MustOpen("sqlite://" + (dir / "e.db").string(), StoreTestSchema());
+    ASSERT_TRUE(store);
+    {
+        RawDb raw(dir / "e.db");
+        raw.Exec("DROP TABLE \"Pin\"");
+    }
+    auto result = store->List(*StoreTestSchema().FindEntity("Pin"), query::Query{});
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().code, ErrorCode::kInternal);
+    EXPECT_EQ(result.error().message, "database error");
+}
+
+// The shipped Events model: a realistic path through the real schema.
+TEST(SqliteStoreTest, DefaultSchemaCompoundUniqueAndRestrict) {
+    const auto& schema = ea::testing::DefaultSchema();
+    ea::testing::TempDir dir;
+    auto store = MustOpen("sqlite://" + (dir / "events.db").string(), schema);
+    ASSERT_TRUE(store);
+    const auto& account = *schema.FindEntity("Account");
+    const auto& user = *schema.FindEntity("User");
+    const auto& profile = *schema.FindEntity("Profile");
+    ASSERT_TRUE(store->Create(account, MakeRecord(R"({"id": "acc1"})")));
+    ASSERT_TRUE(store->Create(user, MakeRecord(R"({"id": "u1", "username": "alice",
+        "email": "alice@example.com", "password": "$argon2id$v=19$...", "isAccountOwner": true,
+        "accountId": "acc1", "role": "admin"})")));
+    auto dup_user = store->Create(user, MakeRecord(R"({"username": "alice",
+        "email": "alice@example.com", "password": "x", "isAccountOwner": false,
+        "accountId": "acc1"})"));
+    ASSERT_FALSE(dup_user);
+    EXPECT_EQ(dup_user.error().code, ErrorCode::kConflict);
+    EXPECT_EQ(dup_user.error().fields,
+              (std::vector<FieldError>{{"username", "a User with this username already exists"},
+                                       {"email", "a User with this email already exists"}}));
+    ASSERT_TRUE(store->Create(profile, MakeRecord(R"({"name": "Weekend", "userId": "u1"})")));
+    auto dup = store->Create(profile, MakeRecord(R"({"name": "Weekend", "userId": "u1"})"));
+    ASSERT_FALSE(dup);
+    EXPECT_EQ(dup.error().fields.at(0).field, "name,userId");
+    auto restricted = store->Delete(account, "acc1");
+    ASSERT_FALSE(restricted);
+    EXPECT_EQ(restricted.error().message, "Account acc1 is still referenced by User.accountId");
+}
+
+}  // namespace
+}  // namespace ea::store::testing
