@@ -7,8 +7,7 @@
 
 namespace ea::ratelimit {
 
-Result<std::unique_ptr<TokenBucket>> TokenBucket::Create(
-    const TokenBucketOptions& options) {
+Result<std::unique_ptr<TokenBucket>> TokenBucket::Create(const TokenBucketOptions& options) {
     // Written as !(x >= y) so that NaN is rejected too.
     if (!(options.capacity >= 1) || !std::isfinite(options.capacity)) {
         return InvalidArgument("rate limit capacity must be a finite number >= 1");

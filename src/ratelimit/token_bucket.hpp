@@ -46,9 +46,9 @@ private:
     };
 
     const TokenBucketOptions options_;
-    mutable std::mutex mutex_;                        // guards buckets_ and lru_
+    mutable std::mutex mutex_;  // guards buckets_ and lru_
     std::unordered_map<std::string, Bucket> buckets_;
-    std::list<std::string> lru_;                      // keys, most recently hit first
+    std::list<std::string> lru_;  // keys, most recently hit first
 };
 
 }  // namespace ea::ratelimit

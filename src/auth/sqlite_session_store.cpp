@@ -1,0 +1,297 @@
+#include "auth/sqlite_session_store.hpp"
+
+#include <string>
+#include <utility>
+
+#include <sqlite3.h>
+
+namespace ea::auth {
+namespace {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+std::int64_t ToMillis(TimePoint time) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+TimePoint FromMillis(std::int64_t millis) {
+    return TimePoint(std::chrono::milliseconds(millis));
+}
+
+Error Unauthenticated() {
+    return Error{ErrorCode::kUnauthenticated, "session is unknown or expired"};
+}
+
+// Resets the statement and clears its bindings when the scope ends, on every path.
+class StatementScope {
+public:
+    explicit StatementScope(sqlite3_stmt* statement) : statement_(statement) {}
+    ~StatementScope() {
+        sqlite3_reset(statement_);
+        sqlite3_clear_bindings(statement_);
+    }
+    StatementScope(const StatementScope&) = delete;
+    StatementScope& operator=(const StatementScope&) = delete;
+
+private:
+    sqlite3_stmt* statement_;
+};
+
+void BindText(sqlite3_stmt* statement, int index, std::string_view text) {
+    // SQLITE_TRANSIENT: SQLite copies, so the caller's buffer need not outlive the step.
+    sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()),
+                      SQLITE_TRANSIENT);
+}
+
+std::string ColumnText(sqlite3_stmt* statement, int column) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
+    if (text == nullptr) {
+        return {};
+    }
+    return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, column)));
+}
+
+constexpr const char* kSchemaSql = R"sql(
+CREATE TABLE IF NOT EXISTS _sessions (
+    token_hash TEXT PRIMARY KEY NOT NULL,
+    user_id    TEXT NOT NULL,
+    username   TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS _sessions_expires_at ON _sessions (expires_at);
+CREATE INDEX IF NOT EXISTS _sessions_user_id ON _sessions (user_id);
+)sql";
+
+constexpr const char* kColumns =
+    "token_hash, user_id, username, role, account_id, created_at, expires_at";
+
+Session ReadSession(sqlite3_stmt* statement) {
+    Session session;
+    session.token_hash = ColumnText(statement, 0);
+    session.user_id = ColumnText(statement, 1);
+    session.username = ColumnText(statement, 2);
+    session.role = ColumnText(statement, 3);
+    session.account_id = ColumnText(statement, 4);
+    session.created_at = FromMillis(sqlite3_column_int64(statement, 5));
+    session.expires_at = FromMillis(sqlite3_column_int64(statement, 6));
+    return session;
+}
+
+}  // namespace
+
+void SqliteSessionStore::StatementCloser::operator()(sqlite3_stmt* statement) const {
+    sqlite3_finalize(statement);
+}
+
+void SqliteSessionStore::DbCloser::operator()(sqlite3* db) const {
+    sqlite3_close_v2(db);
+}
+
+SqliteSessionStore::~SqliteSessionStore() = default;
+
+Result<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::Open(
+    const std::filesystem::path& file) {
+    const std::string where = "session database '" + file.string() + "'";
+    if (file.empty()) {
+        return InvalidArgument("session database file name is empty");
+    }
+    std::unique_ptr<SqliteSessionStore> store(new SqliteSessionStore());
+    sqlite3* raw = nullptr;
+    const int open_rc =
+        sqlite3_open_v2(file.c_str(), &raw,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    store->db_.reset(raw);  // sqlite3_open_v2 allocates a handle even on failure
+    if (open_rc != SQLITE_OK) {
+        return Unavailable("cannot open " + where + ": " +
+                           (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(open_rc)));
+    }
+    sqlite3* db = store->db_.get();
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    // WAL persists in the file; NORMAL sync is durable in WAL mode except on power loss, where
+    // losing the last sessions only means logging in again.
+    for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", kSchemaSql}) {
+        if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+            return Unavailable("cannot initialize " + where + ": " + sqlite3_errmsg(db));
+        }
+    }
+
+    const std::string columns = kColumns;
+    const std::pair<StatementPtr*, std::string> statements[] = {
+        {&store->put_,
+         "INSERT OR REPLACE INTO _sessions (" + columns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+        {&store->get_, "SELECT " + columns + " FROM _sessions WHERE token_hash = ?1"},
+        {&store->touch_, "UPDATE _sessions SET expires_at = ?2 WHERE token_hash = ?1"},
+        {&store->delete_, "DELETE FROM _sessions WHERE token_hash = ?1"},
+        {&store->delete_user_, "DELETE FROM _sessions WHERE user_id = ?1"},
+        {&store->purge_, "DELETE FROM _sessions WHERE expires_at <= ?1"},
+        {&store->ping_, "SELECT count(*) FROM sqlite_schema WHERE name = '_sessions'"},
+        {&store->count_, "SELECT count(*) FROM _sessions"},
+    };
+    for (const auto& [target, sql] : statements) {
+        sqlite3_stmt* statement = nullptr;
+        if (sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()),
+                               SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
+            return Unavailable("cannot prepare statements for " + where + ": " +
+                               sqlite3_errmsg(db));
+        }
+        target->reset(statement);
+    }
+    return store;
+}
+
+Error SqliteSessionStore::SqliteError(std::string_view what) const {
+    // SQLite messages name no values we bound, so they carry no token hashes or user data.
+    return Unavailable("session store (SQLite) could not " + std::string(what) + ": " +
+                       sqlite3_errmsg(db_.get()));
+}
+
+Status SqliteSessionStore::Put(const Session& session) {
+    if (session.token_hash.empty()) {
+        return InvalidArgument("session token_hash is empty");
+    }
+    if (session.user_id.empty()) {
+        return InvalidArgument("session user_id is empty");
+    }
+    const std::int64_t created_ms = ToMillis(session.created_at);
+    const std::int64_t expires_ms = ToMillis(session.expires_at);
+    if (expires_ms <= created_ms) {
+        return InvalidArgument("session expires_at must be after created_at");
+    }
+
+    std::lock_guard lock(mutex_);
+    if (session.created_at - last_purge_ >= kPurgeInterval) {
+        last_purge_ = session.created_at;
+        // Best effort: a failed purge is retried a minute later and must not fail a login.
+        static_cast<void>(PurgeExpiredLocked(session.created_at));
+    }
+    sqlite3_stmt* statement = put_.get();
+    StatementScope scope(statement);
+    BindText(statement, 1, session.token_hash);
+    BindText(statement, 2, session.user_id);
+    BindText(statement, 3, session.username);
+    BindText(statement, 4, session.role);
+    BindText(statement, 5, session.account_id);
+    sqlite3_bind_int64(statement, 6, created_ms);
+    sqlite3_bind_int64(statement, 7, expires_ms);
+    if (sqlite3_step(statement) != SQLITE_DONE) {
+        return SqliteError("store a session");
+    }
+    return Ok();
+}
+
+Result<Session> SqliteSessionStore::GetLocked(std::string_view token_hash, TimePoint now) {
+    Session session;
+    {
+        sqlite3_stmt* statement = get_.get();
+        StatementScope scope(statement);
+        BindText(statement, 1, token_hash);
+        const int rc = sqlite3_step(statement);
+        if (rc == SQLITE_DONE) {
+            return Unauthenticated();
+        }
+        if (rc != SQLITE_ROW) {
+            return SqliteError("read a session");
+        }
+        session = ReadSession(statement);
+    }
+    if (ToMillis(now) >= ToMillis(session.expires_at)) {
+        sqlite3_stmt* statement = delete_.get();
+        StatementScope scope(statement);
+        BindText(statement, 1, token_hash);
+        // Best effort: the session is refused either way, and the purge will catch it later.
+        sqlite3_step(statement);
+        return Unauthenticated();
+    }
+    return session;
+}
+
+Result<Session> SqliteSessionStore::Get(std::string_view token_hash, TimePoint now) {
+    std::lock_guard lock(mutex_);
+    return GetLocked(token_hash, now);
+}
+
+Result<Session> SqliteSessionStore::Touch(std::string_view token_hash, std::chrono::seconds ttl,
+                                          TimePoint now) {
+    if (ttl <= std::chrono::seconds::zero()) {
+        return InvalidArgument("session ttl must be positive");
+    }
+    std::lock_guard lock(mutex_);
+    auto session = GetLocked(token_hash, now);
+    if (!session) {
+        return session.error();
+    }
+    session->expires_at = FromMillis(ToMillis(now + ttl));
+    sqlite3_stmt* statement = touch_.get();
+    StatementScope scope(statement);
+    BindText(statement, 1, token_hash);
+    sqlite3_bind_int64(statement, 2, ToMillis(session->expires_at));
+    if (sqlite3_step(statement) != SQLITE_DONE) {
+        return SqliteError("extend a session");
+    }
+    return session;
+}
+
+Status SqliteSessionStore::Delete(std::string_view token_hash) {
+    std::lock_guard lock(mutex_);
+    sqlite3_stmt* statement = delete_.get();
+    StatementScope scope(statement);
+    BindText(statement, 1, token_hash);
+    if (sqlite3_step(statement) != SQLITE_DONE) {
+        return SqliteError("delete a session");
+    }
+    return Ok();
+}
+
+Status SqliteSessionStore::DeleteUser(std::string_view user_id) {
+    std::lock_guard lock(mutex_);
+    sqlite3_stmt* statement = delete_user_.get();
+    StatementScope scope(statement);
+    BindText(statement, 1, user_id);
+    if (sqlite3_step(statement) != SQLITE_DONE) {
+        return SqliteError("delete a user's sessions");
+    }
+    return Ok();
+}
+
+Status SqliteSessionStore::Ping() {
+    std::lock_guard lock(mutex_);
+    sqlite3_stmt* statement = ping_.get();
+    StatementScope scope(statement);
+    if (sqlite3_step(statement) != SQLITE_ROW) {
+        return SqliteError("answer a ping");
+    }
+    if (sqlite3_column_int64(statement, 0) != 1) {
+        return Unavailable("session store (SQLite): table _sessions is missing");
+    }
+    return Ok();
+}
+
+Status SqliteSessionStore::PurgeExpired(TimePoint now) {
+    std::lock_guard lock(mutex_);
+    return PurgeExpiredLocked(now);
+}
+
+Status SqliteSessionStore::PurgeExpiredLocked(TimePoint now) {
+    sqlite3_stmt* statement = purge_.get();
+    StatementScope scope(statement);
+    sqlite3_bind_int64(statement, 1, ToMillis(now));
+    if (sqlite3_step(statement) != SQLITE_DONE) {
+        return SqliteError("purge expired sessions");
+    }
+    return Ok();
+}
+
+Result<std::int64_t> SqliteSessionStore::RowCountForTest() {
+    std::lock_guard lock(mutex_);
+    sqlite3_stmt* statement = count_.get();
+    StatementScope scope(statement);
+    if (sqlite3_step(statement) != SQLITE_ROW) {
+        return SqliteError("count sessions");
+    }
+    return sqlite3_column_int64(statement, 0);
+}
+
+}  // namespace ea::auth

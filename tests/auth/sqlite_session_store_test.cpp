@@ -1,0 +1,230 @@
+#include "auth/sqlite_session_store.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "auth/session_store_conformance.hpp"
+#include "auth/token.hpp"
+#include "testing/temp_dir.hpp"
+
+namespace ea::auth {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using TimePoint = std::chrono::system_clock::time_point;
+using testing::SessionStoreConformanceTest;
+
+class SqliteHarness final : public testing::SessionStoreHarness {
+public:
+    Result<bool> Open() {
+        auto store = SqliteSessionStore::Open(dir_ / "events.db");
+        if (!store) {
+            return store.error();
+        }
+        store_ = std::move(*store);
+        return true;
+    }
+    SessionStore& store() override { return *store_; }
+
+private:
+    ea::testing::TempDir dir_;
+    std::unique_ptr<SqliteSessionStore> store_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, SessionStoreConformanceTest,
+                         ::testing::Values(testing::SessionStoreBackend{
+                             "Sqlite",
+                             []() -> Result<std::unique_ptr<testing::SessionStoreHarness>> {
+                                 auto harness = std::make_unique<SqliteHarness>();
+                                 if (auto opened = harness->Open(); !opened) {
+                                     return opened.error();
+                                 }
+                                 return std::unique_ptr<testing::SessionStoreHarness>(
+                                     std::move(harness));
+                             }}),
+                         testing::BackendName);
+
+const TimePoint kT0 = TimePoint(seconds(1'700'000'000));
+
+Session MakeSession(std::string user_id, TimePoint created_at, std::chrono::seconds ttl) {
+    return Session{HashToken(NewToken()), std::move(user_id), "name", "admin", "", created_at,
+                   created_at + ttl};
+}
+
+// Runs one SQL statement on `file` through a separate connection and returns the first column
+// of the first row as text ("" when there is none).
+std::string QueryOne(const std::filesystem::path& file, const std::string& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* statement = nullptr;
+    std::string result;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
+        sqlite3_step(statement) == SQLITE_ROW) {
+        const auto* text = sqlite3_column_text(statement, 0);
+        result = text != nullptr ? reinterpret_cast<const char*>(text) : "";
+    } else {
+        ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db);
+    }
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    return result;
+}
+
+// Runs `sql` (one or more statements) on `file` through a separate connection.
+void Exec(const std::filesystem::path& file, const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+    char* message = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK)
+        << sql << ": " << (message != nullptr ? message : "");
+    sqlite3_free(message);
+    sqlite3_close(db);
+}
+
+TEST(SqliteSessionStoreTest, PurgesExpiredRowsOnPutAtMostOncePerMinute) {
+    ea::testing::TempDir dir;
+    auto store = SqliteSessionStore::Open(dir / "events.db");
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    SqliteSessionStore& sessions = **store;
+
+    ASSERT_TRUE(sessions.Put(MakeSession("a", kT0, seconds(1))));              // purges (first Put)
+    ASSERT_TRUE(sessions.Put(MakeSession("b", kT0 + seconds(30), hours(1))));  // too soon
+    EXPECT_EQ(*sessions.RowCountForTest(), 2);  // "a" has expired but is still there
+    ASSERT_TRUE(sessions.Put(MakeSession("c", kT0 + seconds(61), hours(1))));  // purges
+    EXPECT_EQ(*sessions.RowCountForTest(), 2);  // "a" gone; "b" and "c" live
+}
+
+TEST(SqliteSessionStoreTest, PurgeExpiredKeepsLiveSessions) {
+    ea::testing::TempDir dir;
+    auto store = SqliteSessionStore::Open(dir / "events.db");
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    const Session live = MakeSession("a", kT0, hours(2));
+    ASSERT_TRUE((*store)->Put(live));
+    ASSERT_TRUE((*store)->Put(MakeSession("b", kT0, hours(1))));
+    ASSERT_TRUE((*store)->PurgeExpired(kT0 + hours(1)));
+    EXPECT_EQ(*(*store)->RowCountForTest(), 1);
+    EXPECT_TRUE((*store)->Get(live.token_hash, kT0 + hours(1)));
+}
+
+TEST(SqliteSessionStoreTest, SessionsSurviveReopening) {
+    ea::testing::TempDir dir;
+    const Session session = MakeSession("a", kT0, hours(1));
+    {
+        auto store = SqliteSessionStore::Open(dir / "events.db");
+        ASSERT_TRUE(store.has_value()) << store.error().message;
+        ASSERT_TRUE((*store)->Put(session));
+    }
+    auto store = SqliteSessionStore::Open(dir / "events.db");
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    auto got = (*store)->Get(session.token_hash, kT0);
+    ASSERT_TRUE(got.has_value()) << got.error().message;
+    EXPECT_EQ(*got, session);
+}
+
+TEST(SqliteSessionStoreTest, SharesTheDatabaseFileInWalModeStoringOnlyHashes) {
+    ea::testing::TempDir dir;
+    const auto file = dir / "events.db";
+    ASSERT_NO_FATAL_FAILURE(Exec(file, "CREATE TABLE user (id TEXT)"));
+    auto store = SqliteSessionStore::Open(file);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    const std::string token = NewToken();
+    Session session = MakeSession("a", kT0, hours(1));
+    session.token_hash = HashToken(token);
+    ASSERT_TRUE((*store)->Put(session));
+
+    EXPECT_EQ(QueryOne(file, "PRAGMA journal_mode"), "wal");
+    EXPECT_EQ(QueryOne(file, "SELECT count(*) FROM sqlite_schema WHERE name = 'user'"), "1");
+    EXPECT_EQ(QueryOne(file, "SELECT token_hash FROM _sessions"), HashToken(token));
+    EXPECT_EQ(QueryOne(file, "SELECT expires_at FROM _sessions"),
+              std::to_string(
+                  std::chrono::duration_cast<milliseconds>(session.expires_at.time_since_epoch())
+                      .count()));
+    EXPECT_EQ(QueryOne(file, "SELECT count(*) FROM _sessions WHERE token_hash = '" + token + "'"),
+              "0");
+    EXPECT_EQ(QueryOne(file,
+                       "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
+                       "name = '_sessions_expires_at'"),
+              "1");
+}
+
+TEST(SqliteSessionStoreTest, OpenReportsAnUnusableFileNamingIt) {
+    ea::testing::TempDir dir;
+    const auto file = dir / "no-such-directory" / "events.db";
+    auto store = SqliteSessionStore::Open(file);
+    ASSERT_FALSE(store.has_value());
+    EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
+    EXPECT_NE(store.error().message.find(file.string()), std::string::npos)
+        << store.error().message;
+}
+
+TEST(SqliteSessionStoreTest, OpenRejectsAFileThatIsNotADatabase) {
+    ea::testing::TempDir dir;
+    const auto file = dir / "events.db";
+    {
+        std::FILE* out = std::fopen(file.c_str(), "w");
+        ASSERT_NE(out, nullptr);
+        std::fputs("this is not an SQLite database, just some text long enough\n", out);
+        std::fclose(out);
+    }
+    auto store = SqliteSessionStore::Open(file);
+    ASSERT_FALSE(store.has_value());
+    EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
+    EXPECT_NE(store.error().message.find("events.db"), std::string::npos) << store.error().message;
+}
+
+TEST(SqliteSessionStoreTest, PingReportsADroppedTable) {
+    ea::testing::TempDir dir;
+    auto store = SqliteSessionStore::Open(dir / "events.db");
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    ASSERT_TRUE((*store)->Ping());
+    ASSERT_NO_FATAL_FAILURE(Exec(dir / "events.db", "DROP TABLE _sessions"));
+    auto ping = (*store)->Ping();
+    ASSERT_FALSE(ping.has_value());
+    EXPECT_EQ(ping.error().code, ErrorCode::kUnavailable);
+}
+
+TEST(OpenSessionStoreTest, EmptyUrlUsesTheDefaultFile) {
+    ea::testing::TempDir dir;
+    auto store = OpenSessionStore("", dir / "main.db");
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    ASSERT_TRUE((*store)->Put(MakeSession("a", kT0, hours(1))));
+    EXPECT_EQ(QueryOne(dir / "main.db", "SELECT count(*) FROM _sessions"), "1");
+}
+
+TEST(OpenSessionStoreTest, SqliteUrlNamesTheFile) {
+    ea::testing::TempDir dir;
+    const auto file = dir / "sessions.db";
+    auto store = OpenSessionStore("sqlite://" + file.string(), dir / "main.db");
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    ASSERT_TRUE((*store)->Put(MakeSession("a", kT0, hours(1))));
+    EXPECT_EQ(QueryOne(file, "SELECT count(*) FROM _sessions"), "1");
+    EXPECT_FALSE(std::filesystem::exists(dir / "main.db"));
+}
+
+TEST(OpenSessionStoreTest, RejectsUnknownSchemesAndEmptyPathsWithoutEchoingSecrets) {
+    ea::testing::TempDir dir;
+    const char* const urls[] = {
+        "sqlite://",
+        "memcached://user:s3cret-pw@host:11211",
+        "rediss://:s3cret-pw@host:6380",
+        "s3cret-pw",
+        "http://:s3cret-pw@localhost/",
+        "redis://:s3cret-pw@",
+        "redis://:s3cret-pw@host:notaport",
+    };
+    for (const char* url : urls) {
+        auto store = OpenSessionStore(url, dir / "main.db");
+        ASSERT_FALSE(store.has_value()) << url;
+        EXPECT_EQ(store.error().code, ErrorCode::kInvalidArgument) << url;
+        EXPECT_EQ(store.error().message.find("s3cret"), std::string::npos) << store.error().message;
+    }
+}
+
+}  // namespace
+}  // namespace ea::auth
