@@ -1,0 +1,1072 @@
+#include "rest/openapi.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "validate/validator.hpp"
+
+namespace ea::rest {
+
+namespace {
+
+using boost::json::array;
+using boost::json::object;
+using boost::json::value;
+using schema::Entity;
+using schema::Field;
+using schema::FieldType;
+
+// Mirrors validate/type_checks.cpp: no Currency amount beyond +-1e13 (exact cents in a double).
+constexpr double kMaxCurrencyAmount = 1e13;
+// Mirrors ea::IsValidId (common/ids.hpp): the client-supplied id and ObjectId alphabet.
+constexpr const char* kIdPattern = "^[A-Za-z0-9_.:-]{1,64}$";
+constexpr int kDefaultPageSize = 25;
+constexpr int kMaxPageSize = 1000;
+
+// ---- small builders ---------------------------------------------------------------------------
+
+std::string Lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+object SchemaRef(std::string_view name) {
+    return object{{"$ref", "#/components/schemas/" + std::string(name)}};
+}
+
+object ResponseRef(std::string_view name) {
+    return object{{"$ref", "#/components/responses/" + std::string(name)}};
+}
+
+object JsonContent(value schema) {
+    return object{{"application/json", object{{"schema", std::move(schema)}}}};
+}
+
+object JsonResponse(std::string description, value schema) {
+    return object{{"description", std::move(description)}, {"content", JsonContent(std::move(schema))}};
+}
+
+// ---- field schemas ---------------------------------------------------------------------------
+
+// The validator's rules for one scalar of `type`. `for_element`: an Array element, which takes the
+// field's pattern, enum and bounds but not its lengths (those count elements).
+object ScalarSchema(const Field& field, FieldType type, bool for_element) {
+    object s;
+    // `limit`: the validator's own bound beyond the schema's ge/le (Currency only).
+    const auto add_bounds = [&](std::optional<double> limit) {
+        if (field.ge || limit) {
+            s["minimum"] = limit ? std::max(field.ge.value_or(-*limit), -*limit) : *field.ge;
+        }
+        if (field.le || limit) {
+            s["maximum"] = limit ? std::min(field.le.value_or(*limit), *limit) : *field.le;
+        }
+    };
+    switch (type) {
+        case FieldType::kString:
+            s["type"] = "string";
+            if (!for_element && field.min_length) {
+                s["minLength"] = *field.min_length;
+            }
+            if (!for_element && field.max_length) {
+                s["maxLength"] = *field.max_length;
+            }
+            if (field.pattern) {
+                if (auto ecma = EcmaPattern(field.pattern->regex)) {
+                    s["pattern"] = *ecma;
+                }
+                s["x-re2-pattern"] = field.pattern->regex;
+                s["x-pattern-message"] = field.pattern->message;
+            }
+            if (field.enum_rule) {
+                array values;
+                for (const auto& v : field.enum_rule->values) {
+                    values.emplace_back(v);
+                }
+                s["enum"] = std::move(values);
+                s["x-enum-message"] = field.enum_rule->message;
+            }
+            break;
+        case FieldType::kInteger:
+            s["type"] = "integer";
+            add_bounds(std::nullopt);
+            break;
+        case FieldType::kNumber:
+            s["type"] = "number";
+            add_bounds(std::nullopt);
+            break;
+        case FieldType::kCurrency:
+            s["type"] = "number";
+            s["multipleOf"] = 0.01;
+            add_bounds(kMaxCurrencyAmount);
+            break;
+        case FieldType::kBoolean: s["type"] = "boolean"; break;
+        case FieldType::kDate:
+            s["type"] = "string";
+            s["format"] = "date";
+            break;
+        case FieldType::kDatetime:
+            s["type"] = "string";
+            s["format"] = "date-time";
+            break;
+        case FieldType::kObjectId:
+            s["type"] = "string";
+            s["pattern"] = kIdPattern;
+            if (field.target != nullptr) {
+                s["x-references"] = field.target->name();
+            }
+            break;
+        case FieldType::kJson: s["type"] = "object"; break;
+        case FieldType::kArray:
+            // The loader refuses arrays of arrays; an element is always a scalar.
+            s["type"] = "array";
+            break;
+    }
+    return s;
+}
+
+std::string FieldDescription(const Field& field) {
+    std::string text = field.description;
+    const auto sentence = [&text](const std::string& more) {
+        if (!text.empty() && text.back() != '.') {
+            text += '.';
+        }
+        if (!text.empty()) {
+            text += ' ';
+        }
+        text += more;
+    };
+    if (field.target != nullptr) {
+        sentence("References " + field.target->name() + ".id (on delete: " +
+                 std::string(field.on_delete == schema::OnDelete::kCascade   ? "cascade"
+                             : field.on_delete == schema::OnDelete::kSetNull ? "set null"
+                                                                             : "restrict") +
+                 ").");
+    }
+    if (field.is_password) {
+        sentence("Stored as an argon2id hash; never returned.");
+    }
+    return text;
+}
+
+// The JSON Schema of `field` as the validator checks it. Optional fields also accept null.
+object FieldSchema(const Field& field) {
+    object s;
+    if (field.type == FieldType::kArray) {
+        s["type"] = "array";
+        s["items"] = ScalarSchema(field, field.element_type, true);
+        if (field.min_length) {
+            s["minItems"] = *field.min_length;
+        }
+        s["maxItems"] = std::min<std::int64_t>(
+            field.max_length.value_or(static_cast<std::int64_t>(validate::kMaxArrayElements)),
+            static_cast<std::int64_t>(validate::kMaxArrayElements));
+    } else {
+        s = ScalarSchema(field, field.type, false);
+    }
+    if (!field.required && !field.built_in) {
+        s["type"] = array{s["type"], "null"};
+        if (auto* values = s.if_contains("enum")) {
+            values->as_array().emplace_back(nullptr);
+        }
+    }
+    if (field.default_value) {
+        s["default"] = *field.default_value;
+    }
+    if (auto description = FieldDescription(field); !description.empty()) {
+        s["description"] = std::move(description);
+    }
+    return s;
+}
+
+bool IsServerSet(const Field& field) {
+    return field.built_in || field.auto_generate || field.auto_update;
+}
+
+// E: what reads return. Write-only fields are never sent, so they are not described.
+object ReadSchema(const Entity& entity) {
+    object properties;
+    array required;
+    for (const auto& field : entity.fields()) {
+        if (field.write_only) {
+            continue;
+        }
+        object s = FieldSchema(field);
+        if (IsServerSet(field)) {
+            s["readOnly"] = true;
+        }
+        if (field.required || field.name == "id") {
+            required.emplace_back(field.name);
+        }
+        properties[field.name] = std::move(s);
+    }
+    std::string description = entity.description();
+    if (!entity.references().empty()) {
+        description += " A `view` parameter adds, for each <x>Id reference it names, an object <x>: "
+                       "{exists, ...chosen fields}.";
+    }
+    return object{{"type", "object"},
+                  {"description", std::move(description)},
+                  {"properties", std::move(properties)},
+                  {"required", std::move(required)}};
+}
+
+// EInput (with_required) or EPatch: the body of POST/PUT or PATCH. Server-set fields are absent:
+// a body that round-trips them is accepted with them ignored, any other unknown field is 422.
+object WriteSchema(const Entity& entity, bool with_required) {
+    object properties;
+    array required;
+    for (const auto& field : entity.fields()) {
+        if (IsServerSet(field)) {
+            continue;
+        }
+        object s = FieldSchema(field);
+        if (field.write_only) {
+            s["writeOnly"] = true;
+        }
+        // A field with a default may be left out on create; the default is stored.
+        if (with_required && field.required && !field.default_value) {
+            required.emplace_back(field.name);
+        }
+        properties[field.name] = std::move(s);
+    }
+    object out{{"type", "object"}, {"properties", std::move(properties)}};
+    if (with_required) {
+        out["description"] = "The body of POST and PUT. On POST a client may also send `id` (1-64 "
+                             "characters of letters, digits, _ . : -); otherwise one is generated.";
+        out["required"] = std::move(required);
+    } else {
+        out["description"] = "The body of PATCH: only the fields to change; null clears an "
+                             "optional field.";
+    }
+    return out;
+}
+
+object RecordEnvelope(std::string_view entity_name) {
+    return object{{"type", "object"},
+                  {"required", array{"data", "notifications", "status"}},
+                  {"properties", object{{"data", SchemaRef(entity_name)},
+                                        {"notifications", SchemaRef("Notifications")},
+                                        {"status", object{{"const", "success"}}}}}};
+}
+
+object ListEnvelope(std::string_view entity_name) {
+    return object{
+        {"type", "object"},
+        {"required", array{"data", "pagination", "notifications", "status"}},
+        {"properties", object{{"data", object{{"type", "array"}, {"items", SchemaRef(entity_name)}}},
+                              {"pagination", SchemaRef("Pagination")},
+                              {"notifications", SchemaRef("Notifications")},
+                              {"status", object{{"const", "success"}}}}}};
+}
+
+// ---- shared components -----------------------------------------------------------------------
+
+object CommonSchemas() {
+    object schemas;
+    schemas["Pagination"] = object{
+        {"type", "object"},
+        {"required", array{"page", "pageSize", "total", "totalPages"}},
+        {"properties",
+         object{{"page", object{{"type", "integer"}, {"minimum", 1}}},
+                {"pageSize", object{{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxPageSize}}},
+                {"total", object{{"type", "integer"}, {"minimum", 0}}},
+                {"totalPages",
+                 object{{"type", "integer"},
+                        {"minimum", 0},
+                        {"description", "ceil(total / pageSize); 0 when there are no records."}}}}}};
+    schemas["Notifications"] = object{
+        {"type", "object"},
+        {"description", "Empty on success unless the server has warnings for the caller (for "
+                        "example a `view` target that no longer exists)."},
+        {"properties", object{{"warnings", object{{"type", "object"}}},
+                              {"request_warnings", object{{"type", "array"}}}}}};
+    schemas["ErrorItem"] = object{
+        {"type", "object"},
+        {"required", array{"code", "message"}},
+        {"properties",
+         object{{"code", object{{"type", "string"},
+                                {"description", "A stable machine-readable code, e.g. "
+                                                "validation_failed, not_found, conflict."}}},
+                {"message", object{{"type", "string"}}},
+                {"field", object{{"type", "string"},
+                                 {"description", "The field or parameter concerned, if any."}}}}}};
+    schemas["ErrorEnvelope"] = object{
+        {"type", "object"},
+        {"required", array{"data", "notifications", "status"}},
+        {"properties",
+         object{{"data", object{{"type", "null"}}},
+                {"notifications",
+                 object{{"type", "object"},
+                        {"required", array{"errors"}},
+                        {"properties",
+                         object{{"errors", object{{"type", "array"}, {"items", SchemaRef("ErrorItem")}}},
+                                {"warnings", object{{"type", "object"}}},
+                                {"request_warnings", object{{"type", "array"}}}}}}},
+                {"status", object{{"const", "error"}}}}}};
+    schemas["LoginRequest"] = object{
+        {"type", "object"},
+        {"required", array{"username", "password"}},
+        {"properties", object{{"username", object{{"type", "string"}}},
+                              {"password", object{{"type", "string"}, {"format", "password"},
+                                                  {"writeOnly", true}}}}}};
+    schemas["LoginResponse"] = object{
+        {"type", "object"},
+        {"required", array{"success", "message", "token"}},
+        {"properties",
+         object{{"success", object{{"type", "boolean"}}},
+                {"message", object{{"type", "string"}, {"examples", array{"Login successful"}}}},
+                {"token", object{{"type", "string"},
+                                 {"description", "The session token, also set as the sessionId "
+                                                 "cookie; send it as `Authorization: Bearer`."}}}}}};
+    schemas["AuthResult"] = object{
+        {"type", "object"},
+        {"required", array{"success", "message"}},
+        {"properties",
+         object{{"success", object{{"type", "boolean"}}}, {"message", object{{"type", "string"}}}}}};
+    return schemas;
+}
+
+struct ErrorResponseSpec {
+    const char* status;
+    const char* name;
+    const char* description;
+};
+
+constexpr ErrorResponseSpec kErrorResponses[] = {
+    {"400", "BadRequest",
+     "A malformed request: an unknown or invalid query parameter, or a body that is not JSON. The "
+     "message names the parameter and the valid ones."},
+    {"401", "Unauthorized", "No valid session: log in and send the sessionId cookie or a bearer token."},
+    {"403", "Forbidden", "Authenticated, but this role may not do this."},
+    {"404", "NotFound", "No record with this id; the message names the entity and the id."},
+    {"409", "Conflict",
+     "A duplicate value of a unique field (the message names the field(s)), or a delete refused "
+     "because other records still reference this one."},
+    {"413", "PayloadTooLarge", "The request body is larger than the server accepts."},
+    {"415", "UnsupportedMediaType", "The body must be sent as application/json."},
+    {"422", "ValidationFailed",
+     "The record breaks the schema's rules, or references a record that does not exist. Every "
+     "field error is listed at once."},
+    {"429", "TooManyRequests", "Rate limited; retry after the number of seconds in Retry-After."},
+    {"500", "InternalError", "An unexpected server error; the log has details under the request id."},
+};
+
+object ErrorResponses() {
+    object responses;
+    for (const auto& spec : kErrorResponses) {
+        object response = JsonResponse(spec.description, SchemaRef("ErrorEnvelope"));
+        if (std::strcmp(spec.status, "429") == 0) {
+            response["headers"] = object{
+                {"Retry-After",
+                 object{{"description", "Seconds to wait before retrying."},
+                        {"schema", object{{"type", "integer"}, {"minimum", 0}}}}}};
+        }
+        responses[spec.name] = std::move(response);
+    }
+    return responses;
+}
+
+const char* ErrorResponseName(std::string_view status) {
+    for (const auto& spec : kErrorResponses) {
+        if (status == spec.status) {
+            return spec.name;
+        }
+    }
+    return "InternalError";
+}
+
+// ---- operations --------------------------------------------------------------------------------
+
+class DocumentBuilder {
+public:
+    DocumentBuilder(const schema::Schema& schema, const OpenApiOptions& options)
+        : schema_(schema), options_(options) {}
+
+    object Build();
+
+private:
+    // Adds `statuses` (error codes, e.g. {"400","404"}) to `responses`; 401 only with auth on.
+    void AddErrors(object& responses, std::initializer_list<const char*> statuses) const;
+    object Operation(std::string tag, std::string operation_id, std::string summary,
+                     object responses, std::initializer_list<const char*> errors) const;
+    void AddEntity(const Entity& entity);
+    void AddAuth(const Entity& entity);
+    void AddSystem();
+    array ListParameters(const Entity& entity) const;
+
+    const schema::Schema& schema_;
+    const OpenApiOptions& options_;
+    object paths_;
+    object schemas_;
+};
+
+void DocumentBuilder::AddErrors(object& responses,
+                                std::initializer_list<const char*> statuses) const {
+    for (const char* status : statuses) {
+        if (!options_.auth_required && (std::strcmp(status, "401") == 0)) {
+            continue;
+        }
+        responses[status] = ResponseRef(ErrorResponseName(status));
+    }
+}
+
+object DocumentBuilder::Operation(std::string tag, std::string operation_id, std::string summary,
+                                  object responses,
+                                  std::initializer_list<const char*> errors) const {
+    AddErrors(responses, errors);
+    return object{{"tags", array{value(std::move(tag))}},
+                  {"operationId", std::move(operation_id)},
+                  {"summary", std::move(summary)},
+                  {"responses", std::move(responses)}};
+}
+
+std::string FieldList(const Entity& entity, bool include_write_only) {
+    std::string out;
+    for (const auto& field : entity.fields()) {
+        if (field.write_only && !include_write_only) {
+            continue;
+        }
+        out += out.empty() ? "" : ", ";
+        out += field.name;
+    }
+    return out;
+}
+
+array DocumentBuilder::ListParameters(const Entity& entity) const {
+    const std::string readable = FieldList(entity, false);
+    array params;
+    params.push_back(object{
+        {"name", "page"},
+        {"in", "query"},
+        {"description", "Page number, 1 or more (default 1). A non-integer is 400."},
+        {"schema", object{{"type", "integer"}, {"minimum", 1}, {"default", 1}}}});
+    params.push_back(object{
+        {"name", "pageSize"},
+        {"in", "query"},
+        {"description", "Records per page, 1 to 1000 (default 25). A non-integer is 400."},
+        {"schema", object{{"type", "integer"},
+                          {"minimum", 1},
+                          {"maximum", kMaxPageSize},
+                          {"default", kDefaultPageSize}}}});
+    params.push_back(object{
+        {"name", "sort"},
+        {"in", "query"},
+        {"description",
+         "Sort keys: `field[:asc|desc][,field2[:asc|desc]]...`, ascending when no direction is "
+         "given, e.g. `createdAt:desc,id`. Default order is by id; strings sort "
+         "case-insensitively; ties are broken by id; nulls come first ascending and last "
+         "descending. An unknown field or direction is 400; empty means none. Fields: " +
+         readable + "."},
+        {"schema", object{{"type", "string"}}}});
+    params.push_back(object{
+        {"name", "filter"},
+        {"in", "query"},
+        {"description",
+         "Conditions, comma-separated and ANDed: `field:value` (equals) or `field:op:value` with "
+         "op one of `eq ne lt le lte gt ge gte in`; `in` takes `|`-separated values "
+         "(`field:in:a|b|c`). The value is everything after the operator, colons included "
+         "(`dateTime:gte:2025-01-01T10:00:00`); quote a value (\"a, b\") to include a comma. "
+         "Values are read by field type: booleans `true/1/yes` and `false/0/no`, dates compare as "
+         "dates, enum values match case-insensitively. A value starting with `{` is the JSON "
+         "filter language instead: `{\"field\": value}`, `{\"field\": {\"$op\": value}}` with "
+         "$eq $ne $gt $gte $lt $lte $in $nin $exists, and `{\"$and\": [...]}`, "
+         "`{\"$or\": [...]}`. An unknown field or operator, or an empty value, is 400; an empty "
+         "parameter means none. Fields: " +
+         readable + "."},
+        {"schema", object{{"type", "string"}}}});
+    std::string views;
+    for (const auto& relation : entity.references()) {
+        const std::string& name = relation.field->name;
+        const std::string view_name =
+            name.size() > 2 && name.ends_with("Id") ? name.substr(0, name.size() - 2) : name;
+        views += views.empty() ? "" : "; ";
+        views += "`" + view_name + "(...)` (" + relation.to->name() + ": " +
+                 FieldList(*relation.to, false) + ")";
+    }
+    params.push_back(object{
+        {"name", "view"},
+        {"in", "query"},
+        {"description",
+         "Embed referenced records: `x(field1,field2)[,y(...)]`. For each `<x>Id` reference in a "
+         "record it adds an object named `<x>`: `{\"exists\": true, ...the chosen fields}`, or "
+         "`{\"exists\": false}` when the target is gone. Unknown entity or field is 400; empty "
+         "means none. " +
+         (views.empty() ? std::string("This entity holds no references.")
+                        : "Views here: " + views + ".")},
+        {"schema", object{{"type", "string"}}}});
+    params.push_back(object{
+        {"name", "filter_matching"},
+        {"in", "query"},
+        {"description",
+         "How `filter` matches free-text String fields: `exact`, `contains` (default: "
+         "case-insensitive substring) or `fuzzy`. Enums, ids, numbers and booleans always match "
+         "exactly."},
+        {"schema", object{{"type", "string"},
+                          {"enum", array{"exact", "contains", "fuzzy"}},
+                          {"default", "contains"}}}});
+    return params;
+}
+
+void DocumentBuilder::AddEntity(const Entity& entity) {
+    const std::string& name = entity.name();
+    const std::string lower = Lower(name);
+    schemas_[name] = ReadSchema(entity);
+    const bool writes = entity.Allows(schema::kCreate) || entity.Allows(schema::kUpdate);
+    if (writes) {
+        schemas_[name + "Input"] = WriteSchema(entity, true);
+    }
+    if (entity.Allows(schema::kUpdate)) {
+        schemas_[name + "Patch"] = WriteSchema(entity, false);
+    }
+    schemas_[name + "Envelope"] = RecordEnvelope(name);
+    if (entity.Allows(schema::kRead)) {
+        schemas_[name + "ListEnvelope"] = ListEnvelope(name);
+    }
+
+    const auto body = [&](std::string_view schema_name) {
+        return object{{"required", true}, {"content", JsonContent(SchemaRef(schema_name))}};
+    };
+    const auto one = [&](std::string description) {
+        return JsonResponse(std::move(description), SchemaRef(name + "Envelope"));
+    };
+
+    object collection;
+    if (entity.Allows(schema::kRead)) {
+        object op = Operation(
+            name, "list" + name, "List " + name + " records",
+            object{{"200", JsonResponse("One page of records.", SchemaRef(name + "ListEnvelope"))}},
+            {"400", "401", "403", "429", "500"});
+        op["description"] =
+            "Only these query parameters are accepted; any other is 400 naming the valid ones. "
+            "When a parameter repeats, the last one wins.";
+        op["parameters"] = ListParameters(entity);
+        collection["get"] = std::move(op);
+    }
+    if (entity.Allows(schema::kCreate)) {
+        object op = Operation(name, "create" + name, "Create a " + name,
+                              object{{"201", one("The saved record.")}},
+                              {"400", "401", "403", "409", "413", "415", "422", "429", "500"});
+        op["description"] = "Validates the whole record and reports every field error at once "
+                            "(422). A missing reference is 422 and wins over a duplicate (409).";
+        op["requestBody"] = body(name + "Input");
+        collection["post"] = std::move(op);
+    }
+    if (!collection.empty()) {
+        paths_["/api/" + lower] = std::move(collection);
+    }
+
+    object item;
+    item["parameters"] = array{object{
+        {"name", "id"},
+        {"in", "path"},
+        {"required", true},
+        {"description", "The record id (case-insensitive)."},
+        {"schema", object{{"type", "string"}, {"pattern", kIdPattern}}}}};
+    if (entity.Allows(schema::kRead)) {
+        item["get"] = Operation(name, "get" + name, "Get a " + name + " by id",
+                                object{{"200", one("The record.")}},
+                                {"401", "403", "404", "429", "500"});
+    }
+    if (entity.Allows(schema::kUpdate)) {
+        object put = Operation(name, "replace" + name, "Replace a " + name,
+                               object{{"200", one("The saved record.")}},
+                               {"400", "401", "403", "404", "409", "413", "415", "422", "429", "500"});
+        put["description"] = "Full replacement: fields left out are cleared (createdAt is kept). "
+                             "Body validation (422) is checked before a missing record (404).";
+        put["requestBody"] = body(name + "Input");
+        item["put"] = std::move(put);
+        object patch = Operation(
+            name, "update" + name, "Update some fields of a " + name,
+            object{{"200", one("The saved record.")}},
+            {"400", "401", "403", "404", "409", "413", "415", "422", "429", "500"});
+        patch["description"] = "Partial update: only the fields sent change.";
+        patch["requestBody"] = body(name + "Patch");
+        item["patch"] = std::move(patch);
+    }
+    if (entity.Allows(schema::kDelete)) {
+        object deleted{
+            {"type", "object"},
+            {"required", array{"data", "notifications", "status"}},
+            {"properties",
+             object{{"data", object{{"anyOf", array{SchemaRef(name),
+                                                    object{{"type", "object"},
+                                                           {"maxProperties", 0}}}}}},
+                    {"notifications", SchemaRef("Notifications")},
+                    {"status", object{{"const", "success"}}}}}};
+        object del = Operation(
+            name, "delete" + name, "Delete a " + name,
+            object{{"200", JsonResponse("The deleted record, or empty data when there was no such "
+                                        "record (deleting is idempotent).",
+                                        std::move(deleted))}},
+            {"401", "403", "409", "429", "500"});
+        del["description"] = "Records that reference this one are handled by their on_delete "
+                             "rule: cascade deletes them too, restrict refuses with 409.";
+        item["delete"] = std::move(del);
+    }
+    if (item.size() > 1) {
+        paths_["/api/" + lower + "/{id}"] = std::move(item);
+    }
+
+    if (entity.auth()) {
+        AddAuth(entity);
+    }
+}
+
+void DocumentBuilder::AddAuth(const Entity& entity) {
+    const std::string& name = entity.name();
+    const std::string lower = Lower(name);
+    const auto add = [&](const std::string& prefix, bool legacy) {
+        const std::string id_suffix = name + (legacy ? "Legacy" : "");
+        const std::string note =
+            legacy ? " The original path, kept for existing clients; prefer /api/" + lower + "/auth/…."
+                   : std::string();
+
+        object login = Operation(
+            "Auth", "login" + id_suffix, "Log in as a " + name,
+            object{{"200", JsonResponse("Logged in. The sessionId cookie is set (HttpOnly, "
+                                        "SameSite=Lax).",
+                                        SchemaRef("LoginResponse"))}},
+            {"400", "415", "429", "500"});
+        // 401 is the answer to bad credentials here, so it is listed even with auth off.
+        login["responses"].as_object()["401"] = ResponseRef("Unauthorized");
+        login["responses"].as_object()["200"].as_object()["headers"] = object{
+            {"Set-Cookie", object{{"description", "sessionId=<token>; HttpOnly; SameSite=Lax"},
+                                  {"schema", object{{"type", "string"}}}}}};
+        login["description"] = "A wrong password and an unknown user get the same 401. Failed "
+                               "logins are rate limited per username and client address." + note;
+        login["requestBody"] = object{{"required", true},
+                                      {"content", JsonContent(SchemaRef("LoginRequest"))}};
+        login["security"] = array{};
+        if (legacy) {
+            login["deprecated"] = true;
+        }
+        paths_[prefix + "/login"] = object{{"post", std::move(login)}};
+
+        for (const char* action : {"logout", "refresh"}) {
+            const bool is_logout = std::strcmp(action, "logout") == 0;
+            object op = Operation("Auth", action + id_suffix,
+                                  is_logout ? "End the current session"
+                                            : "Extend the current session by its TTL",
+                                  object{{"200", JsonResponse("Done.", SchemaRef("AuthResult"))}},
+                                  {"429", "500"});
+            op["responses"].as_object()["401"] = ResponseRef("Unauthorized");
+            op["description"] = std::string("Requires a valid session (cookie or bearer); 401 "
+                                            "otherwise.") + note;
+            op["security"] = array{object{{"cookieAuth", array{}}}, object{{"bearerAuth", array{}}}};
+            if (legacy) {
+                op["deprecated"] = true;
+            }
+            paths_[prefix + "/" + action] = object{{"post", std::move(op)}};
+        }
+        if (!legacy) {
+            object me = Operation("Auth", "me" + name, "The logged-in " + name,
+                                  object{{"200", JsonResponse("The caller's own record.",
+                                                              SchemaRef(name + "Envelope"))}},
+                                  {"429", "500"});
+            me["responses"].as_object()["401"] = ResponseRef("Unauthorized");
+            me["security"] = array{object{{"cookieAuth", array{}}}, object{{"bearerAuth", array{}}}};
+            paths_[prefix + "/me"] = object{{"get", std::move(me)}};
+        }
+    };
+    add("/api/" + lower + "/auth", false);
+    add("/" + lower + "/auth", true);
+}
+
+void DocumentBuilder::AddSystem() {
+    const array no_security;
+    const auto plain = [](std::string description, std::string content_type) {
+        return object{{"description", std::move(description)},
+                      {"content", object{{std::move(content_type),
+                                          object{{"schema", object{{"type", "string"}}}}}}}};
+    };
+
+    object metadata = Operation(
+        "System", "getMetadata", "The data model, for building forms",
+        object{{"200",
+                JsonResponse("{projectName, database, entities: {Entity: field metadata}}.",
+                             object{{"type", "object"},
+                                    {"required", array{"projectName", "database", "entities"}},
+                                    {"properties", object{{"projectName", object{{"type", "string"}}},
+                                                          {"database", object{{"type", "string"}}},
+                                                          {"entities", object{{"type", "object"}}}}}})}},
+        {"401", "403", "500"});
+    paths_["/api/metadata"] = object{{"get", std::move(metadata)}};
+
+    object report = Operation(
+        "System", "getDbReport", "Record counts, sizes and schema version (admin only)",
+        object{{"200", JsonResponse("The report.",
+                                    object{{"type", "object"},
+                                           {"properties",
+                                            object{{"database", object{{"type", "string"}}},
+                                                   {"report", object{{"type", "object"}}}}}})}},
+        {"401", "403", "500"});
+    paths_["/api/db/report"] = object{{"get", std::move(report)}};
+
+    object init = Operation("System", "getDbInitPage",
+                            "An HTML page asking to confirm wiping the database (admin only)",
+                            object{{"200", plain("The confirmation page.", "text/html")}},
+                            {"401", "403", "500"});
+    paths_["/api/db/init"] = object{{"get", std::move(init)}};
+
+    const object confirm_schema{
+        {"type", "object"},
+        {"required", array{"confirm"}},
+        {"properties",
+         object{{"confirm", object{{"const", "DELETE ALL DATA"},
+                                   {"description", "Must be exactly this text."}}}}}};
+    object confirmed = Operation(
+        "System", "resetDb", "Wipe every table and re-create it (admin only)",
+        object{{"200", JsonResponse("Done.", object{{"type", "object"}})}},
+        {"400", "401", "403", "415", "500"});
+    confirmed["description"] = "Irreversible. Refused (400) unless `confirm` is exactly "
+                               "\"DELETE ALL DATA\".";
+    confirmed["requestBody"] = object{
+        {"required", true},
+        {"content", object{{"application/json", object{{"schema", confirm_schema}}},
+                           {"application/x-www-form-urlencoded",
+                            object{{"schema", confirm_schema}}}}}};
+    paths_["/api/db/init/confirmed"] = object{{"post", std::move(confirmed)}};
+
+    const auto open_get = [&](const char* path, std::string id, std::string summary,
+                              object response) {
+        object op{{"tags", array{"System"}},
+                  {"operationId", std::move(id)},
+                  {"summary", std::move(summary)},
+                  {"security", no_security},
+                  {"responses", object{{"200", std::move(response)}}}};
+        paths_[path] = object{{"get", std::move(op)}};
+    };
+    open_get("/healthz", "getHealth", "Liveness: the process is serving",
+             plain("Alive.", "text/plain"));
+    open_get("/readyz", "getReadiness", "Readiness: the store answers",
+             plain("Ready.", "text/plain"));
+    paths_["/readyz"].as_object()["get"].as_object()["responses"].as_object()["503"] =
+        plain("Not ready (the store does not answer).", "text/plain");
+    open_get("/metrics", "getMetrics", "Prometheus metrics",
+             plain("Prometheus text exposition format.", "text/plain"));
+    open_get("/openapi.json", "getOpenApi", "This document",
+             JsonResponse("The OpenAPI 3.1 document.", object{{"type", "object"}}));
+    open_get("/docs", "getDocs", "The interactive documentation page",
+             plain("An HTML page.", "text/html"));
+}
+
+object DocumentBuilder::Build() {
+    array tags;
+    for (const auto& entity : schema_.entities()) {
+        tags.push_back(object{{"name", entity->name()}, {"description", entity->description()}});
+        AddEntity(*entity);
+    }
+    bool any_auth = std::any_of(schema_.entities().begin(), schema_.entities().end(),
+                                [](const auto& entity) { return entity->auth().has_value(); });
+    if (any_auth) {
+        tags.push_back(object{{"name", "Auth"},
+                              {"description", "Sessions: log in, log out, refresh, who am I."}});
+    }
+    tags.push_back(object{{"name", "System"},
+                          {"description", "Metadata, administration, health and metrics."}});
+    AddSystem();
+
+    object schemas = CommonSchemas();
+    for (auto& member : schemas_) {
+        schemas[member.key()] = std::move(member.value());
+    }
+
+    std::string description =
+        "The " + schema_.project_name() +
+        " REST API, generated from its schema. Every response uses the envelope "
+        "{data, notifications, status}; lists add pagination. Errors use the same envelope with "
+        "status \"error\" and notifications.errors.";
+    if (options_.auth_required) {
+        description += " Log in with POST /api/<entity>/auth/login; the session cookie is then sent "
+                       "automatically, or pass the returned token as a bearer token (Authorize).";
+    }
+
+    object doc;
+    doc["openapi"] = "3.1.0";
+    doc["info"] = object{{"title", options_.title},
+                         {"version", options_.version},
+                         {"description", std::move(description)}};
+    if (!options_.server_url.empty()) {
+        doc["servers"] = array{object{{"url", options_.server_url}}};
+    }
+    doc["tags"] = std::move(tags);
+    doc["paths"] = std::move(paths_);
+    doc["components"] = object{
+        {"schemas", std::move(schemas)},
+        {"responses", ErrorResponses()},
+        {"securitySchemes",
+         object{{"cookieAuth", object{{"type", "apiKey"},
+                                      {"in", "cookie"},
+                                      {"name", "sessionId"},
+                                      {"description", "Set by the login call."}}},
+                {"bearerAuth", object{{"type", "http"},
+                                      {"scheme", "bearer"},
+                                      {"description", "The token returned by the login call."}}}}}};
+    if (options_.auth_required) {
+        doc["security"] = array{object{{"cookieAuth", array{}}}, object{{"bearerAuth", array{}}}};
+    }
+    return doc;
+}
+
+// ---- RE2 -> ECMA-262 ---------------------------------------------------------------------------
+
+bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+char OtherCase(char c) {
+    return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : static_cast<char>(c - 'A' + 'a');
+}
+
+// ECMA's unicode mode allows `\` before these only (plus '-' inside a class).
+bool IsEcmaSyntaxChar(char c) { return c != '\0' && std::strchr("^$\\.*+?()[]{}|/", c) != nullptr; }
+
+bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+// Appends the escape at text[i] ('\\' then at least one char) to `out`, advancing i. false when it
+// has no faithful ECMA spelling.
+bool TranslateEscape(std::string_view text, std::size_t& i, bool in_class, std::string& out) {
+    if (i + 1 >= text.size()) {
+        return false;
+    }
+    const char e = text[i + 1];
+    i += 2;
+    if (std::strchr("dDsSwWntrfv", e) != nullptr || (!in_class && (e == 'b' || e == 'B'))) {
+        out += '\\';
+        out += e;
+        return true;
+    }
+    if (!in_class && (e == 'A' || e == 'z')) {
+        out += e == 'A' ? '^' : '$';
+        return true;
+    }
+    if (e == 'x') {
+        if (i + 1 < text.size() && IsHex(text[i]) && IsHex(text[i + 1])) {
+            out += "\\x";
+            out += text.substr(i, 2);
+            i += 2;
+            return true;
+        }
+        return false;
+    }
+    if (std::isalnum(static_cast<unsigned char>(e)) != 0) {
+        return false;  // \pN, \Q, \C, octal, ...
+    }
+    if (IsEcmaSyntaxChar(e) || (in_class && e == '-')) {
+        out += '\\';
+    }
+    out += e;
+    return true;
+}
+
+// Translates the character class starting at text[i] == '['.
+bool TranslateClass(std::string_view text, std::size_t& i, bool case_insensitive, std::string& out) {
+    out += '[';
+    ++i;
+    if (i < text.size() && text[i] == '^') {
+        out += '^';
+        ++i;
+    }
+    if (i < text.size() && text[i] == ']') {
+        out += "\\]";
+        ++i;
+    }
+    std::string extra;  // other-case letters and ranges under (?i)
+    while (i < text.size() && text[i] != ']') {
+        const char c = text[i];
+        if (c == '[') {
+            if (i + 1 < text.size() && text[i + 1] == ':') {
+                return false;  // POSIX class
+            }
+            out += "\\[";
+            ++i;
+            continue;
+        }
+        if (c == '\\') {
+            if (!TranslateEscape(text, i, true, out)) {
+                return false;
+            }
+            continue;
+        }
+        const bool is_range = i + 2 < text.size() && text[i + 1] == '-' && text[i + 2] != ']' &&
+                              text[i + 2] != '\\' && text[i + 2] != '[';
+        if (is_range) {
+            const char high = text[i + 2];
+            out += c;
+            out += '-';
+            out += high;
+            if (case_insensitive && IsAsciiLetter(c) && IsAsciiLetter(high) &&
+                std::islower(static_cast<unsigned char>(c)) ==
+                    std::islower(static_cast<unsigned char>(high))) {
+                extra += OtherCase(c);
+                extra += '-';
+                extra += OtherCase(high);
+            }
+            i += 3;
+            continue;
+        }
+        out += c;
+        if (case_insensitive && IsAsciiLetter(c)) {
+            extra += OtherCase(c);
+        }
+        ++i;
+    }
+    if (i >= text.size()) {
+        return false;  // unterminated
+    }
+    out += extra;
+    out += ']';
+    ++i;
+    return true;
+}
+
+// A `{n}`, `{n,}` or `{n,m}` quantifier at text[i]; its length, or 0 when '{' is a literal.
+std::size_t QuantifierLength(std::string_view text, std::size_t i) {
+    std::size_t j = i + 1;
+    std::size_t digits = 0;
+    while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j])) != 0) {
+        ++j;
+        ++digits;
+    }
+    if (digits == 0) {
+        return 0;
+    }
+    if (j < text.size() && text[j] == ',') {
+        ++j;
+        while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j])) != 0) {
+            ++j;
+        }
+    }
+    return j < text.size() && text[j] == '}' ? j + 1 - i : 0;
+}
+
+}  // namespace
+
+std::optional<std::string> EcmaPattern(std::string_view text) {
+    std::string out = "^(?:";
+    std::vector<bool> groups;  // the case-insensitivity to restore when each open group closes
+    bool case_insensitive = false;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const char c = text[i];
+        if (c == '\\') {
+            if (!TranslateEscape(text, i, false, out)) {
+                return std::nullopt;
+            }
+            continue;
+        }
+        if (c == '[') {
+            if (!TranslateClass(text, i, case_insensitive, out)) {
+                return std::nullopt;
+            }
+            continue;
+        }
+        if (c == '(') {
+            if (i + 1 < text.size() && text[i + 1] == '?') {
+                std::size_t j = i + 2;
+                if (j < text.size() && (text[j] == '<' || (text[j] == 'P' && j + 1 < text.size() &&
+                                                           text[j + 1] == '<'))) {
+                    // Named group: the name is copied verbatim, never case-expanded.
+                    j += text[j] == 'P' ? 2 : 1;
+                    const std::size_t close = text.find('>', j);
+                    if (close == std::string_view::npos) {
+                        return std::nullopt;
+                    }
+                    out += "(?<";
+                    out += text.substr(j, close + 1 - j);
+                    groups.push_back(case_insensitive);
+                    i = close + 1;
+                    continue;
+                }
+                bool negate = false;
+                bool flag = case_insensitive;
+                while (j < text.size() && (text[j] == 'i' || text[j] == '-')) {
+                    if (text[j] == '-') {
+                        negate = true;
+                    } else {
+                        flag = !negate;
+                    }
+                    ++j;
+                }
+                if (j >= text.size()) {
+                    return std::nullopt;
+                }
+                if (text[j] == ':') {
+                    groups.push_back(case_insensitive);
+                    case_insensitive = flag;
+                    out += "(?:";
+                } else if (text[j] == ')') {
+                    case_insensitive = flag;  // to the end of the enclosing group
+                } else {
+                    return std::nullopt;  // s, m, U flags: no ECMA equivalent without flags
+                }
+                i = j + 1;
+                continue;
+            }
+            groups.push_back(case_insensitive);
+            out += '(';
+            ++i;
+            continue;
+        }
+        if (c == ')') {
+            if (groups.empty()) {
+                return std::nullopt;
+            }
+            case_insensitive = groups.back();
+            groups.pop_back();
+            out += ')';
+            ++i;
+            continue;
+        }
+        if (c == '{') {
+            if (const std::size_t length = QuantifierLength(text, i); length > 0) {
+                out += text.substr(i, length);
+                i += length;
+            } else {
+                out += "\\{";
+                ++i;
+            }
+            continue;
+        }
+        if (c == '}' || c == ']') {
+            out += '\\';
+            out += c;
+            ++i;
+            continue;
+        }
+        if (case_insensitive && IsAsciiLetter(c)) {
+            out += '[';
+            out += c;
+            out += OtherCase(c);
+            out += ']';
+        } else {
+            out += c;
+        }
+        ++i;
+    }
+    if (!groups.empty()) {
+        return std::nullopt;
+    }
+    out += ")$";
+    return out;
+}
+
+boost::json::object OpenApiDocument(const schema::Schema& schema, const OpenApiOptions& options) {
+    return DocumentBuilder(schema, options).Build();
+}
+
+std::string OpenApiJson(const schema::Schema& schema, const OpenApiOptions& options) {
+    return boost::json::serialize(OpenApiDocument(schema, options));
+}
+
+}  // namespace ea::rest

@@ -1,0 +1,44 @@
+// The OpenAPI 3.1 description of the REST API (GET /openapi.json), generated from the Schema with the
+// same constraints the validator enforces. Built once at startup; the docs page (docs_page.hpp) reads
+// it in the browser. Describes routes; it does not route or validate anything itself.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "schema/schema.hpp"
+
+namespace ea::rest {
+
+struct OpenApiOptions {
+    // servers[0].url. Empty: no `servers`, so clients (and the docs page) call the origin the
+    // document was fetched from, which is right behind proxies and for 0.0.0.0 binds.
+    std::string server_url;
+    std::string title = "Events API";
+    std::string version = "0.1.0";  // the API document's version (info.version)
+    // false (auth.required: false): no global `security` and no 401 responses on entity routes.
+    bool auth_required = true;
+};
+
+// The whole document: info, servers, tags (one per entity, then Auth, System), paths and
+// components. For every entity only the operations its `operations` allow are listed; routes use
+// the entity's lower-case name (/api/user), though the server matches it case-insensitively.
+// Component schemas per entity E: E (read: write-only fields omitted, built-ins readOnly),
+// EInput (POST/PUT body: write-only fields writeOnly, server-set fields absent), EPatch (EInput
+// without `required`), EEnvelope and EListEnvelope. Never fails: a loaded Schema is valid.
+boost::json::object OpenApiDocument(const schema::Schema& schema, const OpenApiOptions& options);
+
+// OpenApiDocument serialized; call once at startup and serve the string.
+std::string OpenApiJson(const schema::Schema& schema, const OpenApiOptions& options);
+
+// Converts a schema pattern (RE2 syntax, full-match semantics) into an anchored ECMA-262 pattern
+// (JSON Schema's dialect) that accepts the same strings: "^(?:...)$", with `(?i:...)` groups
+// expanded into case classes and escapes ECMA's unicode mode refuses removed. Returns nullopt when
+// the pattern uses RE2 syntax with no faithful ECMA spelling (flags other than i, \Q..\E, \C,
+// \pN, POSIX classes); the document then omits `pattern` rather than state a wrong constraint.
+std::optional<std::string> EcmaPattern(std::string_view re2_pattern);
+
+}  // namespace ea::rest
