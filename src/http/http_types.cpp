@@ -6,7 +6,9 @@
 namespace ea::http {
 namespace {
 
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char LowerAscii(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 std::string_view TrimSpaces(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
@@ -47,14 +49,22 @@ Method ParseMethod(std::string_view text) {
 
 std::string_view ToString(Method method) {
     switch (method) {
-        case Method::kGet: return "GET";
-        case Method::kHead: return "HEAD";
-        case Method::kPost: return "POST";
-        case Method::kPut: return "PUT";
-        case Method::kPatch: return "PATCH";
-        case Method::kDelete: return "DELETE";
-        case Method::kOptions: return "OPTIONS";
-        case Method::kOther: return "OTHER";
+        case Method::kGet:
+            return "GET";
+        case Method::kHead:
+            return "HEAD";
+        case Method::kPost:
+            return "POST";
+        case Method::kPut:
+            return "PUT";
+        case Method::kPatch:
+            return "PATCH";
+        case Method::kDelete:
+            return "DELETE";
+        case Method::kOptions:
+            return "OPTIONS";
+        case Method::kOther:
+            return "OTHER";
     }
     return "OTHER";
 }

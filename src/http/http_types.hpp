@@ -1,5 +1,6 @@
-// The plain HTTP vocabulary the transport hands to adapters (rest/, mcp/): Request, Response, Headers,
-// Handler and the error-rendering hook. No Boost.Beast or Asio here, so adapters compile fast.
+// The plain HTTP vocabulary the transport hands to adapters (rest/, mcp/): Request, Response,
+// Headers, Handler and the error-rendering hook. No Boost.Beast or Asio here, so adapters compile
+// fast.
 #pragma once
 
 #include <cstddef>
@@ -53,10 +54,10 @@ private:
 // UTF-8), so handlers may use it as-is.
 struct Request {
     Method method = Method::kGet;
-    std::string method_text;     // the method token as sent ("GET", "PROPFIND")
-    std::string target;          // the raw request target ("/api/user?page=2")
-    std::string path;            // percent-decoded, validated ("/api/user")
-    std::string query;           // raw, still percent-encoded ("page=2"); see ParseQueryString
+    std::string method_text;  // the method token as sent ("GET", "PROPFIND")
+    std::string target;       // the raw request target ("/api/user?page=2")
+    std::string path;         // percent-decoded, validated ("/api/user")
+    std::string query;        // raw, still percent-encoded ("page=2"); see ParseQueryString
     Headers headers;
     std::string body;
     std::string remote_address;  // peer IP; X-Forwarded-For's last entry when trust_proxy is set

@@ -96,8 +96,8 @@ void Metrics::RecordRequest(std::string_view route, std::string_view method, int
     CounterSeries(kRequestsName, kRequestsHelp, RequestLabels(route, method, status))
         .fetch_add(1, std::memory_order_relaxed);
 
-    const std::string key = LabelText(
-        {{"route", std::string(route.empty() ? "unmatched" : route)}, {"method", std::string(method)}});
+    const std::string key = LabelText({{"route", std::string(route.empty() ? "unmatched" : route)},
+                                       {"method", std::string(method)}});
     Histogram* histogram = nullptr;
     {
         std::shared_lock lock(mutex_);
@@ -121,8 +121,9 @@ void Metrics::RecordRequest(std::string_view route, std::string_view method, int
         }
     }
     histogram->count.fetch_add(1, std::memory_order_relaxed);
-    histogram->sum_ns.fetch_add(static_cast<std::uint64_t>(duration.count() < 0 ? 0 : duration.count()),
-                                std::memory_order_relaxed);
+    histogram->sum_ns.fetch_add(
+        static_cast<std::uint64_t>(duration.count() < 0 ? 0 : duration.count()),
+        std::memory_order_relaxed);
 }
 
 void Metrics::IncrementCounter(std::string_view name, std::string_view help, const Labels& labels,
@@ -149,13 +150,14 @@ std::string Metrics::RenderPrometheus() const {
         out += "# HELP " + full + " " + family.help + "\n";
         out += "# TYPE " + full + " counter\n";
         for (const auto& [labels, value] : family.series) {
-            out += full + labels + " " + std::to_string(value->load(std::memory_order_relaxed)) +
-                   "\n";
+            out +=
+                full + labels + " " + std::to_string(value->load(std::memory_order_relaxed)) + "\n";
         }
     }
 
     const std::string latency = prefix_ + "_http_request_duration_seconds";
-    out += "# HELP " + latency + " HTTP request latency, from first byte read to response written.\n";
+    out +=
+        "# HELP " + latency + " HTTP request latency, from first byte read to response written.\n";
     out += "# TYPE " + latency + " histogram\n";
     for (const auto& [labels, histogram] : latency_) {
         std::uint64_t cumulative = 0;
@@ -169,7 +171,8 @@ std::string Metrics::RenderPrometheus() const {
         const auto count = std::max(cumulative, histogram->count.load(std::memory_order_relaxed));
         out += latency + "_bucket" + WithLabel(labels, "le=\"+Inf\"") + " " +
                std::to_string(count) + "\n";
-        const double sum = static_cast<double>(histogram->sum_ns.load(std::memory_order_relaxed)) / 1e9;
+        const double sum =
+            static_cast<double>(histogram->sum_ns.load(std::memory_order_relaxed)) / 1e9;
         out += latency + "_sum" + labels + " " + FormatDouble(sum) + "\n";
         out += latency + "_count" + labels + " " + std::to_string(count) + "\n";
     }

@@ -28,9 +28,8 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
     return segments;
 }
 
-constexpr std::array kAllowOrder = {Method::kGet,   Method::kHead,   Method::kPost,
-                                    Method::kPut,   Method::kPatch,  Method::kDelete,
-                                    Method::kOptions};
+constexpr std::array kAllowOrder = {Method::kGet,   Method::kHead,   Method::kPost,   Method::kPut,
+                                    Method::kPatch, Method::kDelete, Method::kOptions};
 
 }  // namespace
 
@@ -71,7 +70,8 @@ Status Router::Add(Method method, std::string_view pattern, RouteHandler handler
                 }
             }
         } else if (text.find_first_of("{}") != std::string_view::npos) {
-            return InvalidArgument("route " + entry.pattern + ": a parameter must be a whole segment");
+            return InvalidArgument("route " + entry.pattern +
+                                   ": a parameter must be a whole segment");
         } else {
             segment.text = std::string(text);
         }
@@ -86,9 +86,9 @@ Status Router::Add(Method method, std::string_view pattern, RouteHandler handler
             const auto& a = existing.segments[i];
             const auto& b = entry.segments[i];
             same = a.is_param == b.is_param &&
-                   (a.is_param || (options_.case_insensitive_literals
-                                       ? EqualsIgnoreCase(a.text, b.text)
-                                       : a.text == b.text));
+                   (a.is_param ||
+                    (options_.case_insensitive_literals ? EqualsIgnoreCase(a.text, b.text)
+                                                        : a.text == b.text));
         }
         if (same) {
             return InvalidArgument("route " + std::string(ToString(method)) + " " + entry.pattern +
@@ -180,9 +180,9 @@ Response Router::Route(const Request& request) const {
             allow += ToString(kAllowOrder[i]);
         }
     }
-    Response response = render_error_(
-        405, "method_not_allowed",
-        "method " + request.method_text + " is not allowed on " + request.path + "; allowed: " + allow);
+    Response response = render_error_(405, "method_not_allowed",
+                                      "method " + request.method_text + " is not allowed on " +
+                                          request.path + "; allowed: " + allow);
     response.headers.Set("Allow", allow);
     return response;
 }

@@ -87,7 +87,8 @@ bool IsToken(std::string_view name) {
         return false;
     }
     for (char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') ||
                         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
         if (!ok) {
             return false;
@@ -103,9 +104,9 @@ bool IsSafeHeaderValue(std::string_view value) {
 
 // Headers the server owns; a handler's copies are ignored.
 bool IsFramingHeader(std::string_view name) {
-    return EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Transfer-Encoding") ||
-           EqualsIgnoreCase(name, "Connection") || EqualsIgnoreCase(name, "X-Request-Id") ||
-           EqualsIgnoreCase(name, "Content-Type");
+    return EqualsIgnoreCase(name, "Content-Length") ||
+           EqualsIgnoreCase(name, "Transfer-Encoding") || EqualsIgnoreCase(name, "Connection") ||
+           EqualsIgnoreCase(name, "X-Request-Id") || EqualsIgnoreCase(name, "Content-Type");
 }
 
 bool HasCloseToken(std::string_view connection) {
@@ -173,7 +174,7 @@ struct Server::Impl {
     const Handler handler;
     ServerHooks hooks;
 
-    std::mutex stop_mutex;  // serializes Start() and Stop()
+    std::mutex stop_mutex;      // serializes Start() and Stop()
     bool start_called = false;  // guarded by stop_mutex
     bool stop_called = false;   // guarded by stop_mutex
     std::atomic<bool> stopping{false};
@@ -281,7 +282,8 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
         if (buffer.size() == 0) {
             conn->phase = Phase::kIdle;
             conn->stream.expires_after(options.idle_timeout);
-            auto [ec, n] = co_await conn->stream.async_read_some(buffer.prepare(kReadChunk), kUseTuple);
+            auto [ec, n] =
+                co_await conn->stream.async_read_some(buffer.prepare(kReadChunk), kUseTuple);
             if (ec) {
                 break;
             }
@@ -303,7 +305,8 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
 
 asio::awaitable<void> Server::Impl::Linger(Connection& conn, beast::flat_buffer& buffer) {
     conn.phase = Phase::kReading;
-    conn.stream.expires_after(std::min<std::chrono::milliseconds>(options.request_timeout, kMaxLinger));
+    conn.stream.expires_after(
+        std::min<std::chrono::milliseconds>(options.request_timeout, kMaxLinger));
     std::size_t discarded = 0;
     while (discarded < kMaxLingerBytes) {
         buffer.clear();
@@ -321,8 +324,8 @@ asio::awaitable<Next> Server::Impl::ServeOne(Connection& conn, beast::flat_buffe
     stream.expires_after(options.request_timeout);
 
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(
-        std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
+    parser.header_limit(
+        static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
     parser.body_limit(static_cast<std::uint64_t>(options.max_body_bytes));
 
     Request request;
@@ -342,14 +345,15 @@ asio::awaitable<Next> Server::Impl::ServeOne(Connection& conn, beast::flat_buffe
     const auto codings = request.headers.FindAll("Transfer-Encoding");
     if (!codings.empty()) {
         if (codings.size() != 1 || !EqualsIgnoreCase(Trim(codings.front()), "chunked")) {
-            Response response = RenderError(501, "not_implemented",
-                                             "Transfer-Encoding other than chunked is not supported");
+            Response response = RenderError(
+                501, "not_implemented", "Transfer-Encoding other than chunked is not supported");
             co_await Write(conn, request, response, version, false, started);
             co_return Next::kLingerAndClose;
         }
         if (request.headers.Contains("Content-Length")) {
-            Response response = RenderError(
-                400, "bad_request", "a request must not have both Transfer-Encoding and Content-Length");
+            Response response =
+                RenderError(400, "bad_request",
+                            "a request must not have both Transfer-Encoding and Content-Length");
             co_await Write(conn, request, response, version, false, started);
             co_return Next::kLingerAndClose;
         }
@@ -394,23 +398,24 @@ asio::awaitable<Next> Server::Impl::ServeOne(Connection& conn, beast::flat_buffe
     const bool keep_alive =
         client_keep_alive && !stopping.load() && !(connection && HasCloseToken(*connection));
     const bool written = co_await Write(conn, request, response, version, keep_alive, started);
-    co_return written && keep_alive ? Next::kContinue : Next::kClose;
+    co_return (written && keep_alive) ? Next::kContinue : Next::kClose;
 }
 
 asio::awaitable<Next> Server::Impl::FailRead(Connection& conn, const beast::error_code& ec,
                                              const Request& request, Clock::time_point started) {
-    if (IsDisconnect(ec) || ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) {
+    if (IsDisconnect(ec) ||
+        ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) {
         co_return Next::kClose;
     }
     Response response;
     if (ec == bhttp::error::header_limit) {
-        response = RenderError(431, "header_too_large",
-                               "request headers exceed " + std::to_string(options.max_header_bytes) +
-                                   " bytes");
+        response = RenderError(
+            431, "header_too_large",
+            "request headers exceed " + std::to_string(options.max_header_bytes) + " bytes");
     } else if (ec == bhttp::error::body_limit) {
-        response = RenderError(413, "payload_too_large",
-                               "request body exceeds " + std::to_string(options.max_body_bytes) +
-                                   " bytes");
+        response = RenderError(
+            413, "payload_too_large",
+            "request body exceeds " + std::to_string(options.max_body_bytes) + " bytes");
     } else {
         response = RenderError(400, "bad_request", "malformed HTTP request: " + ec.message());
     }
@@ -431,9 +436,9 @@ asio::awaitable<bool> Server::Impl::Write(Connection& conn, const Request& reque
         if (hooks.on_handler_exception) {
             hooks.on_handler_exception(request, "handler returned an invalid status or header");
         }
-        response = RenderError(500, "internal",
-                               "internal error; see the server log for request id " +
-                                   request.request_id);
+        response =
+            RenderError(500, "internal",
+                        "internal error; see the server log for request id " + request.request_id);
     }
 
     std::string content_type = response.content_type;
@@ -516,7 +521,9 @@ asio::awaitable<bool> Server::Impl::Write(Connection& conn, const Request& reque
 Server::Server(ServerOptions options, Handler handler, ServerHooks hooks)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(hooks))) {}
 
-Server::~Server() { Stop(); }
+Server::~Server() {
+    Stop();
+}
 
 Status Server::Start() {
     Impl& s = *impl_;
@@ -544,8 +551,8 @@ Status Server::Start() {
     s.acceptor.emplace(asio::make_strand(*s.ioc));
     auto fail = [&](std::string_view step) {
         s.acceptor.reset();
-        return Unavailable("cannot listen on " + where + " (" + std::string(step) + "): " +
-                           ec.message());
+        return Unavailable("cannot listen on " + where + " (" + std::string(step) +
+                           "): " + ec.message());
     };
     if (s.acceptor->open(endpoint.protocol(), ec); ec) {
         return fail("open");
@@ -562,8 +569,9 @@ Status Server::Start() {
     s.port = s.acceptor->local_endpoint().port();
 
     asio::co_spawn(s.acceptor->get_executor(), s.Accept(), [](std::exception_ptr) {});
-    const unsigned count =
-        s.options.threads > 0 ? s.options.threads : std::max(1U, std::thread::hardware_concurrency());
+    const unsigned count = s.options.threads > 0
+                               ? s.options.threads
+                               : std::max(1U, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < count; ++i) {
         s.threads.emplace_back([&s] { s.ioc->run(); });
     }
@@ -603,7 +611,8 @@ void Server::Stop() {
     close_connections(false);
     {
         std::unique_lock lock(s.mutex);
-        if (!s.drained.wait_for(lock, s.options.drain_timeout, [&s] { return s.connections.empty(); })) {
+        if (!s.drained.wait_for(lock, s.options.drain_timeout,
+                                [&s] { return s.connections.empty(); })) {
             lock.unlock();
             close_connections(true);
             lock.lock();
@@ -619,9 +628,13 @@ void Server::Stop() {
     s.ioc.reset();
 }
 
-std::uint16_t Server::port() const { return impl_->port.load(); }
+std::uint16_t Server::port() const {
+    return impl_->port.load();
+}
 
-std::size_t Server::in_flight() const { return impl_->in_flight.load(); }
+std::size_t Server::in_flight() const {
+    return impl_->in_flight.load();
+}
 
 std::size_t Server::open_connections() const {
     std::lock_guard lock(impl_->mutex);

@@ -20,8 +20,8 @@ struct ServerOptions {
     std::string host = "127.0.0.1";  // an IP address or a resolvable name
     std::uint16_t port = 8080;       // 0 picks a free port; read it back with Server::port()
     unsigned threads = 0;            // 0 means std::thread::hardware_concurrency()
-    std::size_t max_header_bytes = 16 * 1024;    // request line + headers; over it: 431
-    std::size_t max_body_bytes = 1024 * 1024;    // over it: 413 (the handler never runs)
+    std::size_t max_header_bytes = 16 * 1024;  // request line + headers; over it: 431
+    std::size_t max_body_bytes = 1024 * 1024;  // over it: 413 (the handler never runs)
     // A keep-alive connection with no request started within this time is closed silently.
     std::chrono::milliseconds idle_timeout{30'000};
     // From a request's first byte until it is completely read, and for writing its response;
@@ -47,7 +47,7 @@ using ExceptionObserver = std::function<void(const Request&, std::string_view wh
 
 struct ServerHooks {
     ErrorRenderer render_error = DefaultErrorResponse;
-    RequestObserver on_request_complete;   // optional: access log, metrics
+    RequestObserver on_request_complete;     // optional: access log, metrics
     ExceptionObserver on_handler_exception;  // optional: error log
 };
 

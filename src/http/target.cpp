@@ -1,8 +1,8 @@
 #include "http/target.hpp"
 
-#include <boost/url/parse.hpp>
-
 #include <cstdint>
+
+#include <boost/url/parse.hpp>
 
 namespace ea::http {
 namespace {
@@ -57,7 +57,9 @@ bool HasControlCharacter(std::string_view text) {
     return false;
 }
 
-Error BadTarget(std::string message) { return InvalidArgument(std::move(message)); }
+Error BadTarget(std::string message) {
+    return InvalidArgument(std::move(message));
+}
 
 }  // namespace
 

@@ -1,9 +1,9 @@
 #include "http/metrics.hpp"
 
-#include <gtest/gtest.h>
-
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace ea::http {
 namespace {
@@ -33,8 +33,10 @@ TEST(MetricsTest, RendersCountersHistogramAndGauge) {
         "le=\"0.05\"} 2\n",
         "events_api_http_request_duration_seconds_bucket{route=\"/api/{entity}\",method=\"GET\","
         "le=\"+Inf\"} 2\n",
-        "events_api_http_request_duration_seconds_count{route=\"/api/{entity}\",method=\"GET\"} 2\n",
-        "events_api_http_request_duration_seconds_sum{route=\"/api/{entity}\",method=\"GET\"} 0.0307\n",
+        "events_api_http_request_duration_seconds_count{route=\"/api/{entity}\",method=\"GET\"} "
+        "2\n",
+        "events_api_http_request_duration_seconds_sum{route=\"/api/{entity}\",method=\"GET\"} "
+        "0.0307\n",
         "events_api_http_requests_in_flight 2\n",
         "# HELP events_api_store_errors_total Store failures.\n",
         "events_api_store_errors_total{backend=\"sqlite\"} 3\n",

@@ -1,13 +1,13 @@
 #include "http/raw_client.hpp"
 
+#include <cerrno>
+#include <cstdlib>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstdlib>
 
 #include "http/http_types.hpp"
 
@@ -17,7 +17,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 int MillisUntil(Clock::time_point deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     return left.count() < 0 ? 0 : static_cast<int>(left.count());
 }
 
@@ -73,7 +74,9 @@ bool RawConnection::Send(std::string_view bytes) {
     return true;
 }
 
-void RawConnection::ShutdownWrite() { ::shutdown(fd_, SHUT_WR); }
+void RawConnection::ShutdownWrite() {
+    ::shutdown(fd_, SHUT_WR);
+}
 
 bool RawConnection::Fill(Clock::time_point deadline) {
     if (eof_) {

@@ -80,7 +80,8 @@ TEST_F(RouterTest, MethodMatchOnAParamRouteBeatsALiteralRouteWithoutIt) {
 }
 
 TEST_F(RouterTest, HeadUsesTheGetRoute) {
-    EXPECT_EQ(router_.Route(MakeRequest(Method::kHead, "/api/user/7")).body, "get entity=user id=7");
+    EXPECT_EQ(router_.Route(MakeRequest(Method::kHead, "/api/user/7")).body,
+              "get entity=user id=7");
 }
 
 TEST(RouterOptionsTest, CaseInsensitiveLiteralsKeepParamCase) {
@@ -100,8 +101,8 @@ TEST(RouterOptionsTest, RejectsBadPatternsAndDuplicates) {
     Router router;
     ASSERT_TRUE(router.Add(Method::kGet, "/a/{id}", Named("a")));
     const std::pair<Method, const char*> bad[] = {
-        {Method::kGet, "a/b"},       {Method::kGet, "/a/{}"},     {Method::kGet, "/a/{x"},
-        {Method::kGet, "/a/x{y}"},   {Method::kGet, "/{x}/{x}"},  {Method::kOther, "/z"},
+        {Method::kGet, "a/b"},        {Method::kGet, "/a/{}"},    {Method::kGet, "/a/{x"},
+        {Method::kGet, "/a/x{y}"},    {Method::kGet, "/{x}/{x}"}, {Method::kOther, "/z"},
         {Method::kGet, "/a/{other}"},  // same shape as /a/{id}
     };
     for (const auto& [method, pattern] : bad) {

@@ -1,13 +1,13 @@
 // The server over real loopback sockets: each test sends raw bytes and checks what comes back.
 #include "http/server.hpp"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <future>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "http/metrics.hpp"
 #include "http/raw_client.hpp"
@@ -121,8 +121,8 @@ TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
     RawConnection connection(port());
     ASSERT_TRUE(connection.connected());
     for (int i = 0; i < 3; ++i) {
-        ASSERT_TRUE(connection.Send("GET /items/" + std::to_string(i) +
-                                    " HTTP/1.1\r\nHost: x\r\n\r\n"));
+        ASSERT_TRUE(
+            connection.Send("GET /items/" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n"));
         auto response = connection.Read();
         ASSERT_TRUE(response) << "request " << i;
         EXPECT_EQ(response->status, 200);
@@ -136,10 +136,10 @@ TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
 TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
     Start();
     RawConnection connection(port());
-    ASSERT_TRUE(connection.Send(
-        "GET /items/a HTTP/1.1\r\nHost: x\r\n\r\n"
-        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
-        "GET /items/b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    ASSERT_TRUE(
+        connection.Send("GET /items/a HTTP/1.1\r\nHost: x\r\n\r\n"
+                        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                        "GET /items/b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
     auto first = connection.Read();
     auto second = connection.Read();
     auto third = connection.Read();
@@ -177,9 +177,8 @@ TEST_F(ServerTest, RoutesOverTheWire404And405WithAllow) {
     ASSERT_TRUE(missing);
     EXPECT_EQ(missing->status, 404);
     EXPECT_EQ(missing->Header("Content-Type"), "application/json");
-    EXPECT_EQ(missing->body,
-              R"({"data":null,"notifications":{"errors":[{"code":"not_found",)"
-              R"("message":"no route for /nope"}]},"status":"error"})");
+    EXPECT_EQ(missing->body, R"({"data":null,"notifications":{"errors":[{"code":"not_found",)"
+                             R"("message":"no route for /nope"}]},"status":"error"})");
 
     auto wrong_method = RoundTrip(port(), "DELETE /hello HTTP/1.1\r\nHost: x\r\n\r\n");
     ASSERT_TRUE(wrong_method);
@@ -247,9 +246,9 @@ TEST_F(ServerTest, HugeHeadersAre431) {
 
 TEST_F(ServerTest, MalformedRequestsAre400ThenClose) {
     Start();
-    for (const char* bad : {"GARBAGE\r\n\r\n", "GET /hello HTTP/9.9\r\n\r\n",
-                            "GET /hello HTTP/1.1\r\nBad Header\r\n\r\n",
-                            "GET  HTTP/1.1\r\nHost: x\r\n\r\n"}) {
+    for (const char* bad :
+         {"GARBAGE\r\n\r\n", "GET /hello HTTP/9.9\r\n\r\n",
+          "GET /hello HTTP/1.1\r\nBad Header\r\n\r\n", "GET  HTTP/1.1\r\nHost: x\r\n\r\n"}) {
         RawConnection connection(port());
         ASSERT_TRUE(connection.Send(bad));
         auto response = connection.Read();
@@ -263,9 +262,8 @@ TEST_F(ServerTest, MalformedRequestsAre400ThenClose) {
 
 TEST_F(ServerTest, HostilePathsAre400BeforeAnyHandler) {
     Start();
-    for (const char* target : {"/../etc/passwd", "/items/%2e%2e", "/items/%2E%2E/x",
-                               "/items/a%00b", "/items/%ff", "/items/%C3%28", "/items/a%2Fb",
-                               "/items/\xC3\xA9"}) {
+    for (const char* target : {"/../etc/passwd", "/items/%2e%2e", "/items/%2E%2E/x", "/items/a%00b",
+                               "/items/%ff", "/items/%C3%28", "/items/a%2Fb", "/items/\xC3\xA9"}) {
         auto response =
             RoundTrip(port(), "GET " + std::string(target) + " HTTP/1.1\r\nHost: x\r\n\r\n");
         ASSERT_TRUE(response) << target;
@@ -313,7 +311,8 @@ TEST_F(ServerTest, HandlerExceptionIs500WithoutInternalsAndConnectionKeepsServin
 
 TEST_F(ServerTest, RequestIdIsEchoedWhenSaneAndGeneratedOtherwise) {
     Start();
-    auto echoed = RoundTrip(port(), "GET /whoami HTTP/1.1\r\nHost: x\r\nX-Request-Id: abc-123\r\n\r\n");
+    auto echoed =
+        RoundTrip(port(), "GET /whoami HTTP/1.1\r\nHost: x\r\nX-Request-Id: abc-123\r\n\r\n");
     ASSERT_TRUE(echoed);
     EXPECT_EQ(echoed->Header("X-Request-Id"), "abc-123");
     EXPECT_EQ(echoed->body, "abc-123 127.0.0.1");
@@ -329,7 +328,8 @@ TEST_F(ServerTest, RequestIdIsEchoedWhenSaneAndGeneratedOtherwise) {
 TEST_F(ServerTest, ForwardedForIsUsedOnlyWhenTrusted) {
     Start();
     auto untrusted = RoundTrip(
-        port(), "GET /whoami HTTP/1.1\r\nHost: x\r\nX-Request-Id: r\r\nX-Forwarded-For: 10.0.0.9\r\n\r\n");
+        port(),
+        "GET /whoami HTTP/1.1\r\nHost: x\r\nX-Request-Id: r\r\nX-Forwarded-For: 10.0.0.9\r\n\r\n");
     ASSERT_TRUE(untrusted);
     EXPECT_EQ(untrusted->body, "r 127.0.0.1");
     server_->Stop();
@@ -346,9 +346,10 @@ TEST_F(ServerTest, ForwardedForIsUsedOnlyWhenTrusted) {
 
 TEST_F(ServerTest, UnsupportedTransferEncodingIs501AndSmugglingShapeIs400) {
     Start();
-    auto gzip = RoundTrip(port(),
-                          "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
-                          "0\r\n\r\n");
+    auto gzip =
+        RoundTrip(port(),
+                  "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                  "0\r\n\r\n");
     ASSERT_TRUE(gzip);
     EXPECT_TRUE(gzip->status == 501 || gzip->status == 400) << gzip->status;
 
@@ -441,12 +442,12 @@ TEST_F(ServerTest, HalfOpenAndStalledClientsDoNotBlockShutdown) {
     options.drain_timeout = 5s;
     options.request_timeout = 10s;
     Start(options);
-    RawConnection silent(port());          // connected, never sends
-    RawConnection partial(port());         // sent half a request
-    RawConnection half_closed(port());     // sent nothing, closed its write side
+    RawConnection silent(port());       // connected, never sends
+    RawConnection partial(port());      // sent half a request
+    RawConnection half_closed(port());  // sent nothing, closed its write side
     ASSERT_TRUE(partial.Send("GET /hello HTTP/1.1\r\nHo"));
     half_closed.ShutdownWrite();
-    std::this_thread::sleep_for(50ms);     // let the server accept them
+    std::this_thread::sleep_for(50ms);  // let the server accept them
 
     const auto begin = std::chrono::steady_clock::now();
     server_->Stop();
@@ -462,8 +463,7 @@ TEST_F(ServerTest, ObserverSeesEveryResponseAndFeedsMetrics) {
     ASSERT_TRUE(RoundTrip(port(), "GET /items/1 HTTP/1.1\r\nHost: x\r\n\r\n"));
     ASSERT_TRUE(RoundTrip(port(), "GET /items/2 HTTP/1.1\r\nHost: x\r\n\r\n"));
     ASSERT_TRUE(RoundTrip(port(), "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n"));
-    ASSERT_TRUE(RoundTrip(port(),
-                          "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"));
+    ASSERT_TRUE(RoundTrip(port(), "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"));
     server_->Stop();  // the observer runs after the write; Stop() waits for it
 
     EXPECT_EQ(metrics_.RequestCountForTest("/items/{id}", "GET", 200), 2u);

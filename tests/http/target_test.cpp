@@ -28,8 +28,8 @@ TEST(TargetTest, RejectsHostilePathsNamingTheProblem) {
         {"/api/a%00b", "NUL"},
         {"/api/a%0d%0aSet-Cookie:x", "control"},
         {"/api/%ff", "UTF-8"},
-        {"/api/%C0%AF", "UTF-8"},       // overlong '/'
-        {"/api/%ED%A0%80", "UTF-8"},    // surrogate
+        {"/api/%C0%AF", "UTF-8"},     // overlong '/'
+        {"/api/%ED%A0%80", "UTF-8"},  // surrogate
         {"/api/%zz", "valid URL"},
         {"/api/%4", "valid URL"},
         {"http://example.com/api", "starting with '/'"},
