@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -10,6 +11,7 @@
 
 #include <boost/url/parse.hpp>
 #include <hiredis/hiredis.h>
+#include <signal.h>
 #include <sys/time.h>
 
 namespace ea::auth {
@@ -211,6 +213,8 @@ RedisSessionStore::~RedisSessionStore() = default;
 
 Result<std::unique_ptr<RedisSessionStore>> RedisSessionStore::Open(
     RedisEndpoint endpoint, RedisSessionStoreOptions options) {
+    static std::once_flag ignore_sigpipe;
+    std::call_once(ignore_sigpipe, [] { ::signal(SIGPIPE, SIG_IGN); });
     std::unique_ptr<RedisSessionStore> store(
         new RedisSessionStore(std::move(endpoint), std::move(options)));
     if (auto ping = store->Ping(); !ping) {
@@ -425,8 +429,8 @@ Result<Session> RedisSessionStore::Get(std::string_view token_hash, TimePoint no
 
 Result<Session> RedisSessionStore::Touch(std::string_view token_hash, std::chrono::seconds ttl,
                                          TimePoint now) {
-    if (ttl <= std::chrono::seconds::zero()) {
-        return InvalidArgument("session ttl must be positive");
+    if (ttl <= std::chrono::seconds::zero() || ttl > kMaxSessionTtl) {
+        return InvalidArgument("session ttl must be positive and at most 366 days");
     }
     const std::int64_t expires_ms = ToMillis(now + ttl);
     auto reply = Command({"EVAL", WithHelpers(kTouchScript), "1", SessionKey(token_hash),

@@ -47,6 +47,8 @@ class RedisSessionStore final : public SessionStore {
 public:
     // Connects once and sends PING, so a wrong address or password is reported at startup:
     // kUnavailable naming endpoint.Describe() and the reason.
+    // Sets SIGPIPE to ignored for the whole process (once): hiredis writes with write(2), and a
+    // write to a connection Redis has reset must fail with EPIPE, not kill the server.
     [[nodiscard]] static Result<std::unique_ptr<RedisSessionStore>> Open(
         RedisEndpoint endpoint, RedisSessionStoreOptions options = {});
 

@@ -26,6 +26,9 @@ struct Session {
     bool operator==(const Session&) const = default;
 };
 
+// The longest Touch accepts; it also keeps now + ttl far from time_point overflow.
+inline constexpr std::chrono::hours kMaxSessionTtl{24 * 366};
+
 // Every backend stores times with millisecond precision: a Session read back has created_at and
 // expires_at truncated to whole milliseconds since the epoch.
 //
@@ -51,7 +54,7 @@ public:
                                               std::chrono::system_clock::time_point now) = 0;
 
     // Refresh: like Get, and on success sets expires_at = now + ttl (which may also shorten it)
-    // and returns the updated session. kInvalidArgument when ttl <= 0.
+    // and returns the updated session. kInvalidArgument when ttl <= 0 or ttl > kMaxSessionTtl.
     [[nodiscard]] virtual Result<Session> Touch(std::string_view token_hash,
                                                 std::chrono::seconds ttl,
                                                 std::chrono::system_clock::time_point now) = 0;

@@ -215,8 +215,8 @@ Result<Session> SqliteSessionStore::Get(std::string_view token_hash, TimePoint n
 
 Result<Session> SqliteSessionStore::Touch(std::string_view token_hash, std::chrono::seconds ttl,
                                           TimePoint now) {
-    if (ttl <= std::chrono::seconds::zero()) {
-        return InvalidArgument("session ttl must be positive");
+    if (ttl <= std::chrono::seconds::zero() || ttl > kMaxSessionTtl) {
+        return InvalidArgument("session ttl must be positive and at most 366 days");
     }
     std::lock_guard lock(mutex_);
     auto session = GetLocked(token_hash, now);

@@ -29,7 +29,8 @@ public:
     SqliteSessionStore& operator=(const SqliteSessionStore&) = delete;
 
     // Put also deletes expired rows, at most once per minute of session.created_at, so the
-    // table does not keep sessions nobody logged out of.
+    // table does not keep sessions nobody logged out of. REQUIRES: created_at is the current
+    // time (it is the clock for that purge).
     [[nodiscard]] Status Put(const Session& session) override;
     [[nodiscard]] Result<Session> Get(std::string_view token_hash,
                                       std::chrono::system_clock::time_point now) override;

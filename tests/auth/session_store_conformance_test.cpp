@@ -132,10 +132,11 @@ TEST_P(SessionStoreConformanceTest, TouchOfAnExpiredSessionFailsAndDeletesIt) {
     ExpectUnauthenticated(store().Get(session.token_hash, base_));
 }
 
-TEST_P(SessionStoreConformanceTest, TouchRejectsANonPositiveTtl) {
+TEST_P(SessionStoreConformanceTest, TouchRejectsANonPositiveOrHugeTtl) {
     const Session session = MakeSession("user-1");
     ASSERT_TRUE(store().Put(session));
-    for (seconds ttl : {seconds(0), seconds(-5)}) {
+    for (seconds ttl : {seconds(0), seconds(-5), seconds::max(),
+                        std::chrono::duration_cast<seconds>(kMaxSessionTtl) + seconds(1)}) {
         auto touched = store().Touch(session.token_hash, ttl, base_);
         ASSERT_FALSE(touched.has_value());
         EXPECT_EQ(touched.error().code, ErrorCode::kInvalidArgument);
