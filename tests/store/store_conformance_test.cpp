@@ -692,6 +692,8 @@ TEST_P(StoreConformanceTest, CountAndReset) {
     MustCreate("Item", R"({"id": "after", "title": "after reset"})");
     EXPECT_EQ(Find("Item", Cmp(E("Item"), "title", Op::kEq, value("reset")), Matching::kContains),
               std::vector<std::string>{"after"});
+    EXPECT_EQ(Find("Item", Cmp(E("Item"), "title", Op::kEq, value("resett")), Matching::kFuzzy),
+              std::vector<std::string>{"after"});
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::Values(Backend::kSqlite),

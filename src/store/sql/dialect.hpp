@@ -90,6 +90,14 @@ public:
     virtual void AppendSimilarity(SqlWriter& out, std::string_view column,
                                   std::string_view query) const = 0;
 
+    // "word_similarity(query, column) >= threshold" as a predicate. The default spells it with
+    // AppendSimilarity; a backend may use a cheaper form with the same truth value.
+    virtual void AppendFuzzyMatch(SqlWriter& out, std::string_view column, std::string_view query,
+                                  double threshold) const {
+        AppendSimilarity(out, column, query);
+        out.Append(" >= ").Param(threshold);
+    }
+
     // Optional candidate clauses ("AND rowid IN (...)") that let an index narrow contains/fuzzy
     // searches. They must never exclude a row the real predicate accepts. Default: none.
     virtual void AppendContainsCandidates(SqlWriter& /*out*/, const schema::Entity& /*entity*/,

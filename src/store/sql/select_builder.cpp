@@ -139,8 +139,7 @@ private:
                 dialect.AppendContains(out_, column, text);
                 dialect.AppendContainsCandidates(out_, entity_, field, text);
             } else {
-                dialect.AppendSimilarity(out_, column, text);
-                out_.Append(" >= ").Param(query_.fuzzy_threshold);
+                dialect.AppendFuzzyMatch(out_, column, text, query_.fuzzy_threshold);
                 dialect.AppendFuzzyCandidates(out_, entity_, field, text, query_.fuzzy_threshold);
             }
             out_.Append(")");

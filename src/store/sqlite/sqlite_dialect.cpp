@@ -1,5 +1,9 @@
 #include "store/sqlite/sqlite_dialect.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 #include "store/search/word_similarity.hpp"
 
 namespace ea::store::sqlite {
@@ -117,6 +121,18 @@ void SqliteDialect::AppendSimilarity(sql::SqlWriter& out, std::string_view colum
     out.Append(")");
 }
 
+void SqliteDialect::AppendFuzzyMatch(sql::SqlWriter& out, std::string_view column,
+                                     std::string_view query, double threshold) const {
+    // The smallest float >= threshold: for a float score s, s >= threshold exactly when
+    // s >= that float, so the early-exit check gives the same rows as the full score.
+    float at_least = static_cast<float>(threshold);
+    if (static_cast<double>(at_least) < threshold) {
+        at_least = std::nextafter(at_least, std::numeric_limits<float>::infinity());
+    }
+    out.Append("ea_word_similarity_at_least(").Param(query).Append(", ").Append(column);
+    out.Append(", ").Param(static_cast<double>(at_least)).Append(")");
+}
+
 void SqliteDialect::AppendContainsCandidates(sql::SqlWriter& out, const schema::Entity& entity,
                                              const schema::Field& field,
                                              std::string_view needle) const {
@@ -140,14 +156,29 @@ void SqliteDialect::AppendFuzzyCandidates(sql::SqlWriter& out, const schema::Ent
         out.Append(" AND 1 = 0");  // no value can reach the threshold
         return;
     }
-    // A value sharing >= k of the n query trigrams shares at least one of any n-k+1 of them; we
-    // take them all (a superset), which is always safe.
+    // A value sharing >= k of the n query trigrams shares at least one of any n-k+1 of them, so
+    // an OR of the n-k+1 rarest finds every qualifying row while reading the fewest postings.
+    // When two multi-byte trigrams share a pg code, counting by text is not counting by code:
+    // then use them all (a superset, always safe).
+    std::vector<std::size_t> chosen(trigrams.size());
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+        chosen[i] = i;
+    }
+    const auto n = static_cast<std::size_t>(parsed.trigram_count());
+    if (doc_counts_ && n == trigrams.size()) {
+        const auto counts = doc_counts_(entity, field, trigrams);
+        if (counts.size() == trigrams.size()) {
+            std::stable_sort(chosen.begin(), chosen.end(),
+                             [&](std::size_t a, std::size_t b) { return counts[a] < counts[b]; });
+            chosen.resize(n - static_cast<std::size_t>(k) + 1);
+        }
+    }
     std::string match = FtsString(FtsTrigramColumn(field)) + " : (";
-    for (std::size_t i = 0; i < trigrams.size(); ++i) {
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
         if (i > 0) {
             match += " OR ";
         }
-        match += FtsString(trigrams[i]);
+        match += FtsString(trigrams[chosen[i]]);
     }
     match += ")";
     AppendCandidates(out, entity, std::move(match));

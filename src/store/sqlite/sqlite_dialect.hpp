@@ -3,6 +3,8 @@
 // contains) and "t_<field>" (search::TrigramIndexText of it, for fuzzy). Internal to store/sqlite.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,16 @@ std::vector<const schema::Field*> FreeTextFields(const schema::Entity& entity);
 
 class SqliteDialect final : public sql::Dialect {
 public:
+    // For each trigram, how many rows of `entity` have it in `field` (any over-estimate or
+    // under-estimate is safe: it only steers which trigrams the candidate clause uses).
+    using TrigramDocCounts = std::function<std::vector<std::int64_t>(
+        const schema::Entity& entity, const schema::Field& field,
+        const std::vector<std::string>& trigrams)>;
+
+    // Installs the statistics used to pick the rarest trigrams; without them every query
+    // trigram is used. REQUIRES: called before the dialect is shared between threads.
+    void SetTrigramDocCounts(TrigramDocCounts counts) { doc_counts_ = std::move(counts); }
+
     std::string Placeholder(std::size_t index) const override;
     std::string ColumnType(const schema::Field& field) const override;
     // A stable rowid alias: the FTS index is keyed by rowid, and VACUUM may renumber the rowids of
@@ -41,7 +53,12 @@ public:
     void AppendFuzzyCandidates(sql::SqlWriter& out, const schema::Entity& entity,
                                const schema::Field& field, std::string_view query,
                                double threshold) const override;
+    void AppendFuzzyMatch(sql::SqlWriter& out, std::string_view column, std::string_view query,
+                          double threshold) const override;
     std::string CaseInsensitiveOrder() const override { return " COLLATE NOCASE"; }
+
+private:
+    TrigramDocCounts doc_counts_;
 };
 
 }  // namespace ea::store::sqlite

@@ -21,33 +21,51 @@ std::string_view TextArg(sqlite3_value* value) {
     return {text, static_cast<std::size_t>(sqlite3_value_bytes(value))};
 }
 
+// The parsed query of argument 0. The query is the same for every row of a statement: parse it
+// once and keep it as auxdata, which SQLite drops when the bound value changes. Null on OOM
+// (the error is already set).
+const search::WordSimilarityQuery* ParsedQuery(sqlite3_context* ctx, sqlite3_value* query) {
+    auto* parsed = static_cast<search::WordSimilarityQuery*>(sqlite3_get_auxdata(ctx, 0));
+    if (parsed != nullptr) {
+        return parsed;
+    }
+    try {
+        parsed = new search::WordSimilarityQuery(TextArg(query));
+    } catch (...) {
+        sqlite3_result_error_nomem(ctx);
+        return nullptr;
+    }
+    sqlite3_set_auxdata(ctx, 0, parsed,
+                        [](void* p) { delete static_cast<search::WordSimilarityQuery*>(p); });
+    // set_auxdata destroys the object at once when it cannot keep it (out of memory).
+    parsed = static_cast<search::WordSimilarityQuery*>(sqlite3_get_auxdata(ctx, 0));
+    if (parsed == nullptr) {
+        sqlite3_result_error_nomem(ctx);
+    }
+    return parsed;
+}
+
 void WordSimilarityFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
         sqlite3_result_null(ctx);
         return;
     }
-    // The query is the same for every row of a statement: parse it once and keep it as auxdata,
-    // which SQLite drops when the bound value changes.
-    auto* parsed = static_cast<search::WordSimilarityQuery*>(sqlite3_get_auxdata(ctx, 0));
-    if (parsed == nullptr) {
-        try {
-            parsed = new search::WordSimilarityQuery(TextArg(argv[0]));
-        } catch (...) {
-            sqlite3_result_error_nomem(ctx);
-            return;
-        }
-        sqlite3_set_auxdata(ctx, 0, parsed, [](void* p) {
-            delete static_cast<search::WordSimilarityQuery*>(p);
-        });
-        // set_auxdata may have destroyed it already (out of memory): fetch it back.
-        parsed = static_cast<search::WordSimilarityQuery*>(sqlite3_get_auxdata(ctx, 0));
-        if (parsed == nullptr) {
-            const search::WordSimilarityQuery once(TextArg(argv[0]));
-            sqlite3_result_double(ctx, static_cast<double>(once.Against(TextArg(argv[1]))));
-            return;
-        }
+    if (const auto* parsed = ParsedQuery(ctx, argv[0])) {
+        sqlite3_result_double(ctx, static_cast<double>(parsed->Against(TextArg(argv[1]))));
     }
-    sqlite3_result_double(ctx, static_cast<double>(parsed->Against(TextArg(argv[1]))));
+}
+
+// ea_word_similarity_at_least(query, value, threshold): 1 when word_similarity >= threshold
+// (a float), stopping early as pg_trgm's <% does; NULL when query or value is NULL.
+void WordSimilarityAtLeastFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (const auto* parsed = ParsedQuery(ctx, argv[0])) {
+        const auto threshold = static_cast<float>(sqlite3_value_double(argv[2]));
+        sqlite3_result_int(ctx, parsed->AtLeast(TextArg(argv[1]), threshold) ? 1 : 0);
+    }
 }
 
 void TrigramTextFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
@@ -68,6 +86,11 @@ void TrigramTextFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** arg
 int RegisterFunctions(sqlite3* db) {
     int rc = sqlite3_create_function_v2(db, "ea_word_similarity", 2, kFlags, nullptr,
                                         WordSimilarityFunction, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) {
+        return rc;
+    }
+    rc = sqlite3_create_function_v2(db, "ea_word_similarity_at_least", 3, kFlags, nullptr,
+                                    WordSimilarityAtLeastFunction, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) {
         return rc;
     }

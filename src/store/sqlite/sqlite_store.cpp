@@ -148,6 +148,12 @@ public:
         for (const auto& entity : schema.entities()) {
             entity_sql_.emplace(entity.get(), BuildEntitySql(*entity));
         }
+        // Runs inside List, on this connection, with the store's mutex held.
+        dialect_.SetTrigramDocCounts([this](const schema::Entity& entity,
+                                            const schema::Field& field,
+                                            const std::vector<std::string>& trigrams) {
+            return TrigramDocCounts(entity, field, trigrams);
+        });
     }
     ~Impl() {
         cache_.Clear();
@@ -479,6 +485,40 @@ public:
         }
         // DDL changes the schema cookie; statements prepared before stay valid (they re-prepare).
         return SetMeta(meta_key, signature);
+    }
+
+    // Per-connection fts5vocab views over the search indexes, for choosing the rarest trigrams.
+    Status CreateVocabularies() {
+        for (const auto& entity : schema_.entities()) {
+            if (FreeTextFields(*entity).empty()) {
+                continue;
+            }
+            auto s = Exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp." +
+                          Quote("_vocab_" + entity->name()) + " USING fts5vocab(main, " +
+                          Quote(FtsTableName(*entity)) + ", col)");
+            if (!s) {
+                return s;
+            }
+        }
+        return Ok();
+    }
+
+    std::vector<std::int64_t> TrigramDocCounts(const schema::Entity& entity,
+                                               const schema::Field& field,
+                                               const std::vector<std::string>& trigrams) {
+        const std::string sql = "SELECT doc FROM temp." + Quote("_vocab_" + entity.name()) +
+                                " WHERE col = ?1 AND term = ?2";
+        std::vector<std::int64_t> out;
+        out.reserve(trigrams.size());
+        const value column(FtsTrigramColumn(field));
+        for (const auto& trigram : trigrams) {
+            auto count = Scalar(sql, {column, value(trigram)});
+            if (!count) {
+                return {};  // no statistics: the caller uses every trigram
+            }
+            out.push_back(*count);
+        }
+        return out;
     }
 
     // ---- Reads -----------------------------------------------------------------------------
@@ -932,7 +972,10 @@ public:
             return fk;
         }
         cache_.Clear();
-        return Migrate();
+        if (auto s = Migrate(); !s) {
+            return s;
+        }
+        return CreateVocabularies();
     }
 
 private:
@@ -972,6 +1015,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
         }
     }
     if (auto s = impl->Migrate(); !s) {
+        return s.error();
+    }
+    if (auto s = impl->CreateVocabularies(); !s) {
         return s.error();
     }
     return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
