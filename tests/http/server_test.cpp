@@ -437,6 +437,21 @@ TEST_F(ServerTest, GracefulStopFinishesInFlightRequestsAndRefusesNewConnections)
     EXPECT_FALSE(late.connected());
 }
 
+TEST_F(ServerTest, DrainTimeoutBoundsStopAndClosesBusyConnections) {
+    ServerOptions options;
+    options.drain_timeout = 50ms;
+    Start(options);
+    RawConnection busy(port());
+    ASSERT_TRUE(busy.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_EQ(slow_started_.get_future().wait_for(5s), std::future_status::ready);
+
+    const auto begin = std::chrono::steady_clock::now();
+    server_->Stop();  // waits for the running handler (it cannot be interrupted), not longer
+    EXPECT_LT(std::chrono::steady_clock::now() - begin, 2s);
+    EXPECT_TRUE(busy.WaitForClose(1s));
+    EXPECT_EQ(server_->open_connections(), 0u);
+}
+
 TEST_F(ServerTest, HalfOpenAndStalledClientsDoNotBlockShutdown) {
     ServerOptions options;
     options.drain_timeout = 5s;
