@@ -151,7 +151,8 @@ Record DemoData::User(std::int64_t index, const std::string& password_hash) cons
     record["dob"] = Timestamp(kEpochMs - (6570 + rng.Below(18250)) * kDayMs).substr(0, 10);
     record["isAccountOwner"] = index < counts_.accounts;
     record["netWorth"] = static_cast<double>(rng.Below(200'000'000)) / 100.0;
-    record["role"] = index == 0 ? "admin" : "read";
+    // Never "admin": demo users share a published password, and an administrator must not.
+    record["role"] = "read";
     record["accountId"] = Id("acc_demo_", index % counts_.accounts);
     return record;
 }

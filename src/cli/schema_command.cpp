@@ -14,11 +14,12 @@ Command AddSchemaCommand(CLI::App& root, const app::ConfigFlags& flags) {
     schema->require_subcommand(1);
     auto* check = schema->add_subcommand("check", "load schema.yaml and report every problem");
     auto* dump = schema->add_subcommand("dump", "print the loaded schema");
-    dump->add_flag("--json", "print as JSON (the only format; accepted for clarity in scripts)");
+    auto json = std::make_shared<bool>(false);
+    dump->add_flag("--json", *json, "print as JSON (the only format; accepted for clarity in scripts)");
     check->fallthrough();
     dump->fallthrough();
 
-    return Command{schema, [schema, check, dump, &flags]() {
+    return Command{schema, [schema, check, dump, json, &flags]() {
                        const auto* config = ResolvedConfig(flags);
                        if (config == nullptr) {
                            return 2;

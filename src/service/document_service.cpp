@@ -52,9 +52,10 @@ Error WithIndex(Error error, int index) {
     return error;
 }
 
-Result<std::string> CheckedId(std::string_view id) {
+// An id that cannot exist is simply not found; it never reaches the store.
+Result<std::string> CheckedId(const schema::Entity& entity, std::string_view id) {
     if (!IsValidId(id)) {
-        return NotFound("no record with id '" + std::string(id.substr(0, 64)) + "'");
+        return NotFound(entity.name() + " '" + std::string(id.substr(0, 64)) + "' not found");
     }
     return NormalizeId(id);
 }
@@ -84,10 +85,9 @@ Result<Record> DocumentService::Get(const RequestContext& ctx, const schema::Ent
     if (auto allowed = CheckAllowed(ctx, entity, schema::kRead); !allowed) {
         return allowed.error();
     }
-    auto checked = CheckedId(id);
+    auto checked = CheckedId(entity, id);
     if (!checked) {
-        return Error{ErrorCode::kNotFound,
-                     entity.name() + " '" + std::string(id.substr(0, 64)) + "' not found"};
+        return checked.error();
     }
     auto record = store_.Get(entity, *checked);
     if (!record) {
@@ -121,20 +121,31 @@ Result<Record> DocumentService::Replace(const RequestContext& ctx, const schema:
     if (!record) {
         return record.error();
     }
-    auto existing = Get(ctx, entity, id);
+    auto checked = CheckedId(entity, id);
+    if (!checked) {
+        return checked.error();
+    }
+    // Read unmasked: a write-only field the body leaves out keeps its stored value.
+    auto existing = store_.Get(entity, *checked);
     if (!existing) {
         return existing.error();
     }
     if (auto hashed = HashPasswords(entity, *record); !hashed) {
         return hashed.error();
     }
-    const auto stored_id = (*existing)[kId];
-    (*record)[kId] = stored_id;
+    for (const auto& field : entity.fields()) {
+        if (field.write_only && !record->contains(field.name)) {
+            if (const auto* stored = existing->if_contains(field.name)) {
+                (*record)[field.name] = *stored;
+            }
+        }
+    }
+    (*record)[kId] = *checked;
     if (const auto* created = existing->if_contains(kCreatedAt)) {
         (*record)[kCreatedAt] = *created;
     }
     (*record)[kUpdatedAt] = FormatDatetime(ctx.now);
-    auto stored = store_.Replace(entity, stored_id.as_string(), *record);
+    auto stored = store_.Replace(entity, *checked, *record);
     if (!stored) {
         return stored.error();
     }
@@ -150,7 +161,7 @@ Result<Record> DocumentService::Patch(const RequestContext& ctx, const schema::E
     if (!changes) {
         return changes.error();
     }
-    auto checked = CheckedId(id);
+    auto checked = CheckedId(entity, id);
     if (!checked) {
         return checked.error();
     }
@@ -175,7 +186,7 @@ Result<Record> DocumentService::Delete(const RequestContext& ctx, const schema::
     if (auto allowed = CheckAllowed(ctx, entity, schema::kDelete); !allowed) {
         return allowed.error();
     }
-    auto checked = CheckedId(id);
+    auto checked = CheckedId(entity, id);
     if (!checked) {
         return checked.error();
     }
@@ -237,7 +248,7 @@ Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx
                                    {{"id", "is required to update a record"}}},
                              index);
         }
-        auto checked = CheckedId(id->get_string());
+        auto checked = CheckedId(entity, id->get_string());
         if (!checked) {
             return WithIndex(checked.error(), index);
         }

@@ -137,7 +137,9 @@ Result<Record> Validate(const Entity& entity, const Record& input, Mode mode) {
                 }
                 continue;
             }
-            if (field.required) {
+            // A client can never read a write-only field back (a password), so a replace that
+            // omits one keeps the stored value; the caller copies it over.
+            if (field.required && !(mode == Mode::kReplace && field.write_only)) {
                 errors.push_back({field.name, "is required"});
             }
             continue;

@@ -29,7 +29,8 @@ inline constexpr int kMaxJsonDepth = 32;
 // Checks `input` against `entity` and returns the record in canonical form, ready for the store.
 // kCreate/kReplace: the result holds every declared (non-built-in) field that has a value or a
 //   default; required fields must be present and non-null; defaults fill absent fields on kCreate
-//   only.
+//   only. kReplace leaves out an absent write-only field (a password: clients cannot read it back
+//   to resend it); the caller keeps the stored value.
 // kPatch: only the fields present in `input` are checked and returned (required ones may not be
 //   set to null).
 // Ignored, not errors (clients round-trip records): server-set fields (built_in id, createdAt,
