@@ -213,8 +213,8 @@ object ReadSchema(const Entity& entity) {
     }
     std::string description = entity.description();
     if (!entity.references().empty()) {
-        description += " A `view` parameter adds, for each <x>Id reference it names, an object <x>: "
-                       "{exists, ...chosen fields}.";
+        description += " A `view` parameter adds, for each `<x>Id` reference it names, an object "
+                       "`<x>`: `{exists, ...chosen fields}`.";
     }
     return object{{"type", "object"},
                   {"description", std::move(description)},
@@ -642,7 +642,7 @@ void DocumentBuilder::AddAuth(const Entity& entity) {
         // 401 is the answer to bad credentials here, so it is listed even with auth off.
         login["responses"].as_object()["401"] = ResponseRef("Unauthorized");
         login["responses"].as_object()["200"].as_object()["headers"] = object{
-            {"Set-Cookie", object{{"description", "sessionId=<token>; HttpOnly; SameSite=Lax"},
+            {"Set-Cookie", object{{"description", "`sessionId=<token>; HttpOnly; SameSite=Lax`"},
                                   {"schema", object{{"type", "string"}}}}}};
         login["description"] = "A wrong password and an unknown user get the same 401. Failed "
                                "logins are rate limited per username and client address." + note;
@@ -768,8 +768,9 @@ object DocumentBuilder::Build() {
         tags.push_back(object{{"name", entity->name()}, {"description", entity->description()}});
         AddEntity(*entity);
     }
-    bool any_auth = std::any_of(schema_.entities().begin(), schema_.entities().end(),
-                                [](const auto& entity) { return entity->auth().has_value(); });
+    const bool any_auth =
+        std::any_of(schema_.entities().begin(), schema_.entities().end(),
+                    [](const auto& candidate) { return candidate->auth().has_value(); });
     if (any_auth) {
         tags.push_back(object{{"name", "Auth"},
                               {"description", "Sessions: log in, log out, refresh, who am I."}});
@@ -788,9 +789,13 @@ object DocumentBuilder::Build() {
         " REST API, generated from its schema. Every response uses the envelope "
         "{data, notifications, status}; lists add pagination. Errors use the same envelope with "
         "status \"error\" and notifications.errors.";
-    if (options_.auth_required) {
-        description += " Log in with POST /api/<entity>/auth/login; the session cookie is then sent "
-                       "automatically, or pass the returned token as a bearer token (Authorize).";
+    const auto auth_entity = std::find_if(schema_.entities().begin(), schema_.entities().end(),
+                                          [](const auto& e) { return e->auth().has_value(); });
+    if (options_.auth_required && auth_entity != schema_.entities().end()) {
+        description += " Every other call needs a session: log in with `POST /api/" +
+                       Lower((*auth_entity)->name()) +
+                       "/auth/login` (Try it out works here); the session cookie is then sent "
+                       "automatically. Or pass the returned token as a bearer token (Authorize).";
     }
 
     object doc;
