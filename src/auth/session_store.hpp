@@ -20,8 +20,8 @@ struct Session {
     std::string role;
     std::string account_id;
     std::chrono::system_clock::time_point created_at;
-    std::chrono::system_clock::time_point
-        expires_at;  // the session is valid while now < expires_at
+    // The session is valid while now < expires_at.
+    std::chrono::system_clock::time_point expires_at;
 
     bool operator==(const Session&) const = default;
 };
