@@ -6,6 +6,8 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <cmath>
 #include <map>
 #include <set>
@@ -669,6 +671,37 @@ TEST_P(StoreConformanceTest, BatchCreatesAndReplacesInOrder) {
     EXPECT_EQ((*result)[0].at("name"), value("A2"));
     EXPECT_EQ((*result)[2].at("ownerId"), value("o2"));
     EXPECT_TRUE(store_->Get(E("Item"), "i1"));
+}
+
+// ---- Concurrency -------------------------------------------------------------------------
+
+TEST_P(StoreConformanceTest, ConcurrentWritersAndReadersAllSucceed) {
+    MustCreate("Owner", R"({"id": "o1", "name": "A"})");
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 25; ++i) {
+                Record record = MakeRecord(R"({"ownerId": "o1"})");
+                record["title"] = "thread " + std::to_string(t) + " item " + std::to_string(i);
+                if (!store_->Create(E("Item"), record)) {
+                    ++failures;
+                }
+                query::Query q;
+                q.filter = Cmp(E("Item"), "title", Op::kEq, value("item"));
+                q.matching = Matching::kContains;
+                q.page_size = 5;
+                if (!store_->List(E("Item"), q)) {
+                    ++failures;
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(Find("Item", nullptr).size(), 100u);
 }
 
 // ---- Count and Reset -----------------------------------------------------------------------

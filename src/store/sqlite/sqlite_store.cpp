@@ -28,7 +28,7 @@ constexpr int kBusyTimeoutMs = 5000;
 // Bump when what the FTS index stores changes (TrigramIndexText, column layout): the index of
 // a contentless FTS5 table can only be maintained with exactly the values it was built from, so a
 // change rebuilds it on the next open.
-constexpr std::string_view kFtsVersion = "fts-v1";
+constexpr std::string_view kFtsVersion = "fts-v2";
 constexpr std::string_view kMetaTable = "_schema_meta";
 
 // No logging library yet: database details go to stderr, never into an Error a client sees.
@@ -99,7 +99,17 @@ struct EntitySql {
     std::string insert;
     std::string update;
     std::string delete_by_id;
+    std::string rowid_by_id;
     std::vector<const schema::Field*> update_fields;  // update's parameter order (id last)
+    // Search index upkeep (empty when the entity has no free-text field). fts_insert adds rowid
+    // ?1 with values ?2.. (one per free-text field); fts_delete removes it, given the values it
+    // was added with (the contentless FTS5 'delete' command needs them); fts_old_values reads
+    // those from the table by id. Plain VALUES statements on purpose: an INSERT ... SELECT
+    // opens a statement savepoint, at which FTS5 flushes its pending terms (~3x slower writes).
+    std::vector<const schema::Field*> free_text;
+    std::string fts_insert;
+    std::string fts_delete;
+    std::string fts_old_values;
 };
 
 EntitySql BuildEntitySql(const schema::Entity& entity) {
@@ -109,6 +119,28 @@ EntitySql BuildEntitySql(const schema::Entity& entity) {
     out.select_by_id = "SELECT " + columns + " FROM " + table + " WHERE \"id\" = ?1";
     out.exists_by_id = "SELECT 1 FROM " + table + " WHERE \"id\" = ?1";
     out.delete_by_id = "DELETE FROM " + table + " WHERE \"id\" = ?1";
+    out.rowid_by_id = "SELECT \"_rowid\" FROM " + table + " WHERE \"id\" = ?1";
+    out.free_text = FreeTextFields(entity);
+    if (!out.free_text.empty()) {
+        std::string fts_columns;
+        std::string bound_values;
+        std::string old_columns;
+        std::size_t index = 1;
+        for (const auto* field : out.free_text) {
+            const std::string sep = fts_columns.empty() ? "" : ", ";
+            const std::string param = "?" + std::to_string(++index);
+            fts_columns += sep + Quote(FtsRawColumn(*field)) + ", " + Quote(FtsTrigramColumn(*field));
+            bound_values += sep + param + ", ea_trigram_text(" + param + ")";
+            old_columns += ", " + Quote(field->name);
+        }
+        const std::string fts = Quote(FtsTableName(entity));
+        out.fts_insert = "INSERT INTO " + fts + " (rowid, " + fts_columns + ") VALUES (?1, " +
+                         bound_values + ")";
+        out.fts_delete = "INSERT INTO " + fts + " (" + fts + ", rowid, " + fts_columns +
+                         ") VALUES ('delete', ?1, " + bound_values + ")";
+        out.fts_old_values = "SELECT \"_rowid\"" + old_columns + " FROM " + table +
+                             " WHERE \"id\" = ?1";
+    }
     std::string placeholders;
     std::string sets;
     std::size_t index = 0;
@@ -413,9 +445,13 @@ public:
         return status;
     }
 
-    // The FTS5 trigram index of `entity`'s free-text fields, kept in sync by triggers. It is
-    // contentless (it stores only the index, not a copy of the text); deletes therefore replay
-    // the old values through the 'delete' command.
+    // The FTS5 trigram index of `entity`'s free-text fields. It is contentless (it stores only
+    // the index, not a copy of the text), so a removal replays the old values through the
+    // 'delete' command. The store maintains it with explicit statements next to each write
+    // (FtsAdd, FtsRemove), not triggers: FTS5 flushes its pending terms at every statement
+    // savepoint, and a trigger makes each INSERT open one, which measured ~3x slower writes.
+    // Consequence: rows must be written through this store (another writer would leave the
+    // index stale; a rebuild is a version bump of kFtsVersion away).
     Status SyncSearchIndex(const schema::Entity& entity) {
         const auto fields = FreeTextFields(entity);
         const std::string fts = FtsTableName(entity);
@@ -436,7 +472,7 @@ public:
             return Ok();
         }
         const std::string table = Quote(sql::TableName(entity));
-        for (const char* suffix : {"_ai", "_ad", "_au"}) {
+        for (const char* suffix : {"_ai", "_ad", "_au"}) {  // fts-v1 kept it with triggers
             if (auto s = Exec("DROP TRIGGER IF EXISTS " + Quote(fts + suffix)); !s) {
                 return s;
             }
@@ -448,42 +484,25 @@ public:
             return Exec("DELETE FROM \"_schema_meta\" WHERE key = ?1", {value(meta_key)});
         }
         std::string columns;        // "r_a", "t_a", ...
-        std::string new_values;     // new."a", ea_trigram_text(new."a"), ...
-        std::string old_values;     // old."a", ea_trigram_text(old."a"), ...
         std::string source_values;  // "a", ea_trigram_text("a"), ...
-        std::string watched;        // "a", "b"
         for (const auto* field : fields) {
             const std::string col = Quote(field->name);
             const std::string sep = columns.empty() ? "" : ", ";
             columns += sep + Quote(FtsRawColumn(*field)) + ", " + Quote(FtsTrigramColumn(*field));
-            new_values += sep + "new." + col + ", ea_trigram_text(new." + col + ")";
-            old_values += sep + "old." + col + ", ea_trigram_text(old." + col + ")";
             source_values += sep + col + ", ea_trigram_text(" + col + ")";
-            watched += sep + col;
         }
         const std::string q = Quote(fts);
-        const std::string insert_new =
-            "INSERT INTO " + q + " (rowid, " + columns + ") VALUES (new.\"_rowid\", " + new_values + ");";
-        const std::string delete_old = "INSERT INTO " + q + " (" + q + ", rowid, " + columns +
-                                       ") VALUES ('delete', old.\"_rowid\", " + old_values + ");";
         const std::vector<std::string> statements = {
             "CREATE VIRTUAL TABLE " + q + " USING fts5(" + columns +
                 ", content='', tokenize='trigram')",
             "INSERT INTO " + q + " (rowid, " + columns + ") SELECT \"_rowid\", " + source_values +
                 " FROM " + table,
-            "CREATE TRIGGER " + Quote(fts + "_ai") + " AFTER INSERT ON " + table + " BEGIN " +
-                insert_new + " END",
-            "CREATE TRIGGER " + Quote(fts + "_ad") + " AFTER DELETE ON " + table + " BEGIN " +
-                delete_old + " END",
-            "CREATE TRIGGER " + Quote(fts + "_au") + " AFTER UPDATE OF " + watched + " ON " +
-                table + " BEGIN " + delete_old + " " + insert_new + " END",
         };
         for (const auto& statement : statements) {
             if (auto s = Exec(statement); !s) {
                 return s;
             }
         }
-        // DDL changes the schema cookie; statements prepared before stay valid (they re-prepare).
         return SetMeta(meta_key, signature);
     }
 
@@ -730,6 +749,45 @@ public:
         return params;
     }
 
+    // Adds row `rowid` of `entity` to its search index with the values `record` was stored with.
+    Status FtsAdd(const schema::Entity& entity, std::int64_t rowid, const Record& record) {
+        const EntitySql& statements = SqlFor(entity);
+        if (statements.fts_insert.empty()) {
+            return Ok();
+        }
+        Params params{value(rowid)};
+        for (const auto* field : statements.free_text) {
+            params.push_back(BindableValue(record, *field));
+        }
+        return Exec(statements.fts_insert, params);
+    }
+
+    // Removes row `id` of `entity` from its search index. Call before the row changes.
+    Status FtsRemove(const schema::Entity& entity, const std::string& id) {
+        const EntitySql& statements = SqlFor(entity);
+        if (statements.fts_delete.empty()) {
+            return Ok();
+        }
+        Params params;
+        auto status = Query(statements.fts_old_values, {value(id)}, [&](sqlite3_stmt* stmt) {
+            params.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(stmt, 0)));
+            for (int i = 1; i <= static_cast<int>(statements.free_text.size()); ++i) {
+                if (sqlite3_column_type(stmt, i) == SQLITE_NULL) {
+                    params.emplace_back(nullptr);
+                    continue;
+                }
+                const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+                params.emplace_back(boost::json::string_view(
+                    text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))));
+            }
+            return false;
+        });
+        if (!status || params.empty()) {
+            return status;
+        }
+        return Exec(statements.fts_delete, params);
+    }
+
     Result<Record> CreateLocked(const schema::Entity& entity, const Record& record) {
         const value* id_value = record.if_contains("id");
         if (id_value == nullptr || !id_value->is_string() || !IsValidId(id_value->get_string())) {
@@ -760,7 +818,11 @@ public:
             return Conflict("the record conflicts with an existing " + entity.name(),
                             std::move(errors));
         }
-        if (auto s = Exec(SqlFor(entity).insert, RowParams(entity, record, id)); !s) {
+        const EntitySql& statements = SqlFor(entity);
+        if (auto s = Exec(statements.insert, RowParams(entity, record, id)); !s) {
+            return s.error();
+        }
+        if (auto s = FtsAdd(entity, sqlite3_last_insert_rowid(db_), record); !s) {
             return s.error();
         }
         return ReadBack(entity, id);
@@ -772,11 +834,15 @@ public:
             return NotFound(entity.name() + " " + std::string(raw_id) + " not found");
         }
         const std::string id = NormalizeId(raw_id);
-        auto exists = Exists(SqlFor(entity).exists_by_id, {value(id)});
-        if (!exists) {
-            return exists.error();
+        std::optional<std::int64_t> rowid;
+        auto found = Query(SqlFor(entity).rowid_by_id, {value(id)}, [&](sqlite3_stmt* stmt) {
+            rowid = sqlite3_column_int64(stmt, 0);
+            return false;
+        });
+        if (!found) {
+            return found.error();
         }
-        if (!*exists) {
+        if (!rowid) {
             return NotFound(entity.name() + " " + id + " not found");
         }
         std::vector<FieldError> errors;
@@ -800,7 +866,13 @@ public:
             params.push_back(BindableValue(record, *field));
         }
         params.emplace_back(id);
+        if (auto s = FtsRemove(entity, id); !s) {
+            return s.error();
+        }
         if (auto s = Exec(statements.update, params); !s) {
+            return s.error();
+        }
+        if (auto s = FtsAdd(entity, *rowid, record); !s) {
             return s.error();
         }
         return ReadBack(entity, id);
@@ -877,6 +949,9 @@ public:
                     break;
                 }
             }
+        }
+        if (auto s = FtsRemove(entity, id); !s) {
+            return s;
         }
         auto status = Exec(SqlFor(entity).delete_by_id, {value(id)});
         if (!status && status.error().code == ErrorCode::kValidationFailed) {
