@@ -339,6 +339,66 @@ TEST(SqliteStoreTest, ViewOfADanglingReferenceSaysItDoesNotExist) {
     EXPECT_EQ(result->warnings[0].field, "owner");
 }
 
+// The search index is maintained by the store's own statements (not triggers). After a mix of
+// creates, replaces, deletes and cascades it must hold exactly what a fresh build from the table
+// holds: same terms, same document counts, per column.
+TEST(SqliteStoreTest, SearchIndexEqualsAFreshRebuildAfterManyWrites) {
+    ea::testing::TempDir dir;
+    auto store = MustOpen("sqlite://" + (dir / "f.db").string(), StoreTestSchema());
+    ASSERT_TRUE(store);
+    const auto& item = *StoreTestSchema().FindEntity("Item");
+    const auto& part = *StoreTestSchema().FindEntity("Part");
+    const char* words[] = {"Jazz", "night", "CAFÉ", "naïve", "100%", "under_score", "x", ""};
+    for (int i = 0; i < 60; ++i) {
+        Record r = MakeRecord("{}");
+        r["id"] = "i" + std::to_string(i);
+        r["title"] = std::string(words[i % 8]) + " " + words[(i * 3) % 8];
+        if (i % 3 != 0) {
+            r["note"] = std::string(words[(i * 5) % 8]) + " note " + std::to_string(i);
+        }
+        ASSERT_TRUE(store->Create(item, r));
+        Record p = MakeRecord("{}");
+        p["itemId"] = r["id"];
+        p["label"] = "part of " + std::to_string(i);
+        ASSERT_TRUE(store->Create(part, p));
+    }
+    for (int i = 0; i < 60; i += 4) {
+        auto got = store->Get(item, "i" + std::to_string(i));
+        ASSERT_TRUE(got);
+        Record changed = *got;
+        changed["title"] = i % 8 == 0 ? value(nullptr) : value("renamed " + std::to_string(i));
+        changed["note"] = "changed";
+        ASSERT_TRUE(store->Replace(item, "i" + std::to_string(i), changed));
+    }
+    for (int i = 1; i < 60; i += 5) {
+        ASSERT_TRUE(store->Delete(item, "i" + std::to_string(i)));  // cascades to its Part
+    }
+    RawDb raw(dir / "f.db");
+    raw.Exec("CREATE VIRTUAL TABLE temp.fresh_item USING fts5(r_title, t_title, r_note, t_note, "
+             "content='', tokenize='trigram');"
+             "INSERT INTO temp.fresh_item (rowid, r_title, t_title, r_note, t_note) "
+             "SELECT _rowid, title, ea_trigram_text(title), note, ea_trigram_text(note) "
+             "FROM \"Item\";"
+             "CREATE VIRTUAL TABLE temp.fresh_part USING fts5(r_label, t_label, content='', "
+             "tokenize='trigram');"
+             "INSERT INTO temp.fresh_part (rowid, r_label, t_label) "
+             "SELECT _rowid, label, ea_trigram_text(label) FROM \"Part\";"
+             "CREATE VIRTUAL TABLE temp.v_item USING fts5vocab(main, _fts_Item, col);"
+             "CREATE VIRTUAL TABLE temp.v_fresh_item USING fts5vocab(temp, fresh_item, col);"
+             "CREATE VIRTUAL TABLE temp.v_part USING fts5vocab(main, _fts_Part, col);"
+             "CREATE VIRTUAL TABLE temp.v_fresh_part USING fts5vocab(temp, fresh_part, col);");
+    for (const auto& [live, fresh] : {std::pair{"v_item", "v_fresh_item"}, {"v_part", "v_fresh_part"}}) {
+        for (const auto& [a, b] : {std::pair{live, fresh}, {fresh, live}}) {
+            const std::string diff = raw.Text(
+                std::string("SELECT count(*) FROM (SELECT term, col, doc, cnt FROM temp.") + a +
+                " WHERE doc > 0 EXCEPT SELECT term, col, doc, cnt FROM temp." + b + " WHERE doc > 0)");
+            EXPECT_EQ(diff, "0") << a << " has entries " << b << " lacks";
+        }
+    }
+    EXPECT_NE(raw.Text("SELECT count(*) FROM temp.v_item"), "0");
+    raw.Exec("INSERT INTO \"_fts_Item\" (\"_fts_Item\", rank) VALUES ('integrity-check', 0)");
+}
+
 TEST(SqliteStoreTest, DatabaseErrorsNeverLeakSql) {
     ea::testing::TempDir dir;
     auto store = MustOpen("sqlite://" + (dir / "e.db").string(), StoreTestSchema());
