@@ -16,6 +16,12 @@ if [[ "${1:-}" == "--test" ]]; then
              chromium)
 fi
 
+# npm builds the docs page (web/) and installs the test clients; Debian's packages serve when the
+# machine has no Node.js of its own.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh --test
+scripts/install-npm.sh --test
 
 jobs=$(nproc)
 for preset in release asan; do

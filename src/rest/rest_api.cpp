@@ -7,9 +7,11 @@
 #include <utility>
 
 #include "http/target.hpp"
+#include "rest/docs_page.hpp"
 #include "rest/envelope.hpp"
 #include "rest/error_response.hpp"
 #include "rest/list_params.hpp"
+#include "rest/openapi.hpp"
 #include "schema/schema_json.hpp"
 
 namespace ea::rest {
@@ -178,6 +180,28 @@ Status RestApi::Register(http::Router& router) {
         router.Add(Method::kDelete, "/api/{entity}/{id}", bind(&RestApi::Delete)),
     };
     for (const auto& status : added) {
+        if (!status) {
+            return status;
+        }
+    }
+    // Generated once: the schema is immutable while serving. No session needed to read it.
+    auto openapi = std::make_shared<const std::string>(
+        OpenApiJson(schema_, OpenApiOptions{.auth_required = auth_.options().auth_required}));
+    if (auto status = router.Add(Method::kGet, "/openapi.json",
+                                 [openapi](const http::Request&, const http::RouteMatch&) {
+                                     auto response =
+                                         http::MakeResponse(200, *openapi, kJsonContentType);
+                                     response.headers.Set("Cache-Control", "no-cache");
+                                     return response;
+                                 });
+        !status) {
+        return status;
+    }
+    for (const auto& asset : DocsAssets()) {
+        auto status = router.Add(Method::kGet, asset.path,
+                                 [path = asset.path](const http::Request&, const http::RouteMatch&) {
+                                     return *DocsResponse(path);
+                                 });
         if (!status) {
             return status;
         }

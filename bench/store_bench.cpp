@@ -1,0 +1,278 @@
+// Store benchmark (not a test): our DocumentStore against raw SQLite on the same file, same run.
+// Usage: store_bench --schema schema.yaml --db PATH [--rounds 5] [--ops 400]
+// The database must already hold the demo data (events-api seed-demo --scale 1000 for 1M events).
+// Prints one line per measurement: name, median over rounds of the per-round p50 and p99, and the
+// ratio to the raw SQLite baseline where there is one. See docs/performance.md.
+#include <sqlite3.h>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "query/filter_parser.hpp"
+#include "query/sort.hpp"
+#include "schema/schema_loader.hpp"
+#include "store/document_store.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Stats {
+    double p50_us = 0;
+    double p99_us = 0;
+};
+
+double Percentile(std::vector<double> values, double p) {
+    std::sort(values.begin(), values.end());
+    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
+    return values[index];
+}
+
+// Runs `op(i)` `ops` times per round for `rounds` rounds; returns the median of the per-round
+// p50 and p99 (medians over rounds damp a noisy machine).
+Stats Measure(int rounds, int ops, const std::function<void(int)>& op) {
+    std::vector<double> p50s;
+    std::vector<double> p99s;
+    for (int warm = 0; warm < std::min(ops, 20); ++warm) {
+        op(warm);
+    }
+    for (int round = 0; round < rounds; ++round) {
+        std::vector<double> samples;
+        samples.reserve(static_cast<std::size_t>(ops));
+        for (int i = 0; i < ops; ++i) {
+            const auto start = Clock::now();
+            op(round * ops + i);
+            samples.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+        }
+        p50s.push_back(Percentile(samples, 0.5));
+        p99s.push_back(Percentile(samples, 0.99));
+    }
+    return {Percentile(p50s, 0.5), Percentile(p99s, 0.5)};
+}
+
+void Report(const char* name, const Stats& ours, const Stats* raw) {
+    if (raw != nullptr) {
+        std::printf("%-28s p50 %9.1f us  p99 %9.1f us | raw p50 %9.1f us  p99 %9.1f us | ratio %.2f\n",
+                    name, ours.p50_us, ours.p99_us, raw->p50_us, raw->p99_us,
+                    ours.p50_us / raw->p50_us);
+    } else {
+        std::printf("%-28s p50 %9.1f us  p99 %9.1f us\n", name, ours.p50_us, ours.p99_us);
+    }
+    std::fflush(stdout);
+}
+
+long ResidentKb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) {
+            return std::stol(line.substr(6));
+        }
+    }
+    return -1;
+}
+
+// A raw prepared statement run to completion, reading every column as the store would.
+class Raw {
+public:
+    Raw(sqlite3* db, const std::string& sql) : db_(db) {
+        if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) !=
+            SQLITE_OK) {
+            std::fprintf(stderr, "prepare failed: %s\n%s\n", sqlite3_errmsg(db), sql.c_str());
+            std::exit(1);
+        }
+    }
+    ~Raw() { sqlite3_finalize(stmt_); }
+    // Binds text/number parameters in order and steps through all rows; returns the row count.
+    int Run(const std::vector<std::string>& texts, const std::vector<double>& numbers = {}) {
+        sqlite3_reset(stmt_);
+        int index = 1;
+        for (const auto& text : texts) {
+            sqlite3_bind_text(stmt_, index++, text.data(), static_cast<int>(text.size()),
+                              SQLITE_STATIC);
+        }
+        for (double number : numbers) {
+            sqlite3_bind_double(stmt_, index++, number);
+        }
+        int rows = 0;
+        while (sqlite3_step(stmt_) == SQLITE_ROW) {
+            ++rows;
+            const int columns = sqlite3_column_count(stmt_);
+            for (int c = 0; c < columns; ++c) {
+                (void)sqlite3_column_text(stmt_, c);
+            }
+        }
+        return rows;
+    }
+
+private:
+    sqlite3* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string schema_path = "schema.yaml";
+    std::string db_path;
+    int rounds = 5;
+    int ops = 400;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (std::strcmp(argv[i], "--schema") == 0) schema_path = argv[i + 1];
+        else if (std::strcmp(argv[i], "--db") == 0) db_path = argv[i + 1];
+        else if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::atoi(argv[i + 1]);
+        else if (std::strcmp(argv[i], "--ops") == 0) ops = std::atoi(argv[i + 1]);
+    }
+    if (db_path.empty()) {
+        std::fprintf(stderr, "usage: store_bench --schema FILE --db PATH [--rounds N] [--ops N]\n");
+        return 2;
+    }
+    auto schema = ea::schema::LoadSchema(schema_path);
+    if (!schema) {
+        std::fprintf(stderr, "schema: %s\n", schema.error().message.c_str());
+        return 1;
+    }
+    auto store = ea::store::OpenStore({"sqlite://" + db_path}, **schema);
+    if (!store) {
+        std::fprintf(stderr, "store: %s\n", store.error().message.c_str());
+        return 1;
+    }
+    const auto* event = (*schema)->FindEntity("Event");
+    sqlite3* raw_db = nullptr;
+    sqlite3_open_v2(db_path.c_str(), &raw_db, SQLITE_OPEN_READWRITE, nullptr);
+    Raw count_events(raw_db, "SELECT count(*) FROM \"Event\"");
+    sqlite3_stmt* probe = nullptr;
+    sqlite3_prepare_v2(raw_db, "SELECT count(*) FROM \"Event\"", -1, &probe, nullptr);
+    sqlite3_step(probe);
+    const auto events = sqlite3_column_int64(probe, 0);
+    sqlite3_finalize(probe);
+    std::printf("events: %lld, rounds %d x %d ops, RSS at start %ld kB\n",
+                static_cast<long long>(events), rounds, ops, ResidentKb());
+    if (events == 0) {
+        return 1;
+    }
+    std::mt19937_64 rng(42);
+    auto random_event_id = [&] {
+        return "evt_demo_" + std::to_string(rng() % static_cast<std::uint64_t>(events));
+    };
+
+    // 1. Get by id.
+    {
+        auto ours = Measure(rounds, ops, [&](int) {
+            auto record = (*store)->Get(*event, random_event_id());
+            if (!record) std::abort();
+        });
+        Raw raw(raw_db, "SELECT * FROM \"Event\" WHERE \"id\" = ?1");
+        auto base = Measure(rounds, ops, [&](int) {
+            if (raw.Run({random_event_id()}) != 1) std::abort();
+        });
+        Report("get by id", ours, &base);
+    }
+
+    // 2. A filtered, sorted page (with the total, as the API returns it).
+    {
+        auto filter = boost::json::parse(
+            R"({"cost": {"$lt": 20}, "numOfExpectedAttendees": {"$gte": 500}})");
+        auto sort = ea::query::ParseSortText(*event, "dateTime:desc");
+        auto ours = Measure(rounds, ops / 4, [&](int i) {
+            ea::query::Query query;
+            query.filter = *ea::query::ParseFilter(*event, filter);
+            query.sort = *sort;
+            query.page = 1 + i % 20;
+            query.page_size = 25;
+            auto page = (*store)->List(*event, query);
+            if (!page || page->rows.size() != 25) std::abort();
+        });
+        Raw raw(raw_db,
+                "SELECT * FROM \"Event\" WHERE \"cost\" < ?1 AND \"numOfExpectedAttendees\" >= ?2 "
+                "ORDER BY \"dateTime\" DESC NULLS LAST, \"id\" LIMIT 25 OFFSET ?3");
+        Raw raw_count(raw_db,
+                      "SELECT count(*) FROM \"Event\" WHERE \"cost\" < ?1 AND "
+                      "\"numOfExpectedAttendees\" >= ?2");
+        auto base = Measure(rounds, ops / 4, [&](int i) {
+            raw.Run({}, {20, 500, static_cast<double>(25 * (i % 20))});
+            raw_count.Run({}, {20, 500});
+        });
+        Report("filter+sort+page", ours, &base);
+    }
+
+    // 3. contains and fuzzy on a free-text field, page 1 with the total.
+    const char* needles[] = {"jazz", "poetry", "rooftop", "chess", "wine tast"};
+    {
+        auto ours = Measure(rounds, ops / 20, [&](int i) {
+            ea::query::Query query;
+            query.filter = *ea::query::ParseFilter(
+                *event, boost::json::object{{"title", needles[i % 5]}});
+            query.matching = ea::query::Matching::kContains;
+            auto page = (*store)->List(*event, query);
+            if (!page) std::abort();
+        });
+        Raw raw(raw_db,
+                "SELECT * FROM \"Event\" WHERE \"title\" LIKE '%' || ?1 || '%' ORDER BY \"id\" "
+                "LIMIT 25");
+        Raw raw_count(raw_db, "SELECT count(*) FROM \"Event\" WHERE \"title\" LIKE '%' || ?1 || '%'");
+        auto base = Measure(rounds, ops / 20, [&](int i) {
+            raw.Run({needles[i % 5]});
+            raw_count.Run({needles[i % 5]});
+        });
+        Report("contains (title)", ours, &base);
+    }
+    {
+        const char* typos[] = {"jaz nite", "poetry slamm", "roftop", "chess turnament", "wine tastng"};
+        auto ours = Measure(rounds, ops / 20, [&](int i) {
+            ea::query::Query query;
+            query.filter =
+                *ea::query::ParseFilter(*event, boost::json::object{{"title", typos[i % 5]}});
+            query.matching = ea::query::Matching::kFuzzy;
+            auto page = (*store)->List(*event, query);
+            if (!page) std::abort();
+        });
+        Report("fuzzy (title)", ours, nullptr);
+    }
+
+    // 4. Writes: one create, and a batch of 1,000 in one transaction.
+    int next = 0;
+    auto new_event = [&] {
+        ea::Record record{
+            {"id", "bench_" + std::to_string(Clock::now().time_since_epoch().count()) + "_" +
+                       std::to_string(next++)},
+            {"url", "https://bench.example.com/e"},
+            {"title", "Benchmark Jazz Night"},
+            {"dateTime", "2026-05-01T20:00:00.000Z"},
+            {"location", "Austin, TX"},
+            {"cost", 10.0},
+            {"createdAt", "2026-01-01T00:00:00.000Z"},
+            {"updatedAt", "2026-01-01T00:00:00.000Z"}};
+        return record;
+    };
+    {
+        auto ours = Measure(rounds, ops / 4, [&](int) {
+            if (!(*store)->Create(*event, new_event())) std::abort();
+        });
+        Report("create", ours, nullptr);
+    }
+    {
+        auto ours = Measure(std::max(3, rounds), 3, [&](int) {
+            std::vector<ea::store::DocumentStore::BatchItem> items;
+            for (int i = 0; i < 1000; ++i) {
+                items.push_back({event, new_event(), false});
+            }
+            if (!(*store)->Batch(std::move(items))) std::abort();
+        });
+        std::printf("%-28s p50 %9.1f ms per 1,000 (%.1f us per record)\n", "batch create",
+                    ours.p50_us / 1000.0, ours.p50_us / 1000.0);
+    }
+    std::printf("RSS at end %ld kB; SQLite heap (page cache included) %lld kB\n", ResidentKb(),
+                static_cast<long long>(sqlite3_memory_used() / 1024));
+    sqlite3_close(raw_db);
+    return 0;
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Starts the real events-api on a free loopback port with demo data and a known admin password,
+# runs the given command with EA_BASE_URL / EA_USERNAME / EA_PASSWORD set, then stops the server
+# with SIGTERM and fails if it did not exit cleanly.
+#   run_with_server.sh /path/to/events-api SCHEMA command args...
+set -euo pipefail
+binary=$1 schema=$2
+shift 2
+
+work=$(mktemp -d /tmp/events-api-e2e-XXXXXX)
+server_pid=
+cleanup() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export EVENTS_API_SCHEMA=$schema EVENTS_API_DB="sqlite://$work/e2e.db"
+export EVENTS_API_ADMIN_PASSWORD="e2e-admin-$RANDOM$RANDOM"
+"$binary" seed-demo >/dev/null
+"$binary" --listen 127.0.0.1:0 serve >"$work/stdout.log" 2>"$work/stderr.log" &
+server_pid=$!
+
+port=
+for _ in $(seq 1 100); do
+  port=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/stderr.log")
+  [[ -n "$port" ]] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/stderr.log" >&2; exit 1; }
+  sleep 0.1
+done
+[[ -n "$port" ]] || { echo "server did not report its port" >&2; cat "$work/stderr.log" >&2; exit 1; }
+
+export EA_BASE_URL="http://127.0.0.1:$port" EA_USERNAME=admin EA_PASSWORD=$EVENTS_API_ADMIN_PASSWORD
+status=0
+"$@" || status=$?
+
+kill -TERM "$server_pid"
+server_status=0
+wait "$server_pid" || server_status=$?
+server_pid=
+if (( server_status != 0 )); then
+  echo "server exited with $server_status after SIGTERM" >&2
+  cat "$work/stderr.log" >&2
+  exit 1
+fi
+exit $status
