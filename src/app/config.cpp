@@ -54,8 +54,9 @@ bool IsKnownKey(const std::string& key) {
                        [&](const auto& entry) { return key == entry[0]; });
 }
 
+// `where` receives "file:line:col" of each key, so a bad value can be reported at its place.
 Status FlattenYaml(const YAML::Node& node, const std::string& prefix, const std::string& file,
-                   Layer& out) {
+                   Layer& out, Layer& where_out) {
     if (!node.IsMap()) {
         return InvalidArgument(file + ": expected a mapping" +
                                (prefix.empty() ? "" : " under '" + prefix + "'"));
@@ -63,7 +64,7 @@ Status FlattenYaml(const YAML::Node& node, const std::string& prefix, const std:
     for (const auto& item : node) {
         const auto key = prefix.empty() ? item.first.Scalar() : prefix + "." + item.first.Scalar();
         if (item.second.IsMap()) {
-            if (auto nested = FlattenYaml(item.second, key, file, out); !nested) {
+            if (auto nested = FlattenYaml(item.second, key, file, out, where_out); !nested) {
                 return nested;
             }
             continue;
@@ -78,11 +79,12 @@ Status FlattenYaml(const YAML::Node& node, const std::string& prefix, const std:
             return InvalidArgument(where + ": '" + key + "' must be a single value");
         }
         out[key] = item.second.Scalar();
+        where_out[key] = where;
     }
     return Ok();
 }
 
-Result<Layer> ReadFile(const std::string& file) {
+Result<Layer> ReadFile(const std::string& file, Layer& where) {
     if (!std::filesystem::exists(file)) {
         return InvalidArgument("config file '" + file + "' does not exist");
     }
@@ -92,7 +94,7 @@ Result<Layer> ReadFile(const std::string& file) {
         if (root.IsNull()) {
             return layer;
         }
-        if (auto flat = FlattenYaml(root, "", file, layer); !flat) {
+        if (auto flat = FlattenYaml(root, "", file, layer, where); !flat) {
             return flat.error();
         }
     } catch (const YAML::Exception& e) {
@@ -128,13 +130,14 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
         }
     }
     if (!file.empty()) {
-        auto layer = ReadFile(file);
+        Layer where;
+        auto layer = ReadFile(file, where);
         if (!layer) {
             return layer.error();
         }
         for (auto& [key, value] : *layer) {
             merged[key] = value;
-            source[key] = file + ": " + key;
+            source[key] = where[key] + ": " + key;
         }
         config.config_file = file;
     }
@@ -152,7 +155,10 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
     for (const auto& [key, value] : flag_values) {
         if (value->has_value()) {
             merged[key] = **value;
-            source[key] = std::string("--") + key;
+            // The flag as typed: cli.cpp spells dotted keys with '-' (--auth-required).
+            std::string flag = std::string("--") + key;
+            std::replace(flag.begin(), flag.end(), '.', '-');
+            source[key] = std::move(flag);
         }
     }
 

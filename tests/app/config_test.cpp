@@ -1,0 +1,361 @@
+// app::LoadConfig: flags > environment > config file > defaults for every key, the config file
+// chosen by --config or EVENTS_API_CONFIG, and errors that name where a bad value came from.
+#include "app/config.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "testing/temp_dir.hpp"
+
+namespace ea::app {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class ConfigTest : public ::testing::Test {
+protected:
+    // Writes `text` to a file in the test's directory and returns its path.
+    std::string WriteFile(const std::string& name, const std::string& text) {
+        const auto path = (dir_ / name).string();
+        std::ofstream(path) << text;
+        return path;
+    }
+
+    // A file that sets every key to a value different from the default.
+    std::string FullFile() {
+        return WriteFile("full.yaml",
+                         "schema: file-schema.yaml\n"
+                         "db: sqlite://file.db\n"
+                         "sessions: redis://file-host:6379\n"
+                         "listen: 127.0.0.2:8001\n"
+                         "auth:\n"
+                         "  required: false\n"
+                         "  session_ttl: 111\n"
+                         "log:\n"
+                         "  level: debug\n");
+    }
+
+    static Environment FullEnv() {
+        return {{"EVENTS_API_SCHEMA", "env-schema.yaml"},
+                {"EVENTS_API_DB", "sqlite://env.db"},
+                {"EVENTS_API_SESSIONS", "redis://env-host:6379"},
+                {"EVENTS_API_LISTEN", "127.0.0.3:8002"},
+                {"EVENTS_API_AUTH_REQUIRED", "yes"},
+                {"EVENTS_API_SESSION_TTL", "222"},
+                {"EVENTS_API_LOG_LEVEL", "warn"}};
+    }
+
+    static ConfigFlags FullFlags() {
+        ConfigFlags flags;
+        flags.schema = "flag-schema.yaml";
+        flags.db = "sqlite://flag.db";
+        flags.sessions = "redis://flag-host:6379";
+        flags.listen = "127.0.0.4:8003";
+        flags.auth_required = "off";
+        flags.log_level = "error";
+        return flags;
+    }
+
+    static Error LoadError(const ConfigFlags& flags, const Environment& env) {
+        auto config = LoadConfig(flags, env);
+        EXPECT_FALSE(config) << "expected an error";
+        if (config) {
+            return Error{};
+        }
+        EXPECT_EQ(config.error().code, ErrorCode::kInvalidArgument);
+        return config.error();
+    }
+
+    ea::testing::TempDir dir_;
+};
+
+TEST_F(ConfigTest, DefaultsWhenNothingIsGiven) {
+    auto config = LoadConfig({}, {});
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->schema, "schema.yaml");
+    EXPECT_EQ(config->db, "sqlite://data/events.db");
+    EXPECT_EQ(config->sessions, "");
+    EXPECT_EQ(config->listen, "127.0.0.1:8080");
+    EXPECT_TRUE(config->auth_required);
+    EXPECT_EQ(config->session_ttl_seconds, 3600);
+    EXPECT_EQ(config->log_level, "info");
+    EXPECT_EQ(config->config_file, "");
+}
+
+TEST_F(ConfigTest, UnrelatedEnvironmentVariablesAreIgnored) {
+    auto config = LoadConfig({}, {{"EVENTS_API_ADMIN_PASSWORD", "x"}, {"PATH", "/bin"},
+                                  {"EVENTS_API_UNKNOWN", "1"}});
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->db, "sqlite://data/events.db");
+}
+
+TEST_F(ConfigTest, FileOverridesEveryDefault) {
+    ConfigFlags flags;
+    flags.config_file = FullFile();
+    auto config = LoadConfig(flags, {});
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->schema, "file-schema.yaml");
+    EXPECT_EQ(config->db, "sqlite://file.db");
+    EXPECT_EQ(config->sessions, "redis://file-host:6379");
+    EXPECT_EQ(config->listen, "127.0.0.2:8001");
+    EXPECT_FALSE(config->auth_required);
+    EXPECT_EQ(config->session_ttl_seconds, 111);
+    EXPECT_EQ(config->log_level, "debug");
+    EXPECT_EQ(config->config_file, *flags.config_file);
+}
+
+TEST_F(ConfigTest, EnvironmentOverridesTheFileForEveryKey) {
+    ConfigFlags flags;
+    flags.config_file = FullFile();
+    auto config = LoadConfig(flags, FullEnv());
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->schema, "env-schema.yaml");
+    EXPECT_EQ(config->db, "sqlite://env.db");
+    EXPECT_EQ(config->sessions, "redis://env-host:6379");
+    EXPECT_EQ(config->listen, "127.0.0.3:8002");
+    EXPECT_TRUE(config->auth_required);
+    EXPECT_EQ(config->session_ttl_seconds, 222);
+    EXPECT_EQ(config->log_level, "warn");
+}
+
+TEST_F(ConfigTest, FlagsOverrideTheEnvironmentForEveryKeyThatHasAFlag) {
+    auto flags = FullFlags();
+    flags.config_file = FullFile();
+    auto config = LoadConfig(flags, FullEnv());
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->schema, "flag-schema.yaml");
+    EXPECT_EQ(config->db, "sqlite://flag.db");
+    EXPECT_EQ(config->sessions, "redis://flag-host:6379");
+    EXPECT_EQ(config->listen, "127.0.0.4:8003");
+    EXPECT_FALSE(config->auth_required);
+    EXPECT_EQ(config->log_level, "error");
+    // auth.session_ttl has no flag (docs/configuration.md): the environment still wins over the file.
+    EXPECT_EQ(config->session_ttl_seconds, 222);
+}
+
+TEST_F(ConfigTest, FlagsOverrideTheFileWithoutEnvironment) {
+    auto flags = FullFlags();
+    flags.config_file = FullFile();
+    auto config = LoadConfig(flags, {});
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->db, "sqlite://flag.db");
+    EXPECT_FALSE(config->auth_required);
+    EXPECT_EQ(config->session_ttl_seconds, 111);  // from the file
+}
+
+TEST_F(ConfigTest, EachLayerOnlyReplacesTheKeysItSets) {
+    ConfigFlags flags;
+    flags.config_file = WriteFile("partial.yaml", "log:\n  level: debug\n");
+    flags.listen = "0.0.0.0:9000";
+    auto config = LoadConfig(flags, {{"EVENTS_API_DB", "sqlite://env.db"}});
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->log_level, "debug");
+    EXPECT_EQ(config->listen, "0.0.0.0:9000");
+    EXPECT_EQ(config->db, "sqlite://env.db");
+    EXPECT_EQ(config->schema, "schema.yaml");
+    EXPECT_EQ(config->session_ttl_seconds, 3600);
+}
+
+TEST_F(ConfigTest, EventsApiConfigNamesTheFileAndTheFlagBeatsIt) {
+    const auto env_file = WriteFile("env.yaml", "db: sqlite://from-env-file.db\n");
+    const auto flag_file = WriteFile("flag.yaml", "db: sqlite://from-flag-file.db\n");
+    auto by_env = LoadConfig({}, {{"EVENTS_API_CONFIG", env_file}});
+    ASSERT_TRUE(by_env) << by_env.error().message;
+    EXPECT_EQ(by_env->db, "sqlite://from-env-file.db");
+    EXPECT_EQ(by_env->config_file, env_file);
+
+    ConfigFlags flags;
+    flags.config_file = flag_file;
+    auto by_flag = LoadConfig(flags, {{"EVENTS_API_CONFIG", env_file}});
+    ASSERT_TRUE(by_flag) << by_flag.error().message;
+    EXPECT_EQ(by_flag->db, "sqlite://from-flag-file.db");
+    EXPECT_EQ(by_flag->config_file, flag_file);
+}
+
+TEST_F(ConfigTest, EmptyFileAndCommentOnlyFileGiveDefaults) {
+    for (const char* text : {"", "# nothing here\n"}) {
+        ConfigFlags flags;
+        flags.config_file = WriteFile("empty.yaml", text);
+        auto config = LoadConfig(flags, {});
+        ASSERT_TRUE(config) << config.error().message;
+        EXPECT_EQ(config->db, "sqlite://data/events.db");
+    }
+}
+
+TEST_F(ConfigTest, MissingFileIsAnErrorNamingIt) {
+    ConfigFlags flags;
+    flags.config_file = (dir_ / "nope.yaml").string();
+    EXPECT_THAT(LoadError(flags, {}).message, HasSubstr("nope.yaml"));
+    EXPECT_THAT(LoadError({}, {{"EVENTS_API_CONFIG", *flags.config_file}}).message,
+                HasSubstr("nope.yaml"));
+}
+
+TEST_F(ConfigTest, UnknownKeyNamesFileLineColumnAndKey) {
+    ConfigFlags flags;
+    flags.config_file = WriteFile("typo.yaml", "db: sqlite://x.db\nlisten_addr: 0.0.0.0:1\n");
+    EXPECT_EQ(LoadError(flags, {}).message,
+              *flags.config_file + ":2:1: unknown configuration key 'listen_addr'");
+
+    flags.config_file = WriteFile("nested.yaml", "auth:\n  required: true\n  requird: false\n");
+    EXPECT_EQ(LoadError(flags, {}).message,
+              *flags.config_file + ":3:3: unknown configuration key 'auth.requird'");
+}
+
+TEST_F(ConfigTest, MalformedYamlNamesFileAndLine) {
+    ConfigFlags flags;
+    flags.config_file = WriteFile("bad.yaml", "db: sqlite://x.db\nlisten: [unclosed\n");
+    const auto message = LoadError(flags, {}).message;
+    EXPECT_THAT(message, HasSubstr(*flags.config_file + ":"));
+    EXPECT_THAT(message, ::testing::ContainsRegex(":[23]:[0-9]+: "));
+}
+
+TEST_F(ConfigTest, TopLevelThatIsNotAMappingIsAnError) {
+    ConfigFlags flags;
+    flags.config_file = WriteFile("list.yaml", "- db\n- listen\n");
+    EXPECT_THAT(LoadError(flags, {}).message,
+                AllOf(HasSubstr(*flags.config_file), HasSubstr("mapping")));
+}
+
+TEST_F(ConfigTest, ListValueForAScalarKeyIsAnError) {
+    ConfigFlags flags;
+    flags.config_file = WriteFile("seq.yaml", "db:\n  - a\n  - b\n");
+    EXPECT_EQ(LoadError(flags, {}).message,
+              *flags.config_file + ":1:1: 'db' must be a single value");
+}
+
+TEST_F(ConfigTest, BooleanSpellingsAreAccepted) {
+    for (const auto& [text, expected] :
+         std::initializer_list<std::pair<const char*, bool>>{{"true", true},   {"TRUE", true},
+                                                             {"1", true},      {"yes", true},
+                                                             {"on", true},     {"false", false},
+                                                             {"No", false},    {"0", false},
+                                                             {"off", false}}) {
+        auto config = LoadConfig({}, {{"EVENTS_API_AUTH_REQUIRED", text}});
+        ASSERT_TRUE(config) << text;
+        EXPECT_EQ(config->auth_required, expected) << text;
+    }
+}
+
+TEST_F(ConfigTest, BadBooleanNamesItsSource) {
+    EXPECT_EQ(LoadError({}, {{"EVENTS_API_AUTH_REQUIRED", "maybe"}}).message,
+              "EVENTS_API_AUTH_REQUIRED: expected true or false, got 'maybe'");
+
+    ConfigFlags flags;
+    flags.auth_required = "sometimes";
+    // The flag as a user types it (cli.cpp registers --auth-required).
+    EXPECT_EQ(LoadError(flags, {}).message,
+              "--auth-required: expected true or false, got 'sometimes'");
+
+    ConfigFlags file;
+    file.config_file = WriteFile("bool.yaml", "db: sqlite://x.db\nauth:\n  required: perhaps\n");
+    const auto message = LoadError(file, {}).message;
+    EXPECT_THAT(message, HasSubstr(*file.config_file));
+    EXPECT_THAT(message, HasSubstr("auth.required"));
+    EXPECT_THAT(message, HasSubstr("'perhaps'"));
+}
+
+TEST_F(ConfigTest, BadValueInTheFileNamesItsLineAndColumn) {
+    // docs/configuration.md: a value of the wrong kind stops the program with file:line:col.
+    ConfigFlags file;
+    file.config_file = WriteFile("ttl.yaml", "db: sqlite://x.db\nauth:\n  session_ttl: soon\n");
+    EXPECT_THAT(LoadError(file, {}).message,
+                HasSubstr(*file.config_file + ":3:3: auth.session_ttl"));
+}
+
+TEST_F(ConfigTest, BadPortNamesItsSource) {
+    EXPECT_THAT(LoadError({}, {{"EVENTS_API_LISTEN", "127.0.0.1:99999"}}).message,
+                AllOf(HasSubstr("EVENTS_API_LISTEN"), HasSubstr("99999")));
+
+    ConfigFlags flags;
+    flags.listen = "localhost";
+    EXPECT_THAT(LoadError(flags, {}).message, AllOf(HasSubstr("--listen"), HasSubstr("localhost")));
+
+    ConfigFlags file;
+    file.config_file = WriteFile("listen.yaml", "listen: 127.0.0.1:http\n");
+    EXPECT_THAT(LoadError(file, {}).message,
+                AllOf(HasSubstr(*file.config_file), HasSubstr("listen"), HasSubstr("'http'")));
+}
+
+TEST_F(ConfigTest, BadTtlNamesItsSource) {
+    for (const char* bad : {"0", "-5", "abc", "10s", "", "99999999999"}) {
+        const auto message = LoadError({}, {{"EVENTS_API_SESSION_TTL", bad}}).message;
+        EXPECT_THAT(message, HasSubstr("EVENTS_API_SESSION_TTL")) << bad;
+        EXPECT_THAT(message, HasSubstr("positive integer")) << bad;
+    }
+    ConfigFlags file;
+    file.config_file = WriteFile("ttl.yaml", "auth:\n  session_ttl: -1\n");
+    EXPECT_THAT(LoadError(file, {}).message,
+                AllOf(HasSubstr(*file.config_file), HasSubstr("auth.session_ttl")));
+}
+
+TEST_F(ConfigTest, ABadValueInALowerLayerIsHarmlessWhenOverridden) {
+    // Only the winning value is checked: a flag fixes a bad environment variable.
+    ConfigFlags flags;
+    flags.listen = "127.0.0.1:9";
+    auto config = LoadConfig(flags, {{"EVENTS_API_LISTEN", "nonsense"}});
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->listen, "127.0.0.1:9");
+}
+
+TEST_F(ConfigTest, EmptySchemaIsAnError) {
+    EXPECT_THAT(LoadError({}, {{"EVENTS_API_SCHEMA", ""}}).message, HasSubstr("schema"));
+}
+
+TEST_F(ConfigTest, ProcessEnvironmentKeepsOnlyEventsApiVariables) {
+    ASSERT_EQ(::setenv("EVENTS_API_CONFIG_TEST_PROBE", "a=b", 1), 0);
+    ASSERT_EQ(::setenv("NOT_EVENTS_API_PROBE", "x", 1), 0);
+    const auto env = ProcessEnvironment();
+    ::unsetenv("EVENTS_API_CONFIG_TEST_PROBE");
+    ::unsetenv("NOT_EVENTS_API_PROBE");
+    ASSERT_TRUE(env.contains("EVENTS_API_CONFIG_TEST_PROBE"));
+    EXPECT_EQ(env.at("EVENTS_API_CONFIG_TEST_PROBE"), "a=b");
+    EXPECT_FALSE(env.contains("NOT_EVENTS_API_PROBE"));
+    EXPECT_FALSE(env.contains("PATH"));
+}
+
+// ---- ParseListen ----
+
+TEST(ParseListenTest, HostAndPort) {
+    auto parsed = ParseListen("127.0.0.1:8080");
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(parsed->host, "127.0.0.1");
+    EXPECT_EQ(parsed->port, 8080);
+}
+
+TEST(ParseListenTest, BracketedIpv6) {
+    auto parsed = ParseListen("[::1]:80");
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(parsed->host, "::1");
+    EXPECT_EQ(parsed->port, 80);
+}
+
+TEST(ParseListenTest, PortBounds) {
+    auto zero = ParseListen("localhost:0");
+    ASSERT_TRUE(zero);
+    EXPECT_EQ(zero->port, 0);
+    auto top = ParseListen("localhost:65535");
+    ASSERT_TRUE(top);
+    EXPECT_EQ(top->port, 65535);
+}
+
+TEST(ParseListenTest, RejectsMalformedAddressesNamingThem) {
+    for (const std::string bad :
+         {"localhost", "", ":80", "host:", "host:70000", "host:65536", "host:-1", "host:80x",
+          "host: 80", "host:4294967377"}) {
+        auto parsed = ParseListen(bad);
+        ASSERT_FALSE(parsed) << "'" << bad << "'";
+        EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument);
+        EXPECT_THAT(parsed.error().message, Not(::testing::IsEmpty()));
+    }
+    EXPECT_THAT(ParseListen("host:70000").error().message, HasSubstr("'70000'"));
+    EXPECT_THAT(ParseListen("localhost").error().message, HasSubstr("HOST:PORT"));
+}
+
+}  // namespace
+}  // namespace ea::app
