@@ -75,6 +75,27 @@ TEST(SqliteStoreTest, OpenStoreUnderstandsSqliteUrlsAndRejectsOthers) {
     EXPECT_EQ(pg.error().code, ErrorCode::kUnavailable);
 }
 
+TEST(SqliteStoreTest, FileStoresReadThroughAPoolInMemoryStoresThroughTheWriter) {
+    ea::testing::TempDir dir;
+    auto file = sqlite::SqliteStore::Open((dir / "p.db").string(), StoreTestSchema());
+    ASSERT_TRUE(file);
+    EXPECT_GT((*file)->ReadConnectionCountForTest(), 0u);
+    auto memory = sqlite::SqliteStore::Open(":memory:", StoreTestSchema());
+    ASSERT_TRUE(memory);
+    EXPECT_EQ((*memory)->ReadConnectionCountForTest(), 0u);
+    // Reads see every committed write at once, on either kind.
+    const auto& owner = *StoreTestSchema().FindEntity("Owner");
+    for (auto* store : {file->get(), memory->get()}) {
+        for (int i = 0; i < 20; ++i) {
+            Record record = MakeRecord("{}");
+            record["name"] = "n" + std::to_string(i);
+            auto created = store->Create(owner, record);
+            ASSERT_TRUE(created);
+            EXPECT_TRUE(store->Get(owner, std::string(created->at("id").as_string())));
+        }
+    }
+}
+
 TEST(SqliteStoreTest, RelativePathsWork) {
     ea::testing::TempDir dir;
     const auto cwd = std::filesystem::current_path();

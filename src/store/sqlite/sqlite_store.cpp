@@ -1064,43 +1064,108 @@ private:
 
 // ---- SqliteStore ---------------------------------------------------------------------------
 
-SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-SqliteStore::~SqliteStore() = default;
+namespace {
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
-                                                       const schema::Schema& schema) {
+// Opens one connection with our settings and functions. `create` only for the writer.
+Result<std::unique_ptr<SqliteStore::Impl>> OpenConnection(const std::string& path,
+                                                          const schema::Schema& schema,
+                                                          bool writer) {
     sqlite3* raw = nullptr;
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     if (rc != SQLITE_OK) {
         LogInternal("open " + path, raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc));
         sqlite3_close_v2(raw);
         return Unavailable("cannot open the SQLite database " + path);
     }
-    auto impl = std::make_unique<Impl>(raw, schema);
+    auto impl = std::make_unique<SqliteStore::Impl>(raw, schema);
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, kBusyTimeoutMs);
     if (rc = RegisterFunctions(raw); rc != SQLITE_OK) {
         return impl->DbError(rc, "register functions");
     }
-    for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                               "PRAGMA foreign_keys = ON"}) {
+    std::vector<const char*> pragmas = {"PRAGMA foreign_keys = ON"};
+    if (writer) {
+        pragmas = {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                   "PRAGMA foreign_keys = ON"};
+    }
+    for (const char* pragma : pragmas) {
         if (auto s = impl->Exec(pragma); !s) {
             return s.error();
         }
     }
-    if (auto s = impl->Migrate(); !s) {
+    return impl;
+}
+
+bool IsMemoryPath(const std::string& path) {
+    return path.empty() || path == ":memory:" || path.starts_with("file::memory:");
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::unique_ptr<Impl> writer, std::vector<std::unique_ptr<Impl>> readers)
+    : writer_(std::move(writer)), readers_(std::move(readers)) {
+    for (const auto& reader : readers_) {
+        idle_readers_.push_back(reader.get());
+    }
+}
+
+SqliteStore::~SqliteStore() = default;
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       const schema::Schema& schema) {
+    auto writer = OpenConnection(path, schema, /*writer=*/true);
+    if (!writer) {
+        return writer.error();
+    }
+    if (auto s = (*writer)->Migrate(); !s) {
         return s.error();
     }
-    if (auto s = impl->CreateVocabularies(); !s) {
+    if (auto s = (*writer)->CreateVocabularies(); !s) {
         return s.error();
     }
-    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
+    // Readers see the writer's committed data through WAL; a private in-memory database cannot
+    // be shared, so there the writer serves reads too.
+    std::vector<std::unique_ptr<Impl>> readers;
+    if (!IsMemoryPath(path)) {
+        for (int i = 0; i < kReadConnections; ++i) {
+            auto reader = OpenConnection(path, schema, /*writer=*/false);
+            if (!reader) {
+                return reader.error();
+            }
+            if (auto s = (*reader)->CreateVocabularies(); !s) {
+                return s.error();
+            }
+            readers.push_back(std::move(*reader));
+        }
+    }
+    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*writer), std::move(readers)));
+}
+
+template <class F>
+auto SqliteStore::WithReader(F&& read) {
+    if (readers_.empty()) {
+        std::lock_guard lock(write_mutex_);
+        return read(*writer_);
+    }
+    Impl* reader = nullptr;
+    {
+        std::unique_lock lock(pool_mutex_);
+        pool_idle_.wait(lock, [&] { return !idle_readers_.empty() && !pool_paused_; });
+        reader = idle_readers_.back();
+        idle_readers_.pop_back();
+    }
+    auto result = read(*reader);
+    {
+        std::lock_guard lock(pool_mutex_);
+        idle_readers_.push_back(reader);
+    }
+    pool_idle_.notify_all();
+    return result;
 }
 
 Result<ListResult> SqliteStore::List(const schema::Entity& entity, const query::Query& query) {
-    std::lock_guard lock(mutex_);
-    return impl_->List(entity, query);
+    return WithReader([&](Impl& reader) { return reader.List(entity, query); });
 }
 
 Result<Record> SqliteStore::Get(const schema::Entity& entity, std::string_view id) {
@@ -1108,36 +1173,38 @@ Result<Record> SqliteStore::Get(const schema::Entity& entity, std::string_view i
         return NotFound(entity.name() + " not found: the id is not valid");
     }
     const std::string normalized = NormalizeId(id);
-    std::lock_guard lock(mutex_);
-    auto row = impl_->FindById(entity, normalized);
-    if (!row) {
-        return row.error();
-    }
-    if (!*row) {
-        return NotFound(entity.name() + " " + normalized + " not found");
-    }
-    return std::move(**row);
+    return WithReader([&](Impl& reader) -> Result<Record> {
+        auto row = reader.FindById(entity, normalized);
+        if (!row) {
+            return row.error();
+        }
+        if (!*row) {
+            return NotFound(entity.name() + " " + normalized + " not found");
+        }
+        return std::move(**row);
+    });
 }
 
 Result<Record> SqliteStore::Create(const schema::Entity& entity, const Record& record) {
-    std::lock_guard lock(mutex_);
-    return impl_->InTransaction<Record>([&] { return impl_->CreateLocked(entity, record); });
+    std::lock_guard lock(write_mutex_);
+    return writer_->InTransaction<Record>([&] { return writer_->CreateLocked(entity, record); });
 }
 
 Result<Record> SqliteStore::Replace(const schema::Entity& entity, std::string_view id,
                                     const Record& record) {
-    std::lock_guard lock(mutex_);
-    return impl_->InTransaction<Record>([&] { return impl_->ReplaceLocked(entity, id, record); });
+    std::lock_guard lock(write_mutex_);
+    return writer_->InTransaction<Record>(
+        [&] { return writer_->ReplaceLocked(entity, id, record); });
 }
 
 Result<Record> SqliteStore::Delete(const schema::Entity& entity, std::string_view id) {
-    std::lock_guard lock(mutex_);
-    return impl_->InTransaction<Record>([&] { return impl_->DeleteLocked(entity, id); });
+    std::lock_guard lock(write_mutex_);
+    return writer_->InTransaction<Record>([&] { return writer_->DeleteLocked(entity, id); });
 }
 
 Result<std::vector<Record>> SqliteStore::Batch(std::vector<BatchItem> items) {
-    std::lock_guard lock(mutex_);
-    return impl_->InTransaction<std::vector<Record>>([&]() -> Result<std::vector<Record>> {
+    std::lock_guard lock(write_mutex_);
+    return writer_->InTransaction<std::vector<Record>>([&]() -> Result<std::vector<Record>> {
         std::vector<Record> out;
         out.reserve(items.size());
         for (std::size_t i = 0; i < items.size(); ++i) {
@@ -1148,14 +1215,14 @@ Result<std::vector<Record>> SqliteStore::Batch(std::vector<BatchItem> items) {
             }
             Result<Record> written = [&]() -> Result<Record> {
                 if (!item.replace) {
-                    return impl_->CreateLocked(*item.entity, item.record);
+                    return writer_->CreateLocked(*item.entity, item.record);
                 }
                 const value* id = item.record.if_contains("id");
                 if (id == nullptr || !id->is_string()) {
                     return Error{ErrorCode::kValidationFailed, "a replace needs the record's id",
                                  {{"id", "is required to replace a record"}}};
                 }
-                return impl_->ReplaceLocked(*item.entity, id->get_string(), item.record);
+                return writer_->ReplaceLocked(*item.entity, id->get_string(), item.record);
             }();
             if (!written) {
                 Error error = std::move(written.error());
@@ -1172,37 +1239,65 @@ Result<std::vector<Record>> SqliteStore::Batch(std::vector<BatchItem> items) {
 }
 
 Result<std::vector<EntityCount>> SqliteStore::Count() {
-    std::lock_guard lock(mutex_);
-    return impl_->CountLocked();
+    return WithReader([&](Impl& reader) { return reader.CountLocked(); });
 }
 
 Status SqliteStore::Reset() {
-    std::lock_guard lock(mutex_);
-    return impl_->ResetLocked();
+    // Every reader is idle and parked while the tables are dropped and re-created, then they
+    // drop their cached statements and rebuild their vocabulary views.
+    std::lock_guard write_lock(write_mutex_);
+    std::unique_lock pool_lock(pool_mutex_);
+    pool_paused_ = true;
+    pool_idle_.wait(pool_lock, [&] { return idle_readers_.size() == readers_.size(); });
+    Status status = writer_->ResetLocked();
+    for (const auto& reader : readers_) {
+        reader->cache().Clear();
+        if (status) {
+            status = reader->CreateVocabularies();
+        }
+    }
+    pool_paused_ = false;
+    pool_lock.unlock();
+    pool_idle_.notify_all();
+    return status;
 }
 
 void SqliteStore::SetStatementObserverForTest(std::function<void(std::string_view)> observer) {
-    std::lock_guard lock(mutex_);
-    impl_->observer() = std::move(observer);
-    if (!impl_->observer()) {
-        sqlite3_trace_v2(impl_->db(), 0, nullptr, nullptr);
-        return;
+    std::lock_guard write_lock(write_mutex_);
+    std::lock_guard pool_lock(pool_mutex_);
+    std::vector<Impl*> connections = {writer_.get()};
+    for (const auto& reader : readers_) {
+        connections.push_back(reader.get());
     }
-    sqlite3_trace_v2(
-        impl_->db(), SQLITE_TRACE_STMT,
-        [](unsigned, void* context, void* /*stmt*/, void* text) -> int {
-            auto* self = static_cast<Impl*>(context);
-            if (self->observer()) {
-                self->observer()(static_cast<const char*>(text));
-            }
-            return 0;
-        },
-        impl_.get());
+    for (Impl* connection : connections) {
+        connection->observer() = observer;
+        if (!observer) {
+            sqlite3_trace_v2(connection->db(), 0, nullptr, nullptr);
+            continue;
+        }
+        sqlite3_trace_v2(
+            connection->db(), SQLITE_TRACE_STMT,
+            [](unsigned, void* context, void* /*stmt*/, void* text) -> int {
+                auto* self = static_cast<Impl*>(context);
+                if (self->observer()) {
+                    self->observer()(static_cast<const char*>(text));
+                }
+                return 0;
+            },
+            connection);
+    }
 }
 
 std::size_t SqliteStore::CachedStatementCountForTest() {
-    std::lock_guard lock(mutex_);
-    return impl_->cache().size();
+    std::lock_guard write_lock(write_mutex_);
+    std::lock_guard pool_lock(pool_mutex_);
+    std::size_t total = writer_->cache().size();
+    for (const auto& reader : readers_) {
+        total += reader->cache().size();
+    }
+    return total;
 }
+
+std::size_t SqliteStore::ReadConnectionCountForTest() const { return readers_.size(); }
 
 }  // namespace ea::store::sqlite

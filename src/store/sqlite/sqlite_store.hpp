@@ -1,14 +1,18 @@
 // The SQLite DocumentStore: one table per entity (sql/ddl.hpp), an FTS5 trigram index per entity
 // with free-text fields (sqlite_dialect.hpp), additive migration on open, WAL, cached prepared
-// statements. One connection, serialised by a mutex: simple and correct; every call is short.
+// statements. One write connection, serialised by a mutex (SQLite has one writer anyway), and a
+// small pool of read connections that run List/Get/Count beside it (WAL lets readers proceed
+// while a write is in progress; each sees the last committed state).
 #pragma once
 
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/document_store.hpp"
 #include "store/sqlite/sqlite_dialect.hpp"
@@ -44,15 +48,31 @@ public:
     // Calls `observer` with the text of every statement the connection starts (triggers
     // included, as "-- TRIGGER ..."); pass nullptr to stop. For tests that count queries.
     void SetStatementObserverForTest(std::function<void(std::string_view)> observer);
-    std::size_t CachedStatementCountForTest();
+    std::size_t CachedStatementCountForTest();  // over every connection
+    std::size_t ReadConnectionCountForTest() const;
 
-    class Impl;  // the locked operations; public so the .cpp's helpers can name it
+    class Impl;  // one connection and its operations; public so the .cpp's helpers can name it
 
 private:
-    explicit SqliteStore(std::unique_ptr<Impl> impl);
+    // Read connections per store: the machine this targets has 2 cores; a few more than that
+    // lets a slow search not hold up a get-by-id. None for ":memory:" (cannot be shared).
+    static constexpr int kReadConnections = 4;
 
-    std::mutex mutex_;            // serialises every use of the connection inside impl_
-    std::unique_ptr<Impl> impl_;  // guarded by mutex_
+    SqliteStore(std::unique_ptr<Impl> writer, std::vector<std::unique_ptr<Impl>> readers);
+
+    // Runs read(Impl&) on an idle read connection (waiting for one), or on the writer when
+    // there are no readers.
+    template <class F>
+    auto WithReader(F&& read);
+
+    std::mutex write_mutex_;        // serialises every use of writer_
+    std::unique_ptr<Impl> writer_;  // guarded by write_mutex_
+
+    std::vector<std::unique_ptr<Impl>> readers_;  // fixed after Open
+    std::mutex pool_mutex_;                        // guards idle_readers_, pool_paused_
+    std::condition_variable pool_idle_;            // signalled when a reader is returned
+    std::vector<Impl*> idle_readers_;              // each used by one thread at a time
+    bool pool_paused_ = false;                     // Reset() holds every reader
 };
 
 }  // namespace ea::store::sqlite
