@@ -1,0 +1,325 @@
+// Hostile input over raw sockets: dot-dot paths, invalid UTF-8, injection-looking filter values
+// and field names, header tricks, slow and half-open clients; and graceful shutdown on SIGTERM.
+// Each asserts a clear error (or a harmless answer) and that the data is unchanged afterwards.
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <thread>
+
+#include "integration/integration_fixture.hpp"
+
+namespace ea::integration {
+namespace {
+
+using ea::testing::FormatRequest;
+using ea::testing::HttpConnection;
+using ea::testing::SendRaw;
+using ea::testing::UrlEncode;
+using Clock = std::chrono::steady_clock;
+
+class HostileTest : public ServerSuite {
+protected:
+    static std::string Raw(std::string_view method, std::string_view target,
+                           const Headers& headers = {}, std::string_view body = {}) {
+        Headers all = headers;
+        all.emplace_back("Authorization", "Bearer " + admin_token());
+        return FormatRequest(method, target, all, body);
+    }
+
+    static std::int64_t EventTotal() {
+        auto response = Admin().Get("/api/event?pageSize=1");
+        EXPECT_TRUE(IsListEnvelope(response));
+        return response.Json().at("pagination").at("total").as_int64();
+    }
+};
+
+TEST_F(HostileTest, DotDotPathsAre400) {
+    for (const char* target : {"/api/%2e%2e/etc/passwd", "/api/event/%2E%2E", "/api/event/..",
+                               "/api/./event", "/%2e%2e/%2e%2e/etc/passwd",
+                               "/api/event/%2e%2e%2fuser", "/api/event/.%2e"}) {
+        auto response = SendRaw(port(), Raw("GET", target));
+        EXPECT_TRUE(IsError(response, 400)) << target;
+    }
+}
+
+TEST_F(HostileTest, InvalidUtf8Is400) {
+    EXPECT_TRUE(IsError(Admin().Get("/api/event?filter=title:%ff%fe"), 400, "invalid_argument",
+                        "UTF-8"));
+    EXPECT_TRUE(IsError(Admin().Get("/api/event?filter=title:%c3%28"), 400, "", "UTF-8"));
+    EXPECT_TRUE(IsError(Admin().Get("/api/event?sort=%ed%a0%80"), 400));  // a UTF-16 surrogate
+    EXPECT_TRUE(IsError(Admin().Get("/api/event/%ff"), 400));
+    // Valid UTF-8 is fine.
+    EXPECT_TRUE(IsListEnvelope(Admin().Get("/api/event?filter=title:caf%c3%a9")));
+}
+
+TEST_F(HostileTest, InjectionLookingFilterValuesMatchNothingAndChangeNothing) {
+    const auto before = EventTotal();
+    for (const char* value : {"\"'; DROP TABLE Event; --\"", "1 OR 1=1", "x\") OR (\"1\"=\"1",
+                              "%' OR '%'='", "\\'; DELETE FROM Event; --"}) {
+        auto response = Admin().Get("/api/event?filter=" + UrlEncode(std::string("title:") + value));
+        EXPECT_TRUE(IsListEnvelope(response)) << value;
+        EXPECT_TRUE(RowsOf(response).empty()) << value << ": " << IdsOf(response).size();
+    }
+    auto numeric = Admin().Get("/api/event?filter=" + UrlEncode("cost:1 OR 1=1"));
+    EXPECT_TRUE(IsError(numeric, 400, "invalid_argument"));
+    EXPECT_EQ(EventTotal(), before);
+    EXPECT_TRUE(IsSuccess(Admin().Get("/api/event/evt_demo_1")));
+}
+
+// BUG: a single quote anywhere in a filter value opens a quoted string, so an apostrophe in a
+// value ("O'Brien", or the classic `'; DROP TABLE Event; --`) is 400 "unterminated quote"
+// instead of a literal. Quotes should be special only around a whole value.
+TEST_F(HostileTest, ApostropheInsideAFilterValueIsLiteral) {
+    const auto before = EventTotal();
+    auto classic = Admin().Get("/api/event?filter=" + UrlEncode("title:'; DROP TABLE Event; --"));
+    EXPECT_TRUE(IsListEnvelope(classic)) << Describe(classic);
+    EXPECT_TRUE(RowsOf(classic).empty());
+    auto name = Admin().Get("/api/user?filter=" + UrlEncode("lastName:O'Brien"));
+    EXPECT_TRUE(IsListEnvelope(name)) << Describe(name);
+    EXPECT_EQ(EventTotal(), before);
+}
+
+TEST_F(HostileTest, InjectionLookingFieldNamesAre400) {
+    for (const char* filter : {"title;DROP TABLE Event:1", "\"title\" OR 1=1 --:x",
+                               "title) OR (1=1:x", "Event.title:x", "1=1:1",
+                               "title/**/:x"}) {
+        auto response = Admin().Get("/api/event?filter=" + UrlEncode(filter));
+        EXPECT_TRUE(IsError(response, 400, "invalid_argument")) << filter;
+    }
+    for (const char* sort : {"title;DROP TABLE Event", "title desc", "(SELECT 1)",
+                             "title:asc;--"}) {
+        auto response = Admin().Get("/api/event?sort=" + UrlEncode(sort));
+        EXPECT_TRUE(IsError(response, 400, "invalid_argument")) << sort;
+    }
+    auto json_field = Admin().Get("/api/event?filter=" +
+                                  UrlEncode(R"({"title\" OR 1=1 --":"x"})"));
+    EXPECT_TRUE(IsError(json_field, 400, "invalid_argument"));
+    auto view = Admin().Get("/api/user?view=" + UrlEncode("account(id);DROP TABLE User"));
+    EXPECT_TRUE(IsError(view, 400, "invalid_argument"));
+    EXPECT_TRUE(IsListEnvelope(Admin().Get("/api/event?pageSize=1")));
+}
+
+TEST_F(HostileTest, HeaderInjectionDoesNotSplitTheResponse) {
+    // An encoded CR LF in the path must not turn into a response header.
+    auto encoded = SendRaw(port(), Raw("GET", "/api/event%0d%0aSet-Cookie:%20evil=1"));
+    EXPECT_GE(encoded.status, 400) << Describe(encoded);
+    for (const auto& value : encoded.HeaderValues("Set-Cookie")) {
+        EXPECT_EQ(value.find("evil"), std::string::npos);
+    }
+    // A bare CR inside a header value is malformed HTTP.
+    auto bare_cr = SendRaw(port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: a\rSet-Cookie: "
+                                   "evil=1\r\nConnection: close\r\n\r\n");
+    EXPECT_FALSE(bare_cr.HasHeader("Set-Cookie")) << Describe(bare_cr);
+    if (bare_cr.status != 0) {
+        EXPECT_EQ(bare_cr.status, 400) << Describe(bare_cr);
+    }
+    // Obsolete line folding (a header continued on the next line) is refused.
+    auto folded = SendRaw(port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: one\r\n two\r\n"
+                                  "Connection: close\r\n\r\n");
+    EXPECT_NE(folded.status, 200) << Describe(folded);
+    // A header line without a colon.
+    auto no_colon = SendRaw(port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nnocolonhere\r\n"
+                                    "Connection: close\r\n\r\n");
+    EXPECT_EQ(no_colon.status == 0 || no_colon.status == 400, true) << Describe(no_colon);
+    // A client-chosen request id must not carry anything into our headers.
+    auto request_id = SendRaw(port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: "
+                                      "abc%0d%0aSet-Cookie:evil\r\nConnection: close\r\n\r\n");
+    ASSERT_EQ(request_id.status, 200) << Describe(request_id);
+    EXPECT_FALSE(request_id.HasHeader("Set-Cookie"));
+}
+
+TEST_F(HostileTest, ConflictingOrBadFramingIs400) {
+    auto bad_length = SendRaw(port(), "POST /api/account HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                                      "abc\r\nContent-Type: application/json\r\n\r\n{}");
+    EXPECT_EQ(bad_length.status == 0 || bad_length.status == 400, true) << Describe(bad_length);
+    auto both = SendRaw(port(), "POST /api/account HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                                "Transfer-Encoding: chunked\r\nContent-Type: application/json"
+                                "\r\n\r\n0\r\n\r\n");
+    EXPECT_NE(both.status, 201) << Describe(both);
+    auto garbage = SendRaw(port(), "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n");
+    EXPECT_NE(garbage.status, 200) << Describe(garbage);
+    std::string huge_header = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                              std::string(64 * 1024, 'a') + "\r\nConnection: close\r\n\r\n";
+    auto big = SendRaw(port(), huge_header);
+    EXPECT_EQ(big.status == 0 || big.status == 431 || big.status == 400, true) << Describe(big);
+    EXPECT_EQ(Anonymous().Get("/healthz").status, 200);
+}
+
+TEST_F(HostileTest, OversizedBodyDeclaredUpFrontIs413WithoutReadingIt) {
+    auto response = SendRaw(port(), Raw("POST", "/api/event",
+                                        {{"Content-Type", "application/json"},
+                                         {"Content-Length", "50000000"}},
+                                        "{\"title\":"));
+    EXPECT_TRUE(IsError(response, 413)) << Describe(response);
+}
+
+TEST_F(HostileTest, SlowClientDoesNotBlockOthers) {
+    // Several connections each send half a request and stall.
+    std::vector<std::unique_ptr<HttpConnection>> stalled;
+    for (int i = 0; i < 8; ++i) {
+        auto connection = std::make_unique<HttpConnection>(port());
+        ASSERT_TRUE(connection->connected());
+        ASSERT_TRUE(connection->Send("GET /api/event HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthor"));
+        stalled.push_back(std::move(connection));
+    }
+    auto half_body = std::make_unique<HttpConnection>(port());
+    ASSERT_TRUE(half_body->Send(Raw("POST", "/api/account",
+                                    {{"Content-Type", "application/json"},
+                                     {"Content-Length", "100"}},
+                                    "{\"id\":")));
+    const auto started = Clock::now();
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_TRUE(IsSuccess(Admin().Get("/api/event/evt_demo_" + std::to_string(i))));
+    }
+    EXPECT_LT(Clock::now() - started, std::chrono::seconds(3));
+}
+
+TEST_F(HostileTest, HalfOpenClientGetsItsAnswerAndTheServerCarriesOn) {
+    HttpConnection connection(port());
+    ASSERT_TRUE(connection.Send(Raw("GET", "/api/event/evt_demo_2")));
+    connection.ShutdownWrite();  // we will send nothing more
+    auto response = connection.Read();
+    EXPECT_TRUE(IsSuccess(response)) << Describe(response);
+    EXPECT_TRUE(connection.WaitForClose(std::chrono::seconds(5)));
+
+    HttpConnection truncated(port());
+    ASSERT_TRUE(truncated.Send("GET /api/event HTTP/1.1\r\nHost: x\r\n"));
+    truncated.ShutdownWrite();  // the request never completes
+    EXPECT_TRUE(truncated.WaitForClose(std::chrono::seconds(5)));
+    EXPECT_EQ(Anonymous().Get("/healthz").status, 200);
+}
+
+TEST_F(HostileTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+    HttpConnection connection(port());
+    const Headers auth = {{"Authorization", "Bearer " + admin_token()}};
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_TRUE(connection.Send(
+            FormatRequest("GET", "/api/event/evt_demo_" + std::to_string(i), auth, "", true)));
+        auto response = connection.Read();
+        ASSERT_TRUE(IsSuccess(response)) << i;
+        EXPECT_EQ(Str(DataOf(response).at("id")), "evt_demo_" + std::to_string(i));
+    }
+    // Pipelined: two requests in one write, two answers in order.
+    ASSERT_TRUE(connection.Send(FormatRequest("GET", "/api/event/evt_demo_7", auth, "", true) +
+                                FormatRequest("GET", "/api/event/evt_demo_8", auth, "", true)));
+    EXPECT_EQ(DataOf(connection.Read()).at("id"), "evt_demo_7");
+    EXPECT_EQ(DataOf(connection.Read()).at("id"), "evt_demo_8");
+}
+
+TEST_F(HostileTest, UnknownMethodIsRefused) {
+    auto response = SendRaw(port(), Raw("BREW", "/api/event"));
+    EXPECT_GE(response.status, 400) << Describe(response);
+    EXPECT_LT(response.status, 500) << Describe(response);
+}
+
+TEST_F(HostileTest, InternalErrorsNeverLeakInternals) {
+    // No route should answer with a stack, a SQL text or a file path, whatever the input.
+    for (const char* target : {"/api/event?sort=title:desc,cost,dateTime,url,location,id",
+                               "/api/event?filter=%7B%22%24or%22%3A%5B%5D%7D",
+                               "/api/event?filter=%7B%22%24and%22%3A%5B%7B%7D%5D%7D",
+                               "/api/event?pageSize=1000&page=1000000000"}) {
+        auto response = Admin().Get(target);
+        EXPECT_NE(response.status, 500) << target << ": " << Describe(response);
+        EXPECT_EQ(response.body.find("SELECT"), std::string::npos) << target;
+        EXPECT_EQ(response.body.find("sqlite"), std::string::npos) << target;
+    }
+}
+
+// SIGTERM: a request whose body is still arriving finishes, new connections are refused, the
+// process exits 0 and the database is intact.
+TEST(ShutdownTest, SigtermFinishesInFlightRequestsAndExitsCleanly) {
+    auto server = StartServer(DemoServerOptions());
+    ASSERT_TRUE(server);
+    const std::string token = LoginToken(server->port(), "admin", kAdminPassword);
+    ASSERT_FALSE(token.empty());
+    Api admin(server->port(), token);
+    const std::string before_id = UniqueId("before_term");
+    ASSERT_TRUE(IsSuccess(admin.Post("/api/account", json::object{{"id", before_id}}), 201));
+
+    // Background load while the signal arrives.
+    std::atomic<bool> stop{false};
+    std::atomic<int> server_errors{0};
+    std::thread load([&] {
+        while (!stop) {
+            auto response = admin.Get("/api/event?pageSize=50&sort=title");
+            if (response.status >= 500) {
+                ++server_errors;
+            }
+        }
+    });
+
+    const std::string in_flight_id = UniqueId("in_flight");
+    const std::string body = json::serialize(json::object{{"id", in_flight_id}});
+    HttpConnection in_flight(server->port());
+    ASSERT_TRUE(in_flight.Send(FormatRequest(
+        "POST", "/api/account",
+        {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"},
+         {"Content-Length", std::to_string(body.size())}},
+        body.substr(0, 5))));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+
+    ::kill(server->pid(), SIGTERM);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(in_flight.Send(body.substr(5)));
+    auto finished = in_flight.Read(std::chrono::seconds(15));
+    stop = true;
+    load.join();
+    EXPECT_TRUE(IsSuccess(finished, 201)) << "the in-flight request was cut: "
+                                          << Describe(finished);
+    EXPECT_EQ(server_errors.load(), 0);
+
+    const int exit_code = server->Terminate(std::chrono::seconds(20));
+    EXPECT_EQ(exit_code, 0) << server->StderrText();
+    EXPECT_NE(server->StderrText().find("shutting down"), std::string::npos);
+
+    // The database is consistent and holds everything acknowledged.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(server->db_path().c_str(), &db), SQLITE_OK);
+    auto scalar = [&](const std::string& sql) {
+        sqlite3_stmt* statement = nullptr;
+        std::string out;
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
+            sqlite3_step(statement) == SQLITE_ROW) {
+            const auto* text = sqlite3_column_text(statement, 0);
+            out = text != nullptr ? reinterpret_cast<const char*>(text) : "";
+        }
+        sqlite3_finalize(statement);
+        return out;
+    };
+    EXPECT_EQ(scalar("PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(scalar("PRAGMA foreign_key_check"), "");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM \"Account\" WHERE id = '" + before_id + "'"), "1");
+    if (finished.status == 201) {
+        EXPECT_EQ(scalar("SELECT COUNT(*) FROM \"Account\" WHERE id = '" + in_flight_id + "'"),
+                  "1");
+    }
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM \"Event\""), "1000");
+    sqlite3_close(db);
+}
+
+TEST(ShutdownTest, SigtermWhenIdleExitsZeroAndRestartsOnTheSameData) {
+    auto options = DemoServerOptions();
+    auto server = StartServer(options);
+    ASSERT_TRUE(server);
+    const std::string token = LoginToken(server->port(), "admin", kAdminPassword);
+    const std::string id = UniqueId("survivor");
+    ASSERT_TRUE(IsSuccess(Api(server->port(), token).Post("/api/account",
+                                                          json::object{{"id", id}}),
+                          201));
+    const auto old_port = server->port();
+    EXPECT_EQ(server->Terminate(), 0) << server->StderrText();
+    // After exit, the port no longer answers.
+    EXPECT_FALSE(HttpConnection(old_port).connected());
+
+    // A new server on a copy of the same file sees what the old one acknowledged.
+    options.template_db = server->db_path();
+    auto restarted = StartServer(options);
+    ASSERT_TRUE(restarted);
+    Api admin(restarted->port(), LoginToken(restarted->port(), "admin", kAdminPassword));
+    auto survivor = admin.Get("/api/account/" + id);
+    EXPECT_TRUE(IsSuccess(survivor)) << Describe(survivor);
+}
+
+}  // namespace
+}  // namespace ea::integration

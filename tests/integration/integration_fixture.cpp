@@ -1,0 +1,289 @@
+#include "integration/integration_fixture.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+
+namespace ea::integration {
+
+using ea::testing::ServerOptions;
+using ea::testing::ServerProcess;
+
+std::unique_ptr<ServerProcess> ServerSuite::server_;
+std::string ServerSuite::admin_token_;
+
+ServerOptions DemoServerOptions() {
+    ServerOptions options;
+    options.binary = EA_BINARY;
+    options.schema = std::filesystem::path(EA_SOURCE_DIR) / "schema.yaml";
+    options.admin_password = kAdminPassword;
+#ifdef EA_DEMO_DB
+    // Seeded once at build time: copying it is much faster than seeding per suite.
+    if (std::filesystem::exists(EA_DEMO_DB)) {
+        options.template_db = EA_DEMO_DB;
+    }
+#endif
+    return options;
+}
+
+std::unique_ptr<ServerProcess> StartServer(const ServerOptions& options) {
+    std::string error;
+    auto server = ServerProcess::Start(options, &error);
+    if (!server) {
+        ADD_FAILURE() << "could not start events-api serve: " << error;
+    }
+    return server;
+}
+
+std::string LoginToken(std::uint16_t port, std::string_view username, std::string_view password) {
+    const json::object body{{"username", username}, {"password", password}};
+    auto response = ea::testing::Request(port, "POST", "/user/auth/login",
+                                         {{"Content-Type", "application/json"}},
+                                         json::serialize(body));
+    auto parsed = response.Json();
+    if (response.status != 200 || !parsed.is_object() || !parsed.as_object().contains("token")) {
+        ADD_FAILURE() << "login as " << username << " failed: " << Describe(response);
+        return "";
+    }
+    return std::string(parsed.at("token").as_string());
+}
+
+std::string UniqueId(std::string_view prefix) {
+    static std::atomic<int> counter{0};
+    return std::string(prefix) + "_" + std::to_string(::getpid()) + "_" +
+           std::to_string(++counter);
+}
+
+namespace {
+
+Headers WithAuth(const std::string& token, Headers headers) {
+    if (!token.empty()) {
+        headers.emplace_back("Authorization", "Bearer " + token);
+    }
+    return headers;
+}
+
+}  // namespace
+
+HttpResponse Api::Get(std::string_view target, const Headers& extra) const {
+    return ea::testing::Request(port_, "GET", target, WithAuth(token_, extra));
+}
+
+HttpResponse Api::Delete(std::string_view target, const Headers& extra) const {
+    return ea::testing::Request(port_, "DELETE", target, WithAuth(token_, extra));
+}
+
+HttpResponse Api::Post(std::string_view target, const json::value& body,
+                       const Headers& extra) const {
+    return Send("POST", target, json::serialize(body), "application/json", extra);
+}
+
+HttpResponse Api::Put(std::string_view target, const json::value& body,
+                      const Headers& extra) const {
+    return Send("PUT", target, json::serialize(body), "application/json", extra);
+}
+
+HttpResponse Api::Patch(std::string_view target, const json::value& body,
+                        const Headers& extra) const {
+    return Send("PATCH", target, json::serialize(body), "application/json", extra);
+}
+
+HttpResponse Api::Send(std::string_view method, std::string_view target, std::string_view body,
+                       std::string_view content_type, const Headers& extra) const {
+    Headers headers = WithAuth(token_, extra);
+    if (!content_type.empty()) {
+        headers.emplace_back("Content-Type", std::string(content_type));
+    }
+    return ea::testing::Request(port_, method, target, headers, body);
+}
+
+std::string Describe(const HttpResponse& response) {
+    if (response.status == 0) {
+        return "no response (" + response.error + ")";
+    }
+    return "HTTP " + std::to_string(response.status) + " " + response.body.substr(0, 600);
+}
+
+json::value DataOf(const HttpResponse& response) {
+    auto parsed = response.Json();
+    if (!parsed.is_object()) {
+        return nullptr;
+    }
+    const auto* data = parsed.as_object().if_contains("data");
+    return data == nullptr ? json::value(nullptr) : *data;
+}
+
+json::array RowsOf(const HttpResponse& response) {
+    auto data = DataOf(response);
+    return data.is_array() ? data.as_array() : json::array();
+}
+
+std::vector<std::string> IdsOf(const HttpResponse& response) {
+    std::vector<std::string> ids;
+    for (const auto& row : RowsOf(response)) {
+        const auto* id = row.is_object() ? row.as_object().if_contains("id") : nullptr;
+        ids.push_back(id != nullptr && id->is_string() ? std::string(id->as_string()) : "?");
+    }
+    return ids;
+}
+
+std::string ErrorText(const HttpResponse& response) {
+    std::string text;
+    auto parsed = response.Json();
+    if (!parsed.is_object()) {
+        return "(not JSON) " + response.body.substr(0, 200);
+    }
+    const auto* notes = parsed.as_object().if_contains("notifications");
+    const auto* errors = notes != nullptr && notes->is_object()
+                             ? notes->as_object().if_contains("errors")
+                             : nullptr;
+    if (errors == nullptr || !errors->is_array()) {
+        return "(no errors)";
+    }
+    for (const auto& error : errors->as_array()) {
+        text += text.empty() ? "" : " | ";
+        text += json::serialize(error);
+    }
+    return text;
+}
+
+::testing::AssertionResult IsSuccess(const HttpResponse& response, int status) {
+    if (response.status != status) {
+        return ::testing::AssertionFailure()
+               << "expected " << status << ", got " << Describe(response);
+    }
+    auto parsed = response.Json();
+    if (!parsed.is_object()) {
+        return ::testing::AssertionFailure() << "body is not a JSON object: " << Describe(response);
+    }
+    const auto& body = parsed.as_object();
+    if (!body.contains("data") || !body.contains("notifications") ||
+        !body.at("notifications").is_object() || !body.contains("status") ||
+        body.at("status") != "success") {
+        return ::testing::AssertionFailure() << "not a success envelope: " << Describe(response);
+    }
+    if (response.Header("Content-Type").find("application/json") == std::string::npos) {
+        return ::testing::AssertionFailure()
+               << "Content-Type is " << response.Header("Content-Type");
+    }
+    return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult IsListEnvelope(const HttpResponse& response) {
+    if (auto ok = IsSuccess(response); !ok) {
+        return ok;
+    }
+    auto body = response.Json().as_object();
+    if (!body.at("data").is_array()) {
+        return ::testing::AssertionFailure() << "data is not an array: " << Describe(response);
+    }
+    const auto* pagination = body.if_contains("pagination");
+    if (pagination == nullptr || !pagination->is_object()) {
+        return ::testing::AssertionFailure() << "no pagination: " << Describe(response);
+    }
+    const auto& p = pagination->as_object();
+    for (const char* key : {"page", "pageSize", "total", "totalPages"}) {
+        if (!p.contains(key) || !p.at(key).is_int64()) {
+            return ::testing::AssertionFailure()
+                   << "pagination." << key << " missing or not an integer: " << Describe(response);
+        }
+    }
+    const auto total = p.at("total").as_int64();
+    const auto size = p.at("pageSize").as_int64();
+    const auto expected_pages = total == 0 ? 0 : (total + size - 1) / size;
+    if (p.at("totalPages").as_int64() != expected_pages) {
+        return ::testing::AssertionFailure()
+               << "totalPages " << p.at("totalPages").as_int64() << " != ceil(" << total << "/"
+               << size << ")";
+    }
+    if (static_cast<std::int64_t>(body.at("data").as_array().size()) > size) {
+        return ::testing::AssertionFailure() << "more rows than pageSize";
+    }
+    return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult IsError(const HttpResponse& response, int status,
+                                   std::string_view code, std::string_view message_part,
+                                   std::string_view field) {
+    if (response.status != status) {
+        return ::testing::AssertionFailure()
+               << "expected " << status << ", got " << Describe(response);
+    }
+    auto parsed = response.Json();
+    if (!parsed.is_object()) {
+        return ::testing::AssertionFailure() << "body is not a JSON object: " << Describe(response);
+    }
+    const auto& body = parsed.as_object();
+    const auto* notes = body.if_contains("notifications");
+    if (!body.contains("data") || !body.at("data").is_null() || body.if_contains("status") ==
+            nullptr || body.at("status") != "error" || notes == nullptr || !notes->is_object()) {
+        return ::testing::AssertionFailure() << "not an error envelope: " << Describe(response);
+    }
+    const auto& n = notes->as_object();
+    if (!n.contains("errors") || !n.at("errors").is_array() || n.at("errors").as_array().empty() ||
+        !n.contains("warnings") || !n.at("warnings").is_object() ||
+        !n.contains("request_warnings") || !n.at("request_warnings").is_array()) {
+        return ::testing::AssertionFailure()
+               << "notifications lack errors/warnings/request_warnings: " << Describe(response);
+    }
+    bool code_seen = code.empty();
+    bool match_seen = message_part.empty() && field.empty();
+    for (const auto& error : n.at("errors").as_array()) {
+        if (!error.is_object() || !error.as_object().contains("code") ||
+            !error.as_object().contains("message")) {
+            return ::testing::AssertionFailure()
+                   << "an error lacks code or message: " << Describe(response);
+        }
+        const auto& e = error.as_object();
+        code_seen = code_seen || Str(e.at("code")) == code;
+        const std::string message = e.at("message").is_string()
+                                        ? std::string(e.at("message").as_string())
+                                        : std::string();
+        const auto* f = e.if_contains("field");
+        const bool field_ok =
+            field.empty() || (f != nullptr && f->is_string() && f->as_string() == field);
+        const bool message_ok =
+            message_part.empty() || message.find(message_part) != std::string::npos;
+        match_seen = match_seen || (field_ok && message_ok);
+    }
+    if (!code_seen) {
+        return ::testing::AssertionFailure() << "no error with code " << code << ": "
+                                             << ErrorText(response);
+    }
+    if (!match_seen) {
+        return ::testing::AssertionFailure()
+               << "no error with field '" << field << "' and message containing '" << message_part
+               << "': " << ErrorText(response);
+    }
+    return ::testing::AssertionSuccess();
+}
+
+void ServerSuite::SetUpTestSuite() {
+    server_ = StartServer(DemoServerOptions());
+    if (server_) {
+        admin_token_ = LoginToken(server_->port(), "admin", kAdminPassword);
+    }
+}
+
+void ServerSuite::TearDownTestSuite() {
+    server_.reset();
+    admin_token_.clear();
+}
+
+void ServerSuite::SetUp() {
+    ASSERT_TRUE(server_ != nullptr) << "the suite's server did not start";
+    ASSERT_FALSE(admin_token_.empty()) << "the administrator could not log in";
+}
+
+std::string ServerSuite::DemoUsername() {
+    auto response = Admin().Get("/api/user?filter=role:read&sort=username&pageSize=1");
+    auto rows = RowsOf(response);
+    if (rows.empty()) {
+        ADD_FAILURE() << "no demo user: " << Describe(response);
+        return "";
+    }
+    return std::string(rows[0].at("username").as_string());
+}
+
+}  // namespace ea::integration

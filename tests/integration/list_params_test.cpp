@@ -1,0 +1,430 @@
+// List parameters over real sockets: page/pageSize, sort, filter (text and JSON), filter_matching,
+// view, and the pagination envelope. The suite writes five Events whose titles share a marker, so
+// every assertion can name exactly which records come back and in which order.
+#include <sqlite3.h>
+
+#include <algorithm>
+
+#include "integration/integration_fixture.hpp"
+
+namespace ea::integration {
+namespace {
+
+class ListParamsTest : public ServerSuite {
+protected:
+    static void SetUpTestSuite() {
+        ServerSuite::SetUpTestSuite();
+        if (admin_token().empty()) {
+            return;
+        }
+        marker_ = "qzx" + std::to_string(::getpid());
+        // id suffix, title, dateTime, cost, attendees, recurrence, location
+        struct Row {
+            const char* key;
+            const char* title;
+            const char* date_time;
+            double cost;
+            int attendees;
+            const char* recurrence;
+            const char* location;
+        };
+        const Row rows[] = {
+            {"a", "Alpha", "2025-01-01T09:00:00Z", 10, 100, "weekly", "Zed"},
+            {"b", "beta", "2025-01-01T10:00:00Z", 20, 200, nullptr, "alpha"},
+            {"c", "Gamma: the sequel, part 2", "2025-01-01T11:30:00Z", 0, 300, "daily", nullptr},
+            {"d", "delta", "2025-02-01T10:00:00Z", 30, 400, "monthly", "beta"},
+            {"e", "Jazz Night", "2025-03-01T20:00:00Z", 20, 500, nullptr, nullptr},
+        };
+        for (const auto& row : rows) {
+            json::object body{{"id", marker_ + "_" + row.key},
+                              {"url", "https://example.com/" + std::string(row.key)},
+                              {"title", marker_ + " " + row.title},
+                              {"dateTime", row.date_time},
+                              {"cost", row.cost},
+                              {"numOfExpectedAttendees", row.attendees}};
+            if (row.recurrence != nullptr) {
+                body["recurrence"] = row.recurrence;
+            }
+            if (row.location != nullptr) {
+                body["location"] = row.location;
+            }
+            auto created = Admin().Post("/api/event", body);
+            if (created.status != 201) {
+                ADD_FAILURE() << "could not create the suite's events: " << Describe(created);
+            }
+        }
+    }
+
+    // Ids ("a".."e") of the suite's events matching `params` (the marker filter is added).
+    static std::vector<std::string> Keys(const std::string& params, const std::string& filter = "") {
+        std::string target = "/api/event?pageSize=100&filter=" +
+                             ea::testing::UrlEncode("title:" + marker_ +
+                                                    (filter.empty() ? "" : "," + filter));
+        if (!params.empty()) {
+            target += "&" + params;
+        }
+        auto response = Admin().Get(target);
+        EXPECT_TRUE(IsListEnvelope(response)) << target;
+        std::vector<std::string> keys;
+        for (const auto& id : IdsOf(response)) {
+            keys.push_back(id.substr(id.rfind('_') + 1));
+        }
+        return keys;
+    }
+
+    static std::vector<std::string> Filtered(const std::string& filter) {
+        return Keys("", filter);
+    }
+
+    static HttpResponse ListEvents(const std::string& query) {
+        return Admin().Get("/api/event?" + query);
+    }
+
+    static std::string marker_;
+};
+
+std::string ListParamsTest::marker_;
+
+using List = std::vector<std::string>;
+
+TEST_F(ListParamsTest, PageAndPageSizeBoundsAndIntegers) {
+    for (const char* bad : {"page=0", "page=-1", "page=abc", "page=1.5", "page=", "page=1e3"}) {
+        EXPECT_TRUE(IsError(ListEvents(bad), 400, "invalid_argument", "", "page")) << bad;
+    }
+    for (const char* bad : {"pageSize=0", "pageSize=1001", "pageSize=x", "pageSize=-5",
+                            "pageSize=99999999999999999999"}) {
+        EXPECT_TRUE(IsError(ListEvents(bad), 400, "invalid_argument", "", "pageSize"))
+            << bad;
+    }
+    auto max = ListEvents("pageSize=1000");
+    ASSERT_TRUE(IsListEnvelope(max));
+    EXPECT_EQ(RowsOf(max).size(), 1000u);
+    auto one = ListEvents("pageSize=1&page=7");
+    ASSERT_TRUE(IsListEnvelope(one));
+    EXPECT_EQ(RowsOf(one).size(), 1u);
+    EXPECT_EQ(one.Json().at("pagination").at("page").as_int64(), 7);
+}
+
+TEST_F(ListParamsTest, PaginationWindowsAndTotals) {
+    const std::string filter = "filter=" + ea::testing::UrlEncode("title:" + marker_);
+    auto first = ListEvents(filter + "&pageSize=2&page=1");
+    ASSERT_TRUE(IsListEnvelope(first));
+    const auto pagination = first.Json().at("pagination");
+    EXPECT_EQ(pagination.at("total").as_int64(), 5);
+    EXPECT_EQ(pagination.at("totalPages").as_int64(), 3);  // ceil(5/2)
+    EXPECT_EQ(pagination.at("pageSize").as_int64(), 2);
+    auto third = ListEvents(filter + "&pageSize=2&page=3");
+    ASSERT_TRUE(IsListEnvelope(third));
+    EXPECT_EQ(IdsOf(third), List{marker_ + "_e"});
+    auto beyond = ListEvents(filter + "&pageSize=2&page=9");
+    ASSERT_TRUE(IsListEnvelope(beyond));
+    EXPECT_TRUE(RowsOf(beyond).empty());
+    EXPECT_EQ(beyond.Json().at("pagination").at("total").as_int64(), 5);
+    EXPECT_EQ(Keys("pageSize=5"), (List{"a", "b", "c", "d", "e"}));
+}
+
+TEST_F(ListParamsTest, EmptyResultHasZeroTotalPages) {
+    auto response = ListEvents("filter=title:nothing-matches-this-zzzz");
+    ASSERT_TRUE(IsListEnvelope(response));
+    EXPECT_TRUE(RowsOf(response).empty());
+    EXPECT_EQ(response.Json().at("pagination").at("total").as_int64(), 0);
+    EXPECT_EQ(response.Json().at("pagination").at("totalPages").as_int64(), 0);
+}
+
+TEST_F(ListParamsTest, UnknownParameterIs400NamingTheValidOnes) {
+    auto response = ListEvents("limit=5");
+    EXPECT_TRUE(IsError(response, 400, "invalid_argument",
+                        "page, pageSize, sort, filter, view, filter_matching"));
+    EXPECT_NE(ErrorText(response).find("limit"), std::string::npos) << ErrorText(response);
+    // Names are case-sensitive, as in the original.
+    EXPECT_TRUE(IsError(ListEvents("pagesize=5"), 400, "invalid_argument"));
+}
+
+TEST_F(ListParamsTest, DuplicateParametersLastOneWins) {
+    auto response = ListEvents("pageSize=1&pageSize=3");
+    ASSERT_TRUE(IsListEnvelope(response));
+    EXPECT_EQ(response.Json().at("pagination").at("pageSize").as_int64(), 3);
+    EXPECT_TRUE(IsListEnvelope(ListEvents("page=abc&page=2")));
+    EXPECT_EQ(Keys("sort=title:asc&sort=numOfExpectedAttendees:desc"),
+              (List{"e", "d", "c", "b", "a"}));
+}
+
+TEST_F(ListParamsTest, EmptySortFilterAndViewMeanNone) {
+    auto plain = ListEvents("pageSize=10");
+    auto empty = ListEvents("pageSize=10&sort=&filter=&view=&filter_matching=");
+    ASSERT_TRUE(IsListEnvelope(plain));
+    ASSERT_TRUE(IsListEnvelope(empty));
+    EXPECT_EQ(IdsOf(plain), IdsOf(empty));
+    EXPECT_EQ(plain.Json().at("pagination"), empty.Json().at("pagination"));
+}
+
+TEST_F(ListParamsTest, NoConsistencyIsAcceptedAndIgnored) {
+    EXPECT_TRUE(IsListEnvelope(ListEvents("no_consistency=true")));
+    EXPECT_TRUE(IsListEnvelope(ListEvents("no_consistency=")));
+    EXPECT_TRUE(IsSuccess(Admin().Get("/api/event/evt_demo_1?no_consistency=1")));
+}
+
+TEST_F(ListParamsTest, SortByOneFieldBothDirections) {
+    EXPECT_EQ(Keys("sort=numOfExpectedAttendees"), (List{"a", "b", "c", "d", "e"}));
+    EXPECT_EQ(Keys("sort=numOfExpectedAttendees:desc"), (List{"e", "d", "c", "b", "a"}));
+    EXPECT_EQ(Keys("sort=dateTime:desc"), (List{"e", "d", "c", "b", "a"}));
+}
+
+TEST_F(ListParamsTest, SortByManyFieldsWithStableIdTiebreak) {
+    // cost: a=10 b=20 c=0 d=30 e=20; b and e tie on cost.
+    EXPECT_EQ(Keys("sort=cost:desc,numOfExpectedAttendees:asc"), (List{"d", "b", "e", "a", "c"}));
+    EXPECT_EQ(Keys("sort=cost:desc,numOfExpectedAttendees:desc"),
+              (List{"d", "e", "b", "a", "c"}));
+    EXPECT_EQ(Keys("sort=cost"), (List{"c", "a", "b", "e", "d"}));  // tie broken by id
+}
+
+TEST_F(ListParamsTest, StringsSortCaseInsensitively) {
+    // Titles: Alpha, beta, Gamma…, delta, Jazz Night (after the shared marker).
+    EXPECT_EQ(Keys("sort=title"), (List{"a", "b", "d", "c", "e"}));
+    EXPECT_EQ(Keys("sort=title:desc"), (List{"e", "c", "d", "b", "a"}));
+}
+
+TEST_F(ListParamsTest, NullsSortFirstAscendingAndLastDescending) {
+    // location: a=Zed b=alpha c=null d=beta e=null
+    EXPECT_EQ(Keys("sort=location"), (List{"c", "e", "b", "d", "a"}));
+    EXPECT_EQ(Keys("sort=location:desc"), (List{"a", "d", "b", "c", "e"}));
+    // recurrence: a=weekly b=null c=daily d=monthly e=null
+    EXPECT_EQ(Keys("sort=recurrence:asc"), (List{"b", "e", "c", "d", "a"}));
+    EXPECT_EQ(Keys("sort=recurrence:desc"), (List{"a", "d", "c", "b", "e"}));
+}
+
+TEST_F(ListParamsTest, UnknownSortFieldOrDirectionIs400) {
+    EXPECT_TRUE(IsError(ListEvents("sort=nosuchfield"), 400, "invalid_argument", "nosuchfield"));
+    EXPECT_TRUE(IsError(ListEvents("sort=title:sideways"), 400, "invalid_argument", "sideways"));
+    EXPECT_TRUE(IsError(ListEvents("sort=title,nosuch:desc"), 400, "invalid_argument", "nosuch"));
+}
+
+TEST_F(ListParamsTest, FilterFieldValueMeansEquals) {
+    EXPECT_EQ(Filtered("numOfExpectedAttendees:300"), (List{"c"}));
+    EXPECT_EQ(Filtered("cost:20"), (List{"b", "e"}));
+    EXPECT_EQ(Filtered("cost:20,numOfExpectedAttendees:500"), (List{"e"}));  // ANDed
+}
+
+TEST_F(ListParamsTest, EveryComparisonOperatorWorks) {
+    const std::string f = "numOfExpectedAttendees:";
+    EXPECT_EQ(Filtered(f + "eq:200"), (List{"b"}));
+    EXPECT_EQ(Filtered(f + "ne:200"), (List{"a", "c", "d", "e"}));  // fix: ne was dropped
+    EXPECT_EQ(Filtered(f + "lt:300"), (List{"a", "b"}));
+    EXPECT_EQ(Filtered(f + "le:300"), (List{"a", "b", "c"}));  // fix: le was dropped
+    EXPECT_EQ(Filtered(f + "lte:300"), (List{"a", "b", "c"}));
+    EXPECT_EQ(Filtered(f + "gt:300"), (List{"d", "e"}));
+    EXPECT_EQ(Filtered(f + "ge:300"), (List{"c", "d", "e"}));  // fix: ge was dropped
+    EXPECT_EQ(Filtered(f + "gte:300"), (List{"c", "d", "e"}));
+    EXPECT_EQ(Filtered(f + "in:100|400|999"), (List{"a", "d"}));
+    EXPECT_EQ(Filtered("recurrence:in:daily|weekly"), (List{"a", "c"}));
+    EXPECT_EQ(Filtered("recurrence:ne:daily"), (List{"a", "b", "d", "e"}));
+}
+
+TEST_F(ListParamsTest, QuotedValuesMayHoldColonsAndCommas) {
+    EXPECT_EQ(Filtered("title:\"Gamma: the sequel, part 2\""), (List{"c"}));
+    EXPECT_EQ(Filtered("title:'the sequel, part'"), (List{"c"}));
+    EXPECT_EQ(Keys("filter_matching=exact", "title:\"" + marker_ + " Gamma: the sequel, part 2\""),
+              List{});  // the marker filter is exact too, so nothing has both titles
+    EXPECT_TRUE(IsError(ListEvents("filter=title:%22unterminated"), 400, "invalid_argument"));
+}
+
+TEST_F(ListParamsTest, DatesCompareAsDatesWithColonsInTheValue) {
+    EXPECT_EQ(Filtered("dateTime:gte:2025-01-01T10:00:00"), (List{"b", "c", "d", "e"}));
+    EXPECT_EQ(Filtered("dateTime:lt:2025-01-01T10:00:00Z"), (List{"a"}));
+    // The same instant written with an offset: as text it would sort differently.
+    EXPECT_EQ(Filtered("dateTime:gte:2025-01-01T10:00:00+01:00"), (List{"a", "b", "c", "d", "e"}));
+    EXPECT_EQ(Filtered("dateTime:lt:2025-01-02"), (List{"a", "b", "c"}));
+    EXPECT_EQ(Filtered("dateTime:2025-01-01T11:30:00.000Z"), (List{"c"}));
+    EXPECT_TRUE(IsError(ListEvents("filter=dateTime:gte:not-a-date"), 400, "invalid_argument"));
+}
+
+TEST_F(ListParamsTest, BooleanFilterValuesAcceptTrue1YesAndFalse0No) {
+    auto total_of = [](const std::string& filter) {
+        auto response = Admin().Get("/api/user?pageSize=1000&filter=" + filter);
+        EXPECT_TRUE(IsListEnvelope(response)) << filter;
+        for (const auto& row : RowsOf(response)) {
+            EXPECT_EQ(row.at("isAccountOwner").as_bool(),
+                      filter.ends_with("true") || filter.ends_with("1") || filter.ends_with("yes"))
+                << filter;
+        }
+        return response.Json().at("pagination").at("total").as_int64();
+    };
+    const auto owners = total_of("isAccountOwner:true");
+    EXPECT_EQ(owners, 5);  // demo users 0-4 own their accounts
+    EXPECT_EQ(total_of("isAccountOwner:1"), owners);
+    EXPECT_EQ(total_of("isAccountOwner:yes"), owners);
+    const auto others = total_of("isAccountOwner:false");
+    EXPECT_GT(others, 0);
+    EXPECT_EQ(total_of("isAccountOwner:0"), others);
+    EXPECT_EQ(total_of("isAccountOwner:no"), others);
+    EXPECT_TRUE(IsError(Admin().Get("/api/user?filter=isAccountOwner:maybe"), 400,
+                        "invalid_argument"));
+}
+
+TEST_F(ListParamsTest, EnumValuesMatchCaseInsensitively) {
+    auto lower = Admin().Get("/api/user?pageSize=1000&filter=gender:male");
+    auto upper = Admin().Get("/api/user?pageSize=1000&filter=gender:MALE");
+    ASSERT_TRUE(IsListEnvelope(lower));
+    ASSERT_TRUE(IsListEnvelope(upper));
+    EXPECT_GT(RowsOf(lower).size(), 0u);
+    EXPECT_EQ(IdsOf(lower), IdsOf(upper));
+    for (const auto& row : RowsOf(upper)) {
+        EXPECT_EQ(row.at("gender"), "male");  // exact: "female" does not contain-match
+    }
+    EXPECT_EQ(Filtered("recurrence:WEEKLY"), (List{"a"}));
+}
+
+TEST_F(ListParamsTest, UnknownFieldOrOperatorOrEmptyValueIs400) {
+    EXPECT_TRUE(IsError(ListEvents("filter=nosuchfield:1"), 400, "invalid_argument",
+                        "nosuchfield"));
+    EXPECT_TRUE(IsError(ListEvents("filter=cost:foo:1"), 400, "invalid_argument", "foo"));
+    EXPECT_TRUE(IsError(ListEvents("filter=title:"), 400, "invalid_argument", "empty"));
+    EXPECT_TRUE(IsError(ListEvents("filter=cost:gt:"), 400, "invalid_argument", "empty"));
+    EXPECT_TRUE(IsError(ListEvents("filter=cost:in:1||2"), 400, "invalid_argument"));
+    EXPECT_TRUE(IsError(ListEvents("filter=justaword"), 400, "invalid_argument"));
+    EXPECT_TRUE(IsError(ListEvents("filter=cost:abc"), 400, "invalid_argument"));
+}
+
+TEST_F(ListParamsTest, JsonFilterStartingWithABrace) {
+    const std::string json_filter =
+        R"({"$and":[{"title":{"$eq":")" + marker_ +
+        R"( beta"}},{"cost":{"$gte":20}}]})";
+    auto exact = ListEvents("filter_matching=exact&filter=" + ea::testing::UrlEncode(json_filter));
+    ASSERT_TRUE(IsListEnvelope(exact));
+    EXPECT_EQ(IdsOf(exact), List{marker_ + "_b"});
+
+    const std::string any_of =
+        R"({"$or":[{"numOfExpectedAttendees":{"$in":[100,500]}},{"recurrence":"daily"}]})";
+    EXPECT_EQ(Keys("", "").size(), 5u);
+    auto response = ListEvents("pageSize=100&sort=id&filter=" + ea::testing::UrlEncode(any_of));
+    ASSERT_TRUE(IsListEnvelope(response));
+    std::vector<std::string> ours;
+    for (const auto& id : IdsOf(response)) {
+        if (id.starts_with(marker_)) {
+            ours.push_back(id.substr(id.rfind('_') + 1));
+        }
+    }
+    EXPECT_EQ(ours, (List{"a", "c", "e"}));
+
+    EXPECT_TRUE(IsError(ListEvents("filter=" + ea::testing::UrlEncode(R"({"cost":{"$bogus":1}})")),
+                        400, "invalid_argument"));
+    EXPECT_TRUE(IsError(ListEvents("filter=" + ea::testing::UrlEncode("{not json")), 400,
+                        "invalid_argument"));
+}
+
+TEST_F(ListParamsTest, FilterMatchingExactContainsAndFuzzy) {
+    // contains (the default) is a case-insensitive substring.
+    EXPECT_EQ(Filtered("title:JAZZ nig"), (List{"e"}));
+    EXPECT_EQ(Keys("filter_matching=contains", "location:ALPH"), (List{"b"}));
+    // exact needs the whole value.
+    EXPECT_EQ(Keys("filter_matching=exact", "location:alph"), List{});
+    auto exact = ListEvents("filter_matching=exact&filter=" +
+                            ea::testing::UrlEncode("title:" + marker_ + " Jazz Night"));
+    ASSERT_TRUE(IsListEnvelope(exact));
+    EXPECT_EQ(IdsOf(exact), List{marker_ + "_e"});
+    EXPECT_TRUE(IsError(ListEvents("filter_matching=sloppy"), 400, "invalid_argument",
+                        "filter_matching"));
+}
+
+TEST_F(ListParamsTest, FuzzyMatchingFindsATypo) {
+    auto contains = ListEvents("filter=" + ea::testing::UrlEncode("title:jaz nigt"));
+    ASSERT_TRUE(IsListEnvelope(contains));
+    EXPECT_TRUE(RowsOf(contains).empty());
+
+    auto fuzzy = ListEvents("pageSize=1000&filter_matching=fuzzy&filter=" +
+                            ea::testing::UrlEncode("title:jaz nigt"));
+    ASSERT_TRUE(IsListEnvelope(fuzzy));
+    auto rows = RowsOf(fuzzy);
+    ASSERT_FALSE(rows.empty());
+    std::size_t jazz = 0;
+    bool ours = false;
+    for (const auto& row : rows) {
+        const std::string title(row.at("title").as_string());
+        jazz += title.find("Jazz Night") != std::string::npos ? 1 : 0;
+        ours = ours || Str(row.at("id")) == marker_ + "_e";
+    }
+    EXPECT_TRUE(ours) << "the suite's 'Jazz Night' event was not found";
+    EXPECT_GE(jazz * 2, rows.size()) << "most fuzzy hits should be Jazz Night events";
+}
+
+TEST_F(ListParamsTest, ViewAddsTheReferencedRecord) {
+    auto response = Admin().Get("/api/user?filter=id:usr_demo_1&view=account(id,createdAt)");
+    ASSERT_TRUE(IsListEnvelope(response));
+    ASSERT_EQ(RowsOf(response).size(), 1u);
+    auto data = RowsOf(response)[0].as_object();
+    ASSERT_TRUE(data.contains("account")) << response.body;
+    const auto& account = data.at("account").as_object();
+    EXPECT_EQ(account.at("exists"), true);
+    EXPECT_EQ(account.at("id"), data.at("accountId"));
+    EXPECT_TRUE(account.at("createdAt").is_string());
+    EXPECT_FALSE(account.contains("expiredAt")) << "only the named fields";
+
+    auto list = Admin().Get("/api/userevent?pageSize=3&view=user(username),event(title,dateTime)");
+    ASSERT_TRUE(IsListEnvelope(list));
+    for (const auto& row : RowsOf(list)) {
+        EXPECT_EQ(row.at("user").at("exists"), true);
+        EXPECT_TRUE(row.at("user").at("username").is_string());
+        EXPECT_FALSE(row.at("user").as_object().contains("password"));
+        EXPECT_TRUE(row.at("event").at("title").is_string());
+    }
+    EXPECT_TRUE(IsError(Admin().Get("/api/user?view=nosuch(id)"), 400, "invalid_argument",
+                        "nosuch"));
+    EXPECT_TRUE(IsError(Admin().Get("/api/user?view=account(nosuchfield)"), 400,
+                        "invalid_argument", "nosuchfield"));
+}
+
+// On get-by-id the list parameters are checked but ignored (as the original did), view included.
+TEST_F(ListParamsTest, ViewIsCheckedButIgnoredOnGetById) {
+    auto response = Admin().Get("/api/user/usr_demo_1?view=account(id,createdAt)");
+    ASSERT_TRUE(IsSuccess(response));
+    EXPECT_FALSE(DataOf(response).as_object().contains("account")) << response.body;
+    EXPECT_TRUE(IsError(Admin().Get("/api/user/usr_demo_1?view=nosuch(id)"), 400,
+                        "invalid_argument"));
+}
+
+TEST_F(ListParamsTest, ViewOfAWriteOnlyFieldNeverShowsIt) {
+    auto response = Admin().Get("/api/userevent?filter=id:uev_demo_1&view=user(id,password)");
+    // Either refused or masked; never the hash.
+    EXPECT_EQ(response.body.find("argon2"), std::string::npos) << response.body;
+    EXPECT_TRUE(response.status == 400 || response.status == 200) << Describe(response);
+}
+
+// The API cannot leave a dangling reference (every reference is required and checked, and
+// deletes restrict or cascade), so the test removes the target behind the server's back, the way
+// an outside tool or a partial restore could.
+TEST_F(ListParamsTest, ViewOfAMissingTargetSaysExistsFalse) {
+    const std::string account_id = UniqueId("acc_gone");
+    ASSERT_TRUE(IsSuccess(Admin().Post("/api/account", json::object{{"id", account_id}}), 201));
+    const std::string username = UniqueId("orphan");
+    auto user = Admin().Post("/api/user", json::object{{"username", username},
+                                                       {"email", username + "@example.org"},
+                                                       {"password", "orphan-password"},
+                                                       {"isAccountOwner", true},
+                                                       {"accountId", account_id}});
+    ASSERT_TRUE(IsSuccess(user, 201));
+    const std::string user_id(DataOf(user).at("id").as_string());
+
+    // Through the API the account cannot go: the user still references it.
+    auto refused = Admin().Delete("/api/account/" + account_id);
+    EXPECT_TRUE(IsError(refused, 409)) << Describe(refused);
+
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(server().db_path().c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    const std::string sql = "DELETE FROM \"Account\" WHERE id = '" + account_id + "'";
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+    EXPECT_EQ(rc, SQLITE_OK) << (message != nullptr ? message : "");
+    sqlite3_free(message);
+    sqlite3_close(db);
+
+    auto response =
+        Admin().Get("/api/user?filter=id:" + user_id + "&view=account(id,createdAt)");
+    ASSERT_TRUE(IsListEnvelope(response));
+    ASSERT_EQ(RowsOf(response).size(), 1u);
+    const auto account = RowsOf(response)[0].at("account").as_object();
+    EXPECT_EQ(account.at("exists"), false) << response.body;
+}
+
+}  // namespace
+}  // namespace ea::integration
