@@ -57,12 +57,20 @@ const char* ComparisonSql(Op op) {
     return "=";
 }
 
+// Bounds the builder's recursion whatever the parser allows (a backend has its own, lower,
+// expression limits, which surface as kInvalidArgument too).
+constexpr int kMaxFilterDepth = 64;
+
 class WhereBuilder {
 public:
     WhereBuilder(SqlWriter& out, const schema::Entity& entity, const query::Query& query)
         : out_(out), entity_(entity), query_(query) {}
 
-    Status Node(const FilterNode& node) {
+    Status Node(const FilterNode& node, int depth = 0) {
+        if (depth > kMaxFilterDepth) {
+            return InvalidArgument("the filter is nested too deeply (at most " +
+                                   std::to_string(kMaxFilterDepth) + " levels)");
+        }
         switch (node.kind) {
             case FilterNode::Kind::kComparison: return Comparison(node.comparison);
             case FilterNode::Kind::kAnd:
@@ -81,7 +89,7 @@ public:
                     if (!node.children[i]) {
                         return InvalidArgument("filter has an empty node");
                     }
-                    if (auto status = Node(*node.children[i]); !status) {
+                    if (auto status = Node(*node.children[i], depth + 1); !status) {
                         return status;
                     }
                 }
@@ -186,7 +194,8 @@ private:
             return Ok();
         }
         // $nin keeps NULL columns unless null itself is excluded.
-        out_.Append(has_null ? "(" : "(").Append(column).Append(has_null ? " IS NOT NULL AND NOT " : " IS NULL OR NOT ");
+        out_.Append("(").Append(column);
+        out_.Append(has_null ? " IS NOT NULL AND NOT " : " IS NULL OR NOT ");
         dialect.AppendInList(out_, column, std::move(non_null));
         out_.Append(")");
         return Ok();

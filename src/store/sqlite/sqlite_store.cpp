@@ -162,8 +162,6 @@ EntitySql BuildEntitySql(const schema::Entity& entity) {
     return out;
 }
 
-bool IsValidUtf8Id(std::string_view id) { return IsValidId(id); }
-
 // "a User", "an Account": entity names appear in client-facing messages.
 std::string WithArticle(const std::string& name) {
     const char first = name.empty() ? 'x' : static_cast<char>(name[0] | 0x20);
@@ -1169,7 +1167,7 @@ Result<ListResult> SqliteStore::List(const schema::Entity& entity, const query::
 }
 
 Result<Record> SqliteStore::Get(const schema::Entity& entity, std::string_view id) {
-    if (!IsValidUtf8Id(id)) {
+    if (!IsValidId(id)) {
         return NotFound(entity.name() + " not found: the id is not valid");
     }
     const std::string normalized = NormalizeId(id);
