@@ -53,7 +53,7 @@ TEST_F(AdminTest, MetadataCarriesTheFieldRules) {
     EXPECT_NE(text.find("\"username\""), std::string::npos);
     EXPECT_NE(text.find("\"required\":true"), std::string::npos);
     EXPECT_NE(text.find("isAccountOwner"), std::string::npos);
-    EXPECT_EQ(text.find("argon2"), std::string::npos);
+    EXPECT_EQ(text.find("$argon2"), std::string::npos);
 }
 
 // BUG: the report has database, entity counts and schemaVersion, but no sizes (the contract:

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <set>
 
 #include "integration/integration_fixture.hpp"
 
@@ -220,6 +221,20 @@ TEST_F(ListParamsTest, EveryComparisonOperatorWorks) {
     EXPECT_EQ(Filtered("recurrence:ne:daily"), (List{"a", "b", "d", "e"}));
 }
 
+// BUG: the HTTP layer checks the whole target against the RFC 3986 grammar, so a query holding a
+// raw '|', '{', '}', '[' or ']' is 400 "the request target is not a valid URL path". Browsers
+// (WHATWG URL) and curl send those raw, so `filter=field:in:a|b` and JSON filters from existing
+// clients fail. The query should be checked only for controls, spaces and bad %-escapes.
+TEST_F(ListParamsTest, RawPipeAndBracesInTheQueryAreAccepted) {
+    auto in = ListEvents("pageSize=100&filter=title:" + marker_ + ",recurrence:in:daily|weekly");
+    EXPECT_TRUE(IsListEnvelope(in)) << Describe(in);
+    EXPECT_EQ(IdsOf(in), (List{marker_ + "_a", marker_ + "_c"}));
+    auto json_filter = ListEvents("filter={%22recurrence%22:{%22$in%22:[%22daily%22]},"
+                                  "%22title%22:%22" + marker_ + "%22}");
+    EXPECT_TRUE(IsListEnvelope(json_filter)) << Describe(json_filter);
+    EXPECT_EQ(IdsOf(json_filter), (List{marker_ + "_c"}));
+}
+
 TEST_F(ListParamsTest, QuotedValuesMayHoldColonsAndCommas) {
     EXPECT_EQ(Filtered("title:\"Gamma: the sequel, part 2\""), (List{"c"}));
     EXPECT_EQ(Filtered("title:'the sequel, part'"), (List{"c"}));
@@ -280,7 +295,7 @@ TEST_F(ListParamsTest, UnknownFieldOrOperatorOrEmptyValueIs400) {
     EXPECT_TRUE(IsError(ListEvents("filter=cost:foo:1"), 400, "invalid_argument", "foo"));
     EXPECT_TRUE(IsError(ListEvents("filter=title:"), 400, "invalid_argument", "empty"));
     EXPECT_TRUE(IsError(ListEvents("filter=cost:gt:"), 400, "invalid_argument", "empty"));
-    EXPECT_TRUE(IsError(ListEvents("filter=cost:in:1||2"), 400, "invalid_argument"));
+    EXPECT_TRUE(IsError(ListEvents("filter=cost:in:1%7C%7C2"), 400, "invalid_argument"));
     EXPECT_TRUE(IsError(ListEvents("filter=justaword"), 400, "invalid_argument"));
     EXPECT_TRUE(IsError(ListEvents("filter=cost:abc"), 400, "invalid_argument"));
 }
@@ -322,7 +337,7 @@ TEST_F(ListParamsTest, FilterMatchingExactContainsAndFuzzy) {
                             ea::testing::UrlEncode("title:" + marker_ + " Jazz Night"));
     ASSERT_TRUE(IsListEnvelope(exact));
     EXPECT_EQ(IdsOf(exact), List{marker_ + "_e"});
-    EXPECT_TRUE(IsError(ListEvents("filter_matching=sloppy"), 400, "invalid_argument",
+    EXPECT_TRUE(IsError(ListEvents("filter_matching=sloppy"), 400, "invalid_argument", "sloppy",
                         "filter_matching"));
 }
 
@@ -334,17 +349,23 @@ TEST_F(ListParamsTest, FuzzyMatchingFindsATypo) {
     auto fuzzy = ListEvents("pageSize=1000&filter_matching=fuzzy&filter=" +
                             ea::testing::UrlEncode("title:jaz nigt"));
     ASSERT_TRUE(IsListEnvelope(fuzzy));
-    auto rows = RowsOf(fuzzy);
-    ASSERT_FALSE(rows.empty());
-    std::size_t jazz = 0;
-    bool ours = false;
-    for (const auto& row : rows) {
-        const std::string title(row.at("title").as_string());
-        jazz += title.find("Jazz Night") != std::string::npos ? 1 : 0;
-        ours = ours || Str(row.at("id")) == marker_ + "_e";
+    std::set<std::string> fuzzy_ids;
+    for (const auto& id : IdsOf(fuzzy)) {
+        fuzzy_ids.insert(id);
     }
-    EXPECT_TRUE(ours) << "the suite's 'Jazz Night' event was not found";
-    EXPECT_GE(jazz * 2, rows.size()) << "most fuzzy hits should be Jazz Night events";
+    EXPECT_TRUE(fuzzy_ids.count(marker_ + "_e")) << "the suite's 'Jazz Night' event was not found";
+    // Every Jazz Night is found (other "... Night" titles may be too), but not everything is.
+    auto jazz = ListEvents("pageSize=1000&filter=" + ea::testing::UrlEncode("title:Jazz Night"));
+    ASSERT_TRUE(IsListEnvelope(jazz));
+    ASSERT_GT(RowsOf(jazz).size(), 1u);
+    for (const auto& id : IdsOf(jazz)) {
+        EXPECT_TRUE(fuzzy_ids.count(id)) << id << " is a Jazz Night the fuzzy search missed";
+    }
+    EXPECT_LT(fuzzy_ids.size(), 500u) << "fuzzy matched most of the table";
+    auto unrelated = ListEvents("filter_matching=fuzzy&filter=" +
+                                ea::testing::UrlEncode("title:xylophone quartet"));
+    ASSERT_TRUE(IsListEnvelope(unrelated));
+    EXPECT_TRUE(RowsOf(unrelated).empty()) << IdsOf(unrelated).size();
 }
 
 TEST_F(ListParamsTest, ViewAddsTheReferencedRecord) {
