@@ -62,7 +62,8 @@ int Main(int argc, char** argv) {
     try {
         root.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return root.exit(e);
+        // CLI11 prints the message; its own codes (105-109) would break the contract in cli.hpp.
+        return root.exit(e) == 0 ? 0 : 2;
     }
     for (auto& command : commands) {
         if (command.app->parsed()) {

@@ -2,12 +2,12 @@
 // chosen by --config or EVENTS_API_CONFIG, and errors that name where a bad value came from.
 #include "app/config.hpp"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "testing/temp_dir.hpp"
 
@@ -89,8 +89,8 @@ TEST_F(ConfigTest, DefaultsWhenNothingIsGiven) {
 }
 
 TEST_F(ConfigTest, UnrelatedEnvironmentVariablesAreIgnored) {
-    auto config = LoadConfig({}, {{"EVENTS_API_ADMIN_PASSWORD", "x"}, {"PATH", "/bin"},
-                                  {"EVENTS_API_UNKNOWN", "1"}});
+    auto config = LoadConfig(
+        {}, {{"EVENTS_API_ADMIN_PASSWORD", "x"}, {"PATH", "/bin"}, {"EVENTS_API_UNKNOWN", "1"}});
     ASSERT_TRUE(config) << config.error().message;
     EXPECT_EQ(config->db, "sqlite://data/events.db");
 }
@@ -135,7 +135,8 @@ TEST_F(ConfigTest, FlagsOverrideTheEnvironmentForEveryKeyThatHasAFlag) {
     EXPECT_EQ(config->listen, "127.0.0.4:8003");
     EXPECT_FALSE(config->auth_required);
     EXPECT_EQ(config->log_level, "error");
-    // auth.session_ttl has no flag (docs/configuration.md): the environment still wins over the file.
+    // auth.session_ttl has no flag (docs/configuration.md): the environment still wins over the
+    // file.
     EXPECT_EQ(config->session_ttl_seconds, 222);
 }
 
@@ -231,10 +232,14 @@ TEST_F(ConfigTest, ListValueForAScalarKeyIsAnError) {
 
 TEST_F(ConfigTest, BooleanSpellingsAreAccepted) {
     for (const auto& [text, expected] :
-         std::initializer_list<std::pair<const char*, bool>>{{"true", true},   {"TRUE", true},
-                                                             {"1", true},      {"yes", true},
-                                                             {"on", true},     {"false", false},
-                                                             {"No", false},    {"0", false},
+         std::initializer_list<std::pair<const char*, bool>>{{"true", true},
+                                                             {"TRUE", true},
+                                                             {"1", true},
+                                                             {"yes", true},
+                                                             {"on", true},
+                                                             {"false", false},
+                                                             {"No", false},
+                                                             {"0", false},
                                                              {"off", false}}) {
         auto config = LoadConfig({}, {{"EVENTS_API_AUTH_REQUIRED", text}});
         ASSERT_TRUE(config) << text;
@@ -345,9 +350,8 @@ TEST(ParseListenTest, PortBounds) {
 }
 
 TEST(ParseListenTest, RejectsMalformedAddressesNamingThem) {
-    for (const std::string bad :
-         {"localhost", "", ":80", "host:", "host:70000", "host:65536", "host:-1", "host:80x",
-          "host: 80", "host:4294967377"}) {
+    for (const std::string bad : {"localhost", "", ":80", "host:", "host:70000", "host:65536",
+                                  "host:-1", "host:80x", "host: 80", "host:4294967377"}) {
         auto parsed = ParseListen(bad);
         ASSERT_FALSE(parsed) << "'" << bad << "'";
         EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument);

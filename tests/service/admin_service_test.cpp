@@ -44,8 +44,7 @@ TEST_F(AdminServiceTest, ReportCountsEveryEntity) {
 
 TEST_F(AdminServiceTest, NonAdminsAreForbidden) {
     MakeAccount("acc_keep");
-    for (const auto& ctx : {As("read"), As("ai_agent"), As("Admin"), As("admin", false),
-                            As("")}) {
+    for (const auto& ctx : {As("read"), As("ai_agent"), As("Admin"), As("admin", false), As("")}) {
         auto report = admin_.Report(ctx);
         ASSERT_FALSE(report) << ctx.principal.role;
         EXPECT_EQ(report.error().code, ErrorCode::kForbidden);

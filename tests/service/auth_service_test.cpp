@@ -2,12 +2,12 @@
 // session store in the same file (as the app wires it), and in-process token buckets.
 #include "service/auth_service.hpp"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <optional>
 #include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "auth/session_store.hpp"
 #include "auth/token.hpp"
@@ -191,15 +191,16 @@ TEST_F(AuthServiceTest, AuthenticateRejectsExpiredGarbageAndMissingTokens) {
     ASSERT_FALSE(revived);
     EXPECT_EQ(revived.error().code, ErrorCode::kUnauthenticated);
 
-    for (std::string garbage : {std::string("garbage"), std::string(43, 'A'),
-                                std::string("'; DROP TABLE _sessions; --"), std::string(5000, 'x')}) {
+    for (std::string garbage :
+         {std::string("garbage"), std::string(43, 'A'), std::string("'; DROP TABLE _sessions; --"),
+          std::string(5000, 'x')}) {
         auto result = auth_->Authenticate(garbage, now_);
         ASSERT_FALSE(result) << garbage.substr(0, 40);
         EXPECT_EQ(result.error().code, ErrorCode::kUnauthenticated);
         EXPECT_THAT(result.error().message, Not(HasSubstr(garbage.substr(0, 20))));
     }
-    for (const std::optional<std::string_view> none : {std::optional<std::string_view>(),
-                                                       std::optional<std::string_view>("")}) {
+    for (const std::optional<std::string_view> none :
+         {std::optional<std::string_view>(), std::optional<std::string_view>("")}) {
         auto result = auth_->Authenticate(none, now_);
         ASSERT_FALSE(result);
         EXPECT_EQ(result.error().code, ErrorCode::kUnauthenticated);
@@ -291,9 +292,9 @@ TEST_F(AuthServiceTest, MeReturnsTheUserWithoutThePassword) {
 }
 
 TEST_F(AuthServiceTest, PasswordChangedByPatchTakesEffectAtLogin) {
-    auto patched = documents_->Patch(Context(Channel::kRest), Entity("User"),
-                                     alice_.at("id").as_string(),
-                                     Json(R"({"password": "brand-new-password"})"));
+    auto patched =
+        documents_->Patch(Context(Channel::kRest), Entity("User"), alice_.at("id").as_string(),
+                          Json(R"({"password": "brand-new-password"})"));
     ASSERT_TRUE(patched) << patched.error().message;
     auto old_password = Login("alice", kPassword);
     ASSERT_FALSE(old_password);

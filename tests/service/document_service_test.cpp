@@ -3,13 +3,13 @@
 // store's integrity errors as the service reports them.
 #include "service/document_service.hpp"
 
-#include <boost/json.hpp>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <string>
 #include <vector>
+
+#include <boost/json.hpp>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "auth/password.hpp"
 #include "common/datetime.hpp"
@@ -171,7 +171,8 @@ TEST_F(DocumentServiceTest, PasswordIsStoredAsArgon2idAndNeverReturned) {
     auto replaced = documents_->Replace(
         ctx, Entity("User"), id,
         Json(R"({"username": "alice", "email": "alice@example.com", "isAccountOwner": true,
-                 "accountId": ")" + account + R"("})"));
+                 "accountId": ")" +
+             account + R"("})"));
     ASSERT_TRUE(replaced) << replaced.error().message;
     EXPECT_FALSE(replaced->contains("password"));
 }
@@ -192,8 +193,8 @@ TEST_F(DocumentServiceTest, ListMasksPasswordOnEveryRow) {
 // ---- replace (PUT) ----
 
 TEST_F(DocumentServiceTest, ReplaceKeepsCreatedAtAndStampsUpdatedAt) {
-    auto created = documents_->Create(Context(Channel::kRest, kT0), Entity("Event"),
-                                      EventBody("Old title"));
+    auto created =
+        documents_->Create(Context(Channel::kRest, kT0), Entity("Event"), EventBody("Old title"));
     ASSERT_TRUE(created);
     const std::string id(created->at("id").as_string());
     auto body = EventBody("New title");
@@ -230,7 +231,8 @@ TEST_F(DocumentServiceTest, ReplaceWithoutPasswordKeepsTheStoredHash) {
     auto replaced = documents_->Replace(
         Context(Channel::kRest, kT1), Entity("User"), id,
         Json(R"({"username": "carol", "email": "carol@example.com", "isAccountOwner": false,
-                 "role": "admin", "accountId": ")" + account + R"("})"));
+                 "role": "admin", "accountId": ")" +
+             account + R"("})"));
     ASSERT_TRUE(replaced) << replaced.error().message;
     EXPECT_EQ(replaced->at("role").as_string(), "admin");
     EXPECT_EQ(StoredPassword(id), before);
@@ -244,7 +246,8 @@ TEST_F(DocumentServiceTest, ReplaceWithPasswordHashesTheNewOne) {
     auto replaced = documents_->Replace(
         Context(Channel::kRest), Entity("User"), id,
         Json(R"({"username": "carol", "email": "carol@example.com", "isAccountOwner": false,
-                 "password": "second-password", "accountId": ")" + account + R"("})"));
+                 "password": "second-password", "accountId": ")" +
+             account + R"("})"));
     ASSERT_TRUE(replaced) << replaced.error().message;
     EXPECT_FALSE(replaced->contains("password"));
     const auto stored = StoredPassword(id);
@@ -314,8 +317,8 @@ TEST_F(DocumentServiceTest, PatchWithoutPasswordKeepsHashAndWithPasswordReHashes
     const std::string id(user.at("id").as_string());
     const auto original = StoredPassword(id);
 
-    auto renamed =
-        documents_->Patch(Context(Channel::kRest), Entity("User"), id, Json(R"({"lastName": "Davis"})"));
+    auto renamed = documents_->Patch(Context(Channel::kRest), Entity("User"), id,
+                                     Json(R"({"lastName": "Davis"})"));
     ASSERT_TRUE(renamed) << renamed.error().message;
     EXPECT_EQ(renamed->at("lastName").as_string(), "Davis");
     EXPECT_EQ(StoredPassword(id), original);
@@ -537,7 +540,8 @@ TEST_F(DocumentServiceTest, PatchManyUpdatesAllOrNothing) {
     EXPECT_EQ(no_id.error().code, ErrorCode::kValidationFailed);
     EXPECT_THAT(FieldNames(no_id.error()), ElementsAre("[1].id"));
     Record unknown = Json(R"({"title": "x", "id": "evt_missing"})");
-    auto not_found = documents_->PatchMany(Context(Channel::kRest), Entity("Event"), {good, unknown});
+    auto not_found =
+        documents_->PatchMany(Context(Channel::kRest), Entity("Event"), {good, unknown});
     ASSERT_FALSE(not_found);
     EXPECT_EQ(not_found.error().code, ErrorCode::kNotFound);
     EXPECT_THAT(not_found.error().message, HasSubstr("[1]"));
@@ -597,9 +601,9 @@ TEST_F(DocumentServiceTest, MissingReferenceIsAValidationErrorNamingTheField) {
 TEST_F(DocumentServiceTest, PatchToAMissingReferenceIsAValidationError) {
     const auto account = MakeAccount();
     const auto user = MakeUser("karl_", "karl-password", account);
-    auto patched = documents_->Patch(Context(Channel::kRest), Entity("User"),
-                                     user.at("id").as_string(),
-                                     Json(R"({"accountId": "acc_nowhere"})"));
+    auto patched =
+        documents_->Patch(Context(Channel::kRest), Entity("User"), user.at("id").as_string(),
+                          Json(R"({"accountId": "acc_nowhere"})"));
     ASSERT_FALSE(patched);
     EXPECT_EQ(patched.error().code, ErrorCode::kValidationFailed);
     EXPECT_THAT(FieldNames(patched.error()), ElementsAre("accountId"));
@@ -613,7 +617,8 @@ TEST_F(DocumentServiceTest, DuplicateUniqueValueIsAConflictNamingTheField) {
     auto duplicate = documents_->Create(
         Context(Channel::kRest), Entity("User"),
         Json(R"({"username": "lena_", "email": "other@example.com", "password": "whatever1",
-                 "isAccountOwner": false, "accountId": ")" + account + R"("})"));
+                 "isAccountOwner": false, "accountId": ")" +
+             account + R"("})"));
     ASSERT_FALSE(duplicate);
     EXPECT_EQ(duplicate.error().code, ErrorCode::kConflict);
     EXPECT_THAT(FieldNames(duplicate.error()), ElementsAre("username"));
@@ -643,15 +648,16 @@ TEST_F(DocumentServiceTest, MissingReferenceWinsOverDuplicate) {
 
 TEST_F(DocumentServiceTest, ValidationReportsEveryFieldWithSchemaMessages) {
     const auto account = MakeAccount();
-    auto created = documents_->Create(
-        Context(Channel::kRest), Entity("User"),
-        Json(R"({"username": "no", "email": "not-an-email", "password": "short",
-                 "isAccountOwner": "true", "gender": "robot", "accountId": ")" + account +
-             R"(", "extra": 1})"));
+    auto created =
+        documents_->Create(Context(Channel::kRest), Entity("User"),
+                           Json(R"({"username": "no", "email": "not-an-email", "password": "short",
+                 "isAccountOwner": "true", "gender": "robot", "accountId": ")" +
+                                account + R"(", "extra": 1})"));
     ASSERT_FALSE(created);
     EXPECT_EQ(created.error().code, ErrorCode::kValidationFailed);
     const auto names = FieldNames(created.error());
-    for (const char* name : {"username", "email", "password", "isAccountOwner", "gender", "extra"}) {
+    for (const char* name :
+         {"username", "email", "password", "isAccountOwner", "gender", "extra"}) {
         EXPECT_THAT(names, Contains(name));
     }
     EXPECT_THAT(created.error().fields,

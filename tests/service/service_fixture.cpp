@@ -55,7 +55,9 @@ ServiceTest::ServiceTest() : db_file_((dir_ / "t.db").string()) {
     documents_ = std::make_unique<DocumentService>(schema(), *store_);
 }
 
-const schema::Schema& ServiceTest::schema() const { return ea::testing::DefaultSchema(); }
+const schema::Schema& ServiceTest::schema() const {
+    return ea::testing::DefaultSchema();
+}
 
 const schema::Entity& ServiceTest::Entity(std::string_view name) const {
     const auto* entity = schema().FindEntity(name);
@@ -78,21 +80,17 @@ std::string ServiceTest::MakeAccount(std::string id) {
 
 Record ServiceTest::MakeUser(const std::string& username, const std::string& password,
                              const std::string& account_id, const std::string& role) {
-    Record body{{"username", username},
-                {"email", username + "@example.com"},
-                {"password", password},
-                {"isAccountOwner", false},
-                {"role", role},
-                {"accountId", account_id}};
+    Record body{{"username", username}, {"email", username + "@example.com"},
+                {"password", password}, {"isAccountOwner", false},
+                {"role", role},         {"accountId", account_id}};
     auto created = documents_->Create(Context(Channel::kRest), Entity("User"), body);
     EXPECT_TRUE(created) << created.error().message;
     return created ? *created : Record{};
 }
 
 Record ServiceTest::EventBody(const std::string& title) {
-    return Record{{"url", "https://example.com/e"},
-                  {"title", title},
-                  {"dateTime", "2025-07-01T18:00:00Z"}};
+    return Record{
+        {"url", "https://example.com/e"}, {"title", title}, {"dateTime", "2025-07-01T18:00:00Z"}};
 }
 
 }  // namespace ea::service::testing

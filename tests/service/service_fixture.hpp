@@ -2,11 +2,11 @@
 // DocumentService over it, request contexts per channel and builders for valid records.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <string>
 #include <string_view>
+
+#include <gtest/gtest.h>
 
 #include "common/record.hpp"
 #include "service/document_service.hpp"
