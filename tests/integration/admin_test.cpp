@@ -1,8 +1,8 @@
 // Metadata, the admin routes (report, init page, wipe) and the operational endpoints (healthz,
 // readyz, metrics, openapi) over real sockets. The wipe runs on a server of its own.
-#include <sqlite3.h>
-
 #include <regex>
+
+#include <sqlite3.h>
 
 #include "integration/integration_fixture.hpp"
 
@@ -35,10 +35,11 @@ TEST_F(AdminTest, MetadataDescribesEveryEntityByName) {
     EXPECT_EQ(body.at("projectName"), "events-api");
     EXPECT_EQ(body.at("database"), "sqlite");
     ASSERT_TRUE(body.at("entities").is_object())
-        << "entities should be {Entity: metadata}, got: " << json::serialize(body.at("entities")).substr(0, 200);
+        << "entities should be {Entity: metadata}, got: "
+        << json::serialize(body.at("entities")).substr(0, 200);
     const auto& entities = body.at("entities").as_object();
-    for (const char* name : {"Account", "User", "Profile", "TagAffinity", "Event", "UserEvent",
-                             "Url", "Crawl"}) {
+    for (const char* name :
+         {"Account", "User", "Profile", "TagAffinity", "Event", "UserEvent", "Url", "Crawl"}) {
         EXPECT_TRUE(entities.contains(name)) << name;
     }
     EXPECT_EQ(entities.size(), 8u);
@@ -84,9 +85,9 @@ TEST_F(AdminTest, DbInitReturnsAnHtmlConfirmationPage) {
 }
 
 TEST_F(AdminTest, DbInitConfirmedNeedsTheExactConfirmation) {
-    for (const auto& body : {json::object{}, json::object{{"confirm", "yes"}},
-                             json::object{{"confirm", "delete all data"}},
-                             json::object{{"confirm", true}}}) {
+    for (const auto& body :
+         {json::object{}, json::object{{"confirm", "yes"}},
+          json::object{{"confirm", "delete all data"}}, json::object{{"confirm", true}}}) {
         auto response = Admin().Post("/api/db/init/confirmed", body);
         EXPECT_TRUE(IsError(response, 400, "invalid_argument", "DELETE ALL DATA"))
             << json::serialize(body);

@@ -34,12 +34,18 @@ protected:
 
 TEST_F(AuthTest, RoutesWithoutASessionAre401) {
     const std::pair<const char*, const char*> routes[] = {
-        {"GET", "/api/event"},           {"GET", "/api/event/evt_demo_1"},
-        {"POST", "/api/event"},          {"PUT", "/api/event/evt_demo_1"},
-        {"PATCH", "/api/event/evt_demo_1"}, {"DELETE", "/api/event/evt_demo_1"},
-        {"GET", "/api/metadata"},        {"GET", "/api/db/report"},
-        {"GET", "/api/db/init"},         {"POST", "/api/db/init/confirmed"},
-        {"GET", "/user/auth/me"},        {"GET", "/api/user/auth/me"},
+        {"GET", "/api/event"},
+        {"GET", "/api/event/evt_demo_1"},
+        {"POST", "/api/event"},
+        {"PUT", "/api/event/evt_demo_1"},
+        {"PATCH", "/api/event/evt_demo_1"},
+        {"DELETE", "/api/event/evt_demo_1"},
+        {"GET", "/api/metadata"},
+        {"GET", "/api/db/report"},
+        {"GET", "/api/db/init"},
+        {"POST", "/api/db/init/confirmed"},
+        {"GET", "/user/auth/me"},
+        {"GET", "/api/user/auth/me"},
         {"GET", "/api/nosuchentity"},
     };
     for (const auto& [method, path] : routes) {
@@ -92,8 +98,8 @@ TEST_F(AuthTest, LoginSetsAnHttpOnlyLaxCookieAndReturnsTheToken) {
         "/api/event?pageSize=1", {{"Cookie", "theme=dark; sessionId=" + token + "; lang=en"}});
     EXPECT_TRUE(IsListEnvelope(with_other_cookies));
     EXPECT_TRUE(IsListEnvelope(Api(port(), token).Get("/api/event?pageSize=1")));
-    auto lower_bearer = Anonymous().Get("/api/event?pageSize=1",
-                                        {{"Authorization", "bearer " + token}});
+    auto lower_bearer =
+        Anonymous().Get("/api/event?pageSize=1", {{"Authorization", "bearer " + token}});
     EXPECT_TRUE(IsListEnvelope(lower_bearer));
 }
 
@@ -120,15 +126,15 @@ TEST_F(AuthTest, WrongPasswordAndUnknownUserGiveIdentical401s) {
 TEST_F(AuthTest, LoginBodyMustNameUsernameAndPassword) {
     EXPECT_TRUE(IsError(Anonymous().Post("/user/auth/login", json::object{{"username", "admin"}}),
                         400, "invalid_argument"));
-    EXPECT_TRUE(IsError(Anonymous().Post("/user/auth/login",
-                                         json::object{{"username", 1}, {"password", 2}}),
-                        400, "invalid_argument"));
-    EXPECT_TRUE(IsError(Anonymous().Send("POST", "/user/auth/login", "{oops"), 400,
-                        "invalid_argument"));
-    EXPECT_TRUE(IsError(Anonymous().Send("POST", "/user/auth/login",
-                                         "username=admin&password=adminpass123",
-                                         "application/x-www-form-urlencoded"),
-                        415));
+    EXPECT_TRUE(IsError(
+        Anonymous().Post("/user/auth/login", json::object{{"username", 1}, {"password", 2}}), 400,
+        "invalid_argument"));
+    EXPECT_TRUE(
+        IsError(Anonymous().Send("POST", "/user/auth/login", "{oops"), 400, "invalid_argument"));
+    EXPECT_TRUE(
+        IsError(Anonymous().Send("POST", "/user/auth/login", "username=admin&password=adminpass123",
+                                 "application/x-www-form-urlencoded"),
+                415));
 }
 
 TEST_F(AuthTest, RepeatedFailuresForOneUsernameAre429WithRetryAfter) {
@@ -186,8 +192,8 @@ TEST_F(AuthTest, LogoutAndRefreshWithoutASessionAre401) {
     for (const char* path : {"/user/auth/logout", "/user/auth/refresh", "/api/user/auth/logout",
                              "/api/user/auth/refresh"}) {
         EXPECT_TRUE(IsError(Anonymous().Send("POST", path, ""), 401, "unauthenticated")) << path;
-        EXPECT_TRUE(IsError(Api(port(), "bogus-token").Send("POST", path, ""), 401,
-                            "unauthenticated"))
+        EXPECT_TRUE(
+            IsError(Api(port(), "bogus-token").Send("POST", path, ""), 401, "unauthenticated"))
             << path;
     }
 }

@@ -1,5 +1,8 @@
 // Entity routes over real sockets: list, get, create, replace, patch, delete, their envelopes, and
 // the details clients rely on (case-insensitive names and ids, trailing slash, 405 with Allow).
+#include <atomic>
+#include <thread>
+
 #include "integration/integration_fixture.hpp"
 
 namespace ea::integration {
@@ -185,8 +188,8 @@ TEST_F(CrudTest, PutReplacesTheWholeRecordAndKeepsCreatedAt) {
 TEST_F(CrudTest, PatchChangesOnlyTheGivenFields) {
     auto created = CreateEvent(EventBody("Before patch"));
     const std::string id(created.at("id").as_string());
-    auto response = Admin().Patch("/api/event/" + id,
-                                  json::object{{"title", "After patch"}, {"cost", 0}});
+    auto response =
+        Admin().Patch("/api/event/" + id, json::object{{"title", "After patch"}, {"cost", 0}});
     ASSERT_TRUE(IsSuccess(response));
     auto data = DataOf(response).as_object();
     EXPECT_EQ(data.at("title"), "After patch");
@@ -350,18 +353,120 @@ TEST_F(CrudTest, RoundTrippedRecordIsAcceptedWithServerFieldsIgnored) {
 TEST_F(CrudTest, BatchPostCreatesAllOrNothing) {
     const std::string a = UniqueId("batch");
     const std::string b = UniqueId("batch");
-    auto response = Admin().Post("/api/account", json::array{json::object{{"id", a}},
-                                                             json::object{{"id", b}}});
+    auto response =
+        Admin().Post("/api/account", json::array{json::object{{"id", a}}, json::object{{"id", b}}});
     ASSERT_TRUE(IsSuccess(response, 201));
     ASSERT_TRUE(DataOf(response).is_array());
     EXPECT_EQ(DataOf(response).as_array().size(), 2u);
 
     const std::string c = UniqueId("batch");
-    auto bad = Admin().Post("/api/account",
-                            json::array{json::object{{"id", c}},
-                                        json::object{{"expiredAt", "not a date"}}});
+    auto bad = Admin().Post("/api/account", json::array{json::object{{"id", c}},
+                                                        json::object{{"expiredAt", "not a date"}}});
     EXPECT_TRUE(IsError(bad, 422, "validation_failed"));
     EXPECT_TRUE(IsError(Admin().Get("/api/account/" + c), 404, "not_found"));
+}
+
+TEST_F(CrudTest, HeadAnswersLikeGetWithoutABody) {
+    auto get = Admin().Get("/api/event/evt_demo_5");
+    ASSERT_TRUE(IsSuccess(get));
+    ea::testing::HttpConnection connection(port());
+    ASSERT_TRUE(connection.Send(ea::testing::FormatRequest(
+        "HEAD", "/api/event/evt_demo_5", {{"Authorization", "Bearer " + admin_token()}}, "")));
+    auto head = connection.Read(std::chrono::seconds(5), /*head_request=*/true);
+    EXPECT_EQ(head.status, 200) << Describe(head);
+    EXPECT_TRUE(head.body.empty());
+    EXPECT_EQ(head.Header("Content-Length"), get.Header("Content-Length"));
+}
+
+TEST_F(CrudTest, EveryResponseCarriesARequestId) {
+    auto ok = Admin().Get("/api/event/evt_demo_1");
+    auto missing = Admin().Get("/api/event/evt_nope");
+    auto anonymous = Anonymous().Get("/api/event");
+    for (const auto* response : {&ok, &missing, &anonymous}) {
+        EXPECT_FALSE(response->Header("X-Request-Id").empty()) << Describe(*response);
+    }
+    EXPECT_NE(ok.Header("X-Request-Id"), missing.Header("X-Request-Id"));
+}
+
+TEST_F(CrudTest, UnicodeRoundTripsIntact) {
+    const std::string title = "Caf\u00e9 \u65e5\u672c \U0001F3B7 \"quoted\" back\\slash";
+    auto created = Admin().Post("/api/event", EventBody(title));
+    ASSERT_TRUE(IsSuccess(created, 201));
+    const std::string id(DataOf(created).at("id").as_string());
+    EXPECT_EQ(Str(DataOf(Admin().Get("/api/event/" + id)).at("title")), title);
+    // Contains-matching finds it by a non-ASCII piece.
+    auto found =
+        Admin().Get("/api/event?filter=" + ea::testing::UrlEncode("title:\u65e5\u672c \U0001F3B7"));
+    ASSERT_TRUE(IsListEnvelope(found));
+    EXPECT_EQ(IdsOf(found), std::vector<std::string>{id});
+}
+
+TEST_F(CrudTest, PatchingThePasswordReplacesIt) {
+    const std::string username = UniqueId("pwchange");
+    auto created = Admin().Post("/api/user", UserBody(username));
+    ASSERT_TRUE(IsSuccess(created, 201));
+    const std::string id(DataOf(created).at("id").as_string());
+    auto patched = Admin().Patch("/api/user/" + id, json::object{{"password", "brand-new-pass"}});
+    ASSERT_TRUE(IsSuccess(patched));
+    EXPECT_FALSE(DataOf(patched).as_object().contains("password"));
+    EXPECT_FALSE(LoginToken(port(), username, "brand-new-pass").empty());
+    auto old = Anonymous().Post(
+        "/user/auth/login", json::object{{"username", username}, {"password", "s3cret-password"}});
+    EXPECT_TRUE(IsError(old, 401, "unauthenticated"));
+    auto short_one = Admin().Patch("/api/user/" + id, json::object{{"password", "short"}});
+    EXPECT_TRUE(IsError(short_one, 422, "validation_failed", "", "password"));
+    EXPECT_EQ(short_one.body.find("short\""), std::string::npos) << "the password was echoed";
+}
+
+TEST_F(CrudTest, DeletingAnEventCascadesToItsUserEvents) {
+    auto event = CreateEvent(EventBody("Cascade parent"));
+    const std::string event_id(event.at("id").as_string());
+    auto attendance =
+        Admin().Post("/api/userevent",
+                     json::object{{"userId", "usr_demo_2"}, {"eventId", event_id}, {"rating", 5}});
+    ASSERT_TRUE(IsSuccess(attendance, 201));
+    const std::string attendance_id(DataOf(attendance).at("id").as_string());
+    ASSERT_TRUE(IsSuccess(Admin().Delete("/api/event/" + event_id)));
+    EXPECT_TRUE(IsError(Admin().Get("/api/userevent/" + attendance_id), 404, "not_found"));
+}
+
+TEST_F(CrudTest, DeletingAnAccountWithUsersIsRefused) {
+    const std::string account = UniqueId("acc_restrict");
+    ASSERT_TRUE(IsSuccess(Admin().Post("/api/account", json::object{{"id", account}}), 201));
+    auto body = UserBody(UniqueId("restrict"));
+    body["accountId"] = account;
+    ASSERT_TRUE(IsSuccess(Admin().Post("/api/user", body), 201));
+    auto refused = Admin().Delete("/api/account/" + account);
+    EXPECT_TRUE(IsError(refused, 409, "conflict", "User")) << Describe(refused);
+    EXPECT_TRUE(IsSuccess(Admin().Get("/api/account/" + account)));
+}
+
+TEST_F(CrudTest, ConcurrentCreatesOfOneUniqueValueLetExactlyOneWin) {
+    const std::string username = UniqueId("race");
+    std::atomic<int> created{0};
+    std::atomic<int> conflicts{0};
+    std::atomic<int> others{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i) {
+        threads.emplace_back([&, i] {
+            auto body = UserBody(username);
+            body["email"] = username + "." + std::to_string(i) + "@example.org";
+            auto response = Admin().Post("/api/user", body);
+            if (response.status == 201) {
+                ++created;
+            } else if (IsError(response, 409, "conflict", "username")) {
+                ++conflicts;
+            } else {
+                ++others;
+            }
+        });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    EXPECT_EQ(created.load(), 1);
+    EXPECT_EQ(conflicts.load(), 7);
+    EXPECT_EQ(others.load(), 0);
 }
 
 }  // namespace

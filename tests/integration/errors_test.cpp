@@ -25,10 +25,10 @@ protected:
 
 TEST_F(ErrorsTest, ValidationReportsEveryFieldErrorAtOnce) {
     const auto before = UserTotal();
-    json::object body{{"username", "ab"},             // too short
-                      {"email", "not-an-email"},      // bad pattern
+    json::object body{{"username", "ab"},         // too short
+                      {"email", "not-an-email"},  // bad pattern
                       {"password", "secret-pass"},
-                      {"isAccountOwner", "true"},     // a string, not a boolean
+                      {"isAccountOwner", "true"},  // a string, not a boolean
                       {"accountId", "acc_demo_1"}};
     auto response = Admin().Post("/api/user", body);
     EXPECT_TRUE(IsError(response, 422, "validation_failed", "", "username"));
@@ -156,6 +156,43 @@ TEST_F(ErrorsTest, MethodNotRoutedIs405) {
     EXPECT_EQ(response.status, 405) << Describe(response);
     EXPECT_FALSE(response.Header("Allow").empty());
     EXPECT_TRUE(IsError(response, 405));
+}
+
+TEST_F(ErrorsTest, FieldRulesAreCheckedPerType) {
+    auto body = UserBody(UniqueId("rules"));
+    body["netWorth"] = 12.345;   // Currency: at most two decimals
+    body["gender"] = "robot";    // not in the enum
+    body["dob"] = "2020-02-30";  // not a calendar date
+    body["firstName"] = "Al";    // below min_length
+    auto response = Admin().Post("/api/user", body);
+    for (const char* field : {"netWorth", "gender", "dob", "firstName"}) {
+        EXPECT_TRUE(IsError(response, 422, "validation_failed", "", field)) << field;
+    }
+    auto tags = Admin().Post("/api/event", json::object{{"url", "https://example.com/t"},
+                                                        {"title", "Tags"},
+                                                        {"dateTime", "2025-01-01"},
+                                                        {"tags", json::array{"ok", 5}}});
+    EXPECT_TRUE(IsError(tags, 422, "validation_failed"));
+    EXPECT_NE(ErrorText(tags).find("tags"), std::string::npos) << ErrorText(tags);
+    auto affinity = Admin().Post(
+        "/api/tagaffinity",
+        json::object{{"tag", "music"}, {"affinity", 101}, {"profileId", "prf_demo_1"}});
+    EXPECT_TRUE(IsError(affinity, 422, "validation_failed", "", "affinity"));
+    auto url = Admin().Post("/api/url", json::object{{"url", "javascript:alert(1)"}});
+    EXPECT_TRUE(IsError(url, 422, "validation_failed", "Bad URL format", "url"));
+}
+
+TEST_F(ErrorsTest, IdsThatCannotExistAre404) {
+    EXPECT_TRUE(IsError(Admin().Get("/api/event/" + std::string(200, 'a')), 404, "not_found"));
+    EXPECT_TRUE(IsError(Admin().Get("/api/event/a%20b"), 404, "not_found"));
+    EXPECT_TRUE(IsError(Admin().Get("/api/event/%27%20OR%201%3D1"), 404, "not_found"));
+}
+
+TEST_F(ErrorsTest, NullForARequiredFieldIsAValidationError) {
+    auto response = Admin().Post(
+        "/api/event",
+        json::object{{"url", nullptr}, {"title", "Null url"}, {"dateTime", "2025-01-01"}});
+    EXPECT_TRUE(IsError(response, 422, "validation_failed", "", "url"));
 }
 
 }  // namespace

@@ -1,11 +1,11 @@
 // Hostile input over raw sockets: dot-dot paths, invalid UTF-8, injection-looking filter values
 // and field names, header tricks, slow and half-open clients; and graceful shutdown on SIGTERM.
 // Each asserts a clear error (or a harmless answer) and that the data is unchanged afterwards.
-#include <signal.h>
-#include <sqlite3.h>
-
 #include <atomic>
 #include <thread>
+
+#include <signal.h>
+#include <sqlite3.h>
 
 #include "integration/integration_fixture.hpp"
 
@@ -35,17 +35,17 @@ protected:
 };
 
 TEST_F(HostileTest, DotDotPathsAre400) {
-    for (const char* target : {"/api/%2e%2e/etc/passwd", "/api/event/%2E%2E", "/api/event/..",
-                               "/api/./event", "/%2e%2e/%2e%2e/etc/passwd",
-                               "/api/event/%2e%2e%2fuser", "/api/event/.%2e"}) {
+    for (const char* target :
+         {"/api/%2e%2e/etc/passwd", "/api/event/%2E%2E", "/api/event/..", "/api/./event",
+          "/%2e%2e/%2e%2e/etc/passwd", "/api/event/%2e%2e%2fuser", "/api/event/.%2e"}) {
         auto response = SendRaw(port(), Raw("GET", target));
         EXPECT_TRUE(IsError(response, 400)) << target;
     }
 }
 
 TEST_F(HostileTest, InvalidUtf8Is400) {
-    EXPECT_TRUE(IsError(Admin().Get("/api/event?filter=title:%ff%fe"), 400, "invalid_argument",
-                        "UTF-8"));
+    EXPECT_TRUE(
+        IsError(Admin().Get("/api/event?filter=title:%ff%fe"), 400, "invalid_argument", "UTF-8"));
     EXPECT_TRUE(IsError(Admin().Get("/api/event?filter=title:%c3%28"), 400, "", "UTF-8"));
     EXPECT_TRUE(IsError(Admin().Get("/api/event?sort=%ed%a0%80"), 400));  // a UTF-16 surrogate
     EXPECT_TRUE(IsError(Admin().Get("/api/event/%ff"), 400));
@@ -57,7 +57,8 @@ TEST_F(HostileTest, InjectionLookingFilterValuesMatchNothingAndChangeNothing) {
     const auto before = EventTotal();
     for (const char* value : {"\"'; DROP TABLE Event; --\"", "1 OR 1=1", "x\") OR (\"1\"=\"1",
                               "%' OR '%'='", "\"\\\"; DELETE FROM Event; --\""}) {
-        auto response = Admin().Get("/api/event?filter=" + UrlEncode(std::string("title:") + value));
+        auto response =
+            Admin().Get("/api/event?filter=" + UrlEncode(std::string("title:") + value));
         EXPECT_TRUE(IsListEnvelope(response)) << value;
         EXPECT_TRUE(RowsOf(response).empty()) << value << ": " << IdsOf(response).size();
     }
@@ -75,7 +76,8 @@ TEST_F(HostileTest, ApostropheInsideAFilterValueIsLiteral) {
     auto classic = Admin().Get("/api/event?filter=" + UrlEncode("title:'; DROP TABLE Event; --"));
     EXPECT_TRUE(IsListEnvelope(classic)) << Describe(classic);
     EXPECT_TRUE(RowsOf(classic).empty());
-    auto escaped = Admin().Get("/api/event?filter=" + UrlEncode("title:\\'; DELETE FROM Event; --"));
+    auto escaped =
+        Admin().Get("/api/event?filter=" + UrlEncode("title:\\'; DELETE FROM Event; --"));
     EXPECT_TRUE(IsListEnvelope(escaped)) << Describe(escaped);
     EXPECT_TRUE(RowsOf(escaped).empty());
     auto name = Admin().Get("/api/user?filter=" + UrlEncode("lastName:O'Brien"));
@@ -85,18 +87,16 @@ TEST_F(HostileTest, ApostropheInsideAFilterValueIsLiteral) {
 
 TEST_F(HostileTest, InjectionLookingFieldNamesAre400) {
     for (const char* filter : {"title;DROP TABLE Event:1", "\"title\" OR 1=1 --:x",
-                               "title) OR (1=1:x", "Event.title:x", "1=1:1",
-                               "title/**/:x"}) {
+                               "title) OR (1=1:x", "Event.title:x", "1=1:1", "title/**/:x"}) {
         auto response = Admin().Get("/api/event?filter=" + UrlEncode(filter));
         EXPECT_TRUE(IsError(response, 400, "invalid_argument")) << filter;
     }
-    for (const char* sort : {"title;DROP TABLE Event", "title desc", "(SELECT 1)",
-                             "title:asc;--"}) {
+    for (const char* sort :
+         {"title;DROP TABLE Event", "title desc", "(SELECT 1)", "title:asc;--"}) {
         auto response = Admin().Get("/api/event?sort=" + UrlEncode(sort));
         EXPECT_TRUE(IsError(response, 400, "invalid_argument")) << sort;
     }
-    auto json_field = Admin().Get("/api/event?filter=" +
-                                  UrlEncode(R"({"title\" OR 1=1 --":"x"})"));
+    auto json_field = Admin().Get("/api/event?filter=" + UrlEncode(R"({"title\" OR 1=1 --":"x"})"));
     EXPECT_TRUE(IsError(json_field, 400, "invalid_argument"));
     auto view = Admin().Get("/api/user?view=" + UrlEncode("account(id);DROP TABLE User"));
     EXPECT_TRUE(IsError(view, 400, "invalid_argument"));
@@ -111,51 +111,58 @@ TEST_F(HostileTest, HeaderInjectionDoesNotSplitTheResponse) {
         EXPECT_EQ(value.find("evil"), std::string::npos);
     }
     // A bare CR inside a header value is malformed HTTP.
-    auto bare_cr = SendRaw(port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: a\rSet-Cookie: "
-                                   "evil=1\r\nConnection: close\r\n\r\n");
+    auto bare_cr = SendRaw(port(),
+                           "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: a\rSet-Cookie: "
+                           "evil=1\r\nConnection: close\r\n\r\n");
     EXPECT_FALSE(bare_cr.HasHeader("Set-Cookie")) << Describe(bare_cr);
     if (bare_cr.status != 0) {
         EXPECT_EQ(bare_cr.status, 400) << Describe(bare_cr);
     }
     // Obsolete line folding: RFC 9112 allows rejecting it or joining it into one value; either
     // way the continuation never becomes a header of its own.
-    auto folded = SendRaw(port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: one\r\n"
-                                  " Set-Cookie: evil=1\r\nConnection: close\r\n\r\n");
+    auto folded = SendRaw(port(),
+                          "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: one\r\n"
+                          " Set-Cookie: evil=1\r\nConnection: close\r\n\r\n");
     EXPECT_TRUE(folded.status == 200 || folded.status == 400) << Describe(folded);
     EXPECT_FALSE(folded.HasHeader("Set-Cookie")) << Describe(folded);
     // A header line without a colon.
-    auto no_colon = SendRaw(port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nnocolonhere\r\n"
-                                    "Connection: close\r\n\r\n");
+    auto no_colon = SendRaw(port(),
+                            "GET /healthz HTTP/1.1\r\nHost: x\r\nnocolonhere\r\n"
+                            "Connection: close\r\n\r\n");
     EXPECT_EQ(no_colon.status == 0 || no_colon.status == 400, true) << Describe(no_colon);
     // A client-chosen request id must not carry anything into our headers.
-    auto request_id = SendRaw(port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: "
-                                      "abc%0d%0aSet-Cookie:evil\r\nConnection: close\r\n\r\n");
+    auto request_id = SendRaw(port(),
+                              "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: "
+                              "abc%0d%0aSet-Cookie:evil\r\nConnection: close\r\n\r\n");
     ASSERT_EQ(request_id.status, 200) << Describe(request_id);
     EXPECT_FALSE(request_id.HasHeader("Set-Cookie"));
 }
 
 TEST_F(HostileTest, ConflictingOrBadFramingIs400) {
-    auto bad_length = SendRaw(port(), "POST /api/account HTTP/1.1\r\nHost: x\r\nContent-Length: "
-                                      "abc\r\nContent-Type: application/json\r\n\r\n{}");
+    auto bad_length = SendRaw(port(),
+                              "POST /api/account HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                              "abc\r\nContent-Type: application/json\r\n\r\n{}");
     EXPECT_EQ(bad_length.status == 0 || bad_length.status == 400, true) << Describe(bad_length);
-    auto both = SendRaw(port(), "POST /api/account HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
-                                "Transfer-Encoding: chunked\r\nContent-Type: application/json"
-                                "\r\n\r\n0\r\n\r\n");
+    auto both = SendRaw(port(),
+                        "POST /api/account HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                        "Transfer-Encoding: chunked\r\nContent-Type: application/json"
+                        "\r\n\r\n0\r\n\r\n");
     EXPECT_NE(both.status, 201) << Describe(both);
     auto garbage = SendRaw(port(), "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n");
     EXPECT_NE(garbage.status, 200) << Describe(garbage);
-    std::string huge_header = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " +
-                              std::string(64 * 1024, 'a') + "\r\nConnection: close\r\n\r\n";
+    std::string huge_header =
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') +
+        "\r\nConnection: close\r\n\r\n";
     auto big = SendRaw(port(), huge_header);
     EXPECT_EQ(big.status == 0 || big.status == 431 || big.status == 400, true) << Describe(big);
     EXPECT_EQ(Anonymous().Get("/healthz").status, 200);
 }
 
 TEST_F(HostileTest, OversizedBodyDeclaredUpFrontIs413WithoutReadingIt) {
-    auto response = SendRaw(port(), Raw("POST", "/api/event",
-                                        {{"Content-Type", "application/json"},
-                                         {"Content-Length", "50000000"}},
-                                        "{\"title\":"));
+    auto response =
+        SendRaw(port(), Raw("POST", "/api/event",
+                            {{"Content-Type", "application/json"}, {"Content-Length", "50000000"}},
+                            "{\"title\":"));
     EXPECT_TRUE(IsError(response, 413)) << Describe(response);
 }
 
@@ -169,10 +176,9 @@ TEST_F(HostileTest, SlowClientDoesNotBlockOthers) {
         stalled.push_back(std::move(connection));
     }
     auto half_body = std::make_unique<HttpConnection>(port());
-    ASSERT_TRUE(half_body->Send(Raw("POST", "/api/account",
-                                    {{"Content-Type", "application/json"},
-                                     {"Content-Length", "100"}},
-                                    "{\"id\":")));
+    ASSERT_TRUE(half_body->Send(
+        Raw("POST", "/api/account",
+            {{"Content-Type", "application/json"}, {"Content-Length", "100"}}, "{\"id\":")));
     const auto started = Clock::now();
     for (int i = 0; i < 5; ++i) {
         EXPECT_TRUE(IsSuccess(Admin().Get("/api/event/evt_demo_" + std::to_string(i))));
@@ -247,11 +253,11 @@ TEST(ShutdownTest, SigtermUnderLoadExitsCleanlyWithNothingHalfDone) {
     const std::string partial_id = UniqueId("partial");
     const std::string body = json::serialize(json::object{{"id", partial_id}});
     HttpConnection partial(server->port());
-    ASSERT_TRUE(partial.Send(FormatRequest(
-        "POST", "/api/account",
-        {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"},
-         {"Content-Length", std::to_string(body.size())}},
-        body.substr(0, 5))));
+    ASSERT_TRUE(partial.Send(FormatRequest("POST", "/api/account",
+                                           {{"Authorization", "Bearer " + token},
+                                            {"Content-Type", "application/json"},
+                                            {"Content-Length", std::to_string(body.size())}},
+                                           body.substr(0, 5))));
 
     // Load on a few threads: slow-ish reads (fuzzy search) and writes.
     std::atomic<bool> stop{false};
@@ -339,9 +345,8 @@ TEST(ShutdownTest, SigtermWhenIdleExitsZeroAndRestartsOnTheSameData) {
     ASSERT_TRUE(server);
     const std::string token = LoginToken(server->port(), "admin", kAdminPassword);
     const std::string id = UniqueId("survivor");
-    ASSERT_TRUE(IsSuccess(Api(server->port(), token).Post("/api/account",
-                                                          json::object{{"id", id}}),
-                          201));
+    ASSERT_TRUE(
+        IsSuccess(Api(server->port(), token).Post("/api/account", json::object{{"id", id}}), 201));
     const auto old_port = server->port();
     EXPECT_EQ(server->Terminate(), 0) << server->StderrText();
     // After exit, the port no longer answers.

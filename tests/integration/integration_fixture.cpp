@@ -1,9 +1,9 @@
 #include "integration/integration_fixture.hpp"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <filesystem>
+
+#include <unistd.h>
 
 namespace ea::integration {
 
@@ -38,9 +38,9 @@ std::unique_ptr<ServerProcess> StartServer(const ServerOptions& options) {
 
 std::string LoginToken(std::uint16_t port, std::string_view username, std::string_view password) {
     const json::object body{{"username", username}, {"password", password}};
-    auto response = ea::testing::Request(port, "POST", "/user/auth/login",
-                                         {{"Content-Type", "application/json"}},
-                                         json::serialize(body));
+    auto response =
+        ea::testing::Request(port, "POST", "/user/auth/login",
+                             {{"Content-Type", "application/json"}}, json::serialize(body));
     auto parsed = response.Json();
     if (response.status != 200 || !parsed.is_object() || !parsed.as_object().contains("token")) {
         ADD_FAILURE() << "login as " << username << " failed: " << Describe(response);
@@ -51,8 +51,7 @@ std::string LoginToken(std::uint16_t port, std::string_view username, std::strin
 
 std::string UniqueId(std::string_view prefix) {
     static std::atomic<int> counter{0};
-    return std::string(prefix) + "_" + std::to_string(::getpid()) + "_" +
-           std::to_string(++counter);
+    return std::string(prefix) + "_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
 }
 
 namespace {
@@ -135,9 +134,8 @@ std::string ErrorText(const HttpResponse& response) {
         return "(not JSON) " + response.body.substr(0, 200);
     }
     const auto* notes = parsed.as_object().if_contains("notifications");
-    const auto* errors = notes != nullptr && notes->is_object()
-                             ? notes->as_object().if_contains("errors")
-                             : nullptr;
+    const auto* errors =
+        notes != nullptr && notes->is_object() ? notes->as_object().if_contains("errors") : nullptr;
     if (errors == nullptr || !errors->is_array()) {
         return "(no errors)";
     }
@@ -193,9 +191,8 @@ std::string ErrorText(const HttpResponse& response) {
     const auto size = p.at("pageSize").as_int64();
     const auto expected_pages = total == 0 ? 0 : (total + size - 1) / size;
     if (p.at("totalPages").as_int64() != expected_pages) {
-        return ::testing::AssertionFailure()
-               << "totalPages " << p.at("totalPages").as_int64() << " != ceil(" << total << "/"
-               << size << ")";
+        return ::testing::AssertionFailure() << "totalPages " << p.at("totalPages").as_int64()
+                                             << " != ceil(" << total << "/" << size << ")";
     }
     if (static_cast<std::int64_t>(body.at("data").as_array().size()) > size) {
         return ::testing::AssertionFailure() << "more rows than pageSize";
@@ -203,9 +200,8 @@ std::string ErrorText(const HttpResponse& response) {
     return ::testing::AssertionSuccess();
 }
 
-::testing::AssertionResult IsError(const HttpResponse& response, int status,
-                                   std::string_view code, std::string_view message_part,
-                                   std::string_view field) {
+::testing::AssertionResult IsError(const HttpResponse& response, int status, std::string_view code,
+                                   std::string_view message_part, std::string_view field) {
     if (response.status != status) {
         return ::testing::AssertionFailure()
                << "expected " << status << ", got " << Describe(response);
@@ -216,8 +212,9 @@ std::string ErrorText(const HttpResponse& response) {
     }
     const auto& body = parsed.as_object();
     const auto* notes = body.if_contains("notifications");
-    if (!body.contains("data") || !body.at("data").is_null() || body.if_contains("status") ==
-            nullptr || body.at("status") != "error" || notes == nullptr || !notes->is_object()) {
+    if (!body.contains("data") || !body.at("data").is_null() ||
+        body.if_contains("status") == nullptr || body.at("status") != "error" || notes == nullptr ||
+        !notes->is_object()) {
         return ::testing::AssertionFailure() << "not an error envelope: " << Describe(response);
     }
     const auto& n = notes->as_object();
@@ -237,9 +234,8 @@ std::string ErrorText(const HttpResponse& response) {
         }
         const auto& e = error.as_object();
         code_seen = code_seen || Str(e.at("code")) == code;
-        const std::string message = e.at("message").is_string()
-                                        ? std::string(e.at("message").as_string())
-                                        : std::string();
+        const std::string message =
+            e.at("message").is_string() ? std::string(e.at("message").as_string()) : std::string();
         const auto* f = e.if_contains("field");
         const bool field_ok =
             field.empty() || (f != nullptr && f->is_string() && f->as_string() == field);
@@ -248,8 +244,8 @@ std::string ErrorText(const HttpResponse& response) {
         match_seen = match_seen || (field_ok && message_ok);
     }
     if (!code_seen) {
-        return ::testing::AssertionFailure() << "no error with code " << code << ": "
-                                             << ErrorText(response);
+        return ::testing::AssertionFailure()
+               << "no error with code " << code << ": " << ErrorText(response);
     }
     if (!match_seen) {
         return ::testing::AssertionFailure()

@@ -2,14 +2,13 @@
 // with the demo data, admin logged in), a JSON client bound to a session, and envelope checks.
 #pragma once
 
-#include <gtest/gtest.h>
-
-#include <boost/json.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 #include "testing/http_client.hpp"
 #include "testing/server_process.hpp"
@@ -68,8 +67,7 @@ private:
 // The error envelope with `status`, an error whose code is `code` (when not empty) and, when
 // given, some error whose message contains `message_part` and whose field is `field`.
 ::testing::AssertionResult IsError(const HttpResponse& response, int status,
-                                   std::string_view code = "",
-                                   std::string_view message_part = "",
+                                   std::string_view code = "", std::string_view message_part = "",
                                    std::string_view field = "");
 
 // A JSON string's text; "" for anything else (boost::json::value does not compare to std::string).

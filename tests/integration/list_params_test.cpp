@@ -1,10 +1,10 @@
 // List parameters over real sockets: page/pageSize, sort, filter (text and JSON), filter_matching,
 // view, and the pagination envelope. The suite writes five Events whose titles share a marker, so
 // every assertion can name exactly which records come back and in which order.
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <set>
+
+#include <sqlite3.h>
 
 #include "integration/integration_fixture.hpp"
 
@@ -57,10 +57,11 @@ protected:
     }
 
     // Ids ("a".."e") of the suite's events matching `params` (the marker filter is added).
-    static std::vector<std::string> Keys(const std::string& params, const std::string& filter = "") {
-        std::string target = "/api/event?pageSize=100&filter=" +
-                             ea::testing::UrlEncode("title:" + marker_ +
-                                                    (filter.empty() ? "" : "," + filter));
+    static std::vector<std::string> Keys(const std::string& params,
+                                         const std::string& filter = "") {
+        std::string target =
+            "/api/event?pageSize=100&filter=" +
+            ea::testing::UrlEncode("title:" + marker_ + (filter.empty() ? "" : "," + filter));
         if (!params.empty()) {
             target += "&" + params;
         }
@@ -73,9 +74,7 @@ protected:
         return keys;
     }
 
-    static std::vector<std::string> Filtered(const std::string& filter) {
-        return Keys("", filter);
-    }
+    static std::vector<std::string> Filtered(const std::string& filter) { return Keys("", filter); }
 
     static HttpResponse ListEvents(const std::string& query) {
         return Admin().Get("/api/event?" + query);
@@ -94,8 +93,7 @@ TEST_F(ListParamsTest, PageAndPageSizeBoundsAndIntegers) {
     }
     for (const char* bad : {"pageSize=0", "pageSize=1001", "pageSize=x", "pageSize=-5",
                             "pageSize=99999999999999999999"}) {
-        EXPECT_TRUE(IsError(ListEvents(bad), 400, "invalid_argument", "", "pageSize"))
-            << bad;
+        EXPECT_TRUE(IsError(ListEvents(bad), 400, "invalid_argument", "", "pageSize")) << bad;
     }
     auto max = ListEvents("pageSize=1000");
     ASSERT_TRUE(IsListEnvelope(max));
@@ -174,8 +172,7 @@ TEST_F(ListParamsTest, SortByOneFieldBothDirections) {
 TEST_F(ListParamsTest, SortByManyFieldsWithStableIdTiebreak) {
     // cost: a=10 b=20 c=0 d=30 e=20; b and e tie on cost.
     EXPECT_EQ(Keys("sort=cost:desc,numOfExpectedAttendees:asc"), (List{"d", "b", "e", "a", "c"}));
-    EXPECT_EQ(Keys("sort=cost:desc,numOfExpectedAttendees:desc"),
-              (List{"d", "e", "b", "a", "c"}));
+    EXPECT_EQ(Keys("sort=cost:desc,numOfExpectedAttendees:desc"), (List{"d", "e", "b", "a", "c"}));
     EXPECT_EQ(Keys("sort=cost"), (List{"c", "a", "b", "e", "d"}));  // tie broken by id
 }
 
@@ -229,8 +226,10 @@ TEST_F(ListParamsTest, RawPipeAndBracesInTheQueryAreAccepted) {
     auto in = ListEvents("pageSize=100&filter=title:" + marker_ + ",recurrence:in:daily|weekly");
     EXPECT_TRUE(IsListEnvelope(in)) << Describe(in);
     EXPECT_EQ(IdsOf(in), (List{marker_ + "_a", marker_ + "_c"}));
-    auto json_filter = ListEvents("filter={%22recurrence%22:{%22$in%22:[%22daily%22]},"
-                                  "%22title%22:%22" + marker_ + "%22}");
+    auto json_filter = ListEvents(
+        "filter={%22recurrence%22:{%22$in%22:[%22daily%22]},"
+        "%22title%22:%22" +
+        marker_ + "%22}");
     EXPECT_TRUE(IsListEnvelope(json_filter)) << Describe(json_filter);
     EXPECT_EQ(IdsOf(json_filter), (List{marker_ + "_c"}));
 }
@@ -272,8 +271,8 @@ TEST_F(ListParamsTest, BooleanFilterValuesAcceptTrue1YesAndFalse0No) {
     EXPECT_GT(others, 0);
     EXPECT_EQ(total_of("isAccountOwner:0"), others);
     EXPECT_EQ(total_of("isAccountOwner:no"), others);
-    EXPECT_TRUE(IsError(Admin().Get("/api/user?filter=isAccountOwner:maybe"), 400,
-                        "invalid_argument"));
+    EXPECT_TRUE(
+        IsError(Admin().Get("/api/user?filter=isAccountOwner:maybe"), 400, "invalid_argument"));
 }
 
 TEST_F(ListParamsTest, EnumValuesMatchCaseInsensitively) {
@@ -290,8 +289,8 @@ TEST_F(ListParamsTest, EnumValuesMatchCaseInsensitively) {
 }
 
 TEST_F(ListParamsTest, UnknownFieldOrOperatorOrEmptyValueIs400) {
-    EXPECT_TRUE(IsError(ListEvents("filter=nosuchfield:1"), 400, "invalid_argument",
-                        "nosuchfield"));
+    EXPECT_TRUE(
+        IsError(ListEvents("filter=nosuchfield:1"), 400, "invalid_argument", "nosuchfield"));
     EXPECT_TRUE(IsError(ListEvents("filter=cost:foo:1"), 400, "invalid_argument", "foo"));
     EXPECT_TRUE(IsError(ListEvents("filter=title:"), 400, "invalid_argument", "empty"));
     EXPECT_TRUE(IsError(ListEvents("filter=cost:gt:"), 400, "invalid_argument", "empty"));
@@ -302,8 +301,7 @@ TEST_F(ListParamsTest, UnknownFieldOrOperatorOrEmptyValueIs400) {
 
 TEST_F(ListParamsTest, JsonFilterStartingWithABrace) {
     const std::string json_filter =
-        R"({"$and":[{"title":{"$eq":")" + marker_ +
-        R"( beta"}},{"cost":{"$gte":20}}]})";
+        R"({"$and":[{"title":{"$eq":")" + marker_ + R"( beta"}},{"cost":{"$gte":20}}]})";
     auto exact = ListEvents("filter_matching=exact&filter=" + ea::testing::UrlEncode(json_filter));
     ASSERT_TRUE(IsListEnvelope(exact));
     EXPECT_EQ(IdsOf(exact), List{marker_ + "_b"});
@@ -388,10 +386,10 @@ TEST_F(ListParamsTest, ViewAddsTheReferencedRecord) {
         EXPECT_FALSE(row.at("user").as_object().contains("password"));
         EXPECT_TRUE(row.at("event").at("title").is_string());
     }
-    EXPECT_TRUE(IsError(Admin().Get("/api/user?view=nosuch(id)"), 400, "invalid_argument",
-                        "nosuch"));
-    EXPECT_TRUE(IsError(Admin().Get("/api/user?view=account(nosuchfield)"), 400,
-                        "invalid_argument", "nosuchfield"));
+    EXPECT_TRUE(
+        IsError(Admin().Get("/api/user?view=nosuch(id)"), 400, "invalid_argument", "nosuch"));
+    EXPECT_TRUE(IsError(Admin().Get("/api/user?view=account(nosuchfield)"), 400, "invalid_argument",
+                        "nosuchfield"));
 }
 
 // On get-by-id the list parameters are checked but ignored (as the original did), view included.
@@ -399,8 +397,8 @@ TEST_F(ListParamsTest, ViewIsCheckedButIgnoredOnGetById) {
     auto response = Admin().Get("/api/user/usr_demo_1?view=account(id,createdAt)");
     ASSERT_TRUE(IsSuccess(response));
     EXPECT_FALSE(DataOf(response).as_object().contains("account")) << response.body;
-    EXPECT_TRUE(IsError(Admin().Get("/api/user/usr_demo_1?view=nosuch(id)"), 400,
-                        "invalid_argument"));
+    EXPECT_TRUE(
+        IsError(Admin().Get("/api/user/usr_demo_1?view=nosuch(id)"), 400, "invalid_argument"));
 }
 
 TEST_F(ListParamsTest, ViewOfAWriteOnlyFieldNeverShowsIt) {
@@ -439,8 +437,7 @@ TEST_F(ListParamsTest, ViewOfAMissingTargetSaysExistsFalse) {
     sqlite3_free(message);
     sqlite3_close(db);
 
-    auto response =
-        Admin().Get("/api/user?filter=id:" + user_id + "&view=account(id,createdAt)");
+    auto response = Admin().Get("/api/user?filter=id:" + user_id + "&view=account(id,createdAt)");
     ASSERT_TRUE(IsListEnvelope(response));
     ASSERT_EQ(RowsOf(response).size(), 1u);
     const auto account = RowsOf(response)[0].at("account").as_object();

@@ -1,13 +1,13 @@
 #include "testing/http_client.hpp"
 
+#include <cctype>
+#include <cstdlib>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <cctype>
-#include <cstdlib>
 
 namespace ea::testing {
 namespace {
@@ -170,8 +170,7 @@ HttpResponse HttpConnection::Read(std::chrono::milliseconds timeout, bool head_r
         }
         rest.remove_prefix(line_end + 2);
     }
-    if (head_request || response.status == 204 || response.status == 304 ||
-        response.status < 200) {
+    if (head_request || response.status == 204 || response.status == 304 || response.status < 200) {
         return response;
     }
     if (response.HasHeader("Content-Length")) {
@@ -225,8 +224,8 @@ bool HttpConnection::WaitForClose(std::chrono::milliseconds timeout) {
     return true;
 }
 
-std::string FormatRequest(std::string_view method, std::string_view target,
-                          const Headers& headers, std::string_view body, bool keep_alive) {
+std::string FormatRequest(std::string_view method, std::string_view target, const Headers& headers,
+                          std::string_view body, bool keep_alive) {
     std::string out;
     out.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     bool has_length = false;
@@ -234,8 +233,8 @@ std::string FormatRequest(std::string_view method, std::string_view target,
         out.append(key).append(": ").append(value).append("\r\n");
         has_length = has_length || EqualsIgnoreCase(key, "Content-Length");
     }
-    if (!has_length && (!body.empty() || method == "POST" || method == "PUT" ||
-                        method == "PATCH")) {
+    if (!has_length &&
+        (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")) {
         out.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
     }
     if (!keep_alive) {

@@ -2,8 +2,6 @@
 // on loopback: plain requests with a parsed response, and raw bytes for hostile-input tests.
 #pragma once
 
-#include <boost/json.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -12,15 +10,17 @@
 #include <utility>
 #include <vector>
 
+#include <boost/json.hpp>
+
 namespace ea::testing {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpResponse {
-    int status = 0;      // 0 when no response arrived (connect failure, timeout, closed early)
-    Headers headers;     // in the order received
+    int status = 0;   // 0 when no response arrived (connect failure, timeout, closed early)
+    Headers headers;  // in the order received
     std::string body;
-    std::string error;   // why status is 0
+    std::string error;  // why status is 0
 
     // The first header named `name` (case-insensitive), or "" when absent.
     std::string Header(std::string_view name) const;
@@ -58,8 +58,8 @@ private:
 
 // Builds "METHOD target HTTP/1.1" with Host, Content-Length (when there is a body) and
 // Connection: close unless `keep_alive`.
-std::string FormatRequest(std::string_view method, std::string_view target,
-                          const Headers& headers, std::string_view body, bool keep_alive = false);
+std::string FormatRequest(std::string_view method, std::string_view target, const Headers& headers,
+                          std::string_view body, bool keep_alive = false);
 
 // Sends `bytes` on a fresh connection and reads one response.
 HttpResponse SendRaw(std::uint16_t port, std::string_view bytes,

@@ -1,16 +1,16 @@
 #include "testing/server_process.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <thread>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 extern char** environ;
 
@@ -159,9 +159,10 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const ServerOptions& options
     args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
     args.push_back("serve");
     auto env = options.env;
-    env.emplace("EVENTS_API_ADMIN_PASSWORD", options.admin_password);
-    server->pid_ =
-        Spawn(options.binary, args, env, server->stdout_path_, server->stderr_path_);
+    if (!options.admin_password.empty()) {
+        env.emplace("EVENTS_API_ADMIN_PASSWORD", options.admin_password);
+    }
+    server->pid_ = Spawn(options.binary, args, env, server->stdout_path_, server->stderr_path_);
     if (server->pid_ < 0) {
         *error = std::string("fork failed: ") + std::strerror(errno);
         return nullptr;
@@ -180,8 +181,8 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const ServerOptions& options
         int status = 0;
         if (::waitpid(server->pid_, &status, WNOHANG) == server->pid_) {
             server->pid_ = -1;
-            *error = "serve exited (" + std::to_string(ExitCodeOf(status)) + ") before listening: " +
-                     err;
+            *error = "serve exited (" + std::to_string(ExitCodeOf(status)) +
+                     ") before listening: " + err;
             return nullptr;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -207,9 +208,15 @@ int ServerProcess::Terminate(std::chrono::milliseconds timeout) {
     return code;
 }
 
-ServerProcess::~ServerProcess() { Terminate(); }
+ServerProcess::~ServerProcess() {
+    Terminate();
+}
 
-std::string ServerProcess::StdoutText() const { return ReadFile(stdout_path_); }
-std::string ServerProcess::StderrText() const { return ReadFile(stderr_path_); }
+std::string ServerProcess::StdoutText() const {
+    return ReadFile(stdout_path_);
+}
+std::string ServerProcess::StderrText() const {
+    return ReadFile(stderr_path_);
+}
 
 }  // namespace ea::testing

@@ -2,8 +2,6 @@
 // `serve` child on a free loopback port, stopped with SIGTERM when the test is done.
 #pragma once
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -12,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 #include "testing/temp_dir.hpp"
 
@@ -31,13 +31,13 @@ CommandResult RunCommand(const std::filesystem::path& binary, const std::vector<
                          std::chrono::milliseconds timeout = std::chrono::seconds(120));
 
 struct ServerOptions {
-    std::filesystem::path binary;       // the events-api executable
-    std::filesystem::path schema;       // schema.yaml
+    std::filesystem::path binary;                      // the events-api executable
+    std::filesystem::path schema;                      // schema.yaml
     std::optional<std::filesystem::path> template_db;  // copied as the database when set
-    bool seed_demo = true;              // run seed-demo first (when no template is given)
-    std::string admin_password = "adminpass123";
-    std::map<std::string, std::string> env;  // extra environment for `serve`
-    std::vector<std::string> extra_args;     // extra global flags, before `serve`
+    bool seed_demo = true;                        // run seed-demo first (when no template is given)
+    std::string admin_password = "adminpass123";  // "": serve generates and prints one
+    std::map<std::string, std::string> env;       // extra environment for `serve`
+    std::vector<std::string> extra_args;          // extra global flags, before `serve`
     std::chrono::milliseconds start_timeout = std::chrono::seconds(60);
 };
 
