@@ -1,5 +1,6 @@
 // Sessions over real sockets: login (cookie and bearer), identical failures, rate limiting,
 // logout, refresh, expiry, /me on both path spellings, and which routes need a session or admin.
+#include <atomic>
 #include <thread>
 
 #include "integration/integration_fixture.hpp"
@@ -286,6 +287,37 @@ TEST(AuthExpiryTest, SessionsExpireAndRefreshExtendsThem) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     EXPECT_TRUE(IsError(session.Get("/api/account"), 401, "unauthenticated"));
     EXPECT_TRUE(IsError(session.Send("POST", "/user/auth/refresh", ""), 401, "unauthenticated"));
+}
+
+// The per-address limit needs many failed logins, so it has a server of its own.
+TEST(AuthAddressLimitTest, ManyUsernamesFromOneAddressAreLimitedToo) {
+    auto server = StartServer(DemoServerOptions());
+    ASSERT_TRUE(server);
+    Api anonymous(server->port(), "");
+    std::atomic<int> limited{0};
+    std::atomic<int> unauthenticated{0};
+    std::atomic<int> next{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&] {
+            for (int i = next++; i < 90 && limited == 0; i = next++) {
+                // A different username every time: only the address is common.
+                auto response = anonymous.Post(
+                    "/user/auth/login",
+                    json::object{{"username", "spray" + std::to_string(i)}, {"password", "guess"}});
+                if (response.status == 429 && !response.Header("Retry-After").empty()) {
+                    ++limited;
+                } else if (response.status == 401) {
+                    ++unauthenticated;
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    EXPECT_GT(limited.load(), 0) << "no 429 after " << unauthenticated.load() << " failures";
+    EXPECT_GE(unauthenticated.load(), 10) << "limited far too early";
 }
 
 }  // namespace

@@ -469,5 +469,27 @@ TEST_F(CrudTest, ConcurrentCreatesOfOneUniqueValueLetExactlyOneWin) {
     EXPECT_EQ(others.load(), 0);
 }
 
+TEST_F(CrudTest, WritesFindRecordsByIdInAnyCase) {
+    const std::string id = UniqueId("casewrite");
+    auto body = EventBody("Case write");
+    body["id"] = id;
+    ASSERT_TRUE(IsSuccess(Admin().Post("/api/event", body), 201));
+    std::string upper = id;
+    for (auto& c : upper) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    auto patched = Admin().Patch("/api/event/" + upper, json::object{{"title", "Patched"}});
+    ASSERT_TRUE(IsSuccess(patched));
+    EXPECT_EQ(Str(DataOf(patched).at("id")), id);
+    body["title"] = "Replaced";
+    auto replaced = Admin().Put("/api/event/" + upper, body);
+    ASSERT_TRUE(IsSuccess(replaced));
+    EXPECT_EQ(Str(DataOf(replaced).at("id")), id);
+    auto deleted = Admin().Delete("/api/event/" + upper);
+    ASSERT_TRUE(IsSuccess(deleted));
+    EXPECT_EQ(Str(DataOf(deleted).at("id")), id);
+    EXPECT_TRUE(IsError(Admin().Get("/api/event/" + id), 404, "not_found"));
+}
+
 }  // namespace
 }  // namespace ea::integration

@@ -444,5 +444,32 @@ TEST_F(ListParamsTest, ViewOfAMissingTargetSaysExistsFalse) {
     EXPECT_EQ(account.at("exists"), false) << response.body;
 }
 
+TEST_F(ListParamsTest, IdsAndReferencesMatchExactlyAndCaseInsensitively) {
+    // Under the default contains-matching, an id still matches only itself (not evt_demo_1x).
+    auto one = ListEvents("filter=id:evt_demo_1");
+    ASSERT_TRUE(IsListEnvelope(one));
+    EXPECT_EQ(IdsOf(one), List{"evt_demo_1"});
+    auto upper = ListEvents("filter=id:EVT_DEMO_1");
+    ASSERT_TRUE(IsListEnvelope(upper));
+    EXPECT_EQ(IdsOf(upper), List{"evt_demo_1"});
+    auto in = ListEvents("sort=id&filter=" + ea::testing::UrlEncode("id:in:EVT_DEMO_2|evt_demo_3"));
+    ASSERT_TRUE(IsListEnvelope(in));
+    EXPECT_EQ(IdsOf(in), (List{"evt_demo_2", "evt_demo_3"}));
+    auto by_user = Admin().Get("/api/userevent?pageSize=100&filter=userId:USR_DEMO_1");
+    ASSERT_TRUE(IsListEnvelope(by_user));
+    ASSERT_FALSE(RowsOf(by_user).empty());
+    for (const auto& row : RowsOf(by_user)) {
+        EXPECT_EQ(row.at("userId"), "usr_demo_1");
+    }
+}
+
+TEST_F(ListParamsTest, NumbersCompareAsNumbers) {
+    // As text "100" < "20" < "300"; as numbers they sort and compare the other way.
+    EXPECT_EQ(Filtered("numOfExpectedAttendees:lt:1000"), (List{"a", "b", "c", "d", "e"}));
+    EXPECT_EQ(Filtered("numOfExpectedAttendees:gt:99"), (List{"a", "b", "c", "d", "e"}));
+    EXPECT_EQ(Filtered("cost:lt:9.5"), (List{"c"}));
+    EXPECT_EQ(Filtered("cost:gte:20.0"), (List{"b", "d", "e"}));
+}
+
 }  // namespace
 }  // namespace ea::integration

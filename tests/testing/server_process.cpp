@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,6 +70,8 @@ pid_t Spawn(const std::filesystem::path& binary, const std::vector<std::string>&
     if (pid != 0) {
         return pid;
     }
+    // If the test binary dies without running destructors, its servers stop too.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int null_fd = ::open("/dev/null", O_RDONLY);
