@@ -237,6 +237,14 @@ TEST_F(HostileTest, InternalErrorsNeverLeakInternals) {
     }
 }
 
+TEST_F(HostileTest, StalledClientIsDisconnectedByTheRequestTimeout) {
+    HttpConnection stalled(port());
+    ASSERT_TRUE(stalled.Send("GET /api/event HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
+    // The server's request timeout is 10 s; it must hang up rather than hold the socket forever.
+    EXPECT_TRUE(stalled.WaitForClose(std::chrono::seconds(20)));
+    EXPECT_EQ(Anonymous().Get("/healthz").status, 200);
+}
+
 // SIGTERM under load: every request either gets a complete answer or is refused/closed before
 // any byte of a response (never a cut response, never a 5xx); a request whose body was still
 // arriving is dropped without a write; the process exits 0 and the database is intact.

@@ -217,6 +217,10 @@ std::string ErrorText(const HttpResponse& response) {
         !notes->is_object()) {
         return ::testing::AssertionFailure() << "not an error envelope: " << Describe(response);
     }
+    if (response.Header("Content-Type").find("application/json") == std::string::npos) {
+        return ::testing::AssertionFailure()
+               << "error Content-Type is '" << response.Header("Content-Type") << "'";
+    }
     const auto& n = notes->as_object();
     if (!n.contains("errors") || !n.at("errors").is_array() || n.at("errors").as_array().empty() ||
         !n.contains("warnings") || !n.at("warnings").is_object() ||
