@@ -92,7 +92,7 @@ std::string Timestamp(std::int64_t ms) {
     const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
     const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
     const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-    char out[32];
+    char out[64];  // 24 needed; room for any int64 so -Wformat-truncation can prove it fits
     std::snprintf(out, sizeof out, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ",
                   static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
                   static_cast<long long>(rest / 3600000), static_cast<long long>(rest / 60000 % 60),

@@ -216,7 +216,7 @@ Status RestApi::Register(http::Router& router) {
             c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         }
         // The original served auth without the /api prefix; both spellings stay.
-        for (const std::string prefix : {"/" + lower, "/api/" + lower}) {
+        for (const std::string& prefix : {"/" + lower, "/api/" + lower}) {
             Status auth_routes[] = {
                 router.Add(Method::kPost, prefix + "/auth/login",
                            [this, entity](const http::Request& r, const http::RouteMatch&) {
