@@ -86,21 +86,20 @@ Status EnsureAdmin(Core& core) {
         generated = true;
     }
     service::RequestContext ctx{Principal::System(), "bootstrap", service::Channel::kCli};
-    if (const auto* account = core.schema->FindEntity("Account");
-        account != nullptr && !core.store->Get(*account, kSystemAccount)) {
-        auto created = core.documents->Create(ctx, *account, {{"id", kSystemAccount}});
-        if (!created) {
-            return created.error();
-        }
-    }
     boost::json::object body{{user->auth()->login_field, kAdminName},
                              {user->auth()->password_field, password},
                              {"email", "admin@system.internal"},
                              {"role", "admin"},
                              {"isAccountOwner", false},
                              {"accountId", kSystemAccount}};
-    auto created = core.documents->Create(ctx, *user, body);
-    if (!created) {
+    // The system account (when missing) and the admin in one transaction: all or nothing.
+    std::vector<service::DocumentService::NewRecord> records;
+    if (const auto* account = core.schema->FindEntity("Account");
+        account != nullptr && !core.store->Get(*account, kSystemAccount)) {
+        records.push_back({account, boost::json::object{{"id", kSystemAccount}}});
+    }
+    records.push_back({user, std::move(body)});
+    if (auto created = core.documents->CreateAll(ctx, records); !created) {
         return created.error();
     }
     if (generated) {
@@ -167,8 +166,17 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         *parts->core->store, *parts->sessions, *parts->user_limiter, *parts->address_limiter,
         service::AuthOptions{std::chrono::seconds(config.session_ttl_seconds),
                              config.auth_required});
-    parts->admin =
-        std::make_unique<service::AdminService>(*parts->core->schema, *parts->core->store);
+    parts->admin = std::make_unique<service::AdminService>(
+        *parts->core->schema, *parts->core->store, [db = SqlitePath(config.db)] {
+            boost::json::object sizes;
+            std::error_code ec;
+            for (const auto& [name, suffix] : {std::pair{"databaseBytes", ""},
+                                               std::pair{"walBytes", "-wal"}}) {
+                const auto bytes = std::filesystem::file_size(db.string() + suffix, ec);
+                sizes[name] = ec ? 0 : static_cast<std::int64_t>(bytes);
+            }
+            return sizes;
+        });
     parts->rest = std::make_unique<rest::RestApi>(
         *parts->core->schema, *parts->core->documents, *parts->auth, *parts->admin,
         rest::RestOptions{!IsLoopback(listen->host), parts->core->schema->project_name()});

@@ -8,6 +8,7 @@
 
 #include "app/core.hpp"
 #include "cli/command.hpp"
+#include "common/ids.hpp"
 #include "query/filter.hpp"
 
 namespace ea::cli {
@@ -59,7 +60,6 @@ Result<Record> FindUser(app::Core& core, const schema::Entity& user, const std::
     query.filter->comparison = query::Comparison{login, query::Op::kEq, boost::json::string(name)};
     query.matching = query::Matching::kExact;
     query.page_size = 1;
-    service::RequestContext ctx{Principal::System(), "cli", service::Channel::kCli};
     auto found = core.store->List(user, query);
     if (!found) {
         return found.error();
@@ -68,24 +68,6 @@ Result<Record> FindUser(app::Core& core, const schema::Entity& user, const std::
         return NotFound("no user named '" + name + "'");
     }
     return found->rows.front();
-}
-
-Status EnsureAccount(app::Core& core, const std::string& account_id) {
-    const auto* account = core.schema->FindEntity("Account");
-    if (account == nullptr) {
-        return Ok();
-    }
-    if (core.store->Get(*account, account_id)) {
-        return Ok();
-    }
-    service::RequestContext ctx{Principal::System(), "cli", service::Channel::kCli};
-    boost::json::object body{{"id", account_id}};
-    auto created = core.documents->Create(ctx, *account, body);
-    if (!created) {
-        return created.error();
-    }
-    std::cout << "created account " << account_id << "\n";
-    return Ok();
 }
 
 int Run(const app::ConfigFlags& flags, const UserOptions& options) {
@@ -137,10 +119,6 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
         PrintError(existing.error());
         return 1;
     }
-    if (auto account = EnsureAccount(**core, options.account_id); !account) {
-        PrintError(account.error());
-        return 1;
-    }
     boost::json::object body{
         {user->auth()->login_field, options.name},
         {password_field, *password},
@@ -155,13 +133,27 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
     if (!options.last_name.empty()) {
         body["lastName"] = options.last_name;
     }
-    auto created = (*core)->documents->Create(ctx, *user, body);
-    if (!created) {
-        PrintError(created.error());
+    // The account (when missing) and the user are written in one transaction: a user that fails
+    // validation leaves no account behind.
+    std::vector<service::DocumentService::NewRecord> records;
+    const auto* account = (*core)->schema->FindEntity("Account");
+    const bool new_account = account != nullptr &&
+                             !(*core)->store->Get(*account, NormalizeId(options.account_id));
+    if (new_account) {
+        records.push_back({account, boost::json::object{{"id", options.account_id}}});
+    }
+    records.push_back({user, body});
+    auto written = (*core)->documents->CreateAll(ctx, records);
+    if (!written) {
+        PrintError(written.error());
         return 1;
     }
+    if (new_account) {
+        std::cout << "created account " << options.account_id << "\n";
+    }
+    const auto& created = written->back();
     std::cout << "created user " << options.name << " (role " << options.role << ", id "
-              << (*created)["id"].as_string().c_str() << ")\n";
+              << created.at("id").as_string().c_str() << ")\n";
     return 0;
 }
 

@@ -109,12 +109,14 @@ Result<Target> ParseTarget(std::string_view target) {
     if (target.empty() || target.front() != '/') {
         return BadTarget("the request target must be a path starting with '/'");
     }
-    // Boost.URL checks the RFC 3986 origin-form grammar: allowed characters, well-formed '%XX'.
-    if (auto parsed = boost::urls::parse_origin_form(target); !parsed) {
-        return BadTarget("the request target is not a valid URL path");
-    }
     const auto question = target.find('?');
     const std::string_view raw_path = target.substr(0, question);
+    // Boost.URL checks the RFC 3986 grammar of the path: allowed characters, well-formed '%XX'.
+    // Only the path: browsers and curl send '|', '{', '"' and the like raw in a query, and
+    // ParseQueryString checks the query's escapes and UTF-8 itself.
+    if (auto parsed = boost::urls::parse_origin_form(raw_path); !parsed) {
+        return BadTarget("the request target is not a valid URL path");
+    }
     Target out;
     if (question != std::string_view::npos) {
         out.query = std::string(target.substr(question + 1));

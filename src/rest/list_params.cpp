@@ -61,35 +61,39 @@ Result<int> ParseInt(const std::string& param, const std::string& text, int min,
     return value;
 }
 
-// Splits on commas outside quotes; keeps quotes (Unquote removes them per value).
-Result<std::vector<std::string>> SplitTerms(std::string_view text) {
+// The index of the quote closing the one at `open`, honouring backslash escapes; npos if none.
+std::size_t ClosingQuote(std::string_view text, std::size_t open) {
+    for (std::size_t i = open + 1; i < text.size(); ++i) {
+        if (text[i] == '\\') {
+            ++i;
+        } else if (text[i] == text[open]) {
+            return i;
+        }
+    }
+    return std::string_view::npos;
+}
+
+// Splits on commas outside quotes; keeps quotes (Unquote removes them per value). A quote opens
+// only where a value starts (right after a ':') and only when it is closed later, so apostrophes
+// inside values ("O'Brien") and a lone leading quote are plain characters.
+std::vector<std::string> SplitTerms(std::string_view text) {
     std::vector<std::string> terms;
     std::string current;
-    char quote = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
-        if (quote != 0) {
-            if (c == '\\' && i + 1 < text.size()) {
-                current += c;
-                current += text[++i];
+        if ((c == '"' || c == '\'') && !current.empty() && current.back() == ':') {
+            if (const auto close = ClosingQuote(text, i); close != std::string_view::npos) {
+                current.append(text.substr(i, close - i + 1));
+                i = close;
                 continue;
             }
-            if (c == quote) {
-                quote = 0;
-            }
-            current += c;
-        } else if (c == '"' || c == '\'') {
-            quote = c;
-            current += c;
-        } else if (c == ',') {
+        }
+        if (c == ',') {
             terms.push_back(std::move(current));
             current.clear();
         } else {
             current += c;
         }
-    }
-    if (quote != 0) {
-        return BadParam("filter", "unterminated quote in '" + std::string(text.substr(0, 80)) + "'");
     }
     terms.push_back(std::move(current));
     return terms;
@@ -126,12 +130,9 @@ bool LooksLikeOperator(std::string_view word) {
 }  // namespace
 
 Result<boost::json::value> FilterTextToJson(std::string_view text) {
-    auto terms = SplitTerms(text);
-    if (!terms) {
-        return terms.error();
-    }
+    const auto terms = SplitTerms(text);
     boost::json::array all;
-    for (const auto& term : *terms) {
+    for (const auto& term : terms) {
         if (term.empty()) {
             continue;
         }

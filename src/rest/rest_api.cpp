@@ -495,9 +495,16 @@ http::Response RestApi::Metadata(const http::Request& request) {
     boost::json::object body;
     body["projectName"] = schema_.project_name();
     body["database"] = documents_.backend();
-    if (auto* entities = described.if_contains("entities")) {
-        body["entities"] = *entities;
+    // Keyed by entity name, as the original's front-ends read it.
+    boost::json::object entities;
+    if (const auto* list = described.if_contains("entities"); list && list->is_array()) {
+        for (const auto& entity : list->get_array()) {
+            if (const auto* name = entity.as_object().if_contains("name")) {
+                entities[name->as_string()] = entity;
+            }
+        }
     }
+    body["entities"] = std::move(entities);
     return JsonResponse(body);
 }
 

@@ -281,7 +281,7 @@ void SchemaBuilder::ForEachEntry(const YAML::Node& map, const std::string& conte
                                  std::string_view noun, const EntryFn& fn) {
     std::map<std::string, int> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
-        const YAML::Node& key = it->first;
+        const YAML::Node key = it->first;  // a copy: it->first is a proxy temporary
         if (!key.IsScalar()) {
             Report(key, context + ": a " + std::string(noun) + " name must be a plain string");
             continue;

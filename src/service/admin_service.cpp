@@ -2,10 +2,13 @@
 
 #include <boost/json.hpp>
 
+#include <utility>
+
 namespace ea::service {
 
-AdminService::AdminService(const schema::Schema& schema, store::DocumentStore& store)
-    : schema_(schema), store_(store) {}
+AdminService::AdminService(const schema::Schema& schema, store::DocumentStore& store,
+                           StorageSizes sizes)
+    : schema_(schema), store_(store), sizes_(std::move(sizes)) {}
 
 Status AdminService::RequireAdmin(const RequestContext& ctx) {
     if (ctx.principal.authenticated && ctx.principal.role == "admin") {
@@ -31,6 +34,7 @@ Result<boost::json::object> AdminService::Report(const RequestContext& ctx) {
     boost::json::object report;
     report["entities"] = std::move(entities);
     report["totalRecords"] = total;
+    report["sizes"] = sizes_ ? sizes_() : boost::json::object();
     return boost::json::object{{"database", store_.backend()},
                                {"report", std::move(report)},
                                {"schemaVersion", schema_.version()}};

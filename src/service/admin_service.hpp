@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <functional>
 #include <string_view>
 
 #include "common/result.hpp"
@@ -16,11 +17,16 @@ namespace ea::service {
 // The value a client must send to confirm a wipe, so no stray request can erase the data.
 inline constexpr std::string_view kResetConfirmation = "DELETE ALL DATA";
 
+// Bytes the database occupies on disk, by part ("database", "wal"); empty when unknown.
+using StorageSizes = std::function<boost::json::object()>;
+
 class AdminService {
 public:
-    AdminService(const schema::Schema& schema, store::DocumentStore& store);
+    AdminService(const schema::Schema& schema, store::DocumentStore& store,
+                 StorageSizes sizes = {});
 
-    // {"database", "report": {"entities": {Entity: count}}, "schemaVersion"}.
+    // {"database", "report": {"entities": {Entity: count}, "totalRecords", "sizes"},
+    //  "schemaVersion"}.
     // Errors: kForbidden for non-admins, kUnavailable.
     [[nodiscard]] Result<boost::json::object> Report(const RequestContext& ctx);
 
@@ -34,6 +40,7 @@ public:
 private:
     const schema::Schema& schema_;
     store::DocumentStore& store_;
+    StorageSizes sizes_;
 };
 
 }  // namespace ea::service

@@ -27,14 +27,35 @@ std::string_view OperationName(schema::Operation op) {
     }
 }
 
+// What each role may do on any entity, until per-entity role policies replace this table (see
+// docs/security.md). Unknown roles may do nothing: fail closed.
+std::uint8_t RoleOperations(std::string_view role) {
+    if (role == "admin") {
+        return schema::kAllOperations;
+    }
+    if (role == "read" || role == "ai_agent") {
+        return schema::kRead;
+    }
+    return 0;
+}
+
 // `operations` is the contract of the API faces (REST, MCP); local system tools (seeding, imports,
 // `user add`) act for the operator and may write entities the API only reads, such as Crawl.
+// On the API faces the caller's role must allow the operation too.
 Status CheckAllowed(const RequestContext& ctx, const schema::Entity& entity, schema::Operation op) {
-    if (ctx.channel == Channel::kCli || entity.Allows(op)) {
+    if (ctx.channel == Channel::kCli) {
         return Ok();
     }
-    return Error{ErrorCode::kMethodNotAllowed,
-                 entity.name() + " does not allow " + std::string(OperationName(op))};
+    if (!entity.Allows(op)) {
+        return Error{ErrorCode::kMethodNotAllowed,
+                     entity.name() + " does not allow " + std::string(OperationName(op))};
+    }
+    if (!ctx.principal.authenticated || (RoleOperations(ctx.principal.role) & op) == 0) {
+        return Error{ErrorCode::kForbidden, "role '" + ctx.principal.role + "' may not " +
+                                                std::string(OperationName(op)) + " " +
+                                                entity.name() + " records"};
+    }
+    return Ok();
 }
 
 // Prefixes field errors with the batch position so a client can tell which item failed.
@@ -200,20 +221,31 @@ Result<Record> DocumentService::Delete(const RequestContext& ctx, const schema::
 Result<std::vector<Record>> DocumentService::CreateMany(const RequestContext& ctx,
                                                         const schema::Entity& entity,
                                                         const std::vector<Record>& bodies) {
-    if (auto allowed = CheckAllowed(ctx, entity, schema::kCreate); !allowed) {
-        return allowed.error();
+    std::vector<NewRecord> records;
+    records.reserve(bodies.size());
+    for (const auto& body : bodies) {
+        records.push_back({&entity, body});
     }
+    return CreateAll(ctx, records);
+}
+
+Result<std::vector<Record>> DocumentService::CreateAll(const RequestContext& ctx,
+                                                       const std::vector<NewRecord>& records) {
     std::vector<store::DocumentStore::BatchItem> items;
-    items.reserve(bodies.size());
+    items.reserve(records.size());
     std::vector<FieldError> errors;
-    for (std::size_t i = 0; i < bodies.size(); ++i) {
-        auto record = PrepareCreate(ctx, entity, bodies[i], static_cast<int>(i));
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const auto& entity = *records[i].entity;
+        if (auto allowed = CheckAllowed(ctx, entity, schema::kCreate); !allowed) {
+            return allowed.error();
+        }
+        auto record = PrepareCreate(ctx, entity, records[i].body, static_cast<int>(i));
         if (!record) {
             const auto fields = record.error().fields;
-            errors.insert(errors.end(), fields.begin(), fields.end());
             if (fields.empty()) {
                 return record.error();
             }
+            errors.insert(errors.end(), fields.begin(), fields.end());
             continue;
         }
         items.push_back({&entity, *std::move(record), false});
@@ -226,8 +258,8 @@ Result<std::vector<Record>> DocumentService::CreateMany(const RequestContext& ct
     if (!stored) {
         return stored.error();
     }
-    for (auto& record : *stored) {
-        record = MaskForRead(entity, std::move(record));
+    for (std::size_t i = 0; i < stored->size(); ++i) {
+        (*stored)[i] = MaskForRead(*records[i].entity, std::move((*stored)[i]));
     }
     return stored;
 }

@@ -57,6 +57,15 @@ public:
                                                          const schema::Entity& entity,
                                                          const std::vector<Record>& bodies);
 
+    // Creates records of any entities in one transaction: all or nothing (e.g. a user and the
+    // account it needs). Field errors are prefixed "[i].".
+    struct NewRecord {
+        const schema::Entity* entity = nullptr;
+        Record body;
+    };
+    [[nodiscard]] Result<std::vector<Record>> CreateAll(const RequestContext& ctx,
+                                                        const std::vector<NewRecord>& records);
+
     // Patches every {id, ...fields} body in one transaction: all or nothing.
     [[nodiscard]] Result<std::vector<Record>> PatchMany(const RequestContext& ctx,
                                                         const schema::Entity& entity,
