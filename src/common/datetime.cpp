@@ -95,7 +95,7 @@ std::optional<std::string> FormatMillis(milliseconds since_epoch) {
     const auto minutes = total_ms / 60'000 % 60;
     const auto seconds = total_ms / 1000 % 60;
     const auto millis = total_ms % 1000;
-    char buffer[40];
+    char buffer[96];  // 24 used; sized for any int64 so -Wformat-truncation can prove it fits
     std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", year,
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                   static_cast<long long>(hours), static_cast<long long>(minutes),
