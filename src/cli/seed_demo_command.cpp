@@ -1,11 +1,11 @@
 // `events-api seed-demo [--scale N]`: loads deterministic demo data for all eight entities. It is a
 // bulk importer: each record passes the same validator as the API, then goes to the store in large
 // all-or-nothing batches. Running it again on a seeded database changes nothing.
-#include <boost/json.hpp>
-
 #include <chrono>
 #include <functional>
 #include <iostream>
+
+#include <boost/json.hpp>
 
 #include "app/core.hpp"
 #include "auth/password.hpp"
@@ -52,8 +52,9 @@ Status Load(store::DocumentStore& store, const schema::Entity& entity, std::int6
 Result<const schema::Entity*> Need(const schema::Schema& schema, const char* name) {
     const auto* entity = schema.FindEntity(name);
     if (entity == nullptr) {
-        return InvalidArgument(std::string("seed-demo needs the default Events schema; it has no ") +
-                               name + " entity");
+        return InvalidArgument(
+            std::string("seed-demo needs the default Events schema; it has no ") + name +
+            " entity");
     }
     return entity;
 }
@@ -71,8 +72,8 @@ int Run(const app::ConfigFlags& flags, std::int64_t scale) {
     const auto& schema = *(*core)->schema;
     auto& store = *(*core)->store;
     const schema::Entity* entities[8];
-    const char* names[8] = {"Account", "User",    "Profile", "TagAffinity",
-                            "Event",   "UserEvent", "Url",   "Crawl"};
+    const char* names[8] = {"Account", "User",      "Profile", "TagAffinity",
+                            "Event",   "UserEvent", "Url",     "Crawl"};
     for (int i = 0; i < 8; ++i) {
         auto entity = Need(schema, names[i]);
         if (!entity) {
@@ -97,12 +98,16 @@ int Run(const app::ConfigFlags& flags, std::int64_t scale) {
     const auto password_hash = *hash;
     // In reference order, so every foreign key points at a record already written.
     const std::function<Status()> steps[] = {
-        [&] { return Load(store, *entities[0], n.accounts, [&](auto i) { return data.Account(i); }); },
+        [&] {
+            return Load(store, *entities[0], n.accounts, [&](auto i) { return data.Account(i); });
+        },
         [&] {
             return Load(store, *entities[1], n.users,
                         [&](auto i) { return data.User(i, password_hash); });
         },
-        [&] { return Load(store, *entities[2], n.profiles, [&](auto i) { return data.Profile(i); }); },
+        [&] {
+            return Load(store, *entities[2], n.profiles, [&](auto i) { return data.Profile(i); });
+        },
         [&] {
             return Load(store, *entities[3], n.tag_affinities,
                         [&](auto i) { return data.TagAffinity(i); });
@@ -115,18 +120,27 @@ int Run(const app::ConfigFlags& flags, std::int64_t scale) {
         [&] { return Load(store, *entities[6], n.urls, [&](auto i) { return data.Url(i); }); },
         [&] { return Load(store, *entities[7], n.crawls, [&](auto i) { return data.Crawl(i); }); },
     };
+    // Bulk mode: the store defers its search and secondary indexes to one rebuild at the end.
+    if (auto began = store.BeginBulkLoad(); !began) {
+        PrintError(began.error());
+        return 1;
+    }
     for (const auto& step : steps) {
         if (auto loaded = step(); !loaded) {
             PrintError(loaded.error());
+            (void)store.EndBulkLoad();  // the rows written so far stay consistent and indexed
             return 1;
         }
+    }
+    if (auto ended = store.EndBulkLoad(); !ended) {
+        PrintError(ended.error());
+        return 1;
     }
     const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
     std::cout << "seeded " << config->db << " in " << seconds.count() << " s: " << n.accounts
               << " accounts, " << n.users << " users, " << n.profiles << " profiles, "
-              << n.tag_affinities << " tag affinities, " << n.events << " events, "
-              << n.user_events << " user events, " << n.urls << " urls, " << n.crawls
-              << " crawls\n"
+              << n.tag_affinities << " tag affinities, " << n.events << " events, " << n.user_events
+              << " user events, " << n.urls << " urls, " << n.crawls << " crawls\n"
               << "demo users log in with password '" << kDemoPassword << "' (e.g. "
               << data.User(0, "")["username"].as_string().c_str() << ")\n";
     return 0;

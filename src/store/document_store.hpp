@@ -81,6 +81,14 @@ public:
     };
     [[nodiscard]] virtual Result<std::vector<Record>> Batch(std::vector<BatchItem> items) = 0;
 
+    // Bulk loading, for importers (seed-demo). Between BeginBulkLoad and EndBulkLoad a backend may
+    // defer index upkeep and relax durability (a crash mid-load may lose the load, never the
+    // data committed before it; the next open repairs what was deferred); EndBulkLoad rebuilds
+    // what was deferred and restores normal operation. Writes still check ids, references and
+    // uniques. Searches (contains, fuzzy) may miss rows until EndBulkLoad. Default: no-ops.
+    [[nodiscard]] virtual Status BeginBulkLoad() { return Ok(); }
+    [[nodiscard]] virtual Status EndBulkLoad() { return Ok(); }
+
     // Record counts per entity, for reports.
     [[nodiscard]] virtual Result<std::vector<EntityCount>> Count() = 0;
 

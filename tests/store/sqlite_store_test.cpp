@@ -395,15 +395,14 @@ TEST(SqliteStoreTest, SearchIndexEqualsAFreshRebuildAfterManyWrites) {
         ASSERT_TRUE(store->Delete(item, "i" + std::to_string(i)));  // cascades to its Part
     }
     RawDb raw(dir / "f.db");
-    raw.Exec("CREATE VIRTUAL TABLE temp.fresh_item USING fts5(r_title, t_title, r_note, t_note, "
-             "content='', tokenize='trigram');"
-             "INSERT INTO temp.fresh_item (rowid, r_title, t_title, r_note, t_note) "
-             "SELECT _rowid, title, ea_trigram_text(title), note, ea_trigram_text(note) "
-             "FROM \"Item\";"
-             "CREATE VIRTUAL TABLE temp.fresh_part USING fts5(r_label, t_label, content='', "
-             "tokenize='trigram');"
-             "INSERT INTO temp.fresh_part (rowid, r_label, t_label) "
-             "SELECT _rowid, label, ea_trigram_text(label) FROM \"Part\";"
+    raw.Exec("CREATE VIRTUAL TABLE temp.fresh_item USING fts5(t_title, t_note, content='', "
+             "tokenize='trigram', detail=column, columnsize=0);"
+             "INSERT INTO temp.fresh_item (rowid, t_title, t_note) "
+             "SELECT _rowid, ea_trigram_text(title), ea_trigram_text(note) FROM \"Item\";"
+             "CREATE VIRTUAL TABLE temp.fresh_part USING fts5(t_label, content='', "
+             "tokenize='trigram', detail=column, columnsize=0);"
+             "INSERT INTO temp.fresh_part (rowid, t_label) "
+             "SELECT _rowid, ea_trigram_text(label) FROM \"Part\";"
              "CREATE VIRTUAL TABLE temp.v_item USING fts5vocab(main, _fts_Item, col);"
              "CREATE VIRTUAL TABLE temp.v_fresh_item USING fts5vocab(temp, fresh_item, col);"
              "CREATE VIRTUAL TABLE temp.v_part USING fts5vocab(main, _fts_Part, col);"

@@ -216,6 +216,22 @@ std::vector<std::string> QueryTrigrams(std::string_view query) {
     return out;
 }
 
+std::vector<std::string> SubstringTrigrams(std::string_view needle) {
+    std::vector<std::string> out;
+    std::unordered_set<std::string> seen;
+    ForEachPaddedWord(needle,
+                      [&](std::string_view padded, const std::vector<std::uint32_t>& starts) {
+                          // starts: 2 pad characters, the run, 1 pad character, then the end.
+                          for (std::size_t k = 2; k + 4 < starts.size(); ++k) {
+                              std::string t(padded.substr(starts[k], starts[k + 3] - starts[k]));
+                              if (seen.insert(t).second) {
+                                  out.push_back(std::move(t));
+                              }
+                          }
+                      });
+    return out;
+}
+
 // Why the bound is safe. Let n = query_trigram_count (pg's ulen1) and let a value reach
 // word_similarity s >= threshold. s is CALCSML(count, n, ulen2) = fl(count / d) for the extent of
 // the value that pg's scan settled on, where d = n + ulen2 - count, count = distinct query

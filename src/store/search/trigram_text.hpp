@@ -58,6 +58,14 @@ std::string TrigramIndexText(std::string_view value);
 // can be quoted as an FTS5 phrase ("\"" + t + "\"") without escaping.
 std::vector<std::string> QueryTrigrams(std::string_view query);
 
+// The trigrams every value containing `needle` has in its TrigramIndexText, where "containing" is
+// SQLite LIKE's (ASCII case-insensitive, other characters exact): the 3-character windows inside
+// each run of word characters of `needle`, lower-cased as TrigramIndexText lowers, without the
+// padding (a run may be the middle of a longer word of the value). A needle's run is part of one
+// word of any value containing it, because word characters are classified one code point at a
+// time. Distinct, in order of first occurrence; empty when no run has three characters.
+std::vector<std::string> SubstringTrigrams(std::string_view needle);
+
 // The least number of distinct query trigrams a value must share with the query for
 // word_similarity to possibly reach `threshold`, given the query has `query_trigram_count`
 // distinct trigrams (WordSimilarityQuery::trigram_count()). A candidate filter that keeps values

@@ -4,23 +4,15 @@
 #include <cmath>
 #include <limits>
 
+#include "store/search/trigram_text.hpp"
 #include "store/search/word_similarity.hpp"
 
 namespace ea::store::sqlite {
 namespace {
 
-// A needle shorter than a trigram has no trigram to look up: no candidate clause.
-constexpr std::size_t kMinCandidateChars = 3;
-
-std::size_t Utf8Length(std::string_view text) {
-    std::size_t count = 0;
-    for (unsigned char c : text) {
-        if ((c & 0xC0) != 0x80) {
-            ++count;
-        }
-    }
-    return count;
-}
+// How many of a contains needle's trigrams its candidate clause ANDs (the rarest ones): more
+// rarely narrows further and each one costs a posting-list read.
+constexpr std::size_t kContainsTrigrams = 3;
 
 // An FTS5 string ("...") with embedded quotes doubled: read literally by the FTS5 query parser.
 std::string FtsString(std::string_view text) {
@@ -44,7 +36,6 @@ void AppendCandidates(sql::SqlWriter& out, const schema::Entity& entity, std::st
 }  // namespace
 
 std::string FtsTableName(const schema::Entity& entity) { return "_fts_" + entity.name(); }
-std::string FtsRawColumn(const schema::Field& field) { return "r_" + field.name; }
 std::string FtsTrigramColumn(const schema::Field& field) { return "t_" + field.name; }
 
 std::vector<const schema::Field*> FreeTextFields(const schema::Entity& entity) {
@@ -136,11 +127,35 @@ void SqliteDialect::AppendFuzzyMatch(sql::SqlWriter& out, std::string_view colum
 void SqliteDialect::AppendContainsCandidates(sql::SqlWriter& out, const schema::Entity& entity,
                                              const schema::Field& field,
                                              std::string_view needle) const {
-    if (Utf8Length(needle) < kMinCandidateChars) {
-        return;
+    // Every value containing the needle has each of these trigrams in its trigram text (see
+    // SubstringTrigrams), so an AND of any of them is a superset of the matches; the LIKE beside
+    // this clause decides. The few rarest narrow as well as all of them and read fewer postings.
+    std::vector<std::string> trigrams = search::SubstringTrigrams(needle);
+    if (trigrams.empty()) {
+        return;  // no run of three word characters: nothing to look up, the LIKE scans
     }
-    // The trigram tokenizer folds case, so the phrase finds every case-insensitive occurrence.
-    AppendCandidates(out, entity, FtsString(FtsRawColumn(field)) + " : " + FtsString(needle));
+    if (doc_counts_ && trigrams.size() > kContainsTrigrams) {
+        const auto counts = doc_counts_(entity, field, trigrams);
+        if (counts.size() == trigrams.size()) {
+            std::vector<std::size_t> order(trigrams.size());
+            for (std::size_t i = 0; i < order.size(); ++i) {
+                order[i] = i;
+            }
+            std::stable_sort(order.begin(), order.end(),
+                             [&](std::size_t a, std::size_t b) { return counts[a] < counts[b]; });
+            std::vector<std::string> rarest;
+            for (std::size_t i = 0; i < kContainsTrigrams; ++i) {
+                rarest.push_back(std::move(trigrams[order[i]]));
+            }
+            trigrams = std::move(rarest);
+        }
+    }
+    std::string match = FtsString(FtsTrigramColumn(field)) + " : (";
+    for (std::size_t i = 0; i < trigrams.size(); ++i) {
+        match += (i > 0 ? " AND " : "") + FtsString(trigrams[i]);
+    }
+    match += ")";
+    AppendCandidates(out, entity, std::move(match));
 }
 
 void SqliteDialect::AppendFuzzyCandidates(sql::SqlWriter& out, const schema::Entity& entity,

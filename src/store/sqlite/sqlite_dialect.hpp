@@ -1,6 +1,7 @@
 // SQLite's spelling of the shared SQL (sql/dialect.hpp), and the names of the FTS5 search index
-// each entity with free-text fields gets: "_fts_<Entity>", columns "r_<field>" (the raw value, for
-// contains) and "t_<field>" (search::TrigramIndexText of it, for fuzzy). Internal to store/sqlite.
+// each entity with free-text fields gets: "_fts_<Entity>", one column "t_<field>" per field holding
+// search::TrigramIndexText of it, which serves both fuzzy and contains candidates (a raw-text column
+// as well doubled the index for candidates that only words can give). Internal to store/sqlite.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +14,6 @@
 namespace ea::store::sqlite {
 
 std::string FtsTableName(const schema::Entity& entity);
-std::string FtsRawColumn(const schema::Field& field);
 std::string FtsTrigramColumn(const schema::Field& field);
 
 // The free-text fields of `entity`, in field order: those the FTS table indexes.

@@ -43,6 +43,12 @@ public:
     Result<std::vector<Record>> Batch(std::vector<BatchItem> items) override;
     Result<std::vector<EntityCount>> Count() override;
     Status Reset() override;
+    // SQLite's bulk load: synchronous=OFF and a larger page cache on the writer, the search
+    // indexes emptied and marked for rebuild (one INSERT ... SELECT each at the end instead of
+    // one insert per row), the non-unique indexes dropped and re-created at the end, then ANALYZE
+    // so the planner knows the new data. Unique indexes stay: writes check them.
+    Status BeginBulkLoad() override;
+    Status EndBulkLoad() override;
     std::string_view backend() const override { return "sqlite"; }
 
     // Calls `observer` with the text of every statement the connection starts (triggers
