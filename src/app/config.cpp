@@ -1,12 +1,12 @@
 #include "app/config.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <utility>
+
+#include <yaml-cpp/yaml.h>
 
 extern char** environ;
 
@@ -70,8 +70,8 @@ Status FlattenYaml(const YAML::Node& node, const std::string& prefix, const std:
             continue;
         }
         const auto mark = item.first.Mark();
-        const auto where = file + ":" + std::to_string(mark.line + 1) + ":" +
-                           std::to_string(mark.column + 1);
+        const auto where =
+            file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
         if (!IsKnownKey(key)) {
             return InvalidArgument(where + ": unknown configuration key '" + key + "'");
         }
@@ -148,9 +148,12 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
         }
     }
     const std::pair<const char*, const std::optional<std::string>*> flag_values[] = {
-        {"schema", &flags.schema},         {"db", &flags.db},
-        {"sessions", &flags.sessions},     {"listen", &flags.listen},
-        {"auth.required", &flags.auth_required}, {"log.level", &flags.log_level},
+        {"schema", &flags.schema},
+        {"db", &flags.db},
+        {"sessions", &flags.sessions},
+        {"listen", &flags.listen},
+        {"auth.required", &flags.auth_required},
+        {"log.level", &flags.log_level},
     };
     for (const auto& [key, value] : flag_values) {
         if (value->has_value()) {

@@ -1,10 +1,10 @@
 #include "app/server_app.hpp"
 
-#include <boost/json.hpp>
-
 #include <cstdlib>
 #include <iostream>
 #include <utility>
+
+#include <boost/json.hpp>
 
 #include "app/core.hpp"
 #include "auth/password.hpp"
@@ -26,8 +26,7 @@ constexpr const char* kAdminName = "admin";
 constexpr const char* kSystemAccount = "acc_system";
 
 bool IsLoopback(const std::string& host) {
-    return host == "127.0.0.1" || host == "localhost" || host == "::1" ||
-           host.starts_with("127.");
+    return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
 std::filesystem::path SqlitePath(const std::string& db_url) {
@@ -53,6 +52,7 @@ void LogRequest(const http::Request& request, const http::Response& response,
         {"status", response.status},
         {"duration_ms", static_cast<double>(duration.count()) / 1e6},
         {"remote", request.remote_address},
+        {"principal", response.principal},
     };
     std::cout << boost::json::serialize(line) << "\n" << std::flush;
 }
@@ -170,8 +170,8 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         *parts->core->schema, *parts->core->store, [db = SqlitePath(config.db)] {
             boost::json::object sizes;
             std::error_code ec;
-            for (const auto& [name, suffix] : {std::pair{"databaseBytes", ""},
-                                               std::pair{"walBytes", "-wal"}}) {
+            for (const auto& [name, suffix] :
+                 {std::pair{"databaseBytes", ""}, std::pair{"walBytes", "-wal"}}) {
                 const auto bytes = std::filesystem::file_size(db.string() + suffix, ec);
                 sizes[name] = ec ? 0 : static_cast<std::int64_t>(bytes);
             }
@@ -180,8 +180,8 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     parts->rest = std::make_unique<rest::RestApi>(
         *parts->core->schema, *parts->core->documents, *parts->auth, *parts->admin,
         rest::RestOptions{!IsLoopback(listen->host), parts->core->schema->project_name()});
-    parts->router = std::make_unique<http::Router>(http::RouterOptions{true},
-                                                   rest::ProtocolErrorResponse);
+    parts->router =
+        std::make_unique<http::Router>(http::RouterOptions{true}, rest::ProtocolErrorResponse);
     if (auto registered = parts->rest->Register(*parts->router); !registered) {
         return registered.error();
     }
@@ -197,10 +197,9 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
                                const bool store_ok = raw->core->store->Count().has_value();
                                const bool sessions_ok = raw->sessions->Ping().has_value();
                                const bool ready = store_ok && sessions_ok;
-                               boost::json::object body{
-                                   {"status", ready ? "ready" : "unavailable"},
-                                   {"store", store_ok ? "ok" : "down"},
-                                   {"sessions", sessions_ok ? "ok" : "down"}};
+                               boost::json::object body{{"status", ready ? "ready" : "unavailable"},
+                                                        {"store", store_ok ? "ok" : "down"},
+                                                        {"sessions", sessions_ok ? "ok" : "down"}};
                                return http::MakeResponse(ready ? 200 : 503,
                                                          boost::json::serialize(body),
                                                          "application/json");
@@ -226,9 +225,25 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
                                       std::chrono::nanoseconds duration) {
         raw->metrics.RecordRequest(response.route.empty() ? "(unmatched)" : response.route,
                                    request.method_text, response.status, duration);
+        if (response.status == 500 || response.status == 503) {
+            // A 500 is a bug and a 503 an unavailable store or session backend; both deserve
+            // an alert of their own.
+            raw->metrics.IncrementCounter("server_errors_total",
+                                          "Responses 500 (internal) and 503 (backend unavailable)",
+                                          {{"status", std::to_string(response.status)}});
+        }
         LogRequest(request, response, duration);
     };
-    parts->server = std::make_unique<http::Server>(options, parts->router->AsHandler(), hooks);
+    // Counts requests in flight around the whole handler, exceptions included.
+    auto routed = [raw, route = parts->router->AsHandler()](const http::Request& request) {
+        struct InFlight {
+            http::Metrics& metrics;
+            explicit InFlight(http::Metrics& m) : metrics(m) { metrics.AddInFlight(1); }
+            ~InFlight() { metrics.AddInFlight(-1); }
+        } in_flight(raw->metrics);
+        return route(request);
+    };
+    parts->server = std::make_unique<http::Server>(options, std::move(routed), hooks);
     if (!config.auth_required) {
         std::cerr << "WARNING: auth.required is false: every request without a session acts as an "
                      "administrator. Use this only for local tools.\n";
@@ -236,8 +251,14 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     return std::unique_ptr<ServerApp>(new ServerApp(std::move(parts)));
 }
 
-Status ServerApp::Start() { return parts_->server->Start(); }
-void ServerApp::Stop() { parts_->server->Stop(); }
-std::uint16_t ServerApp::port() const { return parts_->server->port(); }
+Status ServerApp::Start() {
+    return parts_->server->Start();
+}
+void ServerApp::Stop() {
+    parts_->server->Stop();
+}
+std::uint16_t ServerApp::port() const {
+    return parts_->server->port();
+}
 
 }  // namespace ea::app

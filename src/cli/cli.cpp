@@ -29,7 +29,8 @@ void PrintError(const Error& error) {
 }
 
 int Main(int argc, char** argv) {
-    CLI::App root{"events-api: a data service for programs and AI assistants, from one schema.yaml"};
+    CLI::App root{
+        "events-api: a data service for programs and AI assistants, from one schema.yaml"};
     root.require_subcommand(1);
     root.set_version_flag("--version", "events-api 0.1.0");
 
@@ -49,10 +50,8 @@ int Main(int argc, char** argv) {
     add("--log-level", flags.log_level, "debug|info|warn|error (EVENTS_API_LOG_LEVEL)");
 
     std::vector<Command> commands = {
-        AddSchemaCommand(root, flags),
-        AddMigrateCommand(root, flags),
-        AddSeedDemoCommand(root, flags),
-        AddUserCommand(root, flags),
+        AddSchemaCommand(root, flags),   AddMigrateCommand(root, flags),
+        AddSeedDemoCommand(root, flags), AddUserCommand(root, flags),
         AddServeCommand(root, flags),
     };
     for (auto& command : commands) {

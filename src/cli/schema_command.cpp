@@ -1,7 +1,7 @@
 // `events-api schema check` and `events-api schema dump --json`.
-#include <boost/json.hpp>
-
 #include <iostream>
+
+#include <boost/json.hpp>
 
 #include "app/core.hpp"
 #include "cli/command.hpp"
@@ -15,7 +15,8 @@ Command AddSchemaCommand(CLI::App& root, const app::ConfigFlags& flags) {
     auto* check = schema->add_subcommand("check", "load schema.yaml and report every problem");
     auto* dump = schema->add_subcommand("dump", "print the loaded schema");
     auto json = std::make_shared<bool>(false);
-    dump->add_flag("--json", *json, "print as JSON (the only format; accepted for clarity in scripts)");
+    dump->add_flag("--json", *json,
+                   "print as JSON (the only format; accepted for clarity in scripts)");
     check->fallthrough();
     dump->fallthrough();
 
@@ -30,8 +31,8 @@ Command AddSchemaCommand(CLI::App& root, const app::ConfigFlags& flags) {
                            return 1;
                        }
                        if (check->parsed()) {
-                           std::cout << config->schema << ": ok, "
-                                     << (*loaded)->entities().size() << " entities\n";
+                           std::cout << config->schema << ": ok, " << (*loaded)->entities().size()
+                                     << " entities\n";
                            return 0;
                        }
                        if (dump->parsed()) {

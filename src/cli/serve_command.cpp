@@ -24,9 +24,9 @@ Command AddServeCommand(CLI::App& root, const app::ConfigFlags& flags) {
                            PrintError(started.error());
                            return 1;
                        }
-                       std::cerr << "events-api listening on http://" << config->listen.substr(
-                                        0, config->listen.rfind(':'))
-                                 << ":" << (*server)->port() << " (docs at /docs)\n";
+                       std::cerr << "events-api listening on http://"
+                                 << config->listen.substr(0, config->listen.rfind(':')) << ":"
+                                 << (*server)->port() << " (docs at /docs)\n";
                        const int signal = http::WaitForShutdownSignal();
                        std::cerr << "signal " << signal << ": shutting down gracefully\n";
                        (*server)->Stop();

@@ -1,10 +1,10 @@
 // `events-api user add NAME --role ROLE --password-stdin [--update]`: creates service and admin
 // accounts from the operator's shell, through the same service layer (validation, hashing) as the
 // API. Defaults for the User fields it does not take are documented in docs/cli.md.
-#include <boost/json.hpp>
-
 #include <iostream>
 #include <string>
+
+#include <boost/json.hpp>
 
 #include "app/core.hpp"
 #include "cli/command.hpp"
@@ -76,8 +76,9 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
         return 2;
     }
     if (!options.password_stdin) {
-        PrintError(InvalidArgument("user add: --password-stdin is required (passwords are never "
-                                   "taken as arguments, which other users can read)"));
+        PrintError(
+            InvalidArgument("user add: --password-stdin is required (passwords are never "
+                            "taken as arguments, which other users can read)"));
         return 2;
     }
     auto password = ReadPassword();
@@ -106,8 +107,7 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
             return 1;
         }
         boost::json::object patch{{password_field, *password}, {"role", options.role}};
-        auto updated =
-            (*core)->documents->Patch(ctx, *user, (*existing)["id"].as_string(), patch);
+        auto updated = (*core)->documents->Patch(ctx, *user, (*existing)["id"].as_string(), patch);
         if (!updated) {
             PrintError(updated.error());
             return 1;
@@ -137,8 +137,8 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
     // validation leaves no account behind.
     std::vector<service::DocumentService::NewRecord> records;
     const auto* account = (*core)->schema->FindEntity("Account");
-    const bool new_account = account != nullptr &&
-                             !(*core)->store->Get(*account, NormalizeId(options.account_id));
+    const bool new_account =
+        account != nullptr && !(*core)->store->Get(*account, NormalizeId(options.account_id));
     if (new_account) {
         records.push_back({account, boost::json::object{{"id", options.account_id}}});
     }

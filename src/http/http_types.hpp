@@ -89,6 +89,8 @@ struct Response {
     // The matched route pattern ("/api/{entity}/{id}"), for logs and metrics only; never sent.
     // The Router fills it in; it stays empty for unmatched requests.
     std::string route;
+    // Who made the request (a username), for logs only; never sent. Adapters fill it in.
+    std::string principal;
     // Extension point for streamed bodies (server-sent events for MCP Streamable HTTP later).
     // When set, `body` is ignored and the body is sent with Transfer-Encoding: chunked, one chunk
     // per call until the producer returns nullopt. Each call runs on a server thread and occupies

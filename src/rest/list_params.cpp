@@ -1,12 +1,12 @@
 #include "rest/list_params.hpp"
 
-#include <boost/json.hpp>
-
 #include <array>
 #include <charconv>
 #include <map>
 #include <string>
 #include <utility>
+
+#include <boost/json.hpp>
 
 #include "query/filter_parser.hpp"
 #include "query/sort.hpp"
@@ -138,8 +138,8 @@ Result<boost::json::value> FilterTextToJson(std::string_view text) {
         }
         const auto colon = term.find(':');
         if (colon == std::string::npos || colon == 0) {
-            return BadParam("filter", "'" + term.substr(0, 80) +
-                                          "' must be field:value or field:op:value");
+            return BadParam("filter",
+                            "'" + term.substr(0, 80) + "' must be field:value or field:op:value");
         }
         const std::string field = term.substr(0, colon);
         std::string_view rest = std::string_view(term).substr(colon + 1);
@@ -150,8 +150,8 @@ Result<boost::json::value> FilterTextToJson(std::string_view text) {
             if (auto json_op = JsonOp(word)) {
                 op = *json_op;
                 rest = rest.substr(second + 1);
-            } else if (LooksLikeOperator(word) && rest.substr(second + 1).find(':') ==
-                                                      std::string_view::npos &&
+            } else if (LooksLikeOperator(word) &&
+                       rest.substr(second + 1).find(':') == std::string_view::npos &&
                        word.size() <= 3) {
                 return BadParam("filter", "unknown operator '" + std::string(word) + "' in '" +
                                               term.substr(0, 80) +
@@ -201,8 +201,8 @@ Result<query::Query> ParseListParams(const schema::Entity& entity,
             known = known || name == valid;
         }
         if (!known) {
-            return BadParam(name.substr(0, 40), std::string("unknown query parameter; valid: ") +
-                                                    kValidParams);
+            return BadParam(name.substr(0, 40),
+                            std::string("unknown query parameter; valid: ") + kValidParams);
         }
         last[name] = value;
     }
@@ -238,8 +238,8 @@ Result<query::Query> ParseListParams(const schema::Entity& entity,
         } else if (*matching == "fuzzy") {
             query.matching = query::Matching::kFuzzy;
         } else if (!matching->empty()) {
-            return BadParam("filter_matching",
-                            "must be exact, contains or fuzzy, got '" + matching->substr(0, 40) + "'");
+            return BadParam("filter_matching", "must be exact, contains or fuzzy, got '" +
+                                                   matching->substr(0, 40) + "'");
         }
     }
     if (auto sort = get("sort")) {

@@ -1,10 +1,10 @@
 #include "rest/rest_api.hpp"
 
-#include <boost/json.hpp>
-
 #include <chrono>
 #include <string>
 #include <utility>
+
+#include <boost/json.hpp>
 
 #include "http/target.hpp"
 #include "rest/docs_page.hpp"
@@ -156,28 +156,22 @@ RestApi::RestApi(const schema::Schema& schema, service::DocumentService& documen
 
 Status RestApi::Register(http::Router& router) {
     using http::Method;
-    auto bind = [this](http::Response (RestApi::*method)(const http::Request&,
-                                                          const http::RouteMatch&)) {
-        return [this, method](const http::Request& request, const http::RouteMatch& match) {
-            return (this->*method)(request, match);
-        };
-    };
     auto simple = [this](http::Response (RestApi::*method)(const http::Request&)) {
         return [this, method](const http::Request& request, const http::RouteMatch&) {
             return (this->*method)(request);
         };
     };
     Status added[] = {
-        router.Add(Method::kGet, "/api/metadata", simple(&RestApi::Metadata)),
-        router.Add(Method::kGet, "/api/db/report", simple(&RestApi::DbReport)),
-        router.Add(Method::kGet, "/api/db/init", simple(&RestApi::DbInitPage)),
-        router.Add(Method::kPost, "/api/db/init/confirmed", simple(&RestApi::DbInitConfirmed)),
-        router.Add(Method::kGet, "/api/{entity}", bind(&RestApi::List)),
-        router.Add(Method::kPost, "/api/{entity}", bind(&RestApi::Create)),
-        router.Add(Method::kGet, "/api/{entity}/{id}", bind(&RestApi::Get)),
-        router.Add(Method::kPut, "/api/{entity}/{id}", bind(&RestApi::Replace)),
-        router.Add(Method::kPatch, "/api/{entity}/{id}", bind(&RestApi::Patch)),
-        router.Add(Method::kDelete, "/api/{entity}/{id}", bind(&RestApi::Delete)),
+        router.Add(Method::kGet, "/api/metadata", Authed(&RestApi::Metadata)),
+        router.Add(Method::kGet, "/api/db/report", Authed(&RestApi::DbReport)),
+        router.Add(Method::kGet, "/api/db/init", Authed(&RestApi::DbInitPage)),
+        router.Add(Method::kPost, "/api/db/init/confirmed", Authed(&RestApi::DbInitConfirmed)),
+        router.Add(Method::kGet, "/api/{entity}", Authed(&RestApi::List)),
+        router.Add(Method::kPost, "/api/{entity}", Authed(&RestApi::Create)),
+        router.Add(Method::kGet, "/api/{entity}/{id}", Authed(&RestApi::Get)),
+        router.Add(Method::kPut, "/api/{entity}/{id}", Authed(&RestApi::Replace)),
+        router.Add(Method::kPatch, "/api/{entity}/{id}", Authed(&RestApi::Patch)),
+        router.Add(Method::kDelete, "/api/{entity}/{id}", Authed(&RestApi::Delete)),
     };
     for (const auto& status : added) {
         if (!status) {
@@ -198,10 +192,11 @@ Status RestApi::Register(http::Router& router) {
         return status;
     }
     for (const auto& asset : DocsAssets()) {
-        auto status = router.Add(Method::kGet, asset.path,
-                                 [path = asset.path](const http::Request&, const http::RouteMatch&) {
-                                     return *DocsResponse(path);
-                                 });
+        auto status =
+            router.Add(Method::kGet, asset.path,
+                       [path = asset.path](const http::Request&, const http::RouteMatch&) {
+                           return *DocsResponse(path);
+                       });
         if (!status) {
             return status;
         }
@@ -226,7 +221,15 @@ Status RestApi::Register(http::Router& router) {
                 router.Add(Method::kPost, prefix + "/auth/refresh", simple(&RestApi::Refresh)),
                 router.Add(Method::kGet, prefix + "/auth/me",
                            [this, entity](const http::Request& r, const http::RouteMatch&) {
-                               return Me(r, *entity);
+                               auto ctx = Authenticate(r);
+                               if (!ctx) {
+                                   return Fail(ctx.error(), r);
+                               }
+                               auto me = auth_.Me(*entity, ctx->principal);
+                               auto response =
+                                   me ? DataResponse(*std::move(me)) : Fail(me.error(), r);
+                               response.principal = ctx->principal.username;
+                               return response;
                            }),
             };
             for (const auto& status : auth_routes) {
@@ -248,6 +251,18 @@ Result<service::RequestContext> RestApi::Authenticate(const http::Request& reque
                                    service::Channel::kRest, std::chrono::system_clock::now()};
 }
 
+http::RouteHandler RestApi::Authed(AuthedHandler handler) {
+    return [this, handler](const http::Request& request, const http::RouteMatch& match) {
+        auto ctx = Authenticate(request);
+        if (!ctx) {
+            return Fail(ctx.error(), request);
+        }
+        auto response = (this->*handler)(request, match, *ctx);
+        response.principal = ctx->principal.username;
+        return response;
+    };
+}
+
 Result<const schema::Entity*> RestApi::EntityFor(std::string_view name) const {
     const auto* entity = schema_.FindEntity(name);
     if (entity == nullptr) {
@@ -256,17 +271,14 @@ Result<const schema::Entity*> RestApi::EntityFor(std::string_view name) const {
             names += names.empty() ? "" : ", ";
             names += e->name();
         }
-        return NotFound("unknown entity '" + std::string(name.substr(0, 64)) + "'; entities: " +
-                        names);
+        return NotFound("unknown entity '" + std::string(name.substr(0, 64)) +
+                        "'; entities: " + names);
     }
     return entity;
 }
 
-http::Response RestApi::List(const http::Request& request, const http::RouteMatch& match) {
-    auto ctx = Authenticate(request);
-    if (!ctx) {
-        return Fail(ctx.error(), request);
-    }
+http::Response RestApi::List(const http::Request& request, const http::RouteMatch& match,
+                             const service::RequestContext& ctx) {
     auto entity = EntityFor(match.Param("entity"));
     if (!entity) {
         return Fail(entity.error(), request);
@@ -279,18 +291,15 @@ http::Response RestApi::List(const http::Request& request, const http::RouteMatc
     if (!query) {
         return Fail(query.error(), request);
     }
-    auto result = documents_.List(*ctx, **entity, *query);
+    auto result = documents_.List(ctx, **entity, *query);
     if (!result) {
         return EntityError(result.error(), request, **entity, false);
     }
     return ListResponse(*result);
 }
 
-http::Response RestApi::Get(const http::Request& request, const http::RouteMatch& match) {
-    auto ctx = Authenticate(request);
-    if (!ctx) {
-        return Fail(ctx.error(), request);
-    }
+http::Response RestApi::Get(const http::Request& request, const http::RouteMatch& match,
+                            const service::RequestContext& ctx) {
     auto entity = EntityFor(match.Param("entity"));
     if (!entity) {
         return Fail(entity.error(), request);
@@ -298,26 +307,23 @@ http::Response RestApi::Get(const http::Request& request, const http::RouteMatch
     if (auto checked = CheckListParams(**entity, request); !checked) {
         return Fail(checked.error(), request);
     }
-    auto record = documents_.Get(*ctx, **entity, match.Param("id"));
+    auto record = documents_.Get(ctx, **entity, match.Param("id"));
     if (!record) {
         return EntityError(record.error(), request, **entity, true);
     }
     return DataResponse(*std::move(record));
 }
 
-http::Response RestApi::Create(const http::Request& request, const http::RouteMatch& match) {
-    auto ctx = Authenticate(request);
-    if (!ctx) {
-        return Fail(ctx.error(), request);
-    }
+http::Response RestApi::Create(const http::Request& request, const http::RouteMatch& match,
+                               const service::RequestContext& ctx) {
     auto entity = EntityFor(match.Param("entity"));
     if (!entity) {
         return Fail(entity.error(), request);
     }
     if (!(*entity)->Allows(schema::kCreate)) {
-        return EntityError(Error{ErrorCode::kMethodNotAllowed,
-                                 (*entity)->name() + " does not allow create"},
-                           request, **entity, false);
+        return EntityError(
+            Error{ErrorCode::kMethodNotAllowed, (*entity)->name() + " does not allow create"},
+            request, **entity, false);
     }
     if (auto checked = CheckListParams(**entity, request); !checked) {
         return Fail(checked.error(), request);
@@ -330,11 +336,12 @@ http::Response RestApi::Create(const http::Request& request, const http::RouteMa
         std::vector<Record> records;
         for (const auto& item : body->get_array()) {
             if (!item.is_object()) {
-                return Fail(InvalidArgument("every item of a batch must be a JSON object"), request);
+                return Fail(InvalidArgument("every item of a batch must be a JSON object"),
+                            request);
             }
             records.push_back(item.get_object());
         }
-        auto created = documents_.CreateMany(*ctx, **entity, records);
+        auto created = documents_.CreateMany(ctx, **entity, records);
         if (!created) {
             return EntityError(created.error(), request, **entity, false);
         }
@@ -348,18 +355,15 @@ http::Response RestApi::Create(const http::Request& request, const http::RouteMa
         return Fail(InvalidArgument("the request body must be a JSON object (or an array of them)"),
                     request);
     }
-    auto created = documents_.Create(*ctx, **entity, body->get_object());
+    auto created = documents_.Create(ctx, **entity, body->get_object());
     if (!created) {
         return EntityError(created.error(), request, **entity, false);
     }
     return DataResponse(*std::move(created), 201);
 }
 
-http::Response RestApi::Replace(const http::Request& request, const http::RouteMatch& match) {
-    auto ctx = Authenticate(request);
-    if (!ctx) {
-        return Fail(ctx.error(), request);
-    }
+http::Response RestApi::Replace(const http::Request& request, const http::RouteMatch& match,
+                                const service::RequestContext& ctx) {
     auto entity = EntityFor(match.Param("entity"));
     if (!entity) {
         return Fail(entity.error(), request);
@@ -371,18 +375,15 @@ http::Response RestApi::Replace(const http::Request& request, const http::RouteM
     if (!body) {
         return BodyError(body.error(), request);
     }
-    auto replaced = documents_.Replace(*ctx, **entity, match.Param("id"), *body);
+    auto replaced = documents_.Replace(ctx, **entity, match.Param("id"), *body);
     if (!replaced) {
         return EntityError(replaced.error(), request, **entity, true);
     }
     return DataResponse(*std::move(replaced));
 }
 
-http::Response RestApi::Patch(const http::Request& request, const http::RouteMatch& match) {
-    auto ctx = Authenticate(request);
-    if (!ctx) {
-        return Fail(ctx.error(), request);
-    }
+http::Response RestApi::Patch(const http::Request& request, const http::RouteMatch& match,
+                              const service::RequestContext& ctx) {
     auto entity = EntityFor(match.Param("entity"));
     if (!entity) {
         return Fail(entity.error(), request);
@@ -394,23 +395,20 @@ http::Response RestApi::Patch(const http::Request& request, const http::RouteMat
     if (!body) {
         return BodyError(body.error(), request);
     }
-    auto patched = documents_.Patch(*ctx, **entity, match.Param("id"), *body);
+    auto patched = documents_.Patch(ctx, **entity, match.Param("id"), *body);
     if (!patched) {
         return EntityError(patched.error(), request, **entity, true);
     }
     return DataResponse(*std::move(patched));
 }
 
-http::Response RestApi::Delete(const http::Request& request, const http::RouteMatch& match) {
-    auto ctx = Authenticate(request);
-    if (!ctx) {
-        return Fail(ctx.error(), request);
-    }
+http::Response RestApi::Delete(const http::Request& request, const http::RouteMatch& match,
+                               const service::RequestContext& ctx) {
     auto entity = EntityFor(match.Param("entity"));
     if (!entity) {
         return Fail(entity.error(), request);
     }
-    auto deleted = documents_.Delete(*ctx, **entity, match.Param("id"));
+    auto deleted = documents_.Delete(ctx, **entity, match.Param("id"));
     if (!deleted) {
         if (deleted.error().code == ErrorCode::kNotFound) {
             return DataResponse(boost::json::object());  // idempotent: nothing left to delete
@@ -474,23 +472,8 @@ http::Response RestApi::Refresh(const http::Request& request) {
     return response;
 }
 
-http::Response RestApi::Me(const http::Request& request, const schema::Entity& entity) {
-    auto ctx = Authenticate(request);
-    if (!ctx) {
-        return Fail(ctx.error(), request);
-    }
-    auto me = auth_.Me(entity, ctx->principal);
-    if (!me) {
-        return Fail(me.error(), request);
-    }
-    return DataResponse(*std::move(me));
-}
-
-http::Response RestApi::Metadata(const http::Request& request) {
-    auto ctx = Authenticate(request);
-    if (!ctx) {
-        return Fail(ctx.error(), request);
-    }
+http::Response RestApi::Metadata(const http::Request&, const http::RouteMatch&,
+                                 const service::RequestContext&) {
     auto described = schema::SchemaToJson(schema_);
     boost::json::object body;
     body["projectName"] = schema_.project_name();
@@ -508,24 +491,18 @@ http::Response RestApi::Metadata(const http::Request& request) {
     return JsonResponse(body);
 }
 
-http::Response RestApi::DbReport(const http::Request& request) {
-    auto ctx = Authenticate(request);
-    if (!ctx) {
-        return Fail(ctx.error(), request);
-    }
-    auto report = admin_.Report(*ctx);
+http::Response RestApi::DbReport(const http::Request& request, const http::RouteMatch&,
+                                 const service::RequestContext& ctx) {
+    auto report = admin_.Report(ctx);
     if (!report) {
         return Fail(report.error(), request);
     }
     return JsonResponse(*report);
 }
 
-http::Response RestApi::DbInitPage(const http::Request& request) {
-    auto ctx = Authenticate(request);
-    if (!ctx) {
-        return Fail(ctx.error(), request);
-    }
-    if (auto admin = service::AdminService::RequireAdmin(*ctx); !admin) {
+http::Response RestApi::DbInitPage(const http::Request& request, const http::RouteMatch&,
+                                   const service::RequestContext& ctx) {
+    if (auto admin = service::AdminService::RequireAdmin(ctx); !admin) {
         return Fail(admin.error(), request);
     }
     std::string page =
@@ -540,11 +517,8 @@ http::Response RestApi::DbInitPage(const http::Request& request) {
     return http::MakeResponse(200, std::move(page), "text/html; charset=utf-8");
 }
 
-http::Response RestApi::DbInitConfirmed(const http::Request& request) {
-    auto ctx = Authenticate(request);
-    if (!ctx) {
-        return Fail(ctx.error(), request);
-    }
+http::Response RestApi::DbInitConfirmed(const http::Request& request, const http::RouteMatch&,
+                                        const service::RequestContext& ctx) {
     std::string confirmation;
     if (IsJsonContentType(request)) {
         auto body = JsonObjectBody(request);
@@ -557,7 +531,7 @@ http::Response RestApi::DbInitConfirmed(const http::Request& request) {
     } else {
         confirmation = FormValue(request.body, "confirm");
     }
-    if (auto reset = admin_.Reset(*ctx, confirmation); !reset) {
+    if (auto reset = admin_.Reset(ctx, confirmation); !reset) {
         return Fail(reset.error(), request);
     }
     return JsonResponse(boost::json::object{
@@ -565,9 +539,9 @@ http::Response RestApi::DbInitConfirmed(const http::Request& request) {
 }
 
 std::string RestApi::SessionCookie(const std::string& token, long max_age_seconds) const {
-    std::string cookie = std::string(kSessionCookie) + "=" + token +
-                         "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
-                         std::to_string(max_age_seconds);
+    std::string cookie =
+        std::string(kSessionCookie) + "=" + token +
+        "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age_seconds);
     if (options_.secure_cookies) {
         cookie += "; Secure";
     }

@@ -33,22 +33,35 @@ private:
     Result<service::RequestContext> Authenticate(const http::Request& request) const;
     Result<const schema::Entity*> EntityFor(std::string_view name) const;
 
-    http::Response List(const http::Request& request, const http::RouteMatch& match);
-    http::Response Get(const http::Request& request, const http::RouteMatch& match);
-    http::Response Create(const http::Request& request, const http::RouteMatch& match);
-    http::Response Replace(const http::Request& request, const http::RouteMatch& match);
-    http::Response Patch(const http::Request& request, const http::RouteMatch& match);
-    http::Response Delete(const http::Request& request, const http::RouteMatch& match);
+    // Handlers behind authentication get the caller's context from the route wrapper.
+    using AuthedHandler = http::Response (RestApi::*)(const http::Request&, const http::RouteMatch&,
+                                                      const service::RequestContext&);
+    http::RouteHandler Authed(AuthedHandler handler);
+
+    http::Response List(const http::Request& request, const http::RouteMatch& match,
+                        const service::RequestContext& ctx);
+    http::Response Get(const http::Request& request, const http::RouteMatch& match,
+                       const service::RequestContext& ctx);
+    http::Response Create(const http::Request& request, const http::RouteMatch& match,
+                          const service::RequestContext& ctx);
+    http::Response Replace(const http::Request& request, const http::RouteMatch& match,
+                           const service::RequestContext& ctx);
+    http::Response Patch(const http::Request& request, const http::RouteMatch& match,
+                         const service::RequestContext& ctx);
+    http::Response Delete(const http::Request& request, const http::RouteMatch& match,
+                          const service::RequestContext& ctx);
+    http::Response Metadata(const http::Request& request, const http::RouteMatch& match,
+                            const service::RequestContext& ctx);
+    http::Response DbReport(const http::Request& request, const http::RouteMatch& match,
+                            const service::RequestContext& ctx);
+    http::Response DbInitPage(const http::Request& request, const http::RouteMatch& match,
+                              const service::RequestContext& ctx);
+    http::Response DbInitConfirmed(const http::Request& request, const http::RouteMatch& match,
+                                   const service::RequestContext& ctx);
 
     http::Response Login(const http::Request& request, const schema::Entity& entity);
     http::Response Logout(const http::Request& request);
     http::Response Refresh(const http::Request& request);
-    http::Response Me(const http::Request& request, const schema::Entity& entity);
-
-    http::Response Metadata(const http::Request& request);
-    http::Response DbReport(const http::Request& request);
-    http::Response DbInitPage(const http::Request& request);
-    http::Response DbInitConfirmed(const http::Request& request);
 
     std::string SessionCookie(const std::string& token, long max_age_seconds) const;
 

@@ -1,8 +1,8 @@
 #include "service/admin_service.hpp"
 
-#include <boost/json.hpp>
-
 #include <utility>
+
+#include <boost/json.hpp>
 
 namespace ea::service {
 
@@ -45,8 +45,8 @@ Status AdminService::Reset(const RequestContext& ctx, std::string_view confirmat
         return admin.error();
     }
     if (confirmation != kResetConfirmation) {
-        Error error = InvalidArgument("confirm must be exactly '" +
-                                      std::string(kResetConfirmation) + "'");
+        Error error =
+            InvalidArgument("confirm must be exactly '" + std::string(kResetConfirmation) + "'");
         error.fields.push_back({"confirm", error.message});
         return error;
     }

@@ -2,10 +2,10 @@
 // principals with the admin role may call them.
 #pragma once
 
-#include <boost/json/object.hpp>
-
 #include <functional>
 #include <string_view>
+
+#include <boost/json/object.hpp>
 
 #include "common/result.hpp"
 #include "schema/schema.hpp"

@@ -1,8 +1,8 @@
 #include "service/auth_service.hpp"
 
-#include <boost/json.hpp>
-
 #include <utility>
+
+#include <boost/json.hpp>
 
 #include "auth/password.hpp"
 #include "auth/token.hpp"
@@ -19,7 +19,8 @@ Error Unauthenticated(std::string message) {
 
 std::string StringField(const Record& record, std::string_view name) {
     const auto* value = record.if_contains(name);
-    return value != nullptr && value->is_string() ? std::string(value->get_string()) : std::string();
+    return value != nullptr && value->is_string() ? std::string(value->get_string())
+                                                  : std::string();
 }
 
 Error RateLimited(const ratelimit::Decision& decision) {
@@ -42,8 +43,7 @@ AuthService::AuthService(store::DocumentStore& store, auth::SessionStore& sessio
       dummy_hash_(auth::HashPassword("dummy password for timing").value()) {}
 
 Result<LoginResult> AuthService::Login(const schema::Entity& entity, std::string_view username,
-                                       std::string_view password,
-                                       std::string_view client_address,
+                                       std::string_view password, std::string_view client_address,
                                        std::chrono::system_clock::time_point now) {
     if (!entity.auth()) {
         return NotFound(entity.name() + " has no login");

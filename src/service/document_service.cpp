@@ -1,9 +1,9 @@
 #include "service/document_service.hpp"
 
-#include <boost/json.hpp>
-
 #include <string>
 #include <utility>
+
+#include <boost/json.hpp>
 
 #include "auth/password.hpp"
 #include "common/datetime.hpp"
@@ -19,11 +19,16 @@ constexpr std::string_view kUpdatedAt = "updatedAt";
 
 std::string_view OperationName(schema::Operation op) {
     switch (op) {
-        case schema::kCreate: return "create";
-        case schema::kRead: return "read";
-        case schema::kUpdate: return "update";
-        case schema::kDelete: return "delete";
-        default: return "this operation";
+        case schema::kCreate:
+            return "create";
+        case schema::kRead:
+            return "read";
+        case schema::kUpdate:
+            return "update";
+        case schema::kDelete:
+            return "delete";
+        default:
+            return "this operation";
     }
 }
 
@@ -86,7 +91,8 @@ Result<std::string> CheckedId(const schema::Entity& entity, std::string_view id)
 DocumentService::DocumentService(const schema::Schema& schema, store::DocumentStore& store)
     : schema_(schema), store_(store) {}
 
-Result<store::ListResult> DocumentService::List(const RequestContext& ctx, const schema::Entity& entity,
+Result<store::ListResult> DocumentService::List(const RequestContext& ctx,
+                                                const schema::Entity& entity,
                                                 const query::Query& query) {
     if (auto allowed = CheckAllowed(ctx, entity, schema::kRead); !allowed) {
         return allowed.error();
@@ -276,7 +282,8 @@ Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx
         const int index = static_cast<int>(i);
         const auto* id = bodies[i].if_contains(kId);
         if (id == nullptr || !id->is_string()) {
-            return WithIndex(Error{ErrorCode::kValidationFailed, "record is invalid",
+            return WithIndex(Error{ErrorCode::kValidationFailed,
+                                   "record is invalid",
                                    {{"id", "is required to update a record"}}},
                              index);
         }
@@ -315,7 +322,8 @@ Result<Record> DocumentService::PrepareCreate(const RequestContext& ctx,
     std::string id;
     if (const auto* given = body.if_contains(kId); given != nullptr && !given->is_null()) {
         if (!given->is_string() || !IsValidId(given->get_string())) {
-            Error error{ErrorCode::kValidationFailed, "record is invalid",
+            Error error{ErrorCode::kValidationFailed,
+                        "record is invalid",
                         {{"id", "must be 1-64 characters of letters, digits, '_', '-', '.', ':'"}}};
             if (!record) {
                 const auto more = record.error().fields;

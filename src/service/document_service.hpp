@@ -1,8 +1,8 @@
 // DocumentService: the one core that both faces (REST, MCP) and the CLI call. Every write passes
-// the same steps in the same order: the entity's allowed operations, validation (all field errors at
-// once), server-set fields (id, createdAt, updatedAt), password hashing, then the store's integrity
-// checks (missing reference before duplicate). Reads mask write-only fields. No HTTP, no JSON-RPC.
-// Thread-safe: one instance serves all requests.
+// the same steps in the same order: the entity's allowed operations, validation (all field errors
+// at once), server-set fields (id, createdAt, updatedAt), password hashing, then the store's
+// integrity checks (missing reference before duplicate). Reads mask write-only fields. No HTTP, no
+// JSON-RPC. Thread-safe: one instance serves all requests.
 #pragma once
 
 #include <string_view>
@@ -22,7 +22,8 @@ public:
     // `schema` and `store` must outlive the service.
     DocumentService(const schema::Schema& schema, store::DocumentStore& store);
 
-    // Errors: kMethodNotAllowed (the entity's operations lack read), kInvalidArgument, kUnavailable.
+    // Errors: kMethodNotAllowed (the entity's operations lack read), kInvalidArgument,
+    // kUnavailable.
     [[nodiscard]] Result<store::ListResult> List(const RequestContext& ctx,
                                                  const schema::Entity& entity,
                                                  const query::Query& query);
