@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "common/ids.hpp"
 #include "query/filter.hpp"
+#include "validate/validator.hpp"
 
 namespace ea::cli {
 namespace {
@@ -133,8 +134,13 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
     if (!options.last_name.empty()) {
         body["lastName"] = options.last_name;
     }
-    // The account (when missing) and the user are written in one transaction: a user that fails
-    // validation leaves no account behind.
+    // The same validator CreateAll runs, first, so its messages name the user's fields plainly.
+    if (auto valid = validate::Validate(*user, body, validate::Mode::kCreate); !valid) {
+        PrintError(valid.error());
+        return 1;
+    }
+    // The account (when missing) and the user are written in one transaction: a user the store
+    // refuses (a taken email) leaves no account behind.
     std::vector<service::DocumentService::NewRecord> records;
     const auto* account = (*core)->schema->FindEntity("Account");
     const bool new_account =

@@ -74,9 +74,10 @@ std::size_t ClosingQuote(std::string_view text, std::size_t open) {
 }
 
 // Splits on commas outside quotes; keeps quotes (Unquote removes them per value). A quote opens
-// only where a value starts (right after a ':') and only when it is closed later, so apostrophes
-// inside values ("O'Brien") and a lone leading quote are plain characters.
-std::vector<std::string> SplitTerms(std::string_view text) {
+// only where a value starts (right after a ':'). An apostrophe that is never closed is a plain
+// character ("title:'til dawn", "O'Brien" anywhere); a double quote that is never closed is a
+// mistake worth naming.
+Result<std::vector<std::string>> SplitTerms(std::string_view text) {
     std::vector<std::string> terms;
     std::string current;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -86,6 +87,10 @@ std::vector<std::string> SplitTerms(std::string_view text) {
                 current.append(text.substr(i, close - i + 1));
                 i = close;
                 continue;
+            }
+            if (c == '"') {
+                return BadParam("filter", "unterminated quote in '" +
+                                              std::string(text.substr(0, 80)) + "'");
             }
         }
         if (c == ',') {
@@ -130,9 +135,12 @@ bool LooksLikeOperator(std::string_view word) {
 }  // namespace
 
 Result<boost::json::value> FilterTextToJson(std::string_view text) {
-    const auto terms = SplitTerms(text);
+    auto terms = SplitTerms(text);
+    if (!terms) {
+        return terms.error();
+    }
     boost::json::array all;
-    for (const auto& term : terms) {
+    for (const auto& term : *terms) {
         if (term.empty()) {
             continue;
         }

@@ -364,26 +364,16 @@ http::Response RestApi::Create(const http::Request& request, const http::RouteMa
 
 http::Response RestApi::Replace(const http::Request& request, const http::RouteMatch& match,
                                 const service::RequestContext& ctx) {
-    auto entity = EntityFor(match.Param("entity"));
-    if (!entity) {
-        return Fail(entity.error(), request);
-    }
-    if (auto checked = CheckListParams(**entity, request); !checked) {
-        return Fail(checked.error(), request);
-    }
-    auto body = JsonObjectBody(request);
-    if (!body) {
-        return BodyError(body.error(), request);
-    }
-    auto replaced = documents_.Replace(ctx, **entity, match.Param("id"), *body);
-    if (!replaced) {
-        return EntityError(replaced.error(), request, **entity, true);
-    }
-    return DataResponse(*std::move(replaced));
+    return Update(request, match, ctx, &service::DocumentService::Replace);
 }
 
 http::Response RestApi::Patch(const http::Request& request, const http::RouteMatch& match,
                               const service::RequestContext& ctx) {
+    return Update(request, match, ctx, &service::DocumentService::Patch);
+}
+
+http::Response RestApi::Update(const http::Request& request, const http::RouteMatch& match,
+                               const service::RequestContext& ctx, UpdateCall call) {
     auto entity = EntityFor(match.Param("entity"));
     if (!entity) {
         return Fail(entity.error(), request);
@@ -395,11 +385,11 @@ http::Response RestApi::Patch(const http::Request& request, const http::RouteMat
     if (!body) {
         return BodyError(body.error(), request);
     }
-    auto patched = documents_.Patch(ctx, **entity, match.Param("id"), *body);
-    if (!patched) {
-        return EntityError(patched.error(), request, **entity, true);
+    auto updated = (documents_.*call)(ctx, **entity, match.Param("id"), *body);
+    if (!updated) {
+        return EntityError(updated.error(), request, **entity, true);
     }
-    return DataResponse(*std::move(patched));
+    return DataResponse(*std::move(updated));
 }
 
 http::Response RestApi::Delete(const http::Request& request, const http::RouteMatch& match,

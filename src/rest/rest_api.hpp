@@ -50,6 +50,11 @@ private:
                          const service::RequestContext& ctx);
     http::Response Delete(const http::Request& request, const http::RouteMatch& match,
                           const service::RequestContext& ctx);
+    // PUT and PATCH differ only in the service call.
+    using UpdateCall = Result<Record> (service::DocumentService::*)(
+        const service::RequestContext&, const schema::Entity&, std::string_view, const Record&);
+    http::Response Update(const http::Request& request, const http::RouteMatch& match,
+                          const service::RequestContext& ctx, UpdateCall call);
     http::Response Metadata(const http::Request& request, const http::RouteMatch& match,
                             const service::RequestContext& ctx);
     http::Response DbReport(const http::Request& request, const http::RouteMatch& match,

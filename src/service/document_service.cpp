@@ -141,50 +141,22 @@ Result<Record> DocumentService::Create(const RequestContext& ctx, const schema::
 
 Result<Record> DocumentService::Replace(const RequestContext& ctx, const schema::Entity& entity,
                                         std::string_view id, const Record& body) {
-    if (auto allowed = CheckAllowed(ctx, entity, schema::kUpdate); !allowed) {
-        return allowed.error();
-    }
-    auto record = validate::Validate(entity, body, validate::Mode::kReplace);
-    if (!record) {
-        return record.error();
-    }
-    auto checked = CheckedId(entity, id);
-    if (!checked) {
-        return checked.error();
-    }
-    // Read unmasked: a write-only field the body leaves out keeps its stored value.
-    auto existing = store_.Get(entity, *checked);
-    if (!existing) {
-        return existing.error();
-    }
-    if (auto hashed = HashPasswords(entity, *record); !hashed) {
-        return hashed.error();
-    }
-    for (const auto& field : entity.fields()) {
-        if (field.write_only && !record->contains(field.name)) {
-            if (const auto* stored = existing->if_contains(field.name)) {
-                (*record)[field.name] = *stored;
-            }
-        }
-    }
-    (*record)[kId] = *checked;
-    if (const auto* created = existing->if_contains(kCreatedAt)) {
-        (*record)[kCreatedAt] = *created;
-    }
-    (*record)[kUpdatedAt] = FormatDatetime(ctx.now);
-    auto stored = store_.Replace(entity, *checked, *record);
-    if (!stored) {
-        return stored.error();
-    }
-    return MaskForRead(entity, *std::move(stored));
+    return Update(ctx, entity, id, body, validate::Mode::kReplace);
 }
 
 Result<Record> DocumentService::Patch(const RequestContext& ctx, const schema::Entity& entity,
                                       std::string_view id, const Record& body) {
+    return Update(ctx, entity, id, body, validate::Mode::kPatch);
+}
+
+Result<Record> DocumentService::Update(const RequestContext& ctx, const schema::Entity& entity,
+                                       std::string_view id, const Record& body,
+                                       validate::Mode mode) {
     if (auto allowed = CheckAllowed(ctx, entity, schema::kUpdate); !allowed) {
         return allowed.error();
     }
-    auto changes = validate::Validate(entity, body, validate::Mode::kPatch);
+    // The body is checked before the lookup: a bad body is 422 even for a missing id.
+    auto changes = validate::Validate(entity, body, mode);
     if (!changes) {
         return changes.error();
     }
@@ -192,12 +164,12 @@ Result<Record> DocumentService::Patch(const RequestContext& ctx, const schema::E
     if (!checked) {
         return checked.error();
     }
-    // Read unmasked: the stored password hash must survive a patch that does not change it.
+    // Read unmasked: stored password hashes must survive an update that does not change them.
     auto existing = store_.Get(entity, *checked);
     if (!existing) {
         return existing.error();
     }
-    auto merged = PreparePatch(ctx, entity, *existing, *std::move(changes), -1);
+    auto merged = Merge(ctx, entity, *existing, *std::move(changes), mode, -1);
     if (!merged) {
         return merged.error();
     }
@@ -299,7 +271,8 @@ Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx
         if (!existing) {
             return WithIndex(existing.error(), index);
         }
-        auto merged = PreparePatch(ctx, entity, *existing, *std::move(changes), index);
+        auto merged =
+            Merge(ctx, entity, *existing, *std::move(changes), validate::Mode::kPatch, index);
         if (!merged) {
             return merged.error();
         }
@@ -346,13 +319,25 @@ Result<Record> DocumentService::PrepareCreate(const RequestContext& ctx,
     return record;
 }
 
-Result<Record> DocumentService::PreparePatch(const RequestContext& ctx,
-                                             const schema::Entity& entity, const Record& existing,
-                                             Record changes, int index) const {
+Result<Record> DocumentService::Merge(const RequestContext& ctx, const schema::Entity& entity,
+                                      const Record& existing, Record changes, validate::Mode mode,
+                                      int index) const {
     if (auto hashed = HashPasswords(entity, changes); !hashed) {
         return WithIndex(hashed.error(), index);
     }
-    Record merged = existing;
+    Record merged;
+    if (mode == validate::Mode::kPatch) {
+        merged = existing;
+    } else {
+        // A replacement keeps only what the client cannot send: the identity, the creation time
+        // and write-only fields (it can never read a password back to resend it).
+        for (const auto& field : entity.fields()) {
+            const bool kept = field.write_only || field.name == kId || field.name == kCreatedAt;
+            if (const auto* stored = existing.if_contains(field.name); kept && stored) {
+                merged[field.name] = *stored;
+            }
+        }
+    }
     for (auto& [key, value] : changes) {
         merged[key] = std::move(value);
     }

@@ -14,6 +14,7 @@
 #include "schema/schema.hpp"
 #include "service/request_context.hpp"
 #include "store/document_store.hpp"
+#include "validate/validator.hpp"
 
 namespace ea::service {
 
@@ -81,9 +82,15 @@ private:
     Result<Record> PrepareCreate(const RequestContext& ctx, const schema::Entity& entity,
                                  const Record& body, int index) const;
     // The same for a patch of `existing`.
-    // Merges validated `changes` into `existing`, hashing passwords and stamping updatedAt.
-    Result<Record> PreparePatch(const RequestContext& ctx, const schema::Entity& entity,
-                                const Record& existing, Record changes, int index) const;
+    // Replace (kReplace) or Patch (kPatch) one record.
+    Result<Record> Update(const RequestContext& ctx, const schema::Entity& entity,
+                          std::string_view id, const Record& body, validate::Mode mode);
+    // The record to store for validated `changes` to `existing`: a patch overlays them; a
+    // replacement keeps only id, createdAt and write-only fields. Hashes passwords, stamps
+    // updatedAt; `index` >= 0 prefixes field errors.
+    Result<Record> Merge(const RequestContext& ctx, const schema::Entity& entity,
+                         const Record& existing, Record changes, validate::Mode mode,
+                         int index) const;
     Status HashPasswords(const schema::Entity& entity, Record& record) const;
     Record MaskForRead(const schema::Entity& entity, Record record) const;
 
