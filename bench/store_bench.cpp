@@ -151,7 +151,11 @@ int main(int argc, char** argv) {
     sqlite3_open_v2(db_path.c_str(), &raw_db, SQLITE_OPEN_READWRITE, nullptr);
     Raw count_events(raw_db, "SELECT count(*) FROM \"Event\"");
     sqlite3_stmt* probe = nullptr;
-    sqlite3_prepare_v2(raw_db, "SELECT count(*) FROM \"Event\"", -1, &probe, nullptr);
+    // Demo events only (evt_demo_0 .. evt_demo_{n-1}): earlier runs' creates stay in the file.
+    sqlite3_prepare_v2(raw_db,
+                       "SELECT count(*) FROM \"Event\" WHERE \"id\" >= 'evt_demo_' AND "
+                       "\"id\" < 'evt_demo`'",
+                       -1, &probe, nullptr);
     sqlite3_step(probe);
     const auto events = sqlite3_column_int64(probe, 0);
     sqlite3_finalize(probe);

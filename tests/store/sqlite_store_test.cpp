@@ -328,7 +328,8 @@ TEST(SqliteStoreTest, ViewIssuesOneBatchedQueryPerRelation) {
     }
     EXPECT_EQ(owner_lookups, 1);
     EXPECT_EQ(parent_lookups, 1);
-    EXPECT_LE(statements.size(), 6u) << "begin, count, page, two look-ups, commit";
+    EXPECT_LE(statements.size(), 7u)
+        << "begin, table-size probe, count, page, two look-ups, commit";
     EXPECT_EQ(result->rows[0].at("parent").at("exists"), value(true));
 
     const auto cached = store.CachedStatementCountForTest();
@@ -417,6 +418,121 @@ TEST(SqliteStoreTest, SearchIndexEqualsAFreshRebuildAfterManyWrites) {
     }
     EXPECT_NE(raw.Text("SELECT count(*) FROM temp.v_item"), "0");
     raw.Exec("INSERT INTO \"_fts_Item\" (\"_fts_Item\", rank) VALUES ('integrity-check', 0)");
+}
+
+// Bulk load (seed-demo): writes still check ids and uniques, the deferred search index and
+// secondary indexes exist again afterwards and hold every row, and statistics were gathered.
+TEST(SqliteStoreTest, BulkLoadRebuildsDeferredIndexesAtTheEnd) {
+    ea::testing::TempDir dir;
+    auto store = MustOpen("sqlite://" + (dir / "b.db").string(), StoreTestSchema());
+    ASSERT_TRUE(store);
+    const auto& item = *StoreTestSchema().FindEntity("Item");
+    ASSERT_TRUE(store->Create(item, MakeRecord(R"({"id": "before", "title": "Jazz before"})")));
+    ASSERT_TRUE(store->BeginBulkLoad());
+    {
+        RawDb raw(dir / "b.db");
+        EXPECT_EQ(raw.Text("SELECT count(*) FROM sqlite_master WHERE name = '_ix_Item_count'"), "0");
+    }
+    std::vector<DocumentStore::BatchItem> items;
+    for (int i = 0; i < 50; ++i) {
+        Record r = MakeRecord("{}");
+        r["id"] = "b" + std::to_string(i);
+        r["title"] = (i % 5 == 0 ? "Jazz Night " : "Poetry Slam ") + std::to_string(i);
+        r["count"] = i;
+        items.push_back({&item, std::move(r), false});
+    }
+    ASSERT_TRUE(store->Batch(std::move(items)));
+    auto duplicate = store->Create(item, MakeRecord(R"({"id": "b1", "title": "again"})"));
+    ASSERT_FALSE(duplicate);
+    EXPECT_EQ(duplicate.error().code, ErrorCode::kConflict);
+    ASSERT_TRUE(store->EndBulkLoad());
+
+    auto search = [&](const char* needle, query::Matching matching) {
+        query::Query q;
+        q.filter = Cmp(item, "title", Op::kEq, value(needle));
+        q.matching = matching;
+        q.page_size = 100;
+        auto result = store->List(item, q);
+        EXPECT_TRUE(result) << result.error().message;
+        return result ? result->page.total : -1;
+    };
+    EXPECT_EQ(search("jazz", query::Matching::kContains), 11);  // 10 loaded + 1 before
+    EXPECT_EQ(search("poetry slam", query::Matching::kContains), 40);
+    EXPECT_GE(search("jaz nite", query::Matching::kFuzzy), 11);
+    RawDb raw(dir / "b.db");
+    EXPECT_EQ(raw.Text("SELECT count(*) FROM sqlite_master WHERE name = '_ix_Item_count'"), "1");
+    EXPECT_NE(raw.Text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'Item'"), "0");
+    EXPECT_EQ(raw.Text("SELECT value FROM _schema_meta WHERE key = 'fts:Item'").rfind("fts-", 0), 0u);
+    raw.Exec("INSERT INTO \"_fts_Item\" (\"_fts_Item\", rank) VALUES ('integrity-check', 0)");
+}
+
+// List tries cheaper plans first (walk the sort index; count through the filter's index) and
+// falls back when they run past their budget. Either way the page and the total are the same:
+// a selective filter on a table large enough to exhaust the sort-index budget, and an
+// unselective one that exhausts the count budget, against totals computed here.
+TEST(SqliteStoreTest, PlanFallbacksGiveTheSamePageAndTotal) {
+    ea::testing::TempDir dir;
+    auto opened = sqlite::SqliteStore::Open((dir / "plan.db").string(), StoreTestSchema());
+    ASSERT_TRUE(opened);
+    auto& store = *opened;
+    const auto& item = *StoreTestSchema().FindEntity("Item");
+    constexpr int kRows = 30'000;
+    int selected = 0;
+    std::vector<DocumentStore::BatchItem> items;
+    for (int i = 0; i < kRows; ++i) {
+        Record r = MakeRecord("{}");
+        r["id"] = "p" + std::to_string(i);
+        r["count"] = (i * 7919) % kRows;  // a permutation of 0..kRows-1
+        r["price"] = static_cast<double>(i % 100);
+        r["cost"] = static_cast<double>(i % 101);
+        if (i % 100 == 42 && i % 101 == 7) {
+            ++selected;
+        }
+        items.push_back({&item, std::move(r), false});
+    }
+    ASSERT_TRUE(store->Batch(std::move(items)));
+    std::vector<std::string> statements;  // which plans List ran, in order
+    auto list = [&](query::FilterPtr filter, int page) {
+        query::Query q;
+        q.filter = std::move(filter);
+        q.sort = {{item.FindField("count"), true}};
+        q.page = page;
+        q.page_size = 5;
+        statements.clear();
+        store->SetStatementObserverForTest([&](std::string_view sql) {
+            if (sql.find("INDEXED") != std::string::npos) {
+                statements.emplace_back(sql.find("NOT INDEXED") != std::string::npos ? "scan"
+                                                                                     : "by-sort");
+            } else if (sql.find("SELECT \"_rowid\", \"id\"") != std::string::npos ||
+                       sql.find("SELECT \"id\",") != std::string::npos) {
+                statements.emplace_back("rows");
+            }
+        });
+        auto result = store->List(item, q);
+        store->SetStatementObserverForTest(nullptr);
+        EXPECT_TRUE(result) << result.error().message;
+        return result ? *result : ListResult{};
+    };
+    // Selective: price == 42 and cost == 7 keeps 3 rows; walking count's index passes most of
+    // the table first (past the budget), so the planner's plan answers.
+    std::vector<query::FilterPtr> both;
+    both.push_back(Cmp(item, "price", Op::kEq, value(42.0)));
+    both.push_back(Cmp(item, "cost", Op::kEq, value(7.0)));
+    auto few = list(And(std::move(both)), 1);
+    EXPECT_EQ(statements, (std::vector<std::string>{"by-sort", "rows"}));
+    EXPECT_EQ(few.page.total, selected);
+    ASSERT_EQ(few.rows.size(), static_cast<std::size_t>(selected));
+    for (std::size_t k = 1; k < few.rows.size(); ++k) {
+        EXPECT_GT(few.rows[k - 1].at("count").as_int64(), few.rows[k].at("count").as_int64());
+    }
+    // Unselective: count >= 100 keeps all but 100 rows; the count through count's index runs
+    // past its budget and restarts as a scan; the page comes from walking the index.
+    auto most = list(Cmp(item, "count", Op::kGte, value(100)), 3);
+    EXPECT_EQ(statements, (std::vector<std::string>{"scan", "by-sort"}));
+    EXPECT_EQ(most.page.total, kRows - 100);
+    ASSERT_EQ(most.rows.size(), 5u);
+    EXPECT_EQ(most.rows[0].at("count").as_int64(), kRows - 11);
+    EXPECT_EQ(most.rows[4].at("count").as_int64(), kRows - 15);
 }
 
 TEST(SqliteStoreTest, DatabaseErrorsNeverLeakSql) {

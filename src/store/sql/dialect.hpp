@@ -107,6 +107,15 @@ public:
                                        const schema::Field& /*field*/, std::string_view /*query*/,
                                        double /*threshold*/) const {}
 
+    // Text after the table name in FROM that makes the planner walk the index of `field` (the
+    // first sort key), or "" when the dialect has no such hint or no index can serve the order.
+    virtual std::string SortIndexHint(const schema::Entity& /*entity*/,
+                                      const schema::Field& /*field*/) const {
+        return {};
+    }
+    // Text after the table name in FROM that makes the planner scan the table, or "".
+    virtual std::string FullScanHint() const { return {}; }
+
     // Suffix making an ORDER BY term on a free-text String column case-insensitive.
     virtual std::string CaseInsensitiveOrder() const = 0;
 };

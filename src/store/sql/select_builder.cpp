@@ -142,6 +142,7 @@ private:
         if (cmp.op == Op::kEq && field.is_free_text() && cmp.value.is_string() &&
             query_.matching != query::Matching::kExact) {
             const std::string_view text = cmp.value.get_string();
+            searched_ = true;
             out_.Append("(");
             if (query_.matching == query::Matching::kContains) {
                 dialect.AppendContains(out_, column, text);
@@ -204,6 +205,12 @@ private:
     SqlWriter& out_;
     const schema::Entity& entity_;
     const query::Query& query_;
+
+public:
+    bool searched() const { return searched_; }
+
+private:
+    bool searched_ = false;  // a contains or fuzzy predicate was written
 };
 
 // The first fuzzy equality in the filter (depth first), which orders results when no sort is given.
@@ -230,6 +237,41 @@ const query::Comparison* FirstFuzzy(const FilterNode* node) {
     return nullptr;
 }
 
+// Appends ORDER BY (query.sort, then the id tiebreak; fuzzy relevance first when unsorted) and
+// LIMIT/OFFSET for the page.
+void AppendOrderAndPage(const Dialect& dialect, const query::Query& query, SqlWriter& rows) {
+    rows.Append(" ORDER BY ");
+    bool id_sorted = false;
+    if (query.sort.empty() && query.matching == query::Matching::kFuzzy) {
+        if (const auto* fuzzy = FirstFuzzy(query.filter.get())) {
+            dialect.AppendSimilarity(rows, Dialect::QuoteIdentifier(fuzzy->field->name),
+                                     fuzzy->value.get_string());
+            rows.Append(" DESC, ");
+        }
+    }
+    for (const auto& key : query.sort) {
+        rows.Identifier(key.field->name);
+        if (key.field->type == schema::FieldType::kString) {
+            rows.Append(dialect.CaseInsensitiveOrder());
+        }
+        // Explicit null placement so every backend orders the same way (SQLite's own default;
+        // spelled out it still lets SQLite walk an index in either direction).
+        rows.Append(key.descending ? " DESC NULLS LAST" : " ASC NULLS FIRST");
+        id_sorted = id_sorted || key.field->name == "id";
+        if (&key != &query.sort.back() || !id_sorted) {
+            rows.Append(", ");
+        }
+    }
+    if (!id_sorted) {
+        // Tiebreak on id so page N+1 never repeats or skips a row of page N.
+        rows.Identifier("id").Append(" ASC");
+    }
+    const std::int64_t offset =
+        static_cast<std::int64_t>(query.page - 1) * static_cast<std::int64_t>(query.page_size);
+    rows.Append(" LIMIT ").Param(static_cast<std::int64_t>(query.page_size));
+    rows.Append(" OFFSET ").Param(offset);
+}
+
 }  // namespace
 
 Result<ListSql> BuildListSql(const Dialect& dialect, const schema::Entity& entity,
@@ -250,57 +292,71 @@ Result<ListSql> BuildListSql(const Dialect& dialect, const schema::Entity& entit
     const std::string table = Dialect::QuoteIdentifier(TableName(entity));
     ListSql out;
 
-    // The WHERE clause is built twice (count, rows) so each statement numbers its own parameters.
+    // The WHERE clause is built once per statement so each numbers its own parameters.
+    bool searched = false;
     auto build = [&](SqlWriter& writer) -> Status {
         if (!query.filter) {
             return Ok();
         }
         writer.Append(" WHERE ");
-        return WhereBuilder(writer, entity, query).Node(*query.filter);
+        WhereBuilder where(writer, entity, query);
+        auto status = where.Node(*query.filter);
+        searched = where.searched();
+        return status;
     };
 
-    SqlWriter count(dialect);
-    count.Append("SELECT COUNT(*) FROM ").Append(table);
-    if (auto status = build(count); !status) {
-        return status.error();
-    }
-    out.count = count.Take();
+    auto count_sql = [&](const std::string& hint) -> Result<Sql> {
+        SqlWriter count(dialect);
+        count.Append("SELECT COUNT(*) FROM ").Append(table).Append(hint);
+        if (auto status = build(count); !status) {
+            return status.error();
+        }
+        return count.Take();
+    };
+    auto rows_sql = [&](const std::string& hint) -> Result<Sql> {
+        SqlWriter rows(dialect);
+        rows.Append("SELECT ").Append(ColumnList(entity)).Append(" FROM ").Append(table);
+        rows.Append(hint);
+        if (auto status = build(rows); !status) {
+            return status.error();
+        }
+        AppendOrderAndPage(dialect, query, rows);
+        return rows.Take();
+    };
 
-    SqlWriter rows(dialect);
-    rows.Append("SELECT ").Append(ColumnList(entity)).Append(" FROM ").Append(table);
-    if (auto status = build(rows); !status) {
-        return status.error();
+    auto count = count_sql("");
+    if (!count) {
+        return count.error();
     }
-    rows.Append(" ORDER BY ");
-    bool id_sorted = false;
-    if (query.sort.empty() && query.matching == query::Matching::kFuzzy) {
-        if (const auto* fuzzy = FirstFuzzy(query.filter.get())) {
-            dialect.AppendSimilarity(rows, Dialect::QuoteIdentifier(fuzzy->field->name),
-                                     fuzzy->value.get_string());
-            rows.Append(" DESC, ");
+    out.count = std::move(*count);
+    auto rows = rows_sql("");
+    if (!rows) {
+        return rows.error();
+    }
+    out.rows = std::move(*rows);
+    // Search predicates come with their own candidate clause (an index of their own): no hints.
+    if (searched) {
+        return out;
+    }
+    if (query.filter) {
+        if (const std::string hint = dialect.FullScanHint(); !hint.empty()) {
+            auto scan = count_sql(hint);
+            if (!scan) {
+                return scan.error();
+            }
+            out.count_full_scan = std::move(*scan);
         }
     }
-    for (const auto& key : query.sort) {
-        rows.Identifier(key.field->name);
-        if (key.field->type == schema::FieldType::kString) {
-            rows.Append(dialect.CaseInsensitiveOrder());
-        }
-        // Explicit null placement so every backend orders the same way.
-        rows.Append(key.descending ? " DESC NULLS LAST" : " ASC NULLS FIRST");
-        id_sorted = id_sorted || key.field->name == "id";
-        if (&key != &query.sort.back() || !id_sorted) {
-            rows.Append(", ");
+    if (!query.sort.empty()) {
+        if (const std::string hint = dialect.SortIndexHint(entity, *query.sort.front().field);
+            !hint.empty()) {
+            auto by_index = rows_sql(hint);
+            if (!by_index) {
+                return by_index.error();
+            }
+            out.rows_by_sort_index = std::move(*by_index);
         }
     }
-    if (!id_sorted) {
-        // Tiebreak on id so page N+1 never repeats or skips a row of page N.
-        rows.Identifier("id").Append(" ASC");
-    }
-    const std::int64_t offset =
-        static_cast<std::int64_t>(query.page - 1) * static_cast<std::int64_t>(query.page_size);
-    rows.Append(" LIMIT ").Param(static_cast<std::int64_t>(query.page_size));
-    rows.Append(" OFFSET ").Param(offset);
-    out.rows = rows.Take();
     return out;
 }
 

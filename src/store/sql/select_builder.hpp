@@ -17,6 +17,13 @@ namespace ea::store::sql {
 struct ListSql {
     Sql rows;   // SELECT <every column> ... ORDER BY ... LIMIT/OFFSET
     Sql count;  // SELECT COUNT(*) with the same WHERE
+    // Alternative plans for a backend whose planner cannot judge range selectivity (empty text
+    // when the dialect has no hint for the query). Same rows, same count, different access path:
+    // rows_by_sort_index walks the first sort key's index and stops after the page (fast when
+    // the filter keeps a fair share of rows); count_full_scan counts with a table scan (fast
+    // when the filter keeps many rows, where an index range would fetch each row at random).
+    Sql rows_by_sort_index;
+    Sql count_full_scan;
 };
 
 // Builds the page and count statements for `query` on `entity`.

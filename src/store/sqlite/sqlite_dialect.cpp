@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "store/search/trigram_text.hpp"
+#include "store/sql/ddl.hpp"
 #include "store/search/word_similarity.hpp"
 
 namespace ea::store::sqlite {
@@ -66,6 +67,19 @@ std::string SqliteDialect::ColumnType(const schema::Field& field) const {
         case schema::FieldType::kCurrency: return "REAL";
     }
     return "TEXT";
+}
+
+std::string SqliteDialect::SortIndexHint(const schema::Entity& entity,
+                                         const schema::Field& field) const {
+    if (field.type == schema::FieldType::kString) {
+        return {};
+    }
+    for (const auto& index : sql::IndexesFor(entity)) {
+        if (index.fields.size() == 1 && index.fields[0] == &field) {
+            return " INDEXED BY " + sql::Dialect::QuoteIdentifier(index.name);
+        }
+    }
+    return {};
 }
 
 void SqliteDialect::AppendArrayAny(sql::SqlWriter& out, std::string_view column,

@@ -56,6 +56,11 @@ public:
     void AppendFuzzyMatch(sql::SqlWriter& out, std::string_view column, std::string_view query,
                           double threshold) const override;
     std::string CaseInsensitiveOrder() const override { return " COLLATE NOCASE"; }
+    // INDEXED BY the single-column index of a non-String field (String order is COLLATE NOCASE,
+    // which the BINARY index cannot give); NOT INDEXED.
+    std::string SortIndexHint(const schema::Entity& entity,
+                              const schema::Field& field) const override;
+    std::string FullScanHint() const override { return " NOT INDEXED"; }
 
 private:
     TrigramDocCounts doc_counts_;

@@ -92,6 +92,37 @@ TEST(TrigramTextTest, EachWordOfNCharactersHasNPlusOneTrigramsInOrder) {
     EXPECT_EQ(codes, expected);
 }
 
+// Contains candidates: windows inside each run of word characters, never the padding (the run
+// may be the middle of a longer word), lower-cased like TrigramIndexText, each a substring of the
+// trigram text of any value that contains the needle.
+TEST(TrigramTextTest, SubstringTrigramsAreInWordWindowsOfEveryContainingValue) {
+    using V = std::vector<std::string>;
+    EXPECT_EQ(SubstringTrigrams("Jazz"), (V{"jaz", "azz"}));
+    EXPECT_EQ(SubstringTrigrams("ta fa"), V{});         // no run of three word characters
+    EXPECT_EQ(SubstringTrigrams("r_s"), V{});           // '_' separates words
+    EXPECT_EQ(SubstringTrigrams("zz ni"), V{});
+    EXPECT_EQ(SubstringTrigrams("100% s"), (V{"100"}));
+    EXPECT_EQ(SubstringTrigrams("abab aba"), (V{"aba", "bab"}));
+    EXPECT_EQ(SubstringTrigrams("CAFÉ"), (V{"caf", "afé"}));
+    for (const char* value : {"Sunset JAZZ Night", "the jazzy cafés", "xjazzx", "Café-Jazz"}) {
+        const std::string text = TrigramIndexText(value);
+        for (const char* needle : {"jazz", "JAZZ N", "azz", "caf"}) {
+            // Only needles the value contains (ASCII case-insensitively) are checked.
+            std::string lower_value = value;
+            std::string lower_needle = needle;
+            for (auto* s : {&lower_value, &lower_needle}) {
+                for (auto& c : *s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+            if (lower_value.find(lower_needle) == std::string::npos) {
+                continue;
+            }
+            for (const auto& t : SubstringTrigrams(needle)) {
+                EXPECT_NE(text.find(t), std::string::npos) << value << " / " << needle << " / " << t;
+            }
+        }
+    }
+}
+
 TEST(TrigramTextTest, QueryTrigramsAreDistinctLowerCasedPaddedAndKeepMultiByteText) {
     EXPECT_EQ(QueryTrigrams("Word"), (std::vector<std::string>{"  w", " wo", "wor", "ord", "rd "}));
     EXPECT_EQ(QueryTrigrams("ab AB ab"), (std::vector<std::string>{"  a", " ab", "ab "}));
