@@ -2,10 +2,12 @@
 
 #include <boost/json.hpp>
 
+#include "common/json_text.hpp"
+
 namespace ea::rest {
 
 http::Response JsonResponse(const boost::json::value& body, int status_code) {
-    return http::MakeResponse(status_code, boost::json::serialize(body), kJsonContentType);
+    return http::MakeResponse(status_code, ToJsonText(body), kJsonContentType);
 }
 
 http::Response DataResponse(boost::json::value data, int status_code) {
