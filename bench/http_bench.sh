@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# HTTP benchmark (not a test): wrk against a real `events-api serve` on loopback, beside a trivial
+# handler (/healthz) measured in the same run as the ceiling. Builds nothing.
+# Usage: bench/http_bench.sh PATH/TO/events-api [SCALE=100] [RUNS=3] [DURATION=10s]
+# Needs wrk, curl, python3. Seeds a temporary database (seed-demo --scale SCALE), starts the server
+# on a free port with EVENTS_API_ADMIN_PASSWORD, logs in once (the login limit is a burst of 5 per
+# username), then runs `wrk -t2 -c64 -d$DURATION --latency` RUNS times per endpoint and prints the
+# median req/s, p50 and p99 of each, its ratio to /healthz, and the server's RSS after each
+# endpoint. Results are recorded in docs/performance.md.
+set -euo pipefail
+
+BIN=${1:?usage: http_bench.sh PATH/TO/events-api [SCALE] [RUNS] [DURATION]}
+SCALE=${2:-100}
+RUNS=${3:-3}
+DURATION=${4:-10s}
+SCHEMA=${SCHEMA:-$(cd "$(dirname "$0")/.." && pwd)/schema.yaml}
+for tool in wrk curl python3; do
+    command -v "$tool" >/dev/null || { echo "http_bench: $tool is not installed" >&2; exit 2; }
+done
+
+WORK=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+    if [[ -n "$SERVER_PID" ]]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+DB="sqlite://$WORK/bench.db"
+PASSWORD="bench-admin-password-$$"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$PORT"
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "seeding scale $SCALE ..."
+"$BIN" --schema "$SCHEMA" --db "$DB" seed-demo --scale "$SCALE" | head -1
+
+EVENTS_API_ADMIN_PASSWORD="$PASSWORD" "$BIN" --schema "$SCHEMA" --db "$DB" \
+    --listen "127.0.0.1:$PORT" serve >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+    curl -fs "$BASE/healthz" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+curl -fs "$BASE/healthz" >/dev/null || { echo "server did not start:" >&2; cat "$WORK/server.log" >&2; exit 1; }
+
+# One login for the whole run.
+TOKEN=$(curl -fs -X POST "$BASE/api/user/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"username\": \"admin\", \"password\": \"$PASSWORD\"}" |
+    python3 -c 'import json, sys; d = json.load(sys.stdin); print(d.get("token") or d.get("sessionId") or d["data"]["token"])')
+[[ -n "$TOKEN" ]] || { echo "login failed" >&2; exit 1; }
+AUTH="Authorization: Bearer $TOKEN"
+
+FILTER=$(python3 -c 'import urllib.parse; print(urllib.parse.quote("{\"cost\": {\"$lt\": 20}, \"numOfExpectedAttendees\": {\"$gte\": 500}}"))')
+LIST="/api/event?filter=$FILTER&sort=dateTime:desc&page=3&pageSize=25"
+for path in /api/user/usr_demo_1 "$LIST"; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" "$BASE$path")
+    [[ "$code" == 200 ]] || { echo "GET $path answered $code" >&2; exit 1; }
+done
+
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status"; }
+
+# Prints "req/s p50_ms p99_ms" for one wrk run.
+run_wrk() {
+    local path=$1
+    shift
+    wrk -t2 -c64 -d"$DURATION" --latency "$@" "$BASE$path" | python3 -c '
+import re, sys
+text = sys.stdin.read()
+def ms(label):
+    m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    value, unit = float(m.group(1)), m.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+p50, p99 = ms("50%"), ms("99%")
+print("%.0f %.3f %.3f %s" % (rps, p50, p99, errors.group(1) if errors else 0))
+'
+}
+
+declare -A MEDIAN_RPS
+bench() {
+    local name=$1 path=$2
+    shift 2
+    local results=()
+    for _ in $(seq 1 "$RUNS"); do
+        results+=("$(run_wrk "$path" "$@")")
+    done
+    local summary
+    summary=$(printf '%s\n' "${results[@]}" | python3 -c '
+import statistics, sys
+rows = [list(map(float, line.split())) for line in sys.stdin if line.strip()]
+med = [statistics.median(r[i] for r in rows) for i in range(4)]
+print(f"{med[0]:.0f} {med[1]:.3f} {med[2]:.3f} {int(sum(r[3] for r in rows))}")
+')
+    read -r rps p50 p99 errors <<<"$summary"
+    MEDIAN_RPS[$name]=$rps
+    local ratio
+    ratio=$(python3 -c "print(f'{$rps / ${MEDIAN_RPS[healthz]}:.2f}')")
+    printf '%-14s median of %s: %8s req/s  p50 %7s ms  p99 %7s ms  non-2xx %s  ratio to /healthz %s  server RSS %s kB\n' \
+        "$name" "$RUNS" "$rps" "$p50" "$p99" "$errors" "$ratio" "$(rss_kb)"
+}
+
+echo "wrk -t2 -c64 -d$DURATION --latency, $RUNS runs each; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench healthz /healthz
+bench get-user /api/user/usr_demo_1 -H "$AUTH"
+bench list-page "$LIST" -H "$AUTH"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
