@@ -431,7 +431,8 @@ TEST(SqliteStoreTest, BulkLoadRebuildsDeferredIndexesAtTheEnd) {
     ASSERT_TRUE(store->BeginBulkLoad());
     {
         RawDb raw(dir / "b.db");
-        EXPECT_EQ(raw.Text("SELECT count(*) FROM sqlite_master WHERE name = '_ix_Item_count'"), "0");
+        EXPECT_EQ(raw.Text("SELECT count(*) FROM sqlite_master WHERE name = '_ix_Item_count'"),
+                  "0");
     }
     std::vector<DocumentStore::BatchItem> items;
     for (int i = 0; i < 50; ++i) {
@@ -462,7 +463,8 @@ TEST(SqliteStoreTest, BulkLoadRebuildsDeferredIndexesAtTheEnd) {
     RawDb raw(dir / "b.db");
     EXPECT_EQ(raw.Text("SELECT count(*) FROM sqlite_master WHERE name = '_ix_Item_count'"), "1");
     EXPECT_NE(raw.Text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'Item'"), "0");
-    EXPECT_EQ(raw.Text("SELECT value FROM _schema_meta WHERE key = 'fts:Item'").rfind("fts-", 0), 0u);
+    EXPECT_EQ(raw.Text("SELECT value FROM _schema_meta WHERE key = 'fts:Item'").rfind("fts-", 0),
+              0u);
     raw.Exec("INSERT INTO \"_fts_Item\" (\"_fts_Item\", rank) VALUES ('integrity-check', 0)");
 }
 

@@ -1,7 +1,8 @@
 // SQLite's spelling of the shared SQL (sql/dialect.hpp), and the names of the FTS5 search index
-// each entity with free-text fields gets: "_fts_<Entity>", one column "t_<field>" per field holding
-// search::TrigramIndexText of it, which serves both fuzzy and contains candidates (a raw-text column
-// as well doubled the index for candidates that only words can give). Internal to store/sqlite.
+// each entity with free-text fields gets: "_fts_<Entity>", one column "t_<field>" per field
+// holding search::TrigramIndexText of it, which serves both fuzzy and contains candidates (a
+// raw-text column as well doubled the index for nothing words cannot give). Internal to
+// store/sqlite.
 #pragma once
 
 #include <cstdint>

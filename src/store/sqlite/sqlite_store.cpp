@@ -704,8 +704,9 @@ public:
             return rows.error();
         }
         std::int64_t total = 0;
-        auto within = QueryWithin(plan.count.text, plan.count.params,
-                                  std::max<std::int64_t>(kMinCountBudget, *rows / kTableRowsPerCountOp),
+        const std::int64_t budget =
+            std::max<std::int64_t>(kMinCountBudget, *rows / kTableRowsPerCountOp);
+        auto within = QueryWithin(plan.count.text, plan.count.params, budget,
                                   [&](sqlite3_stmt* stmt) {
                                       total = sqlite3_column_int64(stmt, 0);
                                       return false;

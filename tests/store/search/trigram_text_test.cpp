@@ -111,13 +111,16 @@ TEST(TrigramTextTest, SubstringTrigramsAreInWordWindowsOfEveryContainingValue) {
             std::string lower_value = value;
             std::string lower_needle = needle;
             for (auto* s : {&lower_value, &lower_needle}) {
-                for (auto& c : *s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                for (auto& c : *s) {
+                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                }
             }
             if (lower_value.find(lower_needle) == std::string::npos) {
                 continue;
             }
             for (const auto& t : SubstringTrigrams(needle)) {
-                EXPECT_NE(text.find(t), std::string::npos) << value << " / " << needle << " / " << t;
+                EXPECT_NE(text.find(t), std::string::npos)
+                    << value << " / " << needle << " / " << t;
             }
         }
     }
