@@ -69,7 +69,7 @@ constexpr std::array<const char*, 64> kThings = {
     "Art Walk",         "Comedy Show",        "Hackathon",           "Chess Tournament",
     "Salsa Class",      "Trivia Night",       "Wine Tasting",        "Photography Meetup",
     "Startup Pitch Night", "Charity Run",     "Pottery Workshop",    "Blues Jam",
-    "Choir Concert",    "String Quartet",     "Open Mic",            "Flea Market",
+    "Choir Concert",    "Chamber Recital",     "Open Mic",            "Flea Market",
     "Bike Tour",        "Cooking Class",      "Science Fair",        "Robotics Demo",
     "Dance Party",      "Tango Lesson",       "Improv Theater",      "Stand-Up Showcase",
     "Ceramics Sale",    "Quilting Circle",    "Board Game Social",   "Karaoke Contest",
@@ -90,7 +90,7 @@ constexpr std::array<const char*, 48> kHostFirst = {
 constexpr std::array<const char*, 48> kHostSecond = {
     "Owls",     "Foxes",    "Lanterns", "Pilots",   "Sparrows", "Collective", "Society", "Club",
     "Players",  "Ramblers", "Strings",  "Horns",    "Drifters", "Dreamers",   "Makers",  "Guild",
-    "Ensemble", "Trio",     "Quartet",  "Orchestra", "Crew",    "Kitchen",    "Studio",  "Workshop",
+    "Ensemble", "Trio",     "Harmonics", "Orchestra", "Crew",    "Kitchen",    "Studio",  "Workshop",
     "Brigade",  "Union",    "Circle",   "Alliance", "Choir",    "Band",       "Sisters", "Brothers",
     "Rovers",   "Wolves",   "Herons",   "Magpies",  "Comets",   "Echoes",     "Rivers",  "Pines",
     "Saints",   "Scholars", "Poets",    "Painters", "Bakers",   "Brewers",    "Cyclists", "Dancers"};
