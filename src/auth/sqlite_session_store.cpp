@@ -5,22 +5,15 @@
 
 #include <sqlite3.h>
 
+#include "auth/session_common.hpp"
+
 namespace ea::auth {
 namespace {
 
-using TimePoint = std::chrono::system_clock::time_point;
-
-std::int64_t ToMillis(TimePoint time) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-}
-
-TimePoint FromMillis(std::int64_t millis) {
-    return TimePoint(std::chrono::milliseconds(millis));
-}
-
-Error Unauthenticated() {
-    return Error{ErrorCode::kUnauthenticated, "session is unknown or expired"};
-}
+using detail::FromMillis;
+using detail::TimePoint;
+using detail::ToMillis;
+using detail::Unauthenticated;
 
 // Resets the statement and clears its bindings when the scope ends, on every path.
 class StatementScope {
