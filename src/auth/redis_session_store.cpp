@@ -377,17 +377,11 @@ std::optional<Session> SessionFromFields(const redisReply& reply, std::string_vi
 }  // namespace
 
 Status RedisSessionStore::Put(const Session& session) {
-    if (session.token_hash.empty()) {
-        return InvalidArgument("session token_hash is empty");
-    }
-    if (session.user_id.empty()) {
-        return InvalidArgument("session user_id is empty");
+    if (auto valid = detail::CheckNewSession(session); !valid) {
+        return valid;
     }
     const std::int64_t created_ms = ToMillis(session.created_at);
     const std::int64_t expires_ms = ToMillis(session.expires_at);
-    if (expires_ms <= created_ms) {
-        return InvalidArgument("session expires_at must be after created_at");
-    }
     const std::string user_prefix = options_.key_prefix + "user-sessions:";
     auto reply =
         Command({"EVAL", WithHelpers(kPutScript), "2", SessionKey(session.token_hash),

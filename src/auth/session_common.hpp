@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cstdint>
 
+#include "auth/session_store.hpp"
 #include "common/error.hpp"
+#include "common/result.hpp"
 
 namespace ea::auth::detail {
 
@@ -22,6 +24,20 @@ inline TimePoint FromMillis(std::int64_t millis) {
 // Unknown, expired and deleted sessions look the same to a caller.
 inline Error Unauthenticated() {
     return Error{ErrorCode::kUnauthenticated, "session is unknown or expired"};
+}
+
+// The contract of SessionStore::Put that every backend enforces before writing.
+inline Status CheckNewSession(const Session& session) {
+    if (session.token_hash.empty()) {
+        return InvalidArgument("session token_hash is empty");
+    }
+    if (session.user_id.empty()) {
+        return InvalidArgument("session user_id is empty");
+    }
+    if (ToMillis(session.expires_at) <= ToMillis(session.created_at)) {
+        return InvalidArgument("session expires_at must be after created_at");
+    }
+    return Ok();
 }
 
 }  // namespace ea::auth::detail

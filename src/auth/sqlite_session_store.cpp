@@ -142,17 +142,11 @@ Error SqliteSessionStore::SqliteError(std::string_view what) const {
 }
 
 Status SqliteSessionStore::Put(const Session& session) {
-    if (session.token_hash.empty()) {
-        return InvalidArgument("session token_hash is empty");
-    }
-    if (session.user_id.empty()) {
-        return InvalidArgument("session user_id is empty");
+    if (auto valid = detail::CheckNewSession(session); !valid) {
+        return valid;
     }
     const std::int64_t created_ms = ToMillis(session.created_at);
     const std::int64_t expires_ms = ToMillis(session.expires_at);
-    if (expires_ms <= created_ms) {
-        return InvalidArgument("session expires_at must be after created_at");
-    }
 
     std::lock_guard lock(mutex_);
     if (session.created_at - last_purge_ >= kPurgeInterval) {
