@@ -307,7 +307,18 @@ TEST(MaxConnectionsTest, PastTheCapNewConnectionsGet503AndAreServedAgainOnceOthe
 
 // Logs in with a new username each time (the per-user limit never applies) and `forwarded` as
 // X-Forwarded-For (none when empty); true when the answer was 429 with Retry-After.
+std::atomic<int> g_logins{0};  // attempts LoginIsLimited made, for matching the access log
+
+std::size_t Occurrences(const std::string& text, std::string_view what) {
+    std::size_t count = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+        ++count;
+    }
+    return count;
+}
+
 bool LoginIsLimited(std::uint16_t port, int attempt, const std::string& forwarded) {
+    ++g_logins;
     Headers headers = {{"Content-Type", "application/json"}};
     if (!forwarded.empty()) {
         headers.emplace_back("X-Forwarded-For", forwarded);
@@ -346,18 +357,40 @@ std::string NthAddress(int i) {
     return "203.0.113." + std::to_string(i % 250 + 1);
 }
 
+// Sequential logins from `forwarded` until one is limited: how many it took (max + 1 if none).
+// Right after a limit is reached the bucket refills one attempt per second, so this is 1-3.
+int LoginsUntilLimited(std::uint16_t port, int first_attempt, const std::string& forwarded,
+                       int max = 5) {
+    for (int i = 1; i <= max; ++i) {
+        if (LoginIsLimited(port, first_attempt + i, forwarded)) {
+            return i;
+        }
+    }
+    return max + 1;
+}
+
 TEST(TrustProxyTest, WithoutTrustProxyAForgedForwardedForDoesNotEscapeTheAddressLimit) {
     auto server = StartServer(DemoServerOptions());
     ASSERT_TRUE(server);
-    // A new forged address on every attempt: the limit (60 at once per address) still applies,
+    g_logins = 0;
+    // A new forged address on every attempt: the limit (a burst of 60 per address) still applies,
     // because the address is the socket's.
-    const int made = AttemptsUntilLimited(server->port(), 120, NthAddress);
-    EXPECT_LT(made, 120) << "never limited: X-Forwarded-For was trusted";
+    const int made = AttemptsUntilLimited(server->port(), 150, NthAddress);
+    EXPECT_LT(made, 150) << "never limited: X-Forwarded-For was trusted";
     EXPECT_GE(made, 55) << "limited far too early";
-    // The access log shows the socket's address, not the forged one.
-    const std::string log = server->StdoutText();
-    EXPECT_NE(log.find("\"remote\":\"127.0.0.1\""), std::string::npos);
+    // Yet another made-up address does not help either.
+    EXPECT_LE(LoginsUntilLimited(server->port(), 1000, "192.0.2.200"), 3);
+    // The access log shows the socket's address on every line, never a forged one. (Lines are
+    // written after their responses: wait until every login has its line.)
+    std::string log;
+    EXPECT_TRUE(WaitFor([&] {
+        log = server->StdoutText();
+        return Occurrences(log, "\"msg\":\"request\"") >= static_cast<std::size_t>(g_logins.load());
+    }));
+    EXPECT_EQ(Occurrences(log, "\"remote\":\"127.0.0.1\""),
+              Occurrences(log, "\"msg\":\"request\""));
     EXPECT_EQ(log.find("203.0.113."), std::string::npos);
+    EXPECT_EQ(log.find("192.0.2.200"), std::string::npos);
 }
 
 TEST(TrustProxyTest, WithTrustProxyTheLimitFollowsTheRightMostForwardedAddress) {
@@ -365,18 +398,25 @@ TEST(TrustProxyTest, WithTrustProxyTheLimitFollowsTheRightMostForwardedAddress) 
     options.env["EVENTS_API_TRUST_PROXY"] = "true";
     auto server = StartServer(options);
     ASSERT_TRUE(server);
-    // Each attempt from another client (as our proxy says): none is limited.
-    EXPECT_EQ(AttemptsUntilLimited(server->port(), 120,
-                                   [](int i) { return "10.9.9.9, " + NthAddress(i); }),
-              120);
-    // All from one client, whatever it puts in front: limited like one address.
-    const int made = AttemptsUntilLimited(server->port(), 120,
+    // One client (as our proxy says, in the right-most entry), whatever it puts in front of it:
+    // limited like one address.
+    const int made = AttemptsUntilLimited(server->port(), 150,
                                           [](int i) { return NthAddress(i) + ", 198.51.100.7"; });
-    EXPECT_LT(made, 120);
+    EXPECT_LT(made, 150);
     EXPECT_GE(made, 55);
-    const std::string log = server->StdoutText();
+    EXPECT_LE(LoginsUntilLimited(server->port(), 1000, "6.6.6.6, 198.51.100.7"), 3);
+    // Another client behind the same proxy (same socket address) is not: its own bucket is full.
+    EXPECT_FALSE(LoginIsLimited(server->port(), 2000, "198.51.100.8"));
+    EXPECT_FALSE(LoginIsLimited(server->port(), 2001, "198.51.100.7, 198.51.100.9"));
+    // The access log line is written after the response: wait for the last one.
+    std::string log;
+    EXPECT_TRUE(WaitFor([&] {
+        log = server->StdoutText();
+        return log.find("\"remote\":\"198.51.100.9\"") != std::string::npos;
+    }));
     EXPECT_NE(log.find("\"remote\":\"198.51.100.7\""), std::string::npos);
-    EXPECT_NE(log.find("\"remote\":\"203.0.113.1\""), std::string::npos);
+    EXPECT_NE(log.find("\"remote\":\"198.51.100.8\""), std::string::npos);
+    EXPECT_EQ(log.find("\"remote\":\"203.0.113."), std::string::npos);
 }
 
 TEST(TrustProxyTest, WithTrustProxyTheLastOfSeveralHeadersCounts) {
