@@ -25,9 +25,10 @@ bool IsHostChar(char c) {
            c == '[' || c == ']' || c == ':';
 }
 
+// HEAD is not in the list a preflight answers with, but it is CORS-safelisted: browsers allow it
+// whatever the list says, and preflight it when it carries a header such as Authorization.
 bool IsAllowedMethod(std::string_view method) {
-    const Method parsed = ParseMethod(method);
-    return parsed != Method::kOther && parsed != Method::kHead;
+    return ParseMethod(method) != Method::kOther;
 }
 
 struct Policy {

@@ -83,6 +83,24 @@ TEST_F(CorsWrapperTest, PreflightIsAnsweredWithoutTheHandler) {
     EXPECT_EQ(response.route, "(cors preflight)");
 }
 
+TEST_F(CorsWrapperTest, EveryMethodOfThePolicyAndHeadPassAPreflightAndNoOtherDoes) {
+    auto handler = Wrapped({"http://localhost:4200"});
+    for (const char* method : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+        auto request = WithOrigin(Method::kOptions, "http://localhost:4200");
+        request.headers.Add("Access-Control-Request-Method", method);
+        EXPECT_EQ(handler(request).status, 204) << method;
+    }
+    for (const char* method : {"TRACE", "CONNECT", "BREW", "patch"}) {
+        auto request = WithOrigin(Method::kOptions, "http://localhost:4200");
+        request.headers.Add("Access-Control-Request-Method", method);
+        auto response = handler(request);
+        EXPECT_EQ(response.status, 403) << method;
+        EXPECT_NE(response.body.find("not allowed in cross-origin requests"), std::string::npos)
+            << response.body;
+    }
+    EXPECT_EQ(calls_, 0);
+}
+
 TEST_F(CorsWrapperTest, ActualResponsesKeepTheirHeadersAndGainTheOrigin) {
     auto handler = Wrapped({"http://a.example", "http://localhost:4200"});
     auto response = handler(WithOrigin(Method::kGet, "http://localhost:4200"));
