@@ -61,7 +61,8 @@ check(apiHost === "127.0.0.1", "the API is on 127.0.0.1 (the pages are on the sa
 function servePage(port, title) {
   const server = http.createServer((request, response) => {
     response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
-    response.end(`<!doctype html><html><head><title>${title}</title></head><body>${title}</body></html>`);
+    response.end(`<!doctype html><html><head><title>${title}</title></head>` +
+                 `<body>${title}</body></html>`);
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -176,7 +177,8 @@ try {
         JSON.stringify(cookies));
 
   // ---- another origin on the same site, with the same cookie jar --------------------------------
-  const other = await inPage(otherOrigin, kFetchSteps, { api: base, user: username, pass: password });
+  const other = await inPage(otherOrigin, kFetchSteps,
+                             { api: base, user: username, pass: password });
   for (const what of ["login", "list with cookie", "me with cookie"]) {
     const result = other[what];
     check(!result.ok && /TypeError/.test(result.error),

@@ -170,11 +170,9 @@ TEST_F(HostileTest, ConflictingOrBadFramingIs400) {
         "abc\r\nContent-Type: application/json\r\n\r\n{}");
     EXPECT_TRUE(IsMalformed(bad_length, "bad Content-Length")) << Describe(bad_length.response);
     // Both framings at once is the classic request-smuggling shape.
-    auto both = SendOnce(Raw("POST", "/api/account",
-                             {{"Content-Length", "2"},
-                              {"Transfer-Encoding", "chunked"},
-                              {"Content-Type", "application/json"}},
-                             "0\r\n\r\n"));
+    auto both = SendOnce(
+        "POST /api/account HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+        "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n0\r\n\r\n");
     EXPECT_TRUE(IsMalformed(both, "bad Transfer-Encoding")) << Describe(both.response);
     // A TLS ClientHello on the plain port.
     auto garbage = SendOnce("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n");
