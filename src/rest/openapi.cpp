@@ -501,10 +501,12 @@ array DocumentBuilder::ListParameters(const Entity& entity) const {
         {"description",
          "Embed referenced records: `x(field1,field2)[,y(...)]`. For each `<x>Id` reference in a "
          "record it adds an object named `<x>`: `{\"exists\": true, ...the chosen fields}`, or "
-         "`{\"exists\": false}` when the target is gone. Unknown entity or field is 400; empty "
-         "means none. " +
-         (views.empty() ? std::string("This entity holds no references.")
-                        : "Views here: " + views + ".")},
+         "`{\"exists\": false}` when the target is gone. Names ignore case and empty items "
+         "are skipped (`x(a,,b)`); `x()` is 400, as is an unknown field of a reference that "
+         "exists; a name that is no reference here is ignored and reported in "
+         "`notifications.request_warnings`. Empty means none. Also on get-by-id. " +
+             (views.empty() ? std::string("This entity holds no references.")
+                            : "Views here: " + views + ".")},
         {"schema", object{{"type", "string"}}}});
     params.push_back(object{
         {"name", "filter_matching"},
@@ -575,9 +577,15 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
         {"description", "The record id (case-insensitive)."},
         {"schema", object{{"type", "string"}, {"pattern", kIdPattern}}}}};
     if (entity.Allows(schema::kRead)) {
-        item["get"] = Operation(name, "get" + name, "Get a " + name + " by id",
-                                object{{"200", one("The record.")}},
-                                {"401", "403", "404", "429", "500"});
+        object get = Operation(name, "get" + name, "Get a " + name + " by id",
+                               object{{"200", one("The record.")}},
+                               {"400", "401", "403", "404", "429", "500"});
+        for (auto& parameter : ListParameters(entity)) {  // view embeds as in the list
+            if (parameter.as_object().at("name") == "view") {
+                get["parameters"] = array{std::move(parameter)};
+            }
+        }
+        item["get"] = std::move(get);
     }
     if (entity.Allows(schema::kUpdate)) {
         object put = Operation(name, "replace" + name, "Replace a " + name,
