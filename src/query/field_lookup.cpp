@@ -58,10 +58,12 @@ std::size_t Distance(std::string_view a, std::string_view b, std::size_t limit) 
         return limit + 1;
     }
     std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-    for (std::size_t i = 0; i <= a.size(); ++i)
+    for (std::size_t i = 0; i <= a.size(); ++i) {
         d[i][0] = i;
-    for (std::size_t j = 0; j <= b.size(); ++j)
+    }
+    for (std::size_t j = 0; j <= b.size(); ++j) {
         d[0][j] = j;
+    }
     for (std::size_t i = 1; i <= a.size(); ++i) {
         for (std::size_t j = 1; j <= b.size(); ++j) {
             const std::size_t cost = AsciiLower(a[i - 1]) == AsciiLower(b[j - 1]) ? 0 : 1;
@@ -79,8 +81,9 @@ std::size_t Distance(std::string_view a, std::string_view b, std::size_t limit) 
 
 Result<const schema::Field*> LookupField(const schema::Entity& entity, std::string_view name,
                                          std::string_view where) {
-    if (const auto* field = entity.ResolveField(name))
+    if (const auto* field = entity.ResolveField(name)) {
         return field;
+    }
     std::string message = "unknown field " + QuoteName(name) + " on " + entity.name() + " in " +
                           std::string(where);
     // The closest readable field within a third of the name's length (at most 3 edits).
@@ -89,18 +92,21 @@ Result<const schema::Field*> LookupField(const schema::Entity& entity, std::stri
     std::size_t best = limit + 1;
     std::vector<std::string> valid;
     for (const auto& field : entity.fields()) {
-        if (field.write_only)
+        if (field.write_only) {
             continue;
+        }
         valid.push_back(field.name);
-        if (name.empty() || name.size() > kMaxPlainNameBytes)
+        if (name.empty() || name.size() > kMaxPlainNameBytes) {
             continue;
+        }
         if (const auto distance = Distance(name, field.name, limit); distance < best) {
             best = distance;
             closest = &field;
         }
     }
-    if (closest != nullptr)
+    if (closest != nullptr) {
         message += "; did you mean '" + closest->name + "'?";
+    }
     message += "; valid fields: " + JoinNames(valid);
     return QueryError(std::move(message), FieldErrorName(name));
 }

@@ -57,8 +57,9 @@ public:
     // One "field[:dir]" item of the text form; an empty one adds nothing ("title," is "title").
     Status AddText(std::string_view item) {
         item = Trim(item);
-        if (item.empty())
+        if (item.empty()) {
             return Ok();
+        }
         const auto colon = item.find(':');
         if (colon == std::string_view::npos) return Add(item, {});
         const std::string_view direction = Trim(item.substr(colon + 1));
@@ -78,8 +79,9 @@ public:
             const auto item = text.substr(start, comma == std::string_view::npos
                                                      ? std::string_view::npos
                                                      : comma - start);
-            if (auto status = AddText(item); !status)
+            if (auto status = AddText(item); !status) {
                 return status;
+            }
             if (comma == std::string_view::npos) return Ok();
             start = comma + 1;
         }

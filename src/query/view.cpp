@@ -83,8 +83,9 @@ Status AddEntry(const schema::Entity& entity, std::string_view key,
         spec.fields.push_back(target.FindField("id"));
         for (const auto name : field_names) {
             auto lookup = detail::LookupField(target, name, "view '" + spec.name + "'");
-            if (!lookup)
+            if (!lookup) {
                 return lookup.error();
+            }
             const schema::Field* field = *lookup;
             if (field->write_only) {
                 return QueryError("view '" + spec.name + "': field '" + field->name + "' of " +
@@ -170,10 +171,12 @@ Result<View> ParseViewText(const schema::Entity& entity, std::string_view text) 
             const auto comma = inside.find(',', start);
             const std::string_view name = Trim(inside.substr(
                 start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-            if (!name.empty())
+            if (!name.empty()) {
                 names.push_back(name);  // "id,,createdAt" is "id,createdAt"
-            if (comma == std::string_view::npos)
+            }
+            if (comma == std::string_view::npos) {
                 break;
+            }
             start = comma + 1;
         }
         if (names.empty()) {

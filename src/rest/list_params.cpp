@@ -190,8 +190,9 @@ Result<query::Query> ParseListParams(const schema::Entity& entity,
     for (const auto& [name, value] : params) {
         std::size_t index = kParams.size();
         for (std::size_t i = 0; i < kParams.size(); ++i) {
-            if (schema::EqualsIgnoringCase(name, kParams[i]))
+            if (schema::EqualsIgnoringCase(name, kParams[i])) {
                 index = i;
+            }
         }
         if (index == kParams.size()) {
             return BadParam(name.substr(0, 40),
@@ -201,8 +202,9 @@ Result<query::Query> ParseListParams(const schema::Entity& entity,
     }
     const auto get = [&](std::string_view name) -> const std::string* {
         for (std::size_t i = 0; i < kParams.size(); ++i) {
-            if (kParams[i] == name)
+            if (kParams[i] == name) {
                 return last[i];
+            }
         }
         return nullptr;
     };

@@ -45,12 +45,14 @@ constexpr std::array<std::string_view, 12> kUncountable = {
 
 std::string PluralWord(std::string_view word) {
     for (const auto& [singular, plural] : kIrregular) {
-        if (word == singular)
+        if (word == singular) {
             return std::string(plural);
+        }
     }
     for (const auto uncountable : kUncountable) {
-        if (word == uncountable)
+        if (word == uncountable) {
             return std::string(word);
+        }
     }
     std::string out(word);
     const auto ends_with = [&](std::string_view suffix) { return word.ends_with(suffix); };
@@ -97,11 +99,13 @@ std::string PluralSnakeCase(std::string_view name) {
 }
 
 bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
+    if (a.size() != b.size()) {
         return false;
+    }
     for (std::size_t i = 0; i < a.size(); ++i) {
-        if (Lower(a[i]) != Lower(b[i]))
+        if (Lower(a[i]) != Lower(b[i])) {
             return false;
+        }
     }
     return true;
 }

@@ -8,8 +8,9 @@ const Field* Entity::FindField(std::string_view name) const {
 }
 
 const Field* Entity::ResolveField(std::string_view name) const {
-    if (const Field* exact = FindField(name))
+    if (const Field* exact = FindField(name)) {
         return exact;
+    }
     const auto it = field_index_ignoring_case_.find(name);
     return it == field_index_ignoring_case_.end() ? nullptr : &fields_[it->second];
 }
@@ -20,8 +21,9 @@ const Entity* Schema::FindEntity(std::string_view name) const {
 }
 
 Result<const Entity*> Schema::LookupEntity(std::string_view name) const {
-    if (const Entity* entity = FindEntity(name))
+    if (const Entity* entity = FindEntity(name)) {
         return entity;
+    }
     std::string names;
     for (const auto& entity : entities_) {
         names += names.empty() ? "" : ", ";

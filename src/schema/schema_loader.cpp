@@ -1292,8 +1292,9 @@ void SchemaBuilder::IndexOtherEntityNames() {
             }
             const Entity* first = it->second;
             const Entity* later = entity.get();
-            if (first->line() > later->line())
+            if (first->line() > later->line()) {
                 std::swap(first, later);
+            }
             YAML::Mark mark;  // at the later one, as for other duplicates
             mark.line = later->line() - 1;
             mark.column = 0;
