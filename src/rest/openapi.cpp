@@ -467,8 +467,9 @@ array DocumentBuilder::ListParameters(const Entity& entity) const {
          "Sort keys: `field[:asc|desc][,field2[:asc|desc]]...`, ascending when no direction is "
          "given, e.g. `createdAt:desc,id`. Default order is by id; strings sort "
          "case-insensitively; ties are broken by id; nulls come first ascending and last "
-         "descending. An unknown field or direction is 400; empty means none. Fields: " +
-         readable + "."},
+         "descending. Field names ignore case and empty items are skipped (`a,,b`). An unknown "
+         "field or direction is 400; empty means none. Fields: " +
+             readable + "."},
         {"schema", object{{"type", "string"}}}});
     params.push_back(object{
         {"name", "filter"},
@@ -482,9 +483,10 @@ array DocumentBuilder::ListParameters(const Entity& entity) const {
          "dates, enum values match case-insensitively. A value starting with `{` is the JSON "
          "filter language instead: `{\"field\": value}`, `{\"field\": {\"$op\": value}}` with "
          "$eq $ne $gt $gte $lt $lte $in $nin $exists, and `{\"$and\": [...]}`, "
-         "`{\"$or\": [...]}`. An unknown field or operator, or an empty value, is 400; an empty "
+         "`{\"$or\": [...]}`. Field names ignore case. An unknown field or operator, or an "
+         "empty value, is 400; an empty "
          "parameter means none. Fields: " +
-         readable + "."},
+             readable + "."},
         {"schema", object{{"type", "string"}}}});
     std::string views;
     for (const auto& relation : entity.references()) {
@@ -551,8 +553,9 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
             object{{"200", JsonResponse("One page of records.", SchemaRef(name + "ListEnvelope"))}},
             {"400", "401", "403", "429", "500"});
         op["description"] =
-            "Only these query parameters are accepted; any other is 400 naming the valid ones. "
-            "When a parameter repeats, the last one wins.";
+            "Only these query parameters are accepted (their names in any case: `pagesize` is "
+            "`pageSize`); any other is 400 naming the valid ones. When a parameter repeats, the "
+            "last one wins.";
         op["parameters"] = ListParameters(entity);
         collection["get"] = std::move(op);
     }
