@@ -223,14 +223,25 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         parts->rest->AddPublic(
             *parts->router, http::Method::kGet, "/readyz",
             [raw](const http::Request&, const http::RouteMatch&) {
-                const bool store_ok = raw->core->store->Count().has_value();
-                const bool sessions_ok = raw->sessions->Ping().has_value();
-                const bool ready = store_ok && sessions_ok;
+                const auto counts = raw->core->store->Count();
+                const Status store = counts ? Ok() : Status(counts.error());
+                const Status session_store = raw->sessions->Ping();
+                const bool ready = store.has_value() && session_store.has_value();
                 boost::json::object body{{"status", ready ? "ready" : "unavailable"},
-                                         {"store", store_ok ? "ok" : "down"},
-                                         {"sessions", sessions_ok ? "ok" : "down"}};
-                return http::MakeResponse(ready ? 200 : 503, boost::json::serialize(body),
-                                          "application/json");
+                                         {"store", store ? "ok" : "down"},
+                                         {"sessions", session_store ? "ok" : "down"}};
+                auto response = http::MakeResponse(ready ? 200 : 503, boost::json::serialize(body),
+                                                   "application/json");
+                // The body says only what is down; the log line says why.
+                for (const Status* status : {&store, &session_store}) {
+                    if (!*status) {
+                        const Error& error = status->error();
+                        response.log_detail += (response.log_detail.empty() ? "" : "; ") +
+                                               error.message +
+                                               (error.detail.empty() ? "" : ": " + error.detail);
+                    }
+                }
+                return response;
             }),
         parts->rest->AddPublic(*parts->router, http::Method::kGet, "/metrics",
                                [raw](const http::Request&, const http::RouteMatch&) {

@@ -299,6 +299,8 @@ TEST(RedisSessionsTest, SessionsLiveInRedisAndAnOutageIsNotA500) {
     const std::string down_id = down.Header("X-Request-Id");
     auto not_ready = Api(server->port(), "").Get("/readyz");
     EXPECT_EQ(not_ready.status, 503) << Describe(not_ready);
+    EXPECT_EQ(not_ready.body, R"({"status":"unavailable","store":"ok","sessions":"down"})");
+    const std::string not_ready_id = not_ready.Header("X-Request-Id");
     EXPECT_EQ(Api(server->port(), "").Get("/healthz").status, 200);
     EXPECT_EQ(server->Terminate(), 0);
     EXPECT_EQ(server->StdoutText().find(redis_password), std::string::npos) << "secret in the log";
@@ -314,6 +316,20 @@ TEST(RedisSessionsTest, SessionsLiveInRedisAndAnOutageIsNotA500) {
         }
     }
     EXPECT_TRUE(logged) << "no log line for " << down_id;
+    // So does the failed readiness probe's.
+    std::istringstream probe_log(server->StdoutText());
+    bool probe_logged = false;
+    for (std::string line; std::getline(probe_log, line);) {
+        if (!not_ready_id.empty() && line.find(not_ready_id) != std::string::npos) {
+            EXPECT_NE(line.find("\"detail\":\"session store unavailable"), std::string::npos)
+                << line;
+            EXPECT_NE(line.find("redis://127.0.0.1:" + std::to_string(redis.port())),
+                      std::string::npos)
+                << line;
+            probe_logged = true;
+        }
+    }
+    EXPECT_TRUE(probe_logged) << "no log line for " << not_ready_id;
     EXPECT_EQ(server->StderrText().find(redis_password), std::string::npos) << "secret on stderr";
 }
 
