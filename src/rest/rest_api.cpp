@@ -299,7 +299,8 @@ Status RestApi::Add(http::Router& router, http::Method method, std::string_view 
                           if (!ctx) {
                               return Fail(ctx.error(), request);
                           }
-                          auto response = handler(request, match, *ctx);
+                          auto response =
+                              Guarded(request, [&] { return handler(request, match, *ctx); });
                           response.principal = ctx->principal.username;
                           return response;
                       });
@@ -307,11 +308,32 @@ Status RestApi::Add(http::Router& router, http::Method method, std::string_view 
 
 Status RestApi::AddPublic(http::Router& router, http::Method method, std::string_view pattern,
                           http::RouteHandler handler) {
-    if (auto status = router.Add(method, pattern, std::move(handler)); !status) {
+    auto guarded = [handler = std::move(handler)](const http::Request& request,
+                                                  const http::RouteMatch& match) {
+        return Guarded(request, [&] { return handler(request, match); });
+    };
+    if (auto status = router.Add(method, pattern, std::move(guarded)); !status) {
         return status;
     }
     public_routes_.push_back(std::string(http::ToString(method)) + " " + std::string(pattern));
     return Ok();
+}
+
+http::Response RestApi::Guarded(const http::Request& request,
+                                const std::function<http::Response()>& handler) {
+    // Exceptions stop at the adapter: the client gets a 500 naming the request id, the log the
+    // exception's text (Response::log_detail).
+    std::string what;
+    try {
+        return handler();
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+        what = "unknown exception";
+    }
+    Error error = Internal("handler exception");
+    error.detail = std::move(what);
+    return Fail(error, request);
 }
 
 RestApi::AuthedRoute RestApi::Member(AuthedHandler handler) {

@@ -58,6 +58,9 @@ private:
     using AuthedHandler = http::Response (RestApi::*)(const http::Request&, const http::RouteMatch&,
                                                       const service::RequestContext&);
     AuthedRoute Member(AuthedHandler handler);
+    // Runs `handler`; an exception becomes a 500 (internal) whose log detail is its text.
+    static http::Response Guarded(const http::Request& request,
+                                  const std::function<http::Response()>& handler);
 
     http::Response List(const http::Request& request, const http::RouteMatch& match,
                         const service::RequestContext& ctx);

@@ -3,6 +3,7 @@
 // ones are only login, the OpenAPI document and the docs page.
 #include "rest/rest_api.hpp"
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,20 @@ TEST_F(RestApiTest, ANewRouteIsAuthenticatedUnlessAddedAsPublic) {
     EXPECT_EQ(StatusOf(http::Method::kGet, "/new"), 401);
     EXPECT_EQ(StatusOf(http::Method::kGet, "/new-public"), 200);
     EXPECT_EQ(rest_->public_routes().back(), "GET /new-public");
+}
+
+TEST_F(RestApiTest, AThrowingHandlerIsA500WhoseLogDetailSaysWhy) {
+    ASSERT_TRUE(
+        rest_->AddPublic(router_, http::Method::kGet, "/throws",
+                         [](const http::Request&, const http::RouteMatch&) -> http::Response {
+                             throw std::runtime_error("disk on fire at /var/secret/path");
+                         }));
+    const auto response = router_.Route(MakeRequest(http::Method::kGet, "/throws"));
+    EXPECT_EQ(response.status, 500);
+    EXPECT_NE(response.body.find("req-test"), std::string::npos) << response.body;
+    EXPECT_EQ(response.body.find("disk on fire"), std::string::npos) << response.body;
+    EXPECT_NE(response.log_detail.find("disk on fire at /var/secret/path"), std::string::npos)
+        << response.log_detail;
 }
 
 }  // namespace
