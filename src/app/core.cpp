@@ -10,6 +10,18 @@ Result<schema::SchemaPtr> LoadConfiguredSchema(const Config& config) {
     return schema::LoadSchema(config.schema);
 }
 
+std::filesystem::path SqliteFileOf(const std::string& db_url) {
+    constexpr std::string_view kScheme = "sqlite://";
+    if (db_url.starts_with(kScheme)) {
+        return db_url.substr(kScheme.size());
+    }
+    return "data/sessions.db";
+}
+
+Result<auth::SessionStorePtr> OpenConfiguredSessions(const Config& config) {
+    return auth::OpenSessionStore(config.sessions, SqliteFileOf(config.db));
+}
+
 Result<std::unique_ptr<Core>> OpenCore(const Config& config) {
     auto core = std::make_unique<Core>();
     core->config = config;
