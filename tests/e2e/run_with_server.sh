@@ -2,10 +2,17 @@
 # Starts the real events-api on a free loopback port with demo data and a known admin password,
 # runs the given command with EA_BASE_URL / EA_USERNAME / EA_PASSWORD set, then stops the server
 # with SIGTERM and fails if it did not exit cleanly.
-#   run_with_server.sh /path/to/events-api SCHEMA command args...
+#   [EA_NODE=/path/to/node] run_with_server.sh /path/to/events-api SCHEMA command args...
+# EA_NODE (set by CMake: Node 22 from npm, see cmake/EaNode.cmake) goes first on PATH, so a client
+# that starts `node` or `npx` itself gets that Node too, never an older system one.
 set -euo pipefail
 binary=$1 schema=$2
 shift 2
+if [[ -n "${EA_NODE:-}" ]]; then
+  [[ -x "$EA_NODE" ]] || { echo "EA_NODE=$EA_NODE is not an executable (scripts/install-npm.sh --test)" >&2; exit 1; }
+  PATH="$(dirname "$EA_NODE"):$PATH"
+  export PATH
+fi
 
 work=$(mktemp -d /tmp/events-api-e2e-XXXXXX)
 server_pid=
