@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "app/core.hpp"
+#include "app/system_users.hpp"
 #include "auth/password.hpp"
 #include "auth/session_store.hpp"
 #include "auth/token.hpp"
@@ -22,8 +23,8 @@
 namespace ea::app {
 namespace {
 
-constexpr const char* kAdminName = "admin";
-constexpr const char* kSystemAccount = "acc_system";
+constexpr const char* kAdminName = kAdminUsername;
+constexpr const char* kSystemAccount = kSystemAccountId;
 
 bool IsLoopback(const std::string& host) {
     return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
@@ -88,10 +89,16 @@ Status EnsureAdmin(Core& core) {
     service::RequestContext ctx{Principal::System(), "bootstrap", service::Channel::kCli};
     boost::json::object body{{user->auth()->login_field, kAdminName},
                              {user->auth()->password_field, password},
-                             {"email", "admin@system.internal"},
+                             {"email", kAdminEmail},
                              {"role", "admin"},
                              {"isAccountOwner", false},
                              {"accountId", kSystemAccount}};
+    // Documented names (docs/cli.md), when the schema has the fields (the default one requires
+    // them).
+    if (user->FindField("firstName") != nullptr && user->FindField("lastName") != nullptr) {
+        body["firstName"] = kAdminFirstName;
+        body["lastName"] = kAdminLastName;
+    }
     // The system account (when missing) and the admin in one transaction: all or nothing.
     std::vector<service::DocumentService::NewRecord> records;
     if (const auto* account = core.schema->FindEntity("Account");
