@@ -178,6 +178,20 @@ Status RestApi::Register(http::Router& router) {
             return status;
         }
     }
+    // The methods an entity route never takes are answered here, not by the router, so that
+    // `Allow` lists what this entity's operations allow (the router's 405 would list every method
+    // registered for the path, POST on Crawl's collection included).
+    Status not_allowed[] = {
+        router.Add(Method::kPut, "/api/{entity}", Authed(&RestApi::NotAllowed)),
+        router.Add(Method::kPatch, "/api/{entity}", Authed(&RestApi::NotAllowed)),
+        router.Add(Method::kDelete, "/api/{entity}", Authed(&RestApi::NotAllowed)),
+        router.Add(Method::kPost, "/api/{entity}/{id}", Authed(&RestApi::NotAllowed)),
+    };
+    for (const auto& status : not_allowed) {
+        if (!status) {
+            return status;
+        }
+    }
     // Generated once: the schema is immutable while serving. No session needed to read it.
     auto openapi = std::make_shared<const std::string>(
         OpenApiJson(schema_, OpenApiOptions{.auth_required = auth_.options().auth_required}));
@@ -275,6 +289,19 @@ Result<const schema::Entity*> RestApi::EntityFor(std::string_view name) const {
                         "'; entities: " + names);
     }
     return entity;
+}
+
+http::Response RestApi::NotAllowed(const http::Request& request, const http::RouteMatch& match,
+                                   const service::RequestContext&) {
+    auto entity = EntityFor(match.Param("entity"));
+    if (!entity) {
+        return Fail(entity.error(), request);
+    }
+    const bool item = !match.Param("id").empty();
+    return EntityError(Error{ErrorCode::kMethodNotAllowed,
+                             (*entity)->name() + " does not allow " + request.method_text +
+                                 (item ? " on a record" : " on the collection")},
+                       request, **entity, item);
 }
 
 http::Response RestApi::List(const http::Request& request, const http::RouteMatch& match,

@@ -55,6 +55,10 @@ private:
         const service::RequestContext&, const schema::Entity&, std::string_view, const Record&);
     http::Response Update(const http::Request& request, const http::RouteMatch& match,
                           const service::RequestContext& ctx, UpdateCall call);
+    // 405 for a method no entity route takes (DELETE on a collection, POST on a record), with the
+    // entity's own Allow.
+    http::Response NotAllowed(const http::Request& request, const http::RouteMatch& match,
+                              const service::RequestContext& ctx);
     http::Response Metadata(const http::Request& request, const http::RouteMatch& match,
                             const service::RequestContext& ctx);
     http::Response DbReport(const http::Request& request, const http::RouteMatch& match,
