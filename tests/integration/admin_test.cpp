@@ -103,6 +103,22 @@ TEST_F(AdminTest, DbReportCountsEveryEntityForAdmins) {
     EXPECT_EQ(Admin().Get("/api/db/report").Json().at("report").at("entities"), kDemoServerCounts);
 }
 
+// The administrator `serve` creates on its first start has the documented names (docs/cli.md),
+// which the default schema requires.
+TEST_F(AdminTest, FirstRunAdministratorIsSystemAdministrator) {
+    auto response = Admin().Get("/api/user?filter_matching=exact&filter=username:admin");
+    ASSERT_TRUE(IsListEnvelope(response)) << Describe(response);
+    const auto rows = RowsOf(response);
+    ASSERT_EQ(rows.size(), 1u) << Describe(response);
+    const auto& admin = rows[0].as_object();
+    EXPECT_EQ(admin.at("firstName"), "System");
+    EXPECT_EQ(admin.at("lastName"), "Administrator");
+    EXPECT_EQ(admin.at("email"), "admin@system.internal");
+    EXPECT_EQ(admin.at("role"), "admin");
+    EXPECT_EQ(admin.at("isAccountOwner"), false);
+    EXPECT_EQ(admin.at("accountId"), "acc_system");
+}
+
 TEST_F(AdminTest, DbInitReturnsAnHtmlConfirmationPage) {
     auto response = Admin().Get("/api/db/init");
     ASSERT_EQ(response.status, 200) << Describe(response);
@@ -244,6 +260,7 @@ void ExpectWipedThroughTheApi(ea::testing::ServerProcess& wiped) {
     const auto users = RowsOf(admin.Get("/api/user"));
     ASSERT_EQ(users.size(), 1u);
     EXPECT_EQ(users[0].at("username"), "admin");
+    EXPECT_EQ(users[0].at("firstName"), "System");
     EXPECT_EQ(IdsOf(admin.Get("/api/account")), std::vector<std::string>{"acc_system"});
     EXPECT_EQ(restarted->Terminate(), 0);
 }
