@@ -178,14 +178,14 @@ Status RestApi::Register(http::Router& router) {
             return status;
         }
     }
-    // The methods an entity route never takes are answered here, not by the router, so that
+    // The methods an entity route never takes are refused here, not by the router, so that
     // `Allow` lists what this entity's operations allow (the router's 405 would list every method
     // registered for the path, POST on Crawl's collection included).
     Status not_allowed[] = {
-        router.Add(Method::kPut, "/api/{entity}", Authed(&RestApi::NotAllowed)),
-        router.Add(Method::kPatch, "/api/{entity}", Authed(&RestApi::NotAllowed)),
-        router.Add(Method::kDelete, "/api/{entity}", Authed(&RestApi::NotAllowed)),
-        router.Add(Method::kPost, "/api/{entity}/{id}", Authed(&RestApi::NotAllowed)),
+        router.AddRefusal(Method::kPut, "/api/{entity}", Authed(&RestApi::NotAllowed)),
+        router.AddRefusal(Method::kPatch, "/api/{entity}", Authed(&RestApi::NotAllowed)),
+        router.AddRefusal(Method::kDelete, "/api/{entity}", Authed(&RestApi::NotAllowed)),
+        router.AddRefusal(Method::kPost, "/api/{entity}/{id}", Authed(&RestApi::NotAllowed)),
     };
     for (const auto& status : not_allowed) {
         if (!status) {
