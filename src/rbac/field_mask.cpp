@@ -79,7 +79,8 @@ Status CheckWrite(const EntityAccess& access, const Record& body) {
     std::string names;
     std::vector<FieldError> fields;
     for (const auto& entry : body) {
-        const schema::Field* field = entity.FindField(entry.key());
+        // Ignoring case, as the validator resolves body keys: "Role" must not slip past.
+        const schema::Field* field = entity.ResolveField(entry.key());
         if (field == nullptr || access.CanWrite(*field)) {
             continue;
         }

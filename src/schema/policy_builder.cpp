@@ -458,7 +458,7 @@ const Field* PolicyBuilder::ResolveField(const std::string& context, const Entit
         return nullptr;
     }
     const std::string& name = name_node.Scalar();
-    const Field* field = entity.FindField(name);
+    const Field* field = entity.ResolveField(name);  // ignoring case, as requests do
     if (field == nullptr) {
         report_(name_node.Mark(), context + ": unknown field '" + name + "' on " + entity.name() +
                                       DidYouMean(name, FieldNames(entity)));

@@ -63,17 +63,17 @@ TEST(FieldMaskTest, ViewEmbeddingsAreMaskedByTheReferencedEntitysRules) {
     EXPECT_EQ(Masked("ai_agent", "Profile",
                      R"({"id":"p","name":"home","userId":"u1",)"
                      R"("user":{"id":"u1","username":"mark","password":"h","role":"read"}})",
-                     *view),
+                     view->specs),
               R"({"id":"p","name":"home","userId":"u1","user":{"id":"u1","username":"mark",)"
               R"("role":"read"}})");
-    EXPECT_EQ(Masked("ai_agent", "Profile", R"({"id":"p","user":null})", *view),
+    EXPECT_EQ(Masked("ai_agent", "Profile", R"({"id":"p","user":null})", view->specs),
               R"({"id":"p","user":null})");
     // Without the view spec, an object under "user" is not a field: dropped.
     EXPECT_EQ(Masked("ai_agent", "Profile", R"({"id":"p","user":{"id":"u1"}})"), R"({"id":"p"})");
     auto crawl_view = query::ParseViewText(E("Crawl"), "url(url)");
     ASSERT_TRUE(crawl_view);
     EXPECT_EQ(Masked("ai_agent", "Url", R"({"id":"x"})"), R"({"id":"x"})");
-    EXPECT_EQ(Masked("read", "Crawl", R"({"id":"c","url":{"id":"x","params":{}}})", *crawl_view),
+    EXPECT_EQ(Masked("read", "Crawl", R"({"id":"c","url":{"id":"x","params":{}}})", crawl_view->specs),
               R"({"id":"c","url":{"id":"x","params":{}}})");
 }
 
@@ -97,6 +97,10 @@ TEST(FieldMaskTest, AiAgentMaySetThePasswordButNotTheRole) {
     EXPECT_EQ(denied.error().message, "ai_agent role cannot set User.role");
     EXPECT_EQ(denied.error().fields, (std::vector<FieldError>{{"role", "read_only for ai_agent"}}));
     EXPECT_TRUE(Write("admin", "User", R"({"role":"admin","password":"long enough"})"));
+    // A key in another case names the same field, and is refused the same way.
+    auto upper = Write("ai_agent", "User", R"({"ROLE":"admin"})");
+    ASSERT_FALSE(upper);
+    EXPECT_EQ(upper.error().message, "ai_agent role cannot set User.role");
 }
 
 TEST(FieldMaskTest, EveryRefusedFieldIsNamedInBodyOrder) {

@@ -119,6 +119,23 @@ TEST(PolicyLoaderTest, ASectionBecomesRulesPerRoleAndEntity) {
               kAllOperations);
 }
 
+TEST(PolicyLoaderTest, NamesInRulesResolveIgnoringCaseAndEntityForms) {
+    auto schema = Load(R"(rbac:
+  reader:
+    entities:
+      notes:
+        read: true
+        field_restrictions: {TITLE: hidden}
+        forbidden_filters: [userid]
+)");
+    ASSERT_TRUE(schema);
+    const Entity* note = schema->FindEntity("Note");
+    const EntityRule* rule = schema->access_policy().FindRole("reader")->RuleFor(*note);
+    ASSERT_NE(rule, nullptr);
+    EXPECT_EQ(rule->fields[1], FieldAccess::kHidden);  // title
+    EXPECT_TRUE(rule->forbidden[2]);                   // userId
+}
+
 TEST(PolicyLoaderTest, EmptySectionDeniesEveryRole) {
     auto schema = Load("rbac:\n");
     ASSERT_TRUE(schema);
@@ -140,9 +157,8 @@ const BadCase kBadCases[] = {
     {"role typo", "rbac:\n  readr: {}\n", "p.yaml:16:3",
      "rbac: unknown role 'readr' (did you mean 'reader'?); roles (the `role` enum of the auth "
      "entity): admin, reader, tenant"},
-    {"unknown entity", "rbac:\n  reader:\n    entities:\n      Notes: {read: true}\n",
-     "p.yaml:18:7",
-     "rbac.reader: unknown entity 'Notes' (did you mean 'Note'?); entities: Account, User, Note, "
+    {"unknown entity", "rbac:\n  reader:\n    entities:\n      Nots: {read: true}\n", "p.yaml:18:7",
+     "rbac.reader: unknown entity 'Nots' (did you mean 'Note'?); entities: Account, User, Note, "
      "or \"*\""},
     {"unknown field",
      "rbac:\n  reader:\n    entities:\n      Note:\n        allowed_filters: [titel]\n",

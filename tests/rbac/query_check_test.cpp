@@ -119,7 +119,7 @@ TEST(QueryCheckTest, ViewAppliesTheReferencedEntitysOwnRules) {
     query::Query query;
     auto view = query::ParseViewText(E("Profile"), "user(username,firstName)");
     ASSERT_TRUE(view) << view.error().message;
-    query.view = *view;
+    query.view = view->specs;
     // firstName is not in User's allowed_filters, but view shows only what a get shows.
     EXPECT_EQ(Denial(agent, "Profile", query), "allowed");
 
@@ -130,7 +130,7 @@ TEST(QueryCheckTest, ViewAppliesTheReferencedEntitysOwnRules) {
     // Crawl -> Url: the agent has no Crawl rule, so not even the reference may be used.
     view = query::ParseViewText(E("Crawl"), "url(url,params)");
     ASSERT_TRUE(view) << view.error().message;
-    query.view = *view;
+    query.view = view->specs;
     EXPECT_EQ(Denial(agent, "Crawl", query), "ai_agent role cannot view Crawl on urlId");
     EXPECT_EQ(Denial(As("read"), "Crawl", query), "allowed");
 }
@@ -160,7 +160,7 @@ rbac:
     query::Query query;
     auto view = query::ParseViewText(user, "account(name)");
     ASSERT_TRUE(view);
-    query.view = *view;
+    query.view = view->specs;
     auto checked = CheckQuery(EntityAccess(*schema, As("agent"), user), query);
     ASSERT_FALSE(checked);
     EXPECT_EQ(checked.error().code, ErrorCode::kForbidden);
@@ -171,12 +171,12 @@ rbac:
     EXPECT_EQ(checked.error().message, "viewer role cannot view Account on name");
     view = query::ParseViewText(user, "account(secret)");
     ASSERT_TRUE(view);
-    query.view = *view;
+    query.view = view->specs;
     EXPECT_EQ(CheckQuery(EntityAccess(*schema, As("viewer"), user), query).error().message,
               "viewer role cannot view Account on secret");
     view = query::ParseViewText(user, "account(createdAt)");
     ASSERT_TRUE(view);
-    query.view = *view;
+    query.view = view->specs;
     EXPECT_TRUE(CheckQuery(EntityAccess(*schema, As("viewer"), user), query));
 }
 
