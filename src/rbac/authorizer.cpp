@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <functional>
+#include <string>
 
 namespace ea::rbac {
 namespace {
@@ -20,6 +22,18 @@ std::uint8_t Bit(Action action) {
             return schema::kDelete;
     }
     return 0;
+}
+
+// The field's position in `entity`, or npos when it is not one of its fields (a caller bug:
+// answered "no", never read out of bounds).
+std::size_t Position(const schema::Entity& entity, const schema::Field& field) {
+    const auto& fields = entity.fields();
+    if (fields.empty() || std::less<>{}(&field, fields.data()) ||
+        !std::less<>{}(&field, fields.data() + fields.size())) {
+        assert(false && "a Field of another entity");
+        return std::string::npos;
+    }
+    return static_cast<std::size_t>(&field - fields.data());
 }
 
 Error Denied(const EntityAccess& access, std::string_view verb, const schema::Field* field) {
@@ -78,9 +92,8 @@ FieldAccess EntityAccess::FieldRule(const schema::Field& field) const {
     if (rule_ == nullptr) {
         return FieldAccess::kHidden;
     }
-    const auto position = static_cast<std::size_t>(&field - entity_->fields().data());
-    assert(position < rule_->fields.size());  // a Field of another entity is a caller bug
-    return rule_->fields[position];
+    const std::size_t position = Position(*entity_, field);
+    return position < rule_->fields.size() ? rule_->fields[position] : FieldAccess::kHidden;
 }
 
 bool EntityAccess::CanRead(const schema::Field& field) const {
@@ -97,17 +110,15 @@ bool EntityAccess::CanQuery(const schema::Field& field) const {
     if (rule_ == nullptr) {
         return false;
     }
-    const auto position = static_cast<std::size_t>(&field - entity_->fields().data());
-    assert(position < rule_->queryable.size());
-    return rule_->queryable[position];
+    const std::size_t position = Position(*entity_, field);
+    return position < rule_->queryable.size() && rule_->queryable[position];
 }
 
 bool EntityAccess::CanEmbed(const schema::Field& field) const {
     if (rule_ == nullptr || !CanRead(field)) {
         return false;
     }
-    const auto position = static_cast<std::size_t>(&field - entity_->fields().data());
-    return !rule_->forbidden[position];
+    return !rule_->forbidden[Position(*entity_, field)];  // CanRead: a field of this entity
 }
 
 namespace {

@@ -6,4 +6,5 @@
 
 #include "rbac/authorizer.hpp"
 #include "rbac/field_mask.hpp"
+#include "rbac/list_guard.hpp"
 #include "rbac/row_scope.hpp"

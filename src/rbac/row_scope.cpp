@@ -1,5 +1,7 @@
 #include "rbac/row_scope.hpp"
 
+#include <utility>
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/string.hpp>
@@ -51,7 +53,7 @@ Result<query::FilterPtr> ScopeFilter(const EntityAccess& access, const IdLookup&
         Compare(path.back(), query::Op::kEq, boost::json::string(NormalizeId(account)));
     for (std::size_t i = path.size() - 1; i > 0; --i) {
         const schema::Field* via = path[i - 1];  // a reference into path[i]'s entity
-        auto found = ids(*via->target, *filter);
+        auto found = ids(*via->target, std::move(filter));
         if (!found) {
             return found.error();
         }

@@ -15,9 +15,10 @@
 
 namespace ea::rbac {
 
-// Ids of `entity`'s records matching `filter`, all of them (no paging).
+// Ids of `entity`'s records matching `filter`, all of them (no paging). The filter is handed over
+// so it can go straight into a query::Query for the store.
 using IdLookup = std::function<Result<std::vector<std::string>>(const schema::Entity& entity,
-                                                                const query::FilterNode& filter)>;
+                                                                query::FilterPtr filter)>;
 // The record of `entity` with `id`, or its error (kNotFound when there is none).
 using RecordLookup =
     std::function<Result<Record>(const schema::Entity& entity, std::string_view id)>;

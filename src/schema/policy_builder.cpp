@@ -278,7 +278,7 @@ void PolicyBuilder::ParseRole(AccessPolicy& policy, const std::string& name, con
                                                "); entity names are case-insensitive");
                          return;
                      }
-                     ParseRule(role, *entity, k, v, pending);
+                     ParseRule(role, *entity, v, pending);
                      named.emplace(entity, std::make_pair(std::move(pending), k.Mark()));
                  });
     for (const auto& entity : schema_.entities()) {
@@ -322,8 +322,8 @@ void PolicyBuilder::ParseOperationsOnly(const RolePolicy& role, const YAML::Node
         });
 }
 
-void PolicyBuilder::ParseRule(RolePolicy& role, const Entity& entity, const YAML::Node& key,
-                              const YAML::Node& value, PendingRule& rule) {
+void PolicyBuilder::ParseRule(RolePolicy& role, const Entity& entity, const YAML::Node& value,
+                              PendingRule& rule) {
     const std::string context = "rbac." + role.name + "." + entity.name();
     if (value.IsNull()) {
         return;  // a rule that grants nothing
@@ -332,7 +332,6 @@ void PolicyBuilder::ParseRule(RolePolicy& role, const Entity& entity, const YAML
         report_(value.Mark(), context + " must be a mapping (" + Join(kRuleKeys) + ")");
         return;
     }
-    (void)key;
     ForEachEntry(
         value, context, [&](const std::string& k, const YAML::Node& k_node, const YAML::Node& v) {
             for (const auto& [name, bit] : kOperationKeys) {

@@ -30,8 +30,8 @@ private:
     void BuildBuiltIn(AccessPolicy& policy);
     void ParseRole(AccessPolicy& policy, const std::string& name, const YAML::Node& key,
                    const YAML::Node& value);
-    void ParseRule(RolePolicy& role, const Entity& entity, const YAML::Node& key,
-                   const YAML::Node& value, PendingRule& pending);
+    void ParseRule(RolePolicy& role, const Entity& entity, const YAML::Node& value,
+                   PendingRule& pending);
     void ParseOperationsOnly(const RolePolicy& role, const YAML::Node& value, PendingRule& rule);
     std::vector<const Field*> ParseFieldList(const std::string& context, const Entity& entity,
                                              const YAML::Node& node);

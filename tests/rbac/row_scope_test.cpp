@@ -8,6 +8,8 @@
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
+#include "query/filter_parser.hpp"
+#include "rbac/list_guard.hpp"
 #include "testing/test_schema.hpp"
 
 namespace ea::rbac {
@@ -30,9 +32,10 @@ Topic:
 rbac:
   tenant:
     row_scope: Account
+    max_page_size: 20
     entities:
       Account: {read: true}
-      User: {read: true, update: true}
+      User: {read: true, update: true, forbidden_filters: [name]}
       Note: {read: true, create: true}
       Topic: {read: true, row_scope: none}
   admin:
@@ -60,8 +63,8 @@ struct Rows {
     // Answers `field $eq value` only: all a chain of two needs.
     IdLookup Ids() {
         return [this](const schema::Entity& entity,
-                      const query::FilterNode& filter) -> Result<std::vector<std::string>> {
-            const auto& cmp = filter.comparison;
+                      query::FilterPtr filter) -> Result<std::vector<std::string>> {
+            const auto& cmp = filter->comparison;
             lookups.push_back(entity.name() + " " + cmp.field->name + "=" +
                               boost::json::serialize(cmp.value));
             std::vector<std::string> out;
@@ -202,6 +205,38 @@ TEST_F(RowScopeTest, ChainedRecordsAreFollowedThroughTheirReferences) {
     EXPECT_EQ(error.error().code, ErrorCode::kUnavailable);
     // Unscoped: no lookups, always Ok.
     EXPECT_TRUE(CheckRowScope(Access("Topic", tenant), Action::kRead, Json("{}"), failing));
+}
+
+TEST_F(RowScopeTest, GuardListAppliesEveryListRuleInOneCall) {
+    const schema::Entity& note = *schema_->FindEntity("Note");
+    query::Query query;
+    query.filter = *query::ParseFilterText(note, R"({"title": "x"})");
+    query.page_size = 5000;
+    auto page = GuardList(Access("Note", Tenant(kAcc1)), query, rows_.Ids());
+    ASSERT_TRUE(page) << page.error().message;
+    EXPECT_TRUE(page->clamped);
+    EXPECT_EQ(page->maximum, 20);
+    EXPECT_EQ(query.page_size, 20);
+    EXPECT_EQ(
+        Describe(*query.filter),
+        R"(and(title="x", userId in ["01j00000000000000000000ua1","01j00000000000000000000ub1"]))");
+
+    // A denial leaves the query as it was.
+    query::Query by_name;
+    by_name.filter = *query::ParseFilterText(*schema_->FindEntity("User"), R"({"name": "x"})");
+    by_name.page_size = 50;
+    auto denied = GuardList(Access("User", Tenant(kAcc1)), by_name, rows_.Ids());
+    ASSERT_FALSE(denied);
+    EXPECT_EQ(denied.error().message, "tenant role cannot filter User on name");
+    EXPECT_EQ(by_name.page_size, 50);
+    EXPECT_EQ(Describe(*by_name.filter), R"(name="x")");
+
+    query::Query any;
+    auto nobody =
+        GuardList(Access("Note", Principal{"u", "n", "nobody", kAcc1, true}), any, rows_.Ids());
+    ASSERT_FALSE(nobody);
+    EXPECT_EQ(nobody.error().message, "nobody role cannot read Note");
+    EXPECT_EQ(any.filter, nullptr);
 }
 
 }  // namespace
