@@ -77,6 +77,10 @@ bool EntityAccess::Allows(Action action) const {
     return rule_ != nullptr && (rule_->operations & Bit(action)) != 0;
 }
 
+bool EntityAccess::Offers(Action action) const {
+    return Allows(action) && entity_->Allows(static_cast<schema::Operation>(Bit(action)));
+}
+
 Status EntityAccess::Authorize(Action action) const {
     if (!principal_->authenticated) {
         return Error{ErrorCode::kUnauthenticated,

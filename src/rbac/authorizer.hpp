@@ -36,6 +36,9 @@ public:
     // Whether the role grants `action` on the entity. The entity's own `operations` are the
     // service's check (kMethodNotAllowed), made before this one.
     bool Allows(Action action) const;
+    // Allows(action) and the entity's `operations` allow it too: what a tool list, the metadata
+    // and OpenAPI offer this principal (no delete_user for anyone: User is `rcu`).
+    bool Offers(Action action) const;
     // Ok, or kForbidden "ai_agent role cannot update User" (kUnauthenticated without a principal).
     [[nodiscard]] Status Authorize(Action action) const;
 

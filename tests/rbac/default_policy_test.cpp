@@ -129,6 +129,20 @@ TEST(DefaultPolicyTest, AdminIsGrantedEveryOperationTheServiceThenBoundsByOperat
     }
 }
 
+TEST(DefaultPolicyTest, OffersAreTheRoleBoundedByTheEntitysOperations) {
+    const auto& schema = testing::DefaultSchema();
+    EntityAccess admin_user(schema, As("admin"), E("User"));
+    EXPECT_TRUE(admin_user.Allows(Action::kDelete));
+    EXPECT_FALSE(admin_user.Offers(Action::kDelete));  // User is rcu
+    EXPECT_TRUE(admin_user.Offers(Action::kUpdate));
+    EntityAccess admin_crawl(schema, As("admin"), E("Crawl"));
+    EXPECT_FALSE(admin_crawl.Offers(Action::kCreate));  // Crawl is rd
+    EXPECT_TRUE(admin_crawl.Offers(Action::kDelete));
+    EntityAccess agent_user(schema, As("ai_agent"), E("User"));
+    EXPECT_TRUE(agent_user.Offers(Action::kCreate));
+    EXPECT_FALSE(agent_user.Offers(Action::kUpdate));
+}
+
 TEST(DefaultPolicyTest, PasswordIsWriteOnlyForAdminToo) {
     EntityAccess access(testing::DefaultSchema(), As("admin"), E("User"));
     const schema::Field& password = *E("User").FindField("password");

@@ -73,8 +73,9 @@ TEST(FieldMaskTest, ViewEmbeddingsAreMaskedByTheReferencedEntitysRules) {
     auto crawl_view = query::ParseViewText(E("Crawl"), "url(url)");
     ASSERT_TRUE(crawl_view);
     EXPECT_EQ(Masked("ai_agent", "Url", R"({"id":"x"})"), R"({"id":"x"})");
-    EXPECT_EQ(Masked("read", "Crawl", R"({"id":"c","url":{"id":"x","params":{}}})", crawl_view->specs),
-              R"({"id":"c","url":{"id":"x","params":{}}})");
+    EXPECT_EQ(
+        Masked("read", "Crawl", R"({"id":"c","url":{"id":"x","params":{}}})", crawl_view->specs),
+        R"({"id":"c","url":{"id":"x","params":{}}})");
 }
 
 TEST(FieldMaskTest, KeptKeysKeepTheirOrder) {

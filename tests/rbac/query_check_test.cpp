@@ -135,6 +135,16 @@ TEST(QueryCheckTest, ViewAppliesTheReferencedEntitysOwnRules) {
     EXPECT_EQ(Denial(As("read"), "Crawl", query), "allowed");
 }
 
+TEST(QueryCheckTest, AiAgentListsUsersWithTheirAccountEmbedded) {
+    query::Query query;
+    auto view = query::ParseViewText(E("User"), "account(id,expiredAt)");
+    ASSERT_TRUE(view) << view.error().message;
+    query.view = view->specs;
+    EXPECT_EQ(Denial(As("ai_agent"), "User", query), "allowed");
+    EXPECT_EQ(Denial(As("read"), "User", query), "allowed");
+    EXPECT_EQ(Denial(As("nobody"), "User", query), "nobody role cannot view User on accountId");
+}
+
 TEST(QueryCheckTest, ViewOfAnEntityTheRoleCannotReadIsRefused) {
     auto schema = testing::SchemaFromText(R"(Account:
   fields:
