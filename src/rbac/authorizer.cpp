@@ -82,10 +82,6 @@ bool EntityAccess::Offers(Action action) const {
 }
 
 Status EntityAccess::Authorize(Action action) const {
-    if (!principal_->authenticated) {
-        return Error{ErrorCode::kUnauthenticated,
-                     "sign in to " + std::string(ToString(action)) + " " + entity_->name()};
-    }
     if (!Allows(action)) {
         return Denied(*this, ToString(action), nullptr);
     }
@@ -168,6 +164,10 @@ int EntityAccess::MaxPageSize() const {
 }
 
 std::string EntityAccess::Subject() const {
+    // Whatever role an unauthenticated principal names, it is not that role.
+    if (!principal_->authenticated) {
+        return "unauthenticated caller";
+    }
     if (principal_->role.empty()) {
         return "caller without a role";
     }

@@ -39,7 +39,9 @@ public:
     // Allows(action) and the entity's `operations` allow it too: what a tool list, the metadata
     // and OpenAPI offer this principal (no delete_user for anyone: User is `rcu`).
     bool Offers(Action action) const;
-    // Ok, or kForbidden "ai_agent role cannot update User" (kUnauthenticated without a principal).
+    // Ok, or kForbidden "ai_agent role cannot update User" ("unauthenticated caller cannot ..."
+    // when not signed in: the adapters answer 401 before the service is called; this is the
+    // service's fail-closed backstop, as the fixed role table was).
     [[nodiscard]] Status Authorize(Action action) const;
 
     // The field's access for this role: kHidden when there is no rule.
@@ -63,7 +65,8 @@ public:
     // else the role's, never above query::kMaxPageSize.
     int MaxPageSize() const;
 
-    // "ai_agent role" (or "caller without a role"): how messages name the principal.
+    // "ai_agent role" ("caller without a role", "unauthenticated caller"): how messages name the
+    // principal.
     std::string Subject() const;
 
 private:

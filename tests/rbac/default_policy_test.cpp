@@ -183,8 +183,8 @@ TEST(DefaultPolicyTest, UnknownEmptyAndUnauthenticatedPrincipalsCanDoNothing) {
     Principal anonymous = As("admin");
     anonymous.authenticated = false;
     auto unauthenticated = Authorize(schema, anonymous, Action::kRead, E("Event"));
-    EXPECT_EQ(unauthenticated.error().code, ErrorCode::kUnauthenticated);
-    EXPECT_EQ(unauthenticated.error().message, "sign in to read Event");
+    EXPECT_EQ(unauthenticated.error().code, ErrorCode::kForbidden);
+    EXPECT_EQ(unauthenticated.error().message, "unauthenticated caller cannot read Event");
     // Roles are exact names: "Admin" is not admin.
     EXPECT_EQ(Granted(As("Admin"), "Event"), "");
     EntityAccess unknown(schema, As("superuser"), E("User"));
