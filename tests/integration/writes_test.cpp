@@ -207,7 +207,7 @@ protected:
                              "seed-demo", "--scale", "20"});
         ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
         options.template_db = db;
-        options.extra_args = {"--limits-max-batch", "3", "--limits-query-timeout-ms", "1"};
+        options.extra_args = {"--max-batch", "3", "--query-timeout-ms", "1"};
         options.env = {{"EVENTS_API_STORE_DURABILITY", "normal"}};
         server_ = StartServer(options).release();
         if (server_ != nullptr) {
