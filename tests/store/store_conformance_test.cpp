@@ -700,6 +700,27 @@ TEST_P(StoreConformanceTest, DeleteCascadesAndSetsNullAndReturnsTheRecord) {
     EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
 }
 
+// A set_null changes the child, so its updatedAt (the version If-Match compares) moves forward:
+// to the current time, or 1 ms past a value that is ahead of the clock.
+TEST_P(StoreConformanceTest, SetNullMovesTheChildsUpdatedAtForward) {
+    MustCreate("Item", R"({"id": "parent"})");
+    MustCreate("Item", R"({"id": "past", "parentId": "parent",
+        "updatedAt": "2001-01-01T00:00:00.000Z"})");
+    MustCreate("Item", R"({"id": "future", "parentId": "parent",
+        "updatedAt": "9999-12-31T23:59:59.998Z"})");
+    ASSERT_TRUE(store_->Delete(E("Item"), "parent"));
+    auto past = store_->Get(E("Item"), "past");
+    ASSERT_TRUE(past);
+    EXPECT_TRUE(past->at("parentId").is_null());
+    const std::string moved(past->at("updatedAt").as_string());
+    EXPECT_GT(moved, "2026-01-01T00:00:00.000Z");
+    EXPECT_EQ(moved.size(), std::string("2001-01-01T00:00:00.000Z").size());
+    EXPECT_EQ(moved.back(), 'Z');
+    auto future = store_->Get(E("Item"), "future");
+    ASSERT_TRUE(future);
+    EXPECT_EQ(future->at("updatedAt"), value("9999-12-31T23:59:59.999Z"));
+}
+
 TEST_P(StoreConformanceTest, CascadeBlockedByARestrictedGrandchildChangesNothing) {
     MustCreate("Item", R"({"id": "root"})");
     MustCreate("Item", R"({"id": "kid", "parentId": "root"})");

@@ -1204,8 +1204,15 @@ public:
                     break;
                 }
                 case schema::OnDelete::kSetNull: {
-                    auto s = Exec("UPDATE " + child_table + " SET " + column + " = NULL WHERE " +
-                                      column + " = ?1",
+                    // The child changed, so its version (updatedAt, the REST ETag) moves too: to
+                    // now, or 1 ms past the old one when the clock has not passed it.
+                    std::string moved;
+                    if (child.FindField("updatedAt") != nullptr) {
+                        moved = ", \"updatedAt\" = max(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
+                                "strftime('%Y-%m-%dT%H:%M:%fZ', \"updatedAt\", '+0.001 seconds'))";
+                    }
+                    auto s = Exec("UPDATE " + child_table + " SET " + column + " = NULL" + moved +
+                                      " WHERE " + column + " = ?1",
                                   {value(id)});
                     if (!s) {
                         return s;
