@@ -80,6 +80,17 @@ TEST_F(WritesTest, ResponsesCarryTheQuotedUpdatedAtAsAStrongETag) {
     auto read = Admin().Get(target);
     ASSERT_TRUE(IsSuccess(read));
     EXPECT_EQ(read.Header("ETag"), created.Header("ETag"));
+    // A view embeds other records; the tag is still the record's own version.
+    const auto users = RowsOf(Admin().Get("/api/user?pageSize=1"));
+    ASSERT_EQ(users.size(), 1u);
+    const std::string user_target = "/api/user/" + Str(users.at(0).at("id"));
+    auto plain = Admin().Get(user_target);
+    auto with_view = Admin().Get(user_target + "?view=account(id,createdAt)");
+    ASSERT_TRUE(IsSuccess(plain));
+    ASSERT_TRUE(IsSuccess(with_view)) << Describe(with_view);
+    EXPECT_TRUE(DataOf(with_view).as_object().contains("account"));
+    EXPECT_EQ(plain.Header("ETag"), Quoted(DataOf(plain).at("updatedAt")));
+    EXPECT_EQ(with_view.Header("ETag"), plain.Header("ETag"));
 
     auto patched = Admin().Patch(target, json::object{{"title", "ETag 2"}});
     ASSERT_TRUE(IsSuccess(patched));
