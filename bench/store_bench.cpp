@@ -1,6 +1,10 @@
 // Store benchmark (not a test): our DocumentStore against raw SQLite on the same file, same run.
 // Usage: store_bench --schema schema.yaml --db PATH [--rounds 5] [--ops 400]
+//                    [--durability full|normal] [--only writes]
 // The database must already hold the demo data (events-api seed-demo --scale 1000 for 1M events).
+// --durability opens the store (and the raw connection) with that synchronous mode; --only writes
+// skips the reads and searches. The writes' baseline is a raw prepared INSERT into a scratch
+// table on the same file and mode: the cost of a commit there, without our checks and indexes.
 // Prints one line per measurement: name, median over rounds of the per-round p50 and p99, and the
 // ratio to the raw SQLite baseline where there is one. See docs/performance.md.
 #include <sqlite3.h>
@@ -126,7 +130,11 @@ int main(int argc, char** argv) {
     std::string db_path;
     int rounds = 5;
     int ops = 400;
+    std::string durability = "full";
+    bool writes_only = false;
     for (int i = 1; i + 1 < argc; i += 2) {
+        if (std::strcmp(argv[i], "--durability") == 0) durability = argv[i + 1];
+        if (std::strcmp(argv[i], "--only") == 0) writes_only = std::strcmp(argv[i + 1], "writes") == 0;
         if (std::strcmp(argv[i], "--schema") == 0) schema_path = argv[i + 1];
         else if (std::strcmp(argv[i], "--db") == 0) db_path = argv[i + 1];
         else if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::atoi(argv[i + 1]);
@@ -141,7 +149,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "schema: %s\n", schema.error().message.c_str());
         return 1;
     }
-    auto store = ea::store::OpenStore({"sqlite://" + db_path}, **schema);
+    ea::store::StoreConfig config{"sqlite://" + db_path};
+    config.durability =
+        durability == "normal" ? ea::store::Durability::kNormal : ea::store::Durability::kFull;
+    auto store = ea::store::OpenStore(config, **schema);
     if (!store) {
         std::fprintf(stderr, "store: %s\n", store.error().message.c_str());
         return 1;
@@ -149,6 +160,9 @@ int main(int argc, char** argv) {
     const auto* event = (*schema)->FindEntity("Event");
     sqlite3* raw_db = nullptr;
     sqlite3_open_v2(db_path.c_str(), &raw_db, SQLITE_OPEN_READWRITE, nullptr);
+    sqlite3_exec(raw_db,
+                 durability == "normal" ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL",
+                 nullptr, nullptr, nullptr);
     Raw count_events(raw_db, "SELECT count(*) FROM \"Event\"");
     sqlite3_stmt* probe = nullptr;
     // Demo events only (evt_demo_0 .. evt_demo_{n-1}): earlier runs' creates stay in the file.
@@ -159,8 +173,8 @@ int main(int argc, char** argv) {
     sqlite3_step(probe);
     const auto events = sqlite3_column_int64(probe, 0);
     sqlite3_finalize(probe);
-    std::printf("events: %lld, rounds %d x %d ops, RSS at start %ld kB\n",
-                static_cast<long long>(events), rounds, ops, ResidentKb());
+    std::printf("events: %lld, rounds %d x %d ops, durability %s, RSS at start %ld kB\n",
+                static_cast<long long>(events), rounds, ops, durability.c_str(), ResidentKb());
     if (events == 0) {
         return 1;
     }
@@ -170,7 +184,7 @@ int main(int argc, char** argv) {
     };
 
     // 1. Get by id.
-    {
+    if (!writes_only) {
         auto ours = Measure(rounds, ops, [&](int) {
             auto record = (*store)->Get(*event, random_event_id());
             if (!record) std::abort();
@@ -183,7 +197,7 @@ int main(int argc, char** argv) {
     }
 
     // 2. A filtered, sorted page (with the total, as the API returns it).
-    {
+    if (!writes_only) {
         auto filter = boost::json::parse(
             R"({"cost": {"$lt": 20}, "numOfExpectedAttendees": {"$gte": 500}})");
         auto sort = ea::query::ParseSortText(*event, "dateTime:desc");
@@ -211,7 +225,7 @@ int main(int argc, char** argv) {
 
     // 3. contains and fuzzy on a free-text field, page 1 with the total.
     const char* needles[] = {"jazz", "poetry", "rooftop", "chess", "wine tast"};
-    {
+    if (!writes_only) {
         auto ours = Measure(rounds, ops / 20, [&](int i) {
             ea::query::Query query;
             query.filter = *ea::query::ParseFilter(
@@ -230,7 +244,7 @@ int main(int argc, char** argv) {
         });
         Report("contains (title)", ours, &base);
     }
-    {
+    if (!writes_only) {
         const char* typos[] = {"jaz nite", "poetry slamm", "roftop", "chess turnament", "wine tastng"};
         auto ours = Measure(rounds, ops / 20, [&](int i) {
             ea::query::Query query;
@@ -258,11 +272,22 @@ int main(int argc, char** argv) {
             {"updatedAt", "2026-01-01T00:00:00.000Z"}};
         return record;
     };
+    sqlite3_exec(raw_db,
+                 "CREATE TABLE IF NOT EXISTS \"_bench_commit\" (id TEXT PRIMARY KEY, body TEXT)",
+                 nullptr, nullptr, nullptr);
+    Raw raw_insert(raw_db, "INSERT INTO \"_bench_commit\" (id, body) VALUES (?1, ?2)");
+    const std::string raw_body = boost::json::serialize(new_event());
+    auto raw_row = [&] {
+        return std::string(
+            "raw_" + std::to_string(Clock::now().time_since_epoch().count()) + "_" +
+            std::to_string(next++));
+    };
     {
         auto ours = Measure(rounds, ops / 4, [&](int) {
             if (!(*store)->Create(*event, new_event())) std::abort();
         });
-        Report("create", ours, nullptr);
+        auto base = Measure(rounds, ops / 4, [&](int) { raw_insert.Run({raw_row(), raw_body}); });
+        Report("create", ours, &base);
     }
     {
         auto ours = Measure(std::max(3, rounds), 3, [&](int) {
@@ -272,8 +297,16 @@ int main(int argc, char** argv) {
             }
             if (!(*store)->Batch(std::move(items))) std::abort();
         });
-        std::printf("%-28s p50 %9.1f ms per 1,000 (%.1f us per record)\n", "batch create",
-                    ours.p50_us / 1000.0, ours.p50_us / 1000.0);
+        auto base = Measure(std::max(3, rounds), 3, [&](int) {
+            sqlite3_exec(raw_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+            for (int i = 0; i < 1000; ++i) {
+                raw_insert.Run({raw_row(), raw_body});
+            }
+            sqlite3_exec(raw_db, "COMMIT", nullptr, nullptr, nullptr);
+        });
+        std::printf("%-28s p50 %9.1f ms per 1,000 (%.1f us per record) | raw %.1f ms | ratio %.2f\n",
+                    "batch create", ours.p50_us / 1000.0, ours.p50_us / 1000.0,
+                    base.p50_us / 1000.0, ours.p50_us / base.p50_us);
     }
     std::printf("RSS at end %ld kB; SQLite heap (page cache included) %lld kB\n", ResidentKb(),
                 static_cast<long long>(sqlite3_memory_used() / 1024));
