@@ -27,4 +27,34 @@ Result<std::unique_ptr<Core>> OpenCore(const Config& config) {
     return core;
 }
 
+std::filesystem::path SqliteFileOf(const std::string& db_url) {
+    constexpr std::string_view kScheme = "sqlite://";
+    if (db_url.starts_with(kScheme)) {
+        return db_url.substr(kScheme.size());
+    }
+    return "data/sessions.db";
+}
+
+Result<std::unique_ptr<AccessStack>> OpenAccessStack(const Config& config,
+                                                     store::DocumentStore& store) {
+    auto stack = std::make_unique<AccessStack>();
+    auto sessions = auth::OpenSessionStore(config.sessions, SqliteFileOf(config.db));
+    if (!sessions) {
+        return sessions.error();
+    }
+    stack->sessions = *std::move(sessions);
+    auto user_limiter = ratelimit::TokenBucket::Create({5, 0.1, 100'000});
+    auto address_limiter = ratelimit::TokenBucket::Create({60, 1.0, 100'000});
+    if (!user_limiter || !address_limiter) {
+        return Internal("rate limiter configuration");
+    }
+    stack->user_limiter = *std::move(user_limiter);
+    stack->address_limiter = *std::move(address_limiter);
+    stack->auth = std::make_unique<service::AuthService>(
+        store, *stack->sessions, *stack->user_limiter, *stack->address_limiter,
+        service::AuthOptions{std::chrono::seconds(config.session_ttl_seconds),
+                             config.auth_required});
+    return stack;
+}
+
 }  // namespace ea::app

@@ -1,13 +1,19 @@
 // The composition root for everything below the faces: schema, store and services, built from a
 // Config and owned together so their lifetimes are right (the store refers to the schema, the
-// services to both). Used by every CLI command and by `serve`.
+// services to both). Used by every CLI command, `serve` and `mcp`. AccessStack (sessions, login
+// limits, AuthService) is separate because only the long-running faces need it.
 #pragma once
 
+#include <filesystem>
 #include <memory>
+#include <string>
 
 #include "app/config.hpp"
+#include "auth/session_store.hpp"
 #include "common/result.hpp"
+#include "ratelimit/token_bucket.hpp"
 #include "schema/schema.hpp"
+#include "service/auth_service.hpp"
 #include "service/document_service.hpp"
 #include "store/document_store.hpp"
 
@@ -25,5 +31,23 @@ struct Core {
 
 // Loads the schema, opens (and migrates) the store and builds the services.
 [[nodiscard]] Result<std::unique_ptr<Core>> OpenCore(const Config& config);
+
+// The session store, the login rate limiters and the AuthService: one composition that `serve`
+// (REST) and `mcp` share, so a session opened by one face is valid on the other.
+struct AccessStack {
+    auth::SessionStorePtr sessions;
+    std::unique_ptr<ratelimit::TokenBucket> user_limiter;     // failed logins per username
+    std::unique_ptr<ratelimit::TokenBucket> address_limiter;  // login attempts per client address
+    std::unique_ptr<service::AuthService> auth;
+};
+
+// Opens config.sessions (the SQLite session file beside the database by default) and builds the
+// AuthService over `store`, which must outlive the stack.
+[[nodiscard]] Result<std::unique_ptr<AccessStack>> OpenAccessStack(const Config& config,
+                                                                   store::DocumentStore& store);
+
+// The SQLite file of a sqlite:// database URL ("data/sessions.db" for other URLs): where the
+// default session store lives and whose size /api/metadata reports.
+std::filesystem::path SqliteFileOf(const std::string& db_url);
 
 }  // namespace ea::app

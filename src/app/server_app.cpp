@@ -29,14 +29,6 @@ bool IsLoopback(const std::string& host) {
     return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
-std::filesystem::path SqlitePath(const std::string& db_url) {
-    constexpr std::string_view kScheme = "sqlite://";
-    if (db_url.starts_with(kScheme)) {
-        return db_url.substr(kScheme.size());
-    }
-    return "data/sessions.db";
-}
-
 // One JSON line per request on stdout: never a body, a header value or a token.
 void LogRequest(const http::Request& request, const http::Response& response,
                 std::chrono::nanoseconds duration) {
@@ -118,10 +110,7 @@ Status EnsureAdmin(Core& core) {
 
 struct ServerApp::Parts {
     std::unique_ptr<Core> core;
-    auth::SessionStorePtr sessions;
-    std::unique_ptr<ratelimit::TokenBucket> user_limiter;
-    std::unique_ptr<ratelimit::TokenBucket> address_limiter;
-    std::unique_ptr<service::AuthService> auth;
+    std::unique_ptr<AccessStack> access;
     std::unique_ptr<service::AdminService> admin;
     std::unique_ptr<rest::RestApi> rest;
     http::Metrics metrics;
@@ -147,27 +136,16 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         return core.error();
     }
     parts->core = *std::move(core);
-    auto sessions = auth::OpenSessionStore(config.sessions, SqlitePath(config.db));
-    if (!sessions) {
-        return sessions.error();
+    auto access = OpenAccessStack(config, *parts->core->store);
+    if (!access) {
+        return access.error();
     }
-    parts->sessions = *std::move(sessions);
-    auto user_limiter = ratelimit::TokenBucket::Create({5, 0.1, 100'000});
-    auto address_limiter = ratelimit::TokenBucket::Create({60, 1.0, 100'000});
-    if (!user_limiter || !address_limiter) {
-        return Internal("rate limiter configuration");
-    }
-    parts->user_limiter = *std::move(user_limiter);
-    parts->address_limiter = *std::move(address_limiter);
+    parts->access = *std::move(access);
     if (auto admin = EnsureAdmin(*parts->core); !admin) {
         return admin.error();
     }
-    parts->auth = std::make_unique<service::AuthService>(
-        *parts->core->store, *parts->sessions, *parts->user_limiter, *parts->address_limiter,
-        service::AuthOptions{std::chrono::seconds(config.session_ttl_seconds),
-                             config.auth_required});
     parts->admin = std::make_unique<service::AdminService>(
-        *parts->core->schema, *parts->core->store, [db = SqlitePath(config.db)] {
+        *parts->core->schema, *parts->core->store, [db = SqliteFileOf(config.db)] {
             boost::json::object sizes;
             std::error_code ec;
             for (const auto& [name, suffix] :
@@ -178,7 +156,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
             return sizes;
         });
     parts->rest = std::make_unique<rest::RestApi>(
-        *parts->core->schema, *parts->core->documents, *parts->auth, *parts->admin,
+        *parts->core->schema, *parts->core->documents, *parts->access->auth, *parts->admin,
         rest::RestOptions{!IsLoopback(listen->host), parts->core->schema->project_name()});
     parts->router =
         std::make_unique<http::Router>(http::RouterOptions{true}, rest::ProtocolErrorResponse);
@@ -195,7 +173,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         parts->router->Add(http::Method::kGet, "/readyz",
                            [raw](const http::Request&, const http::RouteMatch&) {
                                const bool store_ok = raw->core->store->Count().has_value();
-                               const bool sessions_ok = raw->sessions->Ping().has_value();
+                               const bool sessions_ok = raw->access->sessions->Ping().has_value();
                                const bool ready = store_ok && sessions_ok;
                                boost::json::object body{{"status", ready ? "ready" : "unavailable"},
                                                         {"store", store_ok ? "ok" : "down"},
