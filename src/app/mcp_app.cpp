@@ -65,6 +65,7 @@ Result<std::unique_ptr<McpApp>> McpApp::Create(const Config& config,
             "MCP_USER and MCP_PASSWORD must be set to the service user's name and password "
             "(create one with: events-api user add NAME --role ai_agent --password-stdin)");
     }
+    mcp::BlockStopSignals();  // before the store or session backend starts a thread
     auto parts = std::make_unique<Parts>();
     auto core = OpenCore(config);
     if (!core) {

@@ -71,6 +71,14 @@ bool WriteMessages(int fd, const std::vector<std::string>& messages) {
 
 }  // namespace
 
+void BlockStopSignals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
 StdioEnd RunStdio(const std::function<std::vector<std::string>(std::string_view)>& handle,
                   const std::function<std::string()>& on_oversized, std::size_t max_line_bytes,
                   const StdioOptions& options) {

@@ -25,6 +25,12 @@ enum class StdioEnd {
     kInputError,
 };
 
+// Blocks SIGTERM and SIGINT in the calling thread and so in every thread it starts afterwards;
+// RunStdio then reads them through a signalfd. Call it first thing, before any other thread
+// exists (a store or session backend may start some), or a signal can reach a thread that has
+// them unblocked and end the process without a clean stop.
+void BlockStopSignals();
+
 // Calls `handle` for every non-blank line (a trailing "\r" removed) and writes what it returns.
 // A line longer than `max_line_bytes` is not handed over: `on_oversized()` is written instead
 // and the rest of the line is skipped.
