@@ -1,5 +1,7 @@
 #include "mcp/list_arguments.hpp"
 
+#include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "query/filter_parser.hpp"
@@ -23,12 +25,10 @@ Result<int> ReadInt(const boost::json::object& arguments, const char* name, int 
     if (value->is_int64()) {
         number = value->as_int64();
     } else if (value->is_uint64()) {
-        number =
-            value->as_uint64() > static_cast<std::uint64_t>(max) ? max + 1LL : value->as_int64();
-    } else if (value->is_double() &&
-               value->as_double() ==
-                   static_cast<double>(static_cast<std::int64_t>(value->as_double()))) {
-        number = static_cast<std::int64_t>(value->as_double());
+        number = static_cast<std::int64_t>(max) + 1;  // beyond int64: out of range for sure
+    } else if (const double d = value->is_double() ? value->as_double() : 0.5;
+               value->is_double() && std::fabs(d) < 1e15 && d == std::floor(d)) {
+        number = static_cast<std::int64_t>(d);  // 10.0 is an integer in JSON Schema too
     } else {
         return BadArgument(name, "must be an integer");
     }

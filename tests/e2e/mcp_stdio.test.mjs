@@ -193,6 +193,58 @@ try {
       textOf(invalid).includes("email: Bad email address format"),
     "a bad email is isError with 'email: Bad email address format'", textOf(invalid));
 
+  // The input schemas and the server agree: what ajv accepts the server accepts, and each input
+  // ajv refuses the server refuses too, naming the same field.
+  const schemaOf = (name) => ajv.compile(tools.find((t) => t.name === name).inputSchema);
+  const createUser = schemaOf("create_user");
+  const good = (suffix) => ({ username: `agree_${process.pid}_${suffix}`,
+    email: `agree_${process.pid}_${suffix}@example.com`, password: "a-long-password",
+    firstName: "Agnes", lastName: "Agreeable", isAccountOwner: false, accountId });
+  const goodUser = good("ok");
+  const accepted = await call("create_user", goodUser);
+  check(createUser(goodUser) && !accepted.isError,
+    "a valid create_user: the schema and the server both accept it",
+    `${JSON.stringify(createUser.errors)} ${textOf(accepted)}`);
+  const badUsers = [
+    ["username", { username: "ab" }],
+    ["email", { email: "not-an-email" }],
+    ["gender", { gender: "robot" }],
+    ["netWorth", { netWorth: -5 }],
+    ["dob", { dob: "2020-13-45" }],
+    ["isAccountOwner", { isAccountOwner: "true" }],
+    ["nickname", { nickname: "x" }],
+  ];
+  for (const [i, [field, change]] of badUsers.entries()) {
+    const args = { ...good(`bad${i}`), ...change };
+    const refused = await call("create_user", args);
+    check(!createUser(args) && refused.isError === true && textOf(refused).includes(`${field}:`),
+      `create_user with a bad ${field}: the schema and the server both refuse it`,
+      `ajv valid=${createUser(args)}; server: ${textOf(refused)}`);
+  }
+  {
+    const args = good("missing");
+    delete args.email;
+    const refused = await call("create_user", args);
+    check(!createUser(args) && refused.isError === true && textOf(refused).includes("email:"),
+      "create_user without a required email: both refuse it", textOf(refused));
+  }
+  const listArgs = [
+    [true, { filter: { username: { $in: ["a", "b"] }, isAccountOwner: false },
+      sort: [{ field: "username" }], pageSize: 5 }],
+    [true, { filter: { $and: [{ createdAt: { $gte: "2020-01-01T00:00:00Z" } }, { gender: { $ne: null } }] } }],
+    [false, { filter: { nosuch: 1 } }],
+    [false, { filter: { isAccountOwner: { $gt: true } } }],
+    [false, { sort: [{ field: "password" }] }],
+    [false, { pageSize: 0 }],
+    [false, { filter_matching: "regex" }],
+  ];
+  for (const [ok, args] of listArgs) {
+    const answer = await call("list_users", args);
+    check(listUsers(args) === ok && (answer.isError !== true) === ok,
+      `list_users ${JSON.stringify(args)}: the schema and the server both ${ok ? "accept" : "refuse"} it`,
+      `ajv ${listUsers(args)}; server: ${textOf(answer).slice(0, 200)}`);
+  }
+
   // An unknown tool: a JSON-RPC error, not a result.
   try {
     const r = await call("no_such_tool", {});

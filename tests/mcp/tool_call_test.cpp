@@ -131,6 +131,15 @@ TEST_F(ToolCallTest, BadListArgumentsAreActionable) {
     EXPECT_NE(Text(big_page).find("pageSize: must be between 1 and 1000, got 5000"),
               std::string::npos)
         << Text(big_page);
+    auto text_page = CallTool("list_users", object{{"page", "2"}});
+    EXPECT_NE(Text(text_page).find("page: must be an integer"), std::string::npos)
+        << Text(text_page);
+    auto huge_page = CallTool("list_users", object{{"page", 1e30}});
+    EXPECT_NE(Text(huge_page).find("page: must be an integer"), std::string::npos)
+        << Text(huge_page);
+    auto float_page = CallTool("list_users", object{{"page", 1.0}, {"pageSize", 2.0}});
+    EXPECT_EQ(float_page.at("isError"), value(false)) << Text(float_page);
+    EXPECT_EQ(float_page.at("structuredContent").at("pagination").at("pageSize"), value(2));
     auto no_id = CallTool("get_user", object{});
     EXPECT_NE(Text(no_id).find("id is required"), std::string::npos) << Text(no_id);
     auto nothing = CallTool("update_user", object{{"id", "usr_x"}});
