@@ -203,23 +203,63 @@ object OperatorObject(const Field& field) {
                   {"minProperties", 1}};
 }
 
-// The recursive filter schema, for $defs: {field: value | operators, $and: [filter], $or: [...]}.
-object FilterSchema(const Entity& entity) {
+// The $defs name of the operator object a field shares with every field of its kind: fields
+// with an enum get their own (the values differ), the others one per type, so a list tool's schema
+// states each operator set once rather than once per field.
+std::string OperatorsName(const Field& field) {
+    const FieldType type = field.type == FieldType::kArray ? field.element_type : field.type;
+    if (type == FieldType::kString && field.enum_rule) {
+        return "ops_" + field.name;
+    }
+    std::string name = field.type == FieldType::kArray ? "ops_array_" : "ops_";
+    switch (type) {
+        case FieldType::kString:
+            return name + "string";
+        case FieldType::kInteger:
+            return name + "integer";
+        case FieldType::kNumber:
+        case FieldType::kCurrency:
+            return name + "number";
+        case FieldType::kBoolean:
+            return name + "boolean";
+        case FieldType::kDate:
+            return name + "date";
+        case FieldType::kDatetime:
+            return name + "datetime";
+        case FieldType::kObjectId:
+            return name + "id";
+        case FieldType::kJson:
+            return name + "json";
+        case FieldType::kArray:
+            return name + "array";
+    }
+    return name;
+}
+
+// The recursive filter schema {field: value | operators, $and: [filter], $or: [...]}, and beside
+// it in `defs` the operator objects its fields refer to.
+object FilterSchema(const Entity& entity, object& defs) {
     object properties;
     for (const auto& field : entity.fields()) {
         if (!IsReadable(field)) {
             continue;
         }
-        object equality;
+        const std::string ops = OperatorsName(field);
+        if (!defs.contains(ops)) {
+            defs[ops] = OperatorObject(field);
+        }
+        object ref{{"$ref", "#/$defs/" + ops}};
         if (field.type == FieldType::kJson) {
-            properties[field.name] = OperatorObject(field);
+            properties[field.name] = std::move(ref);
             continue;
         }
         const FieldType type = field.type == FieldType::kArray ? field.element_type : field.type;
-        properties[field.name] = object{
-            {"anyOf",
-             array{BareScalar(field, type), object{{"type", "null"}}, OperatorObject(field)}},
-            {"description", Describe(field)}};
+        object property{
+            {"anyOf", array{BareScalar(field, type), object{{"type", "null"}}, std::move(ref)}}};
+        if (!field.description.empty()) {
+            property["description"] = field.description;
+        }
+        properties[field.name] = std::move(property);
     }
     const object nested{
         {"type", "array"}, {"items", object{{"$ref", "#/$defs/filter"}}}, {"minItems", 1}};
@@ -342,7 +382,10 @@ object ListInputSchema(const Entity& entity, const ToolSchemaOptions& options) {
         properties["view"] = ViewSchema(entity);
     }
     auto s = ObjectSchema(std::move(properties), array{});
-    s["$defs"] = object{{"filter", FilterSchema(entity)}};
+    object defs;
+    object filter = FilterSchema(entity, defs);
+    defs["filter"] = std::move(filter);
+    s["$defs"] = std::move(defs);
     return s;
 }
 

@@ -172,11 +172,19 @@ TEST_F(ToolGenerationTest, ListSchemaOffersFiltersSortPagesAndViews) {
     EXPECT_FALSE(filter.as_object().contains("password")) << "a filter on a password is an oracle";
     EXPECT_TRUE(filter.as_object().contains("$and"));
     EXPECT_TRUE(filter.as_object().contains("$or"));
-    const auto& ops = filter.at("createdAt").at("anyOf").at(2).at("properties");
+    // Operator objects are shared through $defs, one per kind of field.
+    const auto operators = [&](const char* field) -> const value& {
+        const std::string ref(filter.at(field).at("anyOf").at(2).at("$ref").as_string());
+        EXPECT_TRUE(ref.starts_with("#/$defs/")) << ref;
+        return s.at("$defs").at(ref.substr(8)).at("properties");
+    };
+    const auto& ops = operators("createdAt");
     EXPECT_EQ(Keys(ops), (std::set<std::string>{"$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in",
                                                 "$nin", "$exists"}));
-    const auto& bool_ops = filter.at("isAccountOwner").at("anyOf").at(2).at("properties");
+    const auto& bool_ops = operators("isAccountOwner");
     EXPECT_FALSE(bool_ops.as_object().contains("$gt")) << "booleans take no ranges";
+    EXPECT_EQ(Strings(operators("gender").at("$in").at("items").at("enum")),
+              (std::set<std::string>{"male", "female", "other"}));
     const auto sortable =
         Strings(s.at("properties").at("sort").at("items").at("properties").at("field").at("enum"));
     EXPECT_TRUE(sortable.contains("username"));
