@@ -180,6 +180,28 @@ TEST_F(ToolCallTest, LoginGivesATokenThatRefreshAndLogoutAccept) {
     EXPECT_EQ(again.at("isError"), value(true));
 }
 
+TEST_F(ToolCallTest, EachConnectionActsAsItsOwnPrincipal) {
+    Connection reader{Principal{"usr_reader", "reader", "read", account_, true}};
+    reader.name = "reader";
+    const std::string create =
+        R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}},"name":"create_account","arguments":{}}})";
+    // Interleaved on one server: the reader is refused, the administrator is not, and neither
+    // answer leaks into the other connection.
+    auto denied = server_->Handle(reader, create);
+    auto allowed = server_->Handle(connection_, create);
+    auto denied_again = server_->Handle(reader, create);
+    ASSERT_EQ(denied.size(), 1u);
+    ASSERT_EQ(allowed.size(), 1u);
+    const auto refused = boost::json::parse(denied[0]).at("result");
+    EXPECT_EQ(refused.at("isError"), value(true));
+    const std::string text(refused.at("content").at(0).at("text").as_string());
+    EXPECT_TRUE(text.starts_with("Permission denied: ")) << text;
+    EXPECT_NE(text.find("read"), std::string::npos) << text;
+    EXPECT_EQ(boost::json::parse(allowed[0]).at("result").at("isError"), value(false));
+    EXPECT_EQ(denied_again, denied);
+    EXPECT_EQ(reader.calls, 2u);
+}
+
 TEST(ErrorResultTest, OneLinePerKindAndInternalIsAnRpcError) {
     EXPECT_EQ(ToolErrorMessage(Error{
                   ErrorCode::kValidationFailed, "x", {{"email", "Bad email"}, {"age", "too old"}}}),
