@@ -57,7 +57,7 @@ ToolRegistry::ToolRegistry(const schema::Schema& schema, ToolServices services,
 }
 
 const Tool* ToolRegistry::Find(std::string_view name) const {
-    const auto it = by_name_.find(std::string(name));
+    const auto it = by_name_.find(name);
     return it == by_name_.end() ? nullptr : &tools_[it->second];
 }
 

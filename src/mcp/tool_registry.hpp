@@ -6,6 +6,7 @@
 // Thread-safe after construction: calls only read it.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -64,7 +65,14 @@ public:
 private:
     ToolServices services_;
     std::vector<Tool> tools_;
-    std::unordered_map<std::string, std::size_t> by_name_;
+    // Looked up by string_view without building a string (transparent hash).
+    struct NameHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view name) const {
+            return std::hash<std::string_view>{}(name);
+        }
+    };
+    std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> by_name_;
     boost::json::array listing_;
 };
 

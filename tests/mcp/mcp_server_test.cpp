@@ -142,6 +142,44 @@ TEST_F(McpServerTest, BatchesOnlyOn20250326) {
     EXPECT_EQ(answer.at(1).at("result").at("tools").as_array().size(), 40u);
 }
 
+TEST_F(McpServerTest, HostileInputGetsOneClearErrorEachAndServingGoesOn) {
+    InitializeSession();
+    struct Case {
+        std::string text;
+        int code;  // 0: a tool result with isError
+    };
+    const std::vector<Case> cases = {
+        {std::string(200, '{'), -32700},
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"x\":\"\xc3\x28\"}", -32700},
+        {R"({"jsonrpc":"2.0","id":1e400,"method":"ping"})", -32600},
+        {R"({"jsonrpc":"2.0","id":[1],"method":"ping"})", -32600},
+        {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":7}})", -32602},
+        {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_users","arguments":"x"}})",
+         -32602},
+        {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_users","arguments":{"filter":"x"}}})",
+         0},
+        {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_users","arguments":{"sort":5}}})",
+         0},
+        {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_users","arguments":{"view":[]}}})",
+         0},
+        {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_user","arguments":{"id":12}}})",
+         0},
+        {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_user","arguments":{"username":{"$gt":1}}}})",
+         0},
+        {R"({"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"cursor":"abc"}})", -32602},
+    };
+    for (const auto& c : cases) {
+        auto answers = Send(c.text);
+        ASSERT_EQ(answers.size(), 1u) << c.text;
+        if (c.code != 0) {
+            EXPECT_EQ(ErrorCodeOf(answers[0]), c.code) << c.text;
+        } else {
+            EXPECT_EQ(answers[0].at("result").at("isError"), value(true)) << c.text;
+        }
+    }
+    EXPECT_EQ(Request("tools/list").at("result").at("tools").as_array().size(), 40u);
+}
+
 // ---- 2026-07-28 ---------------------------------------------------------------------------
 
 TEST_F(McpServerTest, DiscoverNeedsNoInitializeAndListsTheStatelessVersion) {
