@@ -8,6 +8,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "http/cors.hpp"
+
 extern char** environ;
 
 namespace ea::app {
@@ -47,7 +49,41 @@ constexpr const char* kKeys[][2] = {
     {"auth.required", "EVENTS_API_AUTH_REQUIRED"},
     {"auth.session_ttl", "EVENTS_API_SESSION_TTL"},
     {"log.level", "EVENTS_API_LOG_LEVEL"},
+    {"cors.allowed_origins", "EVENTS_API_CORS_ALLOWED_ORIGINS"},
+    {"limits.max_connections", "EVENTS_API_MAX_CONNECTIONS"},
+    {"trust_proxy", "EVENTS_API_TRUST_PROXY"},
 };
+
+// Keys whose value is a list: a YAML sequence in the file, comma-separated elsewhere.
+bool IsListKey(const std::string& key) {
+    return key == "cors.allowed_origins";
+}
+
+// "a, b,,c" -> each origin normalized; an empty text is an empty list.
+Result<std::vector<std::string>> ParseOrigins(const std::string& source, const std::string& text) {
+    std::vector<std::string> origins;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto end = text.find(',', start);
+        if (end == std::string::npos) {
+            end = text.size();
+        }
+        std::string item = text.substr(start, end - start);
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        if (!item.empty()) {
+            auto origin = http::NormalizeOrigin(item);
+            if (!origin) {
+                return InvalidArgument(source + ": " + origin.error().message);
+            }
+            if (std::find(origins.begin(), origins.end(), *origin) == origins.end()) {
+                origins.push_back(*std::move(origin));
+            }
+        }
+        start = end + 1;
+    }
+    return origins;
+}
 
 bool IsKnownKey(const std::string& key) {
     return std::any_of(std::begin(kKeys), std::end(kKeys),
@@ -74,6 +110,18 @@ Status FlattenYaml(const YAML::Node& node, const std::string& prefix, const std:
             file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
         if (!IsKnownKey(key)) {
             return InvalidArgument(where + ": unknown configuration key '" + key + "'");
+        }
+        if (IsListKey(key) && (item.second.IsSequence() || item.second.IsNull())) {
+            std::string joined;
+            for (const auto& element : item.second) {
+                if (!element.IsScalar()) {
+                    return InvalidArgument(where + ": '" + key + "' must be a list of strings");
+                }
+                joined += (joined.empty() ? "" : ",") + element.Scalar();
+            }
+            out[key] = joined;
+            where_out[key] = where;
+            continue;
         }
         if (!item.second.IsScalar()) {
             return InvalidArgument(where + ": '" + key + "' must be a single value");
@@ -154,13 +202,20 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
         {"listen", &flags.listen},
         {"auth.required", &flags.auth_required},
         {"log.level", &flags.log_level},
+        {"cors.allowed_origins", &flags.cors_allowed_origins},
+        {"limits.max_connections", &flags.max_connections},
+        {"trust_proxy", &flags.trust_proxy},
     };
     for (const auto& [key, value] : flag_values) {
         if (value->has_value()) {
             merged[key] = **value;
-            // The flag as typed: cli.cpp spells dotted keys with '-' (--auth-required).
-            std::string flag = std::string("--") + key;
+            // The flag as typed: cli.cpp spells dotted keys with '-' (--auth-required), and
+            // '_' too (--cors-allowed-origins); limits.* drop their prefix (--max-connections).
+            const std::string_view name = key;
+            std::string flag =
+                "--" + std::string(name.starts_with("limits.") ? name.substr(7) : name);
             std::replace(flag.begin(), flag.end(), '.', '-');
+            std::replace(flag.begin(), flag.end(), '_', '-');
             source[key] = std::move(flag);
         }
     }
@@ -191,6 +246,24 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
             config.session_ttl_seconds = *parsed;
         } else if (key == "log.level") {
             config.log_level = value;
+        } else if (key == "cors.allowed_origins") {
+            auto parsed = ParseOrigins(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.cors_allowed_origins = *std::move(parsed);
+        } else if (key == "limits.max_connections") {
+            auto parsed = ParsePositive(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.max_connections = *parsed;
+        } else if (key == "trust_proxy") {
+            auto parsed = ParseBool(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.trust_proxy = *parsed;
         }
     }
     if (config.schema.empty()) {

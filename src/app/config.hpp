@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 
@@ -18,7 +19,12 @@ struct Config {
     bool auth_required = true;
     int session_ttl_seconds = 3600;
     std::string log_level = "info";
-    std::string config_file;  // where the file layer came from, for messages
+    // Browser origins allowed to call the API with credentials (CORS), normalized
+    // ("http://localhost:4200"); empty turns CORS off.
+    std::vector<std::string> cors_allowed_origins = {"http://localhost:4200"};
+    int max_connections = 1024;  // open client connections at most; past it: 503 and close
+    bool trust_proxy = false;    // client address from X-Forwarded-For (right-most entry)
+    std::string config_file;     // where the file layer came from, for messages
 };
 
 // One setting as the command line gave it (unset when the flag was not passed).
@@ -30,6 +36,9 @@ struct ConfigFlags {
     std::optional<std::string> listen;
     std::optional<std::string> auth_required;
     std::optional<std::string> log_level;
+    std::optional<std::string> cors_allowed_origins;  // comma-separated
+    std::optional<std::string> max_connections;
+    std::optional<std::string> trust_proxy;
 };
 
 // The environment as a map, so tests can pass their own.

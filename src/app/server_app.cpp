@@ -10,6 +10,7 @@
 #include "auth/password.hpp"
 #include "auth/session_store.hpp"
 #include "auth/token.hpp"
+#include "http/cors.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -197,12 +198,14 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     http::ServerOptions options;
     options.host = listen->host;
     options.port = listen->port;
+    options.max_connections = static_cast<std::size_t>(config.max_connections);
+    options.trust_proxy = config.trust_proxy;
     http::ServerHooks hooks;
     hooks.render_error = rest::ProtocolErrorResponse;
-    hooks.on_request_complete = [raw](const http::Request& request, const http::Response& response,
-                                      std::chrono::nanoseconds duration) {
-        raw->metrics.RecordRequest(response.route.empty() ? "(unmatched)" : response.route,
-                                   request.method_text, response.status, duration);
+    // Counted before the response is written, so a client sees its request in its next /metrics.
+    hooks.on_response_ready = [raw](const http::Request& request, const http::Response& response) {
+        raw->metrics.CountRequest(response.route.empty() ? "(unmatched)" : response.route,
+                                  request.method_text, response.status);
         if (response.status == 500 || response.status == 503) {
             // A 500 is a bug and a 503 an unavailable store or session backend; both deserve
             // an alert of their own.
@@ -210,6 +213,11 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
                                           "Responses 500 (internal) and 503 (backend unavailable)",
                                           {{"status", std::to_string(response.status)}});
         }
+    };
+    hooks.on_request_complete = [raw](const http::Request& request, const http::Response& response,
+                                      std::chrono::nanoseconds duration) {
+        raw->metrics.ObserveLatency(response.route.empty() ? "(unmatched)" : response.route,
+                                    request.method_text, duration);
         LogRequest(request, response, duration);
     };
     // Counts requests in flight around the whole handler, exceptions included.
@@ -221,7 +229,9 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         } in_flight(raw->metrics);
         return route(request);
     };
-    parts->server = std::make_unique<http::Server>(options, std::move(routed), hooks);
+    auto with_cors = http::WithCors(http::CorsOptions{config.cors_allowed_origins},
+                                    rest::ProtocolErrorResponse, std::move(routed));
+    parts->server = std::make_unique<http::Server>(options, std::move(with_cors), hooks);
     if (!config.auth_required) {
         std::cerr << "WARNING: auth.required is false: every request without a session acts as an "
                      "administrator. Use this only for local tools.\n";

@@ -48,6 +48,14 @@ int Main(int argc, char** argv) {
     add("--auth-required", flags.auth_required,
         "true|false; false opens a loopback server for local tools (EVENTS_API_AUTH_REQUIRED)");
     add("--log-level", flags.log_level, "debug|info|warn|error (EVENTS_API_LOG_LEVEL)");
+    add("--cors-allowed-origins", flags.cors_allowed_origins,
+        "comma-separated browser origins allowed to call the API with credentials; \"\" for none "
+        "(EVENTS_API_CORS_ALLOWED_ORIGINS; default http://localhost:4200)");
+    add("--max-connections", flags.max_connections,
+        "open client connections at most; past it 503 (EVENTS_API_MAX_CONNECTIONS; default 1024)");
+    add("--trust-proxy", flags.trust_proxy,
+        "true|false; client address from X-Forwarded-For, only behind a proxy that sets it "
+        "(EVENTS_API_TRUST_PROXY)");
 
     std::vector<Command> commands = {
         AddSchemaCommand(root, flags),   AddMigrateCommand(root, flags),

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <mutex>
 
+#include "http/http_types.hpp"
+
 namespace ea::http {
 namespace {
 
@@ -44,10 +46,21 @@ std::string LabelText(const Metrics::Labels& labels) {
     return out;
 }
 
+// The closed label sets: whatever a client sends, these take a bounded number of values.
+std::string_view RouteLabel(std::string_view route) {
+    return route.empty() ? std::string_view("unmatched") : route;
+}
+std::string_view MethodLabel(std::string_view method) {
+    return ToString(ParseMethod(method));  // "OTHER" for anything but the known methods
+}
+std::string StatusLabel(int status) {
+    return status >= 100 && status <= 599 ? std::to_string(status) : std::string("other");
+}
+
 std::string RequestLabels(std::string_view route, std::string_view method, int status) {
-    return LabelText({{"route", std::string(route.empty() ? "unmatched" : route)},
-                      {"method", std::string(method)},
-                      {"status", std::to_string(status)}});
+    return LabelText({{"route", std::string(RouteLabel(route))},
+                      {"method", std::string(MethodLabel(method))},
+                      {"status", StatusLabel(status)}});
 }
 
 std::string FormatDouble(double value) {
@@ -93,11 +106,19 @@ std::atomic<std::uint64_t>& Metrics::CounterSeries(std::string_view name, std::s
 
 void Metrics::RecordRequest(std::string_view route, std::string_view method, int status,
                             std::chrono::nanoseconds duration) {
+    CountRequest(route, method, status);
+    ObserveLatency(route, method, duration);
+}
+
+void Metrics::CountRequest(std::string_view route, std::string_view method, int status) {
     CounterSeries(kRequestsName, kRequestsHelp, RequestLabels(route, method, status))
         .fetch_add(1, std::memory_order_relaxed);
+}
 
-    const std::string key = LabelText({{"route", std::string(route.empty() ? "unmatched" : route)},
-                                       {"method", std::string(method)}});
+void Metrics::ObserveLatency(std::string_view route, std::string_view method,
+                             std::chrono::nanoseconds duration) {
+    const std::string key = LabelText(
+        {{"route", std::string(RouteLabel(route))}, {"method", std::string(MethodLabel(method))}});
     Histogram* histogram = nullptr;
     {
         std::shared_lock lock(mutex_);

@@ -18,7 +18,10 @@
 namespace ea::http {
 
 // Thread-safe. Recording takes a shared lock and bumps atomics; a new label set takes the
-// exclusive lock once. Label values should be bounded (route patterns, not raw paths).
+// exclusive lock once. Request label values come from closed sets, so no client can grow the
+// registry: a method outside GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS is "OTHER", an empty
+// route is "unmatched", and a status outside 100-599 is "other". Callers pass route patterns
+// (a fixed set), never raw paths.
 class Metrics {
 public:
     using Labels = std::vector<std::pair<std::string, std::string>>;
@@ -30,9 +33,15 @@ public:
     // Metric names are prefixed with `prefix` + "_" ("events_api_http_requests_total").
     explicit Metrics(std::string prefix = "events_api");
 
-    // Counts one finished request. An empty `route` is recorded as "unmatched".
+    // CountRequest and ObserveLatency together (for callers that have both at once).
     void RecordRequest(std::string_view route, std::string_view method, int status,
                        std::chrono::nanoseconds duration);
+    // Counts one request in http_requests_total. The server calls it before the response is
+    // written, so a client that has read a response sees it counted in its next /metrics.
+    void CountRequest(std::string_view route, std::string_view method, int status);
+    // Adds one request's latency to the histogram (after its response is written).
+    void ObserveLatency(std::string_view route, std::string_view method,
+                        std::chrono::nanoseconds duration);
 
     // The in-flight gauge; the server (or an observer) adds 1 when a request starts, -1 when done.
     void AddInFlight(std::int64_t delta) { in_flight_.fetch_add(delta, std::memory_order_relaxed); }

@@ -5,13 +5,15 @@
 namespace ea::http {
 namespace {
 
-// Splits "/a/b/" into {"a","b"}: the leading '/' and one trailing '/' are not segments.
+// Splits "/a/b/" into {"a","b"}: the leading '/' and any trailing '/'s are not segments, so
+// "/api/User//" routes like "/api/User" (the original API redirected it). An empty segment
+// inside the path ("/api//x") stays one and matches no parameter.
 std::vector<std::string_view> SplitPath(std::string_view path) {
     std::vector<std::string_view> segments;
     if (!path.empty() && path.front() == '/') {
         path.remove_prefix(1);
     }
-    if (!path.empty() && path.back() == '/') {
+    while (!path.empty() && path.back() == '/') {
         path.remove_suffix(1);
     }
     if (path.empty()) {

@@ -57,6 +57,9 @@ constexpr std::size_t kMaxLingerBytes = 1024 * 1024;
 constexpr std::chrono::milliseconds kMaxLinger{1000};
 constexpr std::chrono::milliseconds kAcceptBackoff{50};
 constexpr std::chrono::milliseconds kForcedCloseGrace{1000};
+// Connections past max_connections being answered 503 at once; past this many more they are
+// closed without an answer, so a flood cannot make the refusals themselves unbounded.
+constexpr std::size_t kMaxRefusing = 64;
 
 // Where a connection is; read and written only on the connection's strand. Stop() closes
 // connections in kIdle and kReading at once and lets kBusy ones finish.
@@ -159,6 +162,7 @@ struct Server::Impl {
 
     asio::awaitable<void> Accept();
     asio::awaitable<void> Serve(std::shared_ptr<Connection> conn);
+    asio::awaitable<void> Refuse(std::shared_ptr<Connection> conn);
     asio::awaitable<Next> ServeOne(Connection& conn, beast::flat_buffer& buffer);
     asio::awaitable<Next> FailRead(Connection& conn, const beast::error_code& ec,
                                    const Request& request, Clock::time_point started);
@@ -180,6 +184,7 @@ struct Server::Impl {
     std::atomic<bool> stopping{false};
     std::atomic<std::uint16_t> port{0};
     std::atomic<std::size_t> in_flight{0};
+    std::atomic<std::size_t> refusing{0};  // connections being answered 503 by Refuse()
 
     std::mutex mutex;  // guards connections
     std::condition_variable drained;
@@ -209,10 +214,13 @@ void Server::Impl::AssignIdentity(Request& request, const Connection& conn) cons
     request.request_id = incoming && IsValidId(*incoming) ? std::string(*incoming) : NewId();
     request.remote_address = conn.remote_address;
     if (options.trust_proxy) {
-        if (auto forwarded = request.headers.Find("X-Forwarded-For")) {
-            const auto comma = forwarded->rfind(',');
+        // The right-most entry of the last header: a client may send its own X-Forwarded-For
+        // headers, but what our proxy appended always comes after them.
+        if (const auto all = request.headers.FindAll("X-Forwarded-For"); !all.empty()) {
+            const std::string_view forwarded = all.back();
+            const auto comma = forwarded.rfind(',');
             const std::string_view last =
-                Trim(comma == std::string_view::npos ? *forwarded : forwarded->substr(comma + 1));
+                Trim(comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1));
             beast::error_code ec;
             const auto address = asio::ip::make_address(std::string(last), ec);
             if (!ec) {
@@ -260,12 +268,48 @@ asio::awaitable<void> Server::Impl::Accept() {
         auto conn = std::make_shared<Connection>(std::move(socket));
         const auto endpoint = conn->stream.socket().remote_endpoint(ignored);
         conn->remote_address = endpoint.address().to_string();
+        bool full = false;
         {
             std::lock_guard lock(mutex);
-            connections.emplace(conn.get(), conn);
+            full = options.max_connections > 0 && connections.size() >= options.max_connections;
+            if (!full) {
+                connections.emplace(conn.get(), conn);
+            }
         }
-        asio::co_spawn(conn->stream.get_executor(), Serve(conn), [](std::exception_ptr) {});
+        if (!full) {
+            asio::co_spawn(conn->stream.get_executor(), Serve(conn), [](std::exception_ptr) {});
+        } else if (refusing.fetch_add(1) < kMaxRefusing) {
+            asio::co_spawn(conn->stream.get_executor(), Refuse(conn), [](std::exception_ptr) {});
+        } else {
+            refusing.fetch_sub(1);
+            conn->stream.socket().close(ignored);
+        }
     }
+}
+
+// A connection over max_connections: one 503 without reading the request, then close. It is
+// not in `connections` (it does not count against the limit); its timeouts bound its life.
+asio::awaitable<void> Server::Impl::Refuse(std::shared_ptr<Connection> conn) {
+    struct Release {
+        std::atomic<std::size_t>& count;
+        ~Release() { count.fetch_sub(1); }
+    } release{refusing};
+    Request request;
+    request.method = Method::kOther;
+    request.remote_address = conn->remote_address;
+    request.request_id = NewId();
+    Response response = RenderError(503, "unavailable",
+                                    "the server has reached its limit of " +
+                                        std::to_string(options.max_connections) +
+                                        " open connections (limits.max_connections); retry later");
+    response.headers.Set("Retry-After", "1");
+    response.route = "(connection limit)";
+    co_await Write(*conn, request, response, 11, false, Clock::now());
+    beast::error_code ignored;
+    conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    beast::flat_buffer buffer;
+    co_await Linger(*conn, buffer);  // so an unread request does not turn our close into a RST
+    conn->stream.socket().close(ignored);
 }
 
 asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
@@ -448,6 +492,9 @@ asio::awaitable<bool> Server::Impl::Write(Connection& conn, const Request& reque
     }
     const bool head = request.method == Method::kHead;
     const bool bodiless_status = response.status == 204 || response.status == 304;
+    if (hooks.on_response_ready) {
+        hooks.on_response_ready(request, response);
+    }
 
     auto fill = [&](auto& message) {
         message.version(version);

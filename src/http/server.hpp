@@ -29,9 +29,15 @@ struct ServerOptions {
     std::chrono::milliseconds request_timeout{10'000};
     // How long Stop() lets in-flight requests finish before it closes their connections.
     std::chrono::milliseconds drain_timeout{10'000};
-    // Use X-Forwarded-For (its last entry, the one our proxy appended) as remote_address.
-    // Only enable behind a proxy that sets it; otherwise clients choose their own address.
+    // Use X-Forwarded-For as remote_address: its right-most entry (over all X-Forwarded-For
+    // headers), which is the one the one trusted proxy in front of us appended. When that entry
+    // is not an IP address the peer address is kept. Only enable behind a proxy that sets the
+    // header; otherwise every client chooses its own address.
     bool trust_proxy = false;
+    // Open client connections at most; 0 means no limit. A connection accepted past it is
+    // answered 503 (Connection: close, Retry-After) without reading its request, then closed;
+    // new connections are served again as soon as others close.
+    std::size_t max_connections = 1024;
 };
 
 // Called after each response is written (or the connection failed while writing it), on a server
@@ -45,9 +51,15 @@ using RequestObserver =
 // the app can log it under the request id; the client only sees a generic message.
 using ExceptionObserver = std::function<void(const Request&, std::string_view what)>;
 
+// Called once per response, after it is final and before its first byte is written, on a server
+// thread: what is counted here is visible to a client as soon as it has read the response.
+// Must be thread-safe and must not throw.
+using ResponseObserver = std::function<void(const Request&, const Response&)>;
+
 struct ServerHooks {
     ErrorRenderer render_error = DefaultErrorResponse;
-    RequestObserver on_request_complete;     // optional: access log, metrics
+    ResponseObserver on_response_ready;      // optional: request counters
+    RequestObserver on_request_complete;     // optional: access log, latency
     ExceptionObserver on_handler_exception;  // optional: error log
 };
 
@@ -59,7 +71,8 @@ struct ServerHooks {
 //
 // Before the handler runs, the server rejects: malformed HTTP (400, then closes), a request target
 // that fails ParseTarget (400 invalid_path), Transfer-Encoding other than chunked (501) or with
-// Content-Length (400), headers over max_header_bytes (431) and bodies over max_body_bytes (413).
+// Content-Length (400), headers over max_header_bytes (431) and bodies over max_body_bytes (413);
+// a connection past max_connections is answered 503 and closed before any request is read.
 // Every response carries X-Request-Id (the client's when it is 1-64 of [A-Za-z0-9._:-], else a new
 // ULID), Content-Type, Content-Length (or chunked), and Connection: close when closing.
 class Server {

@@ -7,7 +7,7 @@
 #include <boost/json/array.hpp>
 
 #include "common/datetime.hpp"
-#include "mcp/tool_names.hpp"
+#include "schema/names.hpp"
 
 namespace ea::mcp::detail {
 namespace {
@@ -48,7 +48,7 @@ std::string Iso(std::chrono::system_clock::time_point t) {
 }  // namespace
 
 std::vector<Tool> AuthTools(const schema::Entity& entity) {
-    const std::string prefix = SnakeCase(entity.name()) + "_auth_";
+    const std::string prefix = schema::SnakeCase(entity.name()) + "_auth_";
     const auto& login = entity.auth()->login_field;
     const auto& password = entity.auth()->password_field;
     const object closed{{"readOnlyHint", false},
@@ -80,8 +80,8 @@ std::vector<Tool> AuthTools(const schema::Entity& entity) {
     return tools;
 }
 
-Result<value> RunAuthTool(service::AuthService& auth, const service::RequestContext& ctx,
-                          const Tool& tool, const object& arguments) {
+Result<ToolOutput> RunAuthTool(service::AuthService& auth, const service::RequestContext& ctx,
+                               const Tool& tool, const object& arguments) {
     const schema::Entity& entity = *tool.entity;
     for (const auto& [key, unused] : arguments) {
         if (!tool.input_schema.at("properties").as_object().contains(key)) {

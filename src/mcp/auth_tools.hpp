@@ -16,8 +16,7 @@ namespace ea::mcp::detail {
 
 std::vector<Tool> AuthTools(const schema::Entity& entity);
 
-Result<boost::json::value> RunAuthTool(service::AuthService& auth,
-                                       const service::RequestContext& ctx, const Tool& tool,
-                                       const boost::json::object& arguments);
+Result<ToolOutput> RunAuthTool(service::AuthService& auth, const service::RequestContext& ctx,
+                               const Tool& tool, const boost::json::object& arguments);
 
 }  // namespace ea::mcp::detail

@@ -6,9 +6,9 @@
 #include <boost/json/array.hpp>
 
 #include "mcp/list_arguments.hpp"
-#include "mcp/tool_names.hpp"
 #include "query/filter_parser.hpp"
 #include "query/view.hpp"
+#include "schema/names.hpp"
 
 namespace ea::mcp::detail {
 namespace {
@@ -33,7 +33,7 @@ std::string About(const Entity& entity) {
 }
 
 std::string ExampleId(const Entity& entity) {
-    return SnakeCase(entity.name()).substr(0, 3) + "_123";
+    return schema::SnakeCase(entity.name()).substr(0, 3) + "_123";
 }
 
 Error BadArgument(const std::string& problem, const std::string& field) {
@@ -94,9 +94,9 @@ object ListPayload(store::ListResult result) {
     return out;
 }
 
-Result<value> RunList(service::DocumentService& documents, const service::RequestContext& ctx,
-                      const Entity& entity, const object& arguments) {
-    auto query = ListQueryFromArguments(entity, arguments, ListLimits{});
+Result<ToolOutput> RunList(service::DocumentService& documents, const service::RequestContext& ctx,
+                           const Entity& entity, const object& arguments) {
+    auto query = ListQueryFromArguments(entity, arguments);
     if (!query) {
         return query.error();
     }
@@ -104,11 +104,14 @@ Result<value> RunList(service::DocumentService& documents, const service::Reques
     if (!listed) {
         return listed.error();
     }
+    for (const auto& warning : query->warnings) {
+        listed->warnings.push_back({warning.field, warning.message});
+    }
     return value(ListPayload(*std::move(listed)));
 }
 
-Result<value> RunGet(service::DocumentService& documents, const service::RequestContext& ctx,
-                     const Entity& entity, const object& arguments) {
+Result<ToolOutput> RunGet(service::DocumentService& documents, const service::RequestContext& ctx,
+                          const Entity& entity, const object& arguments) {
     auto id = RequiredId(arguments);
     if (!id) {
         return id.error();
@@ -121,31 +124,27 @@ Result<value> RunGet(service::DocumentService& documents, const service::Request
         }
         return value(*std::move(record));
     }
-    // A view embeds referenced records, which the list path does in one batched lookup.
-    query::Query query;
     auto views = query::ParseView(entity, *view);
     if (!views) {
         return views.error();
     }
-    query.view = *std::move(views);
-    auto filter = query::ParseFilter(entity, object{{"id", *id}});
-    if (!filter) {
-        return filter.error();
+    auto got = documents.Get(ctx, entity, *id, views->specs);
+    if (!got) {
+        return got.error();
     }
-    query.filter = *std::move(filter);
-    query.page_size = 1;
-    auto listed = documents.List(ctx, entity, query);
-    if (!listed) {
-        return listed.error();
+    ToolOutput output(value(std::move(got->record)));
+    for (const auto& warning : views->warnings) {
+        output.warnings.push_back(warning.field + ": " + warning.message);
     }
-    if (listed->rows.empty()) {
-        return NotFound(entity.name() + " " + id->substr(0, 64) + " not found");
+    for (const auto& notice : got->warnings) {
+        output.warnings.push_back(notice.field + ": " + notice.message);
     }
-    return value(std::move(listed->rows.front()));
+    return output;
 }
 
-Result<value> RunUpdate(service::DocumentService& documents, const service::RequestContext& ctx,
-                        const Entity& entity, const object& arguments) {
+Result<ToolOutput> RunUpdate(service::DocumentService& documents,
+                             const service::RequestContext& ctx, const Entity& entity,
+                             const object& arguments) {
     auto id = RequiredId(arguments);
     if (!id) {
         return id.error();
@@ -165,8 +164,8 @@ Result<value> RunUpdate(service::DocumentService& documents, const service::Requ
 }  // namespace
 
 std::vector<Tool> EntityTools(const Entity& entity, const ToolSchemaOptions& options) {
-    const std::string singular = SnakeCase(entity.name());
-    const std::string plural = Plural(singular);
+    const std::string singular = schema::SnakeCase(entity.name());
+    const std::string plural = schema::PluralSnakeCase(entity.name());
     const std::string& name = entity.name();
     std::vector<Tool> tools;
     if (entity.Allows(schema::kRead)) {
@@ -217,8 +216,9 @@ std::vector<Tool> EntityTools(const Entity& entity, const ToolSchemaOptions& opt
     return tools;
 }
 
-Result<value> RunEntityTool(service::DocumentService& documents, const service::RequestContext& ctx,
-                            const Tool& tool, const object& arguments) {
+Result<ToolOutput> RunEntityTool(service::DocumentService& documents,
+                                 const service::RequestContext& ctx, const Tool& tool,
+                                 const object& arguments) {
     if (auto known = OnlyKnown(tool, arguments);
         !known && tool.kind != ToolKind::kCreate && tool.kind != ToolKind::kUpdate) {
         // Create and update leave unknown fields to the validator, which names them alongside

@@ -17,8 +17,8 @@ std::vector<Tool> EntityTools(const schema::Entity& entity, const ToolSchemaOpti
 
 // The structured result of one call. Errors are the service's, or kInvalidArgument for
 // arguments the tool does not take.
-Result<boost::json::value> RunEntityTool(service::DocumentService& documents,
-                                         const service::RequestContext& ctx, const Tool& tool,
-                                         const boost::json::object& arguments);
+Result<ToolOutput> RunEntityTool(service::DocumentService& documents,
+                                 const service::RequestContext& ctx, const Tool& tool,
+                                 const boost::json::object& arguments);
 
 }  // namespace ea::mcp::detail

@@ -1,6 +1,6 @@
-// Internal to mcp/: a list tool's arguments -> query::Query. MCP list tools default to `exact`
-// matching (REST keeps `contains` for compatibility). This is the one place MCP normalises a list
-// query, so it can give way to the list normalisation both faces will share.
+// Internal to mcp/: a list tool's arguments -> query::Query through the list normalisation both
+// faces share (query/list_query.hpp), with MCP's defaults: `exact` matching (REST keeps
+// `contains` for compatibility).
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -11,14 +11,9 @@
 
 namespace ea::mcp::detail {
 
-struct ListLimits {
-    int max_page_size = query::kMaxPageSize;
-};
-
-// Reads filter, filter_matching, sort, page, pageSize and view (every one optional) through the
-// query layer's JSON parsers. Errors: kInvalidArgument naming the argument.
+// Reads filter, filter_matching, sort, page, pageSize and view (every one optional).
+// Errors: kInvalidArgument naming the argument.
 [[nodiscard]] Result<query::Query> ListQueryFromArguments(const schema::Entity& entity,
-                                                          const boost::json::object& arguments,
-                                                          const ListLimits& limits);
+                                                          const boost::json::object& arguments);
 
 }  // namespace ea::mcp::detail

@@ -24,11 +24,20 @@ object Listed(const Tool& tool) {
 
 // structuredContent must be an object (2025-06-18 and 2025-11-25 say so); a bare array or scalar
 // is wrapped.
-object Success(value structured) {
-    std::string text = ToJsonText(structured);
+// Warnings follow as a second text block ("Warnings: ...") so the first stays the exact JSON.
+object Success(ToolOutput output) {
+    value& structured = output.structured;
+    array blocks{object{{"type", "text"}, {"text", ToJsonText(structured)}}};
+    if (!output.warnings.empty()) {
+        std::string text = "Warnings:";
+        for (const auto& warning : output.warnings) {
+            text += " " + warning + (&warning == &output.warnings.back() ? "" : ";");
+        }
+        blocks.push_back(object{{"type", "text"}, {"text", std::move(text)}});
+    }
     object content = structured.is_object() ? std::move(structured).as_object()
                                             : object{{"result", std::move(structured)}};
-    return object{{"content", array{object{{"type", "text"}, {"text", std::move(text)}}}},
+    return object{{"content", std::move(blocks)},
                   {"structuredContent", std::move(content)},
                   {"isError", false}};
 }
@@ -69,16 +78,16 @@ CallOutcome ToolRegistry::Call(const service::RequestContext& ctx, std::string_v
     }
     const bool is_auth = tool->kind == ToolKind::kLogin || tool->kind == ToolKind::kLogout ||
                          tool->kind == ToolKind::kRefresh;
-    auto structured = is_auth ? detail::RunAuthTool(services_.auth, ctx, *tool, arguments)
-                              : detail::RunEntityTool(services_.documents, ctx, *tool, arguments);
-    if (!structured) {
-        auto failure = MapToolError(structured.error(), ctx.request_id);
+    auto output = is_auth ? detail::RunAuthTool(services_.auth, ctx, *tool, arguments)
+                          : detail::RunEntityTool(services_.documents, ctx, *tool, arguments);
+    if (!output) {
+        auto failure = MapToolError(output.error(), ctx.request_id);
         if (auto* result = std::get_if<object>(&failure)) {
             return std::move(*result);
         }
         return std::get<RpcError>(std::move(failure));
     }
-    return Success(*std::move(structured));
+    return Success(*std::move(output));
 }
 
 }  // namespace ea::mcp

@@ -43,6 +43,14 @@ struct ToolServices {
     service::AuthService& auth;
 };
 
+// What a tool produced: its structured result, and warnings to say beside it (what was asked for
+// and served without, e.g. a view of a reference whose record is gone).
+struct ToolOutput {
+    ToolOutput(boost::json::value value) : structured(std::move(value)) {}  // NOLINT: implicit
+    boost::json::value structured;
+    std::vector<std::string> warnings;
+};
+
 // A tools/call's outcome: a CallToolResult (success, or isError for a domain failure), or a
 // JSON-RPC error (unknown tool, malformed call, a bug).
 using CallOutcome = std::variant<boost::json::object, RpcError>;

@@ -11,9 +11,10 @@
 
 namespace ea::query::detail {
 
-// The field named exactly `name`, or kInvalidArgument: `unknown field "x" on Entity in <where>`,
-// a case-insensitive suggestion when one exists, and a few valid names. `where` is "filter",
-// "sort" or "view".
+// The field `name` resolves to (schema::Entity::ResolveField: the exact name, else the one field
+// equal to it ignoring case), or kInvalidArgument: `unknown field "x" on Entity in <where>`, the
+// closest field name when one is a few edits away ("did you mean 'firstName'?"), and a few valid
+// names. `where` is "filter", "sort" or "view".
 Result<const schema::Field*> LookupField(const schema::Entity& entity, std::string_view name,
                                          std::string_view where);
 

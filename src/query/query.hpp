@@ -31,6 +31,13 @@ struct ViewSpec {
     std::string name;                          // the embedded object's key
 };
 
+// Something a request asked for that was served without it (a view of a relation the entity does
+// not have): said back to the caller, never an error. `field` names the parameter ("view").
+struct RequestWarning {
+    std::string field;
+    std::string message;
+};
+
 constexpr int kDefaultPageSize = 25;
 constexpr int kMaxPageSize = 1000;
 constexpr double kDefaultFuzzyThreshold = 0.3;
@@ -43,6 +50,7 @@ struct Query {
     int page = 1;
     int page_size = kDefaultPageSize;
     std::vector<ViewSpec> view;
+    std::vector<RequestWarning> warnings;  // for the caller; the store ignores them
 };
 
 }  // namespace ea::query

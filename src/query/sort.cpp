@@ -54,13 +54,11 @@ public:
         return Ok();
     }
 
-    // One "field[:dir]" item of the text form.
-    Status AddText(std::string_view item, std::string_view whole) {
+    // One "field[:dir]" item of the text form; an empty one adds nothing ("title," is "title").
+    Status AddText(std::string_view item) {
         item = Trim(item);
         if (item.empty()) {
-            return QueryError("sort " + QuoteName(whole) +
-                                  " has an empty item; use field[:asc|desc][,field2[:dir]]",
-                              "sort");
+            return Ok();
         }
         const auto colon = item.find(':');
         if (colon == std::string_view::npos) return Add(item, {});
@@ -81,7 +79,9 @@ public:
             const auto item = text.substr(start, comma == std::string_view::npos
                                                      ? std::string_view::npos
                                                      : comma - start);
-            if (auto status = AddText(item, text); !status) return status;
+            if (auto status = AddText(item); !status) {
+                return status;
+            }
             if (comma == std::string_view::npos) return Ok();
             start = comma + 1;
         }
@@ -152,7 +152,14 @@ Result<std::vector<SortKey>> ParseSort(const schema::Entity& entity, const json:
             status = AddObject(builder, items[i].get_object(), i);
         } else if (items[i].is_string()) {
             const std::string_view item = items[i].get_string();
-            status = builder.AddText(item, item);
+            if (Trim(item).empty()) {
+                status = QueryError("sort[" + std::to_string(i) +
+                                        "] is an empty string; use "
+                                        "\"field[:asc|desc]\"",
+                                    "sort");
+            } else {
+                status = builder.AddText(item);
+            }
         } else {
             status = QueryError("sort[" + std::to_string(i) +
                                     "] must be an object {\"field\", \"direction\"} or a string, "

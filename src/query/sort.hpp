@@ -18,14 +18,16 @@ namespace ea::query {
 //   ["title:desc", "dateTime"]                              strings in the text form
 //   "title:desc,dateTime"                                  the text form (ParseSortText)
 //   null                                                   no sort
-// Errors (kInvalidArgument, naming the piece): unknown field (with valid ones), unknown direction,
-// unknown key in a sort object, a field listed twice, JSON/Array fields (not orderable) and
-// write_only fields (an order would leak them).
+// Field names resolve ignoring case when the exact name is not a field ("firstname").
+// Errors (kInvalidArgument, naming the piece): an empty string item of an array, unknown field
+// (with valid ones), unknown direction, unknown key in a sort object, a field listed twice,
+// JSON/Array fields (not orderable) and write_only fields (an order would leak them).
 [[nodiscard]] Result<std::vector<SortKey>> ParseSort(const schema::Entity& entity,
                                                      const boost::json::value& sort);
 
-// The REST form: `field[:asc|desc][,field2[:dir]]...`; spaces around items are ignored and the
-// empty string means no sort. An empty item ("title,,x" or a trailing comma) is an error.
+// The REST form: `field[:asc|desc][,field2[:dir]]...`; spaces around items are ignored, empty
+// items are skipped ("title,,x", ",title", "title," as the original API did) and the empty
+// string means no sort. Field names resolve ignoring case (query/field_lookup.hpp).
 [[nodiscard]] Result<std::vector<SortKey>> ParseSortText(const schema::Entity& entity,
                                                          std::string_view text);
 

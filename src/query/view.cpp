@@ -60,17 +60,17 @@ std::string ListReferences(const schema::Entity& entity) {
 }
 
 Status AddEntry(const schema::Entity& entity, std::string_view key,
-                const std::vector<std::string_view>& field_names,
-                std::vector<ViewSpec>& out) {
+                const std::vector<std::string_view>& field_names, View& out) {
     const auto relations = SelectReferences(entity, key);
     if (relations.empty()) {
-        return QueryError("view " + QuoteName(key) + " matches no reference of " + entity.name() +
-                              "; " + ListReferences(entity),
-                          detail::FieldErrorName(key));
+        out.warnings.push_back(RequestWarning{
+            "view", "view " + QuoteName(key) + ": " + entity.name() + " has no reference " +
+                        QuoteName(key) + "; ignored (" + ListReferences(entity) + ")"});
+        return Ok();
     }
     for (const auto* relation : relations) {
         const schema::Field& reference = *relation->field;
-        for (const auto& existing : out) {
+        for (const auto& existing : out.specs) {
             if (existing.reference == &reference) {
                 return QueryError("view names reference '" + reference.name + "' twice",
                                   reference.name);
@@ -82,11 +82,11 @@ Status AddEntry(const schema::Entity& entity, std::string_view key,
         spec.name = ViewName(reference);
         spec.fields.push_back(target.FindField("id"));
         for (const auto name : field_names) {
-            const schema::Field* field = target.FindField(name);
-            if (field == nullptr) {
-                auto lookup = detail::LookupField(target, name, "view '" + spec.name + "'");
+            auto lookup = detail::LookupField(target, name, "view '" + spec.name + "'");
+            if (!lookup) {
                 return lookup.error();
             }
+            const schema::Field* field = *lookup;
             if (field->write_only) {
                 return QueryError("view '" + spec.name + "': field '" + field->name + "' of " +
                                       target.name() + " is never returned",
@@ -96,7 +96,7 @@ Status AddEntry(const schema::Entity& entity, std::string_view key,
                 spec.fields.push_back(field);
             }
         }
-        out.push_back(std::move(spec));
+        out.specs.push_back(std::move(spec));
     }
     return Ok();
 }
@@ -111,8 +111,8 @@ std::string ViewName(const schema::Field& reference) {
     return name + "Ref";
 }
 
-Result<std::vector<ViewSpec>> ParseView(const schema::Entity& entity, const json::value& view) {
-    std::vector<ViewSpec> out;
+Result<View> ParseView(const schema::Entity& entity, const json::value& view) {
+    View out;
     if (view.is_null()) return out;
     if (!view.is_object()) {
         return QueryError("view must be an object such as {\"account\": [\"id\", \"createdAt\"]}, "
@@ -142,8 +142,8 @@ Result<std::vector<ViewSpec>> ParseView(const schema::Entity& entity, const json
     return out;
 }
 
-Result<std::vector<ViewSpec>> ParseViewText(const schema::Entity& entity, std::string_view text) {
-    std::vector<ViewSpec> out;
+Result<View> ParseViewText(const schema::Entity& entity, std::string_view text) {
+    View out;
     const auto syntax = [&](const std::string& what) {
         return QueryError("view " + QuoteName(text) + ": " + what +
                               "; expected name(field,...)[,name(field,...)]",
@@ -166,18 +166,22 @@ Result<std::vector<ViewSpec>> ParseViewText(const schema::Entity& entity, std::s
         const std::string_view inside = text.substr(open + 1, close - open - 1);
         if (inside.find('(') != std::string_view::npos) return syntax("unexpected '('");
         std::vector<std::string_view> names;
-        if (!Trim(inside).empty()) {
-            std::size_t start = 0;
-            while (true) {
-                const auto comma = inside.find(',', start);
-                const std::string_view name = Trim(inside.substr(
-                    start, comma == std::string_view::npos ? std::string_view::npos
-                                                           : comma - start));
-                if (name.empty()) return syntax("an empty field name in " + QuoteName(key));
-                names.push_back(name);
-                if (comma == std::string_view::npos) break;
-                start = comma + 1;
+        std::size_t start = 0;
+        while (true) {
+            const auto comma = inside.find(',', start);
+            const std::string_view name = Trim(inside.substr(
+                start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+            if (!name.empty()) {
+                names.push_back(name);  // "id,,createdAt" is "id,createdAt"
             }
+            if (comma == std::string_view::npos) {
+                break;
+            }
+            start = comma + 1;
+        }
+        if (names.empty()) {
+            return syntax(QuoteName(key) + " names no field; list at least one, e.g. " +
+                          QuoteName(std::string(key) + "(id)"));
         }
         if (auto status = AddEntry(entity, key, names, out); !status) return status.error();
         const std::string_view rest = Trim(text.substr(close + 1));

@@ -18,7 +18,37 @@ http::Response DataResponse(boost::json::value data, int status_code) {
     return JsonResponse(body, status_code);
 }
 
-http::Response ListResponse(const store::ListResult& result) {
+namespace {
+
+boost::json::object Notifications(const std::vector<store::Notice>& warnings,
+                                  const std::vector<query::RequestWarning>& request_warnings) {
+    boost::json::object notifications;
+    if (!warnings.empty()) {
+        boost::json::object by_field;
+        for (const auto& warning : warnings) {
+            auto& list = by_field[warning.field];
+            if (!list.is_array()) {
+                list = boost::json::array();
+            }
+            list.as_array().emplace_back(warning.message);
+        }
+        notifications["warnings"] = std::move(by_field);
+    }
+    if (!request_warnings.empty()) {
+        boost::json::array list;
+        for (const auto& warning : request_warnings) {
+            list.push_back(
+                boost::json::object{{"field", warning.field}, {"message", warning.message}});
+        }
+        notifications["request_warnings"] = std::move(list);
+    }
+    return notifications;
+}
+
+}  // namespace
+
+http::Response ListResponse(const store::ListResult& result,
+                            const std::vector<query::RequestWarning>& request_warnings) {
     boost::json::object body;
     boost::json::array rows;
     rows.reserve(result.rows.size());
@@ -30,19 +60,16 @@ http::Response ListResponse(const store::ListResult& result) {
                           {"pageSize", result.page.page_size},
                           {"total", result.page.total},
                           {"totalPages", result.page.total_pages}};
-    boost::json::object notifications;
-    if (!result.warnings.empty()) {
-        boost::json::object warnings;
-        for (const auto& warning : result.warnings) {
-            auto& list = warnings[warning.field];
-            if (!list.is_array()) {
-                list = boost::json::array();
-            }
-            list.as_array().emplace_back(warning.message);
-        }
-        notifications["warnings"] = std::move(warnings);
-    }
-    body["notifications"] = std::move(notifications);
+    body["notifications"] = Notifications(result.warnings, request_warnings);
+    body["status"] = "success";
+    return JsonResponse(body);
+}
+
+http::Response RecordResponse(store::GetResult result,
+                              const std::vector<query::RequestWarning>& request_warnings) {
+    boost::json::object body;
+    body["data"] = std::move(result.record);
+    body["notifications"] = Notifications(result.warnings, request_warnings);
     body["status"] = "success";
     return JsonResponse(body);
 }

@@ -1,16 +1,12 @@
 #include "rest/list_params.hpp"
 
 #include <array>
-#include <charconv>
-#include <map>
 #include <string>
 #include <utility>
 
 #include <boost/json.hpp>
 
-#include "query/filter_parser.hpp"
-#include "query/sort.hpp"
-#include "query/view.hpp"
+#include "query/list_query.hpp"
 
 namespace ea::rest {
 namespace {
@@ -45,20 +41,6 @@ Error BadParam(const std::string& param, std::string message) {
     Error error = InvalidArgument(param + ": " + message);
     error.fields.push_back({param, std::move(message)});
     return error;
-}
-
-Result<int> ParseInt(const std::string& param, const std::string& text, int min, int max) {
-    int value = 0;
-    const auto* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || ec != std::errc() || ptr != end) {
-        return BadParam(param, "must be an integer, got '" + text.substr(0, 40) + "'");
-    }
-    if (value < min || value > max) {
-        return BadParam(param, "must be between " + std::to_string(min) + " and " +
-                                   std::to_string(max) + ", got " + text);
-    }
-    return value;
 }
 
 // The index of the quote closing the one at `open`, honouring backslash escapes; npos if none.
@@ -202,85 +184,59 @@ Result<boost::json::value> FilterTextToJson(std::string_view text) {
 
 Result<query::Query> ParseListParams(const schema::Entity& entity,
                                      const http::QueryParams& params) {
-    std::map<std::string_view, std::string_view> last;  // duplicates: the last one wins
+    // Names ignore case, as the original lower-cased them ("pagesize", "PAGE"); with duplicates
+    // (in any spelling) the last wins.
+    std::array<const std::string*, kParams.size()> last{};
     for (const auto& [name, value] : params) {
-        bool known = false;
-        for (auto valid : kParams) {
-            known = known || name == valid;
+        std::size_t index = kParams.size();
+        for (std::size_t i = 0; i < kParams.size(); ++i) {
+            if (schema::EqualsIgnoringCase(name, kParams[i])) {
+                index = i;
+            }
         }
-        if (!known) {
+        if (index == kParams.size()) {
             return BadParam(name.substr(0, 40),
                             std::string("unknown query parameter; valid: ") + kValidParams);
         }
-        last[name] = value;
+        last[index] = &value;
     }
-    auto get = [&](std::string_view name) -> std::optional<std::string> {
-        auto it = last.find(name);
-        if (it == last.end()) {
-            return std::nullopt;
+    const auto get = [&](std::string_view name) -> const std::string* {
+        for (std::size_t i = 0; i < kParams.size(); ++i) {
+            if (kParams[i] == name) {
+                return last[i];
+            }
         }
-        return std::string(it->second);
+        return nullptr;
     };
-
-    query::Query query;
-    query.matching = query::Matching::kContains;
-    if (auto page = get("page")) {
-        auto parsed = ParseInt("page", *page, 1, 1'000'000'000);
-        if (!parsed) {
-            return parsed.error();
-        }
-        query.page = *parsed;
-    }
-    if (auto size = get("pageSize")) {
-        auto parsed = ParseInt("pageSize", *size, 1, query::kMaxPageSize);
-        if (!parsed) {
-            return parsed.error();
-        }
-        query.page_size = *parsed;
-    }
-    if (auto matching = get("filter_matching")) {
-        if (*matching == "exact") {
-            query.matching = query::Matching::kExact;
-        } else if (*matching == "contains") {
-            query.matching = query::Matching::kContains;
-        } else if (*matching == "fuzzy") {
-            query.matching = query::Matching::kFuzzy;
-        } else if (!matching->empty()) {
-            return BadParam("filter_matching", "must be exact, contains or fuzzy, got '" +
-                                                   matching->substr(0, 40) + "'");
-        }
-    }
-    if (auto sort = get("sort")) {
-        auto parsed = query::ParseSortText(entity, *sort);
-        if (!parsed) {
-            return parsed.error();
-        }
-        query.sort = *std::move(parsed);
-    }
-    if (auto view = get("view")) {
-        auto parsed = query::ParseViewText(entity, *view);
-        if (!parsed) {
-            return parsed.error();
-        }
-        query.view = *std::move(parsed);
-    }
-    if (auto filter = get("filter"); filter && !filter->empty()) {
-        Result<query::FilterPtr> parsed = query::FilterPtr();
+    // Every value is text; an empty sort, view, filter or filter_matching means none.
+    const auto text = [&](std::string_view name) {
+        const std::string* value = get(name);
+        return value == nullptr ? boost::json::value() : boost::json::value(*value);
+    };
+    const auto non_empty = [&](std::string_view name) {
+        const std::string* value = get(name);
+        return value == nullptr || value->empty() ? boost::json::value()
+                                                  : boost::json::value(*value);
+    };
+    query::ListArguments arguments;
+    arguments.page = text("page");
+    arguments.page_size = text("pageSize");
+    arguments.filter_matching = non_empty("filter_matching");
+    arguments.sort = non_empty("sort");
+    arguments.view = non_empty("view");
+    if (const std::string* filter = get("filter"); filter != nullptr && !filter->empty()) {
         if (filter->front() == '{') {
-            parsed = query::ParseFilterText(entity, *filter);
+            arguments.filter = boost::json::value(*filter);  // JSON text
         } else {
             auto json = FilterTextToJson(*filter);
             if (!json) {
                 return json.error();
             }
-            parsed = query::ParseFilter(entity, *json, query::CoerceFrom::kText);
+            arguments.filter = *std::move(json);
+            arguments.filter_values = query::CoerceFrom::kText;
         }
-        if (!parsed) {
-            return parsed.error();
-        }
-        query.filter = *std::move(parsed);
     }
-    return query;
+    return query::BuildListQuery(entity, arguments, query::kRestListDefaults);
 }
 
 }  // namespace ea::rest

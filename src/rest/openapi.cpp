@@ -467,8 +467,9 @@ array DocumentBuilder::ListParameters(const Entity& entity) const {
          "Sort keys: `field[:asc|desc][,field2[:asc|desc]]...`, ascending when no direction is "
          "given, e.g. `createdAt:desc,id`. Default order is by id; strings sort "
          "case-insensitively; ties are broken by id; nulls come first ascending and last "
-         "descending. An unknown field or direction is 400; empty means none. Fields: " +
-         readable + "."},
+         "descending. Field names ignore case and empty items are skipped (`a,,b`). An unknown "
+         "field or direction is 400; empty means none. Fields: " +
+             readable + "."},
         {"schema", object{{"type", "string"}}}});
     params.push_back(object{
         {"name", "filter"},
@@ -482,9 +483,10 @@ array DocumentBuilder::ListParameters(const Entity& entity) const {
          "dates, enum values match case-insensitively. A value starting with `{` is the JSON "
          "filter language instead: `{\"field\": value}`, `{\"field\": {\"$op\": value}}` with "
          "$eq $ne $gt $gte $lt $lte $in $nin $exists, and `{\"$and\": [...]}`, "
-         "`{\"$or\": [...]}`. An unknown field or operator, or an empty value, is 400; an empty "
+         "`{\"$or\": [...]}`. Field names ignore case. An unknown field or operator, or an "
+         "empty value, is 400; an empty "
          "parameter means none. Fields: " +
-         readable + "."},
+             readable + "."},
         {"schema", object{{"type", "string"}}}});
     std::string views;
     for (const auto& relation : entity.references()) {
@@ -501,10 +503,12 @@ array DocumentBuilder::ListParameters(const Entity& entity) const {
         {"description",
          "Embed referenced records: `x(field1,field2)[,y(...)]`. For each `<x>Id` reference in a "
          "record it adds an object named `<x>`: `{\"exists\": true, ...the chosen fields}`, or "
-         "`{\"exists\": false}` when the target is gone. Unknown entity or field is 400; empty "
-         "means none. " +
-         (views.empty() ? std::string("This entity holds no references.")
-                        : "Views here: " + views + ".")},
+         "`{\"exists\": false}` when the target is gone. Names ignore case and empty items "
+         "are skipped (`x(a,,b)`); `x()` is 400, as is an unknown field of a reference that "
+         "exists; a name that is no reference here is ignored and reported in "
+         "`notifications.request_warnings`. Empty means none. Also on get-by-id. " +
+             (views.empty() ? std::string("This entity holds no references.")
+                            : "Views here: " + views + ".")},
         {"schema", object{{"type", "string"}}}});
     params.push_back(object{
         {"name", "filter_matching"},
@@ -549,8 +553,9 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
             object{{"200", JsonResponse("One page of records.", SchemaRef(name + "ListEnvelope"))}},
             {"400", "401", "403", "429", "500"});
         op["description"] =
-            "Only these query parameters are accepted; any other is 400 naming the valid ones. "
-            "When a parameter repeats, the last one wins.";
+            "Only these query parameters are accepted (their names in any case: `pagesize` is "
+            "`pageSize`); any other is 400 naming the valid ones. When a parameter repeats, the "
+            "last one wins.";
         op["parameters"] = ListParameters(entity);
         collection["get"] = std::move(op);
     }
@@ -575,9 +580,15 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
         {"description", "The record id (case-insensitive)."},
         {"schema", object{{"type", "string"}, {"pattern", kIdPattern}}}}};
     if (entity.Allows(schema::kRead)) {
-        item["get"] = Operation(name, "get" + name, "Get a " + name + " by id",
-                                object{{"200", one("The record.")}},
-                                {"401", "403", "404", "429", "500"});
+        object get = Operation(name, "get" + name, "Get a " + name + " by id",
+                               object{{"200", one("The record.")}},
+                               {"400", "401", "403", "404", "429", "500"});
+        for (auto& parameter : ListParameters(entity)) {  // view embeds as in the list
+            if (parameter.as_object().at("name") == "view") {
+                get["parameters"] = array{std::move(parameter)};
+            }
+        }
+        item["get"] = std::move(get);
     }
     if (entity.Allows(schema::kUpdate)) {
         object put = Operation(name, "replace" + name, "Replace a " + name,

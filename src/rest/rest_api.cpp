@@ -264,17 +264,7 @@ http::RouteHandler RestApi::Authed(AuthedHandler handler) {
 }
 
 Result<const schema::Entity*> RestApi::EntityFor(std::string_view name) const {
-    const auto* entity = schema_.FindEntity(name);
-    if (entity == nullptr) {
-        std::string names;
-        for (const auto& e : schema_.entities()) {
-            names += names.empty() ? "" : ", ";
-            names += e->name();
-        }
-        return NotFound("unknown entity '" + std::string(name.substr(0, 64)) +
-                        "'; entities: " + names);
-    }
-    return entity;
+    return schema_.LookupEntity(name);
 }
 
 http::Response RestApi::List(const http::Request& request, const http::RouteMatch& match,
@@ -295,7 +285,7 @@ http::Response RestApi::List(const http::Request& request, const http::RouteMatc
     if (!result) {
         return EntityError(result.error(), request, **entity, false);
     }
-    return ListResponse(*result);
+    return ListResponse(*result, query->warnings);
 }
 
 http::Response RestApi::Get(const http::Request& request, const http::RouteMatch& match,
@@ -304,14 +294,20 @@ http::Response RestApi::Get(const http::Request& request, const http::RouteMatch
     if (!entity) {
         return Fail(entity.error(), request);
     }
-    if (auto checked = CheckListParams(**entity, request); !checked) {
-        return Fail(checked.error(), request);
+    // The list parameters are checked; of them only view applies to one record.
+    auto params = http::ParseQueryString(request.query);
+    if (!params) {
+        return Fail(params.error(), request);
     }
-    auto record = documents_.Get(ctx, **entity, match.Param("id"));
-    if (!record) {
-        return EntityError(record.error(), request, **entity, true);
+    auto query = ParseListParams(**entity, *params);
+    if (!query) {
+        return Fail(query.error(), request);
     }
-    return DataResponse(*std::move(record));
+    auto got = documents_.Get(ctx, **entity, match.Param("id"), query->view);
+    if (!got) {
+        return EntityError(got.error(), request, **entity, true);
+    }
+    return RecordResponse(*std::move(got), query->warnings);
 }
 
 http::Response RestApi::Create(const http::Request& request, const http::RouteMatch& match,

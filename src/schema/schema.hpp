@@ -3,10 +3,9 @@
 // Thread-safe after construction (all const).
 #pragma once
 
-#include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,8 +13,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/json/value.hpp>
+
 #include "common/result.hpp"
 #include "schema/field_type.hpp"
+#include "schema/names.hpp"
 
 namespace re2 {
 class RE2;
@@ -26,8 +28,8 @@ namespace ea::schema {
 enum class OnDelete { kRestrict, kCascade, kSetNull };
 
 struct Pattern {
-    std::string regex;                      // as written (or taken from `_dictionaries`)
-    std::string message;                    // shown on mismatch; a default when the schema gives none
+    std::string regex;    // as written (or taken from `_dictionaries`)
+    std::string message;  // shown on mismatch; a default when the schema gives none
     std::shared_ptr<const re2::RE2> compiled;  // compiled once at load (RE2: linear time)
 };
 
@@ -53,8 +55,8 @@ struct Field {
     bool auto_generate = false;  // set by the server on create (id, createdAt)
     bool auto_update = false;    // set by the server on every write (updatedAt)
     bool write_only = false;     // never returned (passwords)
-    bool is_password = false;    // hashed with argon2id on write (the auth service's password field)
-    bool built_in = false;       // id, createdAt, updatedAt
+    bool is_password = false;  // hashed with argon2id on write (the auth service's password field)
+    bool built_in = false;     // id, createdAt, updatedAt
     std::string description;
 
     // References (ObjectId fields).
@@ -103,8 +105,12 @@ public:
     // References to this entity held by others; on_delete is applied along these.
     const std::vector<Relation>& referenced_by() const { return referenced_by_; }
 
-    // Field by exact name, or null.
+    // Field by exact name, or null. Allocates nothing.
     const Field* FindField(std::string_view name) const;
+    // Field by the name a request used: the exact name first, else the one field whose name
+    // equals it ignoring ASCII case ("firstname" -> firstName; the loader refuses two fields
+    // differing only by case, so there is at most one). Null when neither. Allocates nothing.
+    const Field* ResolveField(std::string_view name) const;
     int line() const { return line_; }
 
 private:
@@ -112,7 +118,9 @@ private:
     std::string name_;
     std::string description_;
     std::vector<Field> fields_;  // id first, then declared fields, then createdAt, updatedAt
-    std::unordered_map<std::string, std::size_t> field_index_;
+    std::unordered_map<std::string, std::size_t, ExactHash, std::equal_to<>> field_index_;
+    std::unordered_map<std::string, std::size_t, IgnoringCaseHash, IgnoringCaseEqual>
+        field_index_ignoring_case_;
     std::vector<std::vector<std::string>> uniques_;
     std::uint8_t operations_ = kAllOperations;
     std::optional<AuthService> auth_;
@@ -131,8 +139,13 @@ public:
     const std::filesystem::path& source() const { return source_; }
     // Entities in declaration order. Pointers stay valid for the Schema's lifetime.
     const std::vector<std::unique_ptr<Entity>>& entities() const { return entities_; }
-    // Entity by name, case-insensitively ("user", "User", "tagaffinity"); null when absent.
+    // Entity by name, ignoring case ("user", "User", "tagaffinity"), or by its snake_case
+    // singular or plural form (SnakeCase, PluralSnakeCase: "tag_affinity", "tag_affinities") or
+    // its plural name ("TagAffinities"), ignoring case too; null when absent. The loader refuses
+    // a schema where two entities share any of these names. Allocates nothing.
     const Entity* FindEntity(std::string_view name) const;
+    // FindEntity, or kNotFound "unknown entity 'x'; entities: A, B, ..." (what both faces answer).
+    Result<const Entity*> LookupEntity(std::string_view name) const;
     // A hash of the schema text, for `db report` and migrations.
     const std::string& version() const { return version_; }
 
@@ -141,7 +154,8 @@ private:
     std::string project_name_ = "events-api";
     std::filesystem::path source_;
     std::vector<std::unique_ptr<Entity>> entities_;
-    std::unordered_map<std::string, const Entity*> by_lower_name_;
+    // Every name FindEntity accepts -> its entity.
+    std::unordered_map<std::string, const Entity*, IgnoringCaseHash, IgnoringCaseEqual> by_name_;
     std::string version_;
 };
 

@@ -249,6 +249,9 @@ private:
                    const std::string& context);
     void ResolveReferences();
     void LinkRelations();
+    // Adds the snake_case and plural forms FindEntity accepts, refusing a form that another
+    // entity already answers to.
+    void IndexOtherEntityNames();
 
     // Typed scalar readers: report and return nullopt when the value has the wrong kind.
     std::optional<std::string> ReadString(const YAML::Node& node, const std::string& what);
@@ -386,8 +389,9 @@ Result<SchemaPtr> SchemaBuilder::Build() {
             if (schema_->entities_.empty() && problems_.empty()) {
                 Report(root, "the schema declares no entities");
             }
-            ResolveReferences();
+            ResolveReferences();  // by entity names only, before the other forms exist
             LinkRelations();
+            IndexOtherEntityNames();
         }
     }
 
@@ -523,7 +527,7 @@ void SchemaBuilder::ParseEntity(const std::string& name, const YAML::Node& key_n
     }
     const std::string lower = Lower(name);
     if (const auto it = entity_lines_.find(lower); it != entity_lines_.end()) {
-        const Entity* first = schema_->by_lower_name_.at(lower);
+        const Entity* first = schema_->by_name_.at(lower);
         Report(key_node, first->name() == name
                              ? "duplicate entity '" + name + "' (first at line " +
                                    std::to_string(it->second) + ")"
@@ -536,7 +540,7 @@ void SchemaBuilder::ParseEntity(const std::string& name, const YAML::Node& key_n
     entity->name_ = name;
     entity->line_ = key_node.Mark().line + 1;
     entity_lines_.emplace(lower, entity->line_);
-    schema_->by_lower_name_.emplace(lower, entity.get());
+    schema_->by_name_.emplace(name, entity.get());
     Entity& e = *entity;
     schema_->entities_.push_back(std::move(entity));
 
@@ -636,17 +640,34 @@ void SchemaBuilder::ParseFields(Entity& entity, const YAML::Node& node,
     id.description = "Unique identifier (a lower-case ULID unless the client supplies one).";
     entity.fields_.push_back(std::move(id));
 
-    ForEachEntry(node, entity.name(), "field",
-                 [&](const std::string& name, const YAML::Node& key_node, const YAML::Node& value) {
-                     bool unique = false;
-                     auto field = ParseField(entity, name, key_node, value, unique);
-                     if (field) {
-                         entity.fields_.push_back(std::move(*field));
-                         if (unique) {
-                             uniques.push_back(name);
-                         }
-                     }
-                 });
+    // Requests name fields ignoring case (query/field_lookup.hpp), so two fields differing only
+    // by case would be ambiguous.
+    std::unordered_map<std::string, int, IgnoringCaseHash, IgnoringCaseEqual> lines = {
+        {std::string(kIdField), 0},
+        {std::string(kCreatedAtField), 0},
+        {std::string(kUpdatedAtField), 0}};
+    ForEachEntry(
+        node, entity.name(), "field",
+        [&](const std::string& name, const YAML::Node& key_node, const YAML::Node& value) {
+            if (const auto it = lines.find(name); it != lines.end() && it->first != name) {
+                Report(key_node,
+                       entity.name() + ": field '" + name + "' differs only in case from " +
+                           (it->second == 0
+                                ? "the built-in field '" + it->first + "'"
+                                : "'" + it->first + "' (line " + std::to_string(it->second) + ")") +
+                           "; field names are case-insensitive in queries");
+                return;
+            }
+            lines.emplace(name, key_node.Mark().line + 1);
+            bool unique = false;
+            auto field = ParseField(entity, name, key_node, value, unique);
+            if (field) {
+                entity.fields_.push_back(std::move(*field));
+                if (unique) {
+                    uniques.push_back(name);
+                }
+            }
+        });
 
     Field created;
     created.name = std::string(kCreatedAtField);
@@ -665,6 +686,7 @@ void SchemaBuilder::ParseFields(Entity& entity, const YAML::Node& node,
 
     for (std::size_t i = 0; i < entity.fields_.size(); ++i) {
         entity.field_index_.emplace(entity.fields_[i].name, i);
+        entity.field_index_ignoring_case_.emplace(entity.fields_[i].name, i);
     }
 }
 
@@ -1247,6 +1269,40 @@ void SchemaBuilder::ResolveReferences() {
         }
         field.references = target->name();
         field.target = target;
+    }
+}
+
+void SchemaBuilder::IndexOtherEntityNames() {
+    std::set<std::pair<const Entity*, const Entity*>> reported;  // one problem per pair
+    for (const auto& entity : schema_->entities_) {
+        const std::string& name = entity->name();
+        std::vector<std::string> forms = {SnakeCase(name), PluralSnakeCase(name)};
+        forms.push_back(forms.back());  // "tag_affinities" -> "tagaffinities"
+        std::erase(forms.back(), '_');
+        for (std::size_t i = 0; i < forms.size(); ++i) {
+            const std::string& form = forms[i];
+            if (std::find(forms.begin(), forms.begin() + i, form) != forms.begin() + i) {
+                continue;  // reported once
+            }
+            const auto [it, inserted] = schema_->by_name_.emplace(form, entity.get());
+            if (inserted || it->second == entity.get() ||
+                !reported.insert(std::minmax(it->second, static_cast<const Entity*>(entity.get())))
+                     .second) {
+                continue;
+            }
+            const Entity* first = it->second;
+            const Entity* later = entity.get();
+            if (first->line() > later->line()) {
+                std::swap(first, later);
+            }
+            YAML::Mark mark;  // at the later one, as for other duplicates
+            mark.line = later->line() - 1;
+            mark.column = 0;
+            Report(mark, "entity '" + later->name() + "' and entity '" + first->name() +
+                             "' (line " + std::to_string(first->line()) + ") are both called '" +
+                             form + "' (a name, snake_case or plural form); rename one: " +
+                             "requests and MCP tools could not tell them apart");
+        }
     }
 }
 

@@ -109,6 +109,16 @@ Result<store::ListResult> DocumentService::List(const RequestContext& ctx,
 
 Result<Record> DocumentService::Get(const RequestContext& ctx, const schema::Entity& entity,
                                     std::string_view id) {
+    auto got = Get(ctx, entity, id, {});
+    if (!got) {
+        return got.error();
+    }
+    return std::move(got->record);
+}
+
+Result<store::GetResult> DocumentService::Get(const RequestContext& ctx,
+                                              const schema::Entity& entity, std::string_view id,
+                                              const std::vector<query::ViewSpec>& view) {
     if (auto allowed = CheckAllowed(ctx, entity, schema::kRead); !allowed) {
         return allowed.error();
     }
@@ -116,11 +126,12 @@ Result<Record> DocumentService::Get(const RequestContext& ctx, const schema::Ent
     if (!checked) {
         return checked.error();
     }
-    auto record = store_.Get(entity, *checked);
-    if (!record) {
-        return record.error();
+    auto got = store_.GetWithView(entity, *checked, view);
+    if (!got) {
+        return got.error();
     }
-    return MaskForRead(entity, *std::move(record));
+    got->record = MaskForRead(entity, std::move(got->record));
+    return got;
 }
 
 Result<Record> DocumentService::Create(const RequestContext& ctx, const schema::Entity& entity,

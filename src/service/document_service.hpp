@@ -32,6 +32,12 @@ public:
     // Errors: kMethodNotAllowed, kNotFound.
     [[nodiscard]] Result<Record> Get(const RequestContext& ctx, const schema::Entity& entity,
                                      std::string_view id);
+    // Get with `view` (query::ParseView, as for List) embedded exactly as List embeds it, with the
+    // store's warnings (a referenced record that no longer exists). Errors: as Get, and
+    // kInvalidArgument for a view of another entity.
+    [[nodiscard]] Result<store::GetResult> Get(const RequestContext& ctx,
+                                               const schema::Entity& entity, std::string_view id,
+                                               const std::vector<query::ViewSpec>& view);
 
     // Creates a record from a client body. A client-supplied `id` is kept (lower-cased) when valid.
     // Errors: kMethodNotAllowed, kValidationFailed (every field problem; a missing reference),

@@ -38,6 +38,13 @@ struct ListResult {
     std::vector<Notice> warnings;
 };
 
+// One record with its view embedded, and the same warnings a list gives (a referenced record that
+// no longer exists).
+struct GetResult {
+    Record record;
+    std::vector<Notice> warnings;
+};
+
 struct EntityCount {
     std::string entity;
     std::int64_t count = 0;
@@ -55,6 +62,13 @@ public:
 
     // The record with `id` (lower-cased before lookup), or kNotFound.
     [[nodiscard]] virtual Result<Record> Get(const schema::Entity& entity, std::string_view id) = 0;
+
+    // Get, with `view` (query::ParseView) embedded exactly as List embeds it, from one snapshot:
+    // one look-up per view relation. Errors: as Get, and kInvalidArgument for a view spec that is
+    // not a reference of `entity`.
+    [[nodiscard]] virtual Result<GetResult> GetWithView(
+        const schema::Entity& entity, std::string_view id,
+        const std::vector<query::ViewSpec>& view) = 0;
 
     // Inserts `record`, which must be complete and valid (id, createdAt, updatedAt set; values in
     // canonical form, as the validator leaves them). Returns the stored record.

@@ -326,6 +326,83 @@ TEST_F(ConfigTest, ProcessEnvironmentKeepsOnlyEventsApiVariables) {
 
 // ---- ParseListen ----
 
+// The HTTP edge settings: cors.allowed_origins (a list), limits.max_connections, trust_proxy.
+TEST_F(ConfigTest, HttpEdgeDefaultsAreTheOriginalsCorsOriginAndACap) {
+    auto config = LoadConfig({}, {});
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->cors_allowed_origins, std::vector<std::string>{"http://localhost:4200"});
+    EXPECT_EQ(config->max_connections, 1024);
+    EXPECT_FALSE(config->trust_proxy);
+}
+
+TEST_F(ConfigTest, HttpEdgeSettingsFromTheFileEnvironmentAndFlags) {
+    ConfigFlags file;
+    file.config_file = WriteFile("edge.yaml",
+                                 "cors:\n"
+                                 "  allowed_origins:\n"
+                                 "    - http://localhost:4200\n"
+                                 "    - HTTPS://Admin.Example.com/\n"
+                                 "limits:\n"
+                                 "  max_connections: 50\n"
+                                 "trust_proxy: true\n");
+    auto from_file = LoadConfig(file, {});
+    ASSERT_TRUE(from_file) << from_file.error().message;
+    EXPECT_EQ(from_file->cors_allowed_origins,
+              (std::vector<std::string>{"http://localhost:4200", "https://admin.example.com"}));
+    EXPECT_EQ(from_file->max_connections, 50);
+    EXPECT_TRUE(from_file->trust_proxy);
+
+    const Environment env = {
+        {"EVENTS_API_CORS_ALLOWED_ORIGINS", "http://a.example, http://b.example:8080"},
+        {"EVENTS_API_MAX_CONNECTIONS", "60"},
+        {"EVENTS_API_TRUST_PROXY", "false"}};
+    auto from_env = LoadConfig(file, env);
+    ASSERT_TRUE(from_env) << from_env.error().message;
+    EXPECT_EQ(from_env->cors_allowed_origins,
+              (std::vector<std::string>{"http://a.example", "http://b.example:8080"}));
+    EXPECT_EQ(from_env->max_connections, 60);
+    EXPECT_FALSE(from_env->trust_proxy);
+
+    ConfigFlags flags = file;
+    flags.cors_allowed_origins = "";
+    flags.max_connections = "70";
+    flags.trust_proxy = "yes";
+    auto from_flags = LoadConfig(flags, env);
+    ASSERT_TRUE(from_flags) << from_flags.error().message;
+    EXPECT_TRUE(from_flags->cors_allowed_origins.empty());
+    EXPECT_EQ(from_flags->max_connections, 70);
+    EXPECT_TRUE(from_flags->trust_proxy);
+
+    ConfigFlags empty_list;
+    empty_list.config_file = WriteFile("none.yaml", "cors:\n  allowed_origins: []\n");
+    auto none = LoadConfig(empty_list, {});
+    ASSERT_TRUE(none) << none.error().message;
+    EXPECT_TRUE(none->cors_allowed_origins.empty());
+}
+
+TEST_F(ConfigTest, BadHttpEdgeValuesNameTheirSource) {
+    EXPECT_EQ(LoadError({}, {{"EVENTS_API_CORS_ALLOWED_ORIGINS", "http://ok.example,*"}}).message,
+              "EVENTS_API_CORS_ALLOWED_ORIGINS: origin '*' is not allowed: responses carry "
+              "credentials (cookies), which browsers never accept with a wildcard; list each "
+              "origin");
+    ConfigFlags flags;
+    flags.cors_allowed_origins = "localhost:4200";
+    EXPECT_EQ(
+        LoadError(flags, {}).message,
+        "--cors-allowed-origins: origin 'localhost:4200' must start with http:// or https://");
+    ConfigFlags connections;
+    connections.max_connections = "0";
+    EXPECT_EQ(LoadError(connections, {}).message,
+              "--max-connections: expected a positive integer, got '0'");
+    EXPECT_THAT(LoadError({}, {{"EVENTS_API_TRUST_PROXY", "maybe"}}).message,
+                HasSubstr("EVENTS_API_TRUST_PROXY: expected true or false"));
+    ConfigFlags file;
+    file.config_file = WriteFile("bad-origin.yaml", "cors:\n  allowed_origins:\n    - \"null\"\n");
+    EXPECT_THAT(LoadError(file, {}).message,
+                AllOf(HasSubstr(*file.config_file + ":2:3: cors.allowed_origins"),
+                      HasSubstr("'null' is not allowed")));
+}
+
 TEST(ParseListenTest, HostAndPort) {
     auto parsed = ParseListen("127.0.0.1:8080");
     ASSERT_TRUE(parsed);

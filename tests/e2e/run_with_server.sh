@@ -3,6 +3,9 @@
 # runs the given command with EA_BASE_URL / EA_USERNAME / EA_PASSWORD set, then stops the server
 # with SIGTERM and fails if it did not exit cleanly.
 #   run_with_server.sh /path/to/events-api SCHEMA command args...
+# A test that serves pages of its own (cors_page.test.mjs) sets EA_PAGE_ORIGIN_HOST (and EA_NODE):
+# a free port is picked for it as EA_PAGE_PORT, and http://HOST:EA_PAGE_PORT becomes the server's
+# one allowed CORS origin.
 set -euo pipefail
 binary=$1 schema=$2
 shift 2
@@ -20,7 +23,14 @@ trap cleanup EXIT
 
 export EVENTS_API_SCHEMA=$schema EVENTS_API_DB="sqlite://$work/e2e.db"
 export EVENTS_API_ADMIN_PASSWORD="e2e-admin-$RANDOM$RANDOM"
+if [[ -n "${EA_PAGE_ORIGIN_HOST:-}" ]]; then
+  EA_PAGE_PORT=$("${EA_NODE:-node}" -e 'const s = require("net").createServer();
+    s.listen(0, process.argv[1], () => { console.log(s.address().port); s.close(); });' \
+    "$EA_PAGE_ORIGIN_HOST")
+  export EA_PAGE_PORT EVENTS_API_CORS_ALLOWED_ORIGINS="http://$EA_PAGE_ORIGIN_HOST:$EA_PAGE_PORT"
+fi
 "$binary" seed-demo >/dev/null
+: >"$work/stderr.log"  # exists before the loop below reads it, however the shell schedules
 "$binary" --listen 127.0.0.1:0 serve >"$work/stdout.log" 2>"$work/stderr.log" &
 server_pid=$!
 

@@ -1,5 +1,6 @@
 #include "http/metrics.hpp"
 
+#include <algorithm>
 #include <thread>
 #include <vector>
 
@@ -44,6 +45,33 @@ TEST(MetricsTest, RendersCountersHistogramAndGauge) {
     for (const char* line : expected_lines) {
         EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "\nin:\n" << text;
     }
+}
+
+TEST(MetricsTest, RequestLabelsComeFromClosedSets) {
+    Metrics metrics;
+    // One of each kind first: the series a flood could add, if anything, exist by then.
+    metrics.RecordRequest("", "BREW", 404, microseconds(1));
+    metrics.RecordRequest("/api/{entity}", "get", 200, microseconds(1));
+    metrics.RecordRequest("", "PROPFIND", 1000, microseconds(1));
+    const std::string baseline = metrics.RenderPrometheus();
+    // Made-up methods, lower-case spellings and impossible statuses add no series.
+    for (int i = 0; i < 100; ++i) {
+        metrics.RecordRequest("", "X" + std::to_string(i), 404, microseconds(1));
+        metrics.RecordRequest("/api/{entity}", i % 2 == 0 ? "get" : "Get", 200, microseconds(1));
+    }
+    metrics.RecordRequest("", "PROPFIND", -1, microseconds(1));
+    const std::string text = metrics.RenderPrometheus();
+    EXPECT_EQ(metrics.RequestCountForTest("", "OTHER", 404), 101u);
+    EXPECT_EQ(metrics.RequestCountForTest("/api/{entity}", "OTHER", 200), 101u);
+    EXPECT_NE(text.find("events_api_http_requests_total{route=\"unmatched\",method=\"OTHER\","
+                        "status=\"other\"} 2\n"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("X1"), std::string::npos);
+    EXPECT_EQ(text.find("get\""), std::string::npos);
+    EXPECT_EQ(text.find("PROPFIND"), std::string::npos);
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'),
+              std::count(baseline.begin(), baseline.end(), '\n'));
 }
 
 TEST(MetricsTest, EscapesLabelValues) {

@@ -52,6 +52,11 @@ TEST_F(RouterTest, LiteralSegmentBeatsParamWhateverTheRegistrationOrder) {
 TEST_F(RouterTest, TrailingSlashIsServedLikeThePathWithoutIt) {
     EXPECT_EQ(router_.Route(MakeRequest(Method::kGet, "/api/user/")).body, "list entity=user");
     EXPECT_EQ(router_.Route(MakeRequest(Method::kGet, "/")).body, "root");
+    // Repeated trailing slashes too (the original redirected them; a 404 broke its clients).
+    EXPECT_EQ(router_.Route(MakeRequest(Method::kGet, "/api/User//")).body, "list entity=User");
+    EXPECT_EQ(router_.Route(MakeRequest(Method::kGet, "/api/user/01abc///")).body,
+              "get entity=user id=01abc");
+    EXPECT_EQ(router_.Route(MakeRequest(Method::kGet, "//")).body, "root");
 }
 
 TEST_F(RouterTest, UnknownPathIs404) {

@@ -20,7 +20,20 @@ using namespace std::chrono_literals;
 using testing::RawConnection;
 using testing::RoundTrip;
 
-constexpr auto kSlowHandler = 300ms;
+constexpr auto kSlowHandler = 300ms;  // the handler's work, not a synchronisation
+
+// Polls `condition` until it holds or `timeout` passes; whether it held.
+template <typename Condition>
+bool WaitFor(Condition condition, std::chrono::milliseconds timeout = 5s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(1ms);
+    }
+    return true;
+}
 
 class ServerTest : public ::testing::Test {
 protected:
@@ -88,6 +101,9 @@ protected:
         options.port = 0;
         options.threads = 2;
         ServerHooks hooks;
+        hooks.on_response_ready = [this](const Request& request, const Response& response) {
+            ready_metrics_.CountRequest(response.route, request.method_text, response.status);
+        };
         hooks.on_request_complete = [this](const Request& request, const Response& response,
                                            std::chrono::nanoseconds duration) {
             metrics_.RecordRequest(response.route, request.method_text, response.status, duration);
@@ -108,6 +124,7 @@ protected:
 
     Router router_;
     Metrics metrics_;
+    Metrics ready_metrics_;  // fed by on_response_ready
     std::unique_ptr<Server> server_;
     std::atomic<int> echo_calls_{0};
     std::promise<void> slow_started_;
@@ -342,6 +359,18 @@ TEST_F(ServerTest, ForwardedForIsUsedOnlyWhenTrusted) {
                              "X-Forwarded-For: 6.6.6.6, 10.0.0.9\r\n\r\n");
     ASSERT_TRUE(trusted);
     EXPECT_EQ(trusted->body, "r 10.0.0.9");
+    // A client's own header comes first; what the proxy appended is the last entry of the last.
+    auto two_headers = RoundTrip(port(),
+                                 "GET /whoami HTTP/1.1\r\nHost: x\r\nX-Request-Id: r\r\n"
+                                 "X-Forwarded-For: 6.6.6.6\r\nX-Forwarded-For: 10.0.0.7\r\n\r\n");
+    ASSERT_TRUE(two_headers);
+    EXPECT_EQ(two_headers->body, "r 10.0.0.7");
+    // A right-most entry that is not an address leaves the peer's.
+    auto not_an_address = RoundTrip(port(),
+                                    "GET /whoami HTTP/1.1\r\nHost: x\r\nX-Request-Id: r\r\n"
+                                    "X-Forwarded-For: 10.0.0.9, unknown\r\n\r\n");
+    ASSERT_TRUE(not_an_address);
+    EXPECT_EQ(not_an_address->body, "r 127.0.0.1");
 }
 
 TEST_F(ServerTest, UnsupportedTransferEncodingIs501AndSmugglingShapeIs400) {
@@ -417,10 +446,7 @@ TEST_F(ServerTest, GracefulStopFinishesInFlightRequestsAndRefusesNewConnections)
     ASSERT_TRUE(busy.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
     ASSERT_EQ(slow_started_.get_future().wait_for(5s), std::future_status::ready);
     // The /hello response reached us just before its in-flight count dropped; allow for that.
-    for (int i = 0; i < 100 && server_->in_flight() != 1u; ++i) {
-        std::this_thread::sleep_for(5ms);
-    }
-    EXPECT_EQ(server_->in_flight(), 1u);
+    EXPECT_TRUE(WaitFor([this] { return server_->in_flight() == 1u; }));
 
     std::thread stopper([this] { server_->Stop(); });
     auto response = busy.Read();
@@ -462,7 +488,9 @@ TEST_F(ServerTest, HalfOpenAndStalledClientsDoNotBlockShutdown) {
     RawConnection half_closed(port());  // sent nothing, closed its write side
     ASSERT_TRUE(partial.Send("GET /hello HTTP/1.1\r\nHo"));
     half_closed.ShutdownWrite();
-    std::this_thread::sleep_for(50ms);  // let the server accept them
+    // The server has accepted them all: it closed the half-closed one, and holds the other two.
+    ASSERT_TRUE(half_closed.WaitForClose(5s));
+    ASSERT_TRUE(WaitFor([this] { return server_->open_connections() == 2u; }));
 
     const auto begin = std::chrono::steady_clock::now();
     server_->Stop();
@@ -490,6 +518,51 @@ TEST_F(ServerTest, ObserverSeesEveryResponseAndFeedsMetrics) {
               std::string::npos);
     std::lock_guard lock(observed_mutex_);
     EXPECT_EQ(observed_statuses_.size(), 4u);
+}
+
+TEST_F(ServerTest, ResponseReadyRunsBeforeTheResponseIsWritten) {
+    Start();
+    for (int i = 1; i <= 20; ++i) {
+        ASSERT_TRUE(RoundTrip(port(), "GET /items/1 HTTP/1.1\r\nHost: x\r\n\r\n"));
+        // No waiting: the client has the response, so the hook has run.
+        ASSERT_EQ(ready_metrics_.RequestCountForTest("/items/{id}", "GET", 200),
+                  static_cast<std::uint64_t>(i));
+    }
+}
+
+TEST_F(ServerTest, PastMaxConnectionsANewConnectionGets503AndCloseUntilOneCloses) {
+    ServerOptions options;
+    options.max_connections = 2;
+    Start(options);
+    const std::string keep_alive = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+    auto first = std::make_unique<RawConnection>(port());
+    RawConnection second(port());
+    for (RawConnection* connection : {first.get(), &second}) {
+        ASSERT_TRUE(connection->Send(keep_alive));
+        auto response = connection->Read();
+        ASSERT_TRUE(response);
+        EXPECT_EQ(response->status, 200);
+    }
+    EXPECT_EQ(server_->open_connections(), 2u);
+
+    RawConnection third(port());
+    ASSERT_TRUE(third.Send(keep_alive));
+    auto refused = third.Read();
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 503);
+    EXPECT_EQ(refused->Header("Connection"), "close");
+    EXPECT_EQ(refused->Header("Retry-After"), "1");
+    EXPECT_NE(refused->body.find("limit of 2 open connections"), std::string::npos)
+        << refused->body;
+    EXPECT_TRUE(third.WaitForClose(2s));
+    EXPECT_EQ(server_->open_connections(), 2u);  // the refused one never counted
+
+    first.reset();
+    ASSERT_TRUE(WaitFor([this] { return server_->open_connections() == 1u; }));
+    auto served = RoundTrip(port(), keep_alive);
+    ASSERT_TRUE(served);
+    EXPECT_EQ(served->status, 200);
+    EXPECT_EQ(served->body, "hello");
 }
 
 TEST_F(ServerTest, StartReportsAnAddressInUse) {

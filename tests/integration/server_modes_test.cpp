@@ -49,11 +49,12 @@ public:
                         "--dir", dir_.path().string(), "--pidfile", (dir_ / "redis.pid").string(),
                         "--logfile", (dir_ / "redis.log").string()});
         error_ = started.exit_code == 0 ? "" : "redis-server failed: " + started.err + started.out;
-        for (int i = 0; i < 100 && error_.empty(); ++i) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (error_.empty() && std::chrono::steady_clock::now() < deadline) {
             if (Cli({"PING"}) == "PONG") {
                 return;
             }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         if (error_.empty()) {
             error_ = "redis-server did not answer PING on port " + std::to_string(port_);
@@ -66,6 +67,17 @@ public:
             Cli({"SHUTDOWN", "NOSAVE"});
             stopped_ = true;
         }
+    }
+    // True once nothing accepts connections on the port any more (within `timeout`).
+    bool WaitUntilDown(std::chrono::milliseconds timeout) const {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (ea::testing::HttpConnection(static_cast<std::uint16_t>(port_)).connected()) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                return false;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return true;
     }
     std::string Cli(std::vector<std::string> args) const {
         args.insert(args.begin(), {"-h", "127.0.0.1", "-p", std::to_string(port_), "-a", password_,
@@ -172,7 +184,7 @@ TEST(RedisSessionsTest, SessionsLiveInRedisAndAnOutageIsNotA500) {
     const std::string second = LoginToken(server->port(), "admin", kAdminPassword);
     ASSERT_FALSE(second.empty());
     redis.Stop();
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ASSERT_TRUE(redis.WaitUntilDown(std::chrono::seconds(10))) << "redis-server did not stop";
     auto down = Api(server->port(), second).Get("/api/event?pageSize=1");
     EXPECT_TRUE(IsError(down, 503, "unavailable")) << Describe(down);
     EXPECT_EQ(down.body.find(redis_password), std::string::npos) << "a secret in the error";

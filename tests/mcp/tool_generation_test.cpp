@@ -7,7 +7,6 @@
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
-#include "mcp/tool_names.hpp"
 #include "mcp/tool_registry.hpp"
 #include "mcp_fixture.hpp"
 #include "schema/ecma_pattern.hpp"
@@ -42,21 +41,6 @@ std::set<std::string> Strings(const value& array_value) {
         out.emplace(v.as_string());
     }
     return out;
-}
-
-TEST(ToolNamesTest, SnakeCaseAndPlural) {
-    EXPECT_EQ(SnakeCase("User"), "user");
-    EXPECT_EQ(SnakeCase("TagAffinity"), "tag_affinity");
-    EXPECT_EQ(SnakeCase("UserEvent"), "user_event");
-    EXPECT_EQ(SnakeCase("URLCrawl"), "url_crawl");
-    EXPECT_EQ(SnakeCase("Crawl2Log"), "crawl2_log");
-    EXPECT_EQ(Plural("user"), "users");
-    EXPECT_EQ(Plural("tag_affinity"), "tag_affinities");
-    EXPECT_EQ(Plural("address"), "addresses");
-    EXPECT_EQ(Plural("box"), "boxes");
-    EXPECT_EQ(Plural("match"), "matches");
-    EXPECT_EQ(Plural("day"), "days");
-    EXPECT_EQ(Plural("url"), "urls");
 }
 
 class ToolGenerationTest : public McpTest {};

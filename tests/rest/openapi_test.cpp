@@ -218,6 +218,10 @@ TEST(OpenApiTest, ListTakesExactlyTheContractsParameters) {
     const auto& user_view = Paths().at("/api/user").at("get").at("parameters").at(4);
     EXPECT_NE(user_view.at("description").as_string().find("`account(...)` (Account: "),
               std::string::npos);
+    // Get-by-id takes the same view.
+    const auto& get_params = Paths().at("/api/user/{id}").at("get").at("parameters").as_array();
+    ASSERT_EQ(get_params.size(), 1u);
+    EXPECT_EQ(get_params[0], user_view);
     // Sort/filter field lists never offer the write-only password.
     EXPECT_EQ(Paths().at("/api/user").at("get").at("parameters").at(3).at("description")
                   .as_string().find("password"),

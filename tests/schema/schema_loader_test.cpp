@@ -66,7 +66,22 @@ TEST(SchemaLoaderTest, AddsBuiltInFieldsAroundTheDeclaredOnes) {
     EXPECT_EQ(note->line(), 1);
     EXPECT_EQ(note->operations(), kAllOperations);
     EXPECT_FALSE(note->auth().has_value());
-    EXPECT_EQ(note->FindField("Title"), nullptr);  // field names are exact
+    EXPECT_EQ(note->FindField("Title"), nullptr);                      // FindField is exact
+    EXPECT_EQ(note->ResolveField("Title"), note->FindField("title"));  // ResolveField ignores case
+    EXPECT_EQ(note->ResolveField("CREATEDAT"), note->FindField("createdAt"));
+    EXPECT_EQ(note->ResolveField("titl"), nullptr);
+}
+
+TEST(SchemaLoaderTest, ResolveFieldPrefersTheExactCase) {
+    // Fields differing only by case are refused, but a field and a case-variant of a different
+    // field cannot exist; so the exact-case rule shows on a lookup that also matches by case.
+    auto schema = Load("Person:\n  fields: {firstName: String, netWorth: Number}\n");
+    ASSERT_TRUE(schema);
+    const Entity& person = *schema->FindEntity("Person");
+    EXPECT_EQ(person.ResolveField("firstName"), person.FindField("firstName"));
+    EXPECT_EQ(person.ResolveField("firstname"), person.FindField("firstName"));
+    EXPECT_EQ(person.ResolveField("NETWORTH"), person.FindField("netWorth"));
+    EXPECT_EQ(person.ResolveField("net_worth"), nullptr);
 }
 
 TEST(SchemaLoaderTest, FindsEntitiesCaseInsensitively) {
@@ -78,8 +93,18 @@ TEST(SchemaLoaderTest, FindsEntitiesCaseInsensitively) {
         EXPECT_EQ(entity->name(), "TagAffinity");
     }
     EXPECT_EQ(schema->FindEntity("user")->name(), "User");
-    EXPECT_EQ(schema->FindEntity("Users"), nullptr);
+    EXPECT_EQ(schema->FindEntity("Userz"), nullptr);
     EXPECT_EQ(schema->FindEntity(""), nullptr);
+    // The snake_case and plural forms MCP tools use, in any case.
+    for (const char* name :
+         {"tag_affinity", "tag_affinities", "TagAffinities", "TAG_AFFINITIES", "tagaffinities"}) {
+        const Entity* entity = schema->FindEntity(name);
+        ASSERT_NE(entity, nullptr) << name;
+        EXPECT_EQ(entity->name(), "TagAffinity");
+    }
+    EXPECT_EQ(schema->FindEntity("users")->name(), "User");
+    EXPECT_EQ(schema->FindEntity("Users")->name(), "User");
+    EXPECT_EQ(schema->FindEntity("tag_affinitys"), nullptr);
     ASSERT_EQ(schema->entities().size(), 2u);
     EXPECT_EQ(schema->entities()[0]->name(), "TagAffinity");  // declaration order
 }
@@ -302,9 +327,10 @@ const ErrorCase kErrorCases[] = {
     {"bad regex", "A:\n  fields:\n    x: {type: String, pattern: {regex: 'a(b'}}\n", "3:40",
      "A.x: pattern: invalid regex 'a(b'"},
     {"bad regex in dictionary",
-     "_dictionaries:\n  d: {regex: '[z-a]'}\nA:\n  fields: {x: String}\n",
-     "2:14", "_dictionaries.d: invalid regex '[z-a]'"},
-    {"unknown dictionary", "_dictionaries:\n  email: {regex: 'a'}\nA:\n  fields:\n"
+     "_dictionaries:\n  d: {regex: '[z-a]'}\nA:\n  fields: {x: String}\n", "2:14",
+     "_dictionaries.d: invalid regex '[z-a]'"},
+    {"unknown dictionary",
+     "_dictionaries:\n  email: {regex: 'a'}\nA:\n  fields:\n"
      "    x: {type: String, pattern: emial}\n",
      "5:32", "unknown dictionary 'emial' (known: email)"},
     {"unknown pattern key",
@@ -319,12 +345,27 @@ const ErrorCase kErrorCases[] = {
      "A.x: references unknown entity 'Nope'"},
     {"conventional reference to a missing entity", "A:\n  fields:\n    ownerId: ObjectId\n", "3:5",
      "named like a reference to entity 'owner', but there is no such entity"},
-    {"references on a String", "B:\n  fields: {y: String}\nA:\n  fields:\n"
-     "    x: {type: String, references: B}\n", "5:23", "`references` applies to ObjectId fields"},
+    {"references on a String",
+     "B:\n  fields: {y: String}\nA:\n  fields:\n"
+     "    x: {type: String, references: B}\n",
+     "5:23", "`references` applies to ObjectId fields"},
     {"duplicate field", "A:\n  fields:\n    x: String\n    x: Integer\n", "4:5",
      "duplicate field 'x' (first at line 3)"},
     {"duplicate entity", "A:\n  fields: {x: String}\nA:\n  fields: {y: String}\n", "3:1",
      "duplicate entity 'A' (first at line 1)"},
+    {"fields differing only in case",
+     "A:\n  fields:\n    firstName: String\n    FirstName: String\n", "4:5",
+     "field 'FirstName' differs only in case from 'firstName' (line 3)"},
+    {"a field differing only in case from a built-in", "A:\n  fields:\n    ID: String\n", "3:5",
+     "field 'ID' differs only in case from the built-in field 'id'"},
+    {"a field differing only in case from createdAt", "A:\n  fields:\n    CreatedAt: Datetime\n",
+     "3:5", "differs only in case from the built-in field 'createdAt'"},
+    {"an entity whose plural is another entity's name",
+     "User:\n  fields: {x: String}\nUsers:\n  fields: {y: String}\n", "3:1",
+     "entity 'Users' and entity 'User' (line 1) are both called 'users'"},
+    {"entities with the same snake_case form",
+     "UserEvent:\n  fields: {x: String}\nUser_Event:\n  fields: {y: String}\n", "3:1",
+     "entity 'User_Event' and entity 'UserEvent' (line 1) are both called 'user_event'"},
     {"entities differing only in case", "Ab:\n  fields: {x: String}\nAB:\n  fields: {y: String}\n",
      "3:1", "entity 'AB' differs only in case from 'Ab'"},
     {"unique naming a missing field", "A:\n  uniques: [[x, nmae]]\n  fields: {x: String}\n", "2:17",
@@ -350,9 +391,8 @@ const ErrorCase kErrorCases[] = {
      "at most two decimal places"},
     {"impossible date default", "A:\n  fields:\n    x: {type: Date, default: 2023-02-29}\n", "3:30",
      "default must be a Date (YYYY-MM-DD), not '2023-02-29'"},
-    {"default outside the enum",
-     "A:\n  fields:\n    x: {type: String, enum: [a, b], default: c}\n", "3:46",
-     "default 'c' must be one of: a, b"},
+    {"default outside the enum", "A:\n  fields:\n    x: {type: String, enum: [a, b], default: c}\n",
+     "3:46", "default 'c' must be one of: a, b"},
     {"default above le", "A:\n  fields:\n    x: {type: Integer, le: 5, default: 6}\n", "3:40",
      "default is greater than le 5"},
     {"JSON default not an object", "A:\n  fields:\n    x: {type: JSON, default: [1]}\n", "3:30",
@@ -366,11 +406,12 @@ const ErrorCase kErrorCases[] = {
      "'r' is repeated"},
     {"set_null on a required field",
      "B:\n  fields: {y: String}\nA:\n  fields:\n"
-     "    bId: {type: ObjectId, required: true, on_delete: set_null}\n", "5:54",
-     "on_delete: set_null cannot apply to a required field"},
-    {"bad on_delete", "B:\n  fields: {y: String}\nA:\n  fields:\n"
-     "    bId: {type: ObjectId, on_delete: destroy}\n", "5:38",
-     "on_delete must be restrict, cascade or set_null, not 'destroy'"},
+     "    bId: {type: ObjectId, required: true, on_delete: set_null}\n",
+     "5:54", "on_delete: set_null cannot apply to a required field"},
+    {"bad on_delete",
+     "B:\n  fields: {y: String}\nA:\n  fields:\n"
+     "    bId: {type: ObjectId, on_delete: destroy}\n",
+     "5:38", "on_delete must be restrict, cascade or set_null, not 'destroy'"},
     {"on_delete without a reference", "A:\n  fields:\n    x: {type: String, on_delete: cascade}\n",
      "3:34", "on_delete applies to ObjectId references only"},
     {"built-in field declared", "A:\n  fields:\n    createdAt: Date\n", "3:5",
@@ -381,16 +422,15 @@ const ErrorCase kErrorCases[] = {
      "'My Entity' is not a valid entity name"},
     {"unknown service", "A:\n  services: [oauth]\n  fields: {x: String}\n", "2:14",
      "unknown service 'oauth'"},
-    {"auth without a password field",
-     "A:\n  services: [auth]\n  fields: {username: String}\n", "2:14",
-     "password field 'password' is not a field of A"},
+    {"auth without a password field", "A:\n  services: [auth]\n  fields: {username: String}\n",
+     "2:14", "password field 'password' is not a field of A"},
     {"auth login not a String",
      "A:\n  services: {auth: {login: pin}}\n  fields: {pin: Integer, password: String}\n", "2:28",
      "login field 'pin' must be a String"},
     {"two auth entities",
      "A:\n  services: [auth]\n  fields: {username: String, password: String}\n"
-     "B:\n  services: [auth]\n  fields: {username: String, password: String}\n", "5:14",
-     "only one entity may have the auth service (A already does)"},
+     "B:\n  services: [auth]\n  fields: {username: String, password: String}\n",
+     "5:14", "only one entity may have the auth service (A already does)"},
     {"autoUpdate on a String", "A:\n  fields:\n    x: {type: String, autoUpdate: true}\n", "3:23",
      "`autoUpdate` applies to Date and Datetime fields only"},
 };

@@ -14,6 +14,7 @@
 #include "auth/password.hpp"
 #include "common/datetime.hpp"
 #include "common/ids.hpp"
+#include "query/view.hpp"
 #include "service_fixture.hpp"
 
 namespace ea::service::testing {
@@ -136,6 +137,39 @@ TEST_F(DocumentServiceTest, GetWithImpossibleIdIsNotFoundNamingTheEntity) {
     EXPECT_EQ(got.error().code, ErrorCode::kNotFound);
     EXPECT_THAT(got.error().message, HasSubstr("Event"));
     auto missing = documents_->Get(Context(Channel::kRest), Entity("Event"), "evt_missing");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+// ---- get with a view ----
+
+TEST_F(DocumentServiceTest, GetWithAViewEmbedsAsListDoesAndStillMasks) {
+    const auto account = MakeAccount();
+    const auto user = MakeUser("viewer", "correct horse", account);
+    ASSERT_FALSE(user.empty());
+    const std::string id(user.at("id").as_string());
+    const auto view = query::ParseViewText(Entity("User"), "account(id,createdAt)");
+    ASSERT_TRUE(view) << view.error().message;
+
+    const auto ctx = Context(Channel::kRest);
+    auto got = documents_->Get(ctx, Entity("User"), id, view->specs);
+    ASSERT_TRUE(got) << got.error().message;
+    EXPECT_FALSE(got->record.contains("password"));
+    EXPECT_EQ(got->record.at("account").at("exists"), true);
+    EXPECT_EQ(got->record.at("account").at("id").as_string(), account);
+    EXPECT_TRUE(got->warnings.empty());
+
+    query::Query q;
+    q.view = view->specs;
+    auto listed = documents_->List(ctx, Entity("User"), q);
+    ASSERT_TRUE(listed) << listed.error().message;
+    ASSERT_EQ(listed->rows.size(), 1u);
+    EXPECT_EQ(got->record, listed->rows[0]);
+
+    auto plain = documents_->Get(ctx, Entity("User"), id);
+    ASSERT_TRUE(plain);
+    EXPECT_FALSE(plain->contains("account"));
+    auto missing = documents_->Get(ctx, Entity("User"), "usr_nobody", view->specs);
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }

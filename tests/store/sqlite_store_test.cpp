@@ -359,6 +359,42 @@ TEST(SqliteStoreTest, ViewOfADanglingReferenceSaysItDoesNotExist) {
     EXPECT_EQ(result->rows[0].at("owner"), boost::json::parse(R"({"exists": false, "id": "gone"})"));
     ASSERT_EQ(result->warnings.size(), 1u);
     EXPECT_EQ(result->warnings[0].field, "owner");
+
+    auto got = store->GetWithView(item, "i1", q.view);
+    ASSERT_TRUE(got) << got.error().message;
+    EXPECT_EQ(got->record.at("owner"), boost::json::parse(R"({"exists": false, "id": "gone"})"));
+    ASSERT_EQ(got->warnings.size(), 1u);
+    EXPECT_EQ(got->warnings[0].field, "owner");
+    EXPECT_EQ(got->warnings[0].message, result->warnings[0].message);
+}
+
+// Get with a view costs one look-up per relation, in one read transaction: never N+1.
+TEST(SqliteStoreTest, GetWithViewIssuesOneLookUpPerRelation) {
+    ea::testing::TempDir dir;
+    auto opened = sqlite::SqliteStore::Open((dir / "g.db").string(), StoreTestSchema());
+    ASSERT_TRUE(opened) << opened.error().message;
+    auto& store = **opened;
+    const auto& item = *StoreTestSchema().FindEntity("Item");
+    const auto& owner = *StoreTestSchema().FindEntity("Owner");
+    ASSERT_TRUE(store.Create(owner, MakeRecord(R"({"id": "o1", "name": "Olivia"})")));
+    ASSERT_TRUE(store.Create(item, MakeRecord(R"({"id": "parent"})")));
+    ASSERT_TRUE(store.Create(
+        item, MakeRecord(R"({"id": "child", "ownerId": "o1", "parentId": "parent"})")));
+    std::vector<query::ViewSpec> view;
+    view.push_back({item.FindField("ownerId"), {owner.FindField("name")}, "owner"});
+    view.push_back({item.FindField("parentId"), {item.FindField("title")}, "parent"});
+    std::vector<std::string> statements;
+    store.SetStatementObserverForTest([&](std::string_view sql) { statements.emplace_back(sql); });
+    auto got = store.GetWithView(item, "child", view);
+    store.SetStatementObserverForTest(nullptr);
+    ASSERT_TRUE(got) << got.error().message;
+    EXPECT_EQ(got->record.at("owner").at("name"), value("Olivia"));
+    EXPECT_EQ(got->record.at("parent").at("id"), value("parent"));
+    EXPECT_EQ(statements.size(), 5u) << "begin, the record, two look-ups, commit";
+    if (!statements.empty()) {
+        EXPECT_EQ(statements.front(), "BEGIN");
+        EXPECT_EQ(statements.back(), "COMMIT");
+    }
 }
 
 // The search index is maintained by the store's own statements (not triggers). After a mix of

@@ -532,6 +532,45 @@ TEST_P(StoreConformanceTest, ViewEmbedsReferencedRecordsAndNullForNullReferences
     EXPECT_TRUE(result->warnings.empty());
 }
 
+TEST_P(StoreConformanceTest, GetWithViewEmbedsExactlyAsListDoes) {
+    SeedItems();
+    const auto& item = E("Item");
+    const auto& owner = E("Owner");
+    query::Query q;
+    q.view.push_back(query::ViewSpec{
+        item.FindField("ownerId"), {owner.FindField("id"), owner.FindField("name")}, "owner"});
+    q.view.push_back(query::ViewSpec{
+        item.FindField("parentId"), {item.FindField("id"), item.FindField("title")}, "parent"});
+    auto listed = store_->List(item, q);
+    ASSERT_TRUE(listed) << listed.error().message;
+    for (const auto& row : listed->rows) {
+        const std::string id(row.at("id").as_string());
+        auto got = store_->GetWithView(item, id, q.view);
+        ASSERT_TRUE(got) << id << ": " << got.error().message;
+        EXPECT_EQ(got->record, row) << id;
+        EXPECT_TRUE(got->warnings.empty());
+    }
+    auto one = store_->GetWithView(item, "I3", q.view);  // ids ignore case, as in Get
+    ASSERT_TRUE(one) << one.error().message;
+    EXPECT_EQ(one->record.at("owner"), J(R"({"exists": true, "id": "o2", "name": "oscar"})"));
+    EXPECT_TRUE(one->record.at("parent").is_null());
+    // No view: the plain record, as Get returns it.
+    auto plain = store_->GetWithView(item, "i1", {});
+    ASSERT_TRUE(plain);
+    EXPECT_EQ(plain->record, *store_->Get(item, "i1"));
+    EXPECT_FALSE(plain->record.contains("owner"));
+
+    auto missing = store_->GetWithView(item, "nope", q.view);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+    // A spec of another entity's field is refused, never looked up.
+    const std::vector<query::ViewSpec> foreign = {
+        query::ViewSpec{owner.FindField("name"), {owner.FindField("id")}, "name"}};
+    auto refused = store_->GetWithView(item, "i1", foreign);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+}
+
 // ---- Integrity -----------------------------------------------------------------------------
 
 TEST_P(StoreConformanceTest, MissingReferencesAreValidationErrorsNamingEveryField) {

@@ -627,13 +627,63 @@ public:
         return out;
     }
 
-    Result<ListResult> List(const schema::Entity& entity, const query::Query& query) {
-        for (const auto& spec : query.view) {
+    static Status CheckView(const schema::Entity& entity,
+                            const std::vector<query::ViewSpec>& view) {
+        for (const auto& spec : view) {
             if (spec.reference == nullptr || !spec.reference->is_reference() ||
                 entity.FindField(spec.reference->name) != spec.reference) {
                 return InvalidArgument("view names a field that is not a reference of " +
                                        entity.name());
             }
+        }
+        return Ok();
+    }
+
+    // The record `id` with `view` embedded, from one read transaction (as List). Null when absent.
+    Result<std::optional<GetResult>> FindByIdWithView(const schema::Entity& entity,
+                                                      const std::string& id,
+                                                      const std::vector<query::ViewSpec>& view) {
+        if (auto s = CheckView(entity, view); !s) {
+            return s.error();
+        }
+        if (view.empty()) {  // one statement: no transaction needed
+            auto row = FindById(entity, id);
+            if (!row) {
+                return row.error();
+            }
+            if (!*row) {
+                return std::optional<GetResult>();
+            }
+            return std::optional<GetResult>(GetResult{std::move(**row), {}});
+        }
+        Transaction tx(*this);
+        if (auto s = tx.Begin(/*immediate=*/false); !s) {
+            return s.error();
+        }
+        auto row = FindById(entity, id);
+        if (!row) {
+            return row.error();
+        }
+        if (!*row) {
+            return std::optional<GetResult>();
+        }
+        std::vector<Record> rows;
+        rows.push_back(std::move(**row));
+        std::vector<Notice> warnings;
+        for (const auto& spec : view) {
+            if (auto s = EmbedView(spec, rows, warnings); !s) {
+                return s.error();
+            }
+        }
+        if (auto s = tx.Commit(); !s) {
+            return s.error();
+        }
+        return std::optional<GetResult>(GetResult{std::move(rows.front()), std::move(warnings)});
+    }
+
+    Result<ListResult> List(const schema::Entity& entity, const query::Query& query) {
+        if (auto s = CheckView(entity, query.view); !s) {
+            return s.error();
         }
         auto plan = sql::BuildListSql(dialect_, entity, query);
         if (!plan) {
@@ -674,7 +724,7 @@ public:
             }
         }
         for (const auto& spec : query.view) {
-            if (auto s = EmbedView(spec, out); !s) {
+            if (auto s = EmbedView(spec, out.rows, out.warnings); !s) {
                 return s.error();
             }
         }
@@ -721,12 +771,13 @@ public:
     }
 
     // One batched look-up per view relation for the whole page (never one per row).
-    Status EmbedView(const query::ViewSpec& spec, ListResult& out) {
+    Status EmbedView(const query::ViewSpec& spec, std::vector<Record>& rows,
+                     std::vector<Notice>& warnings) {
         const schema::Field& reference = *spec.reference;
         const schema::Entity& target = *reference.target;
         std::vector<std::string> ids;
         std::set<std::string> seen;
-        for (const auto& row : out.rows) {
+        for (const auto& row : rows) {
             const value* v = row.if_contains(reference.name);
             if (v != nullptr && v->is_string() && seen.insert(std::string(v->get_string())).second) {
                 ids.emplace_back(v->get_string());
@@ -751,7 +802,7 @@ public:
             }
         }
         std::set<std::string> warned;
-        for (auto& row : out.rows) {
+        for (auto& row : rows) {
             const value* v = row.if_contains(reference.name);
             if (v == nullptr || !v->is_string()) {
                 row[spec.name] = nullptr;
@@ -764,9 +815,8 @@ public:
             }
             row[spec.name] = boost::json::object{{"exists", false}, {"id", id}};
             if (warned.insert(id).second) {
-                out.warnings.push_back(Notice{spec.name, target.name() + " " + id +
-                                                             " (referenced by " + reference.name +
-                                                             ") no longer exists"});
+                warnings.push_back(Notice{spec.name, target.name() + " " + id + " (referenced by " +
+                                                         reference.name + ") no longer exists"});
             }
         }
         return Ok();
@@ -1347,6 +1397,24 @@ Result<Record> SqliteStore::Get(const schema::Entity& entity, std::string_view i
             return NotFound(entity.name() + " " + normalized + " not found");
         }
         return std::move(**row);
+    });
+}
+
+Result<GetResult> SqliteStore::GetWithView(const schema::Entity& entity, std::string_view id,
+                                           const std::vector<query::ViewSpec>& view) {
+    if (!IsValidId(id)) {
+        return NotFound(entity.name() + " not found: the id is not valid");
+    }
+    const std::string normalized = NormalizeId(id);
+    return WithReader([&](Impl& reader) -> Result<GetResult> {
+        auto found = reader.FindByIdWithView(entity, normalized, view);
+        if (!found) {
+            return found.error();
+        }
+        if (!*found) {
+            return NotFound(entity.name() + " " + normalized + " not found");
+        }
+        return std::move(**found);
     });
 }
 

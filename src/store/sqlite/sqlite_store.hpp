@@ -36,6 +36,8 @@ public:
 
     Result<ListResult> List(const schema::Entity& entity, const query::Query& query) override;
     Result<Record> Get(const schema::Entity& entity, std::string_view id) override;
+    Result<GetResult> GetWithView(const schema::Entity& entity, std::string_view id,
+                                  const std::vector<query::ViewSpec>& view) override;
     Result<Record> Create(const schema::Entity& entity, const Record& record) override;
     Result<Record> Replace(const schema::Entity& entity, std::string_view id,
                            const Record& record) override;
