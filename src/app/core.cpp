@@ -10,6 +10,18 @@ Result<schema::SchemaPtr> LoadConfiguredSchema(const Config& config) {
     return schema::LoadSchema(config.schema);
 }
 
+std::filesystem::path SqliteFileOf(const std::string& db_url) {
+    constexpr std::string_view kScheme = "sqlite://";
+    if (db_url.starts_with(kScheme)) {
+        return db_url.substr(kScheme.size());
+    }
+    return "data/sessions.db";
+}
+
+Result<auth::SessionStorePtr> OpenConfiguredSessions(const Config& config) {
+    return auth::OpenSessionStore(config.sessions, SqliteFileOf(config.db));
+}
+
 Result<std::unique_ptr<Core>> OpenCore(const Config& config) {
     auto core = std::make_unique<Core>();
     core->config = config;
@@ -27,18 +39,9 @@ Result<std::unique_ptr<Core>> OpenCore(const Config& config) {
     return core;
 }
 
-std::filesystem::path SqliteFileOf(const std::string& db_url) {
-    constexpr std::string_view kScheme = "sqlite://";
-    if (db_url.starts_with(kScheme)) {
-        return db_url.substr(kScheme.size());
-    }
-    return "data/sessions.db";
-}
-
-Result<std::unique_ptr<AccessStack>> OpenAccessStack(const Config& config,
-                                                     store::DocumentStore& store) {
+Result<std::unique_ptr<AccessStack>> OpenAccessStack(const Config& config, Core& core) {
     auto stack = std::make_unique<AccessStack>();
-    auto sessions = auth::OpenSessionStore(config.sessions, SqliteFileOf(config.db));
+    auto sessions = OpenConfiguredSessions(config);
     if (!sessions) {
         return sessions.error();
     }
@@ -51,9 +54,11 @@ Result<std::unique_ptr<AccessStack>> OpenAccessStack(const Config& config,
     stack->user_limiter = *std::move(user_limiter);
     stack->address_limiter = *std::move(address_limiter);
     stack->auth = std::make_unique<service::AuthService>(
-        store, *stack->sessions, *stack->user_limiter, *stack->address_limiter,
+        *core.store, *stack->sessions, *stack->user_limiter, *stack->address_limiter,
         service::AuthOptions{std::chrono::seconds(config.session_ttl_seconds),
                              config.auth_required});
+    stack->revoker = std::make_unique<service::SessionRevoker>(*stack->sessions);
+    core.documents->AddObserver(*stack->revoker);
     return stack;
 }
 

@@ -15,6 +15,7 @@
 #include "schema/schema.hpp"
 #include "service/auth_service.hpp"
 #include "service/document_service.hpp"
+#include "service/session_revoker.hpp"
 #include "store/document_store.hpp"
 
 namespace ea::app {
@@ -29,25 +30,30 @@ struct Core {
 // Loads the schema only. Errors carry every schema problem as file:line:col fields.
 [[nodiscard]] Result<schema::SchemaPtr> LoadConfiguredSchema(const Config& config);
 
+// The SQLite file of a sqlite:// store URL; "data/sessions.db" for any other URL.
+[[nodiscard]] std::filesystem::path SqliteFileOf(const std::string& db_url);
+
+// The session store `config.sessions` names (by default a table in the main SQLite file). Used
+// by `serve` and by every command that must end sessions (`user add --update`).
+[[nodiscard]] Result<auth::SessionStorePtr> OpenConfiguredSessions(const Config& config);
+
 // Loads the schema, opens (and migrates) the store and builds the services.
 [[nodiscard]] Result<std::unique_ptr<Core>> OpenCore(const Config& config);
 
-// The session store, the login rate limiters and the AuthService: one composition that `serve`
-// (REST) and `mcp` share, so a session opened by one face is valid on the other.
+// The session store, the login rate limiters, the AuthService and the SessionRevoker: one
+// composition that `serve` (REST) and `mcp` share, so a session opened by one face is valid on the
+// other, and a change to a user through either face ends that user's stale sessions.
 struct AccessStack {
     auth::SessionStorePtr sessions;
     std::unique_ptr<ratelimit::TokenBucket> user_limiter;     // failed logins per username
     std::unique_ptr<ratelimit::TokenBucket> address_limiter;  // login attempts per client address
     std::unique_ptr<service::AuthService> auth;
+    std::unique_ptr<service::SessionRevoker> revoker;  // observes core.documents
 };
 
-// Opens config.sessions (the SQLite session file beside the database by default) and builds the
-// AuthService over `store`, which must outlive the stack.
+// Opens config.sessions (OpenConfiguredSessions), builds the AuthService over core.store and
+// registers the revoker with core.documents. `core` must outlive the stack.
 [[nodiscard]] Result<std::unique_ptr<AccessStack>> OpenAccessStack(const Config& config,
-                                                                   store::DocumentStore& store);
-
-// The SQLite file of a sqlite:// database URL ("data/sessions.db" for other URLs): where the
-// default session store lives and whose size /api/metadata reports.
-std::filesystem::path SqliteFileOf(const std::string& db_url);
+                                                                   Core& core);
 
 }  // namespace ea::app

@@ -78,7 +78,7 @@ Result<std::unique_ptr<McpApp>> McpApp::Create(const Config& config,
             "the schema has no entity with the auth service, so there is no "
             "user for MCP_USER to sign in as");
     }
-    auto access = OpenAccessStack(config, *parts->core->store);
+    auto access = OpenAccessStack(config, *parts->core);
     if (!access) {
         return access.error();
     }

@@ -23,9 +23,36 @@ const app::Config* ResolvedConfig(const app::ConfigFlags& flags) {
 
 void PrintError(const Error& error) {
     std::cerr << "events-api: " << error.message << "\n";
+    if (!error.detail.empty()) {  // the operator's terminal is where a backend's words belong
+        std::cerr << "  detail: " << error.detail << "\n";
+    }
     for (const auto& field : error.fields) {
         std::cerr << "  " << field.field << ": " << field.message << "\n";
     }
+}
+
+std::string RedactedUrl(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) {
+        return std::string(url);
+    }
+    const auto authority_start = scheme_end + 3;
+    const auto authority_end = url.find_first_of("/?#", authority_start);
+    const auto authority = url.substr(authority_start, authority_end == std::string_view::npos
+                                                           ? std::string_view::npos
+                                                           : authority_end - authority_start);
+    const auto at = authority.rfind('@');
+    if (at == std::string_view::npos) {
+        return std::string(url);
+    }
+    const auto colon = authority.substr(0, at).find(':');
+    if (colon == std::string_view::npos) {
+        return std::string(url);
+    }
+    std::string redacted(url.substr(0, authority_start + colon + 1));
+    redacted += "***";
+    redacted += url.substr(authority_start + at);
+    return redacted;
 }
 
 int Main(int argc, char** argv) {

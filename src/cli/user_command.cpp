@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "common/ids.hpp"
 #include "query/filter.hpp"
+#include "service/session_revoker.hpp"
 #include "validate/validator.hpp"
 
 namespace ea::cli {
@@ -97,6 +98,7 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
         PrintError(InvalidArgument("the schema has no User entity with the auth service"));
         return 1;
     }
+    // The operator's own shell: the privileged channel, said here and not by any default.
     service::RequestContext ctx{Principal::System(), "cli", service::Channel::kCli};
     const auto& password_field = user->auth()->password_field;
 
@@ -107,6 +109,15 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
                                 "' already exists; pass --update to reset its password and role"));
             return 1;
         }
+        // A new password or role ends the user's sessions, wherever they live; when the session
+        // store cannot be reached nothing is changed.
+        auto sessions = app::OpenConfiguredSessions(*config);
+        if (!sessions) {
+            PrintError(sessions.error());
+            return 1;
+        }
+        service::SessionRevoker revoker(**sessions);
+        (*core)->documents->AddObserver(revoker);
         boost::json::object patch{{password_field, *password}, {"role", options.role}};
         auto updated = (*core)->documents->Patch(ctx, *user, (*existing)["id"].as_string(), patch);
         if (!updated) {

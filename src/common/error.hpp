@@ -21,8 +21,8 @@ enum class ErrorCode {
     kMethodNotAllowed,  // the entity's `operations` do not allow this operation
     kConflict,          // unique violation, on_delete: restrict
     kRateLimited,
-    kUnavailable,       // backend down; the caller may retry
-    kInternal,          // a bug; the message is logged, never sent to the client
+    kUnavailable,  // backend down; the caller may retry
+    kInternal,     // a bug; the message is logged, never sent to the client
 };
 // When adding a code, map it in rest/error_response.cpp (and mcp/error_result.cpp).
 
@@ -39,6 +39,9 @@ struct Error {
     std::string message;  // safe to show a client: no SQL, no secrets
     std::vector<FieldError> fields = {};
     int retry_after_seconds = 0;  // kRateLimited: when the caller may try again
+    // What an operator needs to diagnose a kUnavailable or kInternal (a backend's own message).
+    // Logged under the request id, never sent to a client; it still never holds a secret.
+    std::string detail = {};
 };
 
 Error InvalidArgument(std::string message);

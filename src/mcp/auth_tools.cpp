@@ -125,7 +125,7 @@ Result<ToolOutput> RunAuthTool(service::AuthService& auth, const service::Reques
             if (!token) {
                 return token.error();
             }
-            auto session = auth.Refresh(*token, ctx.now);
+            auto session = auth.Refresh(entity, *token, ctx.now);
             if (!session) {
                 return session.error();
             }

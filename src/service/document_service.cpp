@@ -51,6 +51,9 @@ Status CheckAllowed(const RequestContext& ctx, const schema::Entity& entity, sch
     if (ctx.channel == Channel::kCli) {
         return Ok();
     }
+    if (ctx.channel == Channel::kUnset) {
+        return Error{ErrorCode::kForbidden, "the request names no channel; refused"};
+    }
     if (!entity.Allows(op)) {
         return Error{ErrorCode::kMethodNotAllowed,
                      entity.name() + " does not allow " + std::string(OperationName(op))};
@@ -86,10 +89,44 @@ Result<std::string> CheckedId(const schema::Entity& entity, std::string_view id)
     return NormalizeId(id);
 }
 
+// What an update changed: the fields whose stored value differs between `before` and `after`.
+Change Updated(const schema::Entity& entity, std::string id, const Record& before,
+               const Record& after) {
+    Change change{&entity, std::move(id), ChangeKind::kUpdated, {}};
+    for (const auto& [key, value] : after) {
+        const auto* old = before.if_contains(key);
+        if (old == nullptr || *old != value) {
+            change.changed_fields.emplace_back(key);
+        }
+    }
+    for (const auto& [key, value] : before) {
+        if (!after.contains(key)) {
+            change.changed_fields.emplace_back(key);
+        }
+    }
+    return change;
+}
+
+std::string IdOf(const Record& record) {
+    const auto* id = record.if_contains(kId);
+    return id != nullptr && id->is_string() ? std::string(id->get_string()) : std::string();
+}
+
 }  // namespace
 
 DocumentService::DocumentService(const schema::Schema& schema, store::DocumentStore& store)
     : schema_(schema), store_(store) {}
+
+void DocumentService::AddObserver(ChangeObserver& observer) {
+    observers_.push_back(&observer);
+}
+
+Status DocumentService::Notify(const RequestContext& ctx, std::span<const Change> changes) const {
+    if (observers_.empty()) {
+        return Ok();
+    }
+    return NotifyAll(observers_, ctx, changes);
+}
 
 Result<store::ListResult> DocumentService::List(const RequestContext& ctx,
                                                 const schema::Entity& entity,
@@ -147,6 +184,10 @@ Result<Record> DocumentService::Create(const RequestContext& ctx, const schema::
     if (!stored) {
         return stored.error();
     }
+    const Change created[] = {{&entity, IdOf(*stored), ChangeKind::kCreated, {}}};
+    if (auto notified = Notify(ctx, created); !notified) {
+        return notified.error();
+    }
     return MaskForRead(entity, *std::move(stored));
 }
 
@@ -188,6 +229,10 @@ Result<Record> DocumentService::Update(const RequestContext& ctx, const schema::
     if (!stored) {
         return stored.error();
     }
+    const Change updated[] = {Updated(entity, *checked, *existing, *merged)};
+    if (auto notified = Notify(ctx, updated); !notified) {
+        return notified.error();
+    }
     return MaskForRead(entity, *std::move(stored));
 }
 
@@ -203,6 +248,10 @@ Result<Record> DocumentService::Delete(const RequestContext& ctx, const schema::
     auto deleted = store_.Delete(entity, *checked);
     if (!deleted) {
         return deleted.error();
+    }
+    const Change removed[] = {{&entity, *checked, ChangeKind::kDeleted, {}}};
+    if (auto notified = Notify(ctx, removed); !notified) {
+        return notified.error();
     }
     return MaskForRead(entity, *std::move(deleted));
 }
@@ -247,6 +296,16 @@ Result<std::vector<Record>> DocumentService::CreateAll(const RequestContext& ctx
     if (!stored) {
         return stored.error();
     }
+    if (!observers_.empty()) {
+        std::vector<Change> created;
+        created.reserve(stored->size());
+        for (std::size_t i = 0; i < stored->size(); ++i) {
+            created.push_back({records[i].entity, IdOf((*stored)[i]), ChangeKind::kCreated, {}});
+        }
+        if (auto notified = Notify(ctx, created); !notified) {
+            return notified.error();
+        }
+    }
     for (std::size_t i = 0; i < stored->size(); ++i) {
         (*stored)[i] = MaskForRead(*records[i].entity, std::move((*stored)[i]));
     }
@@ -261,6 +320,8 @@ Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx
     }
     std::vector<store::DocumentStore::BatchItem> items;
     items.reserve(bodies.size());
+    std::vector<Record> before;  // the stored records, for the change report
+    before.reserve(bodies.size());
     for (std::size_t i = 0; i < bodies.size(); ++i) {
         const int index = static_cast<int>(i);
         const auto* id = bodies[i].if_contains(kId);
@@ -288,10 +349,21 @@ Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx
             return merged.error();
         }
         items.push_back({&entity, *std::move(merged), true});
+        before.push_back(*std::move(existing));
     }
     auto stored = store_.Batch(std::move(items));
     if (!stored) {
         return stored.error();
+    }
+    if (!observers_.empty()) {
+        std::vector<Change> updated;
+        updated.reserve(stored->size());
+        for (std::size_t i = 0; i < stored->size(); ++i) {
+            updated.push_back(Updated(entity, IdOf((*stored)[i]), before[i], (*stored)[i]));
+        }
+        if (auto notified = Notify(ctx, updated); !notified) {
+            return notified.error();
+        }
     }
     for (auto& record : *stored) {
         record = MaskForRead(entity, std::move(record));

@@ -5,6 +5,7 @@
 // JSON-RPC. Thread-safe: one instance serves all requests.
 #pragma once
 
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "common/result.hpp"
 #include "query/query.hpp"
 #include "schema/schema.hpp"
+#include "service/change_observer.hpp"
 #include "service/request_context.hpp"
 #include "store/document_store.hpp"
 #include "validate/validator.hpp"
@@ -22,6 +24,11 @@ class DocumentService {
 public:
     // `schema` and `store` must outlive the service.
     DocumentService(const schema::Schema& schema, store::DocumentStore& store);
+
+    // Reports every committed create, update and delete to `observer` (see change_observer.hpp
+    // for what its errors mean). `observer` must outlive the service. REQUIRES: called before
+    // the service serves any request (observers are not guarded).
+    void AddObserver(ChangeObserver& observer);
 
     // Errors: kMethodNotAllowed (the entity's operations lack read), kInvalidArgument,
     // kUnavailable.
@@ -99,9 +106,12 @@ private:
                          int index) const;
     Status HashPasswords(const schema::Entity& entity, Record& record) const;
     Record MaskForRead(const schema::Entity& entity, Record record) const;
+    // Tells the observers; their first error is the caller's answer (the write stays committed).
+    Status Notify(const RequestContext& ctx, std::span<const Change> changes) const;
 
     const schema::Schema& schema_;
     store::DocumentStore& store_;
+    std::vector<ChangeObserver*> observers_;
 };
 
 }  // namespace ea::service

@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 
 #include "auth/password.hpp"
+#include "auth/session_store.hpp"
+#include "auth/token.hpp"
 #include "cli/demo_data.hpp"
 #include "store/document_store.hpp"
 #include "subprocess.hpp"
@@ -423,6 +425,67 @@ TEST_F(CliTest, UserAddWithUpdateResetsPasswordAndRole) {
     EXPECT_THAT(hash, StartsWith("$argon2id$"));
     EXPECT_TRUE(auth::VerifyPassword(hash, "second-secret"));
     EXPECT_FALSE(auth::VerifyPassword(hash, "first-secret"));
+}
+
+TEST_F(CliTest, UserAddWithUpdateEndsThatUsersSessionsOnly) {
+    for (const char* name : {"claude_mcp", "other_bot"}) {
+        ASSERT_EQ(RunOn("u.db", {"user", "add", name, "--role", "ai_agent", "--password-stdin"},
+                        "first-secret\n")
+                      .exit_code,
+                  0);
+    }
+    // Sessions as `serve` keeps them by default: a table in the same SQLite file.
+    auto sessions = auth::OpenSessionStore("", dir_ / "u.db");
+    ASSERT_TRUE(sessions) << sessions.error().message;
+    const auto now = std::chrono::system_clock::now();
+    auto session_of = [&](const std::string& username) {
+        auth::Session session;
+        session.token_hash = auth::HashToken(auth::NewToken());
+        session.user_id = std::string(FindUser("u.db", username).at("id").as_string());
+        session.username = username;
+        session.role = "ai_agent";
+        session.created_at = now;
+        session.expires_at = now + std::chrono::hours(1);
+        EXPECT_TRUE((*sessions)->Put(session));
+        return session.token_hash;
+    };
+    const auto mine = session_of("claude_mcp");
+    const auto theirs = session_of("other_bot");
+
+    auto updated = RunOn(
+        "u.db", {"user", "add", "claude_mcp", "--role", "read", "--password-stdin", "--update"},
+        "second-secret\n");
+    ASSERT_EQ(updated.exit_code, 0) << Describe(updated);
+    EXPECT_FALSE((*sessions)->Get(mine, now)) << "the updated user's session survived";
+    EXPECT_TRUE((*sessions)->Get(theirs, now));
+}
+
+TEST_F(CliTest, MigrateAndSeedDemoNeverPrintADatabasePassword) {
+    // A URL that fails (nothing runs PostgreSQL here) and one that works (an SQLite path that
+    // happens to look like user info): the password appears in neither output.
+    for (const char* url : {"postgresql://app:s3cret-pw@127.0.0.1:1/events",
+                            "postgres://app:s3cret-pw@localhost/events"}) {
+        for (const auto& command :
+             {std::vector<std::string>{"migrate"}, std::vector<std::string>{"seed-demo"}}) {
+            std::vector<std::string> args = {"--schema", ea::testing::DefaultSchemaPath().string(),
+                                             "--db", url};
+            args.insert(args.end(), command.begin(), command.end());
+            auto result = Run(args);
+            EXPECT_NE(result.exit_code, 0) << Describe(result);
+            EXPECT_THAT(result.out + result.err, Not(HasSubstr("s3cret"))) << Describe(result);
+        }
+    }
+    const std::string url = "sqlite://app:s3cret-pw@dir/events.db";
+    for (const auto& command :
+         {std::vector<std::string>{"migrate"}, std::vector<std::string>{"seed-demo"}}) {
+        std::vector<std::string> args = {"--schema", ea::testing::DefaultSchemaPath().string(),
+                                         "--db", url};
+        args.insert(args.end(), command.begin(), command.end());
+        auto result = Run(args);
+        ASSERT_EQ(result.exit_code, 0) << Describe(result);
+        EXPECT_THAT(result.out + result.err, Not(HasSubstr("s3cret"))) << Describe(result);
+        EXPECT_THAT(result.out, HasSubstr("sqlite://app:***@dir/events.db"));
+    }
 }
 
 TEST_F(CliTest, UserAddWithoutPasswordStdinIsBadUsage) {

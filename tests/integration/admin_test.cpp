@@ -1,5 +1,6 @@
 // Metadata, the admin routes (report, init page, wipe) and the operational endpoints (healthz,
 // readyz, metrics, openapi) over real sockets. The wipe runs on a server of its own.
+#include <filesystem>
 #include <regex>
 
 #include <sqlite3.h>
@@ -179,58 +180,118 @@ TEST_F(AdminTest, RequestLogIsJsonLinesWithoutSecrets) {
     EXPECT_EQ(log.find(kAdminPassword), std::string::npos) << "a password in the log";
 }
 
-// Wiping deletes everything, so it gets a server of its own.
-TEST(AdminWipeTest, ConfirmedInitWipesEveryTable) {
+// Rows of `table` in the server's SQLite file (read beside the running server).
+std::int64_t RowCount(const std::filesystem::path& db_path, const std::string& table) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt* statement = nullptr;
+    const std::string sql = "SELECT COUNT(*) FROM \"" + table + "\"";
+    std::int64_t count = -1;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
+        sqlite3_step(statement) == SQLITE_ROW) {
+        count = sqlite3_column_int64(statement, 0);
+    }
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    return count;
+}
+
+// Wiping deletes everything, so each wipe test gets a server of its own.
+TEST(AdminWipeTest, ConfirmedInitWipesEveryTableAndEndsEverySession) {
     auto server = StartServer(DemoServerOptions());
     ASSERT_TRUE(server);
     const std::string token = LoginToken(server->port(), "admin", kAdminPassword);
     ASSERT_FALSE(token.empty());
     Api admin(server->port(), token);
-    ASSERT_GE(admin.Get("/api/db/report").Json().at("report").at("entities").at("Event").as_int64(),
-              1000);
+    auto before = admin.Get("/api/db/report");
+    ASSERT_EQ(before.status, 200) << Describe(before);
+    const auto entities = before.Json().at("report").at("entities").as_object();
+    ASSERT_EQ(entities.at("Event").as_int64(), 1000);
+    auto users = admin.Get("/api/user?pageSize=1&filter=role:read");
+    ASSERT_TRUE(IsListEnvelope(users));
+    const std::string demo = Str(RowsOf(users).at(0).at("username"));
+    Api reader(server->port(), LoginToken(server->port(), demo, kDemoPassword));
+    ASSERT_TRUE(IsListEnvelope(reader.Get("/api/event?pageSize=1")));
 
     auto wiped = admin.Post("/api/db/init/confirmed", json::object{{"confirm", "DELETE ALL DATA"}});
     ASSERT_EQ(wiped.status, 200) << Describe(wiped);
     EXPECT_EQ(wiped.Json().at("success"), true);
 
-    auto report = admin.Get("/api/db/report");
-    if (report.status == 200) {
-        const auto counts = report.Json().at("report").at("entities").as_object();
-        for (const auto& [entity, count] : counts) {
-            EXPECT_EQ(count.as_int64(), 0) << entity;
-        }
-    } else {
-        // The admin's own user is gone too; a 401 afterwards is acceptable, a 500 is not.
-        EXPECT_EQ(report.status, 401) << Describe(report);
+    // Every session ended with the users it named: the admin's and the reader's alike.
+    EXPECT_TRUE(IsError(admin.Get("/api/db/report"), 401, "unauthenticated"));
+    EXPECT_TRUE(IsError(reader.Get("/api/event?pageSize=1"), 401, "unauthenticated"));
+    EXPECT_EQ(RowCount(server->db_path(), "_sessions"), 0);
+    // Every entity's table is re-created empty, not dropped.
+    for (const auto& [entity, count] : entities) {
+        EXPECT_EQ(RowCount(server->db_path(), std::string(entity)), 0) << entity;
     }
-    // The tables are re-created, not dropped: they still work.
-    auto events = admin.Get("/api/event");
-    if (events.status == 200) {
-        EXPECT_TRUE(IsListEnvelope(events));
-        EXPECT_EQ(events.Json().at("pagination").at("total").as_int64(), 0);
-    }
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(server->db_path().c_str(), &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt* statement = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM \"Event\"", -1, &statement, nullptr),
-              SQLITE_OK);
-    ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
-    EXPECT_EQ(sqlite3_column_int64(statement, 0), 0);
-    sqlite3_finalize(statement);
-    sqlite3_close(db);
     EXPECT_EQ(server->Terminate(), 0);
 }
 
-TEST(AdminWipeTest, FormEncodedConfirmationAlsoWorks) {
+TEST(AdminWipeTest, FormEncodedConfirmationWorksFromTheServersOwnPage) {
     auto server = StartServer(DemoServerOptions());
     ASSERT_TRUE(server);
-    Api admin(server->port(), LoginToken(server->port(), "admin", kAdminPassword));
-    auto wiped = admin.Send("POST", "/api/db/init/confirmed", "confirm=DELETE+ALL+DATA",
-                            "application/x-www-form-urlencoded");
+    const std::string token = LoginToken(server->port(), "admin", kAdminPassword);
+    ASSERT_FALSE(token.empty());
+    const std::string self = "127.0.0.1:" + std::to_string(server->port());
+    // The browser's form post: the session cookie, Host with the port, and our page's Origin.
+    const Headers form = {
+        {"Host", self}, {"Cookie", "sessionId=" + token}, {"Origin", "http://" + self}};
+    auto wiped = Api(server->port(), "")
+                     .Send("POST", "/api/db/init/confirmed", "confirm=DELETE+ALL+DATA",
+                           "application/x-www-form-urlencoded", form);
     ASSERT_EQ(wiped.status, 200) << Describe(wiped);
-    // A restart re-creates the administrator from EVENTS_API_ADMIN_PASSWORD.
+    EXPECT_EQ(RowCount(server->db_path(), "Event"), 0);
     EXPECT_EQ(server->Terminate(), 0);
+}
+
+class CsrfTest : public ServerSuite {
+protected:
+    // A form post of a wrong confirmation: it never wipes, and its answer shows which check
+    // stopped it (403 for the origin check, 400 for the confirmation after it).
+    static HttpResponse FormPost(const Headers& headers, bool bearer = false) {
+        return Api(port(), bearer ? admin_token() : "")
+            .Send("POST", "/api/db/init/confirmed", "confirm=not+the+phrase",
+                  "application/x-www-form-urlencoded", headers);
+    }
+    static std::string Self() { return "127.0.0.1:" + std::to_string(port()); }
+    static std::string Cookie() { return "sessionId=" + admin_token(); }
+};
+
+TEST_F(CsrfTest, CookieFormPostWithoutASameOriginHeaderIs403) {
+    const Headers refused[] = {
+        {{"Host", Self()}, {"Cookie", Cookie()}},
+        {{"Host", Self()}, {"Cookie", Cookie()}, {"Origin", "http://evil.example"}},
+        {{"Host", Self()}, {"Cookie", Cookie()}, {"Origin", "null"}},
+        {{"Host", Self()}, {"Cookie", Cookie()}, {"Origin", "http://127.0.0.1:1"}},
+        {{"Host", Self()}, {"Cookie", Cookie()}, {"Referer", "http://evil.example/api/db/init"}},
+        {{"Host", Self()}, {"Cookie", Cookie()}, {"Origin", "http://" + Self() + ".evil.example"}},
+    };
+    for (const auto& headers : refused) {
+        auto response = FormPost(headers);
+        EXPECT_TRUE(IsError(response, 403, "forbidden", "cross-site request refused"))
+            << Describe(response);
+        EXPECT_NE(ErrorText(response).find("Origin or Referer"), std::string::npos);
+    }
+    EXPECT_TRUE(IsSuccess(Admin().Get("/api/event/evt_demo_1")));  // nothing was wiped
+}
+
+TEST_F(CsrfTest, SameOriginOrBearerPassesOnToTheConfirmationCheck) {
+    const Headers passed[] = {
+        {{"Host", Self()}, {"Cookie", Cookie()}, {"Origin", "http://" + Self()}},
+        {{"Host", Self()}, {"Cookie", Cookie()}, {"Referer", "http://" + Self() + "/api/db/init"}},
+    };
+    for (const auto& headers : passed) {
+        EXPECT_TRUE(IsError(FormPost(headers), 400, "invalid_argument", "", "confirm"));
+    }
+    // A bearer token is never sent by a browser on its own: no origin needed.
+    EXPECT_TRUE(IsError(FormPost({}, true), 400, "invalid_argument", "", "confirm"));
+    // JSON cannot be sent cross-site without CORS: the check is for forms.
+    auto json = Api(port(), "")
+                    .Send("POST", "/api/db/init/confirmed", R"({"confirm":"no"})",
+                          "application/json", {{"Cookie", Cookie()}});
+    EXPECT_TRUE(IsError(json, 400, "invalid_argument", "", "confirm")) << Describe(json);
 }
 
 }  // namespace
