@@ -8,6 +8,7 @@
 
 #include "app/core.hpp"
 #include "app/loopback.hpp"
+#include "app/system_users.hpp"
 #include "auth/password.hpp"
 #include "auth/session_store.hpp"
 #include "auth/token.hpp"
@@ -25,8 +26,8 @@
 namespace ea::app {
 namespace {
 
-constexpr const char* kAdminName = "admin";
-constexpr const char* kSystemAccount = "acc_system";
+constexpr const char* kAdminName = kAdminUsername;
+constexpr const char* kSystemAccount = kSystemAccountId;
 
 std::int64_t NowMillis() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -109,10 +110,16 @@ Status EnsureAdmin(Core& core) {
     service::RequestContext ctx{Principal::System(), "bootstrap", service::Channel::kCli};
     boost::json::object body{{user->auth()->login_field, kAdminName},
                              {user->auth()->password_field, password},
-                             {"email", "admin@system.internal"},
+                             {"email", kAdminEmail},
                              {"role", "admin"},
                              {"isAccountOwner", false},
                              {"accountId", kSystemAccount}};
+    // Documented names (docs/cli.md), when the schema has the fields (the default one requires
+    // them).
+    if (user->FindField("firstName") != nullptr && user->FindField("lastName") != nullptr) {
+        body["firstName"] = kAdminFirstName;
+        body["lastName"] = kAdminLastName;
+    }
     // The system account (when missing) and the admin in one transaction: all or nothing.
     std::vector<service::DocumentService::NewRecord> records;
     if (const auto* account = core.schema->FindEntity("Account");

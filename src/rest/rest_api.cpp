@@ -220,6 +220,20 @@ Status RestApi::Register(http::Router& router) {
             return status;
         }
     }
+    // The methods an entity route never takes are refused here, not by the router, so that
+    // `Allow` lists what this entity's operations allow (the router's 405 would list every method
+    // registered for the path, POST on Crawl's collection included).
+    Status not_allowed[] = {
+        router.AddRefusal(Method::kPut, "/api/{entity}", Authenticated(Member(&RestApi::NotAllowed))),
+        router.AddRefusal(Method::kPatch, "/api/{entity}", Authenticated(Member(&RestApi::NotAllowed))),
+        router.AddRefusal(Method::kDelete, "/api/{entity}", Authenticated(Member(&RestApi::NotAllowed))),
+        router.AddRefusal(Method::kPost, "/api/{entity}/{id}", Authenticated(Member(&RestApi::NotAllowed))),
+    };
+    for (const auto& status : not_allowed) {
+        if (!status) {
+            return status;
+        }
+    }
     // Generated once: the schema is immutable while serving. No session needed to read it.
     auto openapi = std::make_shared<const std::string>(
         OpenApiJson(schema_, OpenApiOptions{.auth_required = auth_.options().auth_required}));
@@ -292,18 +306,20 @@ Result<service::RequestContext> RestApi::Authenticate(const http::Request& reque
 
 Status RestApi::Add(http::Router& router, http::Method method, std::string_view pattern,
                     AuthedRoute handler) {
-    return router.Add(method, pattern,
-                      [this, handler = std::move(handler)](const http::Request& request,
-                                                           const http::RouteMatch& match) {
-                          auto ctx = Authenticate(request);
-                          if (!ctx) {
-                              return Fail(ctx.error(), request);
-                          }
-                          auto response =
-                              Guarded(request, [&] { return handler(request, match, *ctx); });
-                          response.principal = ctx->principal.username;
-                          return response;
-                      });
+    return router.Add(method, pattern, Authenticated(std::move(handler)));
+}
+
+http::RouteHandler RestApi::Authenticated(AuthedRoute handler) {
+    return [this, handler = std::move(handler)](const http::Request& request,
+                                                const http::RouteMatch& match) {
+        auto ctx = Authenticate(request);
+        if (!ctx) {
+            return Fail(ctx.error(), request);
+        }
+        auto response = Guarded(request, [&] { return handler(request, match, *ctx); });
+        response.principal = ctx->principal.username;
+        return response;
+    };
 }
 
 Status RestApi::AddPublic(http::Router& router, http::Method method, std::string_view pattern,
@@ -345,6 +361,19 @@ RestApi::AuthedRoute RestApi::Member(AuthedHandler handler) {
 
 Result<const schema::Entity*> RestApi::EntityFor(std::string_view name) const {
     return schema_.LookupEntity(name);
+}
+
+http::Response RestApi::NotAllowed(const http::Request& request, const http::RouteMatch& match,
+                                   const service::RequestContext&) {
+    auto entity = EntityFor(match.Param("entity"));
+    if (!entity) {
+        return Fail(entity.error(), request);
+    }
+    const bool item = !match.Param("id").empty();
+    return EntityError(Error{ErrorCode::kMethodNotAllowed,
+                             (*entity)->name() + " does not allow " + request.method_text +
+                                 (item ? " on a record" : " on the collection")},
+                       request, **entity, item);
 }
 
 http::Response RestApi::List(const http::Request& request, const http::RouteMatch& match,

@@ -58,6 +58,8 @@ private:
     using AuthedHandler = http::Response (RestApi::*)(const http::Request&, const http::RouteMatch&,
                                                       const service::RequestContext&);
     AuthedRoute Member(AuthedHandler handler);
+    // `handler` behind the session check every route but the public ones passes.
+    http::RouteHandler Authenticated(AuthedRoute handler);
     // Runs `handler`; an exception becomes a 500 (internal) whose log detail is its text.
     static http::Response Guarded(const http::Request& request,
                                   const std::function<http::Response()>& handler);
@@ -81,6 +83,10 @@ private:
                                                                     const Record&);
     http::Response Update(const http::Request& request, const http::RouteMatch& match,
                           const service::RequestContext& ctx, UpdateCall call);
+    // 405 for a method no entity route takes (DELETE on a collection, POST on a record), with the
+    // entity's own Allow.
+    http::Response NotAllowed(const http::Request& request, const http::RouteMatch& match,
+                              const service::RequestContext& ctx);
     http::Response Metadata(const http::Request& request, const http::RouteMatch& match,
                             const service::RequestContext& ctx);
     http::Response DbReport(const http::Request& request, const http::RouteMatch& match,

@@ -10,6 +10,22 @@
 namespace ea::integration {
 namespace {
 
+// Every entity of the default schema, with the path of its routes.
+const std::pair<const char*, const char*> kEntities[] = {
+    {"Account", "/api/account"}, {"User", "/api/user"},
+    {"Profile", "/api/profile"}, {"TagAffinity", "/api/tagaffinity"},
+    {"Event", "/api/event"},     {"UserEvent", "/api/userevent"},
+    {"Url", "/api/url"},         {"Crawl", "/api/crawl"},
+};
+
+// /api/db/report's entity counts on a fresh demo server: seed-demo --scale 1 (docs/cli.md: 5
+// accounts, 20 users, 20 profiles, 60 tag affinities, 1,000 events, 100 user events, 20 URLs, 40
+// crawls) plus what every first start adds: the account acc_system and its user admin.
+const json::object kDemoServerCounts{
+    {"Account", 6},  {"User", 21},       {"Profile", 20}, {"TagAffinity", 60},
+    {"Event", 1000}, {"UserEvent", 100}, {"Url", 20},     {"Crawl", 40},
+};
+
 class AdminTest : public ServerSuite {
 protected:
     // The value of the Prometheus counter line for `route`, `method`, `status`; 0 when absent.
@@ -26,8 +42,7 @@ protected:
     }
 };
 
-// BUG: /api/metadata returns "entities" as an array of {name, fields, …}; the contract (and the
-// original's front-ends, which index it by entity name) want an object {Entity: metadata}.
+// "entities" is an object {Entity: metadata}: the original's front-ends index it by entity name.
 TEST_F(AdminTest, MetadataDescribesEveryEntityByName) {
     auto response = Admin().Get("/api/metadata");
     ASSERT_EQ(response.status, 200) << Describe(response);
@@ -58,22 +73,51 @@ TEST_F(AdminTest, MetadataCarriesTheFieldRules) {
     EXPECT_EQ(text.find("$argon2"), std::string::npos);
 }
 
-// BUG: the report has database, entity counts and schemaVersion, but no sizes (the contract:
-// "plus sizes and schema version").
 TEST_F(AdminTest, DbReportCountsEveryEntityForAdmins) {
     auto response = Admin().Get("/api/db/report");
     ASSERT_EQ(response.status, 200) << Describe(response);
     auto body = response.Json();
     EXPECT_EQ(body.at("database"), "sqlite");
-    const auto& counts = body.at("report").at("entities").as_object();
-    EXPECT_GE(counts.at("Event").as_int64(), 1000);
-    EXPECT_EQ(counts.at("Crawl").as_int64(), 40);
-    EXPECT_EQ(counts.at("TagAffinity").as_int64(), 60);
-    EXPECT_GE(counts.at("User").as_int64(), 21);  // 20 demo users and admin
-    EXPECT_EQ(counts.size(), 8u);
+    EXPECT_EQ(body.at("report").at("entities"), kDemoServerCounts);
+    EXPECT_EQ(body.at("report").at("totalRecords"), 1267);  // the sum of kDemoServerCounts
     EXPECT_TRUE(body.at("schemaVersion").is_string());
-    EXPECT_NE(response.body.find("size"), std::string::npos)
-        << "the report should include database/table sizes: " << response.body;
+    EXPECT_EQ(Str(body.at("schemaVersion")).size(), 16u) << Describe(response);
+    // The SQLite file holds 1,267 records, so it is not empty; the WAL may be.
+    const auto& sizes = body.at("report").at("sizes").as_object();
+    ASSERT_TRUE(sizes.at("databaseBytes").is_int64()) << Describe(response);
+    EXPECT_GT(sizes.at("databaseBytes").as_int64(), 100'000);
+    ASSERT_TRUE(sizes.at("walBytes").is_int64()) << Describe(response);
+    EXPECT_GE(sizes.at("walBytes").as_int64(), 0);
+    EXPECT_EQ(sizes.size(), 2u);
+
+    // The counts are live: one more URL is one more in the report, and gone again after a delete.
+    const std::string id = UniqueId("url_report");
+    ASSERT_TRUE(IsSuccess(
+        Admin().Post("/api/url", json::object{{"id", id}, {"url", "https://example.com/report"}}),
+        201));
+    auto after = Admin().Get("/api/db/report").Json();
+    json::object expected = kDemoServerCounts;
+    expected["Url"] = 21;
+    EXPECT_EQ(after.at("report").at("entities"), expected);
+    EXPECT_EQ(after.at("report").at("totalRecords"), 1268);
+    ASSERT_TRUE(IsSuccess(Admin().Delete("/api/url/" + id)));
+    EXPECT_EQ(Admin().Get("/api/db/report").Json().at("report").at("entities"), kDemoServerCounts);
+}
+
+// The administrator `serve` creates on its first start has the documented names (docs/cli.md),
+// which the default schema requires.
+TEST_F(AdminTest, FirstRunAdministratorIsSystemAdministrator) {
+    auto response = Admin().Get("/api/user?filter_matching=exact&filter=username:admin");
+    ASSERT_TRUE(IsListEnvelope(response)) << Describe(response);
+    const auto rows = RowsOf(response);
+    ASSERT_EQ(rows.size(), 1u) << Describe(response);
+    const auto& admin = rows[0].as_object();
+    EXPECT_EQ(admin.at("firstName"), "System");
+    EXPECT_EQ(admin.at("lastName"), "Administrator");
+    EXPECT_EQ(admin.at("email"), "admin@system.internal");
+    EXPECT_EQ(admin.at("role"), "admin");
+    EXPECT_EQ(admin.at("isAccountOwner"), false);
+    EXPECT_EQ(admin.at("accountId"), "acc_system");
 }
 
 TEST_F(AdminTest, DbInitReturnsAnHtmlConfirmationPage) {
@@ -197,7 +241,50 @@ std::int64_t RowCount(const std::filesystem::path& db_path, const std::string& t
     return count;
 }
 
-// Wiping deletes everything, so each wipe test gets a server of its own.
+// Wiping deletes everything, so each wipe test gets a server of its own. After the wipe, `wiped` is
+// stopped and must have left every table empty; a server restarted on its database then reports,
+// through the API, only what every first start creates (acc_system and admin), and every entity's
+// list works (the tables were re-created, not dropped).
+void ExpectWipedThroughTheApi(ea::testing::ServerProcess& wiped) {
+    ASSERT_EQ(wiped.Terminate(), 0);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(wiped.db_path().c_str(), &db), SQLITE_OK);
+    for (const auto& [entity, path] : kEntities) {
+        sqlite3_stmt* statement = nullptr;
+        const std::string sql = std::string("SELECT COUNT(*) FROM \"") + entity + "\"";
+        ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr), SQLITE_OK)
+            << entity << ": " << sqlite3_errmsg(db);
+        ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+        EXPECT_EQ(sqlite3_column_int64(statement, 0), 0) << entity;
+        sqlite3_finalize(statement);
+    }
+    sqlite3_close(db);
+
+    auto options = DemoServerOptions();
+    options.template_db = wiped.db_path();
+    auto restarted = StartServer(options);
+    ASSERT_TRUE(restarted);
+    Api admin(restarted->port(), LoginToken(restarted->port(), "admin", kAdminPassword));
+    auto report = admin.Get("/api/db/report");
+    ASSERT_EQ(report.status, 200) << Describe(report);
+    const json::object expected{
+        {"Account", 1}, {"User", 1},      {"Profile", 0}, {"TagAffinity", 0},
+        {"Event", 0},   {"UserEvent", 0}, {"Url", 0},     {"Crawl", 0},
+    };
+    EXPECT_EQ(report.Json().at("report").at("entities"), expected) << Describe(report);
+    for (const auto& [entity, path] : kEntities) {
+        auto list = admin.Get(path);
+        ASSERT_TRUE(IsListEnvelope(list)) << entity << ": " << Describe(list);
+        EXPECT_EQ(list.Json().at("pagination").at("total"), expected.at(entity)) << entity;
+    }
+    const auto users = RowsOf(admin.Get("/api/user"));
+    ASSERT_EQ(users.size(), 1u);
+    EXPECT_EQ(users[0].at("username"), "admin");
+    EXPECT_EQ(users[0].at("firstName"), "System");
+    EXPECT_EQ(IdsOf(admin.Get("/api/account")), std::vector<std::string>{"acc_system"});
+    EXPECT_EQ(restarted->Terminate(), 0);
+}
+
 TEST(AdminWipeTest, ConfirmedInitWipesEveryTableAndEndsEverySession) {
     auto server = StartServer(DemoServerOptions());
     ASSERT_TRUE(server);
@@ -206,8 +293,7 @@ TEST(AdminWipeTest, ConfirmedInitWipesEveryTableAndEndsEverySession) {
     Api admin(server->port(), token);
     auto before = admin.Get("/api/db/report");
     ASSERT_EQ(before.status, 200) << Describe(before);
-    const auto entities = before.Json().at("report").at("entities").as_object();
-    ASSERT_EQ(entities.at("Event").as_int64(), 1000);
+    ASSERT_EQ(before.Json().at("report").at("entities"), kDemoServerCounts);
     auto users = admin.Get("/api/user?pageSize=1&filter=role:read");
     ASSERT_TRUE(IsListEnvelope(users));
     const std::string demo = Str(RowsOf(users).at(0).at("username"));
@@ -222,11 +308,7 @@ TEST(AdminWipeTest, ConfirmedInitWipesEveryTableAndEndsEverySession) {
     EXPECT_TRUE(IsError(admin.Get("/api/db/report"), 401, "unauthenticated"));
     EXPECT_TRUE(IsError(reader.Get("/api/event?pageSize=1"), 401, "unauthenticated"));
     EXPECT_EQ(RowCount(server->db_path(), "_sessions"), 0);
-    // Every entity's table is re-created empty, not dropped.
-    for (const auto& [entity, count] : entities) {
-        EXPECT_EQ(RowCount(server->db_path(), std::string(entity)), 0) << entity;
-    }
-    EXPECT_EQ(server->Terminate(), 0);
+    ExpectWipedThroughTheApi(*server);
 }
 
 TEST(AdminWipeTest, FormEncodedConfirmationWorksFromTheServersOwnPage) {
@@ -242,8 +324,8 @@ TEST(AdminWipeTest, FormEncodedConfirmationWorksFromTheServersOwnPage) {
                      .Send("POST", "/api/db/init/confirmed", "confirm=DELETE+ALL+DATA",
                            "application/x-www-form-urlencoded", form);
     ASSERT_EQ(wiped.status, 200) << Describe(wiped);
-    EXPECT_EQ(RowCount(server->db_path(), "Event"), 0);
-    EXPECT_EQ(server->Terminate(), 0);
+    EXPECT_EQ(wiped.Json().at("success"), true);
+    ExpectWipedThroughTheApi(*server);
 }
 
 class CsrfTest : public ServerSuite {

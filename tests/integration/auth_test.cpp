@@ -21,6 +21,8 @@ protected:
         auto created = Admin().Post("/api/user", json::object{{"username", username},
                                                               {"email", username + "@example.org"},
                                                               {"password", password},
+                                                              {"firstName", "Casey"},
+                                                              {"lastName", "Tester"},
                                                               {"isAccountOwner", false},
                                                               {"accountId", "acc_demo_0"}});
         EXPECT_TRUE(IsSuccess(created, 201));
@@ -277,6 +279,8 @@ std::string CreateUser(const Api& admin, const std::string& username, const std:
                                                         {"email", username + "@example.org"},
                                                         {"password", password},
                                                         {"role", role},
+                                                        {"firstName", "Session"},
+                                                        {"lastName", "Follower"},
                                                         {"isAccountOwner", false},
                                                         {"accountId", "acc_demo_0"}});
     EXPECT_TRUE(IsSuccess(created, 201)) << Describe(created);

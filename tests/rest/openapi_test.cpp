@@ -188,8 +188,8 @@ TEST(OpenApiTest, BuiltInsAreReadOnlyOnReadAndAbsentOnWrite) {
         EXPECT_FALSE(At(At(Schemas(), "UserInput"), "properties").contains(name)) << name;
     }
     EXPECT_EQ(Strings(At(Schemas(), "UserInput").at("required")),
-              (std::set<std::string>{"username", "email", "password", "isAccountOwner",
-                                     "accountId"}))
+              (std::set<std::string>{"username", "email", "password", "firstName", "lastName",
+                                     "isAccountOwner", "accountId"}))
         << "role has a default, so it may be left out";
     EXPECT_FALSE(At(Schemas(), "UserPatch").contains("required"));
     EXPECT_TRUE(Strings(At(Schemas(), "User").at("required")).contains("id"));

@@ -370,7 +370,8 @@ TEST_F(SessionsFollowTheUserTest, OtherChangesKeepTheSessions) {
     auto replaced = documents_->Replace(
         Admin(), Entity("User"), AliceId(),
         Json(R"({"username": "alice", "email": "alice@example.com", "isAccountOwner": true,
-                 "role": "ai_agent", "accountId": "acc_main"})"));
+                 "firstName": "Alice", "lastName": "Example", "role": "ai_agent",
+                 "accountId": "acc_main"})"));
     ASSERT_TRUE(replaced) << replaced.error().message;
     EXPECT_TRUE(Live(token));
     // The same PATCH with a role value equal to the stored one is no role change either.
