@@ -52,8 +52,49 @@ struct McpApp::Parts {
     std::unique_ptr<mcp::ToolRegistry> tools;
     std::unique_ptr<mcp::McpServer> server;
     mcp::Connection connection;
-    std::string session_token;  // the start-up login, ended at exit
+    const schema::Entity* users = nullptr;  // the auth entity MCP_USER is in
+    std::string session_token;              // the start-up login, ended at exit
+    std::chrono::seconds session_ttl{3600};
+    std::chrono::system_clock::time_point refresh_at;  // refresh the session from then on
 };
+
+namespace {
+
+// Before each message: the start-up session follows its user (a changed role, password or login,
+// or the user's removal, ends it: see SessionRevoker), so the principal is re-read from it, and it
+// is refreshed once half its lifetime has passed, so a long-running client never sees it expire.
+// Once ended, every tool call answers "Not authenticated: ..." until the client restarts the
+// server.
+void CheckSession(McpApp::Parts& parts) {
+    auto& connection = parts.connection;
+    if (connection.principal_error &&
+        connection.principal_error->code == ErrorCode::kUnauthenticated) {
+        return;
+    }
+    connection.principal_error.reset();
+    const auto now = std::chrono::system_clock::now();
+    if (now >= parts.refresh_at) {
+        if (parts.access->auth->Refresh(*parts.users, parts.session_token, now)) {
+            parts.refresh_at = now + parts.session_ttl / 2;
+        }
+    }
+    auto principal = parts.access->auth->Authenticate(parts.session_token, now);
+    if (principal) {
+        connection.principal = *std::move(principal);
+        return;
+    }
+    Error error = principal.error();
+    if (error.code == ErrorCode::kUnauthenticated) {
+        error.message = "the session of the service user '" + connection.principal.username +
+                        "' has ended (the user was changed or removed); restart the MCP server to "
+                        "sign in again";
+        LogEvent("warn", "service user session ended",
+                 boost::json::object{{"principal", connection.principal.username}});
+    }
+    connection.principal_error = std::move(error);
+}
+
+}  // namespace
 
 McpApp::McpApp(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 McpApp::~McpApp() = default;
@@ -98,6 +139,9 @@ Result<std::unique_ptr<McpApp>> McpApp::Create(const Config& config,
         return principal.error();
     }
     parts->session_token = login->token;
+    parts->users = users;
+    parts->session_ttl = std::chrono::seconds(config.session_ttl_seconds);
+    parts->refresh_at = now + parts->session_ttl / 2;
     parts->connection.principal = *std::move(principal);
     parts->connection.name = "stdio";
     parts->tools = std::make_unique<mcp::ToolRegistry>(
@@ -120,7 +164,10 @@ int McpApp::RunStdio() {
                                  {"role", parts.connection.principal.role},
                                  {"tools", parts.tools->tools().size()}});
     const auto end = mcp::RunStdio(
-        [&parts](std::string_view line) { return parts.server->Handle(parts.connection, line); },
+        [&parts](std::string_view line) {
+            CheckSession(parts);
+            return parts.server->Handle(parts.connection, line);
+        },
         [] {
             return mcp::ErrorResponse(
                 nullptr, mcp::RpcError{mcp::rpc_code::kInvalidRequest,

@@ -29,8 +29,9 @@ public:
     // start-up session on the way out. Returns the process exit code (0: a clean end).
     int RunStdio();
 
+    struct Parts;  // public only so the file's helpers can take it; its contents are private
+
 private:
-    struct Parts;
     explicit McpApp(std::unique_ptr<Parts> parts);
     std::unique_ptr<Parts> parts_;
 };

@@ -5,6 +5,7 @@
 
 #include "common/json_text.hpp"
 #include "mcp/era_stateless.hpp"
+#include "mcp/error_result.hpp"
 #include "service/request_context.hpp"
 
 namespace ea::mcp {
@@ -178,6 +179,13 @@ Answer McpServer::CallTool(Connection& connection, const RpcRequest& request,
     const auto* name = request.params.if_contains("name");
     if (name == nullptr || !name->is_string()) {
         return InvalidParams("Invalid params: tools/call needs params.name (a string)");
+    }
+    if (connection.principal_error) {
+        auto refused = ToolErrorResult(*connection.principal_error);
+        if (!structured) {
+            refused.erase("structuredContent");
+        }
+        return refused;
     }
     static const object kNoArguments;
     const object* arguments = &kNoArguments;

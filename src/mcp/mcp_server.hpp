@@ -28,6 +28,9 @@ namespace ea::mcp {
 // One client connection: who it acts as and what the session era remembers.
 struct Connection {
     Principal principal;
+    // Set when the principal can no longer act (its session ended): every tools/call answers it as
+    // an isError result until the transport clears it.
+    std::optional<Error> principal_error;
     SessionState session;
     std::string name = "stdio";  // in request ids and logs
     std::uint64_t calls = 0;     // numbers the request ids

@@ -6,7 +6,8 @@
 // tools, each with an inputSchema a real JSON Schema validator (ajv, 2020-12) compiles; a create ->
 // get -> update -> list with a filter -> delete round trip; a validation error (isError with the
 // field message); an unknown tool (a JSON-RPC error); and that the process writes only JSON-RPC
-// lines on stdout and exits 0 on end of input and on SIGTERM.
+// lines on stdout and exits 0 on end of input and on SIGTERM; and that its session follows the
+// service user (changing the user ends it, and the next call says so).
 //
 // Usage: node mcp_stdio.test.mjs /path/to/events-api /path/to/schema.yaml
 // Prints one PASS/FAIL line per check, then "N passed, N failed"; exits 1 on any failure.
@@ -297,5 +298,26 @@ for (const stop of ["eof", "SIGTERM"]) {
   check(allJson && first.id === "raw-1" && first.result?.resultType === "complete" &&
       first.result?.supportedVersions?.includes("2026-07-28"),
     `stdout holds only JSON-RPC lines (server/discover answered) before ${stop}`, out);
+}
+// ---- the session follows its user ------------------------------------------------------------
+// `user add --update` ends the user's sessions; the running server notices before its next call.
+{
+  const t = new StdioClientTransport({ command: binary, args: ["mcp"], env: mcpEnv, stderr: "pipe" });
+  const c = new Client({ name: "events-api-e2e-revoke", version: "1.0.0" });
+  try {
+    await withTimeout(c.connect(t), "connect");
+    const before = await withTimeout(c.callTool({ name: "list_accounts", arguments: { pageSize: 1 } }), "before");
+    check(!before.isError, "a tool call works before the service user changes", textOf(before));
+    const updated = run(["user", "add", user, "--role", "admin", "--update", "--password-stdin"],
+      `${password}-new`);
+    check(updated.status === 0, "user add --update for the service user", updated.stderr);
+    const after = await withTimeout(c.callTool({ name: "list_accounts", arguments: { pageSize: 1 } }), "after");
+    check(after.isError === true && /^Not authenticated: the session of the service user/.test(textOf(after)),
+      "after the update the next call is refused as not authenticated", textOf(after));
+  } catch (e) {
+    check(false, "the revocation session", e?.stack ?? String(e));
+  } finally {
+    await c.close().catch(() => {});
+  }
 }
 finish();

@@ -206,6 +206,14 @@ TEST_F(ToolCallTest, EachConnectionActsAsItsOwnPrincipal) {
     EXPECT_EQ(reader.calls, 2u);
 }
 
+TEST_F(ToolCallTest, AConnectionWhosePrincipalEndedIsRefusedButStillLists) {
+    connection_.principal_error = Error{ErrorCode::kUnauthenticated, "the session has ended"};
+    auto refused = CallTool("list_accounts", object{});
+    EXPECT_EQ(refused.at("isError"), value(true));
+    EXPECT_EQ(Text(refused), "Not authenticated: the session has ended");
+    EXPECT_EQ(Request("tools/list").at("result").at("tools").as_array().size(), 40u);
+}
+
 TEST(ErrorResultTest, OneLinePerKindAndInternalIsAnRpcError) {
     EXPECT_EQ(ToolErrorMessage(Error{
                   ErrorCode::kValidationFailed, "x", {{"email", "Bad email"}, {"age", "too old"}}}),
