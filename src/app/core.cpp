@@ -46,4 +46,27 @@ Result<std::unique_ptr<Core>> OpenCore(const Config& config) {
     return core;
 }
 
+Result<std::unique_ptr<AccessStack>> OpenAccessStack(const Config& config, Core& core) {
+    auto stack = std::make_unique<AccessStack>();
+    auto sessions = OpenConfiguredSessions(config);
+    if (!sessions) {
+        return sessions.error();
+    }
+    stack->sessions = *std::move(sessions);
+    auto user_limiter = ratelimit::TokenBucket::Create({5, 0.1, 100'000});
+    auto address_limiter = ratelimit::TokenBucket::Create({60, 1.0, 100'000});
+    if (!user_limiter || !address_limiter) {
+        return Internal("rate limiter configuration");
+    }
+    stack->user_limiter = *std::move(user_limiter);
+    stack->address_limiter = *std::move(address_limiter);
+    stack->auth = std::make_unique<service::AuthService>(
+        *core.store, *stack->sessions, *stack->user_limiter, *stack->address_limiter,
+        service::AuthOptions{std::chrono::seconds(config.session_ttl_seconds),
+                             config.auth_required});
+    stack->revoker = std::make_unique<service::SessionRevoker>(*stack->sessions);
+    core.documents->AddObserver(*stack->revoker);
+    return stack;
+}
+
 }  // namespace ea::app

@@ -95,7 +95,7 @@ int Main(int argc, char** argv) {
     std::vector<Command> commands = {
         AddSchemaCommand(root, flags),   AddMigrateCommand(root, flags),
         AddSeedDemoCommand(root, flags), AddUserCommand(root, flags),
-        AddServeCommand(root, flags),
+        AddServeCommand(root, flags),    AddMcpCommand(root, flags),
     };
     for (auto& command : commands) {
         command.app->fallthrough();

@@ -1,5 +1,5 @@
 // OpenApiDocument: every allowed operation and no other, the validator's constraints, envelopes,
-// security, and the RE2 -> ECMA pattern translation (checked against RE2 on sample strings).
+// security (the RE2 -> ECMA pattern translation is tested in tests/schema/ecma_pattern_test.cpp).
 #include "rest/openapi.hpp"
 
 #include <gtest/gtest.h>
@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "schema/ecma_pattern.hpp"
 #include "testing/test_schema.hpp"
 
 namespace ea::rest {
@@ -126,7 +127,8 @@ TEST(OpenApiTest, UserConstraintsAreTheValidatorsOnes) {
     EXPECT_EQ(email.at("type"), "string");
     EXPECT_EQ(email.at("minLength"), 8);
     EXPECT_EQ(email.at("maxLength"), 50);
-    EXPECT_EQ(email.at("pattern"), value(*EcmaPattern(user.FindField("email")->pattern->regex)));
+    EXPECT_EQ(email.at("pattern"),
+              value(*schema::EcmaPattern(user.FindField("email")->pattern->regex)));
     EXPECT_EQ(email.at("x-re2-pattern"), value(user.FindField("email")->pattern->regex));
     EXPECT_EQ(email.at("x-pattern-message"), "Bad email address format");
 
@@ -408,74 +410,6 @@ Note:
         has_auth_tag = has_auth_tag || tag.at("name") == "Auth";
     }
     EXPECT_FALSE(has_auth_tag);
-}
-
-struct PatternCase {
-    const char* re2;
-    const char* ecma;  // nullptr: no ECMA spelling
-};
-
-constexpr PatternCase kPatternCases[] = {
-    {"abc", "^(?:abc)$"},
-    {"a|b", "^(?:a|b)$"},
-    {"(?i:ab)c", "^(?:(?:[aA][bB])c)$"},
-    {"(?i)x[a-c_]", "^(?:[xX][a-c_A-C])$"},
-    {"\\d{1,5}\\.\\-x", "^(?:\\d{1,5}\\.-x)$"},
-    {"[\\-a]", "^(?:[\\-a])$"},
-    {"a{", "^(?:a\\{)$"},
-    {"(?P<name>a)", "^(?:(?<name>a))$"},
-    {"\\Aa\\z", "^(?:^a$)$"},
-    {"\\x41", "^(?:\\x41)$"},
-    {"(?s).", nullptr},
-    {"\\pL", nullptr},
-    {"[[:alpha:]]", nullptr},
-    {"\\Qa.b\\E", nullptr},
-    {"(a", nullptr},
-    {"[a", nullptr},
-};
-
-TEST(OpenApiTest, EcmaPatternTranslatesOrRefuses) {
-    for (const auto& c : kPatternCases) {
-        auto got = EcmaPattern(c.re2);
-        if (c.ecma == nullptr) {
-            EXPECT_FALSE(got.has_value()) << c.re2 << " -> " << got.value_or("");
-        } else {
-            EXPECT_EQ(got.value_or("<nullopt>"), c.ecma) << c.re2;
-        }
-    }
-}
-
-// The shipped email and url patterns accept exactly what RE2 (the validator) accepts.
-TEST(OpenApiTest, ShippedPatternsAgreeWithTheValidator) {
-    const auto& schema = testing::DefaultSchema();
-    struct Sample {
-        const char* entity;
-        const char* field;
-        std::vector<std::string> values;
-    };
-    const std::vector<Sample> samples = {
-        {"User",
-         "email",
-         {"a@b.co", "first.last+tag@example.org", "x@sub.example.com", "a@b", "a..b@c.com",
-          ".a@b.com", "a@-b.com", "a b@c.com", "A@B.CO", "a@b.c", "a@b.com ", ""}},
-        {"Event",
-         "url",
-         {"https://example.com", "HTTP://Example.com/x?y=1#z", "http://localhost:8080/a",
-          "http://10.0.0.1", "http://256.0.0.1", "ftp://example.com", "https://exa mple.com",
-          "https://example.com/ a", "https://e.c", "HtTpS://LOCALHOST"}},
-    };
-    for (const auto& sample : samples) {
-        const schema::Field* field = schema.FindEntity(sample.entity)->FindField(sample.field);
-        ASSERT_NE(field, nullptr);
-        auto ecma = EcmaPattern(field->pattern->regex);
-        ASSERT_TRUE(ecma.has_value()) << field->pattern->regex;
-        const std::regex js(*ecma, std::regex::ECMAScript);
-        for (const auto& text : sample.values) {
-            EXPECT_EQ(std::regex_search(text, js),
-                      re2::RE2::FullMatch(text, *field->pattern->compiled))
-                << sample.field << ": \"" << text << "\" with " << *ecma;
-        }
-    }
 }
 
 }  // namespace
