@@ -182,20 +182,25 @@ int main(int argc, char** argv) {
         Report("get by id", ours, &base);
     }
 
-    // 2. A filtered, sorted page (with the total, as the API returns it).
+    // 2. A filtered, sorted page (with the total, as the API returns it), in each count mode.
+    using ea::query::CountMode;
+    auto filter =
+        boost::json::parse(R"({"cost": {"$lt": 20}, "numOfExpectedAttendees": {"$gte": 500}})");
+    auto sort = ea::query::ParseSortText(*event, "dateTime:desc");
+    auto filtered_page = [&](CountMode count, int page) {
+        ea::query::Query query;
+        query.filter = *ea::query::ParseFilter(*event, filter);
+        query.sort = *sort;
+        query.page = page;
+        query.page_size = 25;
+        query.count = count;
+        return query;
+    };
     {
-        auto filter = boost::json::parse(
-            R"({"cost": {"$lt": 20}, "numOfExpectedAttendees": {"$gte": 500}})");
-        auto sort = ea::query::ParseSortText(*event, "dateTime:desc");
-        auto ours = Measure(rounds, ops / 4, [&](int i) {
-            ea::query::Query query;
-            query.filter = *ea::query::ParseFilter(*event, filter);
-            query.sort = *sort;
-            query.page = 1 + i % 20;
-            query.page_size = 25;
-            auto page = (*store)->List(*event, query);
-            if (!page || page->rows.size() != 25) std::abort();
-        });
+        const std::pair<const char*, CountMode> modes[] = {
+            {"filter+sort+page (auto)", CountMode::kAuto},
+            {"filter+sort+page (exact)", CountMode::kExact},
+            {"filter+sort+page (none)", CountMode::kNone}};
         Raw raw(raw_db,
                 "SELECT * FROM \"Event\" WHERE \"cost\" < ?1 AND \"numOfExpectedAttendees\" >= ?2 "
                 "ORDER BY \"dateTime\" DESC NULLS LAST, \"id\" LIMIT 25 OFFSET ?3");
@@ -206,41 +211,93 @@ int main(int argc, char** argv) {
             raw.Run({}, {20, 500, static_cast<double>(25 * (i % 20))});
             raw_count.Run({}, {20, 500});
         });
-        Report("filter+sort+page", ours, &base);
+        for (const auto& [name, mode] : modes) {
+            auto ours = Measure(rounds, ops / 4, [&, mode = mode](int i) {
+                auto page = (*store)->List(*event, filtered_page(mode, 1 + i % 20));
+                if (!page || page->rows.size() != 25) std::abort();
+            });
+            Report(name, ours, &base);
+        }
+        auto first = Measure(rounds, ops, [&](int) {
+            auto page = (*store)->List(*event, filtered_page(CountMode::kAuto, 1));
+            if (!page || page->rows.size() != 25) std::abort();
+        });
+        Report("  page 1 only (auto)", first, nullptr);
     }
 
     // 3. contains and fuzzy on a free-text field, page 1 with the total.
     const char* needles[] = {"jazz", "poetry", "rooftop", "chess", "wine tast"};
+    const char* typos[] = {"jaz nite", "poetry slamm", "roftop", "chess turnament", "wine tastng"};
+    auto search = [&](const char* text, ea::query::Matching matching, CountMode count) {
+        ea::query::Query query;
+        query.filter = *ea::query::ParseFilter(*event, boost::json::object{{"title", text}});
+        query.matching = matching;
+        query.count = count;
+        return query;
+    };
     {
-        auto ours = Measure(rounds, ops / 20, [&](int i) {
-            ea::query::Query query;
-            query.filter = *ea::query::ParseFilter(
-                *event, boost::json::object{{"title", needles[i % 5]}});
-            query.matching = ea::query::Matching::kContains;
-            auto page = (*store)->List(*event, query);
-            if (!page) std::abort();
-        });
         Raw raw(raw_db,
                 "SELECT * FROM \"Event\" WHERE \"title\" LIKE '%' || ?1 || '%' ORDER BY \"id\" "
                 "LIMIT 25");
-        Raw raw_count(raw_db, "SELECT count(*) FROM \"Event\" WHERE \"title\" LIKE '%' || ?1 || '%'");
+        Raw raw_count(raw_db,
+                      "SELECT count(*) FROM \"Event\" WHERE \"title\" LIKE '%' || ?1 || '%'");
         auto base = Measure(rounds, ops / 20, [&](int i) {
             raw.Run({needles[i % 5]});
             raw_count.Run({needles[i % 5]});
         });
-        Report("contains (title)", ours, &base);
+        for (CountMode mode : {CountMode::kAuto, CountMode::kExact}) {
+            auto ours = Measure(rounds, ops / 20, [&](int i) {
+                auto page = (*store)->List(
+                    *event, search(needles[i % 5], ea::query::Matching::kContains, mode));
+                if (!page) std::abort();
+            });
+            Report(mode == CountMode::kAuto ? "contains (title, auto)" : "contains (title, exact)",
+                   ours, &base);
+        }
     }
-    {
-        const char* typos[] = {"jaz nite", "poetry slamm", "roftop", "chess turnament", "wine tastng"};
+    for (CountMode mode : {CountMode::kAuto, CountMode::kExact}) {
         auto ours = Measure(rounds, ops / 20, [&](int i) {
-            ea::query::Query query;
-            query.filter =
-                *ea::query::ParseFilter(*event, boost::json::object{{"title", typos[i % 5]}});
-            query.matching = ea::query::Matching::kFuzzy;
-            auto page = (*store)->List(*event, query);
+            auto page =
+                (*store)->List(*event, search(typos[i % 5], ea::query::Matching::kFuzzy, mode));
             if (!page) std::abort();
         });
-        Report("fuzzy (title)", ours, nullptr);
+        Report(mode == CountMode::kAuto ? "fuzzy (title, auto)" : "fuzzy (title, exact)", ours,
+               nullptr);
+    }
+
+    // How far the estimate (count=estimated) is from the exact total, on the same queries.
+    {
+        std::vector<std::pair<std::string, ea::query::Query>> queries;
+        queries.emplace_back("filter", filtered_page(CountMode::kExact, 1));
+        for (const char* needle : needles) {
+            queries.emplace_back(std::string("contains ") + needle,
+                                 search(needle, ea::query::Matching::kContains, CountMode::kExact));
+        }
+        for (const char* typo : typos) {
+            queries.emplace_back(std::string("fuzzy ") + typo,
+                                 search(typo, ea::query::Matching::kFuzzy, CountMode::kExact));
+        }
+        for (auto& [name, query] : queries) {
+            auto exact = (*store)->List(*event, query);
+            query.count = CountMode::kEstimated;
+            auto estimated = (*store)->List(*event, query);
+            query.count = CountMode::kAuto;
+            auto automatic = (*store)->List(*event, query);
+            if (!exact || !estimated || !automatic) std::abort();
+            const double error =
+                exact->page.total == 0
+                    ? 0.0
+                    : 100.0 * static_cast<double>(estimated->page.total - exact->page.total) /
+                          static_cast<double>(exact->page.total);
+            std::printf(
+                "estimate %-24s exact %8lld  estimated %8lld (%+.1f%%%s)  auto %s\n", name.c_str(),
+                static_cast<long long>(exact->page.total),
+                static_cast<long long>(estimated->page.total), error,
+                estimated->page.total_kind == ea::store::TotalKind::kEstimate ? "" : ", exact",
+                automatic->page.total_kind == ea::store::TotalKind::kEstimate ? "estimate"
+                                                                              : "exact");
+        }
+        std::fflush(stdout);
     }
 
     // 4. Writes: one create, and a batch of 1,000 in one transaction.

@@ -63,8 +63,10 @@ constexpr int kMaxFilterDepth = 64;
 
 class WhereBuilder {
 public:
-    WhereBuilder(SqlWriter& out, const schema::Entity& entity, const query::Query& query)
-        : out_(out), entity_(entity), query_(query) {}
+    // with_candidates: search predicates also get their index's candidate clause.
+    WhereBuilder(SqlWriter& out, const schema::Entity& entity, const query::Query& query,
+                 bool with_candidates = true)
+        : out_(out), entity_(entity), query_(query), with_candidates_(with_candidates) {}
 
     Status Node(const FilterNode& node, int depth = 0) {
         if (depth > kMaxFilterDepth) {
@@ -146,10 +148,15 @@ private:
             out_.Append("(");
             if (query_.matching == query::Matching::kContains) {
                 dialect.AppendContains(out_, column, text);
-                dialect.AppendContainsCandidates(out_, entity_, field, text);
+                if (with_candidates_) {
+                    dialect.AppendContainsCandidates(out_, entity_, field, text);
+                }
             } else {
                 dialect.AppendFuzzyMatch(out_, column, text, query_.fuzzy_threshold);
-                dialect.AppendFuzzyCandidates(out_, entity_, field, text, query_.fuzzy_threshold);
+                if (with_candidates_) {
+                    dialect.AppendFuzzyCandidates(out_, entity_, field, text,
+                                                  query_.fuzzy_threshold);
+                }
             }
             out_.Append(")");
             return Ok();
@@ -205,6 +212,7 @@ private:
     SqlWriter& out_;
     const schema::Entity& entity_;
     const query::Query& query_;
+    bool with_candidates_ = true;
 
 public:
     bool searched() const { return searched_; }
@@ -268,7 +276,7 @@ void AppendOrderAndPage(const Dialect& dialect, const query::Query& query, SqlWr
     }
     const std::int64_t offset =
         static_cast<std::int64_t>(query.page - 1) * static_cast<std::int64_t>(query.page_size);
-    rows.Append(" LIMIT ").Param(static_cast<std::int64_t>(query.page_size));
+    rows.Append(" LIMIT ").Param(static_cast<std::int64_t>(query.page_size) + 1);
     rows.Append(" OFFSET ").Param(offset);
 }
 
@@ -334,6 +342,23 @@ Result<ListSql> BuildListSql(const Dialect& dialect, const schema::Entity& entit
         return rows.error();
     }
     out.rows = std::move(*rows);
+    if (const std::string row_number = dialect.RowNumberColumn(); !row_number.empty()) {
+        SqlWriter sample(dialect);
+        sample.Append("SELECT COUNT(*) FROM ").Append(table).Append(dialect.FullScanHint());
+        if (query.filter) {
+            sample.Append(" WHERE (");
+            WhereBuilder where(sample, entity, query, /*with_candidates=*/false);
+            if (auto status = where.Node(*query.filter); !status) {
+                return status.error();
+            }
+            sample.Append(") AND ");
+        } else {
+            sample.Append(" WHERE ");
+        }
+        sample.Append(row_number).Append(" BETWEEN ").Param(boost::json::value(0));
+        sample.Append(" AND ").Param(boost::json::value(0));
+        out.count_sample = sample.Take();
+    }
     // Search predicates come with their own candidate clause (an index of their own): no hints.
     if (searched) {
         return out;

@@ -24,6 +24,12 @@ struct ListSql {
     // when the filter keeps many rows, where an index range would fetch each row at random).
     Sql rows_by_sort_index;
     Sql count_full_scan;
+    // SELECT COUNT(*) of the rows matching the filter whose row number (Dialect::RowNumberColumn)
+    // lies in a range: the last two parameters are the range's first and last row number, for
+    // the caller to set. A table scan of the range only (no index, and search predicates without
+    // their candidate clauses, which would read the whole search index for each range). Empty
+    // when the dialect has no row number column.
+    Sql count_sample;
 };
 
 // Builds the page and count statements for `query` on `entity`.
@@ -36,6 +42,7 @@ struct ListSql {
 //   fuzzy (word_similarity(value, column) >= fuzzy_threshold).
 // - ORDER BY: query.sort, Strings case-insensitively, nulls first ascending and last descending,
 //   then id ascending as the tiebreak; fuzzy with no sort orders by similarity descending first.
+// - rows reads page_size + 1 rows: the extra one only says whether another page exists.
 // Errors: kInvalidArgument (page < 1, page_size outside 1..kMaxPageSize, a field not of `entity`).
 [[nodiscard]] Result<ListSql> BuildListSql(const Dialect& dialect, const schema::Entity& entity,
                                            const query::Query& query);

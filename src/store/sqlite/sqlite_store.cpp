@@ -17,6 +17,7 @@
 #include "common/ids.hpp"
 #include "store/sql/ddl.hpp"
 #include "store/sql/select_builder.hpp"
+#include "store/sqlite/count_estimate.hpp"
 #include "store/sqlite/sqlite_functions.hpp"
 
 namespace ea::store::sqlite {
@@ -695,11 +696,12 @@ public:
         if (auto s = tx.Begin(/*immediate=*/false); !s) {
             return s.error();
         }
-        auto total = Count(entity, *plan);
-        if (!total) {
-            return total.error();
-        }
+        // The statement reads one row past the page: it only says that another page exists.
         auto read_row = [&](sqlite3_stmt* stmt) {
+            if (out.rows.size() == static_cast<std::size_t>(query.page_size)) {
+                out.page.has_more = true;
+                return false;
+            }
             out.rows.push_back(ReadRow(stmt, entity));
             return true;
         };
@@ -716,12 +718,17 @@ public:
             done = *within;
             if (!done) {
                 out.rows.clear();
+                out.page.has_more = false;
             }
         }
         if (!done) {
             if (auto status = Query(plan->rows.text, plan->rows.params, read_row); !status) {
                 return status.error();
             }
+        }
+        auto total = TotalFor(entity, *plan, query, out.rows.size(), out.page.has_more);
+        if (!total) {
+            return total.error();
         }
         for (const auto& spec : query.view) {
             if (auto s = EmbedView(spec, out.rows, out.warnings); !s) {
@@ -733,9 +740,85 @@ public:
         }
         out.page.page = query.page;
         out.page.page_size = query.page_size;
-        out.page.total = *total;
-        out.page.total_pages = (*total + query.page_size - 1) / query.page_size;
+        out.page.total_kind = total->kind;
+        if (total->kind != TotalKind::kNone) {
+            out.page.total = total->total;
+            out.page.total_pages = (total->total + query.page_size - 1) / query.page_size;
+        }
         return out;
+    }
+
+    struct CountedTotal {
+        std::int64_t total = 0;
+        TotalKind kind = TotalKind::kExact;
+    };
+
+    // The total query.count asks for (docs/query.md, "Totals"), after the page was read: a page
+    // that reaches the end of the result already tells the exact total, without counting.
+    Result<CountedTotal> TotalFor(const schema::Entity& entity, const sql::ListSql& plan,
+                        const query::Query& query, std::size_t rows, bool has_more) {
+        if (query.count == query::CountMode::kNone) {
+            return CountedTotal{0, TotalKind::kNone};
+        }
+        const std::int64_t offset =
+            static_cast<std::int64_t>(query.page - 1) * static_cast<std::int64_t>(query.page_size);
+        const auto seen = offset + static_cast<std::int64_t>(rows);
+        if (!has_more && (rows > 0 || query.page == 1)) {
+            return CountedTotal{seen, TotalKind::kExact};
+        }
+        std::optional<std::int64_t> max_row;
+        const auto exact = [&]() -> Result<CountedTotal> {
+            auto count = Count(entity, plan, max_row);
+            if (!count) {
+                return count.error();
+            }
+            return CountedTotal{*count, TotalKind::kExact};
+        };
+        if (query.count == query::CountMode::kExact || plan.count_sample.text.empty()) {
+            return exact();
+        }
+        auto rows_now = MaxRowNumber(entity);
+        if (!rows_now) {
+            return rows_now.error();
+        }
+        max_row = *rows_now;
+        if (*max_row <= kSampleMaxRows) {
+            return exact();  // a small table: counting it costs no more than sampling
+        }
+        const bool automatic = query.count == query::CountMode::kAuto;
+        auto sample = SampleTotal(plan.count_sample, *max_row,
+                                  automatic ? SampleGoal::kDecideBudget : SampleGoal::kEstimate);
+        if (!sample) {
+            return sample.error();
+        }
+        if (sample->complete) {
+            return CountedTotal{sample->estimate, TotalKind::kExact};
+        }
+        if (automatic && sample->estimate <= kAutoExactRows) {
+            return exact();
+        }
+        // What the page saw bounds the estimate: more rows than it read, or (past the end) no
+        // more than the rows before it.
+        std::int64_t estimate = sample->estimate;
+        estimate = has_more ? std::max(estimate, seen + 1) : std::min(estimate, offset);
+        return CountedTotal{estimate, TotalKind::kEstimate};
+    }
+
+    Result<TotalEstimate> SampleTotal(const sql::Sql& sample, std::int64_t max_row,
+                                      SampleGoal goal) {
+        Params params = sample.params;  // the last two are the range, set per block
+        const std::size_t first = params.size() - 2;
+        return EstimateTotal(max_row, goal, kAutoExactRows,
+                             [&](std::int64_t from, std::int64_t to) -> Result<std::int64_t> {
+                                 params[first] = from;
+                                 params[first + 1] = to;
+                                 return Scalar(sample.text, params);
+                             });
+    }
+
+    Result<std::int64_t> MaxRowNumber(const schema::Entity& entity) {
+        return Scalar("SELECT coalesce(max(\"_rowid\"), 0) FROM " + Quote(sql::TableName(entity)),
+                      {});
     }
 
     // The total for a list. SQLite (built without STAT4) takes any indexed range as selective;
@@ -743,13 +826,13 @@ public:
     // row of a sequential scan. So the planner's plan gets a budget of about what a scan of the
     // table costs, and past it the count restarts as a table scan: a selective filter stays
     // fast, an unselective one costs at most about two scans instead of a random read per row.
-    Result<std::int64_t> Count(const schema::Entity& entity, const sql::ListSql& plan) {
+    // `max_row`: the table's largest row number when the caller already read it.
+    Result<std::int64_t> Count(const schema::Entity& entity, const sql::ListSql& plan,
+                               std::optional<std::int64_t> max_row = std::nullopt) {
         if (plan.count_full_scan.text.empty()) {
             return Scalar(plan.count.text, plan.count.params);
         }
-        auto rows = Scalar("SELECT coalesce(max(\"_rowid\"), 0) FROM " +
-                               Quote(sql::TableName(entity)),
-                           {});
+        auto rows = max_row ? Result<std::int64_t>(*max_row) : MaxRowNumber(entity);
         if (!rows) {
             return rows.error();
         }
