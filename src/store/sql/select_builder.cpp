@@ -145,6 +145,7 @@ private:
             query_.matching != query::Matching::kExact) {
             const std::string_view text = cmp.value.get_string();
             searched_ = true;
+            fuzzy_ = fuzzy_ || query_.matching == query::Matching::kFuzzy;
             out_.Append("(");
             if (query_.matching == query::Matching::kContains) {
                 dialect.AppendContains(out_, column, text);
@@ -216,9 +217,11 @@ private:
 
 public:
     bool searched() const { return searched_; }
+    bool fuzzy() const { return fuzzy_; }
 
 private:
     bool searched_ = false;  // a contains or fuzzy predicate was written
+    bool fuzzy_ = false;     // a fuzzy one
 };
 
 // The first fuzzy equality in the filter (depth first), which orders results when no sort is given.
@@ -351,6 +354,7 @@ Result<ListSql> BuildListSql(const Dialect& dialect, const schema::Entity& entit
             if (auto status = where.Node(*query.filter); !status) {
                 return status.error();
             }
+            out.sample_is_costly = where.fuzzy();
             sample.Append(") AND ");
         } else {
             sample.Append(" WHERE ");

@@ -30,6 +30,9 @@ struct ListSql {
     // their candidate clauses, which would read the whole search index for each range). Empty
     // when the dialect has no row number column.
     Sql count_sample;
+    // The sample evaluates a fuzzy predicate on every row it reads (no candidates): reading the
+    // sample costs more than counting the search index's candidates exactly.
+    bool sample_is_costly = false;
 };
 
 // Builds the page and count statements for `query` on `entity`.
