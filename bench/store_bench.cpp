@@ -1,5 +1,6 @@
 // Store benchmark (not a test): our DocumentStore against raw SQLite on the same file, same run.
 // Usage: store_bench --schema schema.yaml --db PATH [--rounds 5] [--ops 400]
+//        [--only get|list|search|estimate|write] (one section; default all)
 // The database must already hold the demo data (events-api seed-demo --scale 1000 for 1M events).
 // Prints one line per measurement: name, median over rounds of the per-round p50 and p99, and the
 // ratio to the raw SQLite baseline where there is one. See docs/performance.md.
@@ -126,11 +127,13 @@ int main(int argc, char** argv) {
     std::string db_path;
     int rounds = 5;
     int ops = 400;
+    std::string only;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (std::strcmp(argv[i], "--schema") == 0) schema_path = argv[i + 1];
         else if (std::strcmp(argv[i], "--db") == 0) db_path = argv[i + 1];
         else if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::atoi(argv[i + 1]);
         else if (std::strcmp(argv[i], "--ops") == 0) ops = std::atoi(argv[i + 1]);
+        else if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
     }
     if (db_path.empty()) {
         std::fprintf(stderr, "usage: store_bench --schema FILE --db PATH [--rounds N] [--ops N]\n");
@@ -150,6 +153,24 @@ int main(int argc, char** argv) {
     sqlite3* raw_db = nullptr;
     sqlite3_open_v2(db_path.c_str(), &raw_db, SQLITE_OPEN_READWRITE, nullptr);
     Raw count_events(raw_db, "SELECT count(*) FROM \"Event\"");
+    // Earlier runs' creates (ids "bench_...") would add "Benchmark Jazz Night" matches to the
+    // searches: delete them through the store first, so every run measures the seeded data.
+    {
+        std::vector<std::string> leftovers;
+        sqlite3_stmt* find = nullptr;
+        sqlite3_prepare_v2(raw_db,
+                           "SELECT \"id\" FROM \"Event\" WHERE \"id\" >= 'bench_' AND "
+                           "\"id\" < 'bench`'",
+                           -1, &find, nullptr);
+        while (sqlite3_step(find) == SQLITE_ROW) {
+            leftovers.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(find, 0)));
+        }
+        sqlite3_finalize(find);
+        for (const auto& id : leftovers) {
+            if (!(*store)->Delete(*event, id)) std::abort();
+        }
+        std::printf("deleted %zu Events left by earlier runs\n", leftovers.size());
+    }
     sqlite3_stmt* probe = nullptr;
     // Demo events only (evt_demo_0 .. evt_demo_{n-1}): earlier runs' creates stay in the file.
     sqlite3_prepare_v2(raw_db,
@@ -169,8 +190,10 @@ int main(int argc, char** argv) {
         return "evt_demo_" + std::to_string(rng() % static_cast<std::uint64_t>(events));
     };
 
+    const auto wants = [&](const char* section) { return only.empty() || only == section; };
+
     // 1. Get by id.
-    {
+    if (wants("get")) {
         auto ours = Measure(rounds, ops, [&](int) {
             auto record = (*store)->Get(*event, random_event_id());
             if (!record) std::abort();
@@ -196,28 +219,46 @@ int main(int argc, char** argv) {
         query.count = count;
         return query;
     };
-    {
-        const std::pair<const char*, CountMode> modes[] = {
+    // --only page: the list section without count=exact and the raw page + count baseline (the
+    // slow parts: seconds per operation on 1M rows).
+    if (wants("list") || only == "page") {
+        const bool pages_only = only == "page";
+        std::vector<std::pair<const char*, CountMode>> modes = {
             {"filter+sort+page (auto)", CountMode::kAuto},
             {"filter+sort+page (exact)", CountMode::kExact},
             {"filter+sort+page (none)", CountMode::kNone}};
+        if (pages_only) {
+            modes.erase(modes.begin() + 1);
+        }
         Raw raw(raw_db,
                 "SELECT * FROM \"Event\" WHERE \"cost\" < ?1 AND \"numOfExpectedAttendees\" >= ?2 "
                 "ORDER BY \"dateTime\" DESC NULLS LAST, \"id\" LIMIT 25 OFFSET ?3");
         Raw raw_count(raw_db,
                       "SELECT count(*) FROM \"Event\" WHERE \"cost\" < ?1 AND "
                       "\"numOfExpectedAttendees\" >= ?2");
-        auto base = Measure(rounds, ops / 4, [&](int i) {
-            raw.Run({}, {20, 500, static_cast<double>(25 * (i % 20))});
-            raw_count.Run({}, {20, 500});
-        });
+        Stats base;
+        if (!pages_only) {
+            base = Measure(rounds, ops / 4, [&](int i) {
+                raw.Run({}, {20, 500, static_cast<double>(25 * (i % 20))});
+                raw_count.Run({}, {20, 500});
+            });
+        }
         for (const auto& [name, mode] : modes) {
             auto ours = Measure(rounds, ops / 4, [&, mode = mode](int i) {
                 auto page = (*store)->List(*event, filtered_page(mode, 1 + i % 20));
                 if (!page || page->rows.size() != 25) std::abort();
             });
-            Report(name, ours, &base);
+            Report(name, ours, pages_only ? nullptr : &base);
         }
+        // The page alone in raw SQLite, on the plan the store uses (walking the sort index).
+        Raw raw_page(raw_db,
+                     "SELECT * FROM \"Event\" INDEXED BY \"_ix_Event_dateTime\" WHERE \"cost\" < ?1 "
+                     "AND \"numOfExpectedAttendees\" >= ?2 ORDER BY \"dateTime\" DESC NULLS LAST, "
+                     "\"id\" LIMIT 25 OFFSET ?3");
+        auto page_only = Measure(rounds, ops / 4, [&](int i) {
+            raw_page.Run({}, {20, 500, static_cast<double>(25 * (i % 20))});
+        });
+        Report("  raw page alone, same plan", page_only, nullptr);
         auto first = Measure(rounds, ops, [&](int) {
             auto page = (*store)->List(*event, filtered_page(CountMode::kAuto, 1));
             if (!page || page->rows.size() != 25) std::abort();
@@ -235,7 +276,7 @@ int main(int argc, char** argv) {
         query.count = count;
         return query;
     };
-    {
+    if (wants("search")) {
         Raw raw(raw_db,
                 "SELECT * FROM \"Event\" WHERE \"title\" LIKE '%' || ?1 || '%' ORDER BY \"id\" "
                 "LIMIT 25");
@@ -256,6 +297,7 @@ int main(int argc, char** argv) {
         }
     }
     for (CountMode mode : {CountMode::kAuto, CountMode::kExact}) {
+        if (!wants("search")) break;
         auto ours = Measure(rounds, ops / 20, [&](int i) {
             auto page =
                 (*store)->List(*event, search(typos[i % 5], ea::query::Matching::kFuzzy, mode));
@@ -266,7 +308,7 @@ int main(int argc, char** argv) {
     }
 
     // How far the estimate (count=estimated) is from the exact total, on the same queries.
-    {
+    if (wants("estimate")) {
         std::vector<std::pair<std::string, ea::query::Query>> queries;
         queries.emplace_back("filter", filtered_page(CountMode::kExact, 1));
         for (const char* needle : needles) {
@@ -301,36 +343,38 @@ int main(int argc, char** argv) {
     }
 
     // 4. Writes: one create, and a batch of 1,000 in one transaction.
-    int next = 0;
-    auto new_event = [&] {
-        ea::Record record{
-            {"id", "bench_" + std::to_string(Clock::now().time_since_epoch().count()) + "_" +
-                       std::to_string(next++)},
-            {"url", "https://bench.example.com/e"},
-            {"title", "Benchmark Jazz Night"},
-            {"dateTime", "2026-05-01T20:00:00.000Z"},
-            {"location", "Austin, TX"},
-            {"cost", 10.0},
-            {"createdAt", "2026-01-01T00:00:00.000Z"},
-            {"updatedAt", "2026-01-01T00:00:00.000Z"}};
-        return record;
-    };
-    {
-        auto ours = Measure(rounds, ops / 4, [&](int) {
-            if (!(*store)->Create(*event, new_event())) std::abort();
-        });
-        Report("create", ours, nullptr);
-    }
-    {
-        auto ours = Measure(std::max(3, rounds), 3, [&](int) {
-            std::vector<ea::store::DocumentStore::BatchItem> items;
-            for (int i = 0; i < 1000; ++i) {
-                items.push_back({event, new_event(), false});
-            }
-            if (!(*store)->Batch(std::move(items))) std::abort();
-        });
-        std::printf("%-28s p50 %9.1f ms per 1,000 (%.1f us per record)\n", "batch create",
-                    ours.p50_us / 1000.0, ours.p50_us / 1000.0);
+    if (wants("write")) {
+        int next = 0;
+        auto new_event = [&] {
+            ea::Record record{
+                {"id", "bench_" + std::to_string(Clock::now().time_since_epoch().count()) + "_" +
+                           std::to_string(next++)},
+                {"url", "https://bench.example.com/e"},
+                {"title", "Benchmark Jazz Night"},
+                {"dateTime", "2026-05-01T20:00:00.000Z"},
+                {"location", "Austin, TX"},
+                {"cost", 10.0},
+                {"createdAt", "2026-01-01T00:00:00.000Z"},
+                {"updatedAt", "2026-01-01T00:00:00.000Z"}};
+            return record;
+        };
+        {
+            auto ours = Measure(rounds, ops / 4, [&](int) {
+                if (!(*store)->Create(*event, new_event())) std::abort();
+            });
+            Report("create", ours, nullptr);
+        }
+        {
+            auto ours = Measure(std::max(3, rounds), 3, [&](int) {
+                std::vector<ea::store::DocumentStore::BatchItem> items;
+                for (int i = 0; i < 1000; ++i) {
+                    items.push_back({event, new_event(), false});
+                }
+                if (!(*store)->Batch(std::move(items))) std::abort();
+            });
+            std::printf("%-28s p50 %9.1f ms per 1,000 (%.1f us per record)\n", "batch create",
+                        ours.p50_us / 1000.0, ours.p50_us / 1000.0);
+        }
     }
     std::printf("RSS at end %ld kB; SQLite heap (page cache included) %lld kB\n", ResidentKb(),
                 static_cast<long long>(sqlite3_memory_used() / 1024));
