@@ -1,7 +1,11 @@
 // Store benchmark (not a test): our DocumentStore against raw SQLite on the same file, same run.
 // Usage: store_bench --schema schema.yaml --db PATH [--rounds 5] [--ops 400]
-//        [--only get|list|search|estimate|write] (one section; default all)
+//                    [--durability full|normal]
+//                    [--only get|list|page|search|estimate|write] (one section; default all)
 // The database must already hold the demo data (events-api seed-demo --scale 1000 for 1M events).
+// --durability opens the store (and the raw connection) with that synchronous mode; --only write
+// (or writes) skips the reads and searches. The writes' baseline is a raw prepared INSERT into a scratch
+// table on the same file and mode: the cost of a commit there, without our checks and indexes.
 // Prints one line per measurement: name, median over rounds of the per-round p50 and p99, and the
 // ratio to the raw SQLite baseline where there is one. See docs/performance.md.
 #include <sqlite3.h>
@@ -128,7 +132,9 @@ int main(int argc, char** argv) {
     int rounds = 5;
     int ops = 400;
     std::string only;
+    std::string durability = "full";
     for (int i = 1; i + 1 < argc; i += 2) {
+        if (std::strcmp(argv[i], "--durability") == 0) durability = argv[i + 1];
         if (std::strcmp(argv[i], "--schema") == 0) schema_path = argv[i + 1];
         else if (std::strcmp(argv[i], "--db") == 0) db_path = argv[i + 1];
         else if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::atoi(argv[i + 1]);
@@ -144,7 +150,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "schema: %s\n", schema.error().message.c_str());
         return 1;
     }
-    auto store = ea::store::OpenStore({"sqlite://" + db_path}, **schema);
+    ea::store::StoreConfig config{"sqlite://" + db_path};
+    config.durability =
+        durability == "normal" ? ea::store::Durability::kNormal : ea::store::Durability::kFull;
+    auto store = ea::store::OpenStore(config, **schema);
     if (!store) {
         std::fprintf(stderr, "store: %s\n", store.error().message.c_str());
         return 1;
@@ -152,6 +161,9 @@ int main(int argc, char** argv) {
     const auto* event = (*schema)->FindEntity("Event");
     sqlite3* raw_db = nullptr;
     sqlite3_open_v2(db_path.c_str(), &raw_db, SQLITE_OPEN_READWRITE, nullptr);
+    sqlite3_exec(raw_db,
+                 durability == "normal" ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL",
+                 nullptr, nullptr, nullptr);
     Raw count_events(raw_db, "SELECT count(*) FROM \"Event\"");
     // Earlier runs' creates (ids "bench_...") would add "Benchmark Jazz Night" matches to the
     // searches: delete them through the store first, so every run measures the seeded data.
@@ -180,8 +192,8 @@ int main(int argc, char** argv) {
     sqlite3_step(probe);
     const auto events = sqlite3_column_int64(probe, 0);
     sqlite3_finalize(probe);
-    std::printf("events: %lld, rounds %d x %d ops, RSS at start %ld kB\n",
-                static_cast<long long>(events), rounds, ops, ResidentKb());
+    std::printf("events: %lld, rounds %d x %d ops, durability %s, RSS at start %ld kB\n",
+                static_cast<long long>(events), rounds, ops, durability.c_str(), ResidentKb());
     if (events == 0) {
         return 1;
     }
@@ -190,6 +202,9 @@ int main(int argc, char** argv) {
         return "evt_demo_" + std::to_string(rng() % static_cast<std::uint64_t>(events));
     };
 
+    if (only == "writes") {
+        only = "write";  // the spelling of an earlier version
+    }
     const auto wants = [&](const char* section) { return only.empty() || only == section; };
 
     // 1. Get by id.
@@ -358,11 +373,22 @@ int main(int argc, char** argv) {
                 {"updatedAt", "2026-01-01T00:00:00.000Z"}};
             return record;
         };
+        sqlite3_exec(raw_db,
+                     "CREATE TABLE IF NOT EXISTS \"_bench_commit\" (id TEXT PRIMARY KEY, body TEXT)",
+                     nullptr, nullptr, nullptr);
+        Raw raw_insert(raw_db, "INSERT INTO \"_bench_commit\" (id, body) VALUES (?1, ?2)");
+        const std::string raw_body = boost::json::serialize(new_event());
+        auto raw_row = [&] {
+            return std::string(
+                "raw_" + std::to_string(Clock::now().time_since_epoch().count()) + "_" +
+                std::to_string(next++));
+        };
         {
             auto ours = Measure(rounds, ops / 4, [&](int) {
                 if (!(*store)->Create(*event, new_event())) std::abort();
             });
-            Report("create", ours, nullptr);
+            auto base = Measure(rounds, ops / 4, [&](int) { raw_insert.Run({raw_row(), raw_body}); });
+            Report("create", ours, &base);
         }
         {
             auto ours = Measure(std::max(3, rounds), 3, [&](int) {
@@ -372,8 +398,16 @@ int main(int argc, char** argv) {
                 }
                 if (!(*store)->Batch(std::move(items))) std::abort();
             });
-            std::printf("%-28s p50 %9.1f ms per 1,000 (%.1f us per record)\n", "batch create",
-                        ours.p50_us / 1000.0, ours.p50_us / 1000.0);
+            auto base = Measure(std::max(3, rounds), 3, [&](int) {
+                sqlite3_exec(raw_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+                for (int i = 0; i < 1000; ++i) {
+                    raw_insert.Run({raw_row(), raw_body});
+                }
+                sqlite3_exec(raw_db, "COMMIT", nullptr, nullptr, nullptr);
+            });
+            std::printf("%-28s p50 %9.1f ms per 1,000 (%.1f us per record) | raw %.1f ms | ratio %.2f\n",
+                        "batch create", ours.p50_us / 1000.0, ours.p50_us / 1000.0,
+                        base.p50_us / 1000.0, ours.p50_us / base.p50_us);
         }
     }
     std::printf("RSS at end %ld kB; SQLite heap (page cache included) %lld kB\n", ResidentKb(),

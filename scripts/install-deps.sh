@@ -16,8 +16,9 @@ if [[ "${1:-}" == "--test" ]]; then
              chromium)
 fi
 
-# npm builds the docs page (web/) and installs the test clients; Debian's packages serve when the
-# machine has no Node.js of its own.
+# npm installs the docs page's assets (web/) and the test clients; Debian's packages serve when the
+# machine has no Node.js of its own. Their Node 18 is enough: the tests run their clients with
+# Node 22 from npm (tests/e2e/package.json, cmake/EaNode.cmake), which npm 9 installs fine.
 if ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi

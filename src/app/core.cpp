@@ -1,5 +1,6 @@
 #include "app/core.hpp"
 
+#include <chrono>
 #include <utility>
 
 #include "schema/schema_loader.hpp"
@@ -10,6 +11,18 @@ Result<schema::SchemaPtr> LoadConfiguredSchema(const Config& config) {
     return schema::LoadSchema(config.schema);
 }
 
+std::filesystem::path SqliteFileOf(const std::string& db_url) {
+    constexpr std::string_view kScheme = "sqlite://";
+    if (db_url.starts_with(kScheme)) {
+        return db_url.substr(kScheme.size());
+    }
+    return "data/sessions.db";
+}
+
+Result<auth::SessionStorePtr> OpenConfiguredSessions(const Config& config) {
+    return auth::OpenSessionStore(config.sessions, SqliteFileOf(config.db));
+}
+
 Result<std::unique_ptr<Core>> OpenCore(const Config& config) {
     auto core = std::make_unique<Core>();
     core->config = config;
@@ -18,12 +31,18 @@ Result<std::unique_ptr<Core>> OpenCore(const Config& config) {
         return schema.error();
     }
     core->schema = *std::move(schema);
-    auto store = store::OpenStore(store::StoreConfig{config.db}, *core->schema);
+    store::StoreConfig store_config{config.db};
+    store_config.durability =
+        config.store_durability == "normal" ? store::Durability::kNormal : store::Durability::kFull;
+    store_config.query_timeout = std::chrono::milliseconds(config.query_timeout_ms);
+    auto store = store::OpenStore(store_config, *core->schema);
     if (!store) {
         return store.error();
     }
     core->store = *std::move(store);
-    core->documents = std::make_unique<service::DocumentService>(*core->schema, *core->store);
+    core->documents = std::make_unique<service::DocumentService>(
+        *core->schema, *core->store,
+        service::ServiceLimits{static_cast<std::size_t>(config.max_batch)});
     return core;
 }
 

@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 
 #include "app/core.hpp"
+#include "app/loopback.hpp"
+#include "app/system_users.hpp"
 #include "auth/password.hpp"
 #include "auth/session_store.hpp"
 #include "auth/token.hpp"
@@ -19,32 +21,25 @@
 #include "rest/rest_api.hpp"
 #include "service/admin_service.hpp"
 #include "service/auth_service.hpp"
+#include "service/session_revoker.hpp"
 
 namespace ea::app {
 namespace {
 
-constexpr const char* kAdminName = "admin";
-constexpr const char* kSystemAccount = "acc_system";
+constexpr const char* kAdminName = kAdminUsername;
+constexpr const char* kSystemAccount = kSystemAccountId;
 
-bool IsLoopback(const std::string& host) {
-    return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
-std::filesystem::path SqlitePath(const std::string& db_url) {
-    constexpr std::string_view kScheme = "sqlite://";
-    if (db_url.starts_with(kScheme)) {
-        return db_url.substr(kScheme.size());
-    }
-    return "data/sessions.db";
+std::int64_t NowMillis() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 // One JSON line per request on stdout: never a body, a header value or a token.
 void LogRequest(const http::Request& request, const http::Response& response,
                 std::chrono::nanoseconds duration) {
     boost::json::object line{
-        {"ts", std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count()},
+        {"ts", NowMillis()},
         {"level", response.status >= 500 ? "error" : "info"},
         {"msg", "request"},
         {"request_id", request.request_id},
@@ -55,7 +50,33 @@ void LogRequest(const http::Request& request, const http::Response& response,
         {"remote", request.remote_address},
         {"principal", response.principal},
     };
+    if (!response.log_detail.empty()) {
+        line["detail"] = response.log_detail;  // why a 5xx happened: for the operator only
+    }
     std::cout << boost::json::serialize(line) << "\n" << std::flush;
+}
+
+// A handler threw: the client got a 500 naming the request id; the log says what happened.
+void LogHandlerException(const http::Request& request, std::string_view what) {
+    boost::json::object line{{"ts", NowMillis()},
+                             {"level", "error"},
+                             {"msg", "handler exception"},
+                             {"request_id", request.request_id},
+                             {"method", request.method_text},
+                             {"detail", std::string(what)}};
+    std::cout << boost::json::serialize(line) << "\n" << std::flush;
+}
+
+// Open mode answers anyone who can reach it, so it refuses requests not addressed to a loopback
+// name: a page whose DNS name was rebound to 127.0.0.1 sends its own name as Host.
+http::Response MisdirectedOpenModeRequest(const http::Request& request) {
+    const auto host = request.Header("Host").value_or("");
+    auto response = rest::ProtocolErrorResponse(
+        421, "misdirected_request",
+        "this server runs with auth.required=false and serves only requests addressed to a "
+        "loopback host (localhost, 127.0.0.1, [::1]); Host was '" +
+            std::string(host.substr(0, 100)) + "'");
+    return response;
 }
 
 // Creates `admin` when no administrator exists yet: the password comes from
@@ -89,10 +110,16 @@ Status EnsureAdmin(Core& core) {
     service::RequestContext ctx{Principal::System(), "bootstrap", service::Channel::kCli};
     boost::json::object body{{user->auth()->login_field, kAdminName},
                              {user->auth()->password_field, password},
-                             {"email", "admin@system.internal"},
+                             {"email", kAdminEmail},
                              {"role", "admin"},
                              {"isAccountOwner", false},
                              {"accountId", kSystemAccount}};
+    // Documented names (docs/cli.md), when the schema has the fields (the default one requires
+    // them).
+    if (user->FindField("firstName") != nullptr && user->FindField("lastName") != nullptr) {
+        body["firstName"] = kAdminFirstName;
+        body["lastName"] = kAdminLastName;
+    }
     // The system account (when missing) and the admin in one transaction: all or nothing.
     std::vector<service::DocumentService::NewRecord> records;
     if (const auto* account = core.schema->FindEntity("Account");
@@ -124,6 +151,7 @@ struct ServerApp::Parts {
     std::unique_ptr<ratelimit::TokenBucket> address_limiter;
     std::unique_ptr<service::AuthService> auth;
     std::unique_ptr<service::AdminService> admin;
+    std::unique_ptr<service::SessionRevoker> revoker;
     std::unique_ptr<rest::RestApi> rest;
     http::Metrics metrics;
     std::unique_ptr<http::Router> router;
@@ -138,7 +166,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     if (!listen) {
         return listen.error();
     }
-    if (!config.auth_required && !IsLoopback(listen->host)) {
+    if (!config.auth_required && !IsLoopbackHost(listen->host)) {
         return InvalidArgument("auth.required=false is only allowed on a loopback address, not " +
                                listen->host);
     }
@@ -148,7 +176,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         return core.error();
     }
     parts->core = *std::move(core);
-    auto sessions = auth::OpenSessionStore(config.sessions, SqlitePath(config.db));
+    auto sessions = OpenConfiguredSessions(config);
     if (!sessions) {
         return sessions.error();
     }
@@ -168,7 +196,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         service::AuthOptions{std::chrono::seconds(config.session_ttl_seconds),
                              config.auth_required});
     parts->admin = std::make_unique<service::AdminService>(
-        *parts->core->schema, *parts->core->store, [db = SqlitePath(config.db)] {
+        *parts->core->schema, *parts->core->store, [db = SqliteFileOf(config.db)] {
             boost::json::object sizes;
             std::error_code ec;
             for (const auto& [name, suffix] :
@@ -178,38 +206,55 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
             }
             return sizes;
         });
+    // Sessions follow the user: a committed change to a user's password, login, role or account,
+    // the user's deletion or a wipe ends the sessions it makes stale (session_revoker.hpp).
+    parts->revoker = std::make_unique<service::SessionRevoker>(*parts->sessions);
+    parts->core->documents->AddObserver(*parts->revoker);
+    parts->admin->AddObserver(*parts->revoker);
     parts->rest = std::make_unique<rest::RestApi>(
         *parts->core->schema, *parts->core->documents, *parts->auth, *parts->admin,
-        rest::RestOptions{!IsLoopback(listen->host), parts->core->schema->project_name()});
+        rest::RestOptions{!IsLoopbackHost(listen->host), parts->core->schema->project_name()});
     parts->router =
         std::make_unique<http::Router>(http::RouterOptions{true}, rest::ProtocolErrorResponse);
     if (auto registered = parts->rest->Register(*parts->router); !registered) {
         return registered.error();
     }
     auto* raw = parts.get();
+    // Public: they reveal no data, and probes and scrapers carry no session.
     Status health[] = {
-        parts->router->Add(http::Method::kGet, "/healthz",
-                           [](const http::Request&, const http::RouteMatch&) {
-                               return http::MakeResponse(200, R"({"status":"ok"})",
-                                                         "application/json");
-                           }),
-        parts->router->Add(http::Method::kGet, "/readyz",
-                           [raw](const http::Request&, const http::RouteMatch&) {
-                               const bool store_ok = raw->core->store->Count().has_value();
-                               const bool sessions_ok = raw->sessions->Ping().has_value();
-                               const bool ready = store_ok && sessions_ok;
-                               boost::json::object body{{"status", ready ? "ready" : "unavailable"},
-                                                        {"store", store_ok ? "ok" : "down"},
-                                                        {"sessions", sessions_ok ? "ok" : "down"}};
-                               return http::MakeResponse(ready ? 200 : 503,
-                                                         boost::json::serialize(body),
-                                                         "application/json");
-                           }),
-        parts->router->Add(http::Method::kGet, "/metrics",
-                           [raw](const http::Request&, const http::RouteMatch&) {
-                               return http::MakeResponse(200, raw->metrics.RenderPrometheus(),
-                                                         "text/plain; version=0.0.4");
-                           }),
+        parts->rest->AddPublic(*parts->router, http::Method::kGet, "/healthz",
+                               [](const http::Request&, const http::RouteMatch&) {
+                                   return http::MakeResponse(200, R"({"status":"ok"})",
+                                                             "application/json");
+                               }),
+        parts->rest->AddPublic(
+            *parts->router, http::Method::kGet, "/readyz",
+            [raw](const http::Request&, const http::RouteMatch&) {
+                const auto counts = raw->core->store->Count();
+                const Status store = counts ? Ok() : Status(counts.error());
+                const Status session_store = raw->sessions->Ping();
+                const bool ready = store.has_value() && session_store.has_value();
+                boost::json::object body{{"status", ready ? "ready" : "unavailable"},
+                                         {"store", store ? "ok" : "down"},
+                                         {"sessions", session_store ? "ok" : "down"}};
+                auto response = http::MakeResponse(ready ? 200 : 503, boost::json::serialize(body),
+                                                   "application/json");
+                // The body says only what is down; the log line says why.
+                for (const Status* status : {&store, &session_store}) {
+                    if (!*status) {
+                        const Error& error = status->error();
+                        response.log_detail += (response.log_detail.empty() ? "" : "; ") +
+                                               error.message +
+                                               (error.detail.empty() ? "" : ": " + error.detail);
+                    }
+                }
+                return response;
+            }),
+        parts->rest->AddPublic(*parts->router, http::Method::kGet, "/metrics",
+                               [raw](const http::Request&, const http::RouteMatch&) {
+                                   return http::MakeResponse(200, raw->metrics.RenderPrometheus(),
+                                                             "text/plain; version=0.0.4");
+                               }),
     };
     for (const auto& status : health) {
         if (!status) {
@@ -224,6 +269,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     options.trust_proxy = config.trust_proxy;
     http::ServerHooks hooks;
     hooks.render_error = rest::ProtocolErrorResponse;
+    hooks.on_handler_exception = LogHandlerException;
     // Counted before the response is written, so a client sees its request in its next /metrics.
     hooks.on_response_ready = [raw](const http::Request& request, const http::Response& response) {
         raw->metrics.CountRequest(response.route.empty() ? "(unmatched)" : response.route,
@@ -243,12 +289,16 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         LogRequest(request, response, duration);
     };
     // Counts requests in flight around the whole handler, exceptions included.
-    auto routed = [raw, route = parts->router->AsHandler()](const http::Request& request) {
+    auto routed = [raw, route = parts->router->AsHandler(),
+                   open_mode = !config.auth_required](const http::Request& request) {
         struct InFlight {
             http::Metrics& metrics;
             explicit InFlight(http::Metrics& m) : metrics(m) { metrics.AddInFlight(1); }
             ~InFlight() { metrics.AddInFlight(-1); }
         } in_flight(raw->metrics);
+        if (open_mode && !IsLoopbackHostHeader(request.Header("Host").value_or(""))) {
+            return MisdirectedOpenModeRequest(request);
+        }
         return route(request);
     };
     auto with_cors = http::WithCors(http::CorsOptions{config.cors_allowed_origins},

@@ -117,6 +117,18 @@ std::optional<std::int64_t> ParseInt(std::string_view text) {
     return value;
 }
 
+// `text` with Redis glob metacharacters escaped, for a MATCH pattern.
+std::string GlobEscaped(std::string_view text) {
+    std::string escaped;
+    for (const char c : text) {
+        if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+            escaped += '\\';
+        }
+        escaped += c;
+    }
+    return escaped;
+}
+
 }  // namespace
 
 std::string RedisEndpoint::Describe() const {
@@ -217,7 +229,8 @@ Result<std::unique_ptr<RedisSessionStore>> RedisSessionStore::Open(
 }
 
 Error RedisSessionStore::Failure(std::string_view reason) const {
-    return Unavailable("session store (" + endpoint_.Describe() + "): " + std::string(reason));
+    return detail::BackendUnavailable("session store (" + endpoint_.Describe() +
+                                      "): " + std::string(reason));
 }
 
 std::string RedisSessionStore::SessionKey(std::string_view token_hash) const {
@@ -451,6 +464,39 @@ Status RedisSessionStore::DeleteUser(std::string_view user_id) {
                           options_.key_prefix + "session:"});
     if (!reply) {
         return reply.error();
+    }
+    return Ok();
+}
+
+Status RedisSessionStore::DeleteAll() {
+    // SCAN, not KEYS: a large keyspace is walked in steps without blocking Redis. Only this
+    // store's two key families are matched, so other data under the same prefix stays.
+    for (const std::string family : {"session:", "user-sessions:"}) {
+        const std::string pattern = GlobEscaped(options_.key_prefix + family) + "*";
+        std::string cursor = "0";
+        do {
+            auto reply = Command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+            if (!reply) {
+                return reply.error();
+            }
+            const redisReply& scan = **reply;
+            if (scan.type != REDIS_REPLY_ARRAY || scan.elements != 2 ||
+                scan.element[0]->type != REDIS_REPLY_STRING ||
+                scan.element[1]->type != REDIS_REPLY_ARRAY) {
+                return Failure("malformed SCAN reply");
+            }
+            cursor.assign(scan.element[0]->str, scan.element[0]->len);
+            std::vector<std::string> del = {"DEL"};
+            for (std::size_t i = 0; i < scan.element[1]->elements; ++i) {
+                const redisReply* key = scan.element[1]->element[i];
+                del.emplace_back(key->str, key->len);
+            }
+            if (del.size() > 1) {
+                if (auto deleted = Command(del); !deleted) {
+                    return deleted.error();
+                }
+            }
+        } while (cursor != "0");
     }
     return Ok();
 }

@@ -66,6 +66,7 @@ public:
                                         std::chrono::system_clock::time_point now) override;
     [[nodiscard]] Status Delete(std::string_view token_hash) override;
     [[nodiscard]] Status DeleteUser(std::string_view user_id) override;
+    [[nodiscard]] Status DeleteAll() override;
     [[nodiscard]] Status Ping() override;
 
 private:

@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
+#include <utility>
 
 #include "auth/session_store.hpp"
 #include "common/error.hpp"
@@ -24,6 +26,14 @@ inline TimePoint FromMillis(std::int64_t millis) {
 // Unknown, expired and deleted sessions look the same to a caller.
 inline Error Unauthenticated() {
     return Error{ErrorCode::kUnauthenticated, "session is unknown or expired"};
+}
+
+// A backend failure as SessionStore reports it: a generic message for clients, the backend's own
+// words (`detail`, never a secret) for the log.
+inline Error BackendUnavailable(std::string detail) {
+    Error error = Unavailable("session store unavailable; try again later");
+    error.detail = std::move(detail);
+    return error;
 }
 
 // The contract of SessionStore::Put that every backend enforces before writing.

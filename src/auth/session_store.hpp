@@ -38,7 +38,9 @@ inline constexpr std::chrono::hours kMaxSessionTtl{24 * 366};
 //
 // Failures: kUnauthenticated for an unknown, expired or deleted session (the caller answers 401
 // without saying which); kInvalidArgument for a malformed argument; kUnavailable when the backend
-// cannot be reached or fails (the caller may retry; messages never contain a secret). All methods
+// cannot be reached or fails (the caller may retry). A kUnavailable's message is generic and safe
+// for clients ("session store unavailable"); what went wrong (the SQLite message, the Redis
+// endpoint) is in Error::detail, for the log only. Nothing ever contains a secret. All methods
 // are thread-safe.
 class SessionStore {
 public:
@@ -66,6 +68,10 @@ public:
     // Logout everywhere: removes every session of `user_id` (e.g. on password change or when the
     // user is deleted or disabled). Ok when there are none.
     [[nodiscard]] virtual Status DeleteUser(std::string_view user_id) = 0;
+
+    // Logout of everyone: removes every session (e.g. when the database is wiped, so no session
+    // outlives the users it names). Ok when there are none.
+    [[nodiscard]] virtual Status DeleteAll() = 0;
 
     // Ok when the backend answers (for /readyz); kUnavailable otherwise.
     [[nodiscard]] virtual Status Ping() = 0;

@@ -119,6 +119,7 @@ Result<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::Open(
         {&store->touch_, "UPDATE _sessions SET expires_at = ?2 WHERE token_hash = ?1"},
         {&store->delete_, "DELETE FROM _sessions WHERE token_hash = ?1"},
         {&store->delete_user_, "DELETE FROM _sessions WHERE user_id = ?1"},
+        {&store->delete_all_, "DELETE FROM _sessions"},
         {&store->purge_, "DELETE FROM _sessions WHERE expires_at <= ?1"},
         {&store->ping_, "SELECT count(*) FROM sqlite_schema WHERE name = '_sessions'"},
         {&store->count_, "SELECT count(*) FROM _sessions"},
@@ -137,8 +138,8 @@ Result<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::Open(
 
 Error SqliteSessionStore::SqliteError(std::string_view what) const {
     // SQLite messages name no values we bound, so they carry no token hashes or user data.
-    return Unavailable("session store (SQLite) could not " + std::string(what) + ": " +
-                       sqlite3_errmsg(db_.get()));
+    return detail::BackendUnavailable("session store (SQLite) could not " + std::string(what) +
+                                      ": " + sqlite3_errmsg(db_.get()));
 }
 
 Status SqliteSessionStore::Put(const Session& session) {
@@ -243,6 +244,16 @@ Status SqliteSessionStore::DeleteUser(std::string_view user_id) {
     return Ok();
 }
 
+Status SqliteSessionStore::DeleteAll() {
+    std::lock_guard lock(mutex_);
+    sqlite3_stmt* statement = delete_all_.get();
+    StatementScope scope(statement);
+    if (sqlite3_step(statement) != SQLITE_DONE) {
+        return SqliteError("delete every session");
+    }
+    return Ok();
+}
+
 Status SqliteSessionStore::Ping() {
     std::lock_guard lock(mutex_);
     sqlite3_stmt* statement = ping_.get();
@@ -251,7 +262,7 @@ Status SqliteSessionStore::Ping() {
         return SqliteError("answer a ping");
     }
     if (sqlite3_column_int64(statement, 0) != 1) {
-        return Unavailable("session store (SQLite): table _sessions is missing");
+        return detail::BackendUnavailable("session store (SQLite): table _sessions is missing");
     }
     return Ok();
 }

@@ -38,6 +38,7 @@ public:
                                         std::chrono::system_clock::time_point now) override;
     [[nodiscard]] Status Delete(std::string_view token_hash) override;
     [[nodiscard]] Status DeleteUser(std::string_view user_id) override;
+    [[nodiscard]] Status DeleteAll() override;
     [[nodiscard]] Status Ping() override;
 
     // Deletes every session expired at `now`.
@@ -74,6 +75,7 @@ private:
     StatementPtr touch_;
     StatementPtr delete_;
     StatementPtr delete_user_;
+    StatementPtr delete_all_;
     StatementPtr purge_;
     StatementPtr ping_;
     StatementPtr count_;

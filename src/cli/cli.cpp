@@ -23,9 +23,36 @@ const app::Config* ResolvedConfig(const app::ConfigFlags& flags) {
 
 void PrintError(const Error& error) {
     std::cerr << "events-api: " << error.message << "\n";
+    if (!error.detail.empty()) {  // the operator's terminal is where a backend's words belong
+        std::cerr << "  detail: " << error.detail << "\n";
+    }
     for (const auto& field : error.fields) {
         std::cerr << "  " << field.field << ": " << field.message << "\n";
     }
+}
+
+std::string RedactedUrl(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) {
+        return std::string(url);
+    }
+    const auto authority_start = scheme_end + 3;
+    const auto authority_end = url.find_first_of("/?#", authority_start);
+    const auto authority = url.substr(authority_start, authority_end == std::string_view::npos
+                                                           ? std::string_view::npos
+                                                           : authority_end - authority_start);
+    const auto at = authority.rfind('@');
+    if (at == std::string_view::npos) {
+        return std::string(url);
+    }
+    const auto colon = authority.substr(0, at).find(':');
+    if (colon == std::string_view::npos) {
+        return std::string(url);
+    }
+    std::string redacted(url.substr(0, authority_start + colon + 1));
+    redacted += "***";
+    redacted += url.substr(authority_start + at);
+    return redacted;
 }
 
 int Main(int argc, char** argv) {
@@ -56,6 +83,14 @@ int Main(int argc, char** argv) {
     add("--trust-proxy", flags.trust_proxy,
         "true|false; client address from X-Forwarded-For, only behind a proxy that sets it "
         "(EVENTS_API_TRUST_PROXY)");
+    add("--store-durability", flags.store_durability,
+        "full|normal; normal is faster but a power loss may lose the last writes "
+        "(EVENTS_API_STORE_DURABILITY; default full)");
+    add("--max-batch", flags.max_batch,
+        "most records in one batch request (EVENTS_API_MAX_BATCH; default 1000)");
+    add("--query-timeout-ms", flags.query_timeout_ms,
+        "longest one list query may run, 0 for no limit (EVENTS_API_QUERY_TIMEOUT_MS; default "
+        "5000)");
 
     std::vector<Command> commands = {
         AddSchemaCommand(root, flags),   AddMigrateCommand(root, flags),

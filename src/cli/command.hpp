@@ -2,10 +2,11 @@
 // Internal to cli/.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
 #include <string>
+#include <string_view>
+
+#include <CLI/CLI.hpp>
 
 #include "app/config.hpp"
 #include "common/error.hpp"
@@ -23,6 +24,10 @@ const app::Config* ResolvedConfig(const app::ConfigFlags& flags);
 
 // Prints "events-api: <message>" and each field error on its own line to stderr.
 void PrintError(const Error& error);
+
+// `url` with any password in its user info replaced by "***" ("postgresql://u:***@host/db"),
+// for printing: a database or session URL's password never reaches a terminal or a log.
+std::string RedactedUrl(std::string_view url);
 
 Command AddSchemaCommand(CLI::App& root, const app::ConfigFlags& flags);
 Command AddMigrateCommand(CLI::App& root, const app::ConfigFlags& flags);

@@ -19,7 +19,7 @@ Command AddMigrateCommand(CLI::App& root, const app::ConfigFlags& flags) {
                            PrintError(core.error());
                            return 1;
                        }
-                       std::cout << "migrated " << config->db << " to "
+                       std::cout << "migrated " << RedactedUrl(config->db) << " to "
                                  << (*core)->schema->entities().size() << " entities\n";
                        return 0;
                    }};

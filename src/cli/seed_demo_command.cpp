@@ -83,7 +83,8 @@ int Run(const app::ConfigFlags& flags, std::int64_t scale) {
         entities[i] = *entity;
     }
     if (store.Get(*entities[0], kDemoMarkerAccount)) {
-        std::cout << "demo data already present in " << config->db << "; nothing to do\n";
+        std::cout << "demo data already present in " << RedactedUrl(config->db)
+                  << "; nothing to do\n";
         return 0;
     }
 
@@ -137,10 +138,10 @@ int Run(const app::ConfigFlags& flags, std::int64_t scale) {
         return 1;
     }
     const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
-    std::cout << "seeded " << config->db << " in " << seconds.count() << " s: " << n.accounts
-              << " accounts, " << n.users << " users, " << n.profiles << " profiles, "
-              << n.tag_affinities << " tag affinities, " << n.events << " events, " << n.user_events
-              << " user events, " << n.urls << " urls, " << n.crawls << " crawls\n"
+    std::cout << "seeded " << RedactedUrl(config->db) << " in " << seconds.count()
+              << " s: " << n.accounts << " accounts, " << n.users << " users, " << n.profiles
+              << " profiles, " << n.tag_affinities << " tag affinities, " << n.events << " events, "
+              << n.user_events << " user events, " << n.urls << " urls, " << n.crawls << " crawls\n"
               << "demo users log in with password '" << kDemoPassword << "' (e.g. "
               << data.User(0, "")["username"].as_string().c_str() << ")\n";
     return 0;

@@ -7,15 +7,17 @@
 #include <boost/json.hpp>
 
 #include "app/core.hpp"
+#include "app/system_users.hpp"
 #include "cli/command.hpp"
 #include "common/ids.hpp"
 #include "query/filter.hpp"
+#include "service/session_revoker.hpp"
 #include "validate/validator.hpp"
 
 namespace ea::cli {
 namespace {
 
-constexpr const char* kSystemAccountId = "acc_system";
+using app::kSystemAccountId;
 
 struct UserOptions {
     std::string name;
@@ -34,6 +36,21 @@ std::string DefaultEmail(const std::string& name) {
         return "mcp@system.internal";
     }
     return name + "@system.internal";
+}
+
+// The documented names (docs/cli.md): `admin` gets the first-run administrator's, "System
+// Administrator"; any other NAME is "NAME Service Account". --first-name / --last-name override.
+std::string FirstName(const UserOptions& options) {
+    if (!options.first_name.empty()) {
+        return options.first_name;
+    }
+    return options.name == app::kAdminUsername ? app::kAdminFirstName : options.name;
+}
+std::string LastName(const UserOptions& options) {
+    if (!options.last_name.empty()) {
+        return options.last_name;
+    }
+    return options.name == app::kAdminUsername ? app::kAdminLastName : app::kServiceUserLastName;
 }
 
 Result<std::string> ReadPassword() {
@@ -97,6 +114,7 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
         PrintError(InvalidArgument("the schema has no User entity with the auth service"));
         return 1;
     }
+    // The operator's own shell: the privileged channel, said here and not by any default.
     service::RequestContext ctx{Principal::System(), "cli", service::Channel::kCli};
     const auto& password_field = user->auth()->password_field;
 
@@ -107,7 +125,23 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
                                 "' already exists; pass --update to reset its password and role"));
             return 1;
         }
+        // A new password or role ends the user's sessions, wherever they live; when the session
+        // store cannot be reached nothing is changed.
+        auto sessions = app::OpenConfiguredSessions(*config);
+        if (!sessions) {
+            PrintError(sessions.error());
+            return 1;
+        }
+        service::SessionRevoker revoker(**sessions);
+        (*core)->documents->AddObserver(revoker);
         boost::json::object patch{{password_field, *password}, {"role", options.role}};
+        // Names change on --update only when asked for; the defaults never overwrite real ones.
+        if (!options.first_name.empty()) {
+            patch["firstName"] = options.first_name;
+        }
+        if (!options.last_name.empty()) {
+            patch["lastName"] = options.last_name;
+        }
         auto updated = (*core)->documents->Patch(ctx, *user, (*existing)["id"].as_string(), patch);
         if (!updated) {
             PrintError(updated.error());
@@ -128,11 +162,13 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
         {"isAccountOwner", false},
         {"accountId", options.account_id},
     };
-    if (!options.first_name.empty()) {
-        body["firstName"] = options.first_name;
+    // Defaults only where the schema has the field; a name given explicitly always goes to the
+    // validator, which names the field when the schema has no such thing.
+    if (!options.first_name.empty() || user->FindField("firstName") != nullptr) {
+        body["firstName"] = FirstName(options);
     }
-    if (!options.last_name.empty()) {
-        body["lastName"] = options.last_name;
+    if (!options.last_name.empty() || user->FindField("lastName") != nullptr) {
+        body["lastName"] = LastName(options);
     }
     // The same validator CreateAll runs, first, so its messages name the user's fields plainly.
     if (auto valid = validate::Validate(*user, body, validate::Mode::kCreate); !valid) {
@@ -173,10 +209,12 @@ Command AddUserCommand(CLI::App& root, const app::ConfigFlags& flags) {
     add->add_option("name", options->name, "username")->required();
     add->add_option("--role", options->role, "role, e.g. admin, read, ai_agent")->required();
     add->add_flag("--password-stdin", options->password_stdin, "read the password from stdin");
-    add->add_flag("--update", options->update, "reset password and role of an existing user");
+    add->add_flag("--update", options->update,
+                  "reset password and role (and names, when given) of an existing user");
     add->add_option("--email", options->email, "default NAME@system.internal");
-    add->add_option("--first-name", options->first_name);
-    add->add_option("--last-name", options->last_name);
+    add->add_option("--first-name", options->first_name, "default NAME (System for admin)");
+    add->add_option("--last-name", options->last_name,
+                    "default 'Service Account' (Administrator for admin)");
     add->add_option("--account", options->account_id, "account id (created when missing)")
         ->default_str(kSystemAccountId);
     add->fallthrough();

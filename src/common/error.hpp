@@ -20,9 +20,11 @@ enum class ErrorCode {
     kNotFound,
     kMethodNotAllowed,  // the entity's `operations` do not allow this operation
     kConflict,          // unique violation, on_delete: restrict
+    kPreconditionFailed,  // the record changed since the caller read it (If-Match, a version)
+    kTooLarge,            // over a configured size limit (records per batch); the message names it
     kRateLimited,
-    kUnavailable,       // backend down; the caller may retry
-    kInternal,          // a bug; the message is logged, never sent to the client
+    kUnavailable,  // backend down; the caller may retry
+    kInternal,     // a bug; the message is logged, never sent to the client
 };
 // When adding a code, map it in rest/error_response.cpp (and mcp/error_result.cpp).
 
@@ -39,6 +41,9 @@ struct Error {
     std::string message;  // safe to show a client: no SQL, no secrets
     std::vector<FieldError> fields = {};
     int retry_after_seconds = 0;  // kRateLimited: when the caller may try again
+    // What an operator needs to diagnose a kUnavailable or kInternal (a backend's own message).
+    // Logged under the request id, never sent to a client; it still never holds a secret.
+    std::string detail = {};
 };
 
 Error InvalidArgument(std::string message);
@@ -46,6 +51,13 @@ Error NotFound(std::string message);
 Error Conflict(std::string message, std::vector<FieldError> fields = {});
 Error Internal(std::string message);
 Error Unavailable(std::string message);
+Error PreconditionFailed(std::string message);
+
+// The most field errors one Error carries (validation of a hostile body or a large batch must not
+// produce an unbounded list). CapFieldErrors keeps the first kMaxFieldErrors and appends one
+// entry {"", "... and N more errors"} when it drops any.
+inline constexpr std::size_t kMaxFieldErrors = 100;
+void CapFieldErrors(std::vector<FieldError>& errors);
 
 // boost::system::result calls this (found by ADL) when value() is used on an error.
 [[noreturn]] void throw_exception_from_error(const Error& error, const boost::source_location& loc);

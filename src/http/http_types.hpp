@@ -91,6 +91,8 @@ struct Response {
     std::string route;
     // Who made the request (a username), for logs only; never sent. Adapters fill it in.
     std::string principal;
+    // Why a 5xx happened (a backend's own message), for the log only; never sent.
+    std::string log_detail;
     // Extension point for streamed bodies (server-sent events for MCP Streamable HTTP later).
     // When set, `body` is ignored and the body is sent with Transfer-Encoding: chunked, one chunk
     // per call until the producer returns nullopt. Each call runs on a server thread and occupies

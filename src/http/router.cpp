@@ -101,6 +101,14 @@ Status Router::Add(Method method, std::string_view pattern, RouteHandler handler
     return Ok();
 }
 
+Status Router::AddRefusal(Method method, std::string_view pattern, RouteHandler handler) {
+    auto added = Add(method, pattern, std::move(handler));
+    if (added) {
+        routes_.back().listed = false;
+    }
+    return added;
+}
+
 bool Router::Matches(const RouteEntry& route, const std::vector<std::string_view>& path_segments,
                      RouteMatch& match) const {
     if (route.segments.size() != path_segments.size()) {
@@ -136,7 +144,8 @@ bool Router::MoreSpecific(const RouteEntry& a, const RouteEntry& b) {
 Response Router::Route(const Request& request) const {
     const auto segments = SplitPath(request.path);
     const RouteEntry* best = nullptr;
-    const RouteEntry* best_get = nullptr;  // HEAD falls back to GET
+    const RouteEntry* best_get = nullptr;       // HEAD falls back to GET
+    const RouteEntry* most_specific = nullptr;  // of the listed routes matching the path
     bool path_known = false;
     std::array<bool, kAllowOrder.size()> allowed{};
     RouteMatch scratch;
@@ -145,10 +154,15 @@ Response Router::Route(const Request& request) const {
             continue;
         }
         path_known = true;
-        for (std::size_t i = 0; i < kAllowOrder.size(); ++i) {
-            if (kAllowOrder[i] == route.method ||
-                (kAllowOrder[i] == Method::kHead && route.method == Method::kGet)) {
-                allowed[i] = true;
+        if (route.listed) {
+            for (std::size_t i = 0; i < kAllowOrder.size(); ++i) {
+                if (kAllowOrder[i] == route.method ||
+                    (kAllowOrder[i] == Method::kHead && route.method == Method::kGet)) {
+                    allowed[i] = true;
+                }
+            }
+            if (!most_specific || MoreSpecific(route, *most_specific)) {
+                most_specific = &route;
             }
         }
         if (route.method == request.method && (!best || MoreSpecific(route, *best))) {
@@ -157,6 +171,9 @@ Response Router::Route(const Request& request) const {
         if (route.method == Method::kGet && (!best_get || MoreSpecific(route, *best_get))) {
             best_get = &route;
         }
+    }
+    if (best && !best->listed && most_specific && MoreSpecific(*most_specific, *best)) {
+        best = nullptr;  // a refusal speaks only for its own pattern
     }
     if (!best && request.method == Method::kHead) {
         best = best_get;

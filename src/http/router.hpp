@@ -44,6 +44,13 @@ public:
     // method kOther, or the same method on an equivalent pattern twice.
     [[nodiscard]] Status Add(Method method, std::string_view pattern, RouteHandler handler);
 
+    // Registers `handler` to refuse `method` on `pattern` with a 405 of its own, for an Allow that
+    // depends on the path's params (what one entity's operations allow). Errors as Add(). It runs
+    // like a route, except that its method is never listed in the router's own 405 Allow, and
+    // where a more specific pattern matches the path ("/api/metadata" for "/api/{entity}") the
+    // router answers that path's 405 itself.
+    [[nodiscard]] Status AddRefusal(Method method, std::string_view pattern, RouteHandler handler);
+
     // Dispatches `request` by its method and decoded path. A trailing '/' is ignored (except for
     // "/" itself). HEAD uses the GET route when no HEAD route exists (the server drops the body).
     // No path match: 404 not_found. Path matches but not the method: 405 method_not_allowed with
@@ -64,6 +71,7 @@ private:
         std::string pattern;
         std::vector<Segment> segments;
         RouteHandler handler;
+        bool listed = true;  // false for AddRefusal: not a method the path allows
     };
 
     // True when `route` matches `path_segments`; fills `match` params.

@@ -365,14 +365,44 @@ constexpr ErrorResponseSpec kErrorResponses[] = {
     {"409", "Conflict",
      "A duplicate value of a unique field (the message names the field(s)), or a delete refused "
      "because other records still reference this one."},
-    {"413", "PayloadTooLarge", "The request body is larger than the server accepts."},
+    {"412", "PreconditionFailed",
+     "If-Match named a version the record is no longer at (or the record is gone); the message "
+     "names both versions. Read the record again and retry."},
+    {"413", "PayloadTooLarge",
+     "The request body is larger than the server accepts, or a batch has more records than "
+     "limits.max_batch (the message names the limit)."},
     {"415", "UnsupportedMediaType", "The body must be sent as application/json."},
     {"422", "ValidationFailed",
      "The record breaks the schema's rules, or references a record that does not exist. Every "
      "field error is listed at once."},
     {"429", "TooManyRequests", "Rate limited; retry after the number of seconds in Retry-After."},
     {"500", "InternalError", "An unexpected server error; the log has details under the request id."},
+    {"503", "ServiceUnavailable",
+     "The database is unavailable or busy, or a list query ran past limits.query_timeout_ms (the "
+     "message names the limit: narrow the filter)."},
 };
+
+// The record's version on every response that returns one record (see docs/rest.md).
+object WithETag(object response) {
+    response["headers"] = object{
+        {"ETag",
+         object{{"description",
+                 "The record's version, a strong entity tag: its updatedAt in double quotes. "
+                 "Send it back in If-Match to update or delete only that version."},
+                {"schema", object{{"type", "string"}}}}}};
+    return response;
+}
+
+// If-Match on PUT, PATCH and DELETE: optimistic concurrency.
+object IfMatchParameter() {
+    return object{{"name", "If-Match"},
+                  {"in", "header"},
+                  {"required", false},
+                  {"description",
+                   "Write only if the record is at one of these versions (ETag values), or exists "
+                   "at all for \"*\"; otherwise 412 and nothing is written."},
+                  {"schema", object{{"type", "string"}}}};
+}
 
 object ErrorResponses() {
     object responses;
@@ -573,7 +603,7 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
         object op = Operation(
             name, "list" + name, "List " + name + " records",
             object{{"200", JsonResponse("One page of records.", SchemaRef(name + "ListEnvelope"))}},
-            {"400", "401", "403", "429", "500"});
+            {"400", "401", "403", "429", "500", "503"});
         op["description"] =
             "Only these query parameters are accepted (their names in any case: `pagesize` is "
             "`pageSize`); any other is 400 naming the valid ones. When a parameter repeats, the "
@@ -583,7 +613,8 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
     }
     if (entity.Allows(schema::kCreate)) {
         object op = Operation(name, "create" + name, "Create a " + name,
-                              object{{"201", one("The saved record.")}},
+                              object{{"201", WithETag(one("The saved record (a JSON array of "
+                                                          "records for a batch)."))}},
                               {"400", "401", "403", "409", "413", "415", "422", "429", "500"});
         op["description"] = "Validates the whole record and reports every field error at once "
                             "(422). A missing reference is 422 and wins over a duplicate (409).";
@@ -603,7 +634,7 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
         {"schema", object{{"type", "string"}, {"pattern", kIdPattern}}}}};
     if (entity.Allows(schema::kRead)) {
         object get = Operation(name, "get" + name, "Get a " + name + " by id",
-                               object{{"200", one("The record.")}},
+                               object{{"200", WithETag(one("The record."))}},
                                {"400", "401", "403", "404", "429", "500"});
         for (auto& parameter : ListParameters(entity)) {  // view embeds as in the list
             if (parameter.as_object().at("name") == "view") {
@@ -613,18 +644,22 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
         item["get"] = std::move(get);
     }
     if (entity.Allows(schema::kUpdate)) {
-        object put = Operation(name, "replace" + name, "Replace a " + name,
-                               object{{"200", one("The saved record.")}},
-                               {"400", "401", "403", "404", "409", "413", "415", "422", "429", "500"});
+        object put = Operation(
+            name, "replace" + name, "Replace a " + name,
+            object{{"200", WithETag(one("The saved record."))}},
+            {"400", "401", "403", "404", "409", "412", "413", "415", "422", "429", "500"});
+        put["parameters"] = array{IfMatchParameter()};
         put["description"] = "Full replacement: fields left out are cleared (createdAt is kept). "
                              "Body validation (422) is checked before a missing record (404).";
         put["requestBody"] = body(name + "Input");
         item["put"] = std::move(put);
         object patch = Operation(
             name, "update" + name, "Update some fields of a " + name,
-            object{{"200", one("The saved record.")}},
-            {"400", "401", "403", "404", "409", "413", "415", "422", "429", "500"});
-        patch["description"] = "Partial update: only the fields sent change.";
+            object{{"200", WithETag(one("The saved record."))}},
+            {"400", "401", "403", "404", "409", "412", "413", "415", "422", "429", "500"});
+        patch["parameters"] = array{IfMatchParameter()};
+        patch["description"] = "Partial update: only the fields sent change; concurrent updates "
+                               "of different fields all survive.";
         patch["requestBody"] = body(name + "Patch");
         item["patch"] = std::move(patch);
     }
@@ -643,7 +678,8 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
             object{{"200", JsonResponse("The deleted record, or empty data when there was no such "
                                         "record (deleting is idempotent).",
                                         std::move(deleted))}},
-            {"401", "403", "409", "429", "500"});
+            {"400", "401", "403", "409", "412", "429", "500"});
+        del["parameters"] = array{IfMatchParameter()};
         del["description"] = "Records that reference this one are handled by their on_delete "
                              "rule: cascade deletes them too, restrict refuses with 409.";
         item["delete"] = std::move(del);

@@ -12,6 +12,7 @@
 #include "rest/error_response.hpp"
 #include "rest/list_params.hpp"
 #include "rest/openapi.hpp"
+#include "rest/preconditions.hpp"
 #include "schema/schema_json.hpp"
 
 namespace ea::rest {
@@ -144,6 +145,47 @@ std::string FormValue(std::string_view body, std::string_view name) {
     return value;
 }
 
+// The scheme-less authority ("host:port") of an absolute http(s) URL, or "" when it is not one.
+std::string_view AuthorityOf(std::string_view url) {
+    for (std::string_view scheme : {"http://", "https://"}) {
+        if (url.size() > scheme.size() &&
+            http::EqualsIgnoreCase(url.substr(0, scheme.size()), scheme)) {
+            auto rest = url.substr(scheme.size());
+            return rest.substr(0, rest.find_first_of("/?#"));
+        }
+    }
+    return {};
+}
+
+// CSRF: a browser sends cookies (and open mode needs none) with a cross-site HTML form post,
+// which is never JSON. Such a request acts only when it provably comes from one of our own
+// pages: its Origin (or, without one, its Referer) names the host it was sent to. A bearer token
+// is never sent by a browser on its own, so it needs no such proof.
+Status CheckFormOrigin(const http::Request& request) {
+    if (IsJsonContentType(request)) {
+        return Ok();
+    }
+    if (auto header = request.Header("Authorization");
+        header && header->size() > 7 && http::EqualsIgnoreCase(header->substr(0, 7), "Bearer ")) {
+        return Ok();
+    }
+    const auto host = request.Header("Host");
+    const auto origin = request.Header("Origin");
+    const auto referer = request.Header("Referer");
+    std::string_view authority;
+    if (origin && *origin != "null") {
+        authority = AuthorityOf(*origin);
+    } else if (referer) {
+        authority = AuthorityOf(*referer);
+    }
+    if (host && !host->empty() && !authority.empty() && http::EqualsIgnoreCase(authority, *host)) {
+        return Ok();
+    }
+    return Error{ErrorCode::kForbidden,
+                 "cross-site request refused: a form post with a cookie session needs an Origin "
+                 "or Referer header of this server (or send a bearer token)"};
+}
+
 }  // namespace
 
 RestApi::RestApi(const schema::Schema& schema, service::DocumentService& documents,
@@ -156,24 +198,39 @@ RestApi::RestApi(const schema::Schema& schema, service::DocumentService& documen
 
 Status RestApi::Register(http::Router& router) {
     using http::Method;
-    auto simple = [this](http::Response (RestApi::*method)(const http::Request&)) {
-        return [this, method](const http::Request& request, const http::RouteMatch&) {
-            return (this->*method)(request);
-        };
+    struct Route {
+        Method method;
+        const char* pattern;
+        AuthedHandler handler;
     };
-    Status added[] = {
-        router.Add(Method::kGet, "/api/metadata", Authed(&RestApi::Metadata)),
-        router.Add(Method::kGet, "/api/db/report", Authed(&RestApi::DbReport)),
-        router.Add(Method::kGet, "/api/db/init", Authed(&RestApi::DbInitPage)),
-        router.Add(Method::kPost, "/api/db/init/confirmed", Authed(&RestApi::DbInitConfirmed)),
-        router.Add(Method::kGet, "/api/{entity}", Authed(&RestApi::List)),
-        router.Add(Method::kPost, "/api/{entity}", Authed(&RestApi::Create)),
-        router.Add(Method::kGet, "/api/{entity}/{id}", Authed(&RestApi::Get)),
-        router.Add(Method::kPut, "/api/{entity}/{id}", Authed(&RestApi::Replace)),
-        router.Add(Method::kPatch, "/api/{entity}/{id}", Authed(&RestApi::Patch)),
-        router.Add(Method::kDelete, "/api/{entity}/{id}", Authed(&RestApi::Delete)),
+    const Route routes[] = {
+        {Method::kGet, "/api/metadata", &RestApi::Metadata},
+        {Method::kGet, "/api/db/report", &RestApi::DbReport},
+        {Method::kGet, "/api/db/init", &RestApi::DbInitPage},
+        {Method::kPost, "/api/db/init/confirmed", &RestApi::DbInitConfirmed},
+        {Method::kGet, "/api/{entity}", &RestApi::List},
+        {Method::kPost, "/api/{entity}", &RestApi::Create},
+        {Method::kGet, "/api/{entity}/{id}", &RestApi::Get},
+        {Method::kPut, "/api/{entity}/{id}", &RestApi::Replace},
+        {Method::kPatch, "/api/{entity}/{id}", &RestApi::Patch},
+        {Method::kDelete, "/api/{entity}/{id}", &RestApi::Delete},
     };
-    for (const auto& status : added) {
+    for (const auto& route : routes) {
+        if (auto status = Add(router, route.method, route.pattern, Member(route.handler));
+            !status) {
+            return status;
+        }
+    }
+    // The methods an entity route never takes are refused here, not by the router, so that
+    // `Allow` lists what this entity's operations allow (the router's 405 would list every method
+    // registered for the path, POST on Crawl's collection included).
+    Status not_allowed[] = {
+        router.AddRefusal(Method::kPut, "/api/{entity}", Authenticated(Member(&RestApi::NotAllowed))),
+        router.AddRefusal(Method::kPatch, "/api/{entity}", Authenticated(Member(&RestApi::NotAllowed))),
+        router.AddRefusal(Method::kDelete, "/api/{entity}", Authenticated(Member(&RestApi::NotAllowed))),
+        router.AddRefusal(Method::kPost, "/api/{entity}/{id}", Authenticated(Member(&RestApi::NotAllowed))),
+    };
+    for (const auto& status : not_allowed) {
         if (!status) {
             return status;
         }
@@ -181,22 +238,21 @@ Status RestApi::Register(http::Router& router) {
     // Generated once: the schema is immutable while serving. No session needed to read it.
     auto openapi = std::make_shared<const std::string>(
         OpenApiJson(schema_, OpenApiOptions{.auth_required = auth_.options().auth_required}));
-    if (auto status = router.Add(Method::kGet, "/openapi.json",
-                                 [openapi](const http::Request&, const http::RouteMatch&) {
-                                     auto response =
-                                         http::MakeResponse(200, *openapi, kJsonContentType);
-                                     response.headers.Set("Cache-Control", "no-cache");
-                                     return response;
-                                 });
+    if (auto status = AddPublic(router, Method::kGet, "/openapi.json",
+                                [openapi](const http::Request&, const http::RouteMatch&) {
+                                    auto response =
+                                        http::MakeResponse(200, *openapi, kJsonContentType);
+                                    response.headers.Set("Cache-Control", "no-cache");
+                                    return response;
+                                });
         !status) {
         return status;
     }
     for (const auto& asset : DocsAssets()) {
-        auto status =
-            router.Add(Method::kGet, asset.path,
-                       [path = asset.path](const http::Request&, const http::RouteMatch&) {
-                           return *DocsResponse(path);
-                       });
+        auto status = AddPublic(router, Method::kGet, asset.path,
+                                [path = asset.path](const http::Request&, const http::RouteMatch&) {
+                                    return *DocsResponse(path);
+                                });
         if (!status) {
             return status;
         }
@@ -210,27 +266,25 @@ Status RestApi::Register(http::Router& router) {
         for (auto& c : lower) {
             c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         }
-        // The original served auth without the /api prefix; both spellings stay.
+        // The original served auth without the /api prefix; both spellings stay. Login is the
+        // one public auth route; logout, refresh and me authenticate like every other route.
         for (const std::string& prefix : {"/" + lower, "/api/" + lower}) {
             Status auth_routes[] = {
-                router.Add(Method::kPost, prefix + "/auth/login",
-                           [this, entity](const http::Request& r, const http::RouteMatch&) {
-                               return Login(r, *entity);
-                           }),
-                router.Add(Method::kPost, prefix + "/auth/logout", simple(&RestApi::Logout)),
-                router.Add(Method::kPost, prefix + "/auth/refresh", simple(&RestApi::Refresh)),
-                router.Add(Method::kGet, prefix + "/auth/me",
-                           [this, entity](const http::Request& r, const http::RouteMatch&) {
-                               auto ctx = Authenticate(r);
-                               if (!ctx) {
-                                   return Fail(ctx.error(), r);
-                               }
-                               auto me = auth_.Me(*entity, ctx->principal);
-                               auto response =
-                                   me ? DataResponse(*std::move(me)) : Fail(me.error(), r);
-                               response.principal = ctx->principal.username;
-                               return response;
-                           }),
+                AddPublic(router, Method::kPost, prefix + "/auth/login",
+                          [this, entity](const http::Request& r, const http::RouteMatch&) {
+                              return Login(r, *entity);
+                          }),
+                Add(router, Method::kPost, prefix + "/auth/logout",
+                    [this](const http::Request& r, const http::RouteMatch&,
+                           const service::RequestContext& ctx) { return Logout(r, ctx); }),
+                Add(router, Method::kPost, prefix + "/auth/refresh",
+                    [this, entity](const http::Request& r, const http::RouteMatch&,
+                                   const service::RequestContext&) { return Refresh(r, *entity); }),
+                Add(router, Method::kGet, prefix + "/auth/me",
+                    [this, entity](const http::Request& r, const http::RouteMatch&,
+                                   const service::RequestContext& ctx) {
+                        return Me(r, *entity, ctx);
+                    }),
             };
             for (const auto& status : auth_routes) {
                 if (!status) {
@@ -251,20 +305,76 @@ Result<service::RequestContext> RestApi::Authenticate(const http::Request& reque
                                    service::Channel::kRest, std::chrono::system_clock::now()};
 }
 
-http::RouteHandler RestApi::Authed(AuthedHandler handler) {
-    return [this, handler](const http::Request& request, const http::RouteMatch& match) {
+Status RestApi::Add(http::Router& router, http::Method method, std::string_view pattern,
+                    AuthedRoute handler) {
+    return router.Add(method, pattern, Authenticated(std::move(handler)));
+}
+
+http::RouteHandler RestApi::Authenticated(AuthedRoute handler) {
+    return [this, handler = std::move(handler)](const http::Request& request,
+                                                const http::RouteMatch& match) {
         auto ctx = Authenticate(request);
         if (!ctx) {
             return Fail(ctx.error(), request);
         }
-        auto response = (this->*handler)(request, match, *ctx);
+        auto response = Guarded(request, [&] { return handler(request, match, *ctx); });
         response.principal = ctx->principal.username;
         return response;
     };
 }
 
+Status RestApi::AddPublic(http::Router& router, http::Method method, std::string_view pattern,
+                          http::RouteHandler handler) {
+    auto guarded = [handler = std::move(handler)](const http::Request& request,
+                                                  const http::RouteMatch& match) {
+        return Guarded(request, [&] { return handler(request, match); });
+    };
+    if (auto status = router.Add(method, pattern, std::move(guarded)); !status) {
+        return status;
+    }
+    public_routes_.push_back(std::string(http::ToString(method)) + " " + std::string(pattern));
+    return Ok();
+}
+
+http::Response RestApi::Guarded(const http::Request& request,
+                                const std::function<http::Response()>& handler) {
+    // Exceptions stop at the adapter: the client gets a 500 naming the request id, the log the
+    // exception's text (Response::log_detail).
+    std::string what;
+    try {
+        return handler();
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+        what = "unknown exception";
+    }
+    Error error = Internal("handler exception");
+    error.detail = std::move(what);
+    return Fail(error, request);
+}
+
+RestApi::AuthedRoute RestApi::Member(AuthedHandler handler) {
+    return [this, handler](const http::Request& request, const http::RouteMatch& match,
+                           const service::RequestContext& ctx) {
+        return (this->*handler)(request, match, ctx);
+    };
+}
+
 Result<const schema::Entity*> RestApi::EntityFor(std::string_view name) const {
     return schema_.LookupEntity(name);
+}
+
+http::Response RestApi::NotAllowed(const http::Request& request, const http::RouteMatch& match,
+                                   const service::RequestContext&) {
+    auto entity = EntityFor(match.Param("entity"));
+    if (!entity) {
+        return Fail(entity.error(), request);
+    }
+    const bool item = !match.Param("id").empty();
+    return EntityError(Error{ErrorCode::kMethodNotAllowed,
+                             (*entity)->name() + " does not allow " + request.method_text +
+                                 (item ? " on a record" : " on the collection")},
+                       request, **entity, item);
 }
 
 http::Response RestApi::List(const http::Request& request, const http::RouteMatch& match,
@@ -307,7 +417,12 @@ http::Response RestApi::Get(const http::Request& request, const http::RouteMatch
     if (!got) {
         return EntityError(got.error(), request, **entity, true);
     }
-    return RecordResponse(*std::move(got), query->warnings);
+    const std::string etag = ETagFor(got->record);
+    auto response = RecordResponse(*std::move(got), query->warnings);
+    if (!etag.empty()) {
+        response.headers.Set("ETag", etag);
+    }
+    return response;
 }
 
 http::Response RestApi::Create(const http::Request& request, const http::RouteMatch& match,
@@ -355,7 +470,12 @@ http::Response RestApi::Create(const http::Request& request, const http::RouteMa
     if (!created) {
         return EntityError(created.error(), request, **entity, false);
     }
-    return DataResponse(*std::move(created), 201);
+    const std::string etag = ETagFor(*created);
+    auto response = DataResponse(*std::move(created), 201);
+    if (!etag.empty()) {
+        response.headers.Set("ETag", etag);
+    }
+    return response;
 }
 
 http::Response RestApi::Replace(const http::Request& request, const http::RouteMatch& match,
@@ -381,11 +501,20 @@ http::Response RestApi::Update(const http::Request& request, const http::RouteMa
     if (!body) {
         return BodyError(body.error(), request);
     }
-    auto updated = (documents_.*call)(ctx, **entity, match.Param("id"), *body);
+    auto expected = ParseIfMatch(request);
+    if (!expected) {
+        return Fail(expected.error(), request);
+    }
+    auto updated = (documents_.*call)(ctx, **entity, match.Param("id"), *body, *expected);
     if (!updated) {
         return EntityError(updated.error(), request, **entity, true);
     }
-    return DataResponse(*std::move(updated));
+    const std::string etag = ETagFor(*updated);
+    auto response = DataResponse(*std::move(updated));
+    if (!etag.empty()) {
+        response.headers.Set("ETag", etag);
+    }
+    return response;
 }
 
 http::Response RestApi::Delete(const http::Request& request, const http::RouteMatch& match,
@@ -394,7 +523,12 @@ http::Response RestApi::Delete(const http::Request& request, const http::RouteMa
     if (!entity) {
         return Fail(entity.error(), request);
     }
-    auto deleted = documents_.Delete(ctx, **entity, match.Param("id"));
+    auto expected = ParseIfMatch(request);
+    if (!expected) {
+        return Fail(expected.error(), request);
+    }
+    // With If-Match a missing record is 412 (the service says so), not the idempotent 200.
+    auto deleted = documents_.Delete(ctx, **entity, match.Param("id"), *expected);
     if (!deleted) {
         if (deleted.error().code == ErrorCode::kNotFound) {
             return DataResponse(boost::json::object());  // idempotent: nothing left to delete
@@ -428,9 +562,9 @@ http::Response RestApi::Login(const http::Request& request, const schema::Entity
     return response;
 }
 
-http::Response RestApi::Logout(const http::Request& request) {
+http::Response RestApi::Logout(const http::Request& request, const service::RequestContext&) {
     auto token = TokenOf(request);
-    if (!token) {
+    if (!token) {  // open mode's anonymous administrator has no session to end
         return Fail(Error{ErrorCode::kUnauthenticated, "no session: log in first"}, request);
     }
     if (auto out = auth_.Logout(*token, std::chrono::system_clock::now()); !out) {
@@ -442,12 +576,12 @@ http::Response RestApi::Logout(const http::Request& request) {
     return response;
 }
 
-http::Response RestApi::Refresh(const http::Request& request) {
+http::Response RestApi::Refresh(const http::Request& request, const schema::Entity& entity) {
     auto token = TokenOf(request);
     if (!token) {
         return Fail(Error{ErrorCode::kUnauthenticated, "no session: log in first"}, request);
     }
-    auto session = auth_.Refresh(*token, std::chrono::system_clock::now());
+    auto session = auth_.Refresh(entity, *token, std::chrono::system_clock::now());
     if (!session) {
         return Fail(session.error(), request);
     }
@@ -456,6 +590,12 @@ http::Response RestApi::Refresh(const http::Request& request) {
         {"success", true}, {"message", "Session refreshed"}, {"expiresIn", ttl}});
     response.headers.Add("Set-Cookie", SessionCookie(std::string(*token), ttl));
     return response;
+}
+
+http::Response RestApi::Me(const http::Request& request, const schema::Entity& entity,
+                           const service::RequestContext& ctx) {
+    auto me = auth_.Me(entity, ctx.principal);
+    return me ? DataResponse(*std::move(me)) : Fail(me.error(), request);
 }
 
 http::Response RestApi::Metadata(const http::Request&, const http::RouteMatch&,
@@ -505,6 +645,9 @@ http::Response RestApi::DbInitPage(const http::Request& request, const http::Rou
 
 http::Response RestApi::DbInitConfirmed(const http::Request& request, const http::RouteMatch&,
                                         const service::RequestContext& ctx) {
+    if (auto same_origin = CheckFormOrigin(request); !same_origin) {
+        return Fail(same_origin.error(), request);
+    }
     std::string confirmation;
     if (IsJsonContentType(request)) {
         auto body = JsonObjectBody(request);

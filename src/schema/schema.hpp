@@ -16,6 +16,7 @@
 #include <boost/json/value.hpp>
 
 #include "common/result.hpp"
+#include "schema/access_policy.hpp"
 #include "schema/field_type.hpp"
 #include "schema/names.hpp"
 
@@ -148,6 +149,8 @@ public:
     Result<const Entity*> LookupEntity(std::string_view name) const;
     // A hash of the schema text, for `db report` and migrations.
     const std::string& version() const { return version_; }
+    // The `rbac` section: who may do what (decided by src/rbac/); the built-in policy when absent.
+    const AccessPolicy& access_policy() const { return access_policy_; }
 
 private:
     friend class SchemaBuilder;
@@ -157,6 +160,7 @@ private:
     // Every name FindEntity accepts -> its entity.
     std::unordered_map<std::string, const Entity*, IgnoringCaseHash, IgnoringCaseEqual> by_name_;
     std::string version_;
+    AccessPolicy access_policy_;
 };
 
 using SchemaPtr = std::shared_ptr<const Schema>;

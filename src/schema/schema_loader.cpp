@@ -24,6 +24,7 @@
 #include <system_error>
 
 #include "common/ids.hpp"
+#include "schema/policy_builder.hpp"
 
 namespace ea::schema {
 namespace {
@@ -367,6 +368,7 @@ Result<SchemaPtr> SchemaBuilder::Build() {
         } else {
             // `_dictionaries` may come after the entities that use it, so read it first.
             std::vector<std::tuple<std::string, YAML::Node, YAML::Node>> entities;
+            std::optional<YAML::Node> rbac;
             ForEachEntry(root, "schema", "entity",
                          [&](const std::string& key, const YAML::Node& key_node,
                              const YAML::Node& value) {
@@ -376,6 +378,8 @@ Result<SchemaPtr> SchemaBuilder::Build() {
                                  }
                              } else if (key == "_dictionaries") {
                                  ParseDictionaries(value);
+                             } else if (key == "rbac") {
+                                 rbac.emplace(value);  // read once every entity is known
                              } else if (key.starts_with('_')) {
                                  Report(key_node, "unknown top-level key '" + key +
                                                       "' (the only reserved key is _dictionaries)");
@@ -392,6 +396,10 @@ Result<SchemaPtr> SchemaBuilder::Build() {
             ResolveReferences();  // by entity names only, before the other forms exist
             LinkRelations();
             IndexOtherEntityNames();
+            PolicyBuilder policy(*schema_, [this](const YAML::Mark& mark, std::string message) {
+                Report(mark, std::move(message));
+            });
+            schema_->access_policy_ = policy.Build(rbac ? &*rbac : nullptr);
         }
     }
 

@@ -10,8 +10,13 @@ AdminService::AdminService(const schema::Schema& schema, store::DocumentStore& s
                            StorageSizes sizes)
     : schema_(schema), store_(store), sizes_(std::move(sizes)) {}
 
+void AdminService::AddObserver(ChangeObserver& observer) {
+    observers_.push_back(&observer);
+}
+
 Status AdminService::RequireAdmin(const RequestContext& ctx) {
-    if (ctx.principal.authenticated && ctx.principal.role == "admin") {
+    if (ctx.channel != Channel::kUnset && ctx.principal.authenticated &&
+        ctx.principal.role == "admin") {
         return Ok();
     }
     return Error{ErrorCode::kForbidden, "administrators only"};
@@ -50,7 +55,11 @@ Status AdminService::Reset(const RequestContext& ctx, std::string_view confirmat
         error.fields.push_back({"confirm", error.message});
         return error;
     }
-    return store_.Reset();
+    if (auto reset = store_.Reset(); !reset) {
+        return reset;
+    }
+    const Change wiped[] = {{nullptr, "", ChangeKind::kWiped, {}}};
+    return NotifyAll(observers_, ctx, wiped);
 }
 
 }  // namespace ea::service

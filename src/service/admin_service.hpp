@@ -4,11 +4,13 @@
 
 #include <functional>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
 #include "common/result.hpp"
 #include "schema/schema.hpp"
+#include "service/change_observer.hpp"
 #include "service/request_context.hpp"
 #include "store/document_store.hpp"
 
@@ -30,17 +32,24 @@ public:
     // Errors: kForbidden for non-admins, kUnavailable.
     [[nodiscard]] Result<boost::json::object> Report(const RequestContext& ctx);
 
-    // Drops and re-creates every table when `confirmation` equals kResetConfirmation.
-    // Errors: kForbidden, kInvalidArgument (missing or wrong confirmation), kUnavailable.
+    // Reports each wipe (ChangeKind::kWiped) to `observer`, which must outlive the service.
+    // REQUIRES: called before the service serves any request.
+    void AddObserver(ChangeObserver& observer);
+
+    // Drops and re-creates every table when `confirmation` equals kResetConfirmation, then
+    // reports the wipe to the observers (which end every session).
+    // Errors: kForbidden, kInvalidArgument (missing or wrong confirmation), kUnavailable (also
+    // when an observer fails after the wipe: see change_observer.hpp).
     [[nodiscard]] Status Reset(const RequestContext& ctx, std::string_view confirmation);
 
-    // kForbidden unless `ctx` is an administrator.
+    // kForbidden unless `ctx` is an administrator on a named channel.
     [[nodiscard]] static Status RequireAdmin(const RequestContext& ctx);
 
 private:
     const schema::Schema& schema_;
     store::DocumentStore& store_;
     StorageSizes sizes_;
+    std::vector<ChangeObserver*> observers_;
 };
 
 }  // namespace ea::service

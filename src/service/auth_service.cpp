@@ -108,9 +108,34 @@ Status AuthService::Logout(std::string_view token, std::chrono::system_clock::ti
     return sessions_.Delete(hash);
 }
 
-Result<auth::Session> AuthService::Refresh(std::string_view token,
+Result<auth::Session> AuthService::Refresh(const schema::Entity& entity, std::string_view token,
                                            std::chrono::system_clock::time_point now) {
-    return sessions_.Touch(auth::HashToken(token), options_.session_ttl, now);
+    if (!entity.auth()) {
+        return NotFound(entity.name() + " has no login");
+    }
+    const auto hash = auth::HashToken(token);
+    auto session = sessions_.Get(hash, now);
+    if (!session) {
+        return session.error();
+    }
+    auto user = store_.Get(entity, session->user_id);
+    if (!user && user.error().code != ErrorCode::kNotFound) {
+        return user.error();
+    }
+    const bool current = user &&
+                         StringField(*user, entity.auth()->login_field) == session->username &&
+                         StringField(*user, "role") == session->role &&
+                         StringField(*user, "accountId") == session->account_id;
+    if (!current) {
+        // Every session of that user is as stale as this one.
+        if (auto ended = sessions_.DeleteUser(session->user_id); !ended) {
+            return ended.error();
+        }
+        return Unauthenticated(user ? "your account changed since you logged in: log in again"
+                                    : "the session's user no longer exists: log in again");
+    }
+    // Touch, not Put: a revocation that lands between the Get and here is not undone.
+    return sessions_.Touch(hash, options_.session_ttl, now);
 }
 
 Result<Principal> AuthService::Authenticate(std::optional<std::string_view> token,

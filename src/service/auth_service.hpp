@@ -52,8 +52,13 @@ public:
     // Ends the session of `token`. Errors: kUnauthenticated when it is not a live session.
     [[nodiscard]] Status Logout(std::string_view token, std::chrono::system_clock::time_point now);
 
-    // Extends the session of `token` by the TTL. Errors: kUnauthenticated.
-    [[nodiscard]] Result<auth::Session> Refresh(std::string_view token,
+    // Extends the session of `token` by the TTL after re-reading its user in `entity`: when the
+    // user is gone, or its role, login name or account differ from the session's (a change the
+    // SessionRevoker missed, e.g. a direct database edit), the session is ended instead, so no
+    // one refreshes into a role they no longer have.
+    // Errors: kUnauthenticated (also in those two cases), kUnavailable.
+    [[nodiscard]] Result<auth::Session> Refresh(const schema::Entity& entity,
+                                                std::string_view token,
                                                 std::chrono::system_clock::time_point now);
 
     // The principal for a request carrying `token` (nullopt: none was sent). Without a token and

@@ -9,12 +9,15 @@
 
 namespace ea::service {
 
-enum class Channel { kRest, kMcp, kCli };
+// kCli is the operator's own shell (CLI commands, first-run bootstrap): it skips the entity
+// operations and role checks, so it is only ever set explicitly at those call sites. A context
+// built without a channel is kUnset, which every check denies (fail closed).
+enum class Channel { kUnset, kRest, kMcp, kCli };
 
 struct RequestContext {
     Principal principal;
     std::string request_id;
-    Channel channel = Channel::kCli;
+    Channel channel = Channel::kUnset;
     std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
 };
 

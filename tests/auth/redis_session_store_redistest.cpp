@@ -111,11 +111,14 @@ TEST_F(RedisSessionStoreTest, ReportsUnavailableWhileTheServerIsDownAndRecoversA
     expect_unavailable(store_->Touch(before.token_hash, hours(1), now), "Touch");
     expect_unavailable(store_->Delete(before.token_hash), "Delete");
     expect_unavailable(store_->DeleteUser("alice"), "DeleteUser");
+    expect_unavailable(store_->DeleteAll(), "DeleteAll");
     expect_unavailable(store_->Ping(), "Ping");
     auto get = store_->Get(before.token_hash, now);
     ASSERT_FALSE(get.has_value());
-    EXPECT_NE(get.error().message.find(server_->Url()), std::string::npos)
-        << "the message names the server: " << get.error().message;
+    // Clients see a generic message; the log's detail names the server.
+    EXPECT_EQ(get.error().message, "session store unavailable; try again later");
+    EXPECT_NE(get.error().detail.find(server_->Url()), std::string::npos)
+        << "the detail names the server: " << get.error().detail;
 
     ASSERT_TRUE(server_->Restart());
     // The server restarted empty (no persistence): the store reconnects by itself and works.
@@ -135,10 +138,12 @@ TEST_F(RedisSessionStoreTest, OpenFailsClearlyWhenNothingListens) {
     auto store = OpenSessionStore(url, "unused.db");
     ASSERT_FALSE(store.has_value());
     EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
-    EXPECT_NE(store.error().message.find("127.0.0.1:" + std::to_string(server_->port())),
+    EXPECT_EQ(store.error().message.find("127.0.0.1"), std::string::npos) << store.error().message;
+    EXPECT_NE(store.error().detail.find("127.0.0.1:" + std::to_string(server_->port())),
               std::string::npos)
-        << store.error().message;
+        << store.error().detail;
     EXPECT_EQ(store.error().message.find("s3cret"), std::string::npos) << store.error().message;
+    EXPECT_EQ(store.error().detail.find("s3cret"), std::string::npos) << store.error().detail;
 }
 
 TEST_F(RedisSessionStoreTest, AuthenticatesWithThePasswordFromTheUrl) {
@@ -157,6 +162,8 @@ TEST_F(RedisSessionStoreTest, AuthenticatesWithThePasswordFromTheUrl) {
         EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
         EXPECT_EQ(refused.error().message.find("s3cret"), std::string::npos)
             << refused.error().message;
+        EXPECT_EQ(refused.error().detail.find("s3cret"), std::string::npos)
+            << refused.error().detail;
     }
 }
 
@@ -173,7 +180,7 @@ TEST_F(RedisSessionStoreTest, UsesTheDatabaseNumberFromTheUrl) {
     auto bad_db = OpenSessionStore(server_->Url() + "/100000", "unused.db");
     ASSERT_FALSE(bad_db.has_value());
     EXPECT_EQ(bad_db.error().code, ErrorCode::kUnavailable);
-    EXPECT_NE(bad_db.error().message.find("SELECT"), std::string::npos) << bad_db.error().message;
+    EXPECT_NE(bad_db.error().detail.find("SELECT"), std::string::npos) << bad_db.error().detail;
 }
 
 TEST_F(RedisSessionStoreTest, RedisExpiresSessionsAtTheirExpiry) {
@@ -218,6 +225,21 @@ TEST_F(RedisSessionStoreTest, StoresOnlyTheHashAndPrunesTheUserIndex) {
 
     ASSERT_TRUE(store_->Delete(second.token_hash));
     EXPECT_EQ(server_->Command({"EXISTS", "ea:user-sessions:alice"}), "0");
+}
+
+TEST_F(RedisSessionStoreTest, DeleteAllRemovesOnlyThisStoresKeys) {
+    ASSERT_NO_FATAL_FAILURE(StartServer());
+    ASSERT_NO_FATAL_FAILURE(OpenStore(server_->Url()));
+    ASSERT_TRUE(store_->Put(MakeSession("alice", Now(), hours(1))));
+    ASSERT_TRUE(store_->Put(MakeSession("bob", Now(), hours(1))));
+    // Someone else's data, also under the prefix and elsewhere: a wipe of sessions keeps it.
+    ASSERT_EQ(server_->Command({"SET", "ea:ratelimit:x", "1"}), "OK");
+    ASSERT_EQ(server_->Command({"SET", "other:session:y", "1"}), "OK");
+    ASSERT_EQ(server_->Command({"DBSIZE"}), "6");
+
+    ASSERT_TRUE(store_->DeleteAll());
+    EXPECT_EQ(server_->Command({"DBSIZE"}), "2");
+    EXPECT_EQ(server_->Command({"EXISTS", "ea:ratelimit:x", "other:session:y"}), "2");
 }
 
 TEST_F(RedisSessionStoreTest, MalformedRecordIsAnErrorNotACrash) {

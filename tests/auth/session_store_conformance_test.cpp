@@ -195,6 +195,40 @@ TEST_P(SessionStoreConformanceTest, DeleteUserAlsoRemovesTouchedSessions) {
     ExpectUnauthenticated(store().Get(session.token_hash, base_ + minutes(4)));
 }
 
+TEST_P(SessionStoreConformanceTest, DeleteAllRemovesEverySessionOfEveryUser) {
+    std::vector<Session> sessions;
+    for (const char* user : {"alice", "alice", "bob", "carol"}) {
+        sessions.push_back(MakeSession(user));
+        ASSERT_TRUE(store().Put(sessions.back()));
+    }
+    ASSERT_TRUE(store().Touch(sessions[2].token_hash, hours(3), base_));
+
+    ASSERT_TRUE(store().DeleteAll());
+    for (const Session& session : sessions) {
+        ExpectUnauthenticated(store().Get(session.token_hash, base_));
+    }
+    EXPECT_TRUE(store().DeleteAll());  // nothing left: still Ok
+    EXPECT_TRUE(store().DeleteUser("alice"));
+
+    // The store keeps working: new logins are stored and found.
+    const Session again = MakeSession("alice");
+    ASSERT_TRUE(store().Put(again));
+    EXPECT_TRUE(store().Get(again.token_hash, base_));
+}
+
+TEST_P(SessionStoreConformanceTest, DeleteAllRemovesManySessions) {
+    // More than one SCAN page on Redis (COUNT 1000 is a hint; 2500 keys need several rounds).
+    std::vector<Session> sessions;
+    for (int i = 0; i < 1250; ++i) {
+        sessions.push_back(MakeSession("user-" + std::to_string(i % 50)));
+        ASSERT_TRUE(store().Put(sessions.back()));
+    }
+    ASSERT_TRUE(store().DeleteAll());
+    for (const Session& session : sessions) {
+        ExpectUnauthenticated(store().Get(session.token_hash, base_));
+    }
+}
+
 TEST_P(SessionStoreConformanceTest, PutReplacesASessionWithTheSameHash) {
     Session session = MakeSession("alice");
     ASSERT_TRUE(store().Put(session));

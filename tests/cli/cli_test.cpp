@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 
 #include "auth/password.hpp"
+#include "auth/session_store.hpp"
+#include "auth/token.hpp"
 #include "cli/demo_data.hpp"
 #include "store/document_store.hpp"
 #include "subprocess.hpp"
@@ -293,9 +295,9 @@ TEST_F(CliTest, SeedDemoIsDeterministic) {
     ASSERT_EQ(RunOn("b.db", {"seed-demo", "--scale", "1"}).exit_code, 0);
     auto a = DumpAll("a.db");
     auto b = DumpAll("b.db");
-    const auto counts = DemoCounts::ForScale(1);
-    ASSERT_EQ(a["Event"].size(), static_cast<std::size_t>(counts.events));
-    ASSERT_EQ(a["User"].size(), static_cast<std::size_t>(counts.users));
+    // docs/cli.md: scale 1 is 1,000 events and 20 users.
+    ASSERT_EQ(a["Event"].size(), 1000u);
+    ASSERT_EQ(a["User"].size(), 20u);
     // Password hashes are salted, so they differ between runs; each must still be a real argon2id
     // hash of the documented demo password. Everything else is identical.
     std::string hash_a, hash_b;
@@ -328,16 +330,15 @@ TEST_F(CliTest, SeedDemoCountsMatchTheScale) {
     for (const auto& count : *counts) {
         by_name[count.entity] = count.count;
     }
-    const auto expected = DemoCounts::ForScale(2);
-    EXPECT_EQ(by_name["Account"], expected.accounts);
-    EXPECT_EQ(by_name["User"], expected.users);
-    EXPECT_EQ(by_name["Profile"], expected.profiles);
-    EXPECT_EQ(by_name["TagAffinity"], expected.tag_affinities);
-    EXPECT_EQ(by_name["Event"], expected.events);
-    EXPECT_EQ(by_name["UserEvent"], expected.user_events);
-    EXPECT_EQ(by_name["Url"], expected.urls);
-    EXPECT_EQ(by_name["Crawl"], expected.crawls);
-    EXPECT_EQ(expected.events, 2000);
+    // The documented rule (docs/cli.md), per unit of scale: 5 accounts, 20 users, 20 profiles, 60
+    // tag affinities, 1,000 events, 100 user events, 20 URLs, 40 crawls. Scale 2 doubles each.
+    const std::map<std::string, std::int64_t> expected = {
+        {"Account", 10}, {"User", 40},       {"Profile", 40}, {"TagAffinity", 120},
+        {"Event", 2000}, {"UserEvent", 200}, {"Url", 40},     {"Crawl", 80},
+    };
+    EXPECT_EQ(by_name, expected);
+    EXPECT_THAT(result.out, HasSubstr(": 10 accounts, 40 users, 40 profiles, 120 tag affinities, "
+                                      "2000 events, 200 user events, 40 urls, 80 crawls\n"));
     // The marker account that makes a second run a no-op.
     EXPECT_TRUE(store->Get(Entity("Account"), kDemoMarkerAccount));
 }
@@ -368,6 +369,8 @@ TEST_F(CliTest, UserAddCreatesTheServiceUserWithDocumentedDefaults) {
     EXPECT_EQ(user.at("isAccountOwner").as_bool(), false);
     EXPECT_EQ(user.at("accountId").as_string(), "acc_system");
     EXPECT_EQ(user.at("role").as_string(), "ai_agent");
+    EXPECT_EQ(user.at("firstName").as_string(), "claude_mcp");
+    EXPECT_EQ(user.at("lastName").as_string(), "Service Account");
     const std::string hash(user.at("password").as_string());
     EXPECT_THAT(hash, StartsWith("$argon2id$"));
     EXPECT_TRUE(auth::VerifyPassword(hash, "mcp-secret-1"));
@@ -386,6 +389,38 @@ TEST_F(CliTest, UserAddForAnotherNameUsesNameAtSystemInternal) {
     EXPECT_EQ(user.at("email").as_string(), "ops_admin@system.internal");
     // A CRLF line ending is not part of the password.
     EXPECT_TRUE(auth::VerifyPassword(user.at("password").as_string(), "ops-secret-1"));
+}
+
+TEST_F(CliTest, UserAddAdminHasTheFirstRunAdministratorsNames) {
+    auto result = RunOn("u.db", {"user", "add", "admin", "--role", "admin", "--password-stdin"},
+                        "admin-secret-1\n");
+    ASSERT_EQ(result.exit_code, 0) << Describe(result);
+    const auto user = FindUser("u.db", "admin");
+    ASSERT_FALSE(user.empty());
+    EXPECT_EQ(user.at("firstName").as_string(), "System");
+    EXPECT_EQ(user.at("lastName").as_string(), "Administrator");
+    EXPECT_EQ(user.at("email").as_string(), "admin@system.internal");
+}
+
+TEST_F(CliTest, UserAddTakesFirstAndLastName) {
+    auto result = RunOn("u.db",
+                        {"user", "add", "ada", "--role", "read", "--password-stdin", "--first-name",
+                         "Ada", "--last-name", "Lovelace"},
+                        "ada-secret-1\n");
+    ASSERT_EQ(result.exit_code, 0) << Describe(result);
+    const auto user = FindUser("u.db", "ada");
+    ASSERT_FALSE(user.empty());
+    EXPECT_EQ(user.at("firstName").as_string(), "Ada");
+    EXPECT_EQ(user.at("lastName").as_string(), "Lovelace");
+}
+
+TEST_F(CliTest, UserAddWithATooShortNameFailsNamingTheFieldAndWritesNothing) {
+    auto result = RunOn(
+        "u.db", {"user", "add", "bob", "--role", "read", "--password-stdin", "--last-name", "X"},
+        "bob-secret-1\n");
+    EXPECT_EQ(result.exit_code, 1) << Describe(result);
+    EXPECT_THAT(result.err, HasSubstr("  lastName: "));
+    EXPECT_TRUE(FindUser("u.db", "bob").empty());
 }
 
 TEST_F(CliTest, UserAddAgainFailsClearlyAndChangesNothing) {
@@ -423,6 +458,85 @@ TEST_F(CliTest, UserAddWithUpdateResetsPasswordAndRole) {
     EXPECT_THAT(hash, StartsWith("$argon2id$"));
     EXPECT_TRUE(auth::VerifyPassword(hash, "second-secret"));
     EXPECT_FALSE(auth::VerifyPassword(hash, "first-secret"));
+    // Without --first-name / --last-name the names stay as they were.
+    EXPECT_EQ(after.at("firstName"), before.at("firstName"));
+    EXPECT_EQ(after.at("lastName"), before.at("lastName"));
+}
+
+TEST_F(CliTest, UserAddWithUpdateChangesTheNamesGiven) {
+    ASSERT_EQ(RunOn("u.db", {"user", "add", "claude_mcp", "--role", "ai_agent", "--password-stdin"},
+                    "first-secret\n")
+                  .exit_code,
+              0);
+    auto updated = RunOn("u.db",
+                         {"user", "add", "claude_mcp", "--role", "ai_agent", "--password-stdin",
+                          "--update", "--first-name", "Claude"},
+                         "second-secret\n");
+    ASSERT_EQ(updated.exit_code, 0) << Describe(updated);
+    const auto after = FindUser("u.db", "claude_mcp");
+    EXPECT_EQ(after.at("firstName").as_string(), "Claude");
+    EXPECT_EQ(after.at("lastName").as_string(), "Service Account");
+}
+
+TEST_F(CliTest, UserAddWithUpdateEndsThatUsersSessionsOnly) {
+    for (const char* name : {"claude_mcp", "other_bot"}) {
+        ASSERT_EQ(RunOn("u.db", {"user", "add", name, "--role", "ai_agent", "--password-stdin"},
+                        "first-secret\n")
+                      .exit_code,
+                  0);
+    }
+    // Sessions as `serve` keeps them by default: a table in the same SQLite file.
+    auto sessions = auth::OpenSessionStore("", dir_ / "u.db");
+    ASSERT_TRUE(sessions) << sessions.error().message;
+    const auto now = std::chrono::system_clock::now();
+    auto session_of = [&](const std::string& username) {
+        auth::Session session;
+        session.token_hash = auth::HashToken(auth::NewToken());
+        session.user_id = std::string(FindUser("u.db", username).at("id").as_string());
+        session.username = username;
+        session.role = "ai_agent";
+        session.created_at = now;
+        session.expires_at = now + std::chrono::hours(1);
+        EXPECT_TRUE((*sessions)->Put(session));
+        return session.token_hash;
+    };
+    const auto mine = session_of("claude_mcp");
+    const auto theirs = session_of("other_bot");
+
+    auto updated = RunOn(
+        "u.db", {"user", "add", "claude_mcp", "--role", "read", "--password-stdin", "--update"},
+        "second-secret\n");
+    ASSERT_EQ(updated.exit_code, 0) << Describe(updated);
+    EXPECT_FALSE((*sessions)->Get(mine, now)) << "the updated user's session survived";
+    EXPECT_TRUE((*sessions)->Get(theirs, now));
+}
+
+TEST_F(CliTest, MigrateAndSeedDemoNeverPrintADatabasePassword) {
+    // A URL that fails (nothing runs PostgreSQL here) and one that works (an SQLite path that
+    // happens to look like user info): the password appears in neither output.
+    for (const char* url : {"postgresql://app:s3cret-pw@127.0.0.1:1/events",
+                            "postgres://app:s3cret-pw@localhost/events"}) {
+        for (const auto& command :
+             {std::vector<std::string>{"migrate"}, std::vector<std::string>{"seed-demo"}}) {
+            std::vector<std::string> args = {"--schema", ea::testing::DefaultSchemaPath().string(),
+                                             "--db", url};
+            args.insert(args.end(), command.begin(), command.end());
+            auto result = Run(args);
+            EXPECT_NE(result.exit_code, 0) << Describe(result);
+            EXPECT_THAT(result.out + result.err, Not(HasSubstr("s3cret"))) << Describe(result);
+        }
+    }
+    const std::string url = "sqlite://app:s3cret-pw@dir/events.db";
+    for (const auto& command :
+         {std::vector<std::string>{"migrate"}, std::vector<std::string>{"seed-demo"}}) {
+        std::vector<std::string> args = {"--schema", ea::testing::DefaultSchemaPath().string(),
+                                         "--db", url};
+        args.insert(args.end(), command.begin(), command.end());
+        auto result = Run(args);
+        ASSERT_EQ(result.exit_code, 0) << Describe(result);
+        EXPECT_THAT(result.out + result.err, Not(HasSubstr("s3cret"))) << Describe(result);
+        EXPECT_THAT(result.out, HasSubstr("sqlite://app:***@dir/events.db"));
+    }
 }
 
 TEST_F(CliTest, UserAddWithoutPasswordStdinIsBadUsage) {
@@ -468,11 +582,8 @@ TEST_F(CliTest, UserAddWithAShortPasswordFailsNamingThePasswordField) {
 }
 
 TEST_F(CliTest, UserAddThatFailsValidationWritesNothing) {
-    // BUG: user_command.cpp creates the acc_system account (EnsureAccount) before the user record
-    // is validated, so a rejected `user add` (bad role, short password) still leaves a new
-    // Account behind: a partial write.
-    // Repro: events-api --db sqlite:///tmp/x.db user add bob --role superuser --password-stdin
-    //        <<< 'secret123'   -> exit 1, yet Account acc_system now exists in /tmp/x.db.
+    // The account is created with the user, in one transaction after validation: a rejected
+    // `user add` (here a bad role) leaves no acc_system behind.
     auto result =
         RunOn("u.db", {"user", "add", "claude_mcp", "--role", "superuser", "--password-stdin"},
               "secret123\n");

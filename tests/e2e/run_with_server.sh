@@ -2,13 +2,20 @@
 # Starts the real events-api on a free loopback port with demo data and a known admin password,
 # runs the given command with EA_BASE_URL / EA_USERNAME / EA_PASSWORD set, then stops the server
 # with SIGTERM and fails if it did not exit cleanly.
-#   run_with_server.sh /path/to/events-api SCHEMA command args...
-# A test that serves pages of its own (cors_page.test.mjs) sets EA_PAGE_ORIGIN_HOST (and EA_NODE):
-# a free port is picked for it as EA_PAGE_PORT, and http://HOST:EA_PAGE_PORT becomes the server's
-# one allowed CORS origin.
+#   [EA_NODE=/path/to/node] run_with_server.sh /path/to/events-api SCHEMA command args...
+# EA_NODE (set by CMake: Node 22 from npm, see cmake/EaNode.cmake) goes first on PATH, so a client
+# that starts `node` or `npx` itself gets that Node too, never an older system one.
+# A test that serves pages of its own (cors_page.test.mjs) sets EA_PAGE_ORIGIN_HOST: a free port is
+# picked for it as EA_PAGE_PORT, and http://HOST:EA_PAGE_PORT becomes the server's one allowed
+# CORS origin.
 set -euo pipefail
 binary=$1 schema=$2
 shift 2
+if [[ -n "${EA_NODE:-}" ]]; then
+  [[ -x "$EA_NODE" ]] || { echo "EA_NODE=$EA_NODE is not an executable (scripts/install-npm.sh --test)" >&2; exit 1; }
+  PATH="$(dirname "$EA_NODE"):$PATH"
+  export PATH
+fi
 
 work=$(mktemp -d /tmp/events-api-e2e-XXXXXX)
 server_pid=
@@ -24,7 +31,7 @@ trap cleanup EXIT
 export EVENTS_API_SCHEMA=$schema EVENTS_API_DB="sqlite://$work/e2e.db"
 export EVENTS_API_ADMIN_PASSWORD="e2e-admin-$RANDOM$RANDOM"
 if [[ -n "${EA_PAGE_ORIGIN_HOST:-}" ]]; then
-  EA_PAGE_PORT=$("${EA_NODE:-node}" -e 'const s = require("net").createServer();
+  EA_PAGE_PORT=$(node -e 'const s = require("net").createServer();
     s.listen(0, process.argv[1], () => { console.log(s.address().port); s.close(); });' \
     "$EA_PAGE_ORIGIN_HOST")
   export EA_PAGE_PORT EVENTS_API_CORS_ALLOWED_ORIGINS="http://$EA_PAGE_ORIGIN_HOST:$EA_PAGE_PORT"

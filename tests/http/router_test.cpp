@@ -79,6 +79,22 @@ TEST_F(RouterTest, KnownPathWithWrongMethodIs405WithAllow) {
     EXPECT_EQ(metadata.headers.Find("Allow").value_or(""), "GET, HEAD, POST");
 }
 
+TEST_F(RouterTest, ARefusalRunsForItsMethodButIsNeverListedInAllow) {
+    ASSERT_TRUE(router_.AddRefusal(Method::kDelete, "/api/{entity}", Named("refuse")));
+    auto refused = router_.Route(MakeRequest(Method::kDelete, "/api/user"));
+    EXPECT_EQ(refused.body, "refuse entity=user");
+    EXPECT_EQ(refused.route, "/api/{entity}");
+    // Another method the path lacks gets the router's 405, whose Allow leaves the refusal out.
+    auto put = router_.Route(MakeRequest(Method::kPut, "/api/user"));
+    EXPECT_EQ(put.status, 405);
+    EXPECT_EQ(put.headers.Find("Allow").value_or(""), "GET, HEAD, POST");
+    // A more specific pattern matching the path speaks for it: the router's 405, as before.
+    auto metadata = router_.Route(MakeRequest(Method::kDelete, "/api/metadata"));
+    EXPECT_EQ(metadata.status, 405);
+    EXPECT_EQ(metadata.headers.Find("Allow").value_or(""), "GET, HEAD, POST");
+    EXPECT_FALSE(router_.AddRefusal(Method::kDelete, "/api/{other}", Named("twice")));
+}
+
 TEST_F(RouterTest, MethodMatchOnAParamRouteBeatsALiteralRouteWithoutIt) {
     EXPECT_EQ(router_.Route(MakeRequest(Method::kPost, "/api/metadata")).body,
               "create entity=metadata");

@@ -1,5 +1,6 @@
 // Metadata, the admin routes (report, init page, wipe) and the operational endpoints (healthz,
 // readyz, metrics, openapi) over real sockets. The wipe runs on a server of its own.
+#include <filesystem>
 #include <regex>
 
 #include <sqlite3.h>
@@ -8,6 +9,22 @@
 
 namespace ea::integration {
 namespace {
+
+// Every entity of the default schema, with the path of its routes.
+const std::pair<const char*, const char*> kEntities[] = {
+    {"Account", "/api/account"}, {"User", "/api/user"},
+    {"Profile", "/api/profile"}, {"TagAffinity", "/api/tagaffinity"},
+    {"Event", "/api/event"},     {"UserEvent", "/api/userevent"},
+    {"Url", "/api/url"},         {"Crawl", "/api/crawl"},
+};
+
+// /api/db/report's entity counts on a fresh demo server: seed-demo --scale 1 (docs/cli.md: 5
+// accounts, 20 users, 20 profiles, 60 tag affinities, 1,000 events, 100 user events, 20 URLs, 40
+// crawls) plus what every first start adds: the account acc_system and its user admin.
+const json::object kDemoServerCounts{
+    {"Account", 6},  {"User", 21},       {"Profile", 20}, {"TagAffinity", 60},
+    {"Event", 1000}, {"UserEvent", 100}, {"Url", 20},     {"Crawl", 40},
+};
 
 class AdminTest : public ServerSuite {
 protected:
@@ -25,8 +42,7 @@ protected:
     }
 };
 
-// BUG: /api/metadata returns "entities" as an array of {name, fields, …}; the contract (and the
-// original's front-ends, which index it by entity name) want an object {Entity: metadata}.
+// "entities" is an object {Entity: metadata}: the original's front-ends index it by entity name.
 TEST_F(AdminTest, MetadataDescribesEveryEntityByName) {
     auto response = Admin().Get("/api/metadata");
     ASSERT_EQ(response.status, 200) << Describe(response);
@@ -57,22 +73,51 @@ TEST_F(AdminTest, MetadataCarriesTheFieldRules) {
     EXPECT_EQ(text.find("$argon2"), std::string::npos);
 }
 
-// BUG: the report has database, entity counts and schemaVersion, but no sizes (the contract:
-// "plus sizes and schema version").
 TEST_F(AdminTest, DbReportCountsEveryEntityForAdmins) {
     auto response = Admin().Get("/api/db/report");
     ASSERT_EQ(response.status, 200) << Describe(response);
     auto body = response.Json();
     EXPECT_EQ(body.at("database"), "sqlite");
-    const auto& counts = body.at("report").at("entities").as_object();
-    EXPECT_GE(counts.at("Event").as_int64(), 1000);
-    EXPECT_EQ(counts.at("Crawl").as_int64(), 40);
-    EXPECT_EQ(counts.at("TagAffinity").as_int64(), 60);
-    EXPECT_GE(counts.at("User").as_int64(), 21);  // 20 demo users and admin
-    EXPECT_EQ(counts.size(), 8u);
+    EXPECT_EQ(body.at("report").at("entities"), kDemoServerCounts);
+    EXPECT_EQ(body.at("report").at("totalRecords"), 1267);  // the sum of kDemoServerCounts
     EXPECT_TRUE(body.at("schemaVersion").is_string());
-    EXPECT_NE(response.body.find("size"), std::string::npos)
-        << "the report should include database/table sizes: " << response.body;
+    EXPECT_EQ(Str(body.at("schemaVersion")).size(), 16u) << Describe(response);
+    // The SQLite file holds 1,267 records, so it is not empty; the WAL may be.
+    const auto& sizes = body.at("report").at("sizes").as_object();
+    ASSERT_TRUE(sizes.at("databaseBytes").is_int64()) << Describe(response);
+    EXPECT_GT(sizes.at("databaseBytes").as_int64(), 100'000);
+    ASSERT_TRUE(sizes.at("walBytes").is_int64()) << Describe(response);
+    EXPECT_GE(sizes.at("walBytes").as_int64(), 0);
+    EXPECT_EQ(sizes.size(), 2u);
+
+    // The counts are live: one more URL is one more in the report, and gone again after a delete.
+    const std::string id = UniqueId("url_report");
+    ASSERT_TRUE(IsSuccess(
+        Admin().Post("/api/url", json::object{{"id", id}, {"url", "https://example.com/report"}}),
+        201));
+    auto after = Admin().Get("/api/db/report").Json();
+    json::object expected = kDemoServerCounts;
+    expected["Url"] = 21;
+    EXPECT_EQ(after.at("report").at("entities"), expected);
+    EXPECT_EQ(after.at("report").at("totalRecords"), 1268);
+    ASSERT_TRUE(IsSuccess(Admin().Delete("/api/url/" + id)));
+    EXPECT_EQ(Admin().Get("/api/db/report").Json().at("report").at("entities"), kDemoServerCounts);
+}
+
+// The administrator `serve` creates on its first start has the documented names (docs/cli.md),
+// which the default schema requires.
+TEST_F(AdminTest, FirstRunAdministratorIsSystemAdministrator) {
+    auto response = Admin().Get("/api/user?filter_matching=exact&filter=username:admin");
+    ASSERT_TRUE(IsListEnvelope(response)) << Describe(response);
+    const auto rows = RowsOf(response);
+    ASSERT_EQ(rows.size(), 1u) << Describe(response);
+    const auto& admin = rows[0].as_object();
+    EXPECT_EQ(admin.at("firstName"), "System");
+    EXPECT_EQ(admin.at("lastName"), "Administrator");
+    EXPECT_EQ(admin.at("email"), "admin@system.internal");
+    EXPECT_EQ(admin.at("role"), "admin");
+    EXPECT_EQ(admin.at("isAccountOwner"), false);
+    EXPECT_EQ(admin.at("accountId"), "acc_system");
 }
 
 TEST_F(AdminTest, DbInitReturnsAnHtmlConfirmationPage) {
@@ -179,58 +224,156 @@ TEST_F(AdminTest, RequestLogIsJsonLinesWithoutSecrets) {
     EXPECT_EQ(log.find(kAdminPassword), std::string::npos) << "a password in the log";
 }
 
-// Wiping deletes everything, so it gets a server of its own.
-TEST(AdminWipeTest, ConfirmedInitWipesEveryTable) {
+// Rows of `table` in the server's SQLite file (read beside the running server).
+std::int64_t RowCount(const std::filesystem::path& db_path, const std::string& table) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt* statement = nullptr;
+    const std::string sql = "SELECT COUNT(*) FROM \"" + table + "\"";
+    std::int64_t count = -1;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
+        sqlite3_step(statement) == SQLITE_ROW) {
+        count = sqlite3_column_int64(statement, 0);
+    }
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    return count;
+}
+
+// Wiping deletes everything, so each wipe test gets a server of its own. After the wipe, `wiped` is
+// stopped and must have left every table empty; a server restarted on its database then reports,
+// through the API, only what every first start creates (acc_system and admin), and every entity's
+// list works (the tables were re-created, not dropped).
+void ExpectWipedThroughTheApi(ea::testing::ServerProcess& wiped) {
+    ASSERT_EQ(wiped.Terminate(), 0);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(wiped.db_path().c_str(), &db), SQLITE_OK);
+    for (const auto& [entity, path] : kEntities) {
+        sqlite3_stmt* statement = nullptr;
+        const std::string sql = std::string("SELECT COUNT(*) FROM \"") + entity + "\"";
+        ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr), SQLITE_OK)
+            << entity << ": " << sqlite3_errmsg(db);
+        ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+        EXPECT_EQ(sqlite3_column_int64(statement, 0), 0) << entity;
+        sqlite3_finalize(statement);
+    }
+    sqlite3_close(db);
+
+    auto options = DemoServerOptions();
+    options.template_db = wiped.db_path();
+    auto restarted = StartServer(options);
+    ASSERT_TRUE(restarted);
+    Api admin(restarted->port(), LoginToken(restarted->port(), "admin", kAdminPassword));
+    auto report = admin.Get("/api/db/report");
+    ASSERT_EQ(report.status, 200) << Describe(report);
+    const json::object expected{
+        {"Account", 1}, {"User", 1},      {"Profile", 0}, {"TagAffinity", 0},
+        {"Event", 0},   {"UserEvent", 0}, {"Url", 0},     {"Crawl", 0},
+    };
+    EXPECT_EQ(report.Json().at("report").at("entities"), expected) << Describe(report);
+    for (const auto& [entity, path] : kEntities) {
+        auto list = admin.Get(path);
+        ASSERT_TRUE(IsListEnvelope(list)) << entity << ": " << Describe(list);
+        EXPECT_EQ(list.Json().at("pagination").at("total"), expected.at(entity)) << entity;
+    }
+    const auto users = RowsOf(admin.Get("/api/user"));
+    ASSERT_EQ(users.size(), 1u);
+    EXPECT_EQ(users[0].at("username"), "admin");
+    EXPECT_EQ(users[0].at("firstName"), "System");
+    EXPECT_EQ(IdsOf(admin.Get("/api/account")), std::vector<std::string>{"acc_system"});
+    EXPECT_EQ(restarted->Terminate(), 0);
+}
+
+TEST(AdminWipeTest, ConfirmedInitWipesEveryTableAndEndsEverySession) {
     auto server = StartServer(DemoServerOptions());
     ASSERT_TRUE(server);
     const std::string token = LoginToken(server->port(), "admin", kAdminPassword);
     ASSERT_FALSE(token.empty());
     Api admin(server->port(), token);
-    ASSERT_GE(admin.Get("/api/db/report").Json().at("report").at("entities").at("Event").as_int64(),
-              1000);
+    auto before = admin.Get("/api/db/report");
+    ASSERT_EQ(before.status, 200) << Describe(before);
+    ASSERT_EQ(before.Json().at("report").at("entities"), kDemoServerCounts);
+    auto users = admin.Get("/api/user?pageSize=1&filter=role:read");
+    ASSERT_TRUE(IsListEnvelope(users));
+    const std::string demo = Str(RowsOf(users).at(0).at("username"));
+    Api reader(server->port(), LoginToken(server->port(), demo, kDemoPassword));
+    ASSERT_TRUE(IsListEnvelope(reader.Get("/api/event?pageSize=1")));
 
     auto wiped = admin.Post("/api/db/init/confirmed", json::object{{"confirm", "DELETE ALL DATA"}});
     ASSERT_EQ(wiped.status, 200) << Describe(wiped);
     EXPECT_EQ(wiped.Json().at("success"), true);
 
-    auto report = admin.Get("/api/db/report");
-    if (report.status == 200) {
-        const auto counts = report.Json().at("report").at("entities").as_object();
-        for (const auto& [entity, count] : counts) {
-            EXPECT_EQ(count.as_int64(), 0) << entity;
-        }
-    } else {
-        // The admin's own user is gone too; a 401 afterwards is acceptable, a 500 is not.
-        EXPECT_EQ(report.status, 401) << Describe(report);
-    }
-    // The tables are re-created, not dropped: they still work.
-    auto events = admin.Get("/api/event");
-    if (events.status == 200) {
-        EXPECT_TRUE(IsListEnvelope(events));
-        EXPECT_EQ(events.Json().at("pagination").at("total").as_int64(), 0);
-    }
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(server->db_path().c_str(), &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt* statement = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM \"Event\"", -1, &statement, nullptr),
-              SQLITE_OK);
-    ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
-    EXPECT_EQ(sqlite3_column_int64(statement, 0), 0);
-    sqlite3_finalize(statement);
-    sqlite3_close(db);
-    EXPECT_EQ(server->Terminate(), 0);
+    // Every session ended with the users it named: the admin's and the reader's alike.
+    EXPECT_TRUE(IsError(admin.Get("/api/db/report"), 401, "unauthenticated"));
+    EXPECT_TRUE(IsError(reader.Get("/api/event?pageSize=1"), 401, "unauthenticated"));
+    EXPECT_EQ(RowCount(server->db_path(), "_sessions"), 0);
+    ExpectWipedThroughTheApi(*server);
 }
 
-TEST(AdminWipeTest, FormEncodedConfirmationAlsoWorks) {
+TEST(AdminWipeTest, FormEncodedConfirmationWorksFromTheServersOwnPage) {
     auto server = StartServer(DemoServerOptions());
     ASSERT_TRUE(server);
-    Api admin(server->port(), LoginToken(server->port(), "admin", kAdminPassword));
-    auto wiped = admin.Send("POST", "/api/db/init/confirmed", "confirm=DELETE+ALL+DATA",
-                            "application/x-www-form-urlencoded");
+    const std::string token = LoginToken(server->port(), "admin", kAdminPassword);
+    ASSERT_FALSE(token.empty());
+    const std::string self = "127.0.0.1:" + std::to_string(server->port());
+    // The browser's form post: the session cookie, Host with the port, and our page's Origin.
+    const Headers form = {
+        {"Host", self}, {"Cookie", "sessionId=" + token}, {"Origin", "http://" + self}};
+    auto wiped = Api(server->port(), "")
+                     .Send("POST", "/api/db/init/confirmed", "confirm=DELETE+ALL+DATA",
+                           "application/x-www-form-urlencoded", form);
     ASSERT_EQ(wiped.status, 200) << Describe(wiped);
-    // A restart re-creates the administrator from EVENTS_API_ADMIN_PASSWORD.
-    EXPECT_EQ(server->Terminate(), 0);
+    EXPECT_EQ(wiped.Json().at("success"), true);
+    ExpectWipedThroughTheApi(*server);
+}
+
+class CsrfTest : public ServerSuite {
+protected:
+    // A form post of a wrong confirmation: it never wipes, and its answer shows which check
+    // stopped it (403 for the origin check, 400 for the confirmation after it).
+    static HttpResponse FormPost(const Headers& headers, bool bearer = false) {
+        return Api(port(), bearer ? admin_token() : "")
+            .Send("POST", "/api/db/init/confirmed", "confirm=not+the+phrase",
+                  "application/x-www-form-urlencoded", headers);
+    }
+    static std::string Self() { return "127.0.0.1:" + std::to_string(port()); }
+    static std::string Cookie() { return "sessionId=" + admin_token(); }
+};
+
+TEST_F(CsrfTest, CookieFormPostWithoutASameOriginHeaderIs403) {
+    const Headers refused[] = {
+        {{"Host", Self()}, {"Cookie", Cookie()}},
+        {{"Host", Self()}, {"Cookie", Cookie()}, {"Origin", "http://evil.example"}},
+        {{"Host", Self()}, {"Cookie", Cookie()}, {"Origin", "null"}},
+        {{"Host", Self()}, {"Cookie", Cookie()}, {"Origin", "http://127.0.0.1:1"}},
+        {{"Host", Self()}, {"Cookie", Cookie()}, {"Referer", "http://evil.example/api/db/init"}},
+        {{"Host", Self()}, {"Cookie", Cookie()}, {"Origin", "http://" + Self() + ".evil.example"}},
+    };
+    for (const auto& headers : refused) {
+        auto response = FormPost(headers);
+        EXPECT_TRUE(IsError(response, 403, "forbidden", "cross-site request refused"))
+            << Describe(response);
+        EXPECT_NE(ErrorText(response).find("Origin or Referer"), std::string::npos);
+    }
+    EXPECT_TRUE(IsSuccess(Admin().Get("/api/event/evt_demo_1")));  // nothing was wiped
+}
+
+TEST_F(CsrfTest, SameOriginOrBearerPassesOnToTheConfirmationCheck) {
+    const Headers passed[] = {
+        {{"Host", Self()}, {"Cookie", Cookie()}, {"Origin", "http://" + Self()}},
+        {{"Host", Self()}, {"Cookie", Cookie()}, {"Referer", "http://" + Self() + "/api/db/init"}},
+    };
+    for (const auto& headers : passed) {
+        EXPECT_TRUE(IsError(FormPost(headers), 400, "invalid_argument", "", "confirm"));
+    }
+    // A bearer token is never sent by a browser on its own: no origin needed.
+    EXPECT_TRUE(IsError(FormPost({}, true), 400, "invalid_argument", "", "confirm"));
+    // JSON cannot be sent cross-site without CORS: the check is for forms.
+    auto json = Api(port(), "")
+                    .Send("POST", "/api/db/init/confirmed", R"({"confirm":"no"})",
+                          "application/json", {{"Cookie", Cookie()}});
+    EXPECT_TRUE(IsError(json, 400, "invalid_argument", "", "confirm")) << Describe(json);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // Sessions over real sockets: login (cookie and bearer), identical failures, rate limiting,
 // logout, refresh, expiry, /me on both path spellings, and which routes need a session or admin.
-#include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "integration/integration_fixture.hpp"
@@ -21,6 +21,8 @@ protected:
         auto created = Admin().Post("/api/user", json::object{{"username", username},
                                                               {"email", username + "@example.org"},
                                                               {"password", password},
+                                                              {"firstName", "Casey"},
+                                                              {"lastName", "Tester"},
                                                               {"isAccountOwner", false},
                                                               {"accountId", "acc_demo_0"}});
         EXPECT_TRUE(IsSuccess(created, 201));
@@ -47,6 +49,8 @@ TEST_F(AuthTest, RoutesWithoutASessionAre401) {
         {"POST", "/api/db/init/confirmed"},
         {"GET", "/user/auth/me"},
         {"GET", "/api/user/auth/me"},
+        {"POST", "/user/auth/logout"},
+        {"POST", "/api/user/auth/refresh"},
         {"GET", "/api/nosuchentity"},
     };
     for (const auto& [method, path] : routes) {
@@ -266,58 +270,156 @@ TEST_F(AuthTest, ReadUserCannotWriteOrPromoteItself) {
 }
 
 // Expiry needs a short TTL, so it has a server of its own.
+// ---- sessions follow the user ----
+
+// A fresh user with `role` and `password`; returns its id.
+std::string CreateUser(const Api& admin, const std::string& username, const std::string& role,
+                       const std::string& password) {
+    auto created = admin.Post("/api/user", json::object{{"username", username},
+                                                        {"email", username + "@example.org"},
+                                                        {"password", password},
+                                                        {"role", role},
+                                                        {"firstName", "Session"},
+                                                        {"lastName", "Follower"},
+                                                        {"isAccountOwner", false},
+                                                        {"accountId", "acc_demo_0"}});
+    EXPECT_TRUE(IsSuccess(created, 201)) << Describe(created);
+    return Str(DataOf(created).at("id"));
+}
+
+TEST_F(AuthTest, PasswordChangeEndsEverySessionOfThatUser) {
+    const std::string username = UniqueId("pwchange");
+    const std::string id = CreateUser(Admin(), username, "read", "first-password");
+    Api first(port(), LoginToken(port(), username, "first-password"));
+    Api second(port(), LoginToken(port(), username, "first-password"));
+    ASSERT_TRUE(IsListEnvelope(first.Get("/api/event?pageSize=1")));
+    ASSERT_TRUE(IsListEnvelope(second.Get("/api/event?pageSize=1")));
+
+    auto patched = Admin().Patch("/api/user/" + id, json::object{{"password", "second-password"}});
+    ASSERT_TRUE(IsSuccess(patched)) << Describe(patched);
+    EXPECT_TRUE(IsError(first.Get("/api/event?pageSize=1"), 401, "unauthenticated"));
+    EXPECT_TRUE(IsError(second.Get("/user/auth/me"), 401, "unauthenticated"));
+    EXPECT_TRUE(IsError(second.Send("POST", "/user/auth/refresh", ""), 401, "unauthenticated"));
+    EXPECT_TRUE(IsListEnvelope(Admin().Get("/api/event?pageSize=1"))) << "other users unaffected";
+    EXPECT_FALSE(LoginToken(port(), username, "second-password").empty());
+}
+
+TEST_F(AuthTest, DemotedUserCannotKeepOrRefreshIntoTheOldRole) {
+    const std::string username = UniqueId("demoted");
+    const std::string id = CreateUser(Admin(), username, "admin", "admin-for-now");
+    Api was_admin(port(), LoginToken(port(), username, "admin-for-now"));
+    ASSERT_TRUE(
+        IsSuccess(was_admin.Post("/api/account", json::object{{"id", UniqueId("acc")}}), 201));
+
+    auto demoted = Admin().Patch("/api/user/" + id, json::object{{"role", "read"}});
+    ASSERT_TRUE(IsSuccess(demoted)) << Describe(demoted);
+    EXPECT_TRUE(IsError(was_admin.Post("/api/account", json::object{{"id", UniqueId("acc")}}), 401,
+                        "unauthenticated"));
+    EXPECT_TRUE(IsError(was_admin.Send("POST", "/user/auth/refresh", ""), 401, "unauthenticated"));
+    // Logging in again gives the stored role.
+    Api reader(port(), LoginToken(port(), username, "admin-for-now"));
+    EXPECT_TRUE(IsError(reader.Post("/api/account", json::object{{"id", UniqueId("acc")}}), 403,
+                        "forbidden"));
+    auto me = reader.Get("/user/auth/me");
+    ASSERT_TRUE(IsSuccess(me));
+    EXPECT_EQ(Str(DataOf(me).at("role")), "read");
+}
+
+TEST_F(AuthTest, OtherChangesToAUserKeepItsSessions) {
+    const std::string username = UniqueId("keeps");
+    const std::string id = CreateUser(Admin(), username, "read", "keep-password");
+    Api user(port(), LoginToken(port(), username, "keep-password"));
+    auto patched = Admin().Patch("/api/user/" + id, json::object{{"firstName", "Renamed"}});
+    ASSERT_TRUE(IsSuccess(patched)) << Describe(patched);
+    EXPECT_TRUE(IsListEnvelope(user.Get("/api/event?pageSize=1")));
+}
+
+// Sessions expire TTL after login or the last refresh. The server keeps wall-clock time, so the
+// test reads the same clock around each request and asserts only what those readings prove:
+// no sleep stands in for a condition.
 TEST(AuthExpiryTest, SessionsExpireAndRefreshExtendsThem) {
+    using Clock = std::chrono::system_clock;
+    using std::chrono::milliseconds;
+    constexpr auto kTtl = std::chrono::seconds(2);
     auto options = DemoServerOptions();
     options.env["EVENTS_API_SESSION_TTL"] = "2";
     auto server = StartServer(options);
     ASSERT_TRUE(server);
+    const auto login_sent = Clock::now();
     const std::string token = LoginToken(server->port(), "admin", kAdminPassword);
     ASSERT_FALSE(token.empty());
+    const auto login_done = Clock::now();
     Api session(server->port(), token);
     ASSERT_TRUE(IsListEnvelope(session.Get("/api/account")));
 
-    std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+    // Refresh well inside the first TTL.
+    while (Clock::now() < login_done + milliseconds(1200)) {
+        std::this_thread::sleep_for(milliseconds(20));
+    }
+    const auto refresh_sent = Clock::now();
     auto refreshed = session.Send("POST", "/user/auth/refresh", "");
+    const auto refresh_done = Clock::now();
     ASSERT_EQ(refreshed.status, 200) << Describe(refreshed);
     EXPECT_EQ(refreshed.Json().at("expiresIn").as_int64(), 2);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1300));
-    // 2.6 s after login, but only 1.3 s after the refresh.
-    EXPECT_TRUE(IsListEnvelope(session.Get("/api/account")));
+    ASSERT_LT(refresh_done, login_sent + kTtl) << "the refresh came too late to prove anything";
 
-    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
-    EXPECT_TRUE(IsError(session.Get("/api/account"), 401, "unauthenticated"));
+    // Poll until the session is refused, with a deadline. Each answer must agree with the
+    // expiry the server can have set: after refresh_done + TTL it must be gone; before
+    // refresh_sent + TTL it must still be alive, which is past the first expiry.
+    bool alive_past_first_expiry = false;
+    bool expired = false;
+    const auto deadline = refresh_done + kTtl + std::chrono::seconds(10);
+    while (!expired && Clock::now() < deadline) {
+        const auto sent = Clock::now();
+        auto response = session.Get("/api/account?pageSize=1");
+        const auto received = Clock::now();
+        if (response.status == 200) {
+            EXPECT_LT(sent, refresh_done + kTtl) << "alive after its expiry";
+            alive_past_first_expiry = alive_past_first_expiry || sent > login_done + kTtl;
+        } else {
+            EXPECT_TRUE(IsError(response, 401, "unauthenticated")) << Describe(response);
+            EXPECT_GE(received, refresh_sent + kTtl) << "expired before its time";
+            expired = true;
+        }
+        std::this_thread::sleep_for(milliseconds(20));
+    }
+    EXPECT_TRUE(expired) << "the session never expired";
+    EXPECT_TRUE(alive_past_first_expiry) << "the refresh did not extend the session";
     EXPECT_TRUE(IsError(session.Send("POST", "/user/auth/refresh", ""), 401, "unauthenticated"));
 }
 
-// The per-address limit needs many failed logins, so it has a server of its own.
-TEST(AuthAddressLimitTest, ManyUsernamesFromOneAddressAreLimitedToo) {
+// The per-address limit needs many failed logins, so it has a server of its own. The address
+// budget is 60 attempts (server_app.cpp) refilled at 1 per second: one client sending failed
+// logins one after another gets exactly 60 plus one per whole second elapsed before the first
+// 429, and only 429s after it.
+TEST(AuthAddressLimitTest, ManyUsernamesFromOneAddressAreLimitedToTheBudget) {
+    constexpr int kBurst = 60;
+    constexpr double kRefillPerSecond = 1.0;
     auto server = StartServer(DemoServerOptions());
     ASSERT_TRUE(server);
     Api anonymous(server->port(), "");
-    std::atomic<int> limited{0};
-    std::atomic<int> unauthenticated{0};
-    std::atomic<int> next{0};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 4; ++t) {
-        threads.emplace_back([&] {
-            for (int i = next++; i < 90 && limited == 0; i = next++) {
-                // A different username every time: only the address is common.
-                auto response = anonymous.Post(
-                    "/user/auth/login",
-                    json::object{{"username", "spray" + std::to_string(i)}, {"password", "guess"}});
-                if (response.status == 429 && !response.Header("Retry-After").empty()) {
-                    ++limited;
-                } else if (response.status == 401) {
-                    ++unauthenticated;
-                }
-            }
-        });
+    const auto start = std::chrono::steady_clock::now();
+    int unauthenticated = 0;
+    int first_limited_at = -1;
+    for (int i = 0; i < 200 && first_limited_at < 0; ++i) {
+        // A different username every time: only the address is common.
+        auto response = anonymous.Post(
+            "/user/auth/login",
+            json::object{{"username", "spray" + std::to_string(i)}, {"password", "guess"}});
+        if (response.status == 429) {
+            EXPECT_FALSE(response.Header("Retry-After").empty());
+            first_limited_at = i;
+        } else {
+            ASSERT_TRUE(IsError(response, 401, "unauthenticated")) << Describe(response);
+            ++unauthenticated;
+        }
     }
-    for (auto& thread : threads) {
-        thread.join();
-    }
-    EXPECT_GT(limited.load(), 0) << "no 429 after " << unauthenticated.load() << " failures";
-    EXPECT_GE(unauthenticated.load(), 10) << "limited far too early";
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ASSERT_GE(first_limited_at, 0) << "no 429 after " << unauthenticated << " failures";
+    EXPECT_GE(unauthenticated, kBurst);
+    EXPECT_LE(unauthenticated, kBurst + static_cast<int>(elapsed * kRefillPerSecond) + 1)
+        << "in " << elapsed << " s";
 }
 
 }  // namespace

@@ -21,10 +21,9 @@ protected:
     }
 
     static json::object UserBody(const std::string& username) {
-        return json::object{{"username", username},
-                            {"email", username + "@example.org"},
-                            {"password", "s3cret-password"},
-                            {"isAccountOwner", false},
+        return json::object{{"username", username},          {"email", username + "@example.org"},
+                            {"password", "s3cret-password"}, {"firstName", "Casey"},
+                            {"lastName", "Tester"},          {"isAccountOwner", false},
                             {"accountId", "acc_demo_1"}};
     }
 
@@ -244,21 +243,34 @@ TEST_F(CrudTest, DeleteOnUserIs405WithAllow) {
 }
 
 TEST_F(CrudTest, WritesOnCrawlAre405WithAllow) {
+    // Crawl is `rd`: its collection allows reads only, an item reads and DELETE.
     auto post = Admin().Post("/api/crawl", json::object{{"urlId", "url_demo_1"}});
     EXPECT_TRUE(IsError(post, 405, "method_not_allowed"));
-    const std::string allow = post.Header("Allow");
-    EXPECT_NE(allow.find("GET"), std::string::npos) << allow;
-    EXPECT_EQ(allow.find("POST"), std::string::npos) << allow;
+    EXPECT_EQ(post.Header("Allow"), "GET, HEAD");
+    auto delete_all = Admin().Delete("/api/crawl");
+    EXPECT_TRUE(IsError(delete_all, 405, "method_not_allowed")) << Describe(delete_all);
+    EXPECT_EQ(delete_all.Header("Allow"), "GET, HEAD");
 
     auto put = Admin().Put("/api/crawl/crl_demo_1", json::object{{"urlId", "url_demo_1"}});
     EXPECT_TRUE(IsError(put, 405, "method_not_allowed"));
-    EXPECT_NE(put.Header("Allow").find("DELETE"), std::string::npos) << put.Header("Allow");
+    EXPECT_EQ(put.Header("Allow"), "GET, HEAD, DELETE");
     auto patch = Admin().Patch("/api/crawl/crl_demo_1", json::object{{"urlId", "url_demo_1"}});
     EXPECT_TRUE(IsError(patch, 405, "method_not_allowed"));
+    EXPECT_EQ(patch.Header("Allow"), "GET, HEAD, DELETE");
+    auto post_item = Admin().Post("/api/crawl/crl_demo_1", json::object{{"urlId", "url_demo_1"}});
+    EXPECT_TRUE(IsError(post_item, 405, "method_not_allowed")) << Describe(post_item);
+    EXPECT_EQ(post_item.Header("Allow"), "GET, HEAD, DELETE");
+    EXPECT_TRUE(IsSuccess(Admin().Get("/api/crawl/crl_demo_1")));  // refused writes changed nothing
+    // An unknown entity stays 404, whatever the method.
+    EXPECT_TRUE(IsError(Admin().Delete("/api/nosuchthing"), 404, "not_found", "nosuchthing"));
 
-    // Crawl is rd: reading and deleting work.
+    // Reading and deleting a crawl work (crl_demo_39: no other test uses it).
     EXPECT_TRUE(IsListEnvelope(Admin().Get("/api/crawl")));
-    EXPECT_TRUE(IsSuccess(Admin().Get("/api/crawl/crl_demo_1")));
+    ASSERT_TRUE(IsSuccess(Admin().Get("/api/crawl/crl_demo_39")));
+    auto deleted = Admin().Delete("/api/crawl/crl_demo_39");
+    ASSERT_TRUE(IsSuccess(deleted));
+    EXPECT_EQ(Str(DataOf(deleted).at("id")), "crl_demo_39");
+    EXPECT_TRUE(IsError(Admin().Get("/api/crawl/crl_demo_39"), 404, "not_found"));
 }
 
 TEST_F(CrudTest, ListParametersAreCheckedButIgnoredOnGetPostAndPut) {

@@ -9,10 +9,9 @@ namespace {
 class ErrorsTest : public ServerSuite {
 protected:
     static json::object UserBody(const std::string& username) {
-        return json::object{{"username", username},
-                            {"email", username + "@example.org"},
-                            {"password", "good-password"},
-                            {"isAccountOwner", false},
+        return json::object{{"username", username},        {"email", username + "@example.org"},
+                            {"password", "good-password"}, {"firstName", "Casey"},
+                            {"lastName", "Tester"},        {"isAccountOwner", false},
                             {"accountId", "acc_demo_2"}};
     }
 
@@ -27,7 +26,7 @@ TEST_F(ErrorsTest, ValidationReportsEveryFieldErrorAtOnce) {
     const auto before = UserTotal();
     json::object body{{"username", "ab"},         // too short
                       {"email", "not-an-email"},  // bad pattern
-                      {"password", "secret-pass"},
+                      {"password", "secret-pass"}, {"firstName", "Casey"}, {"lastName", "Tester"},
                       {"isAccountOwner", "true"},  // a string, not a boolean
                       {"accountId", "acc_demo_1"}};
     auto response = Admin().Post("/api/user", body);
@@ -45,6 +44,20 @@ TEST_F(ErrorsTest, MissingRequiredFieldsAreNamed) {
     auto response = Admin().Post("/api/event", json::object{{"title", "No url nor date"}});
     EXPECT_TRUE(IsError(response, 422, "validation_failed", "", "url"));
     EXPECT_TRUE(IsError(response, 422, "validation_failed", "", "dateTime"));
+}
+
+// firstName and lastName are required, as in the original schema: one error for each, no write.
+TEST_F(ErrorsTest, UserWithoutFirstAndLastNameIs422NamingBoth) {
+    const auto before = UserTotal();
+    auto body = UserBody(UniqueId("noname"));
+    body.erase("firstName");
+    body.erase("lastName");
+    auto response = Admin().Post("/api/user", body);
+    EXPECT_TRUE(IsError(response, 422, "validation_failed", "is required", "firstName"));
+    EXPECT_TRUE(IsError(response, 422, "validation_failed", "is required", "lastName"));
+    EXPECT_EQ(response.Json().at("notifications").at("errors").as_array().size(), 2u)
+        << ErrorText(response);
+    EXPECT_EQ(UserTotal(), before);
 }
 
 TEST_F(ErrorsTest, DuplicateIs409NamingTheUniqueField) {

@@ -536,6 +536,8 @@ TEST_F(ListParamsTest, ViewOfAMissingTargetSaysExistsFalse) {
     auto user = Admin().Post("/api/user", json::object{{"username", username},
                                                        {"email", username + "@example.org"},
                                                        {"password", "orphan-password"},
+                                                       {"firstName", "Casey"},
+                                                       {"lastName", "Tester"},
                                                        {"isAccountOwner", true},
                                                        {"accountId", account_id}});
     ASSERT_TRUE(IsSuccess(user, 201));

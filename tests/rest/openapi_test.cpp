@@ -186,8 +186,8 @@ TEST(OpenApiTest, BuiltInsAreReadOnlyOnReadAndAbsentOnWrite) {
         EXPECT_FALSE(At(At(Schemas(), "UserInput"), "properties").contains(name)) << name;
     }
     EXPECT_EQ(Strings(At(Schemas(), "UserInput").at("required")),
-              (std::set<std::string>{"username", "email", "password", "isAccountOwner",
-                                     "accountId"}))
+              (std::set<std::string>{"username", "email", "password", "firstName", "lastName",
+                                     "isAccountOwner", "accountId"}))
         << "role has a default, so it may be left out";
     EXPECT_FALSE(At(Schemas(), "UserPatch").contains("required"));
     EXPECT_TRUE(Strings(At(Schemas(), "User").at("required")).contains("id"));
@@ -253,6 +253,28 @@ TEST(OpenApiTest, ResponsesUseTheEnvelopes) {
     EXPECT_EQ(get.at("404").at("$ref"), "#/components/responses/NotFound");
     const auto& too_many = At(At(Doc(), "components"), "responses").at("TooManyRequests");
     EXPECT_TRUE(too_many.at("headers").as_object().contains("Retry-After"));
+}
+
+TEST(OpenApiTest, WritesDeclareETagIfMatchAndTheirLimits) {
+    const auto& item = Paths().at("/api/event/{id}").as_object();
+    for (const char* method : {"put", "patch", "delete"}) {
+        const auto& op = item.at(method).as_object();
+        EXPECT_EQ(op.at("parameters").at(0).at("name"), "If-Match") << method;
+        EXPECT_EQ(op.at("parameters").at(0).at("in"), "header") << method;
+        EXPECT_EQ(op.at("responses").at("412").at("$ref"),
+                  "#/components/responses/PreconditionFailed")
+            << method;
+    }
+    for (const char* method : {"get", "put", "patch"}) {
+        EXPECT_TRUE(item.at(method).at("responses").at("200").at("headers").as_object().contains(
+            "ETag"))
+            << method;
+    }
+    const auto& collection = Paths().at("/api/event").as_object();
+    EXPECT_TRUE(
+        collection.at("post").at("responses").at("201").at("headers").as_object().contains("ETag"));
+    EXPECT_EQ(collection.at("get").at("responses").at("503").at("$ref"),
+              "#/components/responses/ServiceUnavailable");
 }
 
 TEST(OpenApiTest, SecurityIsGlobalExceptForPublicRoutes) {

@@ -91,6 +91,12 @@ TEST_F(AdminServiceTest, ResetEmptiesEveryTableAndTheStoreStaysUsable) {
 
 TEST_F(AdminServiceTest, TheSystemPrincipalIsAnAdmin) {
     EXPECT_TRUE(AdminService::RequireAdmin(Context(Channel::kCli)));
+    // Without a channel even the system principal is refused.
+    RequestContext unset;
+    unset.principal = Principal::System();
+    auto refused = AdminService::RequireAdmin(unset);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kForbidden);
 }
 
 }  // namespace

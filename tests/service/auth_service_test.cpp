@@ -8,10 +8,13 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "auth/session_store.hpp"
 #include "auth/token.hpp"
 #include "ratelimit/token_bucket.hpp"
+#include "service/admin_service.hpp"
+#include "service/session_revoker.hpp"
 #include "service_fixture.hpp"
 
 namespace ea::service::testing {
@@ -254,7 +257,7 @@ TEST_F(AuthServiceTest, RefreshExtendsTheSessionByTheTtl) {
     EXPECT_EQ(login->session.expires_at, now_ + seconds(600));
 
     const auto later = now_ + seconds(500);
-    auto refreshed = service.Refresh(login->token, later);
+    auto refreshed = service.Refresh(Entity("User"), login->token, later);
     ASSERT_TRUE(refreshed) << refreshed.error().message;
     EXPECT_EQ(std::chrono::time_point_cast<std::chrono::milliseconds>(refreshed->expires_at),
               std::chrono::time_point_cast<std::chrono::milliseconds>(later + seconds(600)));
@@ -264,10 +267,10 @@ TEST_F(AuthServiceTest, RefreshExtendsTheSessionByTheTtl) {
     ASSERT_FALSE(expired);
     EXPECT_EQ(expired.error().code, ErrorCode::kUnauthenticated);
 
-    auto stale = service.Refresh(login->token, later + seconds(601));
+    auto stale = service.Refresh(Entity("User"), login->token, later + seconds(601));
     ASSERT_FALSE(stale);
     EXPECT_EQ(stale.error().code, ErrorCode::kUnauthenticated);
-    auto garbage = service.Refresh("garbage", now_);
+    auto garbage = service.Refresh(Entity("User"), "garbage", now_);
     ASSERT_FALSE(garbage);
     EXPECT_EQ(garbage.error().code, ErrorCode::kUnauthenticated);
 }
@@ -300,6 +303,169 @@ TEST_F(AuthServiceTest, PasswordChangedByPatchTakesEffectAtLogin) {
     ASSERT_FALSE(old_password);
     EXPECT_EQ(old_password.error().code, ErrorCode::kUnauthenticated);
     EXPECT_TRUE(Login("alice", "brand-new-password"));
+}
+
+// ---- sessions follow the user ----
+
+class SessionsFollowTheUserTest : public AuthServiceTest {
+protected:
+    SessionsFollowTheUserTest() : revoker_(*sessions_) {
+        documents_->AddObserver(revoker_);
+        bob_ = MakeUser("bob", "bob-password", account_, "admin");
+        Service();
+    }
+
+    std::string Token(std::string_view username, std::string_view password) {
+        auto login = Login(username, password);
+        EXPECT_TRUE(login) << login.error().message;
+        return login ? login->token : std::string();
+    }
+    bool Live(const std::string& token) { return auth_->Authenticate(token, now_).has_value(); }
+    std::string AliceId() const { return std::string(alice_.at("id").as_string()); }
+    RequestContext Admin() const { return Context(Channel::kRest, kT0, Principal::System()); }
+
+    SessionRevoker revoker_;
+    Record bob_;
+};
+
+TEST_F(SessionsFollowTheUserTest, PasswordChangeEndsEverySessionOfThatUserOnly) {
+    const auto first = Token("alice", kPassword);
+    const auto second = Token("alice", kPassword);
+    const auto bob = Token("bob", "bob-password");
+    ASSERT_TRUE(Live(first) && Live(second) && Live(bob));
+
+    auto patched = documents_->Patch(Admin(), Entity("User"), AliceId(),
+                                     Json(R"({"password": "a-new-password"})"));
+    ASSERT_TRUE(patched) << patched.error().message;
+    EXPECT_FALSE(Live(first));
+    EXPECT_FALSE(Live(second));
+    EXPECT_TRUE(Live(bob));
+    EXPECT_TRUE(Live(Token("alice", "a-new-password")));
+}
+
+TEST_F(SessionsFollowTheUserTest, RoleLoginOrAccountChangeEndsTheSessions) {
+    const std::string other_account = MakeAccount("acc_other");
+    for (const char* change :
+         {R"({"role": "read"})", R"({"username": "alice2"})", R"({"accountId": "acc_other"})"}) {
+        auto patched = documents_->Patch(Admin(), Entity("User"), AliceId(), Json(R"({"role":
+            "ai_agent", "username": "alice", "accountId": "acc_main"})"));
+        ASSERT_TRUE(patched) << patched.error().message;
+        const auto token = Token("alice", kPassword);
+        ASSERT_TRUE(Live(token));
+        auto changed = documents_->Patch(Admin(), Entity("User"), AliceId(), Json(change));
+        ASSERT_TRUE(changed) << change << ": " << changed.error().message;
+        EXPECT_FALSE(Live(token)) << change;
+    }
+    EXPECT_EQ(other_account, "acc_other");
+}
+
+TEST_F(SessionsFollowTheUserTest, OtherChangesKeepTheSessions) {
+    const auto token = Token("alice", kPassword);
+    // Other fields, and a PUT that resends the same role, login and account without a password
+    // (the stored hash is kept), leave the session alone.
+    auto patched = documents_->Patch(Admin(), Entity("User"), AliceId(),
+                                     Json(R"({"firstName": "Alice", "netWorth": 12.5})"));
+    ASSERT_TRUE(patched) << patched.error().message;
+    EXPECT_TRUE(Live(token));
+    auto replaced = documents_->Replace(
+        Admin(), Entity("User"), AliceId(),
+        Json(R"({"username": "alice", "email": "alice@example.com", "isAccountOwner": true,
+                 "firstName": "Alice", "lastName": "Example", "role": "ai_agent",
+                 "accountId": "acc_main"})"));
+    ASSERT_TRUE(replaced) << replaced.error().message;
+    EXPECT_TRUE(Live(token));
+    // The same PATCH with a role value equal to the stored one is no role change either.
+    ASSERT_TRUE(
+        documents_->Patch(Admin(), Entity("User"), AliceId(), Json(R"({"role": "ai_agent"})")));
+    EXPECT_TRUE(Live(token));
+}
+
+TEST_F(SessionsFollowTheUserTest, BatchPatchOfRolesEndsEachChangedUsersSessions) {
+    const auto alice = Token("alice", kPassword);
+    const auto bob = Token("bob", "bob-password");
+    Record to_read{{"id", AliceId()}, {"role", "read"}};
+    Record same{{"id", bob_.at("id")}, {"firstName", "Bobby"}};
+    auto patched = documents_->PatchMany(Admin(), Entity("User"), {to_read, same});
+    ASSERT_TRUE(patched) << patched.error().message;
+    EXPECT_FALSE(Live(alice));
+    EXPECT_TRUE(Live(bob));
+}
+
+TEST_F(SessionsFollowTheUserTest, DeletingTheUserEndsItsSessions) {
+    const auto alice = Token("alice", kPassword);
+    const auto bob = Token("bob", "bob-password");
+    // Users are not deletable over the API faces; the operator's CLI channel can.
+    auto deleted = documents_->Delete(Context(Channel::kCli), Entity("User"), AliceId());
+    ASSERT_TRUE(deleted) << deleted.error().message;
+    EXPECT_FALSE(Live(alice));
+    EXPECT_TRUE(Live(bob));
+}
+
+TEST_F(SessionsFollowTheUserTest, WipingTheDatabaseEndsEverySession) {
+    AdminService admin(schema(), *store_);
+    admin.AddObserver(revoker_);
+    const auto alice = Token("alice", kPassword);
+    const auto bob = Token("bob", "bob-password");
+    ASSERT_TRUE(admin.Reset(Admin(), kResetConfirmation));
+    EXPECT_FALSE(Live(alice));
+    EXPECT_FALSE(Live(bob));
+}
+
+TEST_F(SessionsFollowTheUserTest, RevocationFailureFailsClosedWithoutInternals) {
+    const auto alice = Token("alice", kPassword);
+    auto before = store_->Get(Entity("User"), AliceId());
+    ASSERT_TRUE(before);
+    // Break the session store for real: its table disappears under it.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "t.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE _sessions", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+
+    auto patched = documents_->Patch(Admin(), Entity("User"), AliceId(),
+                                     Json(R"({"password": "a-new-password"})"));
+    ASSERT_FALSE(patched);
+    EXPECT_EQ(patched.error().code, ErrorCode::kUnavailable);
+    EXPECT_THAT(patched.error().message, HasSubstr("sessions could not be ended"));
+    EXPECT_THAT(patched.error().message, Not(HasSubstr("_sessions")));
+    EXPECT_THAT(patched.error().message, Not(HasSubstr("SQLite")));
+    EXPECT_THAT(patched.error().detail, HasSubstr("no such table"));
+    // The change itself is committed (documented): the new password is the one that works.
+    auto raw = store_->Get(Entity("User"), AliceId());
+    ASSERT_TRUE(raw);
+    EXPECT_NE(raw->at("password"), before->at("password"));
+}
+
+TEST_F(SessionsFollowTheUserTest, RefreshEndsASessionWhoseUserChangedBehindItsBack) {
+    const auto token = Token("alice", kPassword);
+    const auto other = Token("alice", kPassword);
+    // A change no observer saw (written straight to the store): refresh re-reads the user.
+    auto raw = store_->Get(Entity("User"), AliceId());
+    ASSERT_TRUE(raw);
+    (*raw)["role"] = "read";
+    ASSERT_TRUE(store_->Replace(Entity("User"), AliceId(), *raw));
+    EXPECT_TRUE(Live(token));  // requests do not re-read the user; refresh does
+
+    auto refreshed = auth_->Refresh(Entity("User"), token, now_);
+    ASSERT_FALSE(refreshed);
+    EXPECT_EQ(refreshed.error().code, ErrorCode::kUnauthenticated);
+    EXPECT_THAT(refreshed.error().message, HasSubstr("log in again"));
+    EXPECT_FALSE(Live(token));
+    EXPECT_FALSE(Live(other)) << "every session of the user is as stale";
+
+    // A new login carries the stored role, and refreshes fine.
+    auto login = Login("alice", kPassword);
+    ASSERT_TRUE(login);
+    EXPECT_EQ(login->session.role, "read");
+    EXPECT_TRUE(auth_->Refresh(Entity("User"), login->token, now_));
+}
+
+TEST_F(SessionsFollowTheUserTest, RefreshOfARemovedUserFails) {
+    const auto token = Token("alice", kPassword);
+    ASSERT_TRUE(store_->Delete(Entity("User"), AliceId()));  // no observer sees this
+    auto refreshed = auth_->Refresh(Entity("User"), token, now_);
+    ASSERT_FALSE(refreshed);
+    EXPECT_EQ(refreshed.error().code, ErrorCode::kUnauthenticated);
+    EXPECT_FALSE(Live(token));
 }
 
 TEST_F(AuthServiceTest, LoginOnAnEntityWithoutAuthIsNotFound) {

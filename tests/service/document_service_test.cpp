@@ -204,7 +204,8 @@ TEST_F(DocumentServiceTest, PasswordIsStoredAsArgon2idAndNeverReturned) {
 
     auto replaced = documents_->Replace(
         ctx, Entity("User"), id,
-        Json(R"({"username": "alice", "email": "alice@example.com", "isAccountOwner": true,
+        Json(R"({"firstName": "Casey", "lastName": "Tester",
+                 "username": "alice", "email": "alice@example.com", "isAccountOwner": true,
                  "accountId": ")" +
              account + R"("})"));
     ASSERT_TRUE(replaced) << replaced.error().message;
@@ -264,7 +265,8 @@ TEST_F(DocumentServiceTest, ReplaceWithoutPasswordKeepsTheStoredHash) {
 
     auto replaced = documents_->Replace(
         Context(Channel::kRest, kT1), Entity("User"), id,
-        Json(R"({"username": "carol", "email": "carol@example.com", "isAccountOwner": false,
+        Json(R"({"firstName": "Casey", "lastName": "Tester",
+                 "username": "carol", "email": "carol@example.com", "isAccountOwner": false,
                  "role": "admin", "accountId": ")" +
              account + R"("})"));
     ASSERT_TRUE(replaced) << replaced.error().message;
@@ -279,7 +281,8 @@ TEST_F(DocumentServiceTest, ReplaceWithPasswordHashesTheNewOne) {
     const std::string id(user.at("id").as_string());
     auto replaced = documents_->Replace(
         Context(Channel::kRest), Entity("User"), id,
-        Json(R"({"username": "carol", "email": "carol@example.com", "isAccountOwner": false,
+        Json(R"({"firstName": "Casey", "lastName": "Tester",
+                 "username": "carol", "email": "carol@example.com", "isAccountOwner": false,
                  "password": "second-password", "accountId": ")" +
              account + R"("})"));
     ASSERT_TRUE(replaced) << replaced.error().message;
@@ -523,6 +526,8 @@ TEST_F(DocumentServiceTest, CreateManyOfUsersHashesEveryPassword) {
         bodies.push_back(Record{{"username", name},
                                 {"email", std::string(name) + "x@example.com"},
                                 {"password", std::string(name) + "-secret"},
+                                {"firstName", "Casey"},
+                                {"lastName", "Tester"},
                                 {"isAccountOwner", true},
                                 {"accountId", account}});
     }
@@ -650,7 +655,8 @@ TEST_F(DocumentServiceTest, DuplicateUniqueValueIsAConflictNamingTheField) {
     MakeUser("lena_", "lena-password", account);
     auto duplicate = documents_->Create(
         Context(Channel::kRest), Entity("User"),
-        Json(R"({"username": "lena_", "email": "other@example.com", "password": "whatever1",
+        Json(R"({"firstName": "Casey", "lastName": "Tester",
+                 "username": "lena_", "email": "other@example.com", "password": "whatever1",
                  "isAccountOwner": false, "accountId": ")" +
              account + R"("})"));
     ASSERT_FALSE(duplicate);
@@ -673,7 +679,8 @@ TEST_F(DocumentServiceTest, MissingReferenceWinsOverDuplicate) {
     MakeUser("mike_", "mike-password", account);
     auto both = documents_->Create(
         Context(Channel::kRest), Entity("User"),
-        Json(R"({"username": "mike_", "email": "mike@example.com", "password": "whatever1",
+        Json(R"({"firstName": "Casey", "lastName": "Tester",
+                 "username": "mike_", "email": "mike@example.com", "password": "whatever1",
                  "isAccountOwner": false, "accountId": "acc_gone"})"));
     ASSERT_FALSE(both);
     EXPECT_EQ(both.error().code, ErrorCode::kValidationFailed);
@@ -684,7 +691,8 @@ TEST_F(DocumentServiceTest, ValidationReportsEveryFieldWithSchemaMessages) {
     const auto account = MakeAccount();
     auto created =
         documents_->Create(Context(Channel::kRest), Entity("User"),
-                           Json(R"({"username": "no", "email": "not-an-email", "password": "short",
+                           Json(R"({"firstName": "Casey", "lastName": "Tester",
+                 "username": "no", "email": "not-an-email", "password": "short",
                  "isAccountOwner": "true", "gender": "robot", "accountId": ")" +
                                 account + R"(", "extra": 1})"));
     ASSERT_FALSE(created);

@@ -81,7 +81,8 @@ std::string ServiceTest::MakeAccount(std::string id) {
 Record ServiceTest::MakeUser(const std::string& username, const std::string& password,
                              const std::string& account_id, const std::string& role) {
     Record body{{"username", username}, {"email", username + "@example.com"},
-                {"password", password}, {"isAccountOwner", false},
+                {"password", password}, {"firstName", "Casey"},
+                {"lastName", "Tester"}, {"isAccountOwner", false},
                 {"role", role},         {"accountId", account_id}};
     auto created = documents_->Create(Context(Channel::kRest), Entity("User"), body);
     EXPECT_TRUE(created) << created.error().message;

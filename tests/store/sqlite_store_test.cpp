@@ -2,6 +2,8 @@
 // migrations on reopen, query counts (no N+1), and states only reachable behind the store's back.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include <sqlite3.h>
 
 #include <boost/json/parse.hpp>
@@ -94,6 +96,38 @@ TEST(SqliteStoreTest, FileStoresReadThroughAPoolInMemoryStoresThroughTheWriter) 
             EXPECT_TRUE(store->Get(owner, std::string(created->at("id").as_string())));
         }
     }
+}
+
+// An acknowledged write must survive a power loss unless the operator chose otherwise: FULL is
+// the default, NORMAL the documented faster mode, and bulk loading restores the chosen one.
+TEST(SqliteStoreTest, DurabilityReachesTheConnectionAndSurvivesABulkLoad) {
+    ea::testing::TempDir dir;
+    constexpr int kNormal = 1;
+    constexpr int kFull = 2;
+    for (const auto& [durability, expected] :
+         {std::pair{std::optional<Durability>{}, kFull},
+          std::pair{std::optional{Durability::kFull}, kFull},
+          std::pair{std::optional{Durability::kNormal}, kNormal}}) {
+        sqlite::SqliteStore::Options options;
+        if (durability) {
+            options.durability = *durability;
+        }
+        auto store = sqlite::SqliteStore::Open((dir / "d.db").string(), StoreTestSchema(), options);
+        ASSERT_TRUE(store) << store.error().message;
+        EXPECT_EQ((*store)->WriterSynchronousForTest(), expected);
+        ASSERT_TRUE((*store)->BeginBulkLoad());
+        EXPECT_EQ((*store)->WriterSynchronousForTest(), 0);
+        ASSERT_TRUE((*store)->EndBulkLoad());
+        EXPECT_EQ((*store)->WriterSynchronousForTest(), expected);
+    }
+    // Through OpenStore, as the server opens it.
+    StoreConfig config{"sqlite://" + (dir / "o.db").string()};
+    config.durability = Durability::kNormal;
+    auto opened = OpenStore(config, StoreTestSchema());
+    ASSERT_TRUE(opened);
+    auto* sqlite_store = dynamic_cast<sqlite::SqliteStore*>(opened->get());
+    ASSERT_NE(sqlite_store, nullptr);
+    EXPECT_EQ(sqlite_store->WriterSynchronousForTest(), kNormal);
 }
 
 TEST(SqliteStoreTest, RelativePathsWork) {

@@ -1,5 +1,6 @@
 #include "testing/http_client.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
@@ -227,7 +228,12 @@ bool HttpConnection::WaitForClose(std::chrono::milliseconds timeout) {
 std::string FormatRequest(std::string_view method, std::string_view target, const Headers& headers,
                           std::string_view body, bool keep_alive) {
     std::string out;
-    out.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    out.append(method).append(" ").append(target).append(" HTTP/1.1\r\n");
+    // "Host: 127.0.0.1" unless the caller sends a Host of its own.
+    if (std::none_of(headers.begin(), headers.end(),
+                     [](const auto& header) { return EqualsIgnoreCase(header.first, "Host"); })) {
+        out.append("Host: 127.0.0.1\r\n");
+    }
     bool has_length = false;
     for (const auto& [key, value] : headers) {
         out.append(key).append(": ").append(value).append("\r\n");

@@ -56,8 +56,8 @@ private:
     std::string buffer_;
 };
 
-// Builds "METHOD target HTTP/1.1" with Host, Content-Length (when there is a body) and
-// Connection: close unless `keep_alive`.
+// Builds "METHOD target HTTP/1.1" with Host (127.0.0.1 unless `headers` has one),
+// Content-Length (when there is a body) and Connection: close unless `keep_alive`.
 std::string FormatRequest(std::string_view method, std::string_view target, const Headers& headers,
                           std::string_view body, bool keep_alive = false);
 

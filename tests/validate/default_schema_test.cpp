@@ -104,8 +104,12 @@ const Case kRejectCases[] = {
     {"User", "password", R"("short")", "must be at least 8 characters"},
     {"User", "password", R"("1234567")", "must be at least 8 characters"},
     {"User", "password", "12345678", "must be a string"},
-    // User.firstName / lastName: 3-100 characters.
+    // User.firstName / lastName: 3-100 characters, required (as in the original schema).
     {"User", "firstName", R"("Al")", "must be at least 3 characters"},
+    {"User", "firstName", "", "is required"},
+    {"User", "lastName", "", "is required"},
+    {"User", "firstName", "null", "must not be null"},
+    {"User", "lastName", "null", "must not be null"},
     {"User", "lastName", R"("Wo")", "must be at least 3 characters"},
     {"User", "firstName", "[]", "must be a string"},
     // User.gender: male|female|other.
@@ -206,7 +210,6 @@ const Case kAcceptCases[] = {
     {"User", "password", R"("12345678")", R"("12345678")"},
     {"User", "password", R"("' OR '1'='1")", R"("' OR '1'='1")"},
     {"User", "firstName", R"("Zoë")", R"("Zoë")"},
-    {"User", "firstName", "null", "null"},
     {"User", "gender", R"("MALE")", R"("male")"},
     {"User", "gender", R"("Other")", R"("other")"},
     {"User", "gender", "null", "null"},
@@ -310,8 +313,8 @@ TEST(DefaultSchemaTest, ManyUserErrorsAtOnceInFieldOrder) {
     const auto& entity = Entity("User");
     std::vector<std::string> expected_order;
     for (const auto& f : entity.fields()) {
-        for (const char* name : {"username", "email", "password", "dob", "isAccountOwner",
-                                 "netWorth", "role", "accountId"}) {
+        for (const char* name : {"username", "email", "password", "firstName", "lastName", "dob",
+                                 "isAccountOwner", "netWorth", "role", "accountId"}) {
             if (f.name == name) {
                 expected_order.push_back(name);
             }
@@ -326,7 +329,8 @@ TEST(DefaultSchemaTest, ManyUserErrorsAtOnceInFieldOrder) {
             EXPECT_EQ(e.message, "must be a boolean");
         } else if (e.field == "netWorth") {
             EXPECT_EQ(e.message, "must be >= 0");
-        } else if (e.field == "accountId" || e.field == "password") {
+        } else if (e.field == "accountId" || e.field == "password" || e.field == "firstName" ||
+                   e.field == "lastName") {
             EXPECT_EQ(e.message, "is required");
         } else if (e.field == "shoeSize") {
             EXPECT_EQ(e.message, "is not a field of User");
