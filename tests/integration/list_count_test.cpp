@@ -24,8 +24,8 @@ protected:
         std::string db = EA_LARGE_DB;
         if (!std::filesystem::exists(db)) {
             db = (dir_->path() / "large.db").string();
-            const std::string seed = std::string("'") + EA_BINARY + "' --schema '" +
-                                     EA_SOURCE_DIR + "/schema.yaml' --db 'sqlite://" + db +
+            const std::string seed = std::string("'") + EA_BINARY + "' --schema '" + EA_SOURCE_DIR +
+                                     "/schema.yaml' --db 'sqlite://" + db +
                                      "' seed-demo --scale 70 > /dev/null";
             if (std::system(seed.c_str()) != 0) {
                 ADD_FAILURE() << "seed-demo --scale 70 failed";

@@ -305,14 +305,16 @@ Result<ListSql> BuildListSql(const Dialect& dialect, const schema::Entity& entit
 
     // The WHERE clause is built once per statement so each numbers its own parameters.
     bool searched = false;
-    auto build = [&](SqlWriter& writer) -> Status {
+    bool fuzzy = false;
+    auto build = [&](SqlWriter& writer, bool with_candidates = true) -> Status {
         if (!query.filter) {
             return Ok();
         }
         writer.Append(" WHERE ");
-        WhereBuilder where(writer, entity, query);
+        WhereBuilder where(writer, entity, query, with_candidates);
         auto status = where.Node(*query.filter);
         searched = where.searched();
+        fuzzy = where.fuzzy();
         return status;
     };
 
@@ -324,11 +326,11 @@ Result<ListSql> BuildListSql(const Dialect& dialect, const schema::Entity& entit
         }
         return count.Take();
     };
-    auto rows_sql = [&](const std::string& hint) -> Result<Sql> {
+    auto rows_sql = [&](const std::string& hint, bool with_candidates = true) -> Result<Sql> {
         SqlWriter rows(dialect);
         rows.Append("SELECT ").Append(ColumnList(entity)).Append(" FROM ").Append(table);
         rows.Append(hint);
-        if (auto status = build(rows); !status) {
+        if (auto status = build(rows, with_candidates); !status) {
             return status.error();
         }
         AppendOrderAndPage(dialect, query, rows);
@@ -363,8 +365,25 @@ Result<ListSql> BuildListSql(const Dialect& dialect, const schema::Entity& entit
         sample.Append(" AND ").Param(boost::json::value(0));
         out.count_sample = sample.Take();
     }
-    // Search predicates come with their own candidate clause (an index of their own): no hints.
+    // Search predicates come with their own candidate clause (an index of their own): no hints,
+    // except one for contains: the page in the requested order without the candidate clause.
+    // A common needle's first matches lie among the first page_size / selectivity rows in that
+    // order, so walking it (the id index, or the first sort key's) finds the page without
+    // reading every candidate; a rare needle runs past the caller's budget and the candidate
+    // plan answers.
     if (searched) {
+        if (!fuzzy) {
+            const std::string hint =
+                query.sort.empty() ? std::string()
+                                   : dialect.SortIndexHint(entity, *query.sort.front().field);
+            if (query.sort.empty() || !hint.empty()) {
+                auto walk = rows_sql(hint, /*with_candidates=*/false);
+                if (!walk) {
+                    return walk.error();
+                }
+                out.rows_by_sort_index = std::move(*walk);
+            }
+        }
         return out;
     }
     if (query.filter) {

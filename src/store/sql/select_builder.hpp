@@ -19,8 +19,9 @@ struct ListSql {
     Sql count;  // SELECT COUNT(*) with the same WHERE
     // Alternative plans for a backend whose planner cannot judge range selectivity (empty text
     // when the dialect has no hint for the query). Same rows, same count, different access path:
-    // rows_by_sort_index walks the first sort key's index and stops after the page (fast when
-    // the filter keeps a fair share of rows); count_full_scan counts with a table scan (fast
+    // rows_by_sort_index walks the first sort key's index (or, for a contains search with no
+    // sort, the id order, without the search's candidate clause) and stops after the page (fast
+    // when the filter keeps a fair share of rows); count_full_scan counts with a table scan (fast
     // when the filter keeps many rows, where an index range would fetch each row at random).
     Sql rows_by_sort_index;
     Sql count_full_scan;
