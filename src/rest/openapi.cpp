@@ -177,15 +177,26 @@ object CommonSchemas() {
     object schemas;
     schemas["Pagination"] = object{
         {"type", "object"},
-        {"required", array{"page", "pageSize", "total", "totalPages"}},
+        {"required",
+         array{"page", "pageSize", "total", "totalPages", "totalIsEstimate", "hasMore"}},
         {"properties",
          object{{"page", object{{"type", "integer"}, {"minimum", 1}}},
                 {"pageSize", object{{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxPageSize}}},
-                {"total", object{{"type", "integer"}, {"minimum", 0}}},
+                {"total", object{{"type", array{"integer", "null"}},
+                                 {"minimum", 0},
+                                 {"description", "null with count=none."}}},
                 {"totalPages",
-                 object{{"type", "integer"},
+                 object{{"type", array{"integer", "null"}},
                         {"minimum", 0},
-                        {"description", "ceil(total / pageSize); 0 when there are no records."}}}}}};
+                        {"description", "ceil(total / pageSize); 0 when there are no records; "
+                                        "null with count=none."}}},
+                {"totalIsEstimate",
+                 object{{"type", "boolean"},
+                        {"description", "total is a sampled estimate (count=auto past its "
+                                        "budget, or count=estimated)."}}},
+                {"hasMore",
+                 object{{"type", "boolean"},
+                        {"description", "a record exists after this page."}}}}}};
     schemas["Notifications"] = object{
         {"type", "object"},
         {"description", "Empty on success unless the server has warnings for the caller (for "
@@ -450,6 +461,17 @@ array DocumentBuilder::ListParameters(const Entity& entity) const {
         {"schema", object{{"type", "string"},
                           {"enum", array{"exact", "contains", "fuzzy"}},
                           {"default", "contains"}}}});
+    params.push_back(object{
+        {"name", "count"},
+        {"in", "query"},
+        {"description",
+         "How `pagination.total` is obtained: `auto` (default: exact while at most 10,000 records "
+         "match or the table is small, otherwise a sampled estimate, and then "
+         "`totalIsEstimate` is true), `exact`, `estimated`, or `none` (`total` and `totalPages` "
+         "are null; `hasMore` says whether a next page exists)."},
+        {"schema", object{{"type", "string"},
+                          {"enum", array{"auto", "exact", "estimated", "none"}},
+                          {"default", "auto"}}}});
     return params;
 }
 
