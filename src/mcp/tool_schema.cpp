@@ -161,8 +161,8 @@ object FilterSchema(const Entity& entity, object& defs) {
             continue;
         }
         const FieldType type = field.type == FieldType::kArray ? field.element_type : field.type;
-        object property{
-            {"anyOf", array{validate::OperandSchema(field, type), object{{"type", "null"}}, std::move(ref)}}};
+        object property{{"anyOf", array{validate::OperandSchema(field, type),
+                                        object{{"type", "null"}}, std::move(ref)}}};
         if (!field.description.empty()) {
             property["description"] = field.description;
         }
@@ -285,6 +285,14 @@ object ListInputSchema(const Entity& entity, const ToolSchemaOptions& options) {
                                     {"minimum", 1},
                                     {"maximum", options.max_page_size},
                                     {"default", query::kDefaultPageSize}};
+    properties["count"] =
+        object{{"type", "string"},
+               {"enum", array{"auto", "exact", "estimated", "none"}},
+               {"default", "auto"},
+               {"description",
+                "How the total is counted: auto (exact on small or selective results, otherwise "
+                "estimated; pagination.totalIsEstimate says which), exact, estimated, or none "
+                "(no total; pagination.hasMore says whether another page exists)."}};
     if (!entity.references().empty()) {
         properties["view"] = ViewSchema(entity);
     }

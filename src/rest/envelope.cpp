@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/json_text.hpp"
+#include "service/pagination.hpp"
 
 namespace ea::rest {
 
@@ -56,16 +57,7 @@ http::Response ListResponse(const store::ListResult& result,
         rows.emplace_back(row);
     }
     body["data"] = std::move(rows);
-    // count=none: total and totalPages are null, hasMore tells whether to ask for the next page.
-    const bool counted = result.page.total_kind != store::TotalKind::kNone;
-    body["pagination"] = {
-        {"page", result.page.page},
-        {"pageSize", result.page.page_size},
-        {"total", counted ? boost::json::value(result.page.total) : boost::json::value()},
-        {"totalPages",
-         counted ? boost::json::value(result.page.total_pages) : boost::json::value()},
-        {"totalIsEstimate", result.page.total_kind == store::TotalKind::kEstimate},
-        {"hasMore", result.page.has_more}};
+    body["pagination"] = service::PaginationJson(result.page);
     body["notifications"] = Notifications(result.warnings, request_warnings);
     body["status"] = "success";
     return JsonResponse(body);

@@ -150,8 +150,11 @@ TEST_F(ToolGenerationTest, UpdateSchemaRequiresOnlyTheId) {
 
 TEST_F(ToolGenerationTest, ListSchemaOffersFiltersSortPagesAndViews) {
     const auto& s = tools_->Find("list_users")->input_schema;
-    EXPECT_EQ(Keys(s.at("properties")), (std::set<std::string>{"filter", "filter_matching", "sort",
-                                                               "page", "pageSize", "view"}));
+    EXPECT_EQ(Keys(s.at("properties")),
+              (std::set<std::string>{"filter", "filter_matching", "sort", "page", "pageSize",
+                                     "count", "view"}));
+    EXPECT_EQ(s.at("properties").at("count").at("enum"),
+              value(array{"auto", "exact", "estimated", "none"}));
     const auto& filter = s.at("$defs").at("filter").at("properties");
     EXPECT_FALSE(filter.as_object().contains("password")) << "a filter on a password is an oracle";
     EXPECT_TRUE(filter.as_object().contains("$and"));
