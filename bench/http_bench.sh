@@ -7,6 +7,9 @@
 # username), then runs `wrk -t2 -c64 -d$DURATION --latency` RUNS times per endpoint and prints the
 # median req/s, p50 and p99 of each, its ratio to /healthz, and the server's RSS after each
 # endpoint. Results are recorded in docs/performance.md.
+# Environment: SESSIONS=redis://127.0.0.1:PORT runs the server with that session store (default:
+# the embedded SQLite one); ENDPOINTS="healthz get-user me" picks endpoints (default: all;
+# healthz always runs first, as the baseline of the same run).
 set -euo pipefail
 
 BIN=${1:?usage: http_bench.sh PATH/TO/events-api [SCALE] [RUNS] [DURATION]}
@@ -39,7 +42,10 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "seeding scale $SCALE ..."
 "$BIN" --schema "$SCHEMA" --db "$DB" seed-demo --scale "$SCALE" | head -1
 
-EVENTS_API_ADMIN_PASSWORD="$PASSWORD" "$BIN" --schema "$SCHEMA" --db "$DB" \
+SESSIONS_ARGS=()
+[[ -n "${SESSIONS:-}" ]] && SESSIONS_ARGS=(--sessions "$SESSIONS")
+echo "sessions: ${SESSIONS:-embedded SQLite}"
+EVENTS_API_ADMIN_PASSWORD="$PASSWORD" "$BIN" --schema "$SCHEMA" --db "$DB" "${SESSIONS_ARGS[@]}" \
     --listen "127.0.0.1:$PORT" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
@@ -57,7 +63,7 @@ AUTH="Authorization: Bearer $TOKEN"
 
 FILTER=$(python3 -c 'import urllib.parse; print(urllib.parse.quote("{\"cost\": {\"$lt\": 20}, \"numOfExpectedAttendees\": {\"$gte\": 500}}"))')
 LIST="/api/event?filter=$FILTER&sort=dateTime:desc&page=3&pageSize=25"
-for path in /api/user/usr_demo_1 "$LIST"; do
+for path in /api/user/usr_demo_1 /user/auth/me "$LIST"; do
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" "$BASE$path")
     [[ "$code" == 200 ]] || { echo "GET $path answered $code" >&2; exit 1; }
 done
@@ -106,7 +112,10 @@ print(f"{med[0]:.0f} {med[1]:.3f} {med[2]:.3f} {int(sum(r[3] for r in rows))}")
 }
 
 echo "wrk -t2 -c64 -d$DURATION --latency, $RUNS runs each; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+ENDPOINTS=${ENDPOINTS:-get-user me list-page}
+wanted() { [[ " $ENDPOINTS " == *" $1 "* ]]; }
 bench healthz /healthz
-bench get-user /api/user/usr_demo_1 -H "$AUTH"
-bench list-page "$LIST" -H "$AUTH"
+wanted get-user && bench get-user /api/user/usr_demo_1 -H "$AUTH"
+wanted me && bench me /user/auth/me -H "$AUTH"
+wanted list-page && bench list-page "$LIST" -H "$AUTH"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
