@@ -38,6 +38,19 @@ Result<int> ParsePositive(const std::string& source, const std::string& text) {
     return value;
 }
 
+Result<int> ParseNonNegative(const std::string& source, const std::string& text) {
+    int value = 0;
+    const auto* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || value < 0) {
+        return InvalidArgument(source +
+                               ": expected a whole number of milliseconds (0: no limit), "
+                               "got '" +
+                               text + "'");
+    }
+    return value;
+}
+
 // Values from one layer (file or environment) keyed by the config-file key.
 using Layer = std::map<std::string, std::string>;
 
@@ -52,6 +65,9 @@ constexpr const char* kKeys[][2] = {
     {"cors.allowed_origins", "EVENTS_API_CORS_ALLOWED_ORIGINS"},
     {"limits.max_connections", "EVENTS_API_MAX_CONNECTIONS"},
     {"trust_proxy", "EVENTS_API_TRUST_PROXY"},
+    {"store.durability", "EVENTS_API_STORE_DURABILITY"},
+    {"limits.max_batch", "EVENTS_API_MAX_BATCH"},
+    {"limits.query_timeout_ms", "EVENTS_API_QUERY_TIMEOUT_MS"},
 };
 
 // Keys whose value is a list: a YAML sequence in the file, comma-separated elsewhere.
@@ -205,6 +221,9 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
         {"cors.allowed_origins", &flags.cors_allowed_origins},
         {"limits.max_connections", &flags.max_connections},
         {"trust_proxy", &flags.trust_proxy},
+        {"store.durability", &flags.store_durability},
+        {"limits.max_batch", &flags.max_batch},
+        {"limits.query_timeout_ms", &flags.query_timeout_ms},
     };
     for (const auto& [key, value] : flag_values) {
         if (value->has_value()) {
@@ -264,6 +283,24 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
                 return parsed.error();
             }
             config.trust_proxy = *parsed;
+        } else if (key == "store.durability") {
+            if (value != "full" && value != "normal") {
+                return InvalidArgument(source[key] + ": expected full or normal, got '" + value +
+                                       "'");
+            }
+            config.store_durability = value;
+        } else if (key == "limits.max_batch") {
+            auto parsed = ParsePositive(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.max_batch = *parsed;
+        } else if (key == "limits.query_timeout_ms") {
+            auto parsed = ParseNonNegative(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.query_timeout_ms = *parsed;
         }
     }
     if (config.schema.empty()) {

@@ -24,6 +24,11 @@ struct Config {
     std::vector<std::string> cors_allowed_origins = {"http://localhost:4200"};
     int max_connections = 1024;  // open client connections at most; past it: 503 and close
     bool trust_proxy = false;    // client address from X-Forwarded-For (right-most entry)
+    // "full": an acknowledged write survives an OS crash or power loss; "normal": faster, a
+    // power loss may lose the last commits (SQLite synchronous=FULL / NORMAL).
+    std::string store_durability = "full";
+    int max_batch = 1000;         // records per batch request
+    int query_timeout_ms = 5000;  // one list query; 0: no limit
     std::string config_file;     // where the file layer came from, for messages
 };
 
@@ -39,6 +44,9 @@ struct ConfigFlags {
     std::optional<std::string> cors_allowed_origins;  // comma-separated
     std::optional<std::string> max_connections;
     std::optional<std::string> trust_proxy;
+    std::optional<std::string> store_durability;
+    std::optional<std::string> max_batch;
+    std::optional<std::string> query_timeout_ms;
 };
 
 // The environment as a map, so tests can pass their own.

@@ -1,5 +1,6 @@
 #include "app/core.hpp"
 
+#include <chrono>
 #include <utility>
 
 #include "schema/schema_loader.hpp"
@@ -30,13 +31,42 @@ Result<std::unique_ptr<Core>> OpenCore(const Config& config) {
         return schema.error();
     }
     core->schema = *std::move(schema);
-    auto store = store::OpenStore(store::StoreConfig{config.db}, *core->schema);
+    store::StoreConfig store_config{config.db};
+    store_config.durability =
+        config.store_durability == "normal" ? store::Durability::kNormal : store::Durability::kFull;
+    store_config.query_timeout = std::chrono::milliseconds(config.query_timeout_ms);
+    auto store = store::OpenStore(store_config, *core->schema);
     if (!store) {
         return store.error();
     }
     core->store = *std::move(store);
-    core->documents = std::make_unique<service::DocumentService>(*core->schema, *core->store);
+    core->documents = std::make_unique<service::DocumentService>(
+        *core->schema, *core->store,
+        service::ServiceLimits{static_cast<std::size_t>(config.max_batch)});
     return core;
+}
+
+Result<std::unique_ptr<AccessStack>> OpenAccessStack(const Config& config, Core& core) {
+    auto stack = std::make_unique<AccessStack>();
+    auto sessions = OpenConfiguredSessions(config);
+    if (!sessions) {
+        return sessions.error();
+    }
+    stack->sessions = *std::move(sessions);
+    auto user_limiter = ratelimit::TokenBucket::Create({5, 0.1, 100'000});
+    auto address_limiter = ratelimit::TokenBucket::Create({60, 1.0, 100'000});
+    if (!user_limiter || !address_limiter) {
+        return Internal("rate limiter configuration");
+    }
+    stack->user_limiter = *std::move(user_limiter);
+    stack->address_limiter = *std::move(address_limiter);
+    stack->auth = std::make_unique<service::AuthService>(
+        *core.store, *stack->sessions, *stack->user_limiter, *stack->address_limiter,
+        service::AuthOptions{std::chrono::seconds(config.session_ttl_seconds),
+                             config.auth_required});
+    stack->revoker = std::make_unique<service::SessionRevoker>(*stack->sessions);
+    core.documents->AddObserver(*stack->revoker);
+    return stack;
 }
 
 }  // namespace ea::app

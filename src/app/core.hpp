@@ -1,16 +1,21 @@
 // The composition root for everything below the faces: schema, store and services, built from a
 // Config and owned together so their lifetimes are right (the store refers to the schema, the
-// services to both). Used by every CLI command and by `serve`.
+// services to both). Used by every CLI command, `serve` and `mcp`. AccessStack (sessions, login
+// limits, AuthService) is separate because only the long-running faces need it.
 #pragma once
 
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "app/config.hpp"
 #include "auth/session_store.hpp"
 #include "common/result.hpp"
+#include "ratelimit/token_bucket.hpp"
 #include "schema/schema.hpp"
+#include "service/auth_service.hpp"
 #include "service/document_service.hpp"
+#include "service/session_revoker.hpp"
 #include "store/document_store.hpp"
 
 namespace ea::app {
@@ -34,5 +39,21 @@ struct Core {
 
 // Loads the schema, opens (and migrates) the store and builds the services.
 [[nodiscard]] Result<std::unique_ptr<Core>> OpenCore(const Config& config);
+
+// The session store, the login rate limiters, the AuthService and the SessionRevoker: one
+// composition that `serve` (REST) and `mcp` share, so a session opened by one face is valid on the
+// other, and a change to a user through either face ends that user's stale sessions.
+struct AccessStack {
+    auth::SessionStorePtr sessions;
+    std::unique_ptr<ratelimit::TokenBucket> user_limiter;     // failed logins per username
+    std::unique_ptr<ratelimit::TokenBucket> address_limiter;  // login attempts per client address
+    std::unique_ptr<service::AuthService> auth;
+    std::unique_ptr<service::SessionRevoker> revoker;  // observes core.documents
+};
+
+// Opens config.sessions (OpenConfiguredSessions), builds the AuthService over core.store and
+// registers the revoker with core.documents. `core` must outlive the stack.
+[[nodiscard]] Result<std::unique_ptr<AccessStack>> OpenAccessStack(const Config& config,
+                                                                   Core& core);
 
 }  // namespace ea::app

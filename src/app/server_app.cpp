@@ -146,12 +146,8 @@ Status EnsureAdmin(Core& core) {
 
 struct ServerApp::Parts {
     std::unique_ptr<Core> core;
-    auth::SessionStorePtr sessions;
-    std::unique_ptr<ratelimit::TokenBucket> user_limiter;
-    std::unique_ptr<ratelimit::TokenBucket> address_limiter;
-    std::unique_ptr<service::AuthService> auth;
+    std::unique_ptr<AccessStack> access;
     std::unique_ptr<service::AdminService> admin;
-    std::unique_ptr<service::SessionRevoker> revoker;
     std::unique_ptr<rest::RestApi> rest;
     http::Metrics metrics;
     std::unique_ptr<http::Router> router;
@@ -176,25 +172,14 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         return core.error();
     }
     parts->core = *std::move(core);
-    auto sessions = OpenConfiguredSessions(config);
-    if (!sessions) {
-        return sessions.error();
+    auto access = OpenAccessStack(config, *parts->core);
+    if (!access) {
+        return access.error();
     }
-    parts->sessions = *std::move(sessions);
-    auto user_limiter = ratelimit::TokenBucket::Create({5, 0.1, 100'000});
-    auto address_limiter = ratelimit::TokenBucket::Create({60, 1.0, 100'000});
-    if (!user_limiter || !address_limiter) {
-        return Internal("rate limiter configuration");
-    }
-    parts->user_limiter = *std::move(user_limiter);
-    parts->address_limiter = *std::move(address_limiter);
+    parts->access = *std::move(access);
     if (auto admin = EnsureAdmin(*parts->core); !admin) {
         return admin.error();
     }
-    parts->auth = std::make_unique<service::AuthService>(
-        *parts->core->store, *parts->sessions, *parts->user_limiter, *parts->address_limiter,
-        service::AuthOptions{std::chrono::seconds(config.session_ttl_seconds),
-                             config.auth_required});
     parts->admin = std::make_unique<service::AdminService>(
         *parts->core->schema, *parts->core->store, [db = SqliteFileOf(config.db)] {
             boost::json::object sizes;
@@ -206,13 +191,11 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
             }
             return sizes;
         });
-    // Sessions follow the user: a committed change to a user's password, login, role or account,
-    // the user's deletion or a wipe ends the sessions it makes stale (session_revoker.hpp).
-    parts->revoker = std::make_unique<service::SessionRevoker>(*parts->sessions);
-    parts->core->documents->AddObserver(*parts->revoker);
-    parts->admin->AddObserver(*parts->revoker);
+    // Sessions follow the user (session_revoker.hpp): the access stack's revoker already watches
+    // the documents; a wipe through the admin service ends sessions too.
+    parts->admin->AddObserver(*parts->access->revoker);
     parts->rest = std::make_unique<rest::RestApi>(
-        *parts->core->schema, *parts->core->documents, *parts->auth, *parts->admin,
+        *parts->core->schema, *parts->core->documents, *parts->access->auth, *parts->admin,
         rest::RestOptions{!IsLoopbackHost(listen->host), parts->core->schema->project_name()});
     parts->router =
         std::make_unique<http::Router>(http::RouterOptions{true}, rest::ProtocolErrorResponse);
@@ -232,7 +215,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
             [raw](const http::Request&, const http::RouteMatch&) {
                 const auto counts = raw->core->store->Count();
                 const Status store = counts ? Ok() : Status(counts.error());
-                const Status session_store = raw->sessions->Ping();
+                const Status session_store = raw->access->sessions->Ping();
                 const bool ready = store.has_value() && session_store.has_value();
                 boost::json::object body{{"status", ready ? "ready" : "unavailable"},
                                          {"store", store ? "ok" : "down"},

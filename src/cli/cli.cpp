@@ -83,11 +83,19 @@ int Main(int argc, char** argv) {
     add("--trust-proxy", flags.trust_proxy,
         "true|false; client address from X-Forwarded-For, only behind a proxy that sets it "
         "(EVENTS_API_TRUST_PROXY)");
+    add("--store-durability", flags.store_durability,
+        "full|normal; normal is faster but a power loss may lose the last writes "
+        "(EVENTS_API_STORE_DURABILITY; default full)");
+    add("--max-batch", flags.max_batch,
+        "most records in one batch request (EVENTS_API_MAX_BATCH; default 1000)");
+    add("--query-timeout-ms", flags.query_timeout_ms,
+        "longest one list query may run, 0 for no limit (EVENTS_API_QUERY_TIMEOUT_MS; default "
+        "5000)");
 
     std::vector<Command> commands = {
         AddSchemaCommand(root, flags),   AddMigrateCommand(root, flags),
         AddSeedDemoCommand(root, flags), AddUserCommand(root, flags),
-        AddServeCommand(root, flags),
+        AddServeCommand(root, flags),    AddMcpCommand(root, flags),
     };
     for (auto& command : commands) {
         command.app->fallthrough();

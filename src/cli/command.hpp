@@ -34,5 +34,6 @@ Command AddMigrateCommand(CLI::App& root, const app::ConfigFlags& flags);
 Command AddSeedDemoCommand(CLI::App& root, const app::ConfigFlags& flags);
 Command AddUserCommand(CLI::App& root, const app::ConfigFlags& flags);
 Command AddServeCommand(CLI::App& root, const app::ConfigFlags& flags);
+Command AddMcpCommand(CLI::App& root, const app::ConfigFlags& flags);
 
 }  // namespace ea::cli

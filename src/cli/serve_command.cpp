@@ -1,5 +1,6 @@
 // `events-api serve`: the HTTP server (REST, docs, health, metrics) until SIGTERM or SIGINT, then
 // a graceful stop: in-flight requests finish, nothing is half-written.
+#include <csignal>
 #include <iostream>
 
 #include "app/server_app.hpp"
@@ -28,6 +29,10 @@ Command AddServeCommand(CLI::App& root, const app::ConfigFlags& flags) {
                                  << config->listen.substr(0, config->listen.rfind(':')) << ":"
                                  << (*server)->port() << " (docs at /docs)\n";
                        const int signal = http::WaitForShutdownSignal();
+                       // A supervisor may repeat SIGTERM while we drain; the drain is bounded by
+                       // its own timeout, so a repeat must not cut it short (a second Ctrl-C
+                       // still quits at once).
+                       std::signal(SIGTERM, SIG_IGN);
                        std::cerr << "signal " << signal << ": shutting down gracefully\n";
                        (*server)->Stop();
                        return 0;

@@ -112,12 +112,15 @@ std::optional<std::string> CanonicalDate(std::string_view text) {
     return FormatDate(*ymd);
 }
 
-std::optional<std::string> CanonicalDatetime(std::string_view text) {
+namespace {
+
+// The instant `text` names (see CanonicalDatetime), in milliseconds since the epoch.
+std::optional<milliseconds> ParseMillis(std::string_view text) {
     Cursor in(text);
     const auto ymd = ParseDatePart(in);
     if (!ymd) return std::nullopt;
     milliseconds local = sys_days{*ymd}.time_since_epoch();
-    if (in.AtEnd()) return FormatMillis(local);
+    if (in.AtEnd()) return local;
 
     if (!in.Consume('T') && !in.Consume('t') && !in.Consume(' ')) return std::nullopt;
     const auto hour = in.Digits(2);
@@ -154,8 +157,23 @@ std::optional<std::string> CanonicalDatetime(std::string_view text) {
     }
     if (!in.AtEnd()) return std::nullopt;
     // Local time = UTC + offset, so UTC = local - offset.
-    return FormatMillis(local - offset);
+    return local - offset;
 }
+
+}  // namespace
+
+std::optional<std::string> CanonicalDatetime(std::string_view text) {
+    const auto millis = ParseMillis(text);
+    if (!millis) return std::nullopt;
+    return FormatMillis(*millis);
+}
+
+std::optional<std::chrono::system_clock::time_point> ParseDatetime(std::string_view text) {
+    const auto millis = ParseMillis(text);
+    if (!millis || !FormatMillis(*millis)) return std::nullopt;
+    return std::chrono::system_clock::time_point(*millis);
+}
+
 
 std::string FormatDatetime(std::chrono::system_clock::time_point time) {
     const auto since_epoch = std::chrono::floor<milliseconds>(time.time_since_epoch());

@@ -17,6 +17,9 @@ std::optional<std::string> CanonicalDate(std::string_view text);
 // fraction to milliseconds. A date alone means its midnight UTC. nullopt otherwise.
 std::optional<std::string> CanonicalDatetime(std::string_view text);
 
+// The instant a datetime names, accepted as CanonicalDatetime accepts it. nullopt otherwise.
+std::optional<std::chrono::system_clock::time_point> ParseDatetime(std::string_view text);
+
 // The canonical Datetime for a point in time.
 std::string FormatDatetime(std::chrono::system_clock::time_point time);
 

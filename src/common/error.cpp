@@ -14,6 +14,8 @@ std::string_view ToString(ErrorCode code) {
         case ErrorCode::kNotFound: return "not_found";
         case ErrorCode::kMethodNotAllowed: return "method_not_allowed";
         case ErrorCode::kConflict: return "conflict";
+        case ErrorCode::kPreconditionFailed: return "precondition_failed";
+        case ErrorCode::kTooLarge: return "too_large";
         case ErrorCode::kRateLimited: return "rate_limited";
         case ErrorCode::kUnavailable: return "unavailable";
         case ErrorCode::kInternal: return "internal";
@@ -31,6 +33,20 @@ Error Conflict(std::string message, std::vector<FieldError> fields) {
 Error Internal(std::string message) { return Error{ErrorCode::kInternal, std::move(message)}; }
 Error Unavailable(std::string message) {
     return Error{ErrorCode::kUnavailable, std::move(message)};
+}
+
+Error PreconditionFailed(std::string message) {
+    return Error{ErrorCode::kPreconditionFailed, std::move(message)};
+}
+
+void CapFieldErrors(std::vector<FieldError>& errors) {
+    if (errors.size() <= kMaxFieldErrors) {
+        return;
+    }
+    const std::size_t dropped = errors.size() - kMaxFieldErrors;
+    errors.resize(kMaxFieldErrors);
+    errors.push_back({"", "... and " + std::to_string(dropped) + " more errors (only the first " +
+                              std::to_string(kMaxFieldErrors) + " are listed)"});
 }
 
 void throw_exception_from_error(const Error& error, const boost::source_location&) {

@@ -20,6 +20,8 @@ enum class ErrorCode {
     kNotFound,
     kMethodNotAllowed,  // the entity's `operations` do not allow this operation
     kConflict,          // unique violation, on_delete: restrict
+    kPreconditionFailed,  // the record changed since the caller read it (If-Match, a version)
+    kTooLarge,            // over a configured size limit (records per batch); the message names it
     kRateLimited,
     kUnavailable,  // backend down; the caller may retry
     kInternal,     // a bug; the message is logged, never sent to the client
@@ -49,6 +51,13 @@ Error NotFound(std::string message);
 Error Conflict(std::string message, std::vector<FieldError> fields = {});
 Error Internal(std::string message);
 Error Unavailable(std::string message);
+Error PreconditionFailed(std::string message);
+
+// The most field errors one Error carries (validation of a hostile body or a large batch must not
+// produce an unbounded list). CapFieldErrors keeps the first kMaxFieldErrors and appends one
+// entry {"", "... and N more errors"} when it drops any.
+inline constexpr std::size_t kMaxFieldErrors = 100;
+void CapFieldErrors(std::vector<FieldError>& errors);
 
 // boost::system::result calls this (found by ADL) when value() is used on an error.
 [[noreturn]] void throw_exception_from_error(const Error& error, const boost::source_location& loc);

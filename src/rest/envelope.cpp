@@ -56,10 +56,16 @@ http::Response ListResponse(const store::ListResult& result,
         rows.emplace_back(row);
     }
     body["data"] = std::move(rows);
-    body["pagination"] = {{"page", result.page.page},
-                          {"pageSize", result.page.page_size},
-                          {"total", result.page.total},
-                          {"totalPages", result.page.total_pages}};
+    // count=none: total and totalPages are null, hasMore tells whether to ask for the next page.
+    const bool counted = result.page.total_kind != store::TotalKind::kNone;
+    body["pagination"] = {
+        {"page", result.page.page},
+        {"pageSize", result.page.page_size},
+        {"total", counted ? boost::json::value(result.page.total) : boost::json::value()},
+        {"totalPages",
+         counted ? boost::json::value(result.page.total_pages) : boost::json::value()},
+        {"totalIsEstimate", result.page.total_kind == store::TotalKind::kEstimate},
+        {"hasMore", result.page.has_more}};
     body["notifications"] = Notifications(result.warnings, request_warnings);
     body["status"] = "success";
     return JsonResponse(body);

@@ -37,6 +37,10 @@ int HttpStatusFor(ErrorCode code) {
             return 405;
         case ErrorCode::kConflict:
             return 409;
+        case ErrorCode::kPreconditionFailed:
+            return 412;
+        case ErrorCode::kTooLarge:
+            return 413;
         case ErrorCode::kRateLimited:
             return 429;
         case ErrorCode::kUnavailable:
@@ -62,8 +66,11 @@ http::Response ErrorResponse(const Error& error, const std::string& request_id) 
         errors.push_back(boost::json::object{{"code", code}, {"message", error.message}});
     } else {
         for (const auto& field : error.fields) {
-            errors.push_back(boost::json::object{
-                {"code", code}, {"message", field.message}, {"field", field.field}});
+            boost::json::object entry{{"code", code}, {"message", field.message}};
+            if (!field.field.empty()) {  // e.g. the "... and N more errors" entry
+                entry["field"] = field.field;
+            }
+            errors.push_back(std::move(entry));
         }
     }
     auto response = Envelope(HttpStatusFor(error.code), std::move(errors));

@@ -6,13 +6,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "validate/validator.hpp"
+#include "validate/value_schema.hpp"
 
 namespace ea::rest {
 
@@ -25,10 +25,7 @@ using schema::Entity;
 using schema::Field;
 using schema::FieldType;
 
-// Mirrors validate/type_checks.cpp: no Currency amount beyond +-1e13 (exact cents in a double).
-constexpr double kMaxCurrencyAmount = 1e13;
-// Mirrors ea::IsValidId (common/ids.hpp): the client-supplied id and ObjectId alphabet.
-constexpr const char* kIdPattern = "^[A-Za-z0-9_.:-]{1,64}$";
+using validate::kIdPattern;
 constexpr int kDefaultPageSize = 25;
 constexpr int kMaxPageSize = 1000;
 
@@ -60,82 +57,6 @@ object JsonResponse(std::string description, value schema) {
 
 // ---- field schemas ---------------------------------------------------------------------------
 
-// The validator's rules for one scalar of `type`. `for_element`: an Array element, which takes the
-// field's pattern, enum and bounds but not its lengths (those count elements).
-object ScalarSchema(const Field& field, FieldType type, bool for_element) {
-    object s;
-    // `limit`: the validator's own bound beyond the schema's ge/le (Currency only).
-    const auto add_bounds = [&](std::optional<double> limit) {
-        if (field.ge || limit) {
-            s["minimum"] = limit ? std::max(field.ge.value_or(-*limit), -*limit) : *field.ge;
-        }
-        if (field.le || limit) {
-            s["maximum"] = limit ? std::min(field.le.value_or(*limit), *limit) : *field.le;
-        }
-    };
-    switch (type) {
-        case FieldType::kString:
-            s["type"] = "string";
-            if (!for_element && field.min_length) {
-                s["minLength"] = *field.min_length;
-            }
-            if (!for_element && field.max_length) {
-                s["maxLength"] = *field.max_length;
-            }
-            if (field.pattern) {
-                if (auto ecma = EcmaPattern(field.pattern->regex)) {
-                    s["pattern"] = *ecma;
-                }
-                s["x-re2-pattern"] = field.pattern->regex;
-                s["x-pattern-message"] = field.pattern->message;
-            }
-            if (field.enum_rule) {
-                array values;
-                for (const auto& v : field.enum_rule->values) {
-                    values.emplace_back(v);
-                }
-                s["enum"] = std::move(values);
-                s["x-enum-message"] = field.enum_rule->message;
-            }
-            break;
-        case FieldType::kInteger:
-            s["type"] = "integer";
-            add_bounds(std::nullopt);
-            break;
-        case FieldType::kNumber:
-            s["type"] = "number";
-            add_bounds(std::nullopt);
-            break;
-        case FieldType::kCurrency:
-            s["type"] = "number";
-            s["multipleOf"] = 0.01;
-            add_bounds(kMaxCurrencyAmount);
-            break;
-        case FieldType::kBoolean: s["type"] = "boolean"; break;
-        case FieldType::kDate:
-            s["type"] = "string";
-            s["format"] = "date";
-            break;
-        case FieldType::kDatetime:
-            s["type"] = "string";
-            s["format"] = "date-time";
-            break;
-        case FieldType::kObjectId:
-            s["type"] = "string";
-            s["pattern"] = kIdPattern;
-            if (field.target != nullptr) {
-                s["x-references"] = field.target->name();
-            }
-            break;
-        case FieldType::kJson: s["type"] = "object"; break;
-        case FieldType::kArray:
-            // The loader refuses arrays of arrays; an element is always a scalar.
-            s["type"] = "array";
-            break;
-    }
-    return s;
-}
-
 std::string FieldDescription(const Field& field) {
     std::string text = field.description;
     const auto sentence = [&text](const std::string& more) {
@@ -160,30 +81,9 @@ std::string FieldDescription(const Field& field) {
     return text;
 }
 
-// The JSON Schema of `field` as the validator checks it. Optional fields also accept null.
+// The JSON Schema of `field` as the validator checks it (validate/value_schema), described.
 object FieldSchema(const Field& field) {
-    object s;
-    if (field.type == FieldType::kArray) {
-        s["type"] = "array";
-        s["items"] = ScalarSchema(field, field.element_type, true);
-        if (field.min_length) {
-            s["minItems"] = *field.min_length;
-        }
-        s["maxItems"] = std::min<std::int64_t>(
-            field.max_length.value_or(static_cast<std::int64_t>(validate::kMaxArrayElements)),
-            static_cast<std::int64_t>(validate::kMaxArrayElements));
-    } else {
-        s = ScalarSchema(field, field.type, false);
-    }
-    if (!field.required && !field.built_in) {
-        s["type"] = array{s["type"], "null"};
-        if (auto* values = s.if_contains("enum")) {
-            values->as_array().emplace_back(nullptr);
-        }
-    }
-    if (field.default_value) {
-        s["default"] = *field.default_value;
-    }
+    object s = validate::ValueSchema(field, validate::ValueSchemaOptions{.extensions = true});
     if (auto description = FieldDescription(field); !description.empty()) {
         s["description"] = std::move(description);
     }
@@ -277,15 +177,26 @@ object CommonSchemas() {
     object schemas;
     schemas["Pagination"] = object{
         {"type", "object"},
-        {"required", array{"page", "pageSize", "total", "totalPages"}},
+        {"required",
+         array{"page", "pageSize", "total", "totalPages", "totalIsEstimate", "hasMore"}},
         {"properties",
          object{{"page", object{{"type", "integer"}, {"minimum", 1}}},
                 {"pageSize", object{{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxPageSize}}},
-                {"total", object{{"type", "integer"}, {"minimum", 0}}},
+                {"total", object{{"type", array{"integer", "null"}},
+                                 {"minimum", 0},
+                                 {"description", "null with count=none."}}},
                 {"totalPages",
-                 object{{"type", "integer"},
+                 object{{"type", array{"integer", "null"}},
                         {"minimum", 0},
-                        {"description", "ceil(total / pageSize); 0 when there are no records."}}}}}};
+                        {"description", "ceil(total / pageSize); 0 when there are no records; "
+                                        "null with count=none."}}},
+                {"totalIsEstimate",
+                 object{{"type", "boolean"},
+                        {"description", "total is a sampled estimate (count=auto past its "
+                                        "budget, or count=estimated)."}}},
+                {"hasMore",
+                 object{{"type", "boolean"},
+                        {"description", "a record exists after this page."}}}}}};
     schemas["Notifications"] = object{
         {"type", "object"},
         {"description", "Empty on success unless the server has warnings for the caller (for "
@@ -354,14 +265,44 @@ constexpr ErrorResponseSpec kErrorResponses[] = {
     {"409", "Conflict",
      "A duplicate value of a unique field (the message names the field(s)), or a delete refused "
      "because other records still reference this one."},
-    {"413", "PayloadTooLarge", "The request body is larger than the server accepts."},
+    {"412", "PreconditionFailed",
+     "If-Match named a version the record is no longer at (or the record is gone); the message "
+     "names both versions. Read the record again and retry."},
+    {"413", "PayloadTooLarge",
+     "The request body is larger than the server accepts, or a batch has more records than "
+     "limits.max_batch (the message names the limit)."},
     {"415", "UnsupportedMediaType", "The body must be sent as application/json."},
     {"422", "ValidationFailed",
      "The record breaks the schema's rules, or references a record that does not exist. Every "
      "field error is listed at once."},
     {"429", "TooManyRequests", "Rate limited; retry after the number of seconds in Retry-After."},
     {"500", "InternalError", "An unexpected server error; the log has details under the request id."},
+    {"503", "ServiceUnavailable",
+     "The database is unavailable or busy, or a list query ran past limits.query_timeout_ms (the "
+     "message names the limit: narrow the filter)."},
 };
+
+// The record's version on every response that returns one record (see docs/rest.md).
+object WithETag(object response) {
+    response["headers"] = object{
+        {"ETag",
+         object{{"description",
+                 "The record's version, a strong entity tag: its updatedAt in double quotes. "
+                 "Send it back in If-Match to update or delete only that version."},
+                {"schema", object{{"type", "string"}}}}}};
+    return response;
+}
+
+// If-Match on PUT, PATCH and DELETE: optimistic concurrency.
+object IfMatchParameter() {
+    return object{{"name", "If-Match"},
+                  {"in", "header"},
+                  {"required", false},
+                  {"description",
+                   "Write only if the record is at one of these versions (ETag values), or exists "
+                   "at all for \"*\"; otherwise 412 and nothing is written."},
+                  {"schema", object{{"type", "string"}}}};
+}
 
 object ErrorResponses() {
     object responses;
@@ -520,6 +461,17 @@ array DocumentBuilder::ListParameters(const Entity& entity) const {
         {"schema", object{{"type", "string"},
                           {"enum", array{"exact", "contains", "fuzzy"}},
                           {"default", "contains"}}}});
+    params.push_back(object{
+        {"name", "count"},
+        {"in", "query"},
+        {"description",
+         "How `pagination.total` is obtained: `auto` (default: exact while at most 10,000 records "
+         "match or the table is small, otherwise a sampled estimate, and then "
+         "`totalIsEstimate` is true), `exact`, `estimated`, or `none` (`total` and `totalPages` "
+         "are null; `hasMore` says whether a next page exists)."},
+        {"schema", object{{"type", "string"},
+                          {"enum", array{"auto", "exact", "estimated", "none"}},
+                          {"default", "auto"}}}});
     return params;
 }
 
@@ -551,7 +503,7 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
         object op = Operation(
             name, "list" + name, "List " + name + " records",
             object{{"200", JsonResponse("One page of records.", SchemaRef(name + "ListEnvelope"))}},
-            {"400", "401", "403", "429", "500"});
+            {"400", "401", "403", "429", "500", "503"});
         op["description"] =
             "Only these query parameters are accepted (their names in any case: `pagesize` is "
             "`pageSize`); any other is 400 naming the valid ones. When a parameter repeats, the "
@@ -561,7 +513,8 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
     }
     if (entity.Allows(schema::kCreate)) {
         object op = Operation(name, "create" + name, "Create a " + name,
-                              object{{"201", one("The saved record.")}},
+                              object{{"201", WithETag(one("The saved record (a JSON array of "
+                                                          "records for a batch)."))}},
                               {"400", "401", "403", "409", "413", "415", "422", "429", "500"});
         op["description"] = "Validates the whole record and reports every field error at once "
                             "(422). A missing reference is 422 and wins over a duplicate (409).";
@@ -581,7 +534,7 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
         {"schema", object{{"type", "string"}, {"pattern", kIdPattern}}}}};
     if (entity.Allows(schema::kRead)) {
         object get = Operation(name, "get" + name, "Get a " + name + " by id",
-                               object{{"200", one("The record.")}},
+                               object{{"200", WithETag(one("The record."))}},
                                {"400", "401", "403", "404", "429", "500"});
         for (auto& parameter : ListParameters(entity)) {  // view embeds as in the list
             if (parameter.as_object().at("name") == "view") {
@@ -591,18 +544,22 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
         item["get"] = std::move(get);
     }
     if (entity.Allows(schema::kUpdate)) {
-        object put = Operation(name, "replace" + name, "Replace a " + name,
-                               object{{"200", one("The saved record.")}},
-                               {"400", "401", "403", "404", "409", "413", "415", "422", "429", "500"});
+        object put = Operation(
+            name, "replace" + name, "Replace a " + name,
+            object{{"200", WithETag(one("The saved record."))}},
+            {"400", "401", "403", "404", "409", "412", "413", "415", "422", "429", "500"});
+        put["parameters"] = array{IfMatchParameter()};
         put["description"] = "Full replacement: fields left out are cleared (createdAt is kept). "
                              "Body validation (422) is checked before a missing record (404).";
         put["requestBody"] = body(name + "Input");
         item["put"] = std::move(put);
         object patch = Operation(
             name, "update" + name, "Update some fields of a " + name,
-            object{{"200", one("The saved record.")}},
-            {"400", "401", "403", "404", "409", "413", "415", "422", "429", "500"});
-        patch["description"] = "Partial update: only the fields sent change.";
+            object{{"200", WithETag(one("The saved record."))}},
+            {"400", "401", "403", "404", "409", "412", "413", "415", "422", "429", "500"});
+        patch["parameters"] = array{IfMatchParameter()};
+        patch["description"] = "Partial update: only the fields sent change; concurrent updates "
+                               "of different fields all survive.";
         patch["requestBody"] = body(name + "Patch");
         item["patch"] = std::move(patch);
     }
@@ -621,7 +578,8 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
             object{{"200", JsonResponse("The deleted record, or empty data when there was no such "
                                         "record (deleting is idempotent).",
                                         std::move(deleted))}},
-            {"401", "403", "409", "429", "500"});
+            {"400", "401", "403", "409", "412", "429", "500"});
+        del["parameters"] = array{IfMatchParameter()};
         del["description"] = "Records that reference this one are handled by their on_delete "
                              "rule: cascade deletes them too, restrict refuses with 409.";
         item["delete"] = std::move(del);
@@ -836,246 +794,7 @@ object DocumentBuilder::Build() {
     return doc;
 }
 
-// ---- RE2 -> ECMA-262 ---------------------------------------------------------------------------
-
-bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-char OtherCase(char c) {
-    return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : static_cast<char>(c - 'A' + 'a');
-}
-
-// ECMA's unicode mode allows `\` before these only (plus '-' inside a class).
-bool IsEcmaSyntaxChar(char c) { return c != '\0' && std::strchr("^$\\.*+?()[]{}|/", c) != nullptr; }
-
-bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
-
-// Appends the escape at text[i] ('\\' then at least one char) to `out`, advancing i. false when it
-// has no faithful ECMA spelling.
-bool TranslateEscape(std::string_view text, std::size_t& i, bool in_class, std::string& out) {
-    if (i + 1 >= text.size()) {
-        return false;
-    }
-    const char e = text[i + 1];
-    i += 2;
-    if (std::strchr("dDsSwWntrfv", e) != nullptr || (!in_class && (e == 'b' || e == 'B'))) {
-        out += '\\';
-        out += e;
-        return true;
-    }
-    if (!in_class && (e == 'A' || e == 'z')) {
-        out += e == 'A' ? '^' : '$';
-        return true;
-    }
-    if (e == 'x') {
-        if (i + 1 < text.size() && IsHex(text[i]) && IsHex(text[i + 1])) {
-            out += "\\x";
-            out += text.substr(i, 2);
-            i += 2;
-            return true;
-        }
-        return false;
-    }
-    if (std::isalnum(static_cast<unsigned char>(e)) != 0) {
-        return false;  // \pN, \Q, \C, octal, ...
-    }
-    if (IsEcmaSyntaxChar(e) || (in_class && e == '-')) {
-        out += '\\';
-    }
-    out += e;
-    return true;
-}
-
-// Translates the character class starting at text[i] == '['.
-bool TranslateClass(std::string_view text, std::size_t& i, bool case_insensitive, std::string& out) {
-    out += '[';
-    ++i;
-    if (i < text.size() && text[i] == '^') {
-        out += '^';
-        ++i;
-    }
-    if (i < text.size() && text[i] == ']') {
-        out += "\\]";
-        ++i;
-    }
-    std::string extra;  // other-case letters and ranges under (?i)
-    while (i < text.size() && text[i] != ']') {
-        const char c = text[i];
-        if (c == '[') {
-            if (i + 1 < text.size() && text[i + 1] == ':') {
-                return false;  // POSIX class
-            }
-            out += "\\[";
-            ++i;
-            continue;
-        }
-        if (c == '\\') {
-            if (!TranslateEscape(text, i, true, out)) {
-                return false;
-            }
-            continue;
-        }
-        const bool is_range = i + 2 < text.size() && text[i + 1] == '-' && text[i + 2] != ']' &&
-                              text[i + 2] != '\\' && text[i + 2] != '[';
-        if (is_range) {
-            const char high = text[i + 2];
-            out += c;
-            out += '-';
-            out += high;
-            if (case_insensitive && IsAsciiLetter(c) && IsAsciiLetter(high) &&
-                std::islower(static_cast<unsigned char>(c)) ==
-                    std::islower(static_cast<unsigned char>(high))) {
-                extra += OtherCase(c);
-                extra += '-';
-                extra += OtherCase(high);
-            }
-            i += 3;
-            continue;
-        }
-        out += c;
-        if (case_insensitive && IsAsciiLetter(c)) {
-            extra += OtherCase(c);
-        }
-        ++i;
-    }
-    if (i >= text.size()) {
-        return false;  // unterminated
-    }
-    out += extra;
-    out += ']';
-    ++i;
-    return true;
-}
-
-// A `{n}`, `{n,}` or `{n,m}` quantifier at text[i]; its length, or 0 when '{' is a literal.
-std::size_t QuantifierLength(std::string_view text, std::size_t i) {
-    std::size_t j = i + 1;
-    std::size_t digits = 0;
-    while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j])) != 0) {
-        ++j;
-        ++digits;
-    }
-    if (digits == 0) {
-        return 0;
-    }
-    if (j < text.size() && text[j] == ',') {
-        ++j;
-        while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j])) != 0) {
-            ++j;
-        }
-    }
-    return j < text.size() && text[j] == '}' ? j + 1 - i : 0;
-}
-
 }  // namespace
-
-std::optional<std::string> EcmaPattern(std::string_view text) {
-    std::string out = "^(?:";
-    std::vector<bool> groups;  // the case-insensitivity to restore when each open group closes
-    bool case_insensitive = false;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const char c = text[i];
-        if (c == '\\') {
-            if (!TranslateEscape(text, i, false, out)) {
-                return std::nullopt;
-            }
-            continue;
-        }
-        if (c == '[') {
-            if (!TranslateClass(text, i, case_insensitive, out)) {
-                return std::nullopt;
-            }
-            continue;
-        }
-        if (c == '(') {
-            if (i + 1 < text.size() && text[i + 1] == '?') {
-                std::size_t j = i + 2;
-                if (j < text.size() && (text[j] == '<' || (text[j] == 'P' && j + 1 < text.size() &&
-                                                           text[j + 1] == '<'))) {
-                    // Named group: the name is copied verbatim, never case-expanded.
-                    j += text[j] == 'P' ? 2 : 1;
-                    const std::size_t close = text.find('>', j);
-                    if (close == std::string_view::npos) {
-                        return std::nullopt;
-                    }
-                    out += "(?<";
-                    out += text.substr(j, close + 1 - j);
-                    groups.push_back(case_insensitive);
-                    i = close + 1;
-                    continue;
-                }
-                bool negate = false;
-                bool flag = case_insensitive;
-                while (j < text.size() && (text[j] == 'i' || text[j] == '-')) {
-                    if (text[j] == '-') {
-                        negate = true;
-                    } else {
-                        flag = !negate;
-                    }
-                    ++j;
-                }
-                if (j >= text.size()) {
-                    return std::nullopt;
-                }
-                if (text[j] == ':') {
-                    groups.push_back(case_insensitive);
-                    case_insensitive = flag;
-                    out += "(?:";
-                } else if (text[j] == ')') {
-                    case_insensitive = flag;  // to the end of the enclosing group
-                } else {
-                    return std::nullopt;  // s, m, U flags: no ECMA equivalent without flags
-                }
-                i = j + 1;
-                continue;
-            }
-            groups.push_back(case_insensitive);
-            out += '(';
-            ++i;
-            continue;
-        }
-        if (c == ')') {
-            if (groups.empty()) {
-                return std::nullopt;
-            }
-            case_insensitive = groups.back();
-            groups.pop_back();
-            out += ')';
-            ++i;
-            continue;
-        }
-        if (c == '{') {
-            if (const std::size_t length = QuantifierLength(text, i); length > 0) {
-                out += text.substr(i, length);
-                i += length;
-            } else {
-                out += "\\{";
-                ++i;
-            }
-            continue;
-        }
-        if (c == '}' || c == ']') {
-            out += '\\';
-            out += c;
-            ++i;
-            continue;
-        }
-        if (case_insensitive && IsAsciiLetter(c)) {
-            out += '[';
-            out += c;
-            out += OtherCase(c);
-            out += ']';
-        } else {
-            out += c;
-        }
-        ++i;
-    }
-    if (!groups.empty()) {
-        return std::nullopt;
-    }
-    out += ")$";
-    return out;
-}
 
 boost::json::object OpenApiDocument(const schema::Schema& schema, const OpenApiOptions& options) {
     return DocumentBuilder(schema, options).Build();

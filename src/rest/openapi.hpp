@@ -33,12 +33,4 @@ boost::json::object OpenApiDocument(const schema::Schema& schema, const OpenApiO
 
 // OpenApiDocument serialized; call once at startup and serve the string.
 std::string OpenApiJson(const schema::Schema& schema, const OpenApiOptions& options);
-
-// Converts a schema pattern (RE2 syntax, full-match semantics) into an anchored ECMA-262 pattern
-// (JSON Schema's dialect) that accepts the same strings: "^(?:...)$", with `(?i:...)` groups
-// expanded into case classes and escapes ECMA's unicode mode refuses removed. Returns nullopt when
-// the pattern uses RE2 syntax with no faithful ECMA spelling (flags other than i, \Q..\E, \C,
-// \pN, POSIX classes); the document then omits `pattern` rather than state a wrong constraint.
-std::optional<std::string> EcmaPattern(std::string_view re2_pattern);
-
 }  // namespace ea::rest

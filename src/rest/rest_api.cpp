@@ -12,6 +12,7 @@
 #include "rest/error_response.hpp"
 #include "rest/list_params.hpp"
 #include "rest/openapi.hpp"
+#include "rest/preconditions.hpp"
 #include "schema/schema_json.hpp"
 
 namespace ea::rest {
@@ -416,7 +417,12 @@ http::Response RestApi::Get(const http::Request& request, const http::RouteMatch
     if (!got) {
         return EntityError(got.error(), request, **entity, true);
     }
-    return RecordResponse(*std::move(got), query->warnings);
+    const std::string etag = ETagFor(got->record);
+    auto response = RecordResponse(*std::move(got), query->warnings);
+    if (!etag.empty()) {
+        response.headers.Set("ETag", etag);
+    }
+    return response;
 }
 
 http::Response RestApi::Create(const http::Request& request, const http::RouteMatch& match,
@@ -464,7 +470,12 @@ http::Response RestApi::Create(const http::Request& request, const http::RouteMa
     if (!created) {
         return EntityError(created.error(), request, **entity, false);
     }
-    return DataResponse(*std::move(created), 201);
+    const std::string etag = ETagFor(*created);
+    auto response = DataResponse(*std::move(created), 201);
+    if (!etag.empty()) {
+        response.headers.Set("ETag", etag);
+    }
+    return response;
 }
 
 http::Response RestApi::Replace(const http::Request& request, const http::RouteMatch& match,
@@ -490,11 +501,20 @@ http::Response RestApi::Update(const http::Request& request, const http::RouteMa
     if (!body) {
         return BodyError(body.error(), request);
     }
-    auto updated = (documents_.*call)(ctx, **entity, match.Param("id"), *body);
+    auto expected = ParseIfMatch(request);
+    if (!expected) {
+        return Fail(expected.error(), request);
+    }
+    auto updated = (documents_.*call)(ctx, **entity, match.Param("id"), *body, *expected);
     if (!updated) {
         return EntityError(updated.error(), request, **entity, true);
     }
-    return DataResponse(*std::move(updated));
+    const std::string etag = ETagFor(*updated);
+    auto response = DataResponse(*std::move(updated));
+    if (!etag.empty()) {
+        response.headers.Set("ETag", etag);
+    }
+    return response;
 }
 
 http::Response RestApi::Delete(const http::Request& request, const http::RouteMatch& match,
@@ -503,7 +523,12 @@ http::Response RestApi::Delete(const http::Request& request, const http::RouteMa
     if (!entity) {
         return Fail(entity.error(), request);
     }
-    auto deleted = documents_.Delete(ctx, **entity, match.Param("id"));
+    auto expected = ParseIfMatch(request);
+    if (!expected) {
+        return Fail(expected.error(), request);
+    }
+    // With If-Match a missing record is 412 (the service says so), not the idempotent 200.
+    auto deleted = documents_.Delete(ctx, **entity, match.Param("id"), *expected);
     if (!deleted) {
         if (deleted.error().code == ErrorCode::kNotFound) {
             return DataResponse(boost::json::object());  // idempotent: nothing left to delete

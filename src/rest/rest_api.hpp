@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,10 +78,9 @@ private:
     http::Response Delete(const http::Request& request, const http::RouteMatch& match,
                           const service::RequestContext& ctx);
     // PUT and PATCH differ only in the service call.
-    using UpdateCall = Result<Record> (service::DocumentService::*)(const service::RequestContext&,
-                                                                    const schema::Entity&,
-                                                                    std::string_view,
-                                                                    const Record&);
+    using UpdateCall = Result<Record> (service::DocumentService::*)(
+        const service::RequestContext&, const schema::Entity&, std::string_view, const Record&,
+        const std::optional<service::Precondition>&);
     http::Response Update(const http::Request& request, const http::RouteMatch& match,
                           const service::RequestContext& ctx, UpdateCall call);
     // 405 for a method no entity route takes (DELETE on a collection, POST on a record), with the

@@ -81,6 +81,61 @@ Error WithIndex(Error error, int index) {
     return error;
 }
 
+std::string Quoted(std::string_view text) {
+    return "\"" + std::string(text) + "\"";
+}
+
+std::string Expected(const Precondition& expected) {
+    std::string out;
+    for (const auto& version : expected.versions) {
+        out += (out.empty() ? "" : " or ") + Quoted(version.substr(0, 64));
+    }
+    return out.empty() ? "none" : out;
+}
+
+// Passes when `existing` is at a version `expected` allows (see Precondition).
+Status CheckPrecondition(const schema::Entity& entity, std::string_view id, const Record& existing,
+                         const std::optional<Precondition>& expected) {
+    if (!expected || expected->any) {
+        return Ok();
+    }
+    const std::string_view current = DocumentService::VersionOf(existing);
+    for (const auto& version : expected->versions) {
+        if (version == current) {
+            return Ok();
+        }
+    }
+    return PreconditionFailed(entity.name() + " " + std::string(id) + " is at version " +
+                              Quoted(current) + ", not the expected " + Expected(*expected) +
+                              ": it changed since it was read; read it again and retry");
+}
+
+// With a precondition, a missing record fails it (If-Match needs a current record) rather than
+// being not found, so a client that expected a version learns that it is gone.
+Error MissingWithPrecondition(Error error, const schema::Entity& entity, std::string_view id,
+                              const std::optional<Precondition>& expected) {
+    if (!expected || error.code != ErrorCode::kNotFound) {
+        return error;
+    }
+    return PreconditionFailed(entity.name() + " " + std::string(id.substr(0, 64)) +
+                              " does not exist, so it is not at the expected " +
+                              (expected->any ? std::string("version (any)") : Expected(*expected)));
+}
+
+// The updatedAt of a write at `now` to a record last written at `previous`: `now`, or 1 ms past
+// `previous` when the clock has not moved past it (two writes in one millisecond, a clock
+// stepped back), so every write gives the record a new version.
+std::string NextVersion(const Record& previous, std::chrono::system_clock::time_point now) {
+    std::string next = FormatDatetime(now);
+    const std::string_view last = DocumentService::VersionOf(previous);
+    if (!last.empty() && next <= last) {
+        if (const auto parsed = ParseDatetime(last)) {
+            next = FormatDatetime(*parsed + std::chrono::milliseconds(1));
+        }
+    }
+    return next;
+}
+
 // An id that cannot exist is simply not found; it never reaches the store.
 Result<std::string> CheckedId(const schema::Entity& entity, std::string_view id) {
     if (!IsValidId(id)) {
@@ -114,8 +169,27 @@ std::string IdOf(const Record& record) {
 
 }  // namespace
 
-DocumentService::DocumentService(const schema::Schema& schema, store::DocumentStore& store)
-    : schema_(schema), store_(store) {}
+DocumentService::DocumentService(const schema::Schema& schema, store::DocumentStore& store,
+                                 ServiceLimits limits)
+    : schema_(schema), store_(store), limits_(limits) {}
+
+std::string_view DocumentService::VersionOf(const Record& record) {
+    const auto* updated = record.if_contains(kUpdatedAt);
+    if (updated == nullptr || !updated->is_string()) {
+        return {};
+    }
+    return updated->get_string();
+}
+
+Status DocumentService::CheckBatchSize(std::size_t count) const {
+    if (count > limits_.max_batch) {
+        return Error{ErrorCode::kTooLarge,
+                     "the batch has " + std::to_string(count) + " records; the limit is " +
+                         std::to_string(limits_.max_batch) +
+                         " per request (limits.max_batch): split it into smaller batches"};
+    }
+    return Ok();
+}
 
 void DocumentService::AddObserver(ChangeObserver& observer) {
     observers_.push_back(&observer);
@@ -192,18 +266,20 @@ Result<Record> DocumentService::Create(const RequestContext& ctx, const schema::
 }
 
 Result<Record> DocumentService::Replace(const RequestContext& ctx, const schema::Entity& entity,
-                                        std::string_view id, const Record& body) {
-    return Update(ctx, entity, id, body, validate::Mode::kReplace);
+                                        std::string_view id, const Record& body,
+                                        const std::optional<Precondition>& expected) {
+    return Update(ctx, entity, id, body, validate::Mode::kReplace, expected);
 }
 
 Result<Record> DocumentService::Patch(const RequestContext& ctx, const schema::Entity& entity,
-                                      std::string_view id, const Record& body) {
-    return Update(ctx, entity, id, body, validate::Mode::kPatch);
+                                      std::string_view id, const Record& body,
+                                      const std::optional<Precondition>& expected) {
+    return Update(ctx, entity, id, body, validate::Mode::kPatch, expected);
 }
 
 Result<Record> DocumentService::Update(const RequestContext& ctx, const schema::Entity& entity,
-                                       std::string_view id, const Record& body,
-                                       validate::Mode mode) {
+                                       std::string_view id, const Record& body, validate::Mode mode,
+                                       const std::optional<Precondition>& expected) {
     if (auto allowed = CheckAllowed(ctx, entity, schema::kUpdate); !allowed) {
         return allowed.error();
     }
@@ -216,20 +292,27 @@ Result<Record> DocumentService::Update(const RequestContext& ctx, const schema::
     if (!checked) {
         return checked.error();
     }
-    // Read unmasked: stored password hashes must survive an update that does not change them.
-    auto existing = store_.Get(entity, *checked);
-    if (!existing) {
-        return existing.error();
+    // Hashed before the transaction: argon2id takes tens of milliseconds and must not hold the
+    // store's write lock.
+    if (auto hashed = HashPasswords(entity, *changes); !hashed) {
+        return hashed.error();
     }
-    auto merged = Merge(ctx, entity, *existing, *std::move(changes), mode, -1);
-    if (!merged) {
-        return merged.error();
-    }
-    auto stored = store_.Replace(entity, *checked, *merged);
+    // The store reads the record (unmasked: stored password hashes survive an update that does
+    // not change them), checks and merges, and writes, all in one write transaction.
+    Record before;  // the stored record, for the change report
+    auto stored = store_.Update(entity, *checked, [&](const Record& existing) -> Result<Record> {
+        if (auto passed = CheckPrecondition(entity, *checked, existing, expected); !passed) {
+            return passed.error();
+        }
+        if (!observers_.empty()) {
+            before = existing;
+        }
+        return Merge(ctx, entity, existing, *changes, mode);
+    });
     if (!stored) {
-        return stored.error();
+        return MissingWithPrecondition(stored.error(), entity, *checked, expected);
     }
-    const Change updated[] = {Updated(entity, *checked, *existing, *merged)};
+    const Change updated[] = {Updated(entity, *checked, before, *stored)};
     if (auto notified = Notify(ctx, updated); !notified) {
         return notified.error();
     }
@@ -237,7 +320,8 @@ Result<Record> DocumentService::Update(const RequestContext& ctx, const schema::
 }
 
 Result<Record> DocumentService::Delete(const RequestContext& ctx, const schema::Entity& entity,
-                                       std::string_view id) {
+                                       std::string_view id,
+                                       const std::optional<Precondition>& expected) {
     if (auto allowed = CheckAllowed(ctx, entity, schema::kDelete); !allowed) {
         return allowed.error();
     }
@@ -245,9 +329,14 @@ Result<Record> DocumentService::Delete(const RequestContext& ctx, const schema::
     if (!checked) {
         return checked.error();
     }
-    auto deleted = store_.Delete(entity, *checked);
+    auto deleted = expected ? store_.DeleteIf(entity, *checked,
+                                              [&](const Record& existing) {
+                                                  return CheckPrecondition(entity, *checked,
+                                                                           existing, expected);
+                                              })
+                            : store_.Delete(entity, *checked);
     if (!deleted) {
-        return deleted.error();
+        return MissingWithPrecondition(deleted.error(), entity, *checked, expected);
     }
     const Change removed[] = {{&entity, *checked, ChangeKind::kDeleted, {}}};
     if (auto notified = Notify(ctx, removed); !notified) {
@@ -269,6 +358,9 @@ Result<std::vector<Record>> DocumentService::CreateMany(const RequestContext& ct
 
 Result<std::vector<Record>> DocumentService::CreateAll(const RequestContext& ctx,
                                                        const std::vector<NewRecord>& records) {
+    if (auto size = CheckBatchSize(records.size()); !size) {
+        return size.error();
+    }
     std::vector<store::DocumentStore::BatchItem> items;
     items.reserve(records.size());
     std::vector<FieldError> errors;
@@ -289,6 +381,7 @@ Result<std::vector<Record>> DocumentService::CreateAll(const RequestContext& ctx
         items.push_back({&entity, *std::move(record), false});
     }
     if (!errors.empty()) {
+        CapFieldErrors(errors);
         return Error{ErrorCode::kValidationFailed, "one or more records are invalid",
                      std::move(errors)};
     }
@@ -318,10 +411,12 @@ Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx
     if (auto allowed = CheckAllowed(ctx, entity, schema::kUpdate); !allowed) {
         return allowed.error();
     }
+    if (auto size = CheckBatchSize(bodies.size()); !size) {
+        return size.error();
+    }
     std::vector<store::DocumentStore::BatchItem> items;
     items.reserve(bodies.size());
-    std::vector<Record> before;  // the stored records, for the change report
-    before.reserve(bodies.size());
+    std::vector<Record> before(bodies.size());  // the stored records, for the change report
     for (std::size_t i = 0; i < bodies.size(); ++i) {
         const int index = static_cast<int>(i);
         const auto* id = bodies[i].if_contains(kId);
@@ -339,17 +434,17 @@ Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx
         if (!changes) {
             return WithIndex(changes.error(), index);
         }
-        auto existing = store_.Get(entity, *checked);
-        if (!existing) {
-            return WithIndex(existing.error(), index);
+        if (auto hashed = HashPasswords(entity, *changes); !hashed) {
+            return WithIndex(hashed.error(), index);
         }
-        auto merged =
-            Merge(ctx, entity, *existing, *std::move(changes), validate::Mode::kPatch, index);
-        if (!merged) {
-            return merged.error();
-        }
-        items.push_back({&entity, *std::move(merged), true});
-        before.push_back(*std::move(existing));
+        // Read and merged by the store inside the batch's transaction, as Update does; the record
+        // it read is kept for the change report.
+        auto merge = [&ctx, &entity, &before, i, changes = *std::move(changes)](
+                         const Record& existing) -> Result<Record> {
+            before[i] = existing;
+            return Merge(ctx, entity, existing, changes, validate::Mode::kPatch);
+        };
+        items.push_back({&entity, Record{{kId, *checked}}, true, std::move(merge)});
     }
     auto stored = store_.Batch(std::move(items));
     if (!stored) {
@@ -402,12 +497,8 @@ Result<Record> DocumentService::PrepareCreate(const RequestContext& ctx,
     return record;
 }
 
-Result<Record> DocumentService::Merge(const RequestContext& ctx, const schema::Entity& entity,
-                                      const Record& existing, Record changes, validate::Mode mode,
-                                      int index) const {
-    if (auto hashed = HashPasswords(entity, changes); !hashed) {
-        return WithIndex(hashed.error(), index);
-    }
+Record DocumentService::Merge(const RequestContext& ctx, const schema::Entity& entity,
+                              const Record& existing, const Record& changes, validate::Mode mode) {
     Record merged;
     if (mode == validate::Mode::kPatch) {
         merged = existing;
@@ -421,10 +512,10 @@ Result<Record> DocumentService::Merge(const RequestContext& ctx, const schema::E
             }
         }
     }
-    for (auto& [key, value] : changes) {
-        merged[key] = std::move(value);
+    for (const auto& [key, value] : changes) {
+        merged[key] = value;
     }
-    merged[kUpdatedAt] = FormatDatetime(ctx.now);
+    merged[kUpdatedAt] = NextVersion(existing, ctx.now);
     return merged;
 }
 

@@ -5,7 +5,10 @@
 // JSON-RPC. Thread-safe: one instance serves all requests.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,10 +23,29 @@
 
 namespace ea::service {
 
+// A write's precondition (HTTP If-Match; an MCP tool's expected version), checked against the
+// stored record inside the write's own transaction, so nothing can land between check and write.
+// A record's version is its updatedAt: every write through this service moves it forward, by at
+// least 1 ms past the previous version, so two states of a record never share a version.
+struct Precondition {
+    bool any = false;                   // "*": passes for any existing record
+    std::vector<std::string> versions;  // otherwise the current version must be one of these
+};
+
+// Limits of one service call, whatever the face.
+struct ServiceLimits {
+    std::size_t max_batch = 1000;  // records per CreateMany/CreateAll/PatchMany call
+};
+
 class DocumentService {
 public:
     // `schema` and `store` must outlive the service.
-    DocumentService(const schema::Schema& schema, store::DocumentStore& store);
+    DocumentService(const schema::Schema& schema, store::DocumentStore& store,
+                    ServiceLimits limits = {});
+
+    // The version of a stored record (its updatedAt; empty when it has none), as Precondition
+    // compares it and as REST's ETag carries it.
+    static std::string_view VersionOf(const Record& record);
 
     // Reports every committed create, update and delete to `observer` (see change_observer.hpp
     // for what its errors mean). `observer` must outlive the service. REQUIRES: called before
@@ -53,21 +75,29 @@ public:
                                         const Record& body);
 
     // Full replacement (PUT): the body is validated as a whole record before the lookup, so a bad
-    // body is 422 even for a missing id. createdAt is kept from the stored record.
-    // Errors: as Create, plus kNotFound.
+    // body is 422 even for a missing id. createdAt is kept from the stored record. The stored
+    // record is read, merged and written in one write transaction (no lost updates).
+    // Errors: as Create, plus kNotFound; with `expected`, kPreconditionFailed when the record is
+    // missing or at another version (the message names both versions).
     [[nodiscard]] Result<Record> Replace(const RequestContext& ctx, const schema::Entity& entity,
-                                         std::string_view id, const Record& body);
+                                         std::string_view id, const Record& body,
+                                         const std::optional<Precondition>& expected = {});
 
-    // Partial update (PATCH): only the fields in `body` change. Errors: as Replace.
+    // Partial update (PATCH): only the fields in `body` change; two concurrent patches of
+    // different fields both survive. Errors: as Replace.
     [[nodiscard]] Result<Record> Patch(const RequestContext& ctx, const schema::Entity& entity,
-                                       std::string_view id, const Record& body);
+                                       std::string_view id, const Record& body,
+                                       const std::optional<Precondition>& expected = {});
 
     // Deletes `id` and returns what was deleted, applying on_delete along incoming references.
-    // Errors: kMethodNotAllowed, kNotFound, kConflict (a restrict reference).
+    // Errors: kMethodNotAllowed, kNotFound, kConflict (a restrict reference); with `expected`,
+    // kPreconditionFailed as for Replace.
     [[nodiscard]] Result<Record> Delete(const RequestContext& ctx, const schema::Entity& entity,
-                                        std::string_view id);
+                                        std::string_view id,
+                                        const std::optional<Precondition>& expected = {});
 
-    // Creates every body in one transaction: all or nothing. Field errors are prefixed "[i].".
+    // Creates every body in one transaction: all or nothing. Field errors are prefixed "[i].";
+    // at most kMaxFieldErrors are returned. More than limits.max_batch bodies: kTooLarge.
     [[nodiscard]] Result<std::vector<Record>> CreateMany(const RequestContext& ctx,
                                                          const schema::Entity& entity,
                                                          const std::vector<Record>& bodies);
@@ -81,7 +111,8 @@ public:
     [[nodiscard]] Result<std::vector<Record>> CreateAll(const RequestContext& ctx,
                                                         const std::vector<NewRecord>& records);
 
-    // Patches every {id, ...fields} body in one transaction: all or nothing.
+    // Patches every {id, ...fields} body in one transaction: all or nothing (each record read
+    // and merged inside it). More than limits.max_batch bodies: kTooLarge.
     [[nodiscard]] Result<std::vector<Record>> PatchMany(const RequestContext& ctx,
                                                         const schema::Entity& entity,
                                                         const std::vector<Record>& bodies);
@@ -94,16 +125,16 @@ private:
     // Validation, server-set fields and hashing for one create; `index` >= 0 prefixes field errors.
     Result<Record> PrepareCreate(const RequestContext& ctx, const schema::Entity& entity,
                                  const Record& body, int index) const;
-    // The same for a patch of `existing`.
     // Replace (kReplace) or Patch (kPatch) one record.
     Result<Record> Update(const RequestContext& ctx, const schema::Entity& entity,
-                          std::string_view id, const Record& body, validate::Mode mode);
-    // The record to store for validated `changes` to `existing`: a patch overlays them; a
-    // replacement keeps only id, createdAt and write-only fields. Hashes passwords, stamps
-    // updatedAt; `index` >= 0 prefixes field errors.
-    Result<Record> Merge(const RequestContext& ctx, const schema::Entity& entity,
-                         const Record& existing, Record changes, validate::Mode mode,
-                         int index) const;
+                          std::string_view id, const Record& body, validate::Mode mode,
+                          const std::optional<Precondition>& expected);
+    // The record to store for validated, hashed `changes` to `existing`: a patch overlays them;
+    // a replacement keeps only id, createdAt and write-only fields. Stamps updatedAt (the next
+    // version). Pure and quick: it runs inside the store's write transaction.
+    static Record Merge(const RequestContext& ctx, const schema::Entity& entity,
+                        const Record& existing, const Record& changes, validate::Mode mode);
+    Status CheckBatchSize(std::size_t count) const;
     Status HashPasswords(const schema::Entity& entity, Record& record) const;
     Record MaskForRead(const schema::Entity& entity, Record record) const;
     // Tells the observers; their first error is the caller's answer (the write stays committed).
@@ -112,6 +143,7 @@ private:
     const schema::Schema& schema_;
     store::DocumentStore& store_;
     std::vector<ChangeObserver*> observers_;
+    ServiceLimits limits_;
 };
 
 }  // namespace ea::service

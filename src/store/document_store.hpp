@@ -7,7 +7,9 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,11 +22,20 @@
 
 namespace ea::store {
 
+// How Page::total was obtained (query::CountMode asks for one; docs/query.md, "Totals").
+enum class TotalKind {
+    kExact,
+    kEstimate,  // sampled: see store/sqlite/count_estimate.hpp for how far off it can be
+    kNone,      // not counted (count=none): total and total_pages are 0, has_more tells the rest
+};
+
 struct Page {
     int page = 1;
     int page_size = query::kDefaultPageSize;
     std::int64_t total = 0;
     std::int64_t total_pages = 0;  // ceil(total / page_size); 0 when empty
+    TotalKind total_kind = TotalKind::kExact;
+    bool has_more = false;  // a record exists after this page (known in every mode)
 };
 
 struct Notice {
@@ -81,17 +92,43 @@ public:
     [[nodiscard]] virtual Result<Record> Replace(const schema::Entity& entity, std::string_view id,
                                                  const Record& record) = 0;
 
+    // What Update does to the stored record: existing -> the record to store (complete and valid,
+    // as for Create; its id is ignored), or an error that Update returns unchanged with nothing
+    // written. Called once, inside the write transaction, so it sees the latest committed record
+    // and no other write can land between its read and the write: it must be quick and must not
+    // block (no password hashing, no I/O, no calls back into the store).
+    using Merge = std::function<Result<Record>(const Record& existing)>;
+
+    // Reads `id`, applies `merge` and writes the result, all in one write transaction: two
+    // concurrent Updates of one record never lose either change. Returns the stored record.
+    // Errors: kNotFound, merge's error, then as Replace (kValidationFailed, kConflict).
+    [[nodiscard]] virtual Result<Record> Update(const schema::Entity& entity, std::string_view id,
+                                                const Merge& merge) = 0;
+
     // Deletes `id`, applying each incoming reference's on_delete. Returns the deleted record, or
     // kNotFound. Errors: kConflict (a restrict reference still points here; the message names it).
     [[nodiscard]] virtual Result<Record> Delete(const schema::Entity& entity, std::string_view id) = 0;
 
+    // A check DeleteIf runs on the stored record inside the write transaction, before anything
+    // is deleted; its error aborts the delete and is returned unchanged. Same rules as Merge.
+    using Check = std::function<Status(const Record& existing)>;
+
+    // Delete, when `check` passes on the record as stored at the moment of the delete (e.g. an
+    // expected version: no other write can land between the check and the delete).
+    // Errors: as Delete, plus check's error.
+    [[nodiscard]] virtual Result<Record> DeleteIf(const schema::Entity& entity, std::string_view id,
+                                                  const Check& check) = 0;
+
     // Creates or replaces many records in one transaction: all or nothing. Each item is an
-    // (entity, record) pair; for a replace, record["id"] names the target. On failure the error's
-    // fields are prefixed with the item index ("[3].email").
+    // (entity, record) pair; for a replace, record["id"] names the target, and with a `merge` the
+    // stored record is what merge makes of the existing one, read inside the transaction (as
+    // Update does; record then needs only the id). On failure the error's fields are prefixed
+    // with the item index ("[3].email").
     struct BatchItem {
         const schema::Entity* entity = nullptr;
         Record record;
         bool replace = false;
+        Merge merge = {};
     };
     [[nodiscard]] virtual Result<std::vector<Record>> Batch(std::vector<BatchItem> items) = 0;
 
@@ -115,8 +152,18 @@ public:
 
 using DocumentStorePtr = std::unique_ptr<DocumentStore>;
 
+// How hard a backend works to keep an acknowledged write through an OS crash or power loss.
+enum class Durability {
+    kFull,    // a commit is on stable storage before it is acknowledged (SQLite synchronous=FULL)
+    kNormal,  // faster; a power loss may lose the last commits, never corrupt (synchronous=NORMAL)
+};
+
 struct StoreConfig {
     std::string url;  // "sqlite://PATH" (":memory:" allowed) or "postgresql://..."
+    Durability durability = Durability::kFull;
+    // The longest one List may run (its count, page and views); past it the query is interrupted
+    // and List fails with kUnavailable naming the limit. Zero: no limit.
+    std::chrono::microseconds query_timeout{0};
 };
 
 // Opens the backend named by `config.url` and migrates its tables to `schema` (creating tables,

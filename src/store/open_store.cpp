@@ -32,7 +32,10 @@ Result<DocumentStorePtr> OpenStore(const StoreConfig& config, const schema::Sche
                                    ec.message());
             }
         }
-        auto store = sqlite::SqliteStore::Open(path, schema);
+        sqlite::SqliteStore::Options options;
+        options.durability = config.durability;
+        options.query_timeout = config.query_timeout;
+        auto store = sqlite::SqliteStore::Open(path, schema, options);
         if (!store) {
             return store.error();
         }

@@ -156,6 +156,7 @@ Result<Record> Validate(const Entity& entity, const Record& input, Mode mode) {
         errors.push_back({detail::DisplayName(key), "is not a field of " + entity.name()});
     }
     if (!errors.empty()) {
+        CapFieldErrors(errors);  // a body of a million unknown keys gets 101 entries, not 10^6
         return Error{ErrorCode::kValidationFailed, "record is invalid", std::move(errors)};
     }
     return out;

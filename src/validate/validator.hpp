@@ -46,7 +46,8 @@ inline constexpr int kMaxJsonDepth = 32;
 //   pattern, enum, bounds. Each bad array element is reported as "tags[2]". Unknown fields are
 //   errors naming them, after the declared fields, in input order.
 // Errors: Error{kValidationFailed, "record is invalid", fields=[{field, message}, ...]} in field
-//   order. Messages never contain the submitted value (it may be a password).
+//   order, at most kMaxFieldErrors of them and then one {"", "... and N more errors"} entry
+//   (common/error.hpp). Messages never contain the submitted value (it may be a password).
 [[nodiscard]] Result<Record> Validate(const schema::Entity& entity, const Record& input, Mode mode);
 
 // Checks one value for `field` exactly as Validate does (null allowed unless required) and returns

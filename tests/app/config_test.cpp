@@ -299,6 +299,63 @@ TEST_F(ConfigTest, BadTtlNamesItsSource) {
                 AllOf(HasSubstr(*file.config_file), HasSubstr("auth.session_ttl")));
 }
 
+// The write-path settings: durability, batch size and the list query's time limit, in every layer.
+TEST_F(ConfigTest, WriteSettingsHaveDefaultsAndComeFromFileEnvironmentAndFlags) {
+    auto defaults = LoadConfig({}, {});
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_EQ(defaults->store_durability, "full");
+    EXPECT_EQ(defaults->max_batch, 1000);
+    EXPECT_EQ(defaults->query_timeout_ms, 5000);
+
+    ConfigFlags file;
+    file.config_file = WriteFile("writes.yaml",
+                                 "store:\n  durability: normal\n"
+                                 "limits:\n  max_batch: 10\n  query_timeout_ms: 0\n");
+    auto from_file = LoadConfig(file, {});
+    ASSERT_TRUE(from_file) << from_file.error().message;
+    EXPECT_EQ(from_file->store_durability, "normal");
+    EXPECT_EQ(from_file->max_batch, 10);
+    EXPECT_EQ(from_file->query_timeout_ms, 0);
+
+    const Environment env = {{"EVENTS_API_STORE_DURABILITY", "full"},
+                             {"EVENTS_API_MAX_BATCH", "20"},
+                             {"EVENTS_API_QUERY_TIMEOUT_MS", "250"}};
+    auto from_env = LoadConfig(file, env);
+    ASSERT_TRUE(from_env) << from_env.error().message;
+    EXPECT_EQ(from_env->store_durability, "full");
+    EXPECT_EQ(from_env->max_batch, 20);
+    EXPECT_EQ(from_env->query_timeout_ms, 250);
+
+    ConfigFlags flags = file;
+    flags.store_durability = "normal";
+    flags.max_batch = "30";
+    flags.query_timeout_ms = "750";
+    auto from_flags = LoadConfig(flags, env);
+    ASSERT_TRUE(from_flags) << from_flags.error().message;
+    EXPECT_EQ(from_flags->store_durability, "normal");
+    EXPECT_EQ(from_flags->max_batch, 30);
+    EXPECT_EQ(from_flags->query_timeout_ms, 750);
+}
+
+TEST_F(ConfigTest, BadWriteSettingsNameTheirSource) {
+    EXPECT_THAT(LoadError({}, {{"EVENTS_API_STORE_DURABILITY", "off"}}).message,
+                AllOf(HasSubstr("EVENTS_API_STORE_DURABILITY"), HasSubstr("full or normal"),
+                      HasSubstr("'off'")));
+    for (const char* bad : {"0", "-1", "many"}) {
+        EXPECT_THAT(LoadError({}, {{"EVENTS_API_MAX_BATCH", bad}}).message,
+                    AllOf(HasSubstr("EVENTS_API_MAX_BATCH"), HasSubstr("positive integer")))
+            << bad;
+    }
+    ConfigFlags flags;
+    flags.query_timeout_ms = "-5";
+    EXPECT_THAT(LoadError(flags, {}).message,
+                AllOf(HasSubstr("--query-timeout-ms"), HasSubstr("'-5'")));
+    ConfigFlags file;
+    file.config_file = WriteFile("bad-writes.yaml", "limits:\n  query_timeout_ms: 2s\n");
+    EXPECT_THAT(LoadError(file, {}).message,
+                AllOf(HasSubstr(*file.config_file), HasSubstr("limits.query_timeout_ms")));
+}
+
 TEST_F(ConfigTest, ABadValueInALowerLayerIsHarmlessWhenOverridden) {
     // Only the winning value is checked: a flag fixes a bad environment variable.
     ConfigFlags flags;

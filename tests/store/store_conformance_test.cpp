@@ -1,5 +1,6 @@
 // The store's behaviour suite, run against every backend (only SQLite is built so far; PostgreSQL
 // joins by adding its Backend value and an INSTANTIATE line). Real databases in a TempDir.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -7,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <cmath>
 #include <map>
@@ -698,6 +700,27 @@ TEST_P(StoreConformanceTest, DeleteCascadesAndSetsNullAndReturnsTheRecord) {
     EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
 }
 
+// A set_null changes the child, so its updatedAt (the version If-Match compares) moves forward:
+// to the current time, or 1 ms past a value that is ahead of the clock.
+TEST_P(StoreConformanceTest, SetNullMovesTheChildsUpdatedAtForward) {
+    MustCreate("Item", R"({"id": "parent"})");
+    MustCreate("Item", R"({"id": "past", "parentId": "parent",
+        "updatedAt": "2001-01-01T00:00:00.000Z"})");
+    MustCreate("Item", R"({"id": "future", "parentId": "parent",
+        "updatedAt": "9999-12-31T23:59:59.998Z"})");
+    ASSERT_TRUE(store_->Delete(E("Item"), "parent"));
+    auto past = store_->Get(E("Item"), "past");
+    ASSERT_TRUE(past);
+    EXPECT_TRUE(past->at("parentId").is_null());
+    const std::string moved(past->at("updatedAt").as_string());
+    EXPECT_GT(moved, "2026-01-01T00:00:00.000Z");
+    EXPECT_EQ(moved.size(), std::string("2001-01-01T00:00:00.000Z").size());
+    EXPECT_EQ(moved.back(), 'Z');
+    auto future = store_->Get(E("Item"), "future");
+    ASSERT_TRUE(future);
+    EXPECT_EQ(future->at("updatedAt"), value("9999-12-31T23:59:59.999Z"));
+}
+
 TEST_P(StoreConformanceTest, CascadeBlockedByARestrictedGrandchildChangesNothing) {
     MustCreate("Item", R"({"id": "root"})");
     MustCreate("Item", R"({"id": "kid", "parentId": "root"})");
@@ -780,6 +803,208 @@ TEST_P(StoreConformanceTest, ConcurrentWritersAndReadersAllSucceed) {
     }
     EXPECT_EQ(failures.load(), 0);
     EXPECT_EQ(Find("Item", nullptr).size(), 100u);
+}
+
+// ---- Update: read-merge-write in one transaction -------------------------------------------
+
+TEST_P(StoreConformanceTest, UpdateMergesTheStoredRecordAndChecksItLikeReplace) {
+    SeedItems();
+    int calls = 0;
+    auto updated = store_->Update(E("Item"), "I1", [&](const Record& existing) -> Result<Record> {
+        ++calls;
+        EXPECT_EQ(existing.at("title"), value("Alpha Concert"));
+        Record next = existing;
+        next["count"] = existing.at("count").as_int64() + 41;
+        return next;
+    });
+    ASSERT_TRUE(updated) << updated.error().message;
+    EXPECT_EQ(calls, 1);
+    EXPECT_EQ(updated->at("count"), value(42));
+    EXPECT_EQ(updated->at("id"), value("i1"));
+    auto stored = store_->Get(E("Item"), "i1");
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(*stored, *updated);
+
+    // The merged record is checked as Replace checks it: a missing reference, a taken unique.
+    auto dangling = store_->Update(E("Item"), "i1", [](const Record& existing) -> Result<Record> {
+        Record next = existing;
+        next["ownerId"] = "nobody";
+        return next;
+    });
+    ASSERT_FALSE(dangling);
+    EXPECT_EQ(dangling.error().code, ErrorCode::kValidationFailed);
+    auto taken = store_->Update(E("Item"), "i2", [](const Record& existing) -> Result<Record> {
+        Record next = existing;
+        next["title"] = "Alpha Concert";  // (title, ownerId) of i1
+        return next;
+    });
+    ASSERT_FALSE(taken);
+    EXPECT_EQ(taken.error().code, ErrorCode::kConflict);
+    EXPECT_EQ(store_->Get(E("Item"), "i2")->at("title"), value("beta fair"));
+}
+
+TEST_P(StoreConformanceTest, UpdateOfAMissingRecordIsNotFoundWithoutCallingMerge) {
+    int calls = 0;
+    for (const char* id : {"nope", "a b"}) {
+        auto updated = store_->Update(E("Item"), id, [&](const Record& existing) {
+            ++calls;
+            return Result<Record>(existing);
+        });
+        ASSERT_FALSE(updated) << id;
+        EXPECT_EQ(updated.error().code, ErrorCode::kNotFound) << id;
+    }
+    EXPECT_EQ(calls, 0);
+}
+
+TEST_P(StoreConformanceTest, UpdateReturnsTheMergeErrorAndWritesNothing) {
+    SeedItems();
+    auto refused = store_->Update(E("Item"), "i1", [](const Record&) -> Result<Record> {
+        return Error{ErrorCode::kPreconditionFailed, "stale"};
+    });
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kPreconditionFailed);
+    EXPECT_EQ(refused.error().message, "stale");
+    EXPECT_EQ(store_->Get(E("Item"), "i1")->at("count"), value(1));
+}
+
+// Each thread increments its own counter field of one record; merge must see the latest
+// committed record, so no increment is lost.
+TEST_P(StoreConformanceTest, ConcurrentUpdatesOfOneRecordLoseNoChange) {
+    MustCreate("Item", R"({"id": "hot", "count": 0, "price": 0, "nums": []})");
+    constexpr int kRounds = 50;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (const char* field : {"count", "price"}) {
+        threads.emplace_back([&, field] {
+            for (int i = 0; i < kRounds; ++i) {
+                auto updated = store_->Update(E("Item"), "hot", [&](const Record& existing) {
+                    Record next = existing;
+                    next[field] = existing.at(field).to_number<double>() + 1;
+                    if (std::string_view(field) == "count") {
+                        next[field] = static_cast<std::int64_t>(existing.at(field).as_int64() + 1);
+                    }
+                    return Result<Record>(std::move(next));
+                });
+                if (!updated) {
+                    ++failures;
+                }
+            }
+        });
+    }
+    // A third writer appends to an array field while the others run.
+    threads.emplace_back([&] {
+        for (int i = 0; i < kRounds; ++i) {
+            auto updated = store_->Update(E("Item"), "hot", [&](const Record& existing) {
+                Record next = existing;
+                next["nums"].as_array().push_back(i);
+                return Result<Record>(std::move(next));
+            });
+            if (!updated) {
+                ++failures;
+            }
+        }
+    });
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    EXPECT_EQ(failures.load(), 0);
+    auto hot = store_->Get(E("Item"), "hot");
+    ASSERT_TRUE(hot);
+    EXPECT_EQ(hot->at("count"), value(kRounds));
+    EXPECT_DOUBLE_EQ(hot->at("price").to_number<double>(), kRounds);
+    EXPECT_EQ(hot->at("nums").as_array().size(), static_cast<std::size_t>(kRounds));
+}
+
+TEST_P(StoreConformanceTest, DeleteIfDeletesOnlyWhenTheCheckPassesOnTheStoredRecord) {
+    SeedItems();
+    auto refused = store_->DeleteIf(E("Item"), "i1", [](const Record& existing) -> Status {
+        EXPECT_EQ(existing.at("title"), value("Alpha Concert"));
+        return Error{ErrorCode::kPreconditionFailed, "stale"};
+    });
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kPreconditionFailed);
+    EXPECT_TRUE(store_->Get(E("Item"), "i1"));
+
+    auto deleted = store_->DeleteIf(E("Item"), "i1", [](const Record&) { return Ok(); });
+    ASSERT_TRUE(deleted) << deleted.error().message;
+    EXPECT_EQ(deleted->at("id"), value("i1"));
+    EXPECT_FALSE(store_->Get(E("Item"), "i1"));
+    auto missing = store_->DeleteIf(E("Item"), "i1", [](const Record&) { return Ok(); });
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreConformanceTest, BatchReplaceWithMergeReadsTheRecordInsideTheBatch) {
+    MustCreate("Owner", R"({"id": "o1", "name": "A", "level": 1})");
+    std::vector<DocumentStore::BatchItem> items;
+    auto bump = [](const Record& existing) {
+        Record next = existing;
+        next["level"] = existing.at("level").as_int64() + 1;
+        return Result<Record>(std::move(next));
+    };
+    // Two merges of one record in one batch: the second sees the first's write.
+    items.push_back({&E("Owner"), Record{{"id", "o1"}}, true, bump});
+    items.push_back({&E("Owner"), Record{{"id", "o1"}}, true, bump});
+    auto result = store_->Batch(std::move(items));
+    ASSERT_TRUE(result) << result.error().message;
+    ASSERT_EQ(result->size(), 2u);
+    EXPECT_EQ((*result)[1].at("level"), value(3));
+    EXPECT_EQ(store_->Get(E("Owner"), "o1")->at("name"), value("A"));
+
+    std::vector<DocumentStore::BatchItem> failing;
+    failing.push_back({&E("Owner"), Record{{"id", "o1"}}, true, bump});
+    failing.push_back({&E("Owner"), Record{{"id", "missing"}}, true, bump});
+    auto failed = store_->Batch(std::move(failing));
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(failed.error().code, ErrorCode::kNotFound);
+    EXPECT_THAT(failed.error().message, ::testing::StartsWith("[1] "));
+    EXPECT_EQ(store_->Get(E("Owner"), "o1")->at("level"), value(3));
+}
+
+// ---- Limits --------------------------------------------------------------------------------
+
+// A limit far below any real query's run time (1 us) makes the outcome certain without a
+// sleep: the store checks the clock every thousand virtual-machine steps, and scanning a few
+// hundred rows takes many thousands.
+TEST_P(StoreConformanceTest, ListPastTheQueryTimeoutFailsNamingTheLimit) {
+    std::vector<DocumentStore::BatchItem> items;
+    for (int i = 0; i < 300; ++i) {
+        Record record = MakeRecord("{}");
+        record["title"] = "seeded item number " + std::to_string(i);
+        items.push_back({&E("Item"), std::move(record), false});
+    }
+    ASSERT_TRUE(store_->Batch(std::move(items)));
+    auto fuzzy_query = [] {
+        query::Query q;
+        q.filter = Cmp(E("Item"), "title", Op::kEq, value("numbr sededd"));
+        q.matching = Matching::kFuzzy;
+        return q;
+    };
+
+    StoreConfig strict{StoreUrl(GetParam(), dir_)};
+    strict.query_timeout = std::chrono::microseconds(1);
+    auto limited = OpenStore(strict, schema());
+    ASSERT_TRUE(limited) << limited.error().message;
+    auto timed_out = (*limited)->List(E("Item"), fuzzy_query());
+    ASSERT_FALSE(timed_out);
+    EXPECT_EQ(timed_out.error().code, ErrorCode::kUnavailable);
+    EXPECT_EQ(timed_out.error().message,
+              "the query took longer than the 1 us limit (limits.query_timeout_ms); narrow the "
+              "filter or the search");
+    // The connection is fine afterwards: point reads and writes still work.
+    EXPECT_TRUE((*limited)->Create(E("Item"), MakeRecord(R"({"id": "after"})")));
+    EXPECT_TRUE((*limited)->Get(E("Item"), "after"));
+
+    StoreConfig roomy{StoreUrl(GetParam(), dir_)};
+    roomy.query_timeout = std::chrono::seconds(60);
+    auto relaxed = OpenStore(roomy, schema());
+    ASSERT_TRUE(relaxed);
+    auto answered = (*relaxed)->List(E("Item"), fuzzy_query());
+    ASSERT_TRUE(answered) << answered.error().message;
+    auto unlimited = store_->List(E("Item"), fuzzy_query());
+    ASSERT_TRUE(unlimited) << unlimited.error().message;
+    EXPECT_GT(unlimited->page.total, 0);
+    EXPECT_EQ(Ids(*answered), Ids(*unlimited));
 }
 
 // ---- Count and Reset -----------------------------------------------------------------------

@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <set>
@@ -17,6 +18,7 @@
 #include "common/ids.hpp"
 #include "store/sql/ddl.hpp"
 #include "store/sql/select_builder.hpp"
+#include "store/sqlite/count_estimate.hpp"
 #include "store/sqlite/sqlite_functions.hpp"
 
 namespace ea::store::sqlite {
@@ -35,6 +37,13 @@ constexpr std::int64_t kSortScanBudget = 100'000;
 // it matches up to ~4% of the table, and caps what a wrong guess wastes at ~40% of a scan.
 constexpr std::int64_t kTableRowsPerCountOp = 8;
 constexpr std::int64_t kMinCountBudget = 20'000;
+// Page cache of each read connection (SQLite's default is 2 MB, 500 pages). A sorted, filtered
+// page walks the sort index and reads one table row per index entry, nearly each on its own
+// leaf page: page 10 of a filter keeping 17% of rows touches ~1,500 leaf pages. A cache smaller
+// than that misses on every page of every walk (LRU over a loop larger than itself), and each
+// miss is a read from the OS, ~20x a cached row. 16 MB (4,096 pages) holds the walk for the
+// first ~25 pages of such a list. Memory: at most 16 MB per reader, all of it SQLite's page cache.
+constexpr const char* kReaderCachePragma = "PRAGMA cache_size = -16384";
 // Bump when what the FTS index stores changes (TrigramIndexText, column layout): the index of
 // a contentless FTS5 table can only be maintained with exactly the values it was built from, so a
 // change rebuilds it on the next open.
@@ -180,6 +189,21 @@ std::string WithArticle(const std::string& name) {
     return (vowel ? "an " : "a ") + name;
 }
 
+// The client-facing error of a List that ran past its time limit (the limit is named so the
+// operator knows which setting it is; sub-millisecond limits exist only in tests).
+Error QueryTimeoutError(std::chrono::microseconds limit) {
+    const auto us = limit.count();
+    const std::string amount =
+        us % 1000 == 0 ? std::to_string(us / 1000) + " ms" : std::to_string(us) + " us";
+    return Unavailable("the query took longer than the " + amount +
+                       " limit (limits.query_timeout_ms); narrow the filter or the search");
+}
+
+const char* SynchronousPragma(Durability durability) {
+    return durability == Durability::kNormal ? "PRAGMA synchronous = NORMAL"
+                                             : "PRAGMA synchronous = FULL";
+}
+
 }  // namespace
 
 class SqliteStore::Impl {
@@ -202,6 +226,8 @@ public:
 
     sqlite3* db() const { return db_; }
     StatementCache& cache() { return cache_; }
+    void Configure(const SqliteStore::Options& options) { options_ = options; }
+    const SqliteStore::Options& options() const { return options_; }
     std::function<void(std::string_view)>& observer() { return observer_; }
 
     // ---- Low level -------------------------------------------------------------------------
@@ -254,6 +280,9 @@ public:
             if (rc == SQLITE_DONE) {
                 return Ok();
             }
+            if (rc == SQLITE_INTERRUPT && interrupts_.deadline_hit) {
+                return QueryTimeoutError(options_.query_timeout);
+            }
             if (rc != SQLITE_ROW) {
                 return DbError(rc, "step");
             }
@@ -277,26 +306,22 @@ public:
         if (rc = stmt->Bind(params); rc != SQLITE_OK) {
             return DbError(rc, "bind");
         }
-        constexpr int kCheckEvery = 1000;
-        std::int64_t remaining = budget;
-        sqlite3_progress_handler(
-            db_, kCheckEvery,
-            [](void* context) -> int {
-                auto* left = static_cast<std::int64_t*>(context);
-                *left -= kCheckEvery;
-                return *left < 0 ? 1 : 0;
-            },
-            &remaining);
-        struct ClearHandler {
-            sqlite3* db;
-            ~ClearHandler() { sqlite3_progress_handler(db, 0, nullptr, nullptr); }
-        } clear{db_};
+        interrupts_.budget_left = budget;
+        interrupts_.budget_on = true;
+        ProgressScope progress(*this);
+        struct EndBudget {
+            Interrupts& interrupts;
+            ~EndBudget() { interrupts.budget_on = false; }
+        } end_budget{interrupts_};
         while (true) {
             rc = stmt->Step();
             if (rc == SQLITE_DONE) {
                 return true;
             }
-            if (rc == SQLITE_INTERRUPT && remaining < 0) {
+            if (rc == SQLITE_INTERRUPT && interrupts_.deadline_hit) {
+                return QueryTimeoutError(options_.query_timeout);
+            }
+            if (rc == SQLITE_INTERRUPT && interrupts_.budget_left < 0) {
                 return false;
             }
             if (rc != SQLITE_ROW) {
@@ -307,6 +332,78 @@ public:
             }
         }
     }
+
+    // What the progress handler checks every kCheckEvery virtual-machine instructions: a plan's
+    // instruction budget (QueryWithin) and the List's deadline (options_.query_timeout). SQLite
+    // has one progress handler per connection, so both share it.
+    struct Interrupts {
+        std::int64_t budget_left = 0;
+        bool budget_on = false;
+        std::optional<std::chrono::steady_clock::time_point> deadline;
+        bool deadline_hit = false;
+        int users = 0;  // nested ProgressScopes
+    };
+    static constexpr int kCheckEvery = 1000;
+
+    static int OnProgress(void* context) {
+        auto* in = static_cast<Interrupts*>(context);
+        if (in->budget_on) {
+            in->budget_left -= kCheckEvery;
+            if (in->budget_left < 0) {
+                return 1;
+            }
+        }
+        if (in->deadline && std::chrono::steady_clock::now() >= *in->deadline) {
+            in->deadline_hit = true;
+            return 1;
+        }
+        return 0;
+    }
+
+    // Installs the progress handler for its lifetime (the outermost of nested scopes does).
+    class ProgressScope {
+    public:
+        explicit ProgressScope(Impl& impl) : impl_(impl) {
+            if (impl_.interrupts_.users++ == 0) {
+                sqlite3_progress_handler(impl_.db_, kCheckEvery, &Impl::OnProgress,
+                                         &impl_.interrupts_);
+            }
+        }
+        ~ProgressScope() {
+            if (--impl_.interrupts_.users == 0) {
+                sqlite3_progress_handler(impl_.db_, 0, nullptr, nullptr);
+            }
+        }
+        ProgressScope(const ProgressScope&) = delete;
+        ProgressScope& operator=(const ProgressScope&) = delete;
+
+    private:
+        Impl& impl_;
+    };
+
+    // Arms the List deadline (when a query timeout is configured) for its lifetime.
+    class DeadlineScope {
+    public:
+        explicit DeadlineScope(Impl& impl) : impl_(impl) {
+            if (impl_.options_.query_timeout.count() > 0) {
+                impl_.interrupts_.deadline =
+                    std::chrono::steady_clock::now() + impl_.options_.query_timeout;
+                impl_.interrupts_.deadline_hit = false;
+                progress_.emplace(impl_);
+            }
+        }
+        ~DeadlineScope() {
+            progress_.reset();
+            impl_.interrupts_.deadline.reset();
+            impl_.interrupts_.deadline_hit = false;
+        }
+        DeadlineScope(const DeadlineScope&) = delete;
+        DeadlineScope& operator=(const DeadlineScope&) = delete;
+
+    private:
+        Impl& impl_;
+        std::optional<ProgressScope> progress_;
+    };
 
     Status Exec(const std::string& sql, const Params& params = {}) {
         return Query(sql, params, [](sqlite3_stmt*) { return true; });
@@ -682,6 +779,10 @@ public:
     }
 
     Result<ListResult> List(const schema::Entity& entity, const query::Query& query) {
+        // One read transaction so the count and the page see the same snapshot.
+        Transaction tx(*this);
+        // Declared after tx so it is disarmed before tx's rollback runs.
+        DeadlineScope deadline(*this);
         if (auto s = CheckView(entity, query.view); !s) {
             return s.error();
         }
@@ -690,16 +791,15 @@ public:
             return plan.error();
         }
         ListResult out;
-        // One read transaction so the count and the page see the same snapshot.
-        Transaction tx(*this);
         if (auto s = tx.Begin(/*immediate=*/false); !s) {
             return s.error();
         }
-        auto total = Count(entity, *plan);
-        if (!total) {
-            return total.error();
-        }
+        // The statement reads one row past the page: it only says that another page exists.
         auto read_row = [&](sqlite3_stmt* stmt) {
+            if (out.rows.size() == static_cast<std::size_t>(query.page_size)) {
+                out.page.has_more = true;
+                return false;
+            }
             out.rows.push_back(ReadRow(stmt, entity));
             return true;
         };
@@ -716,12 +816,17 @@ public:
             done = *within;
             if (!done) {
                 out.rows.clear();
+                out.page.has_more = false;
             }
         }
         if (!done) {
             if (auto status = Query(plan->rows.text, plan->rows.params, read_row); !status) {
                 return status.error();
             }
+        }
+        auto total = TotalFor(entity, *plan, query, out.rows.size(), out.page.has_more);
+        if (!total) {
+            return total.error();
         }
         for (const auto& spec : query.view) {
             if (auto s = EmbedView(spec, out.rows, out.warnings); !s) {
@@ -733,9 +838,85 @@ public:
         }
         out.page.page = query.page;
         out.page.page_size = query.page_size;
-        out.page.total = *total;
-        out.page.total_pages = (*total + query.page_size - 1) / query.page_size;
+        out.page.total_kind = total->kind;
+        if (total->kind != TotalKind::kNone) {
+            out.page.total = total->total;
+            out.page.total_pages = (total->total + query.page_size - 1) / query.page_size;
+        }
         return out;
+    }
+
+    struct CountedTotal {
+        std::int64_t total = 0;
+        TotalKind kind = TotalKind::kExact;
+    };
+
+    // The total query.count asks for (docs/query.md, "Totals"), after the page was read: a page
+    // that reaches the end of the result already tells the exact total, without counting.
+    Result<CountedTotal> TotalFor(const schema::Entity& entity, const sql::ListSql& plan,
+                        const query::Query& query, std::size_t rows, bool has_more) {
+        if (query.count == query::CountMode::kNone) {
+            return CountedTotal{0, TotalKind::kNone};
+        }
+        const std::int64_t offset =
+            static_cast<std::int64_t>(query.page - 1) * static_cast<std::int64_t>(query.page_size);
+        const auto seen = offset + static_cast<std::int64_t>(rows);
+        if (!has_more && (rows > 0 || query.page == 1)) {
+            return CountedTotal{seen, TotalKind::kExact};
+        }
+        std::optional<std::int64_t> max_row;
+        const auto exact = [&]() -> Result<CountedTotal> {
+            auto count = Count(entity, plan, max_row);
+            if (!count) {
+                return count.error();
+            }
+            return CountedTotal{*count, TotalKind::kExact};
+        };
+        if (query.count == query::CountMode::kExact || plan.count_sample.text.empty()) {
+            return exact();
+        }
+        auto rows_now = MaxRowNumber(entity);
+        if (!rows_now) {
+            return rows_now.error();
+        }
+        max_row = *rows_now;
+        const bool automatic = query.count == query::CountMode::kAuto;
+        if (*max_row <= kSampleMaxRows || (automatic && plan.sample_is_costly)) {
+            return exact();  // counting costs no more than sampling would
+        }
+        auto sample = SampleTotal(plan.count_sample, *max_row,
+                                  automatic ? SampleGoal::kDecideBudget : SampleGoal::kEstimate);
+        if (!sample) {
+            return sample.error();
+        }
+        if (sample->complete) {
+            return CountedTotal{sample->estimate, TotalKind::kExact};
+        }
+        if (automatic && sample->estimate <= kAutoExactRows) {
+            return exact();
+        }
+        // What the page saw bounds the estimate: more rows than it read, or (past the end) no
+        // more than the rows before it.
+        std::int64_t estimate = sample->estimate;
+        estimate = has_more ? std::max(estimate, seen + 1) : std::min(estimate, offset);
+        return CountedTotal{estimate, TotalKind::kEstimate};
+    }
+
+    Result<TotalEstimate> SampleTotal(const sql::Sql& sample, std::int64_t max_row,
+                                      SampleGoal goal) {
+        Params params = sample.params;  // the last two are the range, set per block
+        const std::size_t first = params.size() - 2;
+        return EstimateTotal(max_row, goal, kAutoExactRows,
+                             [&](std::int64_t from, std::int64_t to) -> Result<std::int64_t> {
+                                 params[first] = from;
+                                 params[first + 1] = to;
+                                 return Scalar(sample.text, params);
+                             });
+    }
+
+    Result<std::int64_t> MaxRowNumber(const schema::Entity& entity) {
+        return Scalar("SELECT coalesce(max(\"_rowid\"), 0) FROM " + Quote(sql::TableName(entity)),
+                      {});
     }
 
     // The total for a list. SQLite (built without STAT4) takes any indexed range as selective;
@@ -743,13 +924,13 @@ public:
     // row of a sequential scan. So the planner's plan gets a budget of about what a scan of the
     // table costs, and past it the count restarts as a table scan: a selective filter stays
     // fast, an unselective one costs at most about two scans instead of a random read per row.
-    Result<std::int64_t> Count(const schema::Entity& entity, const sql::ListSql& plan) {
+    // `max_row`: the table's largest row number when the caller already read it.
+    Result<std::int64_t> Count(const schema::Entity& entity, const sql::ListSql& plan,
+                               std::optional<std::int64_t> max_row = std::nullopt) {
         if (plan.count_full_scan.text.empty()) {
             return Scalar(plan.count.text, plan.count.params);
         }
-        auto rows = Scalar("SELECT coalesce(max(\"_rowid\"), 0) FROM " +
-                               Quote(sql::TableName(entity)),
-                           {});
+        auto rows = max_row ? Result<std::int64_t>(*max_row) : MaxRowNumber(entity);
         if (!rows) {
             return rows.error();
         }
@@ -1030,6 +1211,27 @@ public:
         return ReadBack(entity, id);
     }
 
+    // Read, merge and replace inside the caller's write transaction (see DocumentStore::Update).
+    Result<Record> UpdateLocked(const schema::Entity& entity, std::string_view raw_id,
+                                const Merge& merge) {
+        if (!IsValidId(raw_id)) {
+            return NotFound(entity.name() + " " + std::string(raw_id) + " not found");
+        }
+        const std::string id = NormalizeId(raw_id);
+        auto row = FindById(entity, id);
+        if (!row) {
+            return row.error();
+        }
+        if (!*row) {
+            return NotFound(entity.name() + " " + id + " not found");
+        }
+        auto merged = merge(**row);
+        if (!merged) {
+            return merged.error();
+        }
+        return ReplaceLocked(entity, id, *merged);
+    }
+
     Result<Record> ReadBack(const schema::Entity& entity, const std::string& id) {
         auto row = FindById(entity, id);
         if (!row) {
@@ -1092,8 +1294,15 @@ public:
                     break;
                 }
                 case schema::OnDelete::kSetNull: {
-                    auto s = Exec("UPDATE " + child_table + " SET " + column + " = NULL WHERE " +
-                                      column + " = ?1",
+                    // The child changed, so its version (updatedAt, the REST ETag) moves too: to
+                    // now, or 1 ms past the old one when the clock has not passed it.
+                    std::string moved;
+                    if (child.FindField("updatedAt") != nullptr) {
+                        moved = ", \"updatedAt\" = max(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
+                                "strftime('%Y-%m-%dT%H:%M:%fZ', \"updatedAt\", '+0.001 seconds'))";
+                    }
+                    auto s = Exec("UPDATE " + child_table + " SET " + column + " = NULL" + moved +
+                                      " WHERE " + column + " = ?1",
                                   {value(id)});
                     if (!s) {
                         return s;
@@ -1113,7 +1322,8 @@ public:
         return status;
     }
 
-    Result<Record> DeleteLocked(const schema::Entity& entity, std::string_view raw_id) {
+    Result<Record> DeleteLocked(const schema::Entity& entity, std::string_view raw_id,
+                                const Check& check = {}) {
         if (!IsValidId(raw_id)) {
             return NotFound(entity.name() + " " + std::string(raw_id) + " not found");
         }
@@ -1124,6 +1334,11 @@ public:
         }
         if (!*row) {
             return NotFound(entity.name() + " " + id + " not found");
+        }
+        if (check) {
+            if (auto passed = check(**row); !passed) {
+                return passed.error();
+            }
         }
         std::set<std::pair<const schema::Entity*, std::string>> visiting;
         if (auto s = DeleteRecursive(entity, id, visiting); !s) {
@@ -1202,8 +1417,9 @@ public:
         }
         // A sampled ANALYZE (well under a second on a million rows): without statistics the
         // planner takes any range-filtered index as selective and sorts its matches.
-        for (const char* pragma : {"PRAGMA analysis_limit = 1000", "ANALYZE",
-                                   "PRAGMA cache_size = -2000", "PRAGMA synchronous = NORMAL"}) {
+        for (const char* pragma :
+             {"PRAGMA analysis_limit = 1000", "ANALYZE", "PRAGMA cache_size = -2000",
+              SynchronousPragma(options_.durability)}) {
             if (auto s = Exec(pragma); !s) {
                 return s;
             }
@@ -1275,6 +1491,8 @@ private:
     std::unordered_map<const schema::Entity*, EntitySql> entity_sql_;
     std::function<void(std::string_view)> observer_;
     bool bulk_load_ = false;  // writer only: search index upkeep deferred (BeginBulkLoadLocked)
+    SqliteStore::Options options_;
+    Interrupts interrupts_;  // used by one thread at a time, as the connection is
 };
 
 // ---- SqliteStore ---------------------------------------------------------------------------
@@ -1284,6 +1502,7 @@ namespace {
 // Opens one connection with our settings and functions. `create` only for the writer.
 Result<std::unique_ptr<SqliteStore::Impl>> OpenConnection(const std::string& path,
                                                           const schema::Schema& schema,
+                                                          const SqliteStore::Options& options,
                                                           bool writer) {
     sqlite3* raw = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
@@ -1294,6 +1513,7 @@ Result<std::unique_ptr<SqliteStore::Impl>> OpenConnection(const std::string& pat
         return Unavailable("cannot open the SQLite database " + path);
     }
     auto impl = std::make_unique<SqliteStore::Impl>(raw, schema);
+    impl->Configure(options);
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, kBusyTimeoutMs);
     if (rc = RegisterFunctions(raw); rc != SQLITE_OK) {
@@ -1301,11 +1521,16 @@ Result<std::unique_ptr<SqliteStore::Impl>> OpenConnection(const std::string& pat
     }
     std::vector<const char*> pragmas = {"PRAGMA foreign_keys = ON"};
     if (writer) {
-        pragmas = {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+        pragmas = {"PRAGMA journal_mode = WAL", SynchronousPragma(options.durability),
                    "PRAGMA foreign_keys = ON"};
     }
     for (const char* pragma : pragmas) {
         if (auto s = impl->Exec(pragma); !s) {
+            return s.error();
+        }
+    }
+    if (!writer) {
+        if (auto s = impl->Exec(kReaderCachePragma); !s) {
             return s.error();
         }
     }
@@ -1328,8 +1553,9 @@ SqliteStore::SqliteStore(std::unique_ptr<Impl> writer, std::vector<std::unique_p
 SqliteStore::~SqliteStore() = default;
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
-                                                       const schema::Schema& schema) {
-    auto writer = OpenConnection(path, schema, /*writer=*/true);
+                                                       const schema::Schema& schema,
+                                                       const Options& options) {
+    auto writer = OpenConnection(path, schema, options, /*writer=*/true);
     if (!writer) {
         return writer.error();
     }
@@ -1344,7 +1570,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
     std::vector<std::unique_ptr<Impl>> readers;
     if (!IsMemoryPath(path)) {
         for (int i = 0; i < kReadConnections; ++i) {
-            auto reader = OpenConnection(path, schema, /*writer=*/false);
+            auto reader = OpenConnection(path, schema, options, /*writer=*/false);
             if (!reader) {
                 return reader.error();
             }
@@ -1430,9 +1656,21 @@ Result<Record> SqliteStore::Replace(const schema::Entity& entity, std::string_vi
         [&] { return writer_->ReplaceLocked(entity, id, record); });
 }
 
+Result<Record> SqliteStore::Update(const schema::Entity& entity, std::string_view id,
+                                   const Merge& merge) {
+    std::lock_guard lock(write_mutex_);
+    return writer_->InTransaction<Record>([&] { return writer_->UpdateLocked(entity, id, merge); });
+}
+
 Result<Record> SqliteStore::Delete(const schema::Entity& entity, std::string_view id) {
     std::lock_guard lock(write_mutex_);
     return writer_->InTransaction<Record>([&] { return writer_->DeleteLocked(entity, id); });
+}
+
+Result<Record> SqliteStore::DeleteIf(const schema::Entity& entity, std::string_view id,
+                                     const Check& check) {
+    std::lock_guard lock(write_mutex_);
+    return writer_->InTransaction<Record>([&] { return writer_->DeleteLocked(entity, id, check); });
 }
 
 Result<std::vector<Record>> SqliteStore::Batch(std::vector<BatchItem> items) {
@@ -1455,11 +1693,14 @@ Result<std::vector<Record>> SqliteStore::Batch(std::vector<BatchItem> items) {
                     return Error{ErrorCode::kValidationFailed, "a replace needs the record's id",
                                  {{"id", "is required to replace a record"}}};
                 }
+                if (item.merge) {
+                    return writer_->UpdateLocked(*item.entity, id->get_string(), item.merge);
+                }
                 return writer_->ReplaceLocked(*item.entity, id->get_string(), item.record);
             }();
             if (!written) {
                 Error error = std::move(written.error());
-                error.message = "batch item " + std::to_string(i) + ": " + error.message;
+                error.message = prefix + " " + error.message;
                 for (auto& field : error.fields) {
                     field.field = prefix + "." + field.field;
                 }
@@ -1544,5 +1785,11 @@ std::size_t SqliteStore::CachedStatementCountForTest() {
 }
 
 std::size_t SqliteStore::ReadConnectionCountForTest() const { return readers_.size(); }
+
+int SqliteStore::WriterSynchronousForTest() {
+    std::lock_guard lock(write_mutex_);
+    auto level = writer_->Scalar("PRAGMA synchronous", {});
+    return level ? static_cast<int>(*level) : -1;
+}
 
 }  // namespace ea::store::sqlite

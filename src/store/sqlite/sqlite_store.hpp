@@ -5,6 +5,7 @@
 // while a write is in progress; each sees the last committed state).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <functional>
@@ -22,16 +23,26 @@ struct sqlite3;
 
 namespace ea::store::sqlite {
 
+struct SqliteOptions {
+    // kFull: synchronous=FULL (the WAL is synced at every commit); kNormal: synchronous=NORMAL
+    // (synced at checkpoints only: a power loss may lose the last commits, never corrupt).
+    Durability durability = Durability::kFull;
+    std::chrono::microseconds query_timeout{0};  // as StoreConfig::query_timeout
+};
+
 class SqliteStore final : public DocumentStore {
 public:
+    using Options = SqliteOptions;
+
     // Opens (creating if needed) the database at `path` (":memory:" for a private in-memory one),
-    // sets WAL, synchronous=NORMAL, foreign_keys=ON and a busy timeout, registers our SQL
-    // functions and migrates the tables to `schema` (additive only; see Migrate in the .cpp).
-    // Parent directories of `path` must exist (OpenStore creates them).
+    // sets WAL, synchronous per `options.durability`, foreign_keys=ON and a busy timeout,
+    // registers our SQL functions and migrates the tables to `schema` (additive only; see
+    // Migrate in the .cpp). Parent directories of `path` must exist (OpenStore creates them).
     // Errors: kUnavailable (cannot open), kInvalidArgument (the schema cannot be applied to the
     // existing data, e.g. a new required field without default on a non-empty table).
     [[nodiscard]] static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
-                                                                   const schema::Schema& schema);
+                                                                   const schema::Schema& schema,
+                                                                   const Options& options = {});
     ~SqliteStore() override;
 
     Result<ListResult> List(const schema::Entity& entity, const query::Query& query) override;
@@ -41,7 +52,11 @@ public:
     Result<Record> Create(const schema::Entity& entity, const Record& record) override;
     Result<Record> Replace(const schema::Entity& entity, std::string_view id,
                            const Record& record) override;
+    Result<Record> Update(const schema::Entity& entity, std::string_view id,
+                          const Merge& merge) override;
     Result<Record> Delete(const schema::Entity& entity, std::string_view id) override;
+    Result<Record> DeleteIf(const schema::Entity& entity, std::string_view id,
+                            const Check& check) override;
     Result<std::vector<Record>> Batch(std::vector<BatchItem> items) override;
     Result<std::vector<EntityCount>> Count() override;
     Status Reset() override;
@@ -58,6 +73,8 @@ public:
     void SetStatementObserverForTest(std::function<void(std::string_view)> observer);
     std::size_t CachedStatementCountForTest();  // over every connection
     std::size_t ReadConnectionCountForTest() const;
+    // PRAGMA synchronous as the writer connection reports it (0 OFF, 1 NORMAL, 2 FULL).
+    int WriterSynchronousForTest();
 
     class Impl;  // one connection and its operations; public so the .cpp's helpers can name it
 

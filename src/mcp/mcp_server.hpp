@@ -1,0 +1,70 @@
+// McpServer: the MCP adapter's front. Transport-agnostic: one message text in (a stdio line, an
+// HTTP POST body), zero or more serialized messages out. It picks the era of each request:
+//   - params._meta names a protocol version: the stateless 2026-07-28 era (era_stateless.hpp),
+//     whatever came before on the connection;
+//   - otherwise the session era (era_session.hpp): initialize first, then tools; ping any time.
+// Methods: initialize, notifications/initialized, ping (session era), server/discover (stateless
+// era), tools/list, tools/call (both). Other notifications are accepted and ignored.
+// Batches (a JSON array) are answered only on a connection that negotiated 2025-03-26, the one
+// revision that has them; anywhere else they are refused with -32600.
+// Thread-safe: the server is immutable; each Connection is used by one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/principal.hpp"
+#include "mcp/era_session.hpp"
+#include "mcp/jsonrpc.hpp"
+#include "mcp/tool_registry.hpp"
+
+namespace ea::mcp {
+
+// One client connection: who it acts as and what the session era remembers.
+struct Connection {
+    Principal principal;
+    // Set when the principal can no longer act (its session ended): every tools/call answers it as
+    // an isError result until the transport clears it.
+    std::optional<Error> principal_error;
+    SessionState session;
+    std::string name = "stdio";  // in request ids and logs
+    std::uint64_t calls = 0;     // numbers the request ids
+};
+
+// Receives one finished JSON log line (no newline). Transports route it: stdio to stderr.
+using LogSink = std::function<void(const std::string& line)>;
+
+class McpServer {
+public:
+    // `tools` must outlive the server.
+    McpServer(const ToolRegistry& tools, ServerIdentity identity, LogSink log = {});
+
+    // Handles one message text; the answers to send, in order (empty for notifications).
+    std::vector<std::string> Handle(Connection& connection, std::string_view text) const;
+
+    const ServerIdentity& identity() const { return identity_; }
+
+private:
+    // The serialized response to one request, or nullopt for a notification.
+    std::optional<std::string> Dispatch(Connection& connection, const RpcRequest& request) const;
+    std::variant<boost::json::object, RpcError> Stateless(Connection& connection,
+                                                          const RpcRequest& request) const;
+    std::variant<boost::json::object, RpcError> Session(Connection& connection,
+                                                        const RpcRequest& request) const;
+    std::variant<boost::json::object, RpcError> ListTools(const RpcRequest& request) const;
+    std::variant<boost::json::object, RpcError> CallTool(Connection& connection,
+                                                         const RpcRequest& request,
+                                                         bool structured) const;
+    void Log(std::string_view level, std::string_view message, boost::json::object fields) const;
+
+    const ToolRegistry& tools_;
+    ServerIdentity identity_;
+    LogSink log_;
+};
+
+}  // namespace ea::mcp

@@ -1,0 +1,93 @@
+#include "mcp/tool_registry.hpp"
+
+#include <utility>
+
+#include "common/json_text.hpp"
+#include "mcp/auth_tools.hpp"
+#include "mcp/entity_tools.hpp"
+#include "mcp/error_result.hpp"
+
+namespace ea::mcp {
+namespace {
+
+using boost::json::array;
+using boost::json::object;
+using boost::json::value;
+
+object Listed(const Tool& tool) {
+    return object{{"name", tool.name},
+                  {"title", tool.title},
+                  {"description", tool.description},
+                  {"inputSchema", tool.input_schema},
+                  {"annotations", tool.annotations}};
+}
+
+// structuredContent must be an object (2025-06-18 and 2025-11-25 say so); a bare array or scalar
+// is wrapped.
+// Warnings follow as a second text block ("Warnings: ...") so the first stays the exact JSON.
+object Success(ToolOutput output) {
+    value& structured = output.structured;
+    array blocks{object{{"type", "text"}, {"text", ToJsonText(structured)}}};
+    if (!output.warnings.empty()) {
+        std::string text = "Warnings:";
+        for (const auto& warning : output.warnings) {
+            text += " " + warning + (&warning == &output.warnings.back() ? "" : ";");
+        }
+        blocks.push_back(object{{"type", "text"}, {"text", std::move(text)}});
+    }
+    object content = structured.is_object() ? std::move(structured).as_object()
+                                            : object{{"result", std::move(structured)}};
+    return object{{"content", std::move(blocks)},
+                  {"structuredContent", std::move(content)},
+                  {"isError", false}};
+}
+
+}  // namespace
+
+ToolRegistry::ToolRegistry(const schema::Schema& schema, ToolServices services,
+                           ToolSchemaOptions options)
+    : services_(services) {
+    for (const auto& entity : schema.entities()) {
+        for (auto& tool : detail::EntityTools(*entity, options)) {
+            tools_.push_back(std::move(tool));
+        }
+        if (entity->auth()) {
+            for (auto& tool : detail::AuthTools(*entity)) {
+                tools_.push_back(std::move(tool));
+            }
+        }
+    }
+    listing_.reserve(tools_.size());
+    for (std::size_t i = 0; i < tools_.size(); ++i) {
+        // Two entities spelling the same snake_case name would collide; the first one wins.
+        by_name_.emplace(tools_[i].name, i);
+        listing_.push_back(Listed(tools_[i]));
+    }
+}
+
+const Tool* ToolRegistry::Find(std::string_view name) const {
+    const auto it = by_name_.find(name);
+    return it == by_name_.end() ? nullptr : &tools_[it->second];
+}
+
+CallOutcome ToolRegistry::Call(const service::RequestContext& ctx, std::string_view name,
+                               const object& arguments) const {
+    const Tool* tool = Find(name);
+    if (tool == nullptr) {
+        return InvalidParams("Unknown tool: " + std::string(name.substr(0, 100)));
+    }
+    const bool is_auth = tool->kind == ToolKind::kLogin || tool->kind == ToolKind::kLogout ||
+                         tool->kind == ToolKind::kRefresh;
+    auto output = is_auth ? detail::RunAuthTool(services_.auth, ctx, *tool, arguments)
+                          : detail::RunEntityTool(services_.documents, ctx, *tool, arguments);
+    if (!output) {
+        auto failure = MapToolError(output.error(), ctx.request_id);
+        if (auto* result = std::get_if<object>(&failure)) {
+            return std::move(*result);
+        }
+        return std::get<RpcError>(std::move(failure));
+    }
+    return Success(*std::move(output));
+}
+
+}  // namespace ea::mcp

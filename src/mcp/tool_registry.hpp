@@ -1,0 +1,87 @@
+// The tools this server offers, generated from the Schema once per schema load (never per call):
+// per entity list_{plural}, get_, create_, update_, delete_{singular} minus what the entity's
+// `operations` forbid, plus {entity}_auth_login/_logout/_refresh for each entity with the auth
+// service. tools/list serves a JSON array built at construction, in a deterministic order
+// (entities in schema order; list, get, create, update, delete, then the auth tools).
+// Thread-safe after construction: calls only read it.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "mcp/jsonrpc.hpp"
+#include "mcp/tool_schema.hpp"
+#include "schema/schema.hpp"
+#include "service/auth_service.hpp"
+#include "service/document_service.hpp"
+#include "service/request_context.hpp"
+
+namespace ea::mcp {
+
+enum class ToolKind { kList, kGet, kCreate, kUpdate, kDelete, kLogin, kLogout, kRefresh };
+
+struct Tool {
+    std::string name;
+    std::string title;
+    std::string description;
+    boost::json::object input_schema;
+    boost::json::object annotations;
+    ToolKind kind = ToolKind::kList;
+    const schema::Entity* entity = nullptr;
+};
+
+// What the tools call. Both must outlive the registry.
+struct ToolServices {
+    service::DocumentService& documents;
+    service::AuthService& auth;
+};
+
+// What a tool produced: its structured result, and warnings to say beside it (what was asked for
+// and served without, e.g. a view of a reference whose record is gone).
+struct ToolOutput {
+    ToolOutput(boost::json::value value) : structured(std::move(value)) {}  // NOLINT: implicit
+    boost::json::value structured;
+    std::vector<std::string> warnings;
+};
+
+// A tools/call's outcome: a CallToolResult (success, or isError for a domain failure), or a
+// JSON-RPC error (unknown tool, malformed call, a bug).
+using CallOutcome = std::variant<boost::json::object, RpcError>;
+
+class ToolRegistry {
+public:
+    ToolRegistry(const schema::Schema& schema, ToolServices services, ToolSchemaOptions options);
+
+    const std::vector<Tool>& tools() const { return tools_; }
+    // tools/list's `tools` array, serialized form of tools().
+    const boost::json::array& listing() const { return listing_; }
+    // Exact, case-sensitive name; null when there is none.
+    const Tool* Find(std::string_view name) const;
+
+    // Runs `name` with `arguments` as ctx.principal. Unknown tool: -32602 "Unknown tool: x".
+    // The result carries structuredContent and the same JSON as one compact text block.
+    CallOutcome Call(const service::RequestContext& ctx, std::string_view name,
+                     const boost::json::object& arguments) const;
+
+private:
+    ToolServices services_;
+    std::vector<Tool> tools_;
+    // Looked up by string_view without building a string (transparent hash).
+    struct NameHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view name) const {
+            return std::hash<std::string_view>{}(name);
+        }
+    };
+    std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> by_name_;
+    boost::json::array listing_;
+};
+
+}  // namespace ea::mcp

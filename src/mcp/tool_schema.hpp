@@ -1,0 +1,37 @@
+// JSON Schema (2020-12) for the generated tools' arguments, from the schema's field metadata: the
+// same types, formats, lengths, patterns (through schema::EcmaPattern, as the OpenAPI document),
+// bounds and enums the validator enforces. Built once per schema load, never per call.
+// The schemas describe the canonical field names; the service remains the judge of every value.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include "schema/schema.hpp"
+
+namespace ea::mcp {
+
+struct ToolSchemaOptions {
+    int max_page_size = 1000;  // pageSize's maximum
+};
+
+// Arguments of create_{entity}: every writable field, `required` as the validator requires on
+// create (required without a default), plus an optional client-chosen `id`.
+boost::json::object CreateInputSchema(const schema::Entity& entity);
+
+// Arguments of update_{entity}: a required `id` and every writable field, all optional.
+boost::json::object UpdateInputSchema(const schema::Entity& entity);
+
+// Arguments of get_{entity}: a required `id` and an optional `view`.
+boost::json::object GetInputSchema(const schema::Entity& entity);
+
+// Arguments of delete_{entity}: a required `id`.
+boost::json::object DeleteInputSchema(const schema::Entity& entity);
+
+// Arguments of list_{entities}: filter (values or operator objects per field, $and/$or),
+// filter_matching, sort, page, pageSize, view.
+boost::json::object ListInputSchema(const schema::Entity& entity, const ToolSchemaOptions& options);
+
+// Whether a field is set by clients on create/update (not id, createdAt, updatedAt).
+bool IsWritable(const schema::Field& field);
+
+}  // namespace ea::mcp
