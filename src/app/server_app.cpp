@@ -8,6 +8,7 @@
 
 #include "app/core.hpp"
 #include "app/loopback.hpp"
+#include "app/mcp_http.hpp"
 #include "app/system_users.hpp"
 #include "auth/password.hpp"
 #include "auth/session_store.hpp"
@@ -149,6 +150,7 @@ struct ServerApp::Parts {
     std::unique_ptr<AccessStack> access;
     std::unique_ptr<service::AdminService> admin;
     std::unique_ptr<rest::RestApi> rest;
+    std::unique_ptr<McpHttp> mcp;  // /mcp: Streamable HTTP
     http::Metrics metrics;
     std::unique_ptr<http::Router> router;
     std::unique_ptr<http::Server> server;
@@ -200,6 +202,11 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     parts->router =
         std::make_unique<http::Router>(http::RouterOptions{true}, rest::ProtocolErrorResponse);
     if (auto registered = parts->rest->Register(*parts->router); !registered) {
+        return registered.error();
+    }
+    parts->mcp = std::make_unique<McpHttp>(*parts->core->schema, *parts->core->documents,
+                                           *parts->access->auth, config.cors_allowed_origins);
+    if (auto registered = parts->mcp->Register(*parts->router); !registered) {
         return registered.error();
     }
     auto* raw = parts.get();
