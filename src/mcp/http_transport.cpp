@@ -418,13 +418,6 @@ http::Response HttpTransport::PostSession(const http::Request& request, const Rp
     }
     std::lock_guard lock(session->mutex);
     Connection& connection = session->connection;
-    if (header_version && connection.session.version &&
-        *header_version != *connection.session.version) {
-        return RpcErrorResponse(400, rpc.id, rpc_code::kInvalidRequest,
-                                "Bad Request: MCP-Protocol-Version '" + Clip(*header_version) +
-                                    "' is not the version this session negotiated (" +
-                                    *connection.session.version + ")");
-    }
     connection.principal = std::move(principal);  // the same user, its current role
     auto answer = server_.HandleRequest(connection, rpc);
     if (!answer) {

@@ -6,7 +6,9 @@
 //     400, Method not found 404. Mcp-Session-Id is ignored and never minted.
 //   - Session era (2025-03-26 .. 2025-11-25): initialize mints Mcp-Session-Id (in its response);
 //     every later POST and DELETE must carry it (missing: 400, unknown, expired or another user's:
-//     404); MCP-Protocol-Version, when sent, must be the session's negotiated version (else 400).
+//     404); MCP-Protocol-Version, when sent, must be a session-era version this server speaks
+//     (else 400); the session keeps answering in the version it negotiated, as the reference
+//     SDK server does.
 //     DELETE ends the session. GET is 405: this server sends no unsolicited messages yet.
 // Both eras: an Origin header that is neither this server's own origin (same scheme-less
 // authority as Host) nor one of the CORS allowed origins is 403 (DNS rebinding); every request
