@@ -19,7 +19,7 @@ mcp::ServerIdentity McpIdentity(const schema::Schema& schema) {
 }
 
 McpHttp::McpHttp(const schema::Schema& schema, service::DocumentService& documents,
-                 service::AuthService& auth, std::vector<std::string> allowed_origins)
+                 service::AuthService& auth, mcp::HttpTransportOptions options)
     : auth_(auth) {
     tools_ = std::make_unique<mcp::ToolRegistry>(schema, mcp::ToolServices{documents, auth},
                                                  mcp::ToolSchemaOptions{query::kMaxPageSize});
@@ -28,8 +28,6 @@ McpHttp::McpHttp(const schema::Schema& schema, service::DocumentService& documen
         std::make_unique<mcp::McpServer>(*tools_, McpIdentity(schema), [](const std::string& line) {
             std::cout << line << "\n" << std::flush;
         });
-    mcp::HttpTransportOptions options;
-    options.allowed_origins = std::move(allowed_origins);
     transport_ = std::make_unique<mcp::HttpTransport>(
         *server_,
         [this](std::optional<std::string_view> token) {

@@ -23,9 +23,9 @@ mcp::ServerIdentity McpIdentity(const schema::Schema& schema);
 
 class McpHttp {
 public:
-    // Every reference must outlive this. `allowed_origins`: cors.allowed_origins.
+    // Every reference must outlive this. `options.allowed_origins`: cors.allowed_origins.
     McpHttp(const schema::Schema& schema, service::DocumentService& documents,
-            service::AuthService& auth, std::vector<std::string> allowed_origins);
+            service::AuthService& auth, mcp::HttpTransportOptions options);
 
     // POST, GET and DELETE on /mcp.
     [[nodiscard]] Status Register(http::Router& router);

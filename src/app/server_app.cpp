@@ -204,8 +204,12 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     if (auto registered = parts->rest->Register(*parts->router); !registered) {
         return registered.error();
     }
+    mcp::HttpTransportOptions mcp_options;
+    mcp_options.allowed_origins = config.cors_allowed_origins;
+    mcp_options.max_sessions = static_cast<std::size_t>(config.mcp_max_sessions);
+    mcp_options.session_idle_timeout = std::chrono::seconds(config.mcp_session_idle_seconds);
     parts->mcp = std::make_unique<McpHttp>(*parts->core->schema, *parts->core->documents,
-                                           *parts->access->auth, config.cors_allowed_origins);
+                                           *parts->access->auth, std::move(mcp_options));
     if (auto registered = parts->mcp->Register(*parts->router); !registered) {
         return registered.error();
     }

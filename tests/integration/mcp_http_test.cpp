@@ -1,7 +1,9 @@
 // Streamable HTTP at /mcp on the real `events-api serve`, over raw sockets: every header rule of
 // both eras (Mcp-Session-Id, MCP-Protocol-Version, Mcp-Method/Mcp-Name, Origin, Authorization),
 // hostile input, and two principals' sessions kept apart.
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "integration/integration_fixture.hpp"
@@ -498,6 +500,43 @@ TEST(McpHttpOpenModeTest, LoopbackHostOnlyAndOriginStillChecked) {
     const auto foreign =
         Post(server->port(), "", InitializeBody(), {{"Origin", "http://evil.example"}});
     EXPECT_EQ(foreign.status, 403) << Describe(foreign);
+}
+
+TEST(McpHttpLimitsTest, SessionsAreBoundedAndExpireWhenIdle) {
+    auto options = DemoServerOptions();
+    options.env["EVENTS_API_MCP_MAX_SESSIONS"] = "2";
+    options.env["EVENTS_API_MCP_SESSION_IDLE_SECONDS"] = "1";
+    auto server = StartServer(options);
+    ASSERT_NE(server, nullptr);
+    const std::string token = LoginToken(server->port(), "admin", kAdminPassword);
+    const auto first = Post(server->port(), token, InitializeBody());
+    const auto second = Post(server->port(), token, InitializeBody());
+    ASSERT_EQ(first.status, 200) << Describe(first);
+    ASSERT_EQ(second.status, 200) << Describe(second);
+    const auto third = Post(server->port(), token, InitializeBody());
+    EXPECT_EQ(third.status, 503) << Describe(third);
+    EXPECT_EQ(third.Header("Retry-After"), "5");
+    EXPECT_NE(MessageOf(third).find("too many open MCP sessions"), std::string::npos);
+    EXPECT_FALSE(third.HasHeader("Mcp-Session-Id"));
+
+    // Unused for a second, sessions are gone: an initialize finds room again (no request
+    // touches the two sessions meanwhile, so their idle clocks run), and they are 404.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+        status = Post(server->port(), token, InitializeBody()).status;
+        if (status == 200) {
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));  // poll, deadline above
+    }
+    EXPECT_EQ(status, 200);
+    const std::string ping = R"({"jsonrpc":"2.0","id":2,"method":"ping"})";
+    for (const auto* expired : {&first, &second}) {
+        const auto gone = Post(server->port(), token, ping,
+                               {{"Mcp-Session-Id", expired->Header("Mcp-Session-Id")}});
+        EXPECT_EQ(gone.status, 404) << Describe(gone);
+    }
 }
 
 }  // namespace
