@@ -50,6 +50,9 @@ struct McpApp::Parts {
     std::unique_ptr<Core> core;
     std::unique_ptr<AccessStack> access;
     std::unique_ptr<mcp::ToolRegistry> tools;
+    std::unique_ptr<mcp::ResourceCatalog> resources;
+    std::unique_ptr<mcp::PromptCatalog> prompts;
+    std::unique_ptr<mcp::Completer> completions;
     std::unique_ptr<mcp::McpServer> server;
     mcp::Connection connection;
     const schema::Entity* users = nullptr;  // the auth entity MCP_USER is in
@@ -153,7 +156,13 @@ Result<std::unique_ptr<McpApp>> McpApp::Create(const Config& config,
         "Records of the " + parts->core->schema->project_name() +
         " data service. Use list_* to find records (filters, sort, pages), get_* for one by id, "
         "and create_/update_/delete_* to change them. Errors say what to fix.";
-    parts->server = std::make_unique<mcp::McpServer>(*parts->tools, std::move(identity), LogLine);
+    parts->resources = std::make_unique<mcp::ResourceCatalog>(*parts->core->documents);
+    parts->prompts = std::make_unique<mcp::PromptCatalog>(*parts->core->schema);
+    parts->completions = std::make_unique<mcp::Completer>(*parts->core->documents, *parts->prompts,
+                                                          *parts->resources);
+    parts->server = std::make_unique<mcp::McpServer>(
+        *parts->tools, std::move(identity), LogLine,
+        mcp::McpFeatures{parts->resources.get(), parts->prompts.get(), parts->completions.get()});
     return std::unique_ptr<McpApp>(new McpApp(std::move(parts)));
 }
 
