@@ -75,7 +75,7 @@ std::optional<std::variant<object, RpcError>> McpServer::Feature(Connection& con
                 return RpcError{kResourceReadRefusedCode, connection.principal_error->message, {}};
             }
             const std::string_view text = uri->as_string();
-            const bool is_schema = text.starts_with(std::string(kResourceScheme) + "schema/");
+            const bool is_schema = text.starts_with("events://schema/");
             return cacheable(resources.Read(Context(connection), text, stateless),
                              is_schema ? kSchemaReadTtlMs : 0);
         }

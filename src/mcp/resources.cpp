@@ -54,6 +54,8 @@ ResourceCatalog::ResourceCatalog(service::DocumentService& documents) : document
                                 {"mimeType", kJson}});
     for (const auto& entity : schema.entities()) {
         const std::string& name = entity->name();
+        plurals_.emplace_back(schema::PluralSnakeCase(name), entity.get());
+        template_uris_.emplace_back(TemplateUri(*entity), entity.get());
         schema_texts_.push_back(ToJsonText(described.at(name)));
         std::string about = entity->description().empty() ? "" : " " + entity->description();
         resources_.push_back(
@@ -77,9 +79,9 @@ ResourceCatalog::ResourceCatalog(service::DocumentService& documents) : document
 }
 
 const schema::Entity* ResourceCatalog::EntityOfTemplate(std::string_view uri_template) const {
-    for (const auto& entity : documents_.schema().entities()) {
-        if (TemplateUri(*entity) == uri_template) {
-            return entity.get();
+    for (const auto& [uri, entity] : template_uris_) {
+        if (uri == uri_template) {
+            return entity;
         }
     }
     return nullptr;
@@ -111,9 +113,9 @@ std::variant<object, RpcError> ResourceCatalog::Read(const service::RequestConte
     const std::string_view plural = path.substr(0, slash);
     const std::string_view id = path.substr(slash + 1);
     const schema::Entity* entity = nullptr;
-    for (const auto& candidate : schema.entities()) {
-        if (schema::PluralSnakeCase(candidate->name()) == plural) {
-            entity = candidate.get();
+    for (const auto& [name, candidate] : plurals_) {
+        if (name == plural) {
+            entity = candidate;
         }
     }
     if (entity == nullptr) {

@@ -14,7 +14,9 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -61,6 +63,10 @@ private:
     boost::json::array templates_;
     // Serialized schema descriptions, by entity, made once.
     std::vector<std::string> schema_texts_;
+    // Each entity's plural ("users") and record template ("events://users/{id}"), made once so a
+    // read or a completion derives no names.
+    std::vector<std::pair<std::string, const schema::Entity*>> plurals_;
+    std::vector<std::pair<std::string, const schema::Entity*>> template_uris_;
 };
 
 }  // namespace ea::mcp
