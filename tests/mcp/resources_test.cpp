@@ -204,6 +204,22 @@ TEST_F(ResourcesTest, EveryListPagesWithOpaqueCursorsAndRefusesBadOnes) {
     EXPECT_EQ(ErrorCodeOf(ask("tools/list", value(tools_cursor))), 0);
 }
 
+TEST_F(ResourcesTest, ReadsAndCompletionsStopWhenThePrincipalCanNoLongerAct) {
+    InitializeSession();
+    const std::string id = CreateUser("ended");
+    connection_.principal_error =
+        Error{ErrorCode::kUnauthenticated, "Not authenticated: the session ended", {}};
+    auto read = Read("events://users/" + id);
+    EXPECT_EQ(ErrorCodeOf(read), -32000);
+    EXPECT_EQ(read.at("error").at("message"), value("Not authenticated: the session ended"));
+    auto completed =
+        Request("completion/complete",
+                object{{"ref", object{{"type", "ref/resource"}, {"uri", "events://users/{id}"}}},
+                       {"argument", object{{"name", "id"}, {"value", ""}}}});
+    EXPECT_EQ(ErrorCodeOf(completed), -32000);
+    EXPECT_EQ(Read("events://schema/User").at("error").at("code"), value(-32000));
+}
+
 // A read goes through DocumentService::Get: an entity whose operations lack read is refused.
 class WriteOnlyEntityTest : public McpTest {
 protected:
