@@ -7,12 +7,10 @@
 #include <boost/json/object.hpp>
 
 #include "app/core.hpp"
-#include "app/mcp_http.hpp"
+#include "app/mcp_stack.hpp"
 #include "common/json_text.hpp"
 #include "mcp/jsonrpc.hpp"
-#include "mcp/mcp_server.hpp"
 #include "mcp/stdio_transport.hpp"
-#include "mcp/tool_registry.hpp"
 
 namespace ea::app {
 namespace {
@@ -50,8 +48,7 @@ const schema::Entity* AuthEntity(const schema::Schema& schema) {
 struct McpApp::Parts {
     std::unique_ptr<Core> core;
     std::unique_ptr<AccessStack> access;
-    std::unique_ptr<mcp::ToolRegistry> tools;
-    std::unique_ptr<mcp::McpServer> server;
+    std::unique_ptr<McpStack> mcp;
     mcp::Connection connection;
     const schema::Entity* users = nullptr;  // the auth entity MCP_USER is in
     std::string session_token;              // the start-up login, ended at exit
@@ -145,11 +142,8 @@ Result<std::unique_ptr<McpApp>> McpApp::Create(const Config& config,
     parts->refresh_at = now + parts->session_ttl / 2;
     parts->connection.principal = *std::move(principal);
     parts->connection.name = "stdio";
-    parts->tools = std::make_unique<mcp::ToolRegistry>(
-        *parts->core->schema, mcp::ToolServices{*parts->core->documents, *parts->access->auth},
-        mcp::ToolSchemaOptions{query::kMaxPageSize});
-    parts->server =
-        std::make_unique<mcp::McpServer>(*parts->tools, McpIdentity(*parts->core->schema), LogLine);
+    parts->mcp =
+        BuildMcpStack(*parts->core->schema, *parts->core->documents, *parts->access->auth, LogLine);
     return std::unique_ptr<McpApp>(new McpApp(std::move(parts)));
 }
 
@@ -158,11 +152,11 @@ int McpApp::RunStdio() {
     LogEvent("info", "mcp stdio ready",
              boost::json::object{{"principal", parts.connection.principal.username},
                                  {"role", parts.connection.principal.role},
-                                 {"tools", parts.tools->tools().size()}});
+                                 {"tools", parts.mcp->tools->tools().size()}});
     const auto end = mcp::RunStdio(
         [&parts](std::string_view line) {
             CheckSession(parts);
-            return parts.server->Handle(parts.connection, line);
+            return parts.mcp->server->Handle(parts.connection, line);
         },
         [] {
             return mcp::ErrorResponse(

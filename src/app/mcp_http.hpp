@@ -7,19 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "app/mcp_stack.hpp"
 #include "common/result.hpp"
 #include "http/router.hpp"
 #include "mcp/http_transport.hpp"
-#include "mcp/mcp_server.hpp"
-#include "mcp/tool_registry.hpp"
 #include "schema/schema.hpp"
 #include "service/auth_service.hpp"
 #include "service/document_service.hpp"
 
 namespace ea::app {
-
-// What `serve` and `mcp` tell clients about themselves.
-mcp::ServerIdentity McpIdentity(const schema::Schema& schema);
 
 class McpHttp {
 public:
@@ -32,8 +28,7 @@ public:
 
 private:
     service::AuthService& auth_;
-    std::unique_ptr<mcp::ToolRegistry> tools_;
-    std::unique_ptr<mcp::McpServer> server_;
+    std::unique_ptr<McpStack> mcp_;
     std::unique_ptr<mcp::HttpTransport> transport_;
 };
 

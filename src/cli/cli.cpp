@@ -104,6 +104,7 @@ int Main(int argc, char** argv) {
         AddSchemaCommand(root, flags),   AddMigrateCommand(root, flags),
         AddSeedDemoCommand(root, flags), AddUserCommand(root, flags),
         AddServeCommand(root, flags),    AddMcpCommand(root, flags),
+        AddDocsCommand(root, flags),
     };
     for (auto& command : commands) {
         command.app->fallthrough();

@@ -35,5 +35,6 @@ Command AddSeedDemoCommand(CLI::App& root, const app::ConfigFlags& flags);
 Command AddUserCommand(CLI::App& root, const app::ConfigFlags& flags);
 Command AddServeCommand(CLI::App& root, const app::ConfigFlags& flags);
 Command AddMcpCommand(CLI::App& root, const app::ConfigFlags& flags);
+Command AddDocsCommand(CLI::App& root, const app::ConfigFlags& flags);
 
 }  // namespace ea::cli

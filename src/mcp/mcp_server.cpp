@@ -28,8 +28,9 @@ bool IsNotification(std::string_view method) {
 
 }  // namespace
 
-McpServer::McpServer(const ToolRegistry& tools, ServerIdentity identity, LogSink log)
-    : tools_(tools), identity_(std::move(identity)), log_(std::move(log)) {}
+McpServer::McpServer(const ToolRegistry& tools, ServerIdentity identity, LogSink log,
+                     McpFeatures features)
+    : tools_(tools), identity_(std::move(identity)), log_(std::move(log)), features_(features) {}
 
 void McpServer::Log(std::string_view level, std::string_view message, object fields) const {
     if (!log_) {
@@ -117,7 +118,11 @@ Answer McpServer::Stateless(Connection& connection, const RpcRequest& request) c
     }
     Answer answer;
     if (request.method == "server/discover") {
-        answer = DiscoverResult(identity_);
+        auto discovered = DiscoverResult(identity_);
+        AddCapabilities(discovered, *std::get_if<std::string_view>(&version));
+        answer = std::move(discovered);
+    } else if (auto feature = Feature(connection, request, true)) {
+        answer = *std::move(feature);
     } else if (request.method == "tools/list") {
         answer = ListTools(request);
         if (auto* result = std::get_if<object>(&answer)) {
@@ -139,7 +144,11 @@ Answer McpServer::Stateless(Connection& connection, const RpcRequest& request) c
 Answer McpServer::Session(Connection& connection, const RpcRequest& request) const {
     const std::string& method = request.method;
     if (method == "initialize") {
-        return Initialize(connection.session, request.params, identity_);
+        auto answer = Initialize(connection.session, request.params, identity_);
+        if (auto* result = std::get_if<object>(&answer)) {
+            AddCapabilities(*result, *connection.session.version);
+        }
+        return answer;
     }
     if (method == "notifications/initialized") {
         connection.session.client_initialized = true;
@@ -169,15 +178,14 @@ Answer McpServer::Session(Connection& connection, const RpcRequest& request) con
     if (method == "tools/call") {
         return CallTool(connection, request, HasStructuredContent(*connection.session.version));
     }
+    if (auto feature = Feature(connection, request, false)) {
+        return *std::move(feature);
+    }
     return MethodNotFound(method);
 }
 
 Answer McpServer::ListTools(const RpcRequest& request) const {
-    if (const auto* cursor = request.params.if_contains("cursor"); cursor && !cursor->is_null()) {
-        // Every tool fits on the first page, so no cursor was ever handed out.
-        return InvalidParams("Invalid params: unknown cursor");
-    }
-    return object{{"tools", tools_.listing()}};
+    return Paginate("tools", "tools", tools_.listing(), request.params, features_.page_size);
 }
 
 Answer McpServer::CallTool(Connection& connection, const RpcRequest& request,
@@ -202,9 +210,7 @@ Answer McpServer::CallTool(Connection& connection, const RpcRequest& request,
         arguments = &given->as_object();
     }
     const auto started = std::chrono::steady_clock::now();
-    service::RequestContext ctx{connection.principal,
-                                "mcp-" + connection.name + "-" + std::to_string(++connection.calls),
-                                service::Channel::kMcp, std::chrono::system_clock::now()};
+    service::RequestContext ctx = Context(connection);
     CallOutcome outcome = tools_.Call(ctx, name->as_string(), *arguments);
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)

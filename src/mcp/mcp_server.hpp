@@ -4,7 +4,9 @@
 //     whatever came before on the connection;
 //   - otherwise the session era (era_session.hpp): initialize first, then tools; ping any time.
 // Methods: initialize, notifications/initialized, ping (session era), server/discover (stateless
-// era), tools/list, tools/call (both). Other notifications are accepted and ignored.
+// era), tools/list, tools/call, and with McpFeatures resources/list, resources/templates/list,
+// resources/read, prompts/list, prompts/get, completion/complete (both). Every list method pages
+// with opaque cursors (pagination.hpp). Other notifications are accepted and ignored.
 // Batches (a JSON array) are answered only on a connection that negotiated 2025-03-26, the one
 // revision that has them; anywhere else they are refused with -32600.
 // Thread-safe: the server is immutable; each Connection is used by one thread at a time.
@@ -19,9 +21,14 @@
 #include <vector>
 
 #include "common/principal.hpp"
+#include "mcp/completions.hpp"
 #include "mcp/era_session.hpp"
 #include "mcp/jsonrpc.hpp"
+#include "mcp/pagination.hpp"
+#include "mcp/prompts.hpp"
+#include "mcp/resources.hpp"
 #include "mcp/tool_registry.hpp"
+#include "service/request_context.hpp"
 
 namespace ea::mcp {
 
@@ -39,10 +46,20 @@ struct Connection {
 // Receives one finished JSON log line (no newline). Transports route it: stdio to stderr.
 using LogSink = std::function<void(const std::string& line)>;
 
+// What the server offers beside tools; a null member is not offered (no capability is announced
+// and its methods answer -32601). Each must outlive the server.
+struct McpFeatures {
+    const ResourceCatalog* resources = nullptr;
+    const PromptCatalog* prompts = nullptr;
+    const Completer* completions = nullptr;
+    std::size_t page_size = kListPageSize;  // items per list page (tests make it small)
+};
+
 class McpServer {
 public:
     // `tools` must outlive the server.
-    McpServer(const ToolRegistry& tools, ServerIdentity identity, LogSink log = {});
+    McpServer(const ToolRegistry& tools, ServerIdentity identity, LogSink log = {},
+              McpFeatures features = {});
 
     // Handles one message text; the answers to send, in order (empty for notifications).
     std::vector<std::string> Handle(Connection& connection, std::string_view text) const;
@@ -70,11 +87,19 @@ private:
     std::variant<boost::json::object, RpcError> CallTool(Connection& connection,
                                                          const RpcRequest& request,
                                                          bool structured) const;
+    // resources/*, prompts/*, completion/complete; nullopt for any other method.
+    std::optional<std::variant<boost::json::object, RpcError>> Feature(Connection& connection,
+                                                                       const RpcRequest& request,
+                                                                       bool stateless) const;
+    // Adds the resources, prompts and completions capabilities offered to `capabilities`.
+    void AddCapabilities(boost::json::object& result, std::string_view version) const;
+    service::RequestContext Context(Connection& connection) const;
     void Log(std::string_view level, std::string_view message, boost::json::object fields) const;
 
     const ToolRegistry& tools_;
     ServerIdentity identity_;
     LogSink log_;
+    McpFeatures features_;
 };
 
 }  // namespace ea::mcp

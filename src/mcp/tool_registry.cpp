@@ -44,19 +44,25 @@ object Success(ToolOutput output) {
 
 }  // namespace
 
-ToolRegistry::ToolRegistry(const schema::Schema& schema, ToolServices services,
-                           ToolSchemaOptions options)
-    : services_(services) {
+std::vector<Tool> ToolRegistry::Definitions(const schema::Schema& schema,
+                                            const ToolSchemaOptions& options) {
+    std::vector<Tool> tools;
     for (const auto& entity : schema.entities()) {
         for (auto& tool : detail::EntityTools(*entity, options)) {
-            tools_.push_back(std::move(tool));
+            tools.push_back(std::move(tool));
         }
         if (entity->auth()) {
             for (auto& tool : detail::AuthTools(*entity)) {
-                tools_.push_back(std::move(tool));
+                tools.push_back(std::move(tool));
             }
         }
     }
+    return tools;
+}
+
+ToolRegistry::ToolRegistry(const schema::Schema& schema, ToolServices services,
+                           ToolSchemaOptions options)
+    : services_(services), tools_(Definitions(schema, options)) {
     listing_.reserve(tools_.size());
     for (std::size_t i = 0; i < tools_.size(); ++i) {
         // Two entities spelling the same snake_case name would collide; the first one wins.

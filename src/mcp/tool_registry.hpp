@@ -59,6 +59,10 @@ class ToolRegistry {
 public:
     ToolRegistry(const schema::Schema& schema, ToolServices services, ToolSchemaOptions options);
 
+    // The tools `schema` gets, in tools/list order, without services (for docs/mcp/tools.md).
+    static std::vector<Tool> Definitions(const schema::Schema& schema,
+                                         const ToolSchemaOptions& options);
+
     const std::vector<Tool>& tools() const { return tools_; }
     // tools/list's `tools` array, serialized form of tools().
     const boost::json::array& listing() const { return listing_; }

@@ -600,21 +600,7 @@ http::Response RestApi::Me(const http::Request& request, const schema::Entity& e
 
 http::Response RestApi::Metadata(const http::Request&, const http::RouteMatch&,
                                  const service::RequestContext&) {
-    auto described = schema::SchemaToJson(schema_);
-    boost::json::object body;
-    body["projectName"] = schema_.project_name();
-    body["database"] = documents_.backend();
-    // Keyed by entity name, as the original's front-ends read it.
-    boost::json::object entities;
-    if (const auto* list = described.if_contains("entities"); list && list->is_array()) {
-        for (const auto& entity : list->get_array()) {
-            if (const auto* name = entity.as_object().if_contains("name")) {
-                entities[name->as_string()] = entity;
-            }
-        }
-    }
-    body["entities"] = std::move(entities);
-    return JsonResponse(body);
+    return JsonResponse(schema::SchemaDescription(schema_, documents_.backend()));
 }
 
 http::Response RestApi::DbReport(const http::Request& request, const http::RouteMatch&,

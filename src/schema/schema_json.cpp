@@ -139,4 +139,14 @@ boost::json::object SchemaToJson(const Schema& schema) {
     return out;
 }
 
+boost::json::object SchemaDescription(const Schema& schema, std::string_view backend) {
+    boost::json::object entities;
+    for (const auto& entity : schema.entities()) {
+        entities[entity->name()] = EntityToJson(*entity);
+    }
+    return boost::json::object{{"projectName", schema.project_name()},
+                               {"database", backend},
+                               {"entities", std::move(entities)}};
+}
+
 }  // namespace ea::schema

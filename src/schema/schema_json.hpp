@@ -2,6 +2,8 @@
 // /api/metadata. Keys and their order are part of that contract; add keys, never rename them.
 #pragma once
 
+#include <string_view>
+
 #include <boost/json/object.hpp>
 
 #include "schema/schema.hpp"
@@ -18,6 +20,11 @@ boost::json::object SchemaToJson(const Schema& schema);
 
 // The JSON for one entity (one element of "entities" above).
 boost::json::object EntityToJson(const Entity& entity);
+
+// The schema description both faces serve: REST's /api/metadata body and MCP's
+// events://schema/{Entity} resources (one element of "entities"). {"projectName", "database":
+// `backend`, "entities": {Name: EntityToJson(...)}}, keyed by entity name in schema order.
+boost::json::object SchemaDescription(const Schema& schema, std::string_view backend);
 
 // "restrict", "cascade", "set_null": the schema.yaml spelling.
 std::string_view OnDeleteName(OnDelete on_delete);

@@ -45,7 +45,12 @@ McpTest::McpTest(schema::SchemaPtr schema) : schema_(std::move(schema)) {
                                                    *address_limiter_, service::AuthOptions{});
     tools_ = std::make_unique<ToolRegistry>(*schema_, ToolServices{*documents_, *auth_},
                                             ToolSchemaOptions{});
-    server_ = std::make_unique<McpServer>(*tools_, ServerIdentity{});
+    resources_ = std::make_unique<ResourceCatalog>(*documents_);
+    prompts_ = std::make_unique<PromptCatalog>(*schema_);
+    completions_ = std::make_unique<Completer>(*documents_, *prompts_, *resources_);
+    server_ = std::make_unique<McpServer>(
+        *tools_, ServerIdentity{}, LogSink{},
+        McpFeatures{resources_.get(), prompts_.get(), completions_.get()});
     connection_.principal = Principal::System();
     connection_.name = "test";
 }

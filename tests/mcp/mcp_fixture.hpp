@@ -55,6 +55,9 @@ protected:
     std::unique_ptr<ratelimit::TokenBucket> address_limiter_;
     std::unique_ptr<service::AuthService> auth_;
     std::unique_ptr<ToolRegistry> tools_;
+    std::unique_ptr<ResourceCatalog> resources_;
+    std::unique_ptr<PromptCatalog> prompts_;
+    std::unique_ptr<Completer> completions_;
     std::unique_ptr<McpServer> server_;
     Connection connection_;
 };

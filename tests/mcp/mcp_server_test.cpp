@@ -88,7 +88,7 @@ TEST_F(McpServerTest, NotificationsAreNeverAnswered) {
 
 TEST_F(McpServerTest, UnknownMethodIsMethodNotFoundWithTheSameId) {
     InitializeSession();
-    auto answer = Ask(R"({"jsonrpc":"2.0","id":"q-1","method":"resources/list"})");
+    auto answer = Ask(R"({"jsonrpc":"2.0","id":"q-1","method":"resources/unknown"})");
     EXPECT_EQ(ErrorCodeOf(answer), -32601);
     EXPECT_EQ(answer.at("id"), value("q-1"));
 }

@@ -74,5 +74,20 @@ TEST(SchemaJsonTest, IsStableForTheSameSchema) {
     EXPECT_EQ(boost::json::serialize(SchemaToJson(**again)), a);
 }
 
+TEST(SchemaJsonTest, DescriptionKeysEveryEntityByNameInSchemaOrder) {
+    const auto& schema = ea::testing::DefaultSchema();
+    const auto described = SchemaDescription(schema, "sqlite");
+    EXPECT_EQ(described.at("projectName"), "events-api");
+    EXPECT_EQ(described.at("database"), "sqlite");
+    const auto& entities = described.at("entities").as_object();
+    ASSERT_EQ(entities.size(), schema.entities().size());
+    std::size_t i = 0;
+    for (const auto& [name, entity] : entities) {
+        EXPECT_EQ(name, schema.entities()[i]->name());
+        EXPECT_EQ(entity, EntityToJson(*schema.entities()[i]));
+        ++i;
+    }
+}
+
 }  // namespace
 }  // namespace ea::schema

@@ -1,0 +1,40 @@
+#include "app/mcp_stack.hpp"
+
+#include <utility>
+
+#include "query/query.hpp"
+
+namespace ea::app {
+namespace {
+
+// What both transports tell clients about themselves.
+mcp::ServerIdentity Identity(const schema::Schema& schema) {
+    mcp::ServerIdentity identity;
+    identity.title = schema.project_name();
+    identity.instructions =
+        "Records of the " + schema.project_name() +
+        " data service. Use list_* to find records (filters, sort, pages), get_* for one by id, "
+        "and create_/update_/delete_* to change them. Errors say what to fix.";
+    return identity;
+}
+
+}  // namespace
+
+std::unique_ptr<McpStack> BuildMcpStack(const schema::Schema& schema,
+                                        service::DocumentService& documents,
+                                        service::AuthService& auth,
+                                        std::function<void(const std::string&)> log_line) {
+    auto stack = std::make_unique<McpStack>();
+    stack->tools = std::make_unique<mcp::ToolRegistry>(schema, mcp::ToolServices{documents, auth},
+                                                       mcp::ToolSchemaOptions{query::kMaxPageSize});
+    stack->resources = std::make_unique<mcp::ResourceCatalog>(documents);
+    stack->prompts = std::make_unique<mcp::PromptCatalog>(schema);
+    stack->completions =
+        std::make_unique<mcp::Completer>(documents, *stack->prompts, *stack->resources);
+    stack->server = std::make_unique<mcp::McpServer>(
+        *stack->tools, Identity(schema), std::move(log_line),
+        mcp::McpFeatures{stack->resources.get(), stack->prompts.get(), stack->completions.get()});
+    return stack;
+}
+
+}  // namespace ea::app
