@@ -84,6 +84,10 @@ object ListPayload(store::ListResult result) {
                                      {"total", page.total},
                                      {"totalPages", page.total_pages}}},
                {"hasMore", page.page < page.total_pages}};
+    if (page.page_size_clamped_from > 0) {
+        // The role's maximum lowered the page size: said, never silent (as REST says it).
+        out["pagination"].as_object()["pageSizeClampedFrom"] = page.page_size_clamped_from;
+    }
     if (!result.warnings.empty()) {
         array warnings;
         for (const auto& notice : result.warnings) {

@@ -67,6 +67,10 @@ void MaskForRead(const EntityAccess& access, Record& record,
             return false;
         }
         KeepOnly(value.get_object(), [&](std::string_view sub_key, boost::json::value&) {
+            // The store's marker of whether the referenced record still exists: not a field.
+            if (sub_key == "exists") {
+                return true;
+            }
             const schema::Field* sub = target.entity().FindField(sub_key);
             return sub != nullptr && sub->name == sub_key && target.CanEmbed(*sub);
         });

@@ -60,6 +60,10 @@ http::Response ListResponse(const store::ListResult& result,
                           {"pageSize", result.page.page_size},
                           {"total", result.page.total},
                           {"totalPages", result.page.total_pages}};
+    if (result.page.page_size_clamped_from > 0) {
+        // The caller's role lowered the page size to its maximum: said, never silent.
+        body["pagination"].as_object()["pageSizeClampedFrom"] = result.page.page_size_clamped_from;
+    }
     body["notifications"] = Notifications(result.warnings, request_warnings);
     body["status"] = "success";
     return JsonResponse(body);

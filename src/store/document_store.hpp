@@ -27,6 +27,9 @@ struct Page {
     int page_size = query::kDefaultPageSize;
     std::int64_t total = 0;
     std::int64_t total_pages = 0;  // ceil(total / page_size); 0 when empty
+    // Set by the service, not the store: the page size the caller asked for when its role's
+    // maximum lowered it to page_size; 0 when nothing was clamped.
+    int page_size_clamped_from = 0;
 };
 
 struct Notice {
