@@ -113,7 +113,7 @@ Answer McpServer::Stateless(Connection& connection, const RpcRequest& request) c
     if (request.method == "server/discover") {
         answer = DiscoverResult(identity_);
     } else if (request.method == "tools/list") {
-        answer = ListTools(request);
+        answer = ListTools(connection, request);
         if (auto* result = std::get_if<object>(&answer)) {
             AddCacheHints(*result, kToolsTtlMs, true);
         }
@@ -158,7 +158,7 @@ Answer McpServer::Session(Connection& connection, const RpcRequest& request) con
                         {}};
     }
     if (method == "tools/list") {
-        return ListTools(request);
+        return ListTools(connection, request);
     }
     if (method == "tools/call") {
         return CallTool(connection, request, HasStructuredContent(*connection.session.version));
@@ -166,12 +166,13 @@ Answer McpServer::Session(Connection& connection, const RpcRequest& request) con
     return MethodNotFound(method);
 }
 
-Answer McpServer::ListTools(const RpcRequest& request) const {
+Answer McpServer::ListTools(const Connection& connection, const RpcRequest& request) const {
     if (const auto* cursor = request.params.if_contains("cursor"); cursor && !cursor->is_null()) {
         // Every tool fits on the first page, so no cursor was ever handed out.
         return InvalidParams("Invalid params: unknown cursor");
     }
-    return object{{"tools", tools_.listing()}};
+    // Only what this principal may call (the list differs per principal: cacheScope private).
+    return object{{"tools", tools_.ListingFor(connection.principal)}};
 }
 
 Answer McpServer::CallTool(Connection& connection, const RpcRequest& request,

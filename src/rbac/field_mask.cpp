@@ -90,8 +90,12 @@ Status CheckWrite(const EntityAccess& access, const Record& body) {
         }
         names += (names.empty() ? "" : ", ") + entity.name() + "." + field->name;
         const bool hidden = !access.CanRead(*field);
-        fields.push_back({field->name, std::string(hidden ? "hidden from " : "read_only for ") +
-                                           access.principal().role});
+        // The whole sentence per field: REST's error envelope lists the field errors, MCP the
+        // message, and both must say the same thing.
+        fields.push_back({field->name, access.Subject() + " cannot set " + entity.name() + "." +
+                                           field->name + " (" +
+                                           (hidden ? "hidden from " : "read_only for ") +
+                                           access.principal().role + ")"});
     }
     if (fields.empty()) {
         return Ok();
