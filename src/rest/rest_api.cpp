@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "http/target.hpp"
+#include "rbac/authorizer.hpp"
 #include "rest/docs_page.hpp"
 #include "rest/envelope.hpp"
 #include "rest/error_response.hpp"
@@ -599,18 +600,49 @@ http::Response RestApi::Me(const http::Request& request, const schema::Entity& e
 }
 
 http::Response RestApi::Metadata(const http::Request&, const http::RouteMatch&,
-                                 const service::RequestContext&) {
+                                 const service::RequestContext& ctx) {
     auto described = schema::SchemaToJson(schema_);
+    // What this caller may see: the entities its role may read, and of each the fields it may
+    // read or set (a write-only password stays listed, so a client knows to send it; a hidden
+    // field is not).
+    auto visible = [&](const boost::json::value& entity) -> const schema::Entity* {
+        const auto* name = entity.as_object().if_contains("name");
+        const schema::Entity* found =
+            name != nullptr && name->is_string() ? schema_.FindEntity(name->get_string()) : nullptr;
+        if (found == nullptr) {
+            return nullptr;
+        }
+        return rbac::EntityAccess(schema_, ctx.principal, *found).Allows(rbac::Action::kRead)
+                   ? found
+                   : nullptr;
+    };
     boost::json::object body;
     body["projectName"] = schema_.project_name();
     body["database"] = documents_.backend();
     // Keyed by entity name, as the original's front-ends read it.
     boost::json::object entities;
-    if (const auto* list = described.if_contains("entities"); list && list->is_array()) {
-        for (const auto& entity : list->get_array()) {
-            if (const auto* name = entity.as_object().if_contains("name")) {
-                entities[name->as_string()] = entity;
+    if (auto* list = described.if_contains("entities"); list && list->is_array()) {
+        for (auto& entity : list->get_array()) {
+            const schema::Entity* found = visible(entity);
+            if (found == nullptr) {
+                continue;
             }
+            const rbac::EntityAccess access(schema_, ctx.principal, *found);
+            if (auto* fields = entity.as_object().if_contains("fields");
+                fields && fields->is_array()) {
+                boost::json::array kept;
+                for (auto& field : fields->get_array()) {
+                    const auto* field_name = field.as_object().if_contains("name");
+                    const schema::Field* f = field_name != nullptr && field_name->is_string()
+                                                 ? found->FindField(field_name->get_string())
+                                                 : nullptr;
+                    if (f != nullptr && (access.CanRead(*f) || access.CanWrite(*f))) {
+                        kept.push_back(std::move(field));
+                    }
+                }
+                *fields = std::move(kept);
+            }
+            entities[found->name()] = std::move(entity);
         }
     }
     body["entities"] = std::move(entities);

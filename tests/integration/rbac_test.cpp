@@ -224,5 +224,26 @@ TEST_F(RbacTest, ABatchWithOneForbiddenItemWritesNothing) {
     EXPECT_EQ(Admin().Get("/api/event?pageSize=1").Json().at("pagination").at("total"), total);
 }
 
+// /api/metadata describes what the caller may see: no Crawl for the agent, no Url.params (hidden
+// from it); the administrator's view of the same server still has both.
+TEST_F(RbacTest, MetadataDescribesOnlyWhatTheRoleMaySee) {
+    auto agent = Agent().Get("/api/metadata");
+    ASSERT_EQ(agent.status, 200) << Describe(agent);
+    const json::value body = agent.Json();
+    const auto& entities = body.at("entities").as_object();
+    EXPECT_FALSE(entities.contains("Crawl"));
+    for (const char* name :
+         {"Account", "User", "Profile", "TagAffinity", "Event", "UserEvent", "Url"}) {
+        EXPECT_TRUE(entities.contains(name)) << name;
+    }
+    const std::string url = json::serialize(entities.at("Url"));
+    EXPECT_EQ(url.find("\"params\""), std::string::npos) << url;
+    EXPECT_NE(url.find("\"url\""), std::string::npos) << url;
+
+    const std::string admin = Admin().Get("/api/metadata").body;
+    EXPECT_NE(admin.find("\"Crawl\""), std::string::npos);
+    EXPECT_NE(admin.find("\"params\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ea::integration
