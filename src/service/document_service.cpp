@@ -428,15 +428,16 @@ Result<std::function<Result<Record>(const Record&)>> DocumentService::PrepareUpd
         return WithIndex(scope.error(), index);
     }
     return std::function<Result<Record>(const Record&)>(
-        [&ctx, &entity, mode, index, changes = *std::move(changes),
+        [&ctx, &entity, mode, changes = *std::move(changes),
          scope = *std::move(scope)](const Record& existing) -> Result<Record> {
             // Both ends of the update stay inside the scope: no reaching in, no moving out.
+            // In a batch the store names the item in what the merge returns: no prefix here.
             if (auto inside = scope.Check(existing); !inside) {
-                return WithIndex(inside.error(), index);
+                return inside.error();
             }
             Record merged = Merge(ctx, entity, existing, changes, mode);
             if (auto inside = scope.Check(merged); !inside) {
-                return WithIndex(inside.error(), index);
+                return inside.error();
             }
             return merged;
         });
