@@ -6,7 +6,11 @@
 # on a free port with EVENTS_API_ADMIN_PASSWORD, logs in once (the login limit is a burst of 5 per
 # username), then runs `wrk -t2 -c64 -d$DURATION --latency` RUNS times per endpoint and prints the
 # median req/s, p50 and p99 of each, its ratio to /healthz, and the server's RSS after each
-# endpoint. Results are recorded in docs/performance.md.
+# endpoint, and the server's CPU time per request (median). Results are recorded in
+# docs/performance.md.
+# Environment: SESSIONS=redis://127.0.0.1:PORT runs the server with that session store (default:
+# the embedded SQLite one); ENDPOINTS="healthz get-user me" picks endpoints (default: all;
+# healthz always runs first, as the baseline of the same run).
 set -euo pipefail
 
 BIN=${1:?usage: http_bench.sh PATH/TO/events-api [SCALE] [RUNS] [DURATION]}
@@ -39,7 +43,10 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "seeding scale $SCALE ..."
 "$BIN" --schema "$SCHEMA" --db "$DB" seed-demo --scale "$SCALE" | head -1
 
-EVENTS_API_ADMIN_PASSWORD="$PASSWORD" "$BIN" --schema "$SCHEMA" --db "$DB" \
+SESSIONS_ARGS=()
+[[ -n "${SESSIONS:-}" ]] && SESSIONS_ARGS=(--sessions "$SESSIONS")
+echo "sessions: ${SESSIONS:-embedded SQLite}"
+EVENTS_API_ADMIN_PASSWORD="$PASSWORD" "$BIN" --schema "$SCHEMA" --db "$DB" "${SESSIONS_ARGS[@]}" \
     --listen "127.0.0.1:$PORT" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
@@ -57,29 +64,43 @@ AUTH="Authorization: Bearer $TOKEN"
 
 FILTER=$(python3 -c 'import urllib.parse; print(urllib.parse.quote("{\"cost\": {\"$lt\": 20}, \"numOfExpectedAttendees\": {\"$gte\": 500}}"))')
 LIST="/api/event?filter=$FILTER&sort=dateTime:desc&page=3&pageSize=25"
-for path in /api/user/usr_demo_1 "$LIST"; do
+for path in /api/user/usr_demo_1 /user/auth/me "$LIST"; do
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" "$BASE$path")
     [[ "$code" == 200 ]] || { echo "GET $path answered $code" >&2; exit 1; }
 done
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status"; }
 
-# Prints "req/s p50_ms p99_ms" for one wrk run.
+# The server's CPU time so far (user + system), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+TICKS_PER_S=$(getconf CLK_TCK)
+
+# Prints "req/s p50_ms p99_ms non2xx cpu_us_per_request" for one wrk run. The server's CPU time
+# per request matters on a shared machine: other load lowers req/s, but hardly what one request
+# costs.
 run_wrk() {
     local path=$1
     shift
-    wrk -t2 -c64 -d"$DURATION" --latency "$@" "$BASE$path" | python3 -c '
-import re, sys
+    local before
+    before=$(cpu_ticks)
+    local text
+    text=$(wrk -t2 -c64 -d"$DURATION" --latency "$@" "$BASE$path")
+    local after
+    after=$(cpu_ticks)
+    TICKS=$((after - before)) TICKS_PER_S=$TICKS_PER_S python3 -c '
+import os, re, sys
 text = sys.stdin.read()
 def ms(label):
     m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
     value, unit = float(m.group(1)), m.group(2)
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+total = int(re.search(r"(\d+) requests in", text).group(1))
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 p50, p99 = ms("50%"), ms("99%")
-print("%.0f %.3f %.3f %s" % (rps, p50, p99, errors.group(1) if errors else 0))
-'
+cpu_us = int(os.environ["TICKS"]) / int(os.environ["TICKS_PER_S"]) * 1e6 / max(total, 1)
+print("%.0f %.3f %.3f %s %.1f" % (rps, p50, p99, errors.group(1) if errors else 0, cpu_us))
+' <<<"$text"
 }
 
 declare -A MEDIAN_RPS
@@ -94,19 +115,22 @@ bench() {
     summary=$(printf '%s\n' "${results[@]}" | python3 -c '
 import statistics, sys
 rows = [list(map(float, line.split())) for line in sys.stdin if line.strip()]
-med = [statistics.median(r[i] for r in rows) for i in range(4)]
-print(f"{med[0]:.0f} {med[1]:.3f} {med[2]:.3f} {int(sum(r[3] for r in rows))}")
+med = [statistics.median(r[i] for r in rows) for i in range(5)]
+print(f"{med[0]:.0f} {med[1]:.3f} {med[2]:.3f} {int(sum(r[3] for r in rows))} {med[4]:.1f}")
 ')
-    read -r rps p50 p99 errors <<<"$summary"
+    read -r rps p50 p99 errors cpu_us <<<"$summary"
     MEDIAN_RPS[$name]=$rps
     local ratio
     ratio=$(python3 -c "print(f'{$rps / ${MEDIAN_RPS[healthz]}:.2f}')")
-    printf '%-14s median of %s: %8s req/s  p50 %7s ms  p99 %7s ms  non-2xx %s  ratio to /healthz %s  server RSS %s kB\n' \
-        "$name" "$RUNS" "$rps" "$p50" "$p99" "$errors" "$ratio" "$(rss_kb)"
+    printf '%-14s median of %s: %8s req/s  p50 %7s ms  p99 %7s ms  non-2xx %s  ratio to /healthz %s  server CPU %6s us/req  server RSS %s kB\n' \
+        "$name" "$RUNS" "$rps" "$p50" "$p99" "$errors" "$ratio" "$cpu_us" "$(rss_kb)"
 }
 
 echo "wrk -t2 -c64 -d$DURATION --latency, $RUNS runs each; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+ENDPOINTS=${ENDPOINTS:-get-user me list-page}
+wanted() { [[ " $ENDPOINTS " == *" $1 "* ]]; }
 bench healthz /healthz
-bench get-user /api/user/usr_demo_1 -H "$AUTH"
-bench list-page "$LIST" -H "$AUTH"
+wanted get-user && bench get-user /api/user/usr_demo_1 -H "$AUTH"
+wanted me && bench me /user/auth/me -H "$AUTH"
+wanted list-page && bench list-page "$LIST" -H "$AUTH"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,9 +1,10 @@
 // Store benchmark (not a test): our DocumentStore against raw SQLite on the same file, same run.
 // Usage: store_bench --schema schema.yaml --db PATH [--rounds 5] [--ops 400]
-//                    [--durability full|normal] [--only writes]
+//                    [--durability full|normal]
+//                    [--only get|list|page|search|estimate|write] (one section; default all)
 // The database must already hold the demo data (events-api seed-demo --scale 1000 for 1M events).
-// --durability opens the store (and the raw connection) with that synchronous mode; --only writes
-// skips the reads and searches. The writes' baseline is a raw prepared INSERT into a scratch
+// --durability opens the store (and the raw connection) with that synchronous mode; --only write
+// (or writes) skips the reads and searches. The writes' baseline is a raw prepared INSERT into a scratch
 // table on the same file and mode: the cost of a commit there, without our checks and indexes.
 // Prints one line per measurement: name, median over rounds of the per-round p50 and p99, and the
 // ratio to the raw SQLite baseline where there is one. See docs/performance.md.
@@ -130,15 +131,15 @@ int main(int argc, char** argv) {
     std::string db_path;
     int rounds = 5;
     int ops = 400;
+    std::string only;
     std::string durability = "full";
-    bool writes_only = false;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (std::strcmp(argv[i], "--durability") == 0) durability = argv[i + 1];
-        if (std::strcmp(argv[i], "--only") == 0) writes_only = std::strcmp(argv[i + 1], "writes") == 0;
         if (std::strcmp(argv[i], "--schema") == 0) schema_path = argv[i + 1];
         else if (std::strcmp(argv[i], "--db") == 0) db_path = argv[i + 1];
         else if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::atoi(argv[i + 1]);
         else if (std::strcmp(argv[i], "--ops") == 0) ops = std::atoi(argv[i + 1]);
+        else if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
     }
     if (db_path.empty()) {
         std::fprintf(stderr, "usage: store_bench --schema FILE --db PATH [--rounds N] [--ops N]\n");
@@ -164,6 +165,24 @@ int main(int argc, char** argv) {
                  durability == "normal" ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL",
                  nullptr, nullptr, nullptr);
     Raw count_events(raw_db, "SELECT count(*) FROM \"Event\"");
+    // Earlier runs' creates (ids "bench_...") would add "Benchmark Jazz Night" matches to the
+    // searches: delete them through the store first, so every run measures the seeded data.
+    {
+        std::vector<std::string> leftovers;
+        sqlite3_stmt* find = nullptr;
+        sqlite3_prepare_v2(raw_db,
+                           "SELECT \"id\" FROM \"Event\" WHERE \"id\" >= 'bench_' AND "
+                           "\"id\" < 'bench`'",
+                           -1, &find, nullptr);
+        while (sqlite3_step(find) == SQLITE_ROW) {
+            leftovers.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(find, 0)));
+        }
+        sqlite3_finalize(find);
+        for (const auto& id : leftovers) {
+            if (!(*store)->Delete(*event, id)) std::abort();
+        }
+        std::printf("deleted %zu Events left by earlier runs\n", leftovers.size());
+    }
     sqlite3_stmt* probe = nullptr;
     // Demo events only (evt_demo_0 .. evt_demo_{n-1}): earlier runs' creates stay in the file.
     sqlite3_prepare_v2(raw_db,
@@ -183,8 +202,13 @@ int main(int argc, char** argv) {
         return "evt_demo_" + std::to_string(rng() % static_cast<std::uint64_t>(events));
     };
 
+    if (only == "writes") {
+        only = "write";  // the spelling of an earlier version
+    }
+    const auto wants = [&](const char* section) { return only.empty() || only == section; };
+
     // 1. Get by id.
-    if (!writes_only) {
+    if (wants("get")) {
         auto ours = Measure(rounds, ops, [&](int) {
             auto record = (*store)->Get(*event, random_event_id());
             if (!record) std::abort();
@@ -196,117 +220,195 @@ int main(int argc, char** argv) {
         Report("get by id", ours, &base);
     }
 
-    // 2. A filtered, sorted page (with the total, as the API returns it).
-    if (!writes_only) {
-        auto filter = boost::json::parse(
-            R"({"cost": {"$lt": 20}, "numOfExpectedAttendees": {"$gte": 500}})");
-        auto sort = ea::query::ParseSortText(*event, "dateTime:desc");
-        auto ours = Measure(rounds, ops / 4, [&](int i) {
-            ea::query::Query query;
-            query.filter = *ea::query::ParseFilter(*event, filter);
-            query.sort = *sort;
-            query.page = 1 + i % 20;
-            query.page_size = 25;
-            auto page = (*store)->List(*event, query);
-            if (!page || page->rows.size() != 25) std::abort();
-        });
+    // 2. A filtered, sorted page (with the total, as the API returns it), in each count mode.
+    using ea::query::CountMode;
+    auto filter =
+        boost::json::parse(R"({"cost": {"$lt": 20}, "numOfExpectedAttendees": {"$gte": 500}})");
+    auto sort = ea::query::ParseSortText(*event, "dateTime:desc");
+    auto filtered_page = [&](CountMode count, int page) {
+        ea::query::Query query;
+        query.filter = *ea::query::ParseFilter(*event, filter);
+        query.sort = *sort;
+        query.page = page;
+        query.page_size = 25;
+        query.count = count;
+        return query;
+    };
+    // --only page: the list section without count=exact and the raw page + count baseline (the
+    // slow parts: seconds per operation on 1M rows).
+    if (wants("list") || only == "page") {
+        const bool pages_only = only == "page";
+        std::vector<std::pair<const char*, CountMode>> modes = {
+            {"filter+sort+page (auto)", CountMode::kAuto},
+            {"filter+sort+page (exact)", CountMode::kExact},
+            {"filter+sort+page (none)", CountMode::kNone}};
+        if (pages_only) {
+            modes.erase(modes.begin() + 1);
+        }
         Raw raw(raw_db,
                 "SELECT * FROM \"Event\" WHERE \"cost\" < ?1 AND \"numOfExpectedAttendees\" >= ?2 "
                 "ORDER BY \"dateTime\" DESC NULLS LAST, \"id\" LIMIT 25 OFFSET ?3");
         Raw raw_count(raw_db,
                       "SELECT count(*) FROM \"Event\" WHERE \"cost\" < ?1 AND "
                       "\"numOfExpectedAttendees\" >= ?2");
-        auto base = Measure(rounds, ops / 4, [&](int i) {
-            raw.Run({}, {20, 500, static_cast<double>(25 * (i % 20))});
-            raw_count.Run({}, {20, 500});
+        Stats base;
+        if (!pages_only) {
+            base = Measure(rounds, ops / 4, [&](int i) {
+                raw.Run({}, {20, 500, static_cast<double>(25 * (i % 20))});
+                raw_count.Run({}, {20, 500});
+            });
+        }
+        for (const auto& [name, mode] : modes) {
+            auto ours = Measure(rounds, ops / 4, [&, mode = mode](int i) {
+                auto page = (*store)->List(*event, filtered_page(mode, 1 + i % 20));
+                if (!page || page->rows.size() != 25) std::abort();
+            });
+            Report(name, ours, pages_only ? nullptr : &base);
+        }
+        // The page alone in raw SQLite, on the plan the store uses (walking the sort index).
+        Raw raw_page(raw_db,
+                     "SELECT * FROM \"Event\" INDEXED BY \"_ix_Event_dateTime\" WHERE \"cost\" < ?1 "
+                     "AND \"numOfExpectedAttendees\" >= ?2 ORDER BY \"dateTime\" DESC NULLS LAST, "
+                     "\"id\" LIMIT 25 OFFSET ?3");
+        auto page_only = Measure(rounds, ops / 4, [&](int i) {
+            raw_page.Run({}, {20, 500, static_cast<double>(25 * (i % 20))});
         });
-        Report("filter+sort+page", ours, &base);
+        Report("  raw page alone, same plan", page_only, nullptr);
+        auto first = Measure(rounds, ops, [&](int) {
+            auto page = (*store)->List(*event, filtered_page(CountMode::kAuto, 1));
+            if (!page || page->rows.size() != 25) std::abort();
+        });
+        Report("  page 1 only (auto)", first, nullptr);
     }
 
     // 3. contains and fuzzy on a free-text field, page 1 with the total.
     const char* needles[] = {"jazz", "poetry", "rooftop", "chess", "wine tast"};
-    if (!writes_only) {
-        auto ours = Measure(rounds, ops / 20, [&](int i) {
-            ea::query::Query query;
-            query.filter = *ea::query::ParseFilter(
-                *event, boost::json::object{{"title", needles[i % 5]}});
-            query.matching = ea::query::Matching::kContains;
-            auto page = (*store)->List(*event, query);
-            if (!page) std::abort();
-        });
+    const char* typos[] = {"jaz nite", "poetry slamm", "roftop", "chess turnament", "wine tastng"};
+    auto search = [&](const char* text, ea::query::Matching matching, CountMode count) {
+        ea::query::Query query;
+        query.filter = *ea::query::ParseFilter(*event, boost::json::object{{"title", text}});
+        query.matching = matching;
+        query.count = count;
+        return query;
+    };
+    if (wants("search")) {
         Raw raw(raw_db,
                 "SELECT * FROM \"Event\" WHERE \"title\" LIKE '%' || ?1 || '%' ORDER BY \"id\" "
                 "LIMIT 25");
-        Raw raw_count(raw_db, "SELECT count(*) FROM \"Event\" WHERE \"title\" LIKE '%' || ?1 || '%'");
+        Raw raw_count(raw_db,
+                      "SELECT count(*) FROM \"Event\" WHERE \"title\" LIKE '%' || ?1 || '%'");
         auto base = Measure(rounds, ops / 20, [&](int i) {
             raw.Run({needles[i % 5]});
             raw_count.Run({needles[i % 5]});
         });
-        Report("contains (title)", ours, &base);
+        for (CountMode mode : {CountMode::kAuto, CountMode::kExact}) {
+            auto ours = Measure(rounds, ops / 20, [&](int i) {
+                auto page = (*store)->List(
+                    *event, search(needles[i % 5], ea::query::Matching::kContains, mode));
+                if (!page) std::abort();
+            });
+            Report(mode == CountMode::kAuto ? "contains (title, auto)" : "contains (title, exact)",
+                   ours, &base);
+        }
     }
-    if (!writes_only) {
-        const char* typos[] = {"jaz nite", "poetry slamm", "roftop", "chess turnament", "wine tastng"};
+    for (CountMode mode : {CountMode::kAuto, CountMode::kExact}) {
+        if (!wants("search")) break;
         auto ours = Measure(rounds, ops / 20, [&](int i) {
-            ea::query::Query query;
-            query.filter =
-                *ea::query::ParseFilter(*event, boost::json::object{{"title", typos[i % 5]}});
-            query.matching = ea::query::Matching::kFuzzy;
-            auto page = (*store)->List(*event, query);
+            auto page =
+                (*store)->List(*event, search(typos[i % 5], ea::query::Matching::kFuzzy, mode));
             if (!page) std::abort();
         });
-        Report("fuzzy (title)", ours, nullptr);
+        Report(mode == CountMode::kAuto ? "fuzzy (title, auto)" : "fuzzy (title, exact)", ours,
+               nullptr);
+    }
+
+    // How far the estimate (count=estimated) is from the exact total, on the same queries.
+    if (wants("estimate")) {
+        std::vector<std::pair<std::string, ea::query::Query>> queries;
+        queries.emplace_back("filter", filtered_page(CountMode::kExact, 1));
+        for (const char* needle : needles) {
+            queries.emplace_back(std::string("contains ") + needle,
+                                 search(needle, ea::query::Matching::kContains, CountMode::kExact));
+        }
+        for (const char* typo : typos) {
+            queries.emplace_back(std::string("fuzzy ") + typo,
+                                 search(typo, ea::query::Matching::kFuzzy, CountMode::kExact));
+        }
+        for (auto& [name, query] : queries) {
+            auto exact = (*store)->List(*event, query);
+            query.count = CountMode::kEstimated;
+            auto estimated = (*store)->List(*event, query);
+            query.count = CountMode::kAuto;
+            auto automatic = (*store)->List(*event, query);
+            if (!exact || !estimated || !automatic) std::abort();
+            const double error =
+                exact->page.total == 0
+                    ? 0.0
+                    : 100.0 * static_cast<double>(estimated->page.total - exact->page.total) /
+                          static_cast<double>(exact->page.total);
+            std::printf(
+                "estimate %-24s exact %8lld  estimated %8lld (%+.1f%%%s)  auto %s\n", name.c_str(),
+                static_cast<long long>(exact->page.total),
+                static_cast<long long>(estimated->page.total), error,
+                estimated->page.total_kind == ea::store::TotalKind::kEstimate ? "" : ", exact",
+                automatic->page.total_kind == ea::store::TotalKind::kEstimate ? "estimate"
+                                                                              : "exact");
+        }
+        std::fflush(stdout);
     }
 
     // 4. Writes: one create, and a batch of 1,000 in one transaction.
-    int next = 0;
-    auto new_event = [&] {
-        ea::Record record{
-            {"id", "bench_" + std::to_string(Clock::now().time_since_epoch().count()) + "_" +
-                       std::to_string(next++)},
-            {"url", "https://bench.example.com/e"},
-            {"title", "Benchmark Jazz Night"},
-            {"dateTime", "2026-05-01T20:00:00.000Z"},
-            {"location", "Austin, TX"},
-            {"cost", 10.0},
-            {"createdAt", "2026-01-01T00:00:00.000Z"},
-            {"updatedAt", "2026-01-01T00:00:00.000Z"}};
-        return record;
-    };
-    sqlite3_exec(raw_db,
-                 "CREATE TABLE IF NOT EXISTS \"_bench_commit\" (id TEXT PRIMARY KEY, body TEXT)",
-                 nullptr, nullptr, nullptr);
-    Raw raw_insert(raw_db, "INSERT INTO \"_bench_commit\" (id, body) VALUES (?1, ?2)");
-    const std::string raw_body = boost::json::serialize(new_event());
-    auto raw_row = [&] {
-        return std::string(
-            "raw_" + std::to_string(Clock::now().time_since_epoch().count()) + "_" +
-            std::to_string(next++));
-    };
-    {
-        auto ours = Measure(rounds, ops / 4, [&](int) {
-            if (!(*store)->Create(*event, new_event())) std::abort();
-        });
-        auto base = Measure(rounds, ops / 4, [&](int) { raw_insert.Run({raw_row(), raw_body}); });
-        Report("create", ours, &base);
-    }
-    {
-        auto ours = Measure(std::max(3, rounds), 3, [&](int) {
-            std::vector<ea::store::DocumentStore::BatchItem> items;
-            for (int i = 0; i < 1000; ++i) {
-                items.push_back({event, new_event(), false});
-            }
-            if (!(*store)->Batch(std::move(items))) std::abort();
-        });
-        auto base = Measure(std::max(3, rounds), 3, [&](int) {
-            sqlite3_exec(raw_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-            for (int i = 0; i < 1000; ++i) {
-                raw_insert.Run({raw_row(), raw_body});
-            }
-            sqlite3_exec(raw_db, "COMMIT", nullptr, nullptr, nullptr);
-        });
-        std::printf("%-28s p50 %9.1f ms per 1,000 (%.1f us per record) | raw %.1f ms | ratio %.2f\n",
-                    "batch create", ours.p50_us / 1000.0, ours.p50_us / 1000.0,
-                    base.p50_us / 1000.0, ours.p50_us / base.p50_us);
+    if (wants("write")) {
+        int next = 0;
+        auto new_event = [&] {
+            ea::Record record{
+                {"id", "bench_" + std::to_string(Clock::now().time_since_epoch().count()) + "_" +
+                           std::to_string(next++)},
+                {"url", "https://bench.example.com/e"},
+                {"title", "Benchmark Jazz Night"},
+                {"dateTime", "2026-05-01T20:00:00.000Z"},
+                {"location", "Austin, TX"},
+                {"cost", 10.0},
+                {"createdAt", "2026-01-01T00:00:00.000Z"},
+                {"updatedAt", "2026-01-01T00:00:00.000Z"}};
+            return record;
+        };
+        sqlite3_exec(raw_db,
+                     "CREATE TABLE IF NOT EXISTS \"_bench_commit\" (id TEXT PRIMARY KEY, body TEXT)",
+                     nullptr, nullptr, nullptr);
+        Raw raw_insert(raw_db, "INSERT INTO \"_bench_commit\" (id, body) VALUES (?1, ?2)");
+        const std::string raw_body = boost::json::serialize(new_event());
+        auto raw_row = [&] {
+            return std::string(
+                "raw_" + std::to_string(Clock::now().time_since_epoch().count()) + "_" +
+                std::to_string(next++));
+        };
+        {
+            auto ours = Measure(rounds, ops / 4, [&](int) {
+                if (!(*store)->Create(*event, new_event())) std::abort();
+            });
+            auto base = Measure(rounds, ops / 4, [&](int) { raw_insert.Run({raw_row(), raw_body}); });
+            Report("create", ours, &base);
+        }
+        {
+            auto ours = Measure(std::max(3, rounds), 3, [&](int) {
+                std::vector<ea::store::DocumentStore::BatchItem> items;
+                for (int i = 0; i < 1000; ++i) {
+                    items.push_back({event, new_event(), false});
+                }
+                if (!(*store)->Batch(std::move(items))) std::abort();
+            });
+            auto base = Measure(std::max(3, rounds), 3, [&](int) {
+                sqlite3_exec(raw_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+                for (int i = 0; i < 1000; ++i) {
+                    raw_insert.Run({raw_row(), raw_body});
+                }
+                sqlite3_exec(raw_db, "COMMIT", nullptr, nullptr, nullptr);
+            });
+            std::printf("%-28s p50 %9.1f ms per 1,000 (%.1f us per record) | raw %.1f ms | ratio %.2f\n",
+                        "batch create", ours.p50_us / 1000.0, ours.p50_us / 1000.0,
+                        base.p50_us / 1000.0, ours.p50_us / base.p50_us);
+        }
     }
     std::printf("RSS at end %ld kB; SQLite heap (page cache included) %lld kB\n", ResidentKb(),
                 static_cast<long long>(sqlite3_memory_used() / 1024));

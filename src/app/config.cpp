@@ -68,6 +68,8 @@ constexpr const char* kKeys[][2] = {
     {"store.durability", "EVENTS_API_STORE_DURABILITY"},
     {"limits.max_batch", "EVENTS_API_MAX_BATCH"},
     {"limits.query_timeout_ms", "EVENTS_API_QUERY_TIMEOUT_MS"},
+    {"mcp.max_sessions", "EVENTS_API_MCP_MAX_SESSIONS"},
+    {"mcp.session_idle_seconds", "EVENTS_API_MCP_SESSION_IDLE_SECONDS"},
 };
 
 // Keys whose value is a list: a YAML sequence in the file, comma-separated elsewhere.
@@ -224,6 +226,8 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
         {"store.durability", &flags.store_durability},
         {"limits.max_batch", &flags.max_batch},
         {"limits.query_timeout_ms", &flags.query_timeout_ms},
+        {"mcp.max_sessions", &flags.mcp_max_sessions},
+        {"mcp.session_idle_seconds", &flags.mcp_session_idle_seconds},
     };
     for (const auto& [key, value] : flag_values) {
         if (value->has_value()) {
@@ -301,6 +305,18 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
                 return parsed.error();
             }
             config.query_timeout_ms = *parsed;
+        } else if (key == "mcp.max_sessions") {
+            auto parsed = ParsePositive(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.mcp_max_sessions = *parsed;
+        } else if (key == "mcp.session_idle_seconds") {
+            auto parsed = ParsePositive(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.mcp_session_idle_seconds = *parsed;
         }
     }
     if (config.schema.empty()) {

@@ -29,7 +29,11 @@ struct Config {
     std::string store_durability = "full";
     int max_batch = 1000;         // records per batch request
     int query_timeout_ms = 5000;  // one list query; 0: no limit
-    std::string config_file;     // where the file layer came from, for messages
+    // Streamable HTTP /mcp, session era: open sessions at most (an initialize past it is 503),
+    // and how long an unused session lives.
+    int mcp_max_sessions = 1024;
+    int mcp_session_idle_seconds = 3600;
+    std::string config_file;  // where the file layer came from, for messages
 };
 
 // One setting as the command line gave it (unset when the flag was not passed).
@@ -47,6 +51,8 @@ struct ConfigFlags {
     std::optional<std::string> store_durability;
     std::optional<std::string> max_batch;
     std::optional<std::string> query_timeout_ms;
+    std::optional<std::string> mcp_max_sessions;
+    std::optional<std::string> mcp_session_idle_seconds;
 };
 
 // The environment as a map, so tests can pass their own.

@@ -7,6 +7,7 @@
 #include <boost/json/object.hpp>
 
 #include "app/core.hpp"
+#include "app/mcp_http.hpp"
 #include "common/json_text.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "mcp/mcp_server.hpp"
@@ -147,13 +148,8 @@ Result<std::unique_ptr<McpApp>> McpApp::Create(const Config& config,
     parts->tools = std::make_unique<mcp::ToolRegistry>(
         *parts->core->schema, mcp::ToolServices{*parts->core->documents, *parts->access->auth},
         mcp::ToolSchemaOptions{query::kMaxPageSize});
-    mcp::ServerIdentity identity;
-    identity.title = parts->core->schema->project_name();
-    identity.instructions =
-        "Records of the " + parts->core->schema->project_name() +
-        " data service. Use list_* to find records (filters, sort, pages), get_* for one by id, "
-        "and create_/update_/delete_* to change them. Errors say what to fix.";
-    parts->server = std::make_unique<mcp::McpServer>(*parts->tools, std::move(identity), LogLine);
+    parts->server =
+        std::make_unique<mcp::McpServer>(*parts->tools, McpIdentity(*parts->core->schema), LogLine);
     return std::unique_ptr<McpApp>(new McpApp(std::move(parts)));
 }
 

@@ -8,6 +8,7 @@
 
 #include "app/core.hpp"
 #include "app/loopback.hpp"
+#include "app/mcp_http.hpp"
 #include "app/system_users.hpp"
 #include "auth/password.hpp"
 #include "auth/session_store.hpp"
@@ -149,6 +150,7 @@ struct ServerApp::Parts {
     std::unique_ptr<AccessStack> access;
     std::unique_ptr<service::AdminService> admin;
     std::unique_ptr<rest::RestApi> rest;
+    std::unique_ptr<McpHttp> mcp;  // /mcp: Streamable HTTP
     http::Metrics metrics;
     std::unique_ptr<http::Router> router;
     std::unique_ptr<http::Server> server;
@@ -200,6 +202,15 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     parts->router =
         std::make_unique<http::Router>(http::RouterOptions{true}, rest::ProtocolErrorResponse);
     if (auto registered = parts->rest->Register(*parts->router); !registered) {
+        return registered.error();
+    }
+    mcp::HttpTransportOptions mcp_options;
+    mcp_options.allowed_origins = config.cors_allowed_origins;
+    mcp_options.max_sessions = static_cast<std::size_t>(config.mcp_max_sessions);
+    mcp_options.session_idle_timeout = std::chrono::seconds(config.mcp_session_idle_seconds);
+    parts->mcp = std::make_unique<McpHttp>(*parts->core->schema, *parts->core->documents,
+                                           *parts->access->auth, std::move(mcp_options));
+    if (auto registered = parts->mcp->Register(*parts->router); !registered) {
         return registered.error();
     }
     auto* raw = parts.get();

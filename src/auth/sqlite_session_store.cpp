@@ -36,6 +36,12 @@ void BindText(sqlite3_stmt* statement, int index, std::string_view text) {
                       SQLITE_TRANSIENT);
 }
 
+// SQLITE_STATIC: the caller's buffer outlives the step (the statement is reset in the same
+// scope), so SQLite need not copy it; for the lookup every authenticated request makes.
+void BindTextNoCopy(sqlite3_stmt* statement, int index, std::string_view text) {
+    sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+}
+
 std::string ColumnText(sqlite3_stmt* statement, int column) {
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
     if (text == nullptr) {
@@ -91,7 +97,7 @@ Result<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::Open(
     if (file.empty()) {
         return InvalidArgument("session database file name is empty");
     }
-    std::unique_ptr<SqliteSessionStore> store(new SqliteSessionStore());
+    std::unique_ptr<SqliteSessionStore> store(new SqliteSessionStore(file));
     sqlite3* raw = nullptr;
     const int open_rc =
         sqlite3_open_v2(file.c_str(), &raw,
@@ -133,7 +139,86 @@ Result<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::Open(
         }
         target->reset(statement);
     }
+    // One reader now, so a file readers cannot open is reported at startup, not on a request.
+    auto reader = store->OpenReader();
+    if (!reader) {
+        return reader.error();
+    }
+    store->idle_readers_.push_back(*std::move(reader));
     return store;
+}
+
+// Hands a reader back to the pool on every path out of Get.
+class SqliteSessionStore::ReaderLease {
+public:
+    ReaderLease(SqliteSessionStore& store, std::unique_ptr<Reader> reader)
+        : store_(store), reader_(std::move(reader)) {}
+    ~ReaderLease() { store_.ReleaseReader(std::move(reader_), broken_); }
+    ReaderLease(const ReaderLease&) = delete;
+    ReaderLease& operator=(const ReaderLease&) = delete;
+
+    Reader& operator*() const { return *reader_; }
+    void MarkBroken() { broken_ = true; }
+
+private:
+    SqliteSessionStore& store_;
+    std::unique_ptr<Reader> reader_;
+    bool broken_ = false;
+};
+
+Result<std::unique_ptr<SqliteSessionStore::Reader>> SqliteSessionStore::OpenReader() const {
+    const std::string where = "session database '" + file_.string() + "'";
+    auto reader = std::make_unique<Reader>();
+    sqlite3* raw = nullptr;
+    // READWRITE although it only reads: a WAL reader must be able to write the -shm index.
+    const int open_rc =
+        sqlite3_open_v2(file_.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+    reader->db.reset(raw);
+    if (open_rc != SQLITE_OK) {
+        return detail::BackendUnavailable(
+            "cannot open a read connection to " + where + ": " +
+            (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(open_rc)));
+    }
+    sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+    // query_only: this connection can never write, whatever a future edit prepares on it.
+    const std::string sql =
+        "SELECT " + std::string(kColumns) + " FROM _sessions WHERE token_hash = ?1";
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_exec(raw, "PRAGMA query_only=1", nullptr, nullptr, nullptr) != SQLITE_OK ||
+        sqlite3_prepare_v3(raw, sql.c_str(), static_cast<int>(sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
+        return detail::BackendUnavailable("cannot prepare a read connection to " + where + ": " +
+                                          sqlite3_errmsg(raw));
+    }
+    reader->get.reset(statement);
+    return reader;
+}
+
+Result<std::unique_ptr<SqliteSessionStore::Reader>> SqliteSessionStore::AcquireReader() {
+    {
+        std::lock_guard lock(readers_mutex_);
+        if (!idle_readers_.empty()) {
+            auto reader = std::move(idle_readers_.back());
+            idle_readers_.pop_back();
+            return reader;
+        }
+    }
+    return OpenReader();  // outside the lock: opening takes a while, and others may release
+}
+
+void SqliteSessionStore::ReleaseReader(std::unique_ptr<Reader> reader, bool broken) {
+    if (reader == nullptr || broken) {
+        return;  // closed here; the next Get opens a fresh one
+    }
+    std::lock_guard lock(readers_mutex_);
+    if (idle_readers_.size() < kMaxIdleReaders) {
+        idle_readers_.push_back(std::move(reader));
+    }
+}
+
+std::size_t SqliteSessionStore::IdleReadersForTest() {
+    std::lock_guard lock(readers_mutex_);
+    return idle_readers_.size();
 }
 
 Error SqliteSessionStore::SqliteError(std::string_view what) const {
@@ -197,8 +282,42 @@ Result<Session> SqliteSessionStore::GetLocked(std::string_view token_hash, TimeP
 }
 
 Result<Session> SqliteSessionStore::Get(std::string_view token_hash, TimePoint now) {
-    std::lock_guard lock(mutex_);
-    return GetLocked(token_hash, now);
+    Session session;
+    {
+        auto acquired = AcquireReader();
+        if (!acquired) {
+            return acquired.error();
+        }
+        ReaderLease reader(*this, *std::move(acquired));
+        // One autocommit SELECT is one read transaction: it sees every commit that finished
+        // before it started, on any connection. The scope resets the statement, which ends the
+        // transaction, so the reader never holds an old snapshot between calls.
+        sqlite3_stmt* statement = (*reader).get.get();
+        StatementScope scope(statement);
+        BindTextNoCopy(statement, 1, token_hash);
+        const int rc = sqlite3_step(statement);
+        if (rc == SQLITE_DONE) {
+            return Unauthenticated();
+        }
+        if (rc != SQLITE_ROW) {
+            reader.MarkBroken();
+            // SQLite messages name no values we bound, so they carry no token hashes.
+            return detail::BackendUnavailable(
+                std::string("session store (SQLite) could not read a session: ") +
+                sqlite3_errmsg((*reader).db.get()));
+        }
+        session = ReadSession(statement);
+    }
+    if (ToMillis(now) >= ToMillis(session.expires_at)) {
+        std::lock_guard lock(mutex_);
+        sqlite3_stmt* statement = delete_.get();
+        StatementScope scope(statement);
+        BindText(statement, 1, token_hash);
+        // Best effort: the session is refused either way, and the purge will catch it later.
+        sqlite3_step(statement);
+        return Unauthenticated();
+    }
+    return session;
 }
 
 Result<Session> SqliteSessionStore::Touch(std::string_view token_hash, std::chrono::seconds ttl,

@@ -1,5 +1,10 @@
 // SqliteSessionStore: the embedded SessionStore, a `_sessions` table in an SQLite file (normally
-// the app's main database). Sessions survive restarts; one process only shares them reliably.
+// the app's main database). Sessions survive restarts. Writes go through one connection behind a
+// mutex; Get, the lookup every authenticated request makes, runs on a pool of read connections,
+// so lookups run in parallel with each other and with writes (WAL). There is no cache: each Get
+// reads the latest committed state of the file, so a session deleted by any connection of any
+// process on this machine (e.g. `events-api user add --update` beside a running server) is gone
+// for the very next Get.
 #pragma once
 
 #include <chrono>
@@ -7,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "auth/session_store.hpp"
 
@@ -47,6 +53,9 @@ public:
     // Number of rows in `_sessions`, expired ones included.
     [[nodiscard]] Result<std::int64_t> RowCountForTest();
 
+    // Read connections open and idle in the pool (for tests).
+    [[nodiscard]] std::size_t IdleReadersForTest();
+
 private:
     struct StatementCloser {
         void operator()(sqlite3_stmt* statement) const;
@@ -56,7 +65,20 @@ private:
         void operator()(sqlite3* db) const;
     };
 
-    SqliteSessionStore() = default;
+    // A read connection with its own prepared lookup; used by one thread at a time.
+    struct Reader {
+        std::unique_ptr<sqlite3, DbCloser> db;
+        StatementPtr get;
+    };
+    class ReaderLease;
+
+    explicit SqliteSessionStore(std::filesystem::path file) : file_(std::move(file)) {}
+
+    // An idle reader from the pool, or a new one when every reader is busy.
+    Result<std::unique_ptr<Reader>> AcquireReader();
+    // Returns `reader` to the pool (closes it when the pool is full or `broken`).
+    void ReleaseReader(std::unique_ptr<Reader> reader, bool broken);
+    Result<std::unique_ptr<Reader>> OpenReader() const;
 
     // REQUIRES: mutex_ held. The "get and delete if expired" shared by Get and Touch.
     Result<Session> GetLocked(std::string_view token_hash,
@@ -80,6 +102,13 @@ private:
     StatementPtr ping_;
     StatementPtr count_;
     std::chrono::system_clock::time_point last_purge_{};
+
+    // More readers than this are closed when released: the server runs one handler per core, so
+    // the pool stays at about the number of threads that authenticate at once.
+    static constexpr std::size_t kMaxIdleReaders = 16;
+    const std::filesystem::path file_;
+    std::mutex readers_mutex_;  // guards idle_readers_ only; held for a push or a pop
+    std::vector<std::unique_ptr<Reader>> idle_readers_;
 };
 
 }  // namespace ea::auth

@@ -91,6 +91,14 @@ int Main(int argc, char** argv) {
     add("--query-timeout-ms", flags.query_timeout_ms,
         "longest one list query may run, 0 for no limit (EVENTS_API_QUERY_TIMEOUT_MS; default "
         "5000)");
+    add("--mcp-max-sessions", flags.mcp_max_sessions,
+        "open MCP sessions on /mcp at most; past it initialize is 503 "
+        "(EVENTS_API_MCP_MAX_SESSIONS; "
+        "default 1024)");
+    add("--mcp-session-idle-seconds", flags.mcp_session_idle_seconds,
+        "an MCP session on /mcp unused this long ends (EVENTS_API_MCP_SESSION_IDLE_SECONDS; "
+        "default "
+        "3600)");
 
     std::vector<Command> commands = {
         AddSchemaCommand(root, flags),   AddMigrateCommand(root, flags),

@@ -10,7 +10,8 @@ namespace ea::http {
 namespace {
 
 constexpr std::string_view kAllowedMethods = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
-constexpr std::string_view kExposedHeaders = "X-Request-Id, ETag, Location, Retry-After";
+constexpr std::string_view kExposedHeaders =
+    "X-Request-Id, ETag, Location, Retry-After, Mcp-Session-Id, WWW-Authenticate";
 constexpr std::string_view kPreflightRoute = "(cors preflight)";
 
 std::string Lower(std::string_view text) {

@@ -32,7 +32,8 @@ struct CorsOptions {
 //    (GET, POST, PUT, PATCH, DELETE, OPTIONS), -Allow-Headers (those requested: any header),
 //    -Max-Age; a requested method outside that list is 403;
 //  - any other request goes to `next`, and its response gets Access-Control-Allow-Origin,
-//    -Allow-Credentials and -Expose-Headers (X-Request-Id, ETag, Location, Retry-After).
+//    -Allow-Credentials and -Expose-Headers (X-Request-Id, ETag, Location, Retry-After, and for
+//    MCP clients in a browser Mcp-Session-Id and WWW-Authenticate).
 // A preflight from an origin not on the list is 403 without any CORS header; other requests from
 // it are served without any (the browser then keeps the response from the page). While CORS is
 // on, every response carries Vary: Origin, so a cache never hands one origin's answer to another.

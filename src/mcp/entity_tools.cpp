@@ -9,6 +9,7 @@
 #include "query/filter_parser.hpp"
 #include "query/view.hpp"
 #include "schema/names.hpp"
+#include "service/pagination.hpp"
 
 namespace ea::mcp::detail {
 namespace {
@@ -78,16 +79,7 @@ object ListPayload(store::ListResult result) {
         data.emplace_back(std::move(row));
     }
     const auto& page = result.page;
-    object out{{"data", std::move(data)},
-               {"pagination", object{{"page", page.page},
-                                     {"pageSize", page.page_size},
-                                     {"total", page.total},
-                                     {"totalPages", page.total_pages}}},
-               {"hasMore", page.page < page.total_pages}};
-    if (page.page_size_clamped_from > 0) {
-        // The role's maximum lowered the page size: said, never silent (as REST says it).
-        out["pagination"].as_object()["pageSizeClampedFrom"] = page.page_size_clamped_from;
-    }
+    object out{{"data", std::move(data)}, {"pagination", service::PaginationJson(page)}};
     if (!result.warnings.empty()) {
         array warnings;
         for (const auto& notice : result.warnings) {
@@ -180,7 +172,9 @@ std::vector<Tool> EntityTools(const Entity& entity, const ToolSchemaOptions& opt
                 About(entity) +
                 " Example: {\"filter\": {\"createdAt\": {\"$gte\": \"2026-01-01\"}}, \"sort\": "
                 "[{\"field\": \"createdAt\", \"direction\": \"desc\"}], \"pageSize\": 10}. The "
-                "result has data, pagination {page, pageSize, total, totalPages} and hasMore.",
+                "result has data and pagination {page, pageSize, total, totalPages, "
+                "totalIsEstimate, "
+                "hasMore}.",
             ListInputSchema(entity, options), Annotations("List " + plural, true, false, true),
             ToolKind::kList, &entity});
         tools.push_back(Tool{"get_" + singular, "Get a " + singular,

@@ -21,6 +21,7 @@ Result<query::Query> ListQueryFromArguments(const schema::Entity& entity,
     list.filter_matching = Argument(arguments, "filter_matching");
     list.sort = Argument(arguments, "sort");
     list.view = Argument(arguments, "view");
+    list.count = Argument(arguments, "count");
     return query::BuildListQuery(entity, list, query::kMcpListDefaults);
 }
 

@@ -76,8 +76,8 @@ std::vector<std::string> McpServer::Handle(Connection& connection, std::string_v
     return out;
 }
 
-std::optional<std::string> McpServer::Dispatch(Connection& connection,
-                                               const RpcRequest& request) const {
+std::optional<std::string> McpServer::Dispatch(Connection& connection, const RpcRequest& request,
+                                               int* error_code) const {
     Answer answer;
     // The one last-resort catch of the MCP face: a bug in one request answers -32603 and the
     // connection keeps serving.
@@ -99,7 +99,13 @@ std::optional<std::string> McpServer::Dispatch(Connection& connection,
         return std::nullopt;  // never answered, even when it failed
     }
     if (auto* error = std::get_if<RpcError>(&answer)) {
+        if (error_code != nullptr) {
+            *error_code = error->code;
+        }
         return ErrorResponse(request.id, *error);
+    }
+    if (error_code != nullptr) {
+        *error_code = 0;
     }
     return ResultResponse(request.id, std::get<object>(std::move(answer)));
 }

@@ -47,11 +47,21 @@ public:
     // Handles one message text; the answers to send, in order (empty for notifications).
     std::vector<std::string> Handle(Connection& connection, std::string_view text) const;
 
+    // One request the transport already parsed (HTTP reads it first to check its headers against
+    // the body). The serialized response, or nullopt for a notification; `error_code` (when given)
+    // receives the JSON-RPC error code of an error response, 0 for a result, so HTTP can pick the
+    // status the transport rules tie to it.
+    std::optional<std::string> HandleRequest(Connection& connection, const RpcRequest& request,
+                                             int* error_code = nullptr) const {
+        return Dispatch(connection, request, error_code);
+    }
+
     const ServerIdentity& identity() const { return identity_; }
 
 private:
     // The serialized response to one request, or nullopt for a notification.
-    std::optional<std::string> Dispatch(Connection& connection, const RpcRequest& request) const;
+    std::optional<std::string> Dispatch(Connection& connection, const RpcRequest& request,
+                                        int* error_code = nullptr) const;
     std::variant<boost::json::object, RpcError> Stateless(Connection& connection,
                                                           const RpcRequest& request) const;
     std::variant<boost::json::object, RpcError> Session(Connection& connection,

@@ -10,7 +10,7 @@
 #include "common/json_text.hpp"
 #include "query/filter_parser.hpp"
 #include "query/view.hpp"
-#include "schema/ecma_pattern.hpp"
+#include "validate/value_schema.hpp"
 
 namespace ea::mcp {
 namespace {
@@ -22,89 +22,7 @@ using schema::Field;
 using schema::FieldType;
 
 constexpr const char* kDialect = "https://json-schema.org/draft/2020-12/schema";
-// Mirrors ea::IsValidId (common/ids.hpp), like the OpenAPI document.
-constexpr const char* kIdPattern = "^[A-Za-z0-9_.:-]{1,64}$";
-// Mirrors validate/type_checks.cpp: no Currency amount beyond +-1e13.
-constexpr double kMaxCurrencyAmount = 1e13;
-
-array EnumValues(const Field& field) {
-    array values;
-    for (const auto& v : field.enum_rule->values) {
-        values.emplace_back(v);
-    }
-    return values;
-}
-
-// The JSON type (and format) of one scalar of `type`, with no value constraints: what a filter
-// compares against.
-object BareScalar(const Field& field, FieldType type) {
-    switch (type) {
-        case FieldType::kString: {
-            object s{{"type", "string"}};
-            if (field.enum_rule) {
-                s["enum"] = EnumValues(field);
-            }
-            return s;
-        }
-        case FieldType::kInteger:
-            return object{{"type", "integer"}};
-        case FieldType::kNumber:
-        case FieldType::kCurrency:
-            return object{{"type", "number"}};
-        case FieldType::kBoolean:
-            return object{{"type", "boolean"}};
-        case FieldType::kDate:
-            return object{{"type", "string"}, {"format", "date"}};
-        case FieldType::kDatetime:
-            return object{{"type", "string"}, {"format", "date-time"}};
-        case FieldType::kObjectId:
-            return object{{"type", "string"}, {"pattern", kIdPattern}};
-        case FieldType::kJson:
-            return object{{"type", "object"}};
-        case FieldType::kArray:
-            return object{{"type", "array"}};
-    }
-    return object{};
-}
-
-// The validator's rules for one scalar; `for_element`: an Array element (lengths count elements,
-// so they stay on the array).
-object ScalarValue(const Field& field, FieldType type, bool for_element) {
-    object s = BareScalar(field, type);
-    const auto bounds = [&](std::optional<double> limit) {
-        if (field.ge || limit) {
-            s["minimum"] = limit ? std::max(field.ge.value_or(-*limit), -*limit) : *field.ge;
-        }
-        if (field.le || limit) {
-            s["maximum"] = limit ? std::min(field.le.value_or(*limit), *limit) : *field.le;
-        }
-    };
-    switch (type) {
-        case FieldType::kString:
-            if (!for_element && field.min_length) {
-                s["minLength"] = *field.min_length;
-            }
-            if (!for_element && field.max_length) {
-                s["maxLength"] = *field.max_length;
-            }
-            if (field.pattern) {
-                if (auto ecma = schema::EcmaPattern(field.pattern->regex)) {
-                    s["pattern"] = *ecma;
-                }
-            }
-            break;
-        case FieldType::kInteger:
-        case FieldType::kNumber:
-            bounds(std::nullopt);
-            break;
-        case FieldType::kCurrency:
-            bounds(kMaxCurrencyAmount);
-            break;
-        default:
-            break;
-    }
-    return s;
-}
+using validate::kIdPattern;
 
 std::string Describe(const Field& field) {
     std::string text = field.description;
@@ -129,20 +47,9 @@ std::string Describe(const Field& field) {
     return text;
 }
 
-// The schema of a value a client writes into `field`.
+// The schema of a value a client writes into `field` (validate/value_schema), described.
 object WriteValue(const Field& field) {
-    object s;
-    if (field.type == FieldType::kArray) {
-        s = object{{"type", "array"}, {"items", ScalarValue(field, field.element_type, true)}};
-        if (field.min_length) {
-            s["minItems"] = *field.min_length;
-        }
-        if (field.max_length) {
-            s["maxItems"] = *field.max_length;
-        }
-    } else {
-        s = ScalarValue(field, field.type, false);
-    }
+    object s = validate::ValueSchema(field);
     if (const auto text = Describe(field); !text.empty()) {
         s["description"] = text;
     }
@@ -177,7 +84,7 @@ bool IsSortable(const Field& field) {
 // operators the filter parser accepts for its type.
 object OperatorObject(const Field& field) {
     const FieldType type = field.type == FieldType::kArray ? field.element_type : field.type;
-    object value = BareScalar(field, type);
+    object value = validate::OperandSchema(field, type);
     object nullable{{"anyOf", array{value, object{{"type", "null"}}}}};
     object ops;
     if (field.type != FieldType::kJson) {
@@ -254,8 +161,8 @@ object FilterSchema(const Entity& entity, object& defs) {
             continue;
         }
         const FieldType type = field.type == FieldType::kArray ? field.element_type : field.type;
-        object property{
-            {"anyOf", array{BareScalar(field, type), object{{"type", "null"}}, std::move(ref)}}};
+        object property{{"anyOf", array{validate::OperandSchema(field, type),
+                                        object{{"type", "null"}}, std::move(ref)}}};
         if (!field.description.empty()) {
             property["description"] = field.description;
         }
@@ -378,6 +285,14 @@ object ListInputSchema(const Entity& entity, const ToolSchemaOptions& options) {
                                     {"minimum", 1},
                                     {"maximum", options.max_page_size},
                                     {"default", query::kDefaultPageSize}};
+    properties["count"] =
+        object{{"type", "string"},
+               {"enum", array{"auto", "exact", "estimated", "none"}},
+               {"default", "auto"},
+               {"description",
+                "How the total is counted: auto (exact on small or selective results, otherwise "
+                "estimated; pagination.totalIsEstimate says which), exact, estimated, or none "
+                "(no total; pagination.hasMore says whether another page exists)."}};
     if (!entity.references().empty()) {
         properties["view"] = ViewSchema(entity);
     }

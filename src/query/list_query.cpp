@@ -70,6 +70,29 @@ Result<Matching> MatchingOf(const json::value& value, Matching fallback) {
                        "must be exact, contains or fuzzy, got " + DescribeValue(value));
 }
 
+Result<CountMode> CountModeOf(const json::value& value) {
+    if (value.is_null()) {
+        return CountMode::kAuto;
+    }
+    if (value.is_string()) {
+        const std::string_view text = value.get_string();
+        if (detail::EqualsIgnoreCase(text, "auto")) {
+            return CountMode::kAuto;
+        }
+        if (detail::EqualsIgnoreCase(text, "exact")) {
+            return CountMode::kExact;
+        }
+        if (detail::EqualsIgnoreCase(text, "estimated")) {
+            return CountMode::kEstimated;
+        }
+        if (detail::EqualsIgnoreCase(text, "none")) {
+            return CountMode::kNone;
+        }
+    }
+    return BadArgument("count",
+                       "must be auto, exact, estimated or none, got " + DescribeValue(value));
+}
+
 }  // namespace
 
 Result<Query> BuildListQuery(const schema::Entity& entity, const ListArguments& arguments,
@@ -95,6 +118,11 @@ Result<Query> BuildListQuery(const schema::Entity& entity, const ListArguments& 
         return matching.error();
     }
     query.matching = *matching;
+    auto count = CountModeOf(arguments.count);
+    if (!count) {
+        return count.error();
+    }
+    query.count = *count;
 
     auto sort = ParseSort(entity, arguments.sort);
     if (!sort) {

@@ -32,13 +32,15 @@ struct ListArguments {
     CoerceFrom filter_values = CoerceFrom::kJson;  // kText: string values are query-string text
     boost::json::value filter_matching;            // "exact", "contains" or "fuzzy", any case
     boost::json::value sort;                       // any form ParseSort takes
-    boost::json::value view;  // an object (ParseView) or the text form (ParseViewText)
+    boost::json::value view;   // an object (ParseView) or the text form (ParseViewText)
+    boost::json::value count;  // "auto" (the default), "exact", "estimated" or "none", any case
 };
 
 // Errors (kInvalidArgument; the message starts with the argument's name and fields[0].field is
-// it: "page", "pageSize", "filter_matching"; filter, sort and view errors as their parsers give):
-// a page or pageSize that is not an integer or out of bounds, an unknown match mode.
-// Query::warnings holds what was asked for and ignored (a view of a relation the entity lacks).
+// it: "page", "pageSize", "filter_matching", "count"; filter, sort and view errors as their parsers
+// give): a page or pageSize that is not an integer or out of bounds, an unknown match or count
+// mode. Query::warnings holds what was asked for and ignored (a view of a relation the entity
+// lacks).
 [[nodiscard]] Result<Query> BuildListQuery(const schema::Entity& entity,
                                            const ListArguments& arguments,
                                            const ListDefaults& defaults);

@@ -18,6 +18,16 @@ enum class Matching {
     kFuzzy,     // pg_trgm word_similarity(query, value) >= fuzzy_threshold
 };
 
+// How a list call's total is obtained (docs/query.md, "Totals"). kAuto counts exactly while the
+// count stays within a row budget and estimates past it; kNone counts nothing (the caller learns
+// only whether another page exists).
+enum class CountMode {
+    kAuto,
+    kExact,
+    kEstimated,
+    kNone,
+};
+
 struct SortKey {
     const schema::Field* field = nullptr;
     bool descending = false;
@@ -50,6 +60,7 @@ struct Query {
     int page = 1;
     int page_size = kDefaultPageSize;
     std::vector<ViewSpec> view;
+    CountMode count = CountMode::kAuto;
     std::vector<RequestWarning> warnings;  // for the caller; the store ignores them
 };
 

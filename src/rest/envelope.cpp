@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/json_text.hpp"
+#include "service/pagination.hpp"
 
 namespace ea::rest {
 
@@ -56,14 +57,7 @@ http::Response ListResponse(const store::ListResult& result,
         rows.emplace_back(row);
     }
     body["data"] = std::move(rows);
-    body["pagination"] = {{"page", result.page.page},
-                          {"pageSize", result.page.page_size},
-                          {"total", result.page.total},
-                          {"totalPages", result.page.total_pages}};
-    if (result.page.page_size_clamped_from > 0) {
-        // The caller's role lowered the page size to its maximum: said, never silent.
-        body["pagination"].as_object()["pageSizeClampedFrom"] = result.page.page_size_clamped_from;
-    }
+    body["pagination"] = service::PaginationJson(result.page);
     body["notifications"] = Notifications(result.warnings, request_warnings);
     body["status"] = "success";
     return JsonResponse(body);

@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "schema/ecma_pattern.hpp"
 #include "validate/validator.hpp"
+#include "validate/value_schema.hpp"
 
 namespace ea::rest {
 
@@ -25,10 +25,7 @@ using schema::Entity;
 using schema::Field;
 using schema::FieldType;
 
-// Mirrors validate/type_checks.cpp: no Currency amount beyond +-1e13 (exact cents in a double).
-constexpr double kMaxCurrencyAmount = 1e13;
-// Mirrors ea::IsValidId (common/ids.hpp): the client-supplied id and ObjectId alphabet.
-constexpr const char* kIdPattern = "^[A-Za-z0-9_.:-]{1,64}$";
+using validate::kIdPattern;
 constexpr int kDefaultPageSize = 25;
 constexpr int kMaxPageSize = 1000;
 
@@ -60,82 +57,6 @@ object JsonResponse(std::string description, value schema) {
 
 // ---- field schemas ---------------------------------------------------------------------------
 
-// The validator's rules for one scalar of `type`. `for_element`: an Array element, which takes the
-// field's pattern, enum and bounds but not its lengths (those count elements).
-object ScalarSchema(const Field& field, FieldType type, bool for_element) {
-    object s;
-    // `limit`: the validator's own bound beyond the schema's ge/le (Currency only).
-    const auto add_bounds = [&](std::optional<double> limit) {
-        if (field.ge || limit) {
-            s["minimum"] = limit ? std::max(field.ge.value_or(-*limit), -*limit) : *field.ge;
-        }
-        if (field.le || limit) {
-            s["maximum"] = limit ? std::min(field.le.value_or(*limit), *limit) : *field.le;
-        }
-    };
-    switch (type) {
-        case FieldType::kString:
-            s["type"] = "string";
-            if (!for_element && field.min_length) {
-                s["minLength"] = *field.min_length;
-            }
-            if (!for_element && field.max_length) {
-                s["maxLength"] = *field.max_length;
-            }
-            if (field.pattern) {
-                if (auto ecma = schema::EcmaPattern(field.pattern->regex)) {
-                    s["pattern"] = *ecma;
-                }
-                s["x-re2-pattern"] = field.pattern->regex;
-                s["x-pattern-message"] = field.pattern->message;
-            }
-            if (field.enum_rule) {
-                array values;
-                for (const auto& v : field.enum_rule->values) {
-                    values.emplace_back(v);
-                }
-                s["enum"] = std::move(values);
-                s["x-enum-message"] = field.enum_rule->message;
-            }
-            break;
-        case FieldType::kInteger:
-            s["type"] = "integer";
-            add_bounds(std::nullopt);
-            break;
-        case FieldType::kNumber:
-            s["type"] = "number";
-            add_bounds(std::nullopt);
-            break;
-        case FieldType::kCurrency:
-            s["type"] = "number";
-            s["multipleOf"] = 0.01;
-            add_bounds(kMaxCurrencyAmount);
-            break;
-        case FieldType::kBoolean: s["type"] = "boolean"; break;
-        case FieldType::kDate:
-            s["type"] = "string";
-            s["format"] = "date";
-            break;
-        case FieldType::kDatetime:
-            s["type"] = "string";
-            s["format"] = "date-time";
-            break;
-        case FieldType::kObjectId:
-            s["type"] = "string";
-            s["pattern"] = kIdPattern;
-            if (field.target != nullptr) {
-                s["x-references"] = field.target->name();
-            }
-            break;
-        case FieldType::kJson: s["type"] = "object"; break;
-        case FieldType::kArray:
-            // The loader refuses arrays of arrays; an element is always a scalar.
-            s["type"] = "array";
-            break;
-    }
-    return s;
-}
-
 std::string FieldDescription(const Field& field) {
     std::string text = field.description;
     const auto sentence = [&text](const std::string& more) {
@@ -160,30 +81,9 @@ std::string FieldDescription(const Field& field) {
     return text;
 }
 
-// The JSON Schema of `field` as the validator checks it. Optional fields also accept null.
+// The JSON Schema of `field` as the validator checks it (validate/value_schema), described.
 object FieldSchema(const Field& field) {
-    object s;
-    if (field.type == FieldType::kArray) {
-        s["type"] = "array";
-        s["items"] = ScalarSchema(field, field.element_type, true);
-        if (field.min_length) {
-            s["minItems"] = *field.min_length;
-        }
-        s["maxItems"] = std::min<std::int64_t>(
-            field.max_length.value_or(static_cast<std::int64_t>(validate::kMaxArrayElements)),
-            static_cast<std::int64_t>(validate::kMaxArrayElements));
-    } else {
-        s = ScalarSchema(field, field.type, false);
-    }
-    if (!field.required && !field.built_in) {
-        s["type"] = array{s["type"], "null"};
-        if (auto* values = s.if_contains("enum")) {
-            values->as_array().emplace_back(nullptr);
-        }
-    }
-    if (field.default_value) {
-        s["default"] = *field.default_value;
-    }
+    object s = validate::ValueSchema(field, validate::ValueSchemaOptions{.extensions = true});
     if (auto description = FieldDescription(field); !description.empty()) {
         s["description"] = std::move(description);
     }
@@ -277,15 +177,26 @@ object CommonSchemas() {
     object schemas;
     schemas["Pagination"] = object{
         {"type", "object"},
-        {"required", array{"page", "pageSize", "total", "totalPages"}},
+        {"required",
+         array{"page", "pageSize", "total", "totalPages", "totalIsEstimate", "hasMore"}},
         {"properties",
          object{{"page", object{{"type", "integer"}, {"minimum", 1}}},
                 {"pageSize", object{{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxPageSize}}},
-                {"total", object{{"type", "integer"}, {"minimum", 0}}},
+                {"total", object{{"type", array{"integer", "null"}},
+                                 {"minimum", 0},
+                                 {"description", "null with count=none."}}},
                 {"totalPages",
-                 object{{"type", "integer"},
+                 object{{"type", array{"integer", "null"}},
                         {"minimum", 0},
-                        {"description", "ceil(total / pageSize); 0 when there are no records."}}}}}};
+                        {"description", "ceil(total / pageSize); 0 when there are no records; "
+                                        "null with count=none."}}},
+                {"totalIsEstimate",
+                 object{{"type", "boolean"},
+                        {"description", "total is a sampled estimate (count=auto past its "
+                                        "budget, or count=estimated)."}}},
+                {"hasMore",
+                 object{{"type", "boolean"},
+                        {"description", "a record exists after this page."}}}}}};
     schemas["Notifications"] = object{
         {"type", "object"},
         {"description", "Empty on success unless the server has warnings for the caller (for "
@@ -550,6 +461,17 @@ array DocumentBuilder::ListParameters(const Entity& entity) const {
         {"schema", object{{"type", "string"},
                           {"enum", array{"exact", "contains", "fuzzy"}},
                           {"default", "contains"}}}});
+    params.push_back(object{
+        {"name", "count"},
+        {"in", "query"},
+        {"description",
+         "How `pagination.total` is obtained: `auto` (default: exact while at most 10,000 records "
+         "match or the table is small, otherwise a sampled estimate, and then "
+         "`totalIsEstimate` is true), `exact`, `estimated`, or `none` (`total` and `totalPages` "
+         "are null; `hasMore` says whether a next page exists)."},
+        {"schema", object{{"type", "string"},
+                          {"enum", array{"auto", "exact", "estimated", "none"}},
+                          {"default", "auto"}}}});
     return params;
 }
 

@@ -153,7 +153,7 @@ Result<Principal> AuthService::Authenticate(std::optional<std::string_view> toke
         }
         return session.error();
     }
-    return PrincipalOf(*session);
+    return PrincipalOf(*std::move(session));
 }
 
 Result<Record> AuthService::Me(const schema::Entity& entity, const Principal& principal) {
@@ -172,8 +172,10 @@ Result<Record> AuthService::Me(const schema::Entity& entity, const Principal& pr
     return user;
 }
 
-Principal AuthService::PrincipalOf(const auth::Session& session) {
-    return Principal{session.user_id, session.username, session.role, session.account_id, true};
+Principal AuthService::PrincipalOf(auth::Session&& session) {
+    // Moved, not copied: this runs on every authenticated request.
+    return Principal{std::move(session.user_id), std::move(session.username),
+                     std::move(session.role), std::move(session.account_id), true};
 }
 
 }  // namespace ea::service

@@ -72,7 +72,7 @@ public:
     const AuthOptions& options() const { return options_; }
 
 private:
-    static Principal PrincipalOf(const auth::Session& session);
+    static Principal PrincipalOf(auth::Session&& session);
 
     store::DocumentStore& store_;
     auth::SessionStore& sessions_;

@@ -123,6 +123,9 @@ query::Query CopyQuery(const query::Query& query) {
     copy.page = query.page;
     copy.page_size = query.page_size;
     copy.view = query.view;
+    copy.count = query.count;
+    // Every member but warnings (the store ignores them): a member added to query::Query must
+    // be copied here too, or a clamped or scoped list loses it.
     return copy;
 }
 

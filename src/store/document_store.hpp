@@ -22,11 +22,20 @@
 
 namespace ea::store {
 
+// How Page::total was obtained (query::CountMode asks for one; docs/query.md, "Totals").
+enum class TotalKind {
+    kExact,
+    kEstimate,  // sampled: see store/sqlite/count_estimate.hpp for how far off it can be
+    kNone,      // not counted (count=none): total and total_pages are 0, has_more tells the rest
+};
+
 struct Page {
     int page = 1;
     int page_size = query::kDefaultPageSize;
     std::int64_t total = 0;
     std::int64_t total_pages = 0;  // ceil(total / page_size); 0 when empty
+    TotalKind total_kind = TotalKind::kExact;
+    bool has_more = false;  // a record exists after this page (known in every mode)
     // Set by the service, not the store: the page size the caller asked for when its role's
     // maximum lowered it to page_size; 0 when nothing was clamped.
     int page_size_clamped_from = 0;

@@ -495,5 +495,42 @@ TEST(ParseListenTest, RejectsMalformedAddressesNamingThem) {
     EXPECT_THAT(ParseListen("localhost").error().message, HasSubstr("HOST:PORT"));
 }
 
+// The /mcp session settings: mcp.max_sessions and mcp.session_idle_seconds.
+TEST_F(ConfigTest, McpSessionSettingsFromTheFileEnvironmentAndFlags) {
+    auto defaults = LoadConfig({}, {});
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_EQ(defaults->mcp_max_sessions, 1024);
+    EXPECT_EQ(defaults->mcp_session_idle_seconds, 3600);
+
+    ConfigFlags file;
+    file.config_file = WriteFile("mcp.yaml",
+                                 "mcp:\n"
+                                 "  max_sessions: 10\n"
+                                 "  session_idle_seconds: 60\n");
+    auto from_file = LoadConfig(file, {});
+    ASSERT_TRUE(from_file) << from_file.error().message;
+    EXPECT_EQ(from_file->mcp_max_sessions, 10);
+    EXPECT_EQ(from_file->mcp_session_idle_seconds, 60);
+
+    const Environment env = {{"EVENTS_API_MCP_MAX_SESSIONS", "20"},
+                             {"EVENTS_API_MCP_SESSION_IDLE_SECONDS", "120"}};
+    auto from_env = LoadConfig(file, env);
+    ASSERT_TRUE(from_env) << from_env.error().message;
+    EXPECT_EQ(from_env->mcp_max_sessions, 20);
+    EXPECT_EQ(from_env->mcp_session_idle_seconds, 120);
+
+    ConfigFlags flags = file;
+    flags.mcp_max_sessions = "30";
+    flags.mcp_session_idle_seconds = "0";
+    auto refused = LoadConfig(flags, env);
+    ASSERT_FALSE(refused);
+    EXPECT_THAT(refused.error().message, HasSubstr("--mcp-session-idle-seconds"));
+    flags.mcp_session_idle_seconds = "5";
+    auto from_flags = LoadConfig(flags, env);
+    ASSERT_TRUE(from_flags) << from_flags.error().message;
+    EXPECT_EQ(from_flags->mcp_max_sessions, 30);
+    EXPECT_EQ(from_flags->mcp_session_idle_seconds, 5);
+}
+
 }  // namespace
 }  // namespace ea::app

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -310,6 +311,90 @@ TEST_P(SessionStoreConformanceTest, ConcurrentUseFromSeveralThreads) {
     ASSERT_TRUE(store().DeleteUser("user-0"));
     ExpectUnauthenticated(store().Get(kept[0].front().token_hash, base_));
     EXPECT_TRUE(store().Get(kept[1].front().token_hash, base_));
+}
+
+// Lookups race one revocation: once `revoke` has returned, no lookup that starts afterwards may
+// succeed (a lookup already under way when it is called may still see the session: that one
+// started before the revocation). Every reader thread loops until it has seen the refusal.
+void ExpectNoLookupSucceedsAfterRevocation(SessionStore& store,
+                                           const std::vector<Session>& sessions, TimePoint now,
+                                           const std::function<Status()>& revoke) {
+    constexpr int kReaders = 4;
+    std::atomic<bool> revoked{false};
+    std::atomic<int> late_successes{0};
+    std::atomic<int> lookups_before{0};
+    std::atomic<int> failures{0};
+    std::vector<std::thread> readers;
+    for (int r = 0; r < kReaders; ++r) {
+        readers.emplace_back([&, r] {
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+            for (std::size_t i = static_cast<std::size_t>(r);
+                 std::chrono::steady_clock::now() < deadline; ++i) {
+                const bool after = revoked.load(std::memory_order_acquire);
+                auto got = store.Get(sessions[i % sessions.size()].token_hash, now);
+                if (got.has_value()) {
+                    if (after) {
+                        ++late_successes;
+                    } else {
+                        ++lookups_before;
+                    }
+                } else if (got.error().code != ErrorCode::kUnauthenticated) {
+                    ++failures;
+                    return;
+                } else if (after) {
+                    return;  // refused after the revocation: the expected end
+                }
+            }
+            ++failures;  // never saw the revocation within the deadline
+        });
+    }
+    // Let the readers get going, so the revocation really lands among lookups.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (lookups_before.load() < 50 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::yield();
+    }
+    const Status status = revoke();
+    revoked.store(true, std::memory_order_release);
+    for (auto& reader : readers) {
+        reader.join();
+    }
+    ASSERT_TRUE(status) << status.error().message;
+    EXPECT_GE(lookups_before.load(), 50) << "the readers never overlapped the revocation";
+    EXPECT_EQ(late_successes.load(), 0) << "a lookup succeeded after the revocation returned";
+    EXPECT_EQ(failures.load(), 0);
+    for (const Session& session : sessions) {
+        ExpectUnauthenticated(store.Get(session.token_hash, now));
+    }
+}
+
+TEST_P(SessionStoreConformanceTest, NoLookupSucceedsAfterDeleteUserReturns) {
+    std::vector<Session> sessions;
+    for (int i = 0; i < 8; ++i) {
+        sessions.push_back(MakeSession("racing-user"));
+        ASSERT_TRUE(store().Put(sessions.back()));
+    }
+    const Session other = MakeSession("bystander");
+    ASSERT_TRUE(store().Put(other));
+    ExpectNoLookupSucceedsAfterRevocation(store(), sessions, base_,
+                                          [&] { return store().DeleteUser("racing-user"); });
+    EXPECT_TRUE(store().Get(other.token_hash, base_).has_value());
+}
+
+TEST_P(SessionStoreConformanceTest, NoLookupSucceedsAfterDeleteReturns) {
+    const Session session = MakeSession("racing-user");
+    ASSERT_TRUE(store().Put(session));
+    ExpectNoLookupSucceedsAfterRevocation(store(), {session}, base_,
+                                          [&] { return store().Delete(session.token_hash); });
+}
+
+TEST_P(SessionStoreConformanceTest, NoLookupSucceedsAfterDeleteAllReturns) {
+    std::vector<Session> sessions;
+    for (int i = 0; i < 8; ++i) {
+        sessions.push_back(MakeSession("racing-user-" + std::to_string(i)));
+        ASSERT_TRUE(store().Put(sessions.back()));
+    }
+    ExpectNoLookupSucceedsAfterRevocation(store(), sessions, base_,
+                                          [&] { return store().DeleteAll(); });
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
 #include "auth/sqlite_session_store.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -151,6 +154,63 @@ TEST(SqliteSessionStoreTest, SharesTheDatabaseFileInWalModeStoringOnlyHashes) {
                        "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
                        "name = '_sessions_expires_at'"),
               "1");
+}
+
+// Two stores on one file stand for two processes (a server and `events-api user add --update`):
+// lookups read the file on every call, so a revocation made by the other one is seen at once.
+TEST(SqliteSessionStoreTest, RevocationByAnotherConnectionIsSeenByTheVeryNextGet) {
+    ea::testing::TempDir dir;
+    auto server = SqliteSessionStore::Open(dir / "events.db");
+    auto cli = SqliteSessionStore::Open(dir / "events.db");
+    ASSERT_TRUE(server.has_value()) << server.error().message;
+    ASSERT_TRUE(cli.has_value()) << cli.error().message;
+    const TimePoint now =
+        std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
+    const Session first = MakeSession("u1", now, hours(1));
+    const Session second = MakeSession("u1", now, hours(1));
+    const Session third = MakeSession("u2", now, hours(1));
+    for (const Session* session : {&first, &second, &third}) {
+        ASSERT_TRUE((*server)->Put(*session));
+        ASSERT_TRUE((*server)->Get(session->token_hash, now).has_value());  // warm every reader
+    }
+    ASSERT_TRUE((*cli)->Delete(first.token_hash));
+    EXPECT_FALSE((*server)->Get(first.token_hash, now).has_value());
+    ASSERT_TRUE((*server)->Get(second.token_hash, now).has_value());
+    ASSERT_TRUE((*cli)->DeleteUser("u1"));
+    EXPECT_FALSE((*server)->Get(second.token_hash, now).has_value());
+    ASSERT_TRUE((*server)->Get(third.token_hash, now).has_value());
+    // A raw SQL delete (a direct edit of the file) is seen just the same: there is no cache.
+    ASSERT_NO_FATAL_FAILURE(Exec(dir / "events.db", "DELETE FROM _sessions"));
+    EXPECT_FALSE((*server)->Get(third.token_hash, now).has_value());
+}
+
+TEST(SqliteSessionStoreTest, ConcurrentLookupsShareABoundedPoolOfReaders) {
+    ea::testing::TempDir dir;
+    auto store = SqliteSessionStore::Open(dir / "events.db");
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    EXPECT_EQ((*store)->IdleReadersForTest(), 1u);  // opened with one reader
+    const TimePoint now =
+        std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
+    const Session session = MakeSession("u1", now, hours(1));
+    ASSERT_TRUE((*store)->Put(session));
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 32; ++t) {
+        threads.emplace_back([&] {
+            for (int i = 0; i < 200; ++i) {
+                auto got = (*store)->Get(session.token_hash, now);
+                if (!got.has_value() || *got != session) {
+                    ++failures;
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_GE((*store)->IdleReadersForTest(), 1u);
+    EXPECT_LE((*store)->IdleReadersForTest(), 16u);  // kMaxIdleReaders
 }
 
 TEST(SqliteSessionStoreTest, OpenReportsAnUnusableFileNamingIt) {

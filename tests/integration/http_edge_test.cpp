@@ -98,7 +98,7 @@ TEST_F(CorsTest, ResponsesToTheAllowedOriginCarryTheOriginAndCredentials) {
     EXPECT_EQ(response.Header("Access-Control-Allow-Origin"), kDefaultOrigin);
     EXPECT_EQ(response.Header("Access-Control-Allow-Credentials"), "true");
     EXPECT_EQ(response.Header("Access-Control-Expose-Headers"),
-              "X-Request-Id, ETag, Location, Retry-After");
+              "X-Request-Id, ETag, Location, Retry-After, Mcp-Session-Id, WWW-Authenticate");
     EXPECT_EQ(response.Header("Vary"), "Origin");
     // Errors too: a page must be able to read why it failed.
     auto missing = Admin().Get("/api/event/evt_nope", {{"Origin", kDefaultOrigin}});

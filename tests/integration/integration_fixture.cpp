@@ -181,11 +181,26 @@ std::string ErrorText(const HttpResponse& response) {
         return ::testing::AssertionFailure() << "no pagination: " << Describe(response);
     }
     const auto& p = pagination->as_object();
+    for (const char* key : {"totalIsEstimate", "hasMore"}) {
+        if (!p.contains(key) || !p.at(key).is_bool()) {
+            return ::testing::AssertionFailure()
+                   << "pagination." << key << " missing or not a boolean: " << Describe(response);
+        }
+    }
+    // count=none: total and totalPages are null together.
+    const bool counted = !(p.contains("total") && p.at("total").is_null());
     for (const char* key : {"page", "pageSize", "total", "totalPages"}) {
-        if (!p.contains(key) || !p.at(key).is_int64()) {
+        const bool may_be_null = !counted && std::string_view(key).rfind("total", 0) == 0;
+        if (!p.contains(key) || !(p.at(key).is_int64() || (may_be_null && p.at(key).is_null()))) {
             return ::testing::AssertionFailure()
                    << "pagination." << key << " missing or not an integer: " << Describe(response);
         }
+    }
+    if (!counted) {
+        if (p.at("totalIsEstimate").as_bool()) {
+            return ::testing::AssertionFailure() << "a null total marked as an estimate";
+        }
+        return ::testing::AssertionSuccess();
     }
     const auto total = p.at("total").as_int64();
     const auto size = p.at("pageSize").as_int64();

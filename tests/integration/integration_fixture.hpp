@@ -62,7 +62,8 @@ private:
 
 // 2xx success envelope: {"data":…,"notifications":{…},"status":"success"} with `status`.
 ::testing::AssertionResult IsSuccess(const HttpResponse& response, int status = 200);
-// A list envelope with pagination {page,pageSize,total,totalPages} consistent with the data.
+// A list envelope with pagination {page,pageSize,total,totalPages,totalIsEstimate,hasMore}
+// consistent with the data (total and totalPages both null with count=none).
 ::testing::AssertionResult IsListEnvelope(const HttpResponse& response);
 // The error envelope with `status`, an error whose code is `code` (when not empty) and, when
 // given, some error whose message contains `message_part` and whose field is `field`.

@@ -68,8 +68,24 @@ TEST_F(ToolCallTest, CreateGetUpdateListDeleteRoundTrip) {
     const auto& page = listed.at("structuredContent").as_object();
     ASSERT_EQ(page.at("data").as_array().size(), 1u);
     EXPECT_EQ(page.at("data").at(0).at("id"), value(id));
-    EXPECT_EQ(page.at("pagination").at("total"), value(1));
-    EXPECT_EQ(page.at("hasMore"), value(false));
+    EXPECT_EQ(page.at("pagination"), value(object{{"page", 1},
+                                                  {"pageSize", 25},
+                                                  {"total", 1},
+                                                  {"totalPages", 1},
+                                                  {"totalIsEstimate", false},
+                                                  {"hasMore", false}}));
+
+    auto uncounted = CallTool(
+        "list_events", object{{"filter", object{{"id", id}}}, {"count", "none"}, {"pageSize", 1}});
+    ASSERT_EQ(uncounted.at("isError"), value(false)) << Text(uncounted);
+    const auto& uncounted_page = uncounted.at("structuredContent").at("pagination");
+    EXPECT_TRUE(uncounted_page.at("total").is_null());
+    EXPECT_TRUE(uncounted_page.at("totalPages").is_null());
+    EXPECT_EQ(uncounted_page.at("hasMore"), value(false)) << "the one match is on this page";
+    EXPECT_EQ(uncounted.at("structuredContent").at("data").as_array().size(), 1u);
+    auto bad_count = CallTool("list_events", object{{"count", "roughly"}});
+    EXPECT_EQ(bad_count.at("isError"), value(true));
+    EXPECT_NE(Text(bad_count).find("count"), std::string::npos) << Text(bad_count);
 
     auto deleted = CallTool("delete_event", object{{"id", id}});
     EXPECT_EQ(deleted.at("structuredContent").at("id"), value(id));
@@ -224,8 +240,8 @@ TEST(ErrorResultTest, OneLinePerKindAndInternalIsAnRpcError) {
               "Conflict: username already exists");
     EXPECT_EQ(ToolErrorMessage(Error{ErrorCode::kForbidden, "read role cannot create User"}),
               "Permission denied: read role cannot create User");
-    EXPECT_EQ(ToolErrorMessage(Error{ErrorCode::kPreconditionFailed,
-                                     "User usr_1 is at version B, not A"}),
+    EXPECT_EQ(ToolErrorMessage(
+                  Error{ErrorCode::kPreconditionFailed, "User usr_1 is at version B, not A"}),
               "Precondition failed: User usr_1 is at version B, not A; read the record again");
     EXPECT_EQ(ToolErrorMessage(Error{ErrorCode::kTooLarge, "at most 1000 records per batch"}),
               "Too large: at most 1000 records per batch");

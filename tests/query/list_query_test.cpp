@@ -102,6 +102,31 @@ TEST(BuildListQueryTest, MatchModesInAnyCase) {
     EXPECT_EQ(error.fields.at(0).field, "filter_matching");
 }
 
+// count: how the total is obtained; auto when absent, on both faces.
+TEST(BuildListQueryTest, CountModesInAnyCaseWithAutoByDefault) {
+    EXPECT_EQ(BuildListQuery(Thing(), {}, kRestListDefaults)->count, CountMode::kAuto);
+    EXPECT_EQ(BuildListQuery(Thing(), {}, kMcpListDefaults)->count, CountMode::kAuto);
+    for (const auto& [text, mode] :
+         {std::pair{"auto", CountMode::kAuto}, std::pair{"Exact", CountMode::kExact},
+          std::pair{"ESTIMATED", CountMode::kEstimated}, std::pair{"none", CountMode::kNone}}) {
+        ListArguments arguments;
+        arguments.count = text;
+        const auto query = BuildListQuery(Thing(), arguments, kMcpListDefaults);
+        ASSERT_TRUE(query.has_value()) << text;
+        EXPECT_EQ(query->count, mode) << text;
+    }
+    for (const json::value& wrong :
+         {json::value("planned"), json::value(""), json::value(1), json::value(true)}) {
+        ListArguments bad;
+        bad.count = wrong;
+        const Error error = ErrorOf(bad);
+        EXPECT_EQ(error.code, ErrorCode::kInvalidArgument);
+        EXPECT_EQ(error.message.rfind("count: must be auto, exact, estimated or none, got ", 0), 0u)
+            << error.message;
+        EXPECT_EQ(error.fields.at(0).field, "count");
+    }
+}
+
 TEST(BuildListQueryTest, FilterSortAndViewInEveryForm) {
     ListArguments json_args;
     json_args.filter = json::parse(R"({"I": {"$gte": 2}})");

@@ -204,7 +204,7 @@ TEST(OpenApiTest, ListTakesExactlyTheContractsParameters) {
         EXPECT_FALSE(p.at("description").as_string().empty());
     }
     EXPECT_EQ(names, (std::vector<std::string>{"page", "pageSize", "sort", "filter", "view",
-                                               "filter_matching"}));
+                                               "filter_matching", "count"}));
     EXPECT_EQ(params[1].at("schema").at("maximum"), 1000);
     EXPECT_EQ(params[1].at("schema").at("default"), 25);
     const std::string filter(params[3].at("description").as_string());
@@ -235,7 +235,8 @@ TEST(OpenApiTest, ResponsesUseTheEnvelopes) {
     EXPECT_EQ(list.at("properties").at("data").at("items").at("$ref"), "#/components/schemas/User");
     EXPECT_EQ(list.at("properties").at("status").at("const"), "success");
     EXPECT_EQ(Strings(At(Schemas(), "Pagination").at("required")),
-              (std::set<std::string>{"page", "pageSize", "total", "totalPages"}));
+              (std::set<std::string>{"page", "pageSize", "total", "totalPages", "totalIsEstimate",
+                                     "hasMore"}));
     const object& error = At(Schemas(), "ErrorEnvelope");
     EXPECT_EQ(error.at("properties").at("data").at("type"), "null");
     EXPECT_EQ(error.at("properties").at("status").at("const"), "error");

@@ -8,6 +8,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "store/sqlite/sqlite_functions.hpp"
@@ -570,6 +571,7 @@ TEST(SqliteStoreTest, PlanFallbacksGiveTheSamePageAndTotal) {
         q.sort = {{item.FindField("count"), true}};
         q.page = page;
         q.page_size = 5;
+        q.count = query::CountMode::kExact;  // the count's own fallback is under test
         statements.clear();
         store->SetStatementObserverForTest([&](std::string_view sql) {
             if (sql.find("INDEXED") != std::string::npos) {
@@ -597,10 +599,10 @@ TEST(SqliteStoreTest, PlanFallbacksGiveTheSamePageAndTotal) {
     for (std::size_t k = 1; k < few.rows.size(); ++k) {
         EXPECT_GT(few.rows[k - 1].at("count").as_int64(), few.rows[k].at("count").as_int64());
     }
-    // Unselective: count >= 100 keeps all but 100 rows; the count through count's index runs
-    // past its budget and restarts as a scan; the page comes from walking the index.
+    // Unselective: count >= 100 keeps all but 100 rows; the page comes from walking the index;
+    // the count through count's index runs past its budget and restarts as a scan.
     auto most = list(Cmp(item, "count", Op::kGte, value(100)), 3);
-    EXPECT_EQ(statements, (std::vector<std::string>{"scan", "by-sort"}));
+    EXPECT_EQ(statements, (std::vector<std::string>{"by-sort", "scan"}));
     EXPECT_EQ(most.page.total, kRows - 100);
     ASSERT_EQ(most.rows.size(), 5u);
     EXPECT_EQ(most.rows[0].at("count").as_int64(), kRows - 11);
@@ -649,6 +651,87 @@ TEST(SqliteStoreTest, DefaultSchemaCompoundUniqueAndRestrict) {
     auto restricted = store->Delete(account, "acc1");
     ASSERT_FALSE(restricted);
     EXPECT_EQ(restricted.error().message, "Account acc1 is still referenced by User.accountId");
+}
+
+}  // namespace
+}  // namespace ea::store::testing
+
+namespace ea::store::testing {
+namespace {
+
+// A contains page first walks the requested order without the search index (quick when the
+// needle is common) and falls back to the index's candidates when the walk runs past its
+// budget (a rare needle). Either way: the same rows as a brute-force filter, in order.
+TEST(SqliteStoreTest, ContainsPagesWalkTheOrderOrFallBackToCandidatesWithTheSameRows) {
+    ea::testing::TempDir dir;
+    auto opened = sqlite::SqliteStore::Open((dir / "walk.db").string(), StoreTestSchema());
+    ASSERT_TRUE(opened);
+    auto& store = *opened;
+    const auto& item = *StoreTestSchema().FindEntity("Item");
+    constexpr int kRows = 30'000;
+    std::vector<DocumentStore::BatchItem> items;
+    std::vector<std::pair<std::int64_t, std::string>> common;  // (count, id) of "jazz" rows
+    std::vector<std::string> rare;
+    for (int i = 0; i < kRows; ++i) {
+        Record r = MakeRecord("{}");
+        const std::string id = "w" + std::to_string(100'000 + i);
+        r["id"] = id;
+        r["count"] = (i * 7919) % kRows;
+        std::string title = i % 3 == 0 ? "Rooftop Jazz " : "Poetry Slam ";
+        if (i % 10'007 == 5) {
+            title += "Xylophonic ";
+            rare.push_back(id);
+        }
+        r["title"] = title + std::to_string(i);
+        if (i % 3 == 0) {
+            common.emplace_back(r["count"].as_int64(), id);
+        }
+        items.push_back({&item, std::move(r), false});
+    }
+    ASSERT_TRUE(store->Batch(std::move(items)));
+    std::vector<std::string> statements;
+    auto list = [&](const char* needle, bool by_count, int page) {
+        query::Query q;
+        q.filter = Cmp(item, "title", Op::kEq, value(needle));
+        q.matching = query::Matching::kContains;
+        if (by_count) {
+            q.sort = {{item.FindField("count"), false}};
+        }
+        q.page = page;
+        q.page_size = 10;
+        q.count = query::CountMode::kNone;
+        statements.clear();
+        store->SetStatementObserverForTest([&](std::string_view sql) {
+            if (sql.find("SELECT \"_rowid\", \"id\"") != std::string::npos ||
+                sql.find("SELECT \"id\",") != std::string::npos) {
+                statements.emplace_back(sql.find("MATCH") != std::string::npos ? "candidates"
+                                                                                : "walk");
+            }
+        });
+        auto result = store->List(item, q);
+        store->SetStatementObserverForTest(nullptr);
+        EXPECT_TRUE(result) << result.error().message;
+        return result ? Ids(*result) : std::vector<std::string>{};
+    };
+    // Common (a third of the rows): the walk answers, in id order and in count order.
+    std::vector<std::string> by_id;
+    for (const auto& [count, id] : common) {
+        by_id.push_back(id);
+    }
+    std::sort(by_id.begin(), by_id.end());
+    EXPECT_EQ(list("jazz", false, 3), std::vector<std::string>(by_id.begin() + 20, by_id.begin() + 30));
+    EXPECT_EQ(statements, (std::vector<std::string>{"walk"}));
+    std::sort(common.begin(), common.end());
+    std::vector<std::string> by_count;
+    for (const auto& [count, id] : common) {
+        by_count.push_back(id);
+    }
+    EXPECT_EQ(list("JAZZ", true, 2),
+              std::vector<std::string>(by_count.begin() + 10, by_count.begin() + 20));
+    EXPECT_EQ(statements, (std::vector<std::string>{"walk"}));
+    // Rare (3 rows): the walk passes its budget; the candidates answer.
+    EXPECT_EQ(list("xylophonic", false, 1), rare);
+    EXPECT_EQ(statements, (std::vector<std::string>{"walk", "candidates"}));
 }
 
 }  // namespace

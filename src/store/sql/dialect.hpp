@@ -115,6 +115,10 @@ public:
     }
     // Text after the table name in FROM that makes the planner scan the table, or "".
     virtual std::string FullScanHint() const { return {}; }
+    // The quoted integer column that numbers a table's rows densely in insertion order (SQLite's
+    // "_rowid"), for counting a sample of row ranges (ListSql::count_sample); empty when the
+    // backend estimates totals otherwise.
+    virtual std::string RowNumberColumn() const { return {}; }
 
     // Suffix making an ORDER BY term on a free-text String column case-insensitive.
     virtual std::string CaseInsensitiveOrder() const = 0;

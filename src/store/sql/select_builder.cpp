@@ -63,8 +63,10 @@ constexpr int kMaxFilterDepth = 64;
 
 class WhereBuilder {
 public:
-    WhereBuilder(SqlWriter& out, const schema::Entity& entity, const query::Query& query)
-        : out_(out), entity_(entity), query_(query) {}
+    // with_candidates: search predicates also get their index's candidate clause.
+    WhereBuilder(SqlWriter& out, const schema::Entity& entity, const query::Query& query,
+                 bool with_candidates = true)
+        : out_(out), entity_(entity), query_(query), with_candidates_(with_candidates) {}
 
     Status Node(const FilterNode& node, int depth = 0) {
         if (depth > kMaxFilterDepth) {
@@ -143,13 +145,19 @@ private:
             query_.matching != query::Matching::kExact) {
             const std::string_view text = cmp.value.get_string();
             searched_ = true;
+            fuzzy_ = fuzzy_ || query_.matching == query::Matching::kFuzzy;
             out_.Append("(");
             if (query_.matching == query::Matching::kContains) {
                 dialect.AppendContains(out_, column, text);
-                dialect.AppendContainsCandidates(out_, entity_, field, text);
+                if (with_candidates_) {
+                    dialect.AppendContainsCandidates(out_, entity_, field, text);
+                }
             } else {
                 dialect.AppendFuzzyMatch(out_, column, text, query_.fuzzy_threshold);
-                dialect.AppendFuzzyCandidates(out_, entity_, field, text, query_.fuzzy_threshold);
+                if (with_candidates_) {
+                    dialect.AppendFuzzyCandidates(out_, entity_, field, text,
+                                                  query_.fuzzy_threshold);
+                }
             }
             out_.Append(")");
             return Ok();
@@ -205,12 +213,15 @@ private:
     SqlWriter& out_;
     const schema::Entity& entity_;
     const query::Query& query_;
+    bool with_candidates_ = true;
 
 public:
     bool searched() const { return searched_; }
+    bool fuzzy() const { return fuzzy_; }
 
 private:
     bool searched_ = false;  // a contains or fuzzy predicate was written
+    bool fuzzy_ = false;     // a fuzzy one
 };
 
 // The first fuzzy equality in the filter (depth first), which orders results when no sort is given.
@@ -268,7 +279,7 @@ void AppendOrderAndPage(const Dialect& dialect, const query::Query& query, SqlWr
     }
     const std::int64_t offset =
         static_cast<std::int64_t>(query.page - 1) * static_cast<std::int64_t>(query.page_size);
-    rows.Append(" LIMIT ").Param(static_cast<std::int64_t>(query.page_size));
+    rows.Append(" LIMIT ").Param(static_cast<std::int64_t>(query.page_size) + 1);
     rows.Append(" OFFSET ").Param(offset);
 }
 
@@ -294,14 +305,16 @@ Result<ListSql> BuildListSql(const Dialect& dialect, const schema::Entity& entit
 
     // The WHERE clause is built once per statement so each numbers its own parameters.
     bool searched = false;
-    auto build = [&](SqlWriter& writer) -> Status {
+    bool fuzzy = false;
+    auto build = [&](SqlWriter& writer, bool with_candidates = true) -> Status {
         if (!query.filter) {
             return Ok();
         }
         writer.Append(" WHERE ");
-        WhereBuilder where(writer, entity, query);
+        WhereBuilder where(writer, entity, query, with_candidates);
         auto status = where.Node(*query.filter);
         searched = where.searched();
+        fuzzy = where.fuzzy();
         return status;
     };
 
@@ -313,11 +326,11 @@ Result<ListSql> BuildListSql(const Dialect& dialect, const schema::Entity& entit
         }
         return count.Take();
     };
-    auto rows_sql = [&](const std::string& hint) -> Result<Sql> {
+    auto rows_sql = [&](const std::string& hint, bool with_candidates = true) -> Result<Sql> {
         SqlWriter rows(dialect);
         rows.Append("SELECT ").Append(ColumnList(entity)).Append(" FROM ").Append(table);
         rows.Append(hint);
-        if (auto status = build(rows); !status) {
+        if (auto status = build(rows, with_candidates); !status) {
             return status.error();
         }
         AppendOrderAndPage(dialect, query, rows);
@@ -334,8 +347,43 @@ Result<ListSql> BuildListSql(const Dialect& dialect, const schema::Entity& entit
         return rows.error();
     }
     out.rows = std::move(*rows);
-    // Search predicates come with their own candidate clause (an index of their own): no hints.
+    if (const std::string row_number = dialect.RowNumberColumn(); !row_number.empty()) {
+        SqlWriter sample(dialect);
+        sample.Append("SELECT COUNT(*) FROM ").Append(table).Append(dialect.FullScanHint());
+        if (query.filter) {
+            sample.Append(" WHERE (");
+            WhereBuilder where(sample, entity, query, /*with_candidates=*/false);
+            if (auto status = where.Node(*query.filter); !status) {
+                return status.error();
+            }
+            out.sample_is_costly = where.fuzzy();
+            sample.Append(") AND ");
+        } else {
+            sample.Append(" WHERE ");
+        }
+        sample.Append(row_number).Append(" BETWEEN ").Param(boost::json::value(0));
+        sample.Append(" AND ").Param(boost::json::value(0));
+        out.count_sample = sample.Take();
+    }
+    // Search predicates come with their own candidate clause (an index of their own): no hints,
+    // except one for contains: the page in the requested order without the candidate clause.
+    // A common needle's first matches lie among the first page_size / selectivity rows in that
+    // order, so walking it (the id index, or the first sort key's) finds the page without
+    // reading every candidate; a rare needle runs past the caller's budget and the candidate
+    // plan answers.
     if (searched) {
+        if (!fuzzy) {
+            const std::string hint =
+                query.sort.empty() ? std::string()
+                                   : dialect.SortIndexHint(entity, *query.sort.front().field);
+            if (query.sort.empty() || !hint.empty()) {
+                auto walk = rows_sql(hint, /*with_candidates=*/false);
+                if (!walk) {
+                    return walk.error();
+                }
+                out.rows_by_sort_index = std::move(*walk);
+            }
+        }
         return out;
     }
     if (query.filter) {

@@ -19,11 +19,21 @@ struct ListSql {
     Sql count;  // SELECT COUNT(*) with the same WHERE
     // Alternative plans for a backend whose planner cannot judge range selectivity (empty text
     // when the dialect has no hint for the query). Same rows, same count, different access path:
-    // rows_by_sort_index walks the first sort key's index and stops after the page (fast when
-    // the filter keeps a fair share of rows); count_full_scan counts with a table scan (fast
+    // rows_by_sort_index walks the first sort key's index (or, for a contains search with no
+    // sort, the id order, without the search's candidate clause) and stops after the page (fast
+    // when the filter keeps a fair share of rows); count_full_scan counts with a table scan (fast
     // when the filter keeps many rows, where an index range would fetch each row at random).
     Sql rows_by_sort_index;
     Sql count_full_scan;
+    // SELECT COUNT(*) of the rows matching the filter whose row number (Dialect::RowNumberColumn)
+    // lies in a range: the last two parameters are the range's first and last row number, for
+    // the caller to set. A table scan of the range only (no index, and search predicates without
+    // their candidate clauses, which would read the whole search index for each range). Empty
+    // when the dialect has no row number column.
+    Sql count_sample;
+    // The sample evaluates a fuzzy predicate on every row it reads (no candidates): reading the
+    // sample costs more than counting the search index's candidates exactly.
+    bool sample_is_costly = false;
 };
 
 // Builds the page and count statements for `query` on `entity`.
@@ -36,6 +46,7 @@ struct ListSql {
 //   fuzzy (word_similarity(value, column) >= fuzzy_threshold).
 // - ORDER BY: query.sort, Strings case-insensitively, nulls first ascending and last descending,
 //   then id ascending as the tiebreak; fuzzy with no sort orders by similarity descending first.
+// - rows reads page_size + 1 rows: the extra one only says whether another page exists.
 // Errors: kInvalidArgument (page < 1, page_size outside 1..kMaxPageSize, a field not of `entity`).
 [[nodiscard]] Result<ListSql> BuildListSql(const Dialect& dialect, const schema::Entity& entity,
                                            const query::Query& query);

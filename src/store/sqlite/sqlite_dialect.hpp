@@ -62,6 +62,7 @@ public:
     std::string SortIndexHint(const schema::Entity& entity,
                               const schema::Field& field) const override;
     std::string FullScanHint() const override { return " NOT INDEXED"; }
+    std::string RowNumberColumn() const override { return "\"_rowid\""; }
 
 private:
     TrigramDocCounts doc_counts_;

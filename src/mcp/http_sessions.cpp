@@ -1,0 +1,75 @@
+#include "mcp/http_sessions.hpp"
+
+#include <utility>
+
+#include "auth/token.hpp"
+
+namespace ea::mcp {
+
+std::string OwnerKey(const Principal& principal) {
+    return principal.user_id + '\n' + principal.username;
+}
+
+HttpSessionTable::HttpSessionTable(std::size_t max_sessions, std::chrono::seconds idle_timeout)
+    : max_sessions_(max_sessions), idle_timeout_(idle_timeout) {}
+
+void HttpSessionTable::SweepLocked(Clock::time_point now) {
+    for (auto it = entries_.begin(); it != entries_.end();) {
+        if (now - it->second.last_used >= idle_timeout_) {
+            it = entries_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+std::shared_ptr<HttpSession> HttpSessionTable::Create(std::string owner, std::string* id,
+                                                      Clock::time_point now) {
+    std::lock_guard lock(mutex_);
+    if (entries_.size() >= max_sessions_) {
+        SweepLocked(now);
+        if (entries_.size() >= max_sessions_) {
+            return nullptr;
+        }
+    }
+    auto session = std::make_shared<HttpSession>();
+    session->owner = std::move(owner);
+    *id = auth::NewToken();
+    entries_.emplace(*id, Entry{session, now});
+    return session;
+}
+
+std::shared_ptr<HttpSession> HttpSessionTable::Find(std::string_view id, std::string_view owner,
+                                                    Clock::time_point now) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(std::string(id));
+    if (it == entries_.end()) {
+        return nullptr;
+    }
+    if (now - it->second.last_used >= idle_timeout_) {
+        entries_.erase(it);
+        return nullptr;
+    }
+    if (!auth::ConstantTimeEquals(it->second.session->owner, owner)) {
+        return nullptr;
+    }
+    it->second.last_used = now;
+    return it->second.session;
+}
+
+bool HttpSessionTable::Remove(std::string_view id, std::string_view owner) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(std::string(id));
+    if (it == entries_.end() || it->second.session->owner != owner) {
+        return false;
+    }
+    entries_.erase(it);
+    return true;
+}
+
+std::size_t HttpSessionTable::size() const {
+    std::lock_guard lock(mutex_);
+    return entries_.size();
+}
+
+}  // namespace ea::mcp

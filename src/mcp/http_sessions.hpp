@@ -1,0 +1,63 @@
+// The session era's sessions on Streamable HTTP (revisions 2025-03-26 to 2025-11-25): an
+// `initialize` mints an Mcp-Session-Id, later requests name it. Each session keeps its own
+// Connection (negotiated version, principal) and belongs to the user who opened it: a request
+// from anyone else finds nothing, exactly as for an unknown id. Bounded in number, and a session
+// unused for `idle_timeout` is gone (found as unknown, and swept when room is needed).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "mcp/mcp_server.hpp"
+
+namespace ea::mcp {
+
+struct HttpSession {
+    std::mutex mutex;  // one request at a time per session; guards `connection`
+    Connection connection;
+    std::string owner;  // OwnerKey of the principal that opened it
+};
+
+// Who may use a session: the user's id and name (open mode's anonymous administrator has no id).
+std::string OwnerKey(const Principal& principal);
+
+class HttpSessionTable {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    HttpSessionTable(std::size_t max_sessions, std::chrono::seconds idle_timeout);
+
+    // A new session owned by `owner` with a fresh id (256 random bits, base64url: visible ASCII
+    // as the transport requires); nullptr when the table is full even after sweeping expired
+    // sessions.
+    std::shared_ptr<HttpSession> Create(std::string owner, std::string* id, Clock::time_point now);
+
+    // The live session `id` owned by `owner` (its idle clock restarts), or nullptr: unknown,
+    // expired (then removed) or someone else's.
+    std::shared_ptr<HttpSession> Find(std::string_view id, std::string_view owner,
+                                      Clock::time_point now);
+
+    // Ends session `id` when `owner` owns it; false when there was no such session.
+    bool Remove(std::string_view id, std::string_view owner);
+
+    std::size_t size() const;
+
+private:
+    struct Entry {
+        std::shared_ptr<HttpSession> session;
+        Clock::time_point last_used;
+    };
+    void SweepLocked(Clock::time_point now);
+
+    const std::size_t max_sessions_;
+    const std::chrono::seconds idle_timeout_;
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, Entry> entries_;
+};
+
+}  // namespace ea::mcp

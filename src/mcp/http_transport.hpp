@@ -1,0 +1,76 @@
+// Streamable HTTP at /mcp: both eras on one endpoint.
+//   - Stateless 2026-07-28 (a request whose params._meta names a protocol version): each POST
+//     stands alone; MCP-Protocol-Version, Mcp-Method and Mcp-Name (tools/call, resources/read,
+//     prompts/get; "=?base64?...?=" decoded) must be present and match the body, else 400 with
+//     HeaderMismatch (-32020); UnsupportedProtocolVersion and MissingRequiredClientCapability are
+//     400, Method not found 404. Mcp-Session-Id is ignored and never minted.
+//   - Session era (2025-03-26 .. 2025-11-25): initialize mints Mcp-Session-Id (in its response);
+//     every later POST and DELETE must carry it (missing: 400, unknown, expired or another user's:
+//     404); MCP-Protocol-Version, when sent, must be a session-era version this server speaks
+//     (else 400); the session keeps answering in the version it negotiated, as the reference
+//     SDK server does.
+//     DELETE ends the session. GET is 405: this server sends no unsolicited messages yet.
+// Both eras: an Origin header that is neither this server's own origin (same scheme-less
+// authority as Host) nor one of the CORS allowed origins is 403 (DNS rebinding); every request
+// needs `Authorization: Bearer <token>` (a REST session token) unless auth is off, else 401 with
+// WWW-Authenticate: Bearer. Notifications and client responses are 202 with no body. Responses
+// are application/json, or one SSE event when the client accepts only text/event-stream.
+// No Beast here: only http_types.hpp.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/principal.hpp"
+#include "common/result.hpp"
+#include "http/http_types.hpp"
+#include "mcp/http_sessions.hpp"
+#include "mcp/mcp_server.hpp"
+
+namespace ea::mcp {
+
+struct HttpTransportOptions {
+    std::size_t max_sessions = 1024;
+    std::chrono::seconds session_idle_timeout{3600};
+    // Serialized origins (http::NormalizeOrigin) browsers may call from besides our own.
+    std::vector<std::string> allowed_origins;
+};
+
+// The principal for a request's bearer token (nullopt: no Authorization: Bearer header).
+// Errors are kUnauthenticated (or kUnavailable when the session backend is down).
+using BearerAuthenticator = std::function<Result<Principal>(std::optional<std::string_view> token)>;
+
+class HttpTransport {
+public:
+    // `server` must outlive the transport.
+    HttpTransport(const McpServer& server, BearerAuthenticator authenticate,
+                  HttpTransportOptions options);
+
+    http::Response Post(const http::Request& request);
+    http::Response Get(const http::Request& request);
+    http::Response Delete(const http::Request& request);
+
+    std::size_t session_count() const { return sessions_.size(); }
+
+private:
+    // Origin and bearer checks shared by every method; a response when the request must stop.
+    std::optional<http::Response> Admit(const http::Request& request, Principal* principal) const;
+    http::Response PostStateless(const http::Request& request, const RpcRequest& rpc,
+                                 Principal principal) const;
+    http::Response PostSession(const http::Request& request, const RpcRequest& rpc,
+                               Principal principal);
+    http::Response PostBatch(const http::Request& request, std::string_view body,
+                             Principal principal);
+
+    const McpServer& server_;
+    BearerAuthenticator authenticate_;
+    HttpTransportOptions options_;
+    HttpSessionTable sessions_;
+};
+
+}  // namespace ea::mcp

@@ -1,0 +1,141 @@
+// List totals in each query::CountMode on a real SQLite file: exact, estimated and auto agree on
+// small data; on a table larger than the sample, estimates are marked, near the truth, and
+// selective filters are still counted exactly; count=none pages walk the whole result.
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "store/sqlite/count_estimate.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "store_test_util.hpp"
+
+namespace ea::store::testing {
+namespace {
+
+using boost::json::value;
+using query::CountMode;
+using query::Op;
+
+// `rows` Items; count = i, price = i % 100 (so price < p keeps p% of rows).
+std::unique_ptr<sqlite::SqliteStore> StoreWithItems(const ea::testing::TempDir& dir, int rows) {
+    auto opened = sqlite::SqliteStore::Open((dir / "count.db").string(), StoreTestSchema());
+    EXPECT_TRUE(opened);
+    const auto& item = *StoreTestSchema().FindEntity("Item");
+    std::vector<DocumentStore::BatchItem> items;
+    items.reserve(static_cast<std::size_t>(rows));
+    for (int i = 0; i < rows; ++i) {
+        Record r = MakeRecord("{}");
+        r["id"] = "c" + std::to_string(100'000 + i);
+        r["count"] = i;
+        r["price"] = static_cast<double>((i * 7919) % 100);
+        items.push_back({&item, std::move(r), false});
+    }
+    EXPECT_TRUE((*opened)->Batch(std::move(items)));
+    return std::move(*opened);
+}
+
+ListResult List(DocumentStore& store, query::FilterPtr filter, CountMode count, int page = 1,
+                int page_size = 10) {
+    const auto& item = *StoreTestSchema().FindEntity("Item");
+    query::Query q;
+    q.filter = std::move(filter);
+    q.sort = {{item.FindField("count"), true}};
+    q.page = page;
+    q.page_size = page_size;
+    q.count = count;
+    auto result = store.List(item, q);
+    EXPECT_TRUE(result) << result.error().message;
+    return result ? *result : ListResult{};
+}
+
+query::FilterPtr PriceBelow(double price) {
+    return Cmp(*StoreTestSchema().FindEntity("Item"), "price", Op::kLt, value(price));
+}
+
+TEST(ListCountTest, EveryModeGivesTheExactTotalOnSmallData) {
+    ea::testing::TempDir dir;
+    auto store = StoreWithItems(dir, 2'000);
+    for (double price : {0.0, 1.0, 17.0, 60.0, 100.0}) {
+        const auto expected = static_cast<std::int64_t>(price) * 20;  // 20 rows per price
+        for (CountMode mode : {CountMode::kAuto, CountMode::kExact, CountMode::kEstimated}) {
+            auto result = List(*store, PriceBelow(price), mode);
+            EXPECT_EQ(result.page.total, expected) << price;
+            EXPECT_EQ(result.page.total_kind, TotalKind::kExact) << price;
+            EXPECT_EQ(result.page.total_pages, (expected + 9) / 10);
+            EXPECT_EQ(result.page.has_more, expected > 10);
+        }
+    }
+}
+
+TEST(ListCountTest, CountNoneWalksTheWholeResultWithoutGapsOrRepeats) {
+    ea::testing::TempDir dir;
+    auto store = StoreWithItems(dir, 2'000);
+    std::vector<std::int64_t> counts;
+    int page = 1;
+    for (;; ++page) {
+        auto result = List(*store, PriceBelow(17.0), CountMode::kNone, page, 7);
+        EXPECT_EQ(result.page.total_kind, TotalKind::kNone);
+        EXPECT_EQ(result.page.total, 0);
+        for (const auto& row : result.rows) {
+            counts.push_back(row.at("count").as_int64());
+        }
+        if (!result.page.has_more) {
+            break;
+        }
+        EXPECT_EQ(result.rows.size(), 7u);
+        ASSERT_LT(page, 1000);
+    }
+    // Every row with price < 17, once, in count order (descending).
+    std::vector<std::int64_t> expected;
+    for (int i = 1'999; i >= 0; --i) {
+        if ((i * 7919) % 100 < 17) {
+            expected.push_back(i);
+        }
+    }
+    EXPECT_EQ(counts, expected);
+    EXPECT_EQ(page, static_cast<int>((expected.size() + 6) / 7));
+}
+
+// Larger than the sample (kSampleMaxRows): the unselective filter's total is an estimate under
+// auto and estimated, near the truth; exact still counts; a selective filter is exact in auto.
+TEST(ListCountTest, ALargeTableEstimatesUnselectiveTotalsAndCountsSelectiveOnes) {
+    constexpr int kRows = 80'000;
+    static_assert(kRows > sqlite::kSampleMaxRows);
+    ea::testing::TempDir dir;
+    auto store = StoreWithItems(dir, kRows);
+    const std::int64_t truth = kRows * 30 / 100;
+    for (CountMode mode : {CountMode::kAuto, CountMode::kEstimated}) {
+        auto result = List(*store, PriceBelow(30.0), mode, 3);
+        EXPECT_EQ(result.page.total_kind, TotalKind::kEstimate);
+        EXPECT_NEAR(static_cast<double>(result.page.total), static_cast<double>(truth),
+                    0.10 * static_cast<double>(truth));
+        EXPECT_EQ(result.page.total_pages, (result.page.total + 9) / 10);
+        EXPECT_TRUE(result.page.has_more);
+        ASSERT_EQ(result.rows.size(), 10u);
+    }
+    auto exact = List(*store, PriceBelow(30.0), CountMode::kExact, 3);
+    EXPECT_EQ(exact.page.total_kind, TotalKind::kExact);
+    EXPECT_EQ(exact.page.total, truth);
+    // 1% of 80,000 = 800 rows: within auto's budget, so exact.
+    auto selective = List(*store, PriceBelow(1.0), CountMode::kAuto, 2);
+    EXPECT_EQ(selective.page.total_kind, TotalKind::kExact);
+    EXPECT_EQ(selective.page.total, kRows / 100);
+    // No filter: the whole table, estimated under auto (it is over the budget).
+    auto all = List(*store, nullptr, CountMode::kAuto);
+    EXPECT_EQ(all.page.total_kind, TotalKind::kEstimate);
+    EXPECT_NEAR(static_cast<double>(all.page.total), kRows, 0.10 * kRows);
+    // The page holding the last row knows the exact total without counting, in every mode.
+    const auto last_page = static_cast<int>((truth + 9) / 10);
+    auto last = List(*store, PriceBelow(30.0), CountMode::kAuto, last_page);
+    EXPECT_EQ(last.page.total_kind, TotalKind::kExact);
+    EXPECT_EQ(last.page.total, truth);
+    EXPECT_FALSE(last.page.has_more);
+    // Past the end: no rows, and the estimate is no more than the rows before the page.
+    auto past = List(*store, PriceBelow(30.0), CountMode::kAuto, last_page + 100);
+    EXPECT_TRUE(past.rows.empty());
+    EXPECT_FALSE(past.page.has_more);
+    EXPECT_LE(past.page.total, static_cast<std::int64_t>(last_page + 99) * 10);
+}
+
+}  // namespace
+}  // namespace ea::store::testing
