@@ -124,7 +124,7 @@ Answer McpServer::Stateless(Connection& connection, const RpcRequest& request) c
     } else if (auto feature = Feature(connection, request, true)) {
         answer = *std::move(feature);
     } else if (request.method == "tools/list") {
-        answer = ListTools(request);
+        answer = ListTools(connection, request);
         if (auto* result = std::get_if<object>(&answer)) {
             AddCacheHints(*result, kToolsTtlMs, true);
         }
@@ -173,7 +173,7 @@ Answer McpServer::Session(Connection& connection, const RpcRequest& request) con
                         {}};
     }
     if (method == "tools/list") {
-        return ListTools(request);
+        return ListTools(connection, request);
     }
     if (method == "tools/call") {
         return CallTool(connection, request, HasStructuredContent(*connection.session.version));
@@ -184,8 +184,10 @@ Answer McpServer::Session(Connection& connection, const RpcRequest& request) con
     return MethodNotFound(method);
 }
 
-Answer McpServer::ListTools(const RpcRequest& request) const {
-    return Paginate("tools", "tools", tools_.listing(), request.params, features_.page_size);
+Answer McpServer::ListTools(const Connection& connection, const RpcRequest& request) const {
+    // Only what this principal may call (the list differs per principal: cacheScope private).
+    return Paginate("tools", "tools", tools_.ListingFor(connection.principal), request.params,
+                    features_.page_size);
 }
 
 Answer McpServer::CallTool(Connection& connection, const RpcRequest& request,

@@ -83,7 +83,8 @@ private:
                                                           const RpcRequest& request) const;
     std::variant<boost::json::object, RpcError> Session(Connection& connection,
                                                         const RpcRequest& request) const;
-    std::variant<boost::json::object, RpcError> ListTools(const RpcRequest& request) const;
+    std::variant<boost::json::object, RpcError> ListTools(const Connection& connection,
+                                                          const RpcRequest& request) const;
     std::variant<boost::json::object, RpcError> CallTool(Connection& connection,
                                                          const RpcRequest& request,
                                                          bool structured) const;

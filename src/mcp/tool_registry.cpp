@@ -6,6 +6,7 @@
 #include "mcp/auth_tools.hpp"
 #include "mcp/entity_tools.hpp"
 #include "mcp/error_result.hpp"
+#include "rbac/authorizer.hpp"
 
 namespace ea::mcp {
 namespace {
@@ -62,13 +63,64 @@ std::vector<Tool> ToolRegistry::Definitions(const schema::Schema& schema,
 
 ToolRegistry::ToolRegistry(const schema::Schema& schema, ToolServices services,
                            ToolSchemaOptions options)
-    : services_(services), tools_(Definitions(schema, options)) {
+    : services_(services), tools_(Definitions(schema, options)), schema_(&schema) {
     listing_.reserve(tools_.size());
     for (std::size_t i = 0; i < tools_.size(); ++i) {
         // Two entities spelling the same snake_case name would collide; the first one wins.
         by_name_.emplace(tools_[i].name, i);
         listing_.push_back(Listed(tools_[i]));
     }
+}
+
+namespace {
+
+// Whether `principal` may call `tool`: the auth tools always; an entity tool when the role is
+// offered its operation on the entity.
+Status MayCall(const schema::Schema& schema, const Principal& principal, const Tool& tool) {
+    rbac::Action action = rbac::Action::kRead;
+    switch (tool.kind) {
+        case ToolKind::kList:
+        case ToolKind::kGet:
+            break;
+        case ToolKind::kCreate:
+            action = rbac::Action::kCreate;
+            break;
+        case ToolKind::kUpdate:
+            action = rbac::Action::kUpdate;
+            break;
+        case ToolKind::kDelete:
+            action = rbac::Action::kDelete;
+            break;
+        case ToolKind::kLogin:
+        case ToolKind::kLogout:
+        case ToolKind::kRefresh:
+            return Ok();
+    }
+    if (tool.entity == nullptr) {
+        return Ok();
+    }
+    const rbac::EntityAccess access(schema, principal, *tool.entity);
+    if (access.Offers(action)) {
+        return Ok();
+    }
+    if (!access.Allows(action)) {
+        return access.Authorize(action);
+    }
+    return Error{ErrorCode::kMethodNotAllowed,
+                 tool.entity->name() + " does not allow " + std::string(rbac::ToString(action))};
+}
+
+}  // namespace
+
+boost::json::array ToolRegistry::ListingFor(const Principal& principal) const {
+    boost::json::array listed;
+    listed.reserve(listing_.size());
+    for (std::size_t i = 0; i < tools_.size(); ++i) {
+        if (MayCall(*schema_, principal, tools_[i])) {
+            listed.push_back(listing_[i]);
+        }
+    }
+    return listed;
 }
 
 const Tool* ToolRegistry::Find(std::string_view name) const {
@@ -81,6 +133,15 @@ CallOutcome ToolRegistry::Call(const service::RequestContext& ctx, std::string_v
     const Tool* tool = Find(name);
     if (tool == nullptr) {
         return InvalidParams("Unknown tool: " + std::string(name.substr(0, 100)));
+    }
+    if (ctx.channel != service::Channel::kCli) {
+        if (auto allowed = MayCall(*schema_, ctx.principal, *tool); !allowed) {
+            auto failure = MapToolError(allowed.error(), ctx.request_id);
+            if (auto* result = std::get_if<object>(&failure)) {
+                return std::move(*result);
+            }
+            return std::get<RpcError>(std::move(failure));
+        }
     }
     const bool is_auth = tool->kind == ToolKind::kLogin || tool->kind == ToolKind::kLogout ||
                          tool->kind == ToolKind::kRefresh;

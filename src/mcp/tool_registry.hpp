@@ -66,10 +66,17 @@ public:
     const std::vector<Tool>& tools() const { return tools_; }
     // tools/list's `tools` array, serialized form of tools().
     const boost::json::array& listing() const { return listing_; }
+    // tools/list's `tools` for `principal`: only the entity tools its role may call (the schema's
+    // rbac policy, rbac::EntityAccess::Offers), plus the auth tools, which anyone may call. The
+    // full listing() is never handed to a caller.
+    boost::json::array ListingFor(const Principal& principal) const;
     // Exact, case-sensitive name; null when there is none.
     const Tool* Find(std::string_view name) const;
 
-    // Runs `name` with `arguments` as ctx.principal. Unknown tool: -32602 "Unknown tool: x".
+    // Runs `name` with `arguments` as ctx.principal. Unknown tool: -32602 "Unknown tool: x". A
+    // tool the principal is not offered (see ListingFor) answers isError with the service's
+    // denial ("ai_agent role cannot delete Profile", as REST's 403 says it) before its arguments
+    // are looked at: hidden from the list, and refused by name too.
     // The result carries structuredContent and the same JSON as one compact text block.
     CallOutcome Call(const service::RequestContext& ctx, std::string_view name,
                      const boost::json::object& arguments) const;
@@ -85,6 +92,7 @@ private:
         }
     };
     std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> by_name_;
+    const schema::Schema* schema_ = nullptr;
     boost::json::array listing_;
 };
 

@@ -67,6 +67,10 @@ void MaskForRead(const EntityAccess& access, Record& record,
             return false;
         }
         KeepOnly(value.get_object(), [&](std::string_view sub_key, boost::json::value&) {
+            // The store's marker of whether the referenced record still exists: not a field.
+            if (sub_key == "exists") {
+                return true;
+            }
             const schema::Field* sub = target.entity().FindField(sub_key);
             return sub != nullptr && sub->name == sub_key && target.CanEmbed(*sub);
         });
@@ -86,8 +90,12 @@ Status CheckWrite(const EntityAccess& access, const Record& body) {
         }
         names += (names.empty() ? "" : ", ") + entity.name() + "." + field->name;
         const bool hidden = !access.CanRead(*field);
-        fields.push_back({field->name, std::string(hidden ? "hidden from " : "read_only for ") +
-                                           access.principal().role});
+        // The whole sentence per field: REST's error envelope lists the field errors, MCP the
+        // message, and both must say the same thing.
+        fields.push_back({field->name, access.Subject() + " cannot set " + entity.name() + "." +
+                                           field->name + " (" +
+                                           (hidden ? "hidden from " : "read_only for ") +
+                                           access.principal().role + ")"});
     }
     if (fields.empty()) {
         return Ok();

@@ -20,9 +20,11 @@ void MaskForRead(const EntityAccess& access, Record& record,
 
 // Ok when every key of `body` that names a field of the entity is writable by the role; otherwise
 // kForbidden naming them all, "ai_agent role cannot set User.role" (several: "... cannot set
-// User.role, User.isAccountOwner", in body order), with one FieldError per field ("read_only for
-// ai_agent" or "hidden from ai_agent"). Keys naming no field are the validator's to report.
-// Whether the role may create or update at all is EntityAccess::Authorize's question.
+// User.role, User.isAccountOwner", in body order), with one FieldError per field saying the same
+// of that field, "ai_agent role cannot set User.role (read_only for ai_agent)" or "... (hidden
+// from ai_agent)", since REST's envelope shows the field errors and MCP the message. Keys naming no
+// field are the validator's to report. Whether the role may create or update at all is
+// EntityAccess::Authorize's question.
 [[nodiscard]] Status CheckWrite(const EntityAccess& access, const Record& body);
 
 }  // namespace ea::rbac

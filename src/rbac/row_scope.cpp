@@ -1,5 +1,6 @@
 #include "rbac/row_scope.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include <boost/json/array.hpp>
@@ -109,6 +110,61 @@ Status CheckRowScope(const EntityAccess& access, Action action, const Record& re
     }
     if (id.empty() || id != NormalizeId(account)) {
         return Outside(access, action, "outside its account");
+    }
+    return Ok();
+}
+
+Result<ResolvedScope> ResolvedScope::Resolve(const EntityAccess& access, Action action,
+                                             const IdLookup& ids) {
+    ResolvedScope scope;
+    scope.access_ = &access;
+    scope.action_ = action;
+    if (!IsScoped(access)) {
+        return scope;
+    }
+    const std::string& account = access.principal().account_id;
+    if (!IsValidId(account)) {
+        return Outside(access, action, "without an account");
+    }
+    const auto& path = access.rule()->scope_path;
+    scope.via_ = path.front();
+    if (path.size() == 1) {
+        scope.allowed_.push_back(NormalizeId(account));
+        return scope;
+    }
+    // The ids the first reference may hold are those of path[0]->target's records in scope.
+    query::FilterPtr filter =
+        Compare(path.back(), query::Op::kEq, boost::json::string(NormalizeId(account)));
+    for (std::size_t i = path.size() - 1; i > 0; --i) {
+        const schema::Field* via = path[i - 1];
+        auto found = ids(*via->target, std::move(filter));
+        if (!found) {
+            return found.error();
+        }
+        if (i == 1 || found->empty()) {
+            for (auto& id : *found) {
+                scope.allowed_.push_back(NormalizeId(id));
+            }
+            std::sort(scope.allowed_.begin(), scope.allowed_.end());
+            return scope;
+        }
+        boost::json::array list;
+        list.reserve(found->size());
+        for (auto& id : *found) {
+            list.emplace_back(boost::json::string(id));
+        }
+        filter = Compare(via, query::Op::kIn, std::move(list));
+    }
+    return scope;
+}
+
+Status ResolvedScope::Check(const Record& record) const {
+    if (via_ == nullptr) {
+        return Ok();
+    }
+    const std::string id = IdValue(record, *via_);
+    if (id.empty() || !std::binary_search(allowed_.begin(), allowed_.end(), id)) {
+        return Outside(*access_, action_, "outside its account");
     }
     return Ok();
 }

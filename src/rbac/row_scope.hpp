@@ -44,4 +44,26 @@ query::FilterPtr AndFilters(query::FilterPtr a, query::FilterPtr b);
 [[nodiscard]] Status CheckRowScope(const EntityAccess& access, Action action, const Record& record,
                                    const RecordLookup& get);
 
+// The row scope resolved before a write transaction, so the check inside it (a store Merge or
+// Check callback, which must not call back into the store) needs no look-up: the ids the scoped
+// entity's first scope reference may hold. One step (User.accountId): the caller's account. A
+// longer chain (Profile.userId -> User.accountId): the ids found with `ids`, as ScopeFilter finds
+// them. Unscoped: every record passes.
+class ResolvedScope {
+public:
+    // Errors: kForbidden "<role> role cannot <action> <Entity> without an account"; ids' errors.
+    [[nodiscard]] static Result<ResolvedScope> Resolve(const EntityAccess& access, Action action,
+                                                       const IdLookup& ids);
+
+    // Ok when `record` is inside the scope; otherwise kForbidden "ai_agent role cannot update
+    // Profile outside its account", as CheckRowScope says it.
+    [[nodiscard]] Status Check(const Record& record) const;
+
+private:
+    const EntityAccess* access_ = nullptr;
+    Action action_ = Action::kRead;
+    const schema::Field* via_ = nullptr;  // null: not scoped
+    std::vector<std::string> allowed_;    // normalized ids, sorted
+};
+
 }  // namespace ea::rbac

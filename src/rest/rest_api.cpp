@@ -13,7 +13,7 @@
 #include "rest/list_params.hpp"
 #include "rest/openapi.hpp"
 #include "rest/preconditions.hpp"
-#include "schema/schema_json.hpp"
+#include "service/schema_description.hpp"
 
 namespace ea::rest {
 namespace {
@@ -599,8 +599,8 @@ http::Response RestApi::Me(const http::Request& request, const schema::Entity& e
 }
 
 http::Response RestApi::Metadata(const http::Request&, const http::RouteMatch&,
-                                 const service::RequestContext&) {
-    return JsonResponse(schema::SchemaDescription(schema_, documents_.backend()));
+                                 const service::RequestContext& ctx) {
+    return JsonResponse(service::DescribeSchemaFor(schema_, ctx.principal, documents_.backend()));
 }
 
 http::Response RestApi::DbReport(const http::Request& request, const http::RouteMatch&,

@@ -8,6 +8,7 @@
 #include "auth/password.hpp"
 #include "common/datetime.hpp"
 #include "common/ids.hpp"
+#include "rbac/rbac.hpp"
 #include "validate/validator.hpp"
 
 namespace ea::service {
@@ -32,38 +33,44 @@ std::string_view OperationName(schema::Operation op) {
     }
 }
 
-// What each role may do on any entity, until per-entity role policies replace this table (see
-// docs/security.md). Unknown roles may do nothing: fail closed.
-std::uint8_t RoleOperations(std::string_view role) {
-    if (role == "admin") {
-        return schema::kAllOperations;
+rbac::Action ActionOf(schema::Operation op) {
+    switch (op) {
+        case schema::kCreate:
+            return rbac::Action::kCreate;
+        case schema::kUpdate:
+            return rbac::Action::kUpdate;
+        case schema::kDelete:
+            return rbac::Action::kDelete;
+        default:
+            return rbac::Action::kRead;
     }
-    if (role == "read" || role == "ai_agent") {
-        return schema::kRead;
-    }
-    return 0;
 }
 
 // `operations` is the contract of the API faces (REST, MCP); local system tools (seeding, imports,
 // `user add`) act for the operator and may write entities the API only reads, such as Crawl.
-// On the API faces the caller's role must allow the operation too.
-Status CheckAllowed(const RequestContext& ctx, const schema::Entity& entity, schema::Operation op) {
+// On the API faces the caller's role must grant the operation too: the schema's rbac policy,
+// default deny (an unauthenticated caller, an unknown role or a role without a rule for the
+// entity may do nothing).
+Status CheckAllowed(const RequestContext& ctx, const rbac::EntityAccess& access,
+                    schema::Operation op) {
     if (ctx.channel == Channel::kCli) {
         return Ok();
     }
     if (ctx.channel == Channel::kUnset) {
         return Error{ErrorCode::kForbidden, "the request names no channel; refused"};
     }
+    const schema::Entity& entity = access.entity();
     if (!entity.Allows(op)) {
         return Error{ErrorCode::kMethodNotAllowed,
                      entity.name() + " does not allow " + std::string(OperationName(op))};
     }
-    if (!ctx.principal.authenticated || (RoleOperations(ctx.principal.role) & op) == 0) {
-        return Error{ErrorCode::kForbidden, "role '" + ctx.principal.role + "' may not " +
-                                                std::string(OperationName(op)) + " " +
-                                                entity.name() + " records"};
-    }
-    return Ok();
+    return access.Authorize(ActionOf(op));
+}
+
+// Whether the field rules apply: on the API faces. The CLI acts for the operator (it still never
+// returns a password: MaskForRead drops write-only fields on every channel).
+bool Enforced(const RequestContext& ctx) {
+    return ctx.channel != Channel::kCli;
 }
 
 // Prefixes field errors with the batch position so a client can tell which item failed.
@@ -75,10 +82,51 @@ Error WithIndex(Error error, int index) {
     for (auto& field : error.fields) {
         field.field = prefix + "." + field.field;
     }
-    if (error.fields.empty()) {
+    // A denial names the item in its message too: "[2] ai_agent role cannot set User.role".
+    if (error.fields.empty() || error.code == ErrorCode::kForbidden) {
         error.message = prefix + " " + error.message;
     }
     return error;
+}
+
+// `body` without its `id` key: in a batch patch the id names the target, it sets nothing.
+Record WithoutId(const Record& body, int index) {
+    if (index < 0 || !body.contains(kId)) {
+        return body;
+    }
+    Record rest = body;
+    rest.erase(kId);
+    return rest;
+}
+
+// A copy of `query` the service may rewrite for the store (page clamp, row scope).
+query::FilterPtr CopyFilter(const query::FilterNode* node) {
+    if (node == nullptr) {
+        return nullptr;
+    }
+    auto copy = std::make_unique<query::FilterNode>();
+    copy->kind = node->kind;
+    copy->comparison = node->comparison;
+    copy->children.reserve(node->children.size());
+    for (const auto& child : node->children) {
+        copy->children.push_back(CopyFilter(child.get()));
+    }
+    return copy;
+}
+
+query::Query CopyQuery(const query::Query& query) {
+    query::Query copy;
+    copy.filter = CopyFilter(query.filter.get());
+    copy.matching = query.matching;
+    copy.fuzzy_threshold = query.fuzzy_threshold;
+    copy.sort = query.sort;
+    copy.page = query.page;
+    copy.page_size = query.page_size;
+    copy.view = query.view;
+    copy.count = query.count;
+    // Every member but warnings (the store ignores them): a member added to query::Query must
+    // be copied here too, or a clamped or scoped list loses it.
+    return copy;
 }
 
 std::string Quoted(std::string_view text) {
@@ -202,18 +250,81 @@ Status DocumentService::Notify(const RequestContext& ctx, std::span<const Change
     return NotifyAll(observers_, ctx, changes);
 }
 
+rbac::IdLookup DocumentService::IdsInStore() const {
+    return [this](const schema::Entity& entity,
+                  query::FilterPtr filter) -> Result<std::vector<std::string>> {
+        query::Query query;
+        query.filter = std::move(filter);
+        query.page_size = query::kMaxPageSize;
+        std::vector<std::string> ids;
+        for (int page = 1;; ++page) {
+            query.page = page;
+            auto listed = store_.List(entity, query);
+            if (!listed) {
+                return listed.error();
+            }
+            for (const auto& row : listed->rows) {
+                ids.push_back(IdOf(row));
+            }
+            if (listed->rows.empty() || page >= listed->page.total_pages) {
+                return ids;
+            }
+        }
+    };
+}
+
+Result<rbac::ResolvedScope> DocumentService::ScopeFor(const RequestContext& ctx,
+                                                      const rbac::EntityAccess& access,
+                                                      rbac::Action action) const {
+    if (!Enforced(ctx)) {
+        return rbac::ResolvedScope{};
+    }
+    return rbac::ResolvedScope::Resolve(access, action, IdsInStore());
+}
+
+Record DocumentService::Masked(const RequestContext& ctx, const rbac::EntityAccess& access,
+                               Record record, const std::vector<query::ViewSpec>& view) const {
+    if (Enforced(ctx)) {
+        rbac::MaskForRead(access, record, view);
+        return record;
+    }
+    return MaskForRead(access.entity(), std::move(record));
+}
+
 Result<store::ListResult> DocumentService::List(const RequestContext& ctx,
                                                 const schema::Entity& entity,
                                                 const query::Query& query) {
-    if (auto allowed = CheckAllowed(ctx, entity, schema::kRead); !allowed) {
+    const rbac::EntityAccess access(schema_, ctx.principal, entity);
+    if (auto allowed = CheckAllowed(ctx, access, schema::kRead); !allowed) {
         return allowed.error();
     }
-    auto result = store_.List(entity, query);
+    Result<store::ListResult> result = store::ListResult{};
+    int clamped_from = 0;
+    if (!Enforced(ctx)) {
+        result = store_.List(entity, query);
+    } else if (!rbac::IsScoped(access) && query.page_size <= access.MaxPageSize()) {
+        // Nothing to rewrite: checked, and handed to the store as it is (no copy).
+        if (auto checked = rbac::CheckQuery(access, query); !checked) {
+            return checked.error();
+        }
+        result = store_.List(entity, query);
+    } else {
+        query::Query guarded = CopyQuery(query);
+        auto page = rbac::GuardList(access, guarded, IdsInStore());
+        if (!page) {
+            return page.error();
+        }
+        if (page->clamped) {
+            clamped_from = query.page_size;
+        }
+        result = store_.List(entity, guarded);
+    }
     if (!result) {
         return result.error();
     }
+    result->page.page_size_clamped_from = clamped_from;
     for (auto& row : result->rows) {
-        row = MaskForRead(entity, std::move(row));
+        row = Masked(ctx, access, std::move(row), query.view);
     }
     return result;
 }
@@ -230,8 +341,22 @@ Result<Record> DocumentService::Get(const RequestContext& ctx, const schema::Ent
 Result<store::GetResult> DocumentService::Get(const RequestContext& ctx,
                                               const schema::Entity& entity, std::string_view id,
                                               const std::vector<query::ViewSpec>& view) {
-    if (auto allowed = CheckAllowed(ctx, entity, schema::kRead); !allowed) {
+    const rbac::EntityAccess access(schema_, ctx.principal, entity);
+    if (auto allowed = CheckAllowed(ctx, access, schema::kRead); !allowed) {
         return allowed.error();
+    }
+    if (Enforced(ctx) && !view.empty()) {
+        // The view's rules, as a list checks them: the reference, the target's read rule, each
+        // embedded field.
+        query::Query viewed;
+        viewed.view = view;
+        if (auto checked = rbac::CheckQuery(access, viewed); !checked) {
+            return checked.error();
+        }
+    }
+    auto scope = ScopeFor(ctx, access, rbac::Action::kRead);
+    if (!scope) {
+        return scope.error();
     }
     auto checked = CheckedId(entity, id);
     if (!checked) {
@@ -241,16 +366,17 @@ Result<store::GetResult> DocumentService::Get(const RequestContext& ctx,
     if (!got) {
         return got.error();
     }
-    got->record = MaskForRead(entity, std::move(got->record));
+    if (auto inside = scope->Check(got->record); !inside) {
+        return inside.error();
+    }
+    got->record = Masked(ctx, access, std::move(got->record), view);
     return got;
 }
 
 Result<Record> DocumentService::Create(const RequestContext& ctx, const schema::Entity& entity,
                                        const Record& body) {
-    if (auto allowed = CheckAllowed(ctx, entity, schema::kCreate); !allowed) {
-        return allowed.error();
-    }
-    auto record = PrepareCreate(ctx, entity, body, -1);
+    const rbac::EntityAccess access(schema_, ctx.principal, entity);
+    auto record = PrepareCreate(ctx, access, body, -1);
     if (!record) {
         return record.error();
     }
@@ -262,7 +388,7 @@ Result<Record> DocumentService::Create(const RequestContext& ctx, const schema::
     if (auto notified = Notify(ctx, created); !notified) {
         return notified.error();
     }
-    return MaskForRead(entity, *std::move(stored));
+    return Masked(ctx, access, *std::move(stored));
 }
 
 Result<Record> DocumentService::Replace(const RequestContext& ctx, const schema::Entity& entity,
@@ -277,25 +403,60 @@ Result<Record> DocumentService::Patch(const RequestContext& ctx, const schema::E
     return Update(ctx, entity, id, body, validate::Mode::kPatch, expected);
 }
 
-Result<Record> DocumentService::Update(const RequestContext& ctx, const schema::Entity& entity,
-                                       std::string_view id, const Record& body, validate::Mode mode,
-                                       const std::optional<Precondition>& expected) {
-    if (auto allowed = CheckAllowed(ctx, entity, schema::kUpdate); !allowed) {
-        return allowed.error();
+Result<std::function<Result<Record>(const Record&)>> DocumentService::PrepareUpdate(
+    const RequestContext& ctx, const rbac::EntityAccess& access, const Record& body,
+    validate::Mode mode, int index) const {
+    const schema::Entity& entity = access.entity();
+    if (auto allowed = CheckAllowed(ctx, access, schema::kUpdate); !allowed) {
+        return WithIndex(allowed.error(), index);
+    }
+    if (Enforced(ctx)) {
+        if (auto writable = rbac::CheckWrite(access, WithoutId(body, index)); !writable) {
+            return WithIndex(writable.error(), index);
+        }
     }
     // The body is checked before the lookup: a bad body is 422 even for a missing id.
     auto changes = validate::Validate(entity, body, mode);
     if (!changes) {
-        return changes.error();
-    }
-    auto checked = CheckedId(entity, id);
-    if (!checked) {
-        return checked.error();
+        return WithIndex(changes.error(), index);
     }
     // Hashed before the transaction: argon2id takes tens of milliseconds and must not hold the
     // store's write lock.
     if (auto hashed = HashPasswords(entity, *changes); !hashed) {
-        return hashed.error();
+        return WithIndex(hashed.error(), index);
+    }
+    // Resolved before the transaction too: the merge must not call back into the store.
+    auto scope = ScopeFor(ctx, access, rbac::Action::kUpdate);
+    if (!scope) {
+        return WithIndex(scope.error(), index);
+    }
+    return std::function<Result<Record>(const Record&)>(
+        [&ctx, &entity, mode, changes = *std::move(changes),
+         scope = *std::move(scope)](const Record& existing) -> Result<Record> {
+            // Both ends of the update stay inside the scope: no reaching in, no moving out.
+            // In a batch the store names the item in what the merge returns: no prefix here.
+            if (auto inside = scope.Check(existing); !inside) {
+                return inside.error();
+            }
+            Record merged = Merge(ctx, entity, existing, changes, mode);
+            if (auto inside = scope.Check(merged); !inside) {
+                return inside.error();
+            }
+            return merged;
+        });
+}
+
+Result<Record> DocumentService::Update(const RequestContext& ctx, const schema::Entity& entity,
+                                       std::string_view id, const Record& body, validate::Mode mode,
+                                       const std::optional<Precondition>& expected) {
+    const rbac::EntityAccess access(schema_, ctx.principal, entity);
+    auto merge = PrepareUpdate(ctx, access, body, mode, -1);
+    if (!merge) {
+        return merge.error();
+    }
+    auto checked = CheckedId(entity, id);
+    if (!checked) {
+        return checked.error();
     }
     // The store reads the record (unmasked: stored password hashes survive an update that does
     // not change them), checks and merges, and writes, all in one write transaction.
@@ -307,7 +468,7 @@ Result<Record> DocumentService::Update(const RequestContext& ctx, const schema::
         if (!observers_.empty()) {
             before = existing;
         }
-        return Merge(ctx, entity, existing, *changes, mode);
+        return (*merge)(existing);
     });
     if (!stored) {
         return MissingWithPrecondition(stored.error(), entity, *checked, expected);
@@ -316,25 +477,31 @@ Result<Record> DocumentService::Update(const RequestContext& ctx, const schema::
     if (auto notified = Notify(ctx, updated); !notified) {
         return notified.error();
     }
-    return MaskForRead(entity, *std::move(stored));
+    return Masked(ctx, access, *std::move(stored));
 }
 
 Result<Record> DocumentService::Delete(const RequestContext& ctx, const schema::Entity& entity,
                                        std::string_view id,
                                        const std::optional<Precondition>& expected) {
-    if (auto allowed = CheckAllowed(ctx, entity, schema::kDelete); !allowed) {
+    const rbac::EntityAccess access(schema_, ctx.principal, entity);
+    if (auto allowed = CheckAllowed(ctx, access, schema::kDelete); !allowed) {
         return allowed.error();
+    }
+    auto scope = ScopeFor(ctx, access, rbac::Action::kDelete);
+    if (!scope) {
+        return scope.error();
     }
     auto checked = CheckedId(entity, id);
     if (!checked) {
         return checked.error();
     }
-    auto deleted = expected ? store_.DeleteIf(entity, *checked,
-                                              [&](const Record& existing) {
-                                                  return CheckPrecondition(entity, *checked,
-                                                                           existing, expected);
-                                              })
-                            : store_.Delete(entity, *checked);
+    // Checked on the record as stored at the moment of the delete, inside its transaction.
+    auto deleted = store_.DeleteIf(entity, *checked, [&](const Record& existing) -> Status {
+        if (auto inside = scope->Check(existing); !inside) {
+            return inside;
+        }
+        return CheckPrecondition(entity, *checked, existing, expected);
+    });
     if (!deleted) {
         return MissingWithPrecondition(deleted.error(), entity, *checked, expected);
     }
@@ -342,7 +509,7 @@ Result<Record> DocumentService::Delete(const RequestContext& ctx, const schema::
     if (auto notified = Notify(ctx, removed); !notified) {
         return notified.error();
     }
-    return MaskForRead(entity, *std::move(deleted));
+    return Masked(ctx, access, *std::move(deleted));
 }
 
 Result<std::vector<Record>> DocumentService::CreateMany(const RequestContext& ctx,
@@ -365,20 +532,18 @@ Result<std::vector<Record>> DocumentService::CreateAll(const RequestContext& ctx
     items.reserve(records.size());
     std::vector<FieldError> errors;
     for (std::size_t i = 0; i < records.size(); ++i) {
-        const auto& entity = *records[i].entity;
-        if (auto allowed = CheckAllowed(ctx, entity, schema::kCreate); !allowed) {
-            return allowed.error();
-        }
-        auto record = PrepareCreate(ctx, entity, records[i].body, static_cast<int>(i));
+        const rbac::EntityAccess access(schema_, ctx.principal, *records[i].entity);
+        auto record = PrepareCreate(ctx, access, records[i].body, static_cast<int>(i));
         if (!record) {
             const auto fields = record.error().fields;
-            if (fields.empty()) {
+            // Access denials end the batch at once; field problems are collected from all items.
+            if (fields.empty() || record.error().code != ErrorCode::kValidationFailed) {
                 return record.error();
             }
             errors.insert(errors.end(), fields.begin(), fields.end());
             continue;
         }
-        items.push_back({&entity, *std::move(record), false});
+        items.push_back({records[i].entity, *std::move(record), false});
     }
     if (!errors.empty()) {
         CapFieldErrors(errors);
@@ -400,7 +565,8 @@ Result<std::vector<Record>> DocumentService::CreateAll(const RequestContext& ctx
         }
     }
     for (std::size_t i = 0; i < stored->size(); ++i) {
-        (*stored)[i] = MaskForRead(*records[i].entity, std::move((*stored)[i]));
+        const rbac::EntityAccess access(schema_, ctx.principal, *records[i].entity);
+        (*stored)[i] = Masked(ctx, access, std::move((*stored)[i]));
     }
     return stored;
 }
@@ -408,7 +574,8 @@ Result<std::vector<Record>> DocumentService::CreateAll(const RequestContext& ctx
 Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx,
                                                        const schema::Entity& entity,
                                                        const std::vector<Record>& bodies) {
-    if (auto allowed = CheckAllowed(ctx, entity, schema::kUpdate); !allowed) {
+    const rbac::EntityAccess access(schema_, ctx.principal, entity);
+    if (auto allowed = CheckAllowed(ctx, access, schema::kUpdate); !allowed) {
         return allowed.error();
     }
     if (auto size = CheckBatchSize(bodies.size()); !size) {
@@ -430,19 +597,16 @@ Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx
         if (!checked) {
             return WithIndex(checked.error(), index);
         }
-        auto changes = validate::Validate(entity, bodies[i], validate::Mode::kPatch);
-        if (!changes) {
-            return WithIndex(changes.error(), index);
-        }
-        if (auto hashed = HashPasswords(entity, *changes); !hashed) {
-            return WithIndex(hashed.error(), index);
+        auto prepared = PrepareUpdate(ctx, access, bodies[i], validate::Mode::kPatch, index);
+        if (!prepared) {
+            return prepared.error();
         }
         // Read and merged by the store inside the batch's transaction, as Update does; the record
         // it read is kept for the change report.
-        auto merge = [&ctx, &entity, &before, i, changes = *std::move(changes)](
-                         const Record& existing) -> Result<Record> {
+        auto merge = [&before, i,
+                      prepared = *std::move(prepared)](const Record& existing) -> Result<Record> {
             before[i] = existing;
-            return Merge(ctx, entity, existing, changes, validate::Mode::kPatch);
+            return prepared(existing);
         };
         items.push_back({&entity, Record{{kId, *checked}}, true, std::move(merge)});
     }
@@ -461,14 +625,29 @@ Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx
         }
     }
     for (auto& record : *stored) {
-        record = MaskForRead(entity, std::move(record));
+        record = Masked(ctx, access, std::move(record));
     }
     return stored;
 }
 
 Result<Record> DocumentService::PrepareCreate(const RequestContext& ctx,
-                                              const schema::Entity& entity, const Record& body,
+                                              const rbac::EntityAccess& access, const Record& body,
                                               int index) const {
+    const schema::Entity& entity = access.entity();
+    if (auto allowed = CheckAllowed(ctx, access, schema::kCreate); !allowed) {
+        return WithIndex(allowed.error(), index);
+    }
+    // A field the role may not set is refused, never dropped (before validation, so the answer
+    // is the denial, not a field problem of the same body).
+    if (Enforced(ctx)) {
+        if (auto writable = rbac::CheckWrite(access, body); !writable) {
+            return WithIndex(writable.error(), index);
+        }
+    }
+    auto scope = ScopeFor(ctx, access, rbac::Action::kCreate);
+    if (!scope) {
+        return WithIndex(scope.error(), index);
+    }
     auto record = validate::Validate(entity, body, validate::Mode::kCreate);
     std::string id;
     if (const auto* given = body.if_contains(kId); given != nullptr && !given->is_null()) {
@@ -494,6 +673,9 @@ Result<Record> DocumentService::PrepareCreate(const RequestContext& ctx,
     (*record)[kId] = id.empty() ? NewId() : std::move(id);
     (*record)[kCreatedAt] = now;
     (*record)[kUpdatedAt] = now;
+    if (auto inside = scope->Check(*record); !inside) {
+        return WithIndex(inside.error(), index);
+    }
     return record;
 }
 

@@ -1,11 +1,15 @@
 // DocumentService: the one core that both faces (REST, MCP) and the CLI call. Every write passes
-// the same steps in the same order: the entity's allowed operations, validation (all field errors
+// the same steps in the same order: the entity's allowed operations, the caller's role (the
+// schema's rbac policy: operation, writable fields, row scope), validation (all field errors
 // at once), server-set fields (id, createdAt, updatedAt), password hashing, then the store's
-// integrity checks (missing reference before duplicate). Reads mask write-only fields. No HTTP, no
+// integrity checks (missing reference before duplicate). Reads check the query against the role
+// (filter, sort and view fields; the page size is clamped to the role's maximum and reported in
+// Page::page_size_clamped_from) and return only the fields the role may read. No HTTP, no
 // JSON-RPC. Thread-safe: one instance serves all requests.
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,6 +19,7 @@
 #include "common/record.hpp"
 #include "common/result.hpp"
 #include "query/query.hpp"
+#include "rbac/rbac.hpp"
 #include "schema/schema.hpp"
 #include "service/change_observer.hpp"
 #include "service/request_context.hpp"
@@ -122,9 +127,27 @@ public:
     std::string_view backend() const { return store_.backend(); }
 
 private:
-    // Validation, server-set fields and hashing for one create; `index` >= 0 prefixes field errors.
-    Result<Record> PrepareCreate(const RequestContext& ctx, const schema::Entity& entity,
+    // The role's checks (operation, writable fields, row scope), validation, server-set fields and
+    // hashing for one create; `index` >= 0 prefixes errors with the batch position.
+    Result<Record> PrepareCreate(const RequestContext& ctx, const rbac::EntityAccess& access,
                                  const Record& body, int index) const;
+    // Everything of one update that happens before the store's transaction (the role's checks,
+    // validation, hashing, the row scope resolved), returned as the merge to run inside it: it
+    // checks the existing and the merged record against the scope and merges, with no store
+    // calls. `index` >= 0 prefixes errors with the batch position.
+    Result<std::function<Result<Record>(const Record&)>> PrepareUpdate(
+        const RequestContext& ctx, const rbac::EntityAccess& access, const Record& body,
+        validate::Mode mode, int index) const;
+    // Ids of records matching a filter, all pages: how rbac follows a multi-step row scope.
+    rbac::IdLookup IdsInStore() const;
+    // The caller's row scope for `action` (none on the CLI channel).
+    Result<rbac::ResolvedScope> ScopeFor(const RequestContext& ctx,
+                                         const rbac::EntityAccess& access,
+                                         rbac::Action action) const;
+    // What the caller may read of `record`: the role's field rules on the API channels
+    // (rbac::MaskForRead, view sub-objects included), write-only fields dropped on the CLI.
+    Record Masked(const RequestContext& ctx, const rbac::EntityAccess& access, Record record,
+                  const std::vector<query::ViewSpec>& view = {}) const;
     // Replace (kReplace) or Patch (kPatch) one record.
     Result<Record> Update(const RequestContext& ctx, const schema::Entity& entity,
                           std::string_view id, const Record& body, validate::Mode mode,

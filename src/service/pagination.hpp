@@ -9,7 +9,8 @@
 namespace ea::service {
 
 // {page, pageSize, total, totalPages, totalIsEstimate, hasMore}. With count=none, total and
-// totalPages are null and hasMore alone tells whether a next page exists.
+// totalPages are null and hasMore alone tells whether a next page exists. pageSizeClampedFrom
+// (what was asked) is added when the caller's role lowered pageSize to its maximum.
 boost::json::object PaginationJson(const store::Page& page);
 
 }  // namespace ea::service

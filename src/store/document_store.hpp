@@ -36,6 +36,9 @@ struct Page {
     std::int64_t total_pages = 0;  // ceil(total / page_size); 0 when empty
     TotalKind total_kind = TotalKind::kExact;
     bool has_more = false;  // a record exists after this page (known in every mode)
+    // Set by the service, not the store: the page size the caller asked for when its role's
+    // maximum lowered it to page_size; 0 when nothing was clamped.
+    int page_size_clamped_from = 0;
 };
 
 struct Notice {

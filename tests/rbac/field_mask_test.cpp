@@ -96,7 +96,9 @@ TEST(FieldMaskTest, AiAgentMaySetThePasswordButNotTheRole) {
     ASSERT_FALSE(denied);
     EXPECT_EQ(denied.error().code, ErrorCode::kForbidden);
     EXPECT_EQ(denied.error().message, "ai_agent role cannot set User.role");
-    EXPECT_EQ(denied.error().fields, (std::vector<FieldError>{{"role", "read_only for ai_agent"}}));
+    EXPECT_EQ(denied.error().fields,
+              (std::vector<FieldError>{
+                  {"role", "ai_agent role cannot set User.role (read_only for ai_agent)"}}));
     EXPECT_TRUE(Write("admin", "User", R"({"role":"admin","password":"long enough"})"));
     // A key in another case names the same field, and is refused the same way.
     auto upper = Write("ai_agent", "User", R"({"ROLE":"admin"})");
@@ -108,7 +110,9 @@ TEST(FieldMaskTest, EveryRefusedFieldIsNamedInBodyOrder) {
     auto denied = Write("ai_agent", "Url", R"({"params":{"a":1},"url":"https://a.io"})");
     ASSERT_FALSE(denied);
     EXPECT_EQ(denied.error().message, "ai_agent role cannot set Url.params");
-    EXPECT_EQ(denied.error().fields, (std::vector<FieldError>{{"params", "hidden from ai_agent"}}));
+    EXPECT_EQ(denied.error().fields,
+              (std::vector<FieldError>{
+                  {"params", "ai_agent role cannot set Url.params (hidden from ai_agent)"}}));
     auto schema = testing::SchemaFromText(R"(Note:
   fields:
     title: String
@@ -125,8 +129,10 @@ rbac:
     auto both = CheckWrite(editor, Json(R"({"secret":"s","title":"t","owner":"me"})"));
     ASSERT_FALSE(both);
     EXPECT_EQ(both.error().message, "editor role cannot set Note.secret, Note.owner");
-    EXPECT_EQ(both.error().fields, (std::vector<FieldError>{{"secret", "hidden from editor"},
-                                                            {"owner", "read_only for editor"}}));
+    EXPECT_EQ(both.error().fields,
+              (std::vector<FieldError>{
+                  {"secret", "editor role cannot set Note.secret (hidden from editor)"},
+                  {"owner", "editor role cannot set Note.owner (read_only for editor)"}}));
     // Keys that name no field are the validator's business, not a denial.
     EXPECT_TRUE(CheckWrite(editor, Json(R"({"title":"t","nonsense":1})")));
 }

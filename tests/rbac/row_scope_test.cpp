@@ -241,3 +241,52 @@ TEST_F(RowScopeTest, GuardListAppliesEveryListRuleInOneCall) {
 
 }  // namespace
 }  // namespace ea::rbac
+
+namespace ea::rbac {
+namespace {
+
+// The scope resolved before a write transaction answers as CheckRowScope does, with no lookups at
+// check time (the store's merge and check callbacks must not call back into it).
+TEST_F(RowScopeTest, AResolvedScopeChecksRecordsWithoutLookingAnythingUp) {
+    const Principal tenant = Tenant(kAcc1);
+    const EntityAccess notes = Access("Note", tenant);
+    auto scope = ResolvedScope::Resolve(notes, Action::kUpdate, rows_.Ids());
+    ASSERT_TRUE(scope) << scope.error().message;
+    const std::size_t lookups = rows_.lookups.size();
+    EXPECT_EQ(lookups, 1u) << "one lookup for a chain of two, at resolve time";
+    EXPECT_TRUE(scope->Check(Json(R"({"title":"mine","userId":"01j00000000000000000000ub1"})")));
+    EXPECT_TRUE(scope->Check(Json(R"({"title":"mine","userId":"01J00000000000000000000UB1"})")));
+    for (const char* outside :
+         {R"({"title":"theirs","userId":"01j00000000000000000000ua2"})",
+          R"({"title":"x","userId":"01j00000000000000000000zz9"})", R"({"title":"x"})"}) {
+        auto denied = scope->Check(Json(outside));
+        ASSERT_FALSE(denied) << outside;
+        EXPECT_EQ(denied.error().code, ErrorCode::kForbidden);
+        EXPECT_EQ(denied.error().message, "tenant role cannot update Note outside its account");
+    }
+    EXPECT_EQ(rows_.lookups.size(), lookups) << "Check looked something up";
+
+    // One step: the account itself, no lookup at all.
+    const EntityAccess users = Access("User", tenant);
+    auto direct = ResolvedScope::Resolve(users, Action::kDelete, rows_.Ids());
+    ASSERT_TRUE(direct);
+    EXPECT_EQ(rows_.lookups.size(), lookups);
+    EXPECT_TRUE(direct->Check(rows_.by_id.at("01j00000000000000000000ua1")));
+    auto other = direct->Check(rows_.by_id.at("01j00000000000000000000ua2"));
+    ASSERT_FALSE(other);
+    EXPECT_EQ(other.error().message, "tenant role cannot delete User outside its account");
+
+    // Unscoped entity or role: everything passes; a scoped caller without an account: refused.
+    const EntityAccess topics = Access("Topic", tenant);
+    auto unscoped = ResolvedScope::Resolve(topics, Action::kUpdate, rows_.Ids());
+    ASSERT_TRUE(unscoped);
+    EXPECT_TRUE(unscoped->Check(Json("{}")));
+    const Principal nobody = Tenant("");
+    const EntityAccess homeless = Access("User", nobody);
+    auto refused = ResolvedScope::Resolve(homeless, Action::kUpdate, rows_.Ids());
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().message, "tenant role cannot update User without an account");
+}
+
+}  // namespace
+}  // namespace ea::rbac
