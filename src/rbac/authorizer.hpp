@@ -26,6 +26,9 @@ class EntityAccess {
 public:
     EntityAccess(const schema::Schema& schema, const Principal& principal,
                  const schema::Entity& entity);
+    // The access keeps a reference to the principal: a temporary one would dangle.
+    EntityAccess(const schema::Schema& schema, Principal&& principal,
+                 const schema::Entity& entity) = delete;
 
     const schema::Schema& schema() const { return *schema_; }
     const Principal& principal() const { return *principal_; }

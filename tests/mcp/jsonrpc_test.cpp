@@ -34,7 +34,7 @@ ParsedMessage One(std::string_view text) {
 }
 
 TEST(JsonRpcTest, RequestWithStringAndIntegerIdsKeptExactly) {
-    const auto& a = AsRequest(One(R"({"jsonrpc":"2.0","id":"007","method":"ping"})"));
+    const auto a = AsRequest(One(R"({"jsonrpc":"2.0","id":"007","method":"ping"})"));
     EXPECT_EQ(a.id, value("007"));
     EXPECT_FALSE(a.is_notification);
     EXPECT_EQ(a.method, "ping");
@@ -53,7 +53,7 @@ TEST(JsonRpcTest, RequestWithStringAndIntegerIdsKeptExactly) {
 }
 
 TEST(JsonRpcTest, NotificationHasNoId) {
-    const auto& n = AsRequest(One(R"({"jsonrpc":"2.0","method":"notifications/initialized"})"));
+    const auto n = AsRequest(One(R"({"jsonrpc":"2.0","method":"notifications/initialized"})"));
     EXPECT_TRUE(n.is_notification);
     EXPECT_TRUE(n.id.is_null());
 }

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "rbac/authorizer.hpp"
+#include "rbac/test_principals.hpp"
 #include "testing/test_schema.hpp"
 
 namespace ea::rbac {
@@ -13,9 +14,7 @@ const schema::Entity& E(const char* name) {
     return *entity;
 }
 
-Principal As(const char* role) {
-    return Principal{"usr_1", "someone", role, "", true};
-}
+using testing::As;
 
 const Action kActions[] = {Action::kRead, Action::kCreate, Action::kUpdate, Action::kDelete};
 

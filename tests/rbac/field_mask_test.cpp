@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "query/view.hpp"
+#include "rbac/test_principals.hpp"
 #include "testing/test_schema.hpp"
 
 namespace ea::rbac {
@@ -16,9 +17,7 @@ const schema::Entity& E(const char* name) {
     return *testing::DefaultSchema().FindEntity(name);
 }
 
-Principal As(const char* role) {
-    return Principal{"usr_1", "someone", role, "", true};
-}
+using testing::As;
 
 Record Json(const char* text) {
     return boost::json::parse(text).as_object();
