@@ -198,9 +198,16 @@ TEST_F(AdminTest, OpenApiAndDocsAreServed) {
 }
 
 TEST_F(AdminTest, RequestLogIsJsonLinesWithoutSecrets) {
-    ASSERT_TRUE(IsSuccess(Admin().Get("/api/event/evt_demo_9")));
-    const std::string log = server().StdoutText();
-    ASSERT_FALSE(log.empty());
+    auto got = Admin().Get("/api/event/evt_demo_9");
+    ASSERT_TRUE(IsSuccess(got));
+    const std::string request_id = got.Header("X-Request-Id");
+    ASSERT_FALSE(request_id.empty());
+    // The line is written after the response: wait for this request's.
+    std::string log;
+    ASSERT_TRUE(WaitFor([&] {
+        log = server().StdoutText();
+        return log.find("\"request_id\":\"" + request_id + "\"") != std::string::npos;
+    })) << log;
     std::size_t lines = 0;
     std::size_t start = 0;
     while (start < log.size()) {

@@ -42,19 +42,6 @@ HttpResponse Preflight(std::uint16_t port, std::string_view target, std::string_
     return ea::testing::Request(port, "OPTIONS", target, headers);
 }
 
-// Polls `probe` until it returns true or `timeout` passes; the last result.
-template <typename Probe>
-bool WaitFor(Probe probe, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    const auto deadline = Clock::now() + timeout;
-    while (!probe()) {
-        if (Clock::now() > deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
-}
-
 // ---------------------------------------------------------------------------------------------
 // CORS with the default allowed origin (the original's http://localhost:4200).
 

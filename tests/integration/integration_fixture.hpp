@@ -2,10 +2,12 @@
 // with the demo data, admin logged in), a JSON client bound to a session, and envelope checks.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -33,6 +35,20 @@ std::string LoginToken(std::uint16_t port, std::string_view username, std::strin
 
 // An id no other test uses, lower-case: `<prefix>_<pid>_<counter>`.
 std::string UniqueId(std::string_view prefix);
+
+// Polls `probe` until it returns true or `timeout` passes; whether it did. For what the server
+// does after it answers (the access log line is written after the response).
+template <typename Probe>
+bool WaitFor(Probe probe, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!probe()) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
 
 // A JSON-over-HTTP client acting with one session token (none when empty).
 class Api {
