@@ -24,6 +24,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
+import { check, finish } from "./checks.mjs";
 
 const kTimeoutMs = 30_000;
 const base = (process.env.EA_BASE_URL || "").replace(/\/+$/, "");
@@ -31,23 +32,6 @@ const username = process.env.EA_USERNAME || "";
 const password = process.env.EA_PASSWORD || "";
 const pagePort = Number(process.env.EA_PAGE_PORT || 0);
 
-let passed = 0;
-let failed = 0;
-function check(ok, what, detail = "") {
-  if (ok) {
-    passed += 1;
-    console.log(`PASS ${what}`);
-  } else {
-    failed += 1;
-    const oneLine = String(detail).replace(/\s+/g, " ").trim();
-    console.log(`FAIL ${what}${oneLine ? `: ${oneLine}` : ""}`);
-  }
-  return ok;
-}
-function finish() {
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 && passed > 0 ? 0 : 1);
-}
 
 if (!base || !username || !password || !pagePort) {
   check(false, "EA_BASE_URL, EA_USERNAME, EA_PASSWORD and EA_PAGE_PORT are set",

@@ -22,6 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { check, finish } from "./checks.mjs";
 
 const kTimeoutMs = 30_000;
 const base = (process.env.EA_BASE_URL || "").replace(/\/+$/, "");
@@ -29,24 +30,6 @@ const screenshot = process.env.EA_SCREENSHOT || "";
 const username = process.env.EA_USERNAME || "";
 const password = process.env.EA_PASSWORD || "";
 
-let passed = 0;
-let failed = 0;
-function check(ok, what, detail = "") {
-  if (ok) {
-    passed += 1;
-    console.log(`PASS ${what}`);
-  } else {
-    failed += 1;
-    const oneLine = String(detail).replace(/\s+/g, " ").trim();
-    console.log(`FAIL ${what}${oneLine ? `: ${oneLine}` : ""}`);
-  }
-  return ok;
-}
-
-function finish() {
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 && passed > 0 ? 0 : 1);
-}
 
 if (!base) {
   console.log("FAIL EA_BASE_URL is not set (e.g. EA_BASE_URL=http://127.0.0.1:8080)");

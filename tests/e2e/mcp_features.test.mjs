@@ -18,27 +18,11 @@ import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { check, finish } from "./checks.mjs";
 
 const kTimeoutMs = 20_000;
 const [binary, schemaFile] = process.argv.slice(2);
 
-let passed = 0;
-let failed = 0;
-function check(ok, what, detail = "") {
-  if (ok) {
-    passed += 1;
-    console.log(`PASS ${what}`);
-  } else {
-    failed += 1;
-    const oneLine = String(detail).replace(/\s+/g, " ").trim().slice(0, 600);
-    console.log(`FAIL ${what}${oneLine ? `: ${oneLine}` : ""}`);
-  }
-  return ok;
-}
-function finish() {
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 && passed > 0 ? 0 : 1);
-}
 if (!binary || !schemaFile) {
   check(false, "usage: mcp_features.test.mjs EVENTS_API_BINARY SCHEMA_YAML");
   finish();

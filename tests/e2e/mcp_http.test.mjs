@@ -13,26 +13,10 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { check, finish } from "./checks.mjs";
 
 const kTimeoutMs = 20_000;
 const base = process.env.EA_BASE_URL;
-let passed = 0;
-let failed = 0;
-function check(ok, what, detail = "") {
-  if (ok) {
-    passed += 1;
-    console.log(`PASS ${what}`);
-  } else {
-    failed += 1;
-    const oneLine = String(detail).replace(/\s+/g, " ").trim().slice(0, 600);
-    console.log(`FAIL ${what}${oneLine ? `: ${oneLine}` : ""}`);
-  }
-  return ok;
-}
-function finish() {
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 && passed > 0 ? 0 : 1);
-}
 function withTimeout(promise, what) {
   return Promise.race([promise, new Promise((_, reject) =>
     setTimeout(() => reject(new Error(`${what}: no answer within ${kTimeoutMs} ms`)), kTimeoutMs))]);

@@ -9,26 +9,10 @@
 // Usage: run_with_server.sh BINARY SCHEMA node mcp_http_v2.test.mjs
 // Prints one PASS/FAIL line per check, then "N passed, N failed"; exits 1 on any failure.
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { check, finish } from "./checks.mjs";
 
 const kTimeoutMs = 20_000;
 const base = process.env.EA_BASE_URL;
-let passed = 0;
-let failed = 0;
-function check(ok, what, detail = "") {
-  if (ok) {
-    passed += 1;
-    console.log(`PASS ${what}`);
-  } else {
-    failed += 1;
-    const oneLine = String(detail).replace(/\s+/g, " ").trim().slice(0, 600);
-    console.log(`FAIL ${what}${oneLine ? `: ${oneLine}` : ""}`);
-  }
-  return ok;
-}
-function finish() {
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 && passed > 0 ? 0 : 1);
-}
 function withTimeout(promise, what) {
   return Promise.race([promise, new Promise((_, reject) =>
     setTimeout(() => reject(new Error(`${what}: no answer within ${kTimeoutMs} ms`)), kTimeoutMs))]);
