@@ -255,6 +255,14 @@ Status SqliteSessionStore::Put(const Session& session) {
     return Ok();
 }
 
+void SqliteSessionStore::DeleteExpiredLocked(std::string_view token_hash) {
+    sqlite3_stmt* statement = delete_.get();
+    StatementScope scope(statement);
+    BindText(statement, 1, token_hash);
+    // Best effort: the session is refused either way, and the purge will catch it later.
+    sqlite3_step(statement);
+}
+
 Result<Session> SqliteSessionStore::GetLocked(std::string_view token_hash, TimePoint now) {
     Session session;
     {
@@ -271,11 +279,7 @@ Result<Session> SqliteSessionStore::GetLocked(std::string_view token_hash, TimeP
         session = ReadSession(statement);
     }
     if (ToMillis(now) >= ToMillis(session.expires_at)) {
-        sqlite3_stmt* statement = delete_.get();
-        StatementScope scope(statement);
-        BindText(statement, 1, token_hash);
-        // Best effort: the session is refused either way, and the purge will catch it later.
-        sqlite3_step(statement);
+        DeleteExpiredLocked(token_hash);
         return Unauthenticated();
     }
     return session;
@@ -310,11 +314,7 @@ Result<Session> SqliteSessionStore::Get(std::string_view token_hash, TimePoint n
     }
     if (ToMillis(now) >= ToMillis(session.expires_at)) {
         std::lock_guard lock(mutex_);
-        sqlite3_stmt* statement = delete_.get();
-        StatementScope scope(statement);
-        BindText(statement, 1, token_hash);
-        // Best effort: the session is refused either way, and the purge will catch it later.
-        sqlite3_step(statement);
+        DeleteExpiredLocked(token_hash);
         return Unauthenticated();
     }
     return session;

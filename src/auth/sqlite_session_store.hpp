@@ -80,6 +80,8 @@ private:
     void ReleaseReader(std::unique_ptr<Reader> reader, bool broken);
     Result<std::unique_ptr<Reader>> OpenReader() const;
 
+    // REQUIRES: mutex_ held. Drops the expired session `token_hash` a lookup found.
+    void DeleteExpiredLocked(std::string_view token_hash);
     // REQUIRES: mutex_ held. The "get and delete if expired" shared by Get and Touch.
     Result<Session> GetLocked(std::string_view token_hash,
                               std::chrono::system_clock::time_point now);
