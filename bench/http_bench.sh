@@ -10,7 +10,10 @@
 # docs/performance.md.
 # Environment: SESSIONS=redis://127.0.0.1:PORT runs the server with that session store (default:
 # the embedded SQLite one); ENDPOINTS="healthz get-user me" picks endpoints (default: all;
-# healthz always runs first, as the baseline of the same run).
+# healthz always runs first, as the baseline of the same run); CONNECTIONS=64 (wrk -c; 1 gives
+# one client waiting for each answer). The MCP endpoints (mcp-get-user, mcp-list-events) POST
+# tools/call to /mcp as a 2026-07-28 client does (per-request _meta, no session), with the same
+# bearer, through bench/wrk_post.lua.
 set -euo pipefail
 
 BIN=${1:?usage: http_bench.sh PATH/TO/events-api [SCALE] [RUNS] [DURATION]}
@@ -69,6 +72,22 @@ for path in /api/user/usr_demo_1 /user/auth/me "$LIST"; do
     [[ "$code" == 200 ]] || { echo "GET $path answered $code" >&2; exit 1; }
 done
 
+# MCP tools/call bodies (revision 2026-07-28) and the headers that revision requires.
+MCP_META='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}'
+mcp_body() { printf '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"%s","arguments":%s,%s}}' "$1" "$2" "$MCP_META"; }
+mcp_headers() { printf 'Content-Type: application/json\nAccept: application/json, text/event-stream\nMCP-Protocol-Version: 2026-07-28\nMcp-Method: tools/call\nMcp-Name: %s\n%s\n' "$1" "$AUTH"; }
+MCP_GET_USER=$(mcp_body get_user '{"id":"usr_demo_1"}')
+MCP_LIST_EVENTS=$(mcp_body list_events '{"filter":{"cost":{"$lt":20},"numOfExpectedAttendees":{"$gte":500}},"sort":[{"field":"dateTime","direction":"desc"}],"page":3,"pageSize":25}')
+for call in get_user:MCP_GET_USER list_events:MCP_LIST_EVENTS; do
+    name=${call%%:*} var=${call#*:}
+    answer=$(curl -s -X POST "$BASE/mcp" \
+        -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+        -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H "Mcp-Name: $name" -H "$AUTH" \
+        -d "${!var}")
+    [[ "$answer" == *'"result"'* && "$answer" != *'"isError":true'* ]] ||
+        { echo "MCP $name answered: ${answer:0:300}" >&2; exit 1; }
+done
+
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status"; }
 
 # The server's CPU time so far (user + system), in clock ticks.
@@ -84,7 +103,7 @@ run_wrk() {
     local before
     before=$(cpu_ticks)
     local text
-    text=$(wrk -t2 -c64 -d"$DURATION" --latency "$@" "$BASE$path")
+    text=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$BASE$path")
     local after
     after=$(cpu_ticks)
     TICKS=$((after - before)) TICKS_PER_S=$TICKS_PER_S python3 -c '
@@ -104,6 +123,7 @@ print("%.0f %.3f %.3f %s %.1f" % (rps, p50, p99, errors.group(1) if errors else 
 }
 
 declare -A MEDIAN_RPS
+declare -A REST_TWIN=([mcp-get-user]=get-user [mcp-list-events]=list-page)
 bench() {
     local name=$1 path=$2
     shift 2
@@ -122,15 +142,27 @@ print(f"{med[0]:.0f} {med[1]:.3f} {med[2]:.3f} {int(sum(r[3] for r in rows))} {m
     MEDIAN_RPS[$name]=$rps
     local ratio
     ratio=$(python3 -c "print(f'{$rps / ${MEDIAN_RPS[healthz]}:.2f}')")
-    printf '%-14s median of %s: %8s req/s  p50 %7s ms  p99 %7s ms  non-2xx %s  ratio to /healthz %s  server CPU %6s us/req  server RSS %s kB\n' \
-        "$name" "$RUNS" "$rps" "$p50" "$p99" "$errors" "$ratio" "$cpu_us" "$(rss_kb)"
+    # An MCP call beside the REST request that reads the same rows, when that ran.
+    local rest=${REST_TWIN[$name]:-} twin=""
+    if [[ -n "$rest" && -n "${MEDIAN_RPS[$rest]:-}" ]]; then
+        twin="  ratio to $rest $(python3 -c "print(f'{$rps / ${MEDIAN_RPS[$rest]}:.2f}')")"
+    fi
+    printf '%-15s median of %s: %8s req/s  p50 %7s ms  p99 %7s ms  non-2xx %s  ratio to /healthz %s  server CPU %6s us/req  server RSS %s kB%s\n' \
+        "$name" "$RUNS" "$rps" "$p50" "$p99" "$errors" "$ratio" "$cpu_us" "$(rss_kb)" "$twin"
 }
 
-echo "wrk -t2 -c64 -d$DURATION --latency, $RUNS runs each; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-ENDPOINTS=${ENDPOINTS:-get-user me list-page}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=$((CONNECTIONS < 2 ? 1 : 2))
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $RUNS runs each; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+ENDPOINTS=${ENDPOINTS:-get-user me list-page mcp-get-user mcp-list-events}
+WRK_POST=$(cd "$(dirname "$0")" && pwd)/wrk_post.lua
 wanted() { [[ " $ENDPOINTS " == *" $1 "* ]]; }
 bench healthz /healthz
 wanted get-user && bench get-user /api/user/usr_demo_1 -H "$AUTH"
 wanted me && bench me /user/auth/me -H "$AUTH"
 wanted list-page && bench list-page "$LIST" -H "$AUTH"
+wanted mcp-get-user && WRK_BODY=$MCP_GET_USER WRK_HEADERS=$(mcp_headers get_user) \
+    bench mcp-get-user /mcp -s "$WRK_POST"
+wanted mcp-list-events && WRK_BODY=$MCP_LIST_EVENTS WRK_HEADERS=$(mcp_headers list_events) \
+    bench mcp-list-events /mcp -s "$WRK_POST"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
