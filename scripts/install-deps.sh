@@ -12,8 +12,9 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
+  # systemd: systemd-analyze checks the packaged units (tests/packaging).
   packages+=(libgtest-dev libgmock-dev googletest postgresql redis-server sqlite3 curl wrk
-             chromium)
+             chromium systemd)
 fi
 
 # npm installs the docs page's assets (web/) and the test clients; Debian's packages serve when the
