@@ -19,3 +19,14 @@ export function finish() {
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed === 0 && passed > 0 ? 0 : 1);
 }
+
+// Logs in through the REST API of the server at `base`; the session token, or null.
+export async function restLogin(base, username, password) {
+  const response = await fetch(`${base}/api/user/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
+  const token = (await response.json()).token;
+  return typeof token === "string" ? token : null;
+}

@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { check, finish } from "./checks.mjs";
+import { check, finish, restLogin } from "./checks.mjs";
 
 const kTimeoutMs = 20_000;
 const [binary, setupMd] = process.argv.slice(2);
@@ -44,12 +44,7 @@ check(add.status === 0, "user add claude_mcp --role ai_agent --password-stdin", 
 check(page.includes("events-api user add claude_mcp --role ai_agent --password-stdin"),
   "the page's step 2 is the command this test ran");
 
-const login = await fetch(`${base}/api/user/auth/login`, {
-  method: "POST",
-  headers: { "Content-Type": "application/json" },
-  body: JSON.stringify({ username: "claude_mcp", password: kDocPassword }),
-});
-const token = (await login.json()).token;
+const token = await restLogin(base, "claude_mcp", kDocPassword);
 check(typeof token === "string", "the service user logs in with the page's password");
 
 // The page's placeholders, and what the test puts in for them.

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import { check, finish } from "./checks.mjs";
+import { check, finish, restLogin } from "./checks.mjs";
 
 const binary = process.argv[2];
 const base = process.env.EA_BASE_URL;
@@ -25,12 +25,7 @@ const inspector = join(require.resolve("@modelcontextprotocol/inspector/package.
 // The Inspector keeps a catalog of servers in ~/.mcp-inspector; give it a home of its own.
 const home = mkdtempSync(join(tmpdir(), "events-api-inspector-"));
 
-const login = await fetch(`${base}/api/user/auth/login`, {
-  method: "POST",
-  headers: { "Content-Type": "application/json" },
-  body: JSON.stringify({ username: process.env.EA_USERNAME, password: process.env.EA_PASSWORD }),
-});
-const token = (await login.json()).token;
+const token = await restLogin(base, process.env.EA_USERNAME, process.env.EA_PASSWORD);
 check(typeof token === "string", "REST login gives a token");
 
 // Runs the Inspector CLI against `target` (argv) with `args`; the parsed JSON it printed.

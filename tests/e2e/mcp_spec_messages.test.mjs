@@ -16,7 +16,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import * as v1 from "@modelcontextprotocol/sdk/types.js";
 import * as v2 from "@modelcontextprotocol/core";
-import { check, finish } from "./checks.mjs";
+import { check, finish, restLogin } from "./checks.mjs";
 
 const kTimeoutMs = 20_000;
 const binary = process.argv[2];
@@ -261,12 +261,7 @@ async function runEra(where, transport) {
 }
 
 try {
-  const login = await fetch(`${base}/api/user/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ username, password }),
-  });
-  const token = (await login.json()).token;
+  const token = await restLogin(base, username, password);
   check(typeof token === "string", "REST login gives a token for /mcp");
 
   for (const version of kSessionVersions) {

@@ -20,14 +20,6 @@
 namespace ea::integration {
 namespace {
 
-json::object EventBody(const std::string& title) {
-    return json::object{{"url", "https://example.com/events/crash"},
-                        {"title", title},
-                        {"dateTime", "2027-06-01T18:30:00Z"},
-                        {"location", "Austin, TX"},
-                        {"cost", 3}};
-}
-
 // How many Events of each title start with `prefix`, read from the file itself.
 std::map<std::string, int> TitlesInFile(const std::filesystem::path& db_path,
                                         const std::string& prefix) {

@@ -49,6 +49,14 @@ std::string LoginToken(std::uint16_t port, std::string_view username, std::strin
     return std::string(parsed.at("token").as_string());
 }
 
+json::object EventBody(const std::string& title) {
+    return json::object{{"url", "https://example.com/events/1"},
+                        {"title", title},
+                        {"dateTime", "2025-06-01T18:30:00Z"},
+                        {"location", "Austin, TX"},
+                        {"cost", 12.5}};
+}
+
 std::string UniqueId(std::string_view prefix) {
     static std::atomic<int> counter{0};
     return std::string(prefix) + "_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);

@@ -36,6 +36,9 @@ std::string LoginToken(std::uint16_t port, std::string_view username, std::strin
 // An id no other test uses, lower-case: `<prefix>_<pid>_<counter>`.
 std::string UniqueId(std::string_view prefix);
 
+// A valid Event body titled `title` (the fields Event requires, plausible values).
+json::object EventBody(const std::string& title);
+
 // Polls `probe` until it returns true or `timeout` passes; whether it did. For what the server
 // does after it answers (the access log line is written after the response).
 template <typename Probe>

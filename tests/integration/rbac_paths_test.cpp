@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "integration/integration_fixture.hpp"
+#include "integration/agent_suite.hpp"
 #include "integration/mcp_client.hpp"
 
 namespace ea::integration {
@@ -15,37 +15,10 @@ namespace {
 
 using ea::testing::UrlEncode;
 
-constexpr const char* kAgentPassword = "agent-password-1";
 constexpr const char* kHash = "$argon2";
 
-class RbacPathsTest : public ServerSuite, public ::testing::WithParamInterface<McpPath> {
+class RbacPathsTest : public AgentSuite, public ::testing::WithParamInterface<McpPath> {
 protected:
-    void SetUp() override {
-        ServerSuite::SetUp();
-        if (agent_token_.empty()) {
-            agent_name_ = UniqueId("pathagent");
-            auto created = Admin().Post("/api/user", NewUser(agent_name_, "ai_agent"));
-            ASSERT_TRUE(IsSuccess(created, 201)) << Describe(created);
-            agent_token_ = LoginToken(port(), agent_name_, kAgentPassword);
-            ASSERT_FALSE(agent_token_.empty());
-        }
-    }
-    static void TearDownTestSuite() {
-        agent_token_.clear();
-        ServerSuite::TearDownTestSuite();
-    }
-
-    static json::object NewUser(const std::string& username, const char* role = nullptr) {
-        json::object body{{"username", username},       {"email", username + "@example.org"},
-                          {"password", kAgentPassword}, {"firstName", "Casey"},
-                          {"lastName", "Tester"},       {"isAccountOwner", false},
-                          {"accountId", "acc_demo_0"}};
-        if (role != nullptr) {
-            body["role"] = role;
-        }
-        return body;
-    }
-
     McpClient Mcp() const {
         if (GetParam() == McpPath::kStdio) {
             return McpClient::Stdio(EA_BINARY, std::string(EA_SOURCE_DIR) + "/schema.yaml",
@@ -53,8 +26,6 @@ protected:
         }
         return McpClient::Http(GetParam(), port(), agent_token_);
     }
-    static Api Agent() { return Api(port(), agent_token_); }
-
     // The REST error message of `response` (the envelope's first error).
     static std::string RestMessage(const HttpResponse& response) {
         const auto body = response.Json();
@@ -79,17 +50,7 @@ protected:
         }
         return ::testing::AssertionSuccess();
     }
-
-    static std::size_t UsersNamed(const std::string& username) {
-        return RowsOf(Admin().Get("/api/user?filter=username:" + username)).size();
-    }
-
-    static std::string agent_token_;
-    static std::string agent_name_;
 };
-
-std::string RbacPathsTest::agent_token_;
-std::string RbacPathsTest::agent_name_;
 
 TEST_P(RbacPathsTest, ToolsListHoldsOnlyWhatTheAgentMayCall) {
     auto mcp = Mcp();
@@ -211,7 +172,7 @@ TEST_P(RbacPathsTest, ResourcesAndCompletionsOfAnUnreadableEntityGiveNothing) {
 
 TEST_P(RbacPathsTest, SettingTheRoleOrUpdatingAUserIsRefusedAsOnRestAndWritesNothing) {
     const std::string username = UniqueId("mcpagent");
-    json::object with_role = NewUser(username, "admin");
+    json::object with_role = NewUserBody(username, "admin");
     EXPECT_TRUE(SameDenial(Mcp().CallTool("create_user", json::serialize(with_role)),
                            Agent().Post("/api/user", with_role), 403,
                            "ai_agent role cannot set User.role", "Permission denied: "));
@@ -244,7 +205,7 @@ TEST_P(RbacPathsTest, UnicodeLookAlikeFieldNamesAreUnknownFields) {
         EXPECT_EQ(mcp.raw.find(kHash), std::string::npos);
     }
     const std::string username = UniqueId("lookalike");
-    json::object sneaky = NewUser(username);
+    json::object sneaky = NewUserBody(username);
     sneaky["r\xD0\xBEle"] = "admin";  // Cyrillic o
     const auto created = Mcp().CallTool("create_user", json::serialize(sneaky));
     EXPECT_TRUE(created.is_error) << created.raw.substr(0, 300);

@@ -6,45 +6,15 @@
 
 #include <gtest/gtest.h>
 
-#include "integration_fixture.hpp"
+#include "integration/agent_suite.hpp"
 
 namespace ea::integration {
 namespace {
 
 using ea::testing::UrlEncode;
 
-constexpr const char* kAgentPassword = "agent-password-1";
-
-class RbacTest : public ServerSuite {
+class RbacTest : public AgentSuite {
 protected:
-    void SetUp() override {
-        ServerSuite::SetUp();
-        if (agent_token_.empty()) {
-            agent_name_ = UniqueId("agent");
-            auto created = Admin().Post("/api/user", NewUserBody(agent_name_, "ai_agent"));
-            ASSERT_TRUE(IsSuccess(created, 201)) << Describe(created);
-            agent_token_ = LoginToken(port(), agent_name_, kAgentPassword);
-            ASSERT_FALSE(agent_token_.empty());
-        }
-    }
-    static void TearDownTestSuite() {
-        agent_token_.clear();
-        ServerSuite::TearDownTestSuite();
-    }
-
-    static json::object NewUserBody(const std::string& username, const char* role = nullptr) {
-        json::object body{{"username", username},       {"email", username + "@example.org"},
-                          {"password", kAgentPassword}, {"firstName", "Casey"},
-                          {"lastName", "Tester"},       {"isAccountOwner", false},
-                          {"accountId", "acc_demo_0"}};
-        if (role != nullptr) {
-            body["role"] = role;
-        }
-        return body;
-    }
-
-    static Api Agent() { return Api(port(), agent_token_); }
-
     // A refusal: 403, the error envelope with `message`, and no password hash in the reply.
     static ::testing::AssertionResult Refused(const HttpResponse& response,
                                               const std::string& message,
@@ -65,18 +35,7 @@ protected:
         }
         return IsError(response, 400, "invalid_argument", message, "password");
     }
-
-    // The number of users named `username`, as the administrator sees it.
-    static std::size_t UsersNamed(const std::string& username) {
-        return RowsOf(Admin().Get("/api/user?filter=username:" + username)).size();
-    }
-
-    static std::string agent_token_;
-    static std::string agent_name_;
 };
-
-std::string RbacTest::agent_token_;
-std::string RbacTest::agent_name_;
 
 TEST_F(RbacTest, TheAgentReadsUsersWithoutAnyPassword) {
     auto listed = Agent().Get("/api/user?pageSize=5");

@@ -11,14 +11,6 @@
 namespace ea::integration {
 namespace {
 
-json::object EventBody(const std::string& title) {
-    return json::object{{"url", "https://example.com/events/1"},
-                        {"title", title},
-                        {"dateTime", "2025-06-01T18:30:00Z"},
-                        {"location", "Austin, TX"},
-                        {"cost", 12.5}};
-}
-
 class WritesTest : public ServerSuite {
 protected:
     static json::object CreateEvent(const std::string& title) {
