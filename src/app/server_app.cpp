@@ -224,8 +224,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         parts->rest->AddPublic(
             *parts->router, http::Method::kGet, "/readyz",
             [raw](const http::Request&, const http::RouteMatch&) {
-                const auto counts = raw->core->store->Count();
-                const Status store = counts ? Ok() : Status(counts.error());
+                const Status store = raw->core->store->Ping();
                 const Status session_store = raw->access->sessions->Ping();
                 const bool ready = store.has_value() && session_store.has_value();
                 boost::json::object body{{"status", ready ? "ready" : "unavailable"},

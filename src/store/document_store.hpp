@@ -146,6 +146,10 @@ public:
     // Record counts per entity, for reports.
     [[nodiscard]] virtual Result<std::vector<EntityCount>> Count() = 0;
 
+    // Whether the backend answers, cheaply (no table is scanned), for readiness probes.
+    // Errors: kUnavailable.
+    [[nodiscard]] virtual Status Ping() = 0;
+
     // Drops and re-creates every table (db init). Errors: kUnavailable.
     [[nodiscard]] virtual Status Reset() = 0;
 

@@ -117,6 +117,13 @@ TEST_P(StoreConformanceTest, CreateReturnsTheStoredRecordIncludingWriteOnlyField
     EXPECT_TRUE(owner.at("level").is_null());
 }
 
+// The readiness probe's check: answers on an open store, before and after writes.
+TEST_P(StoreConformanceTest, PingAnswersOnAnOpenStore) {
+    EXPECT_TRUE(store_->Ping().has_value());
+    MustCreate("Owner", R"({"id": "o_ping", "name": "Pat"})");
+    EXPECT_TRUE(store_->Ping().has_value());
+}
+
 TEST_P(StoreConformanceTest, GetUnknownOrInvalidIdIsNotFound) {
     SeedItems();
     for (const char* id : {"nope", "", "../etc/passwd", "a b", "x'; DROP TABLE \"Item\"; --",

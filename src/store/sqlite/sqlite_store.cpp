@@ -1716,6 +1716,18 @@ Result<std::vector<EntityCount>> SqliteStore::Count() {
     return WithReader([&](Impl& reader) { return reader.CountLocked(); });
 }
 
+Status SqliteStore::Ping() {
+    // One read of the schema table through the reader pool: the file opens, its header and first
+    // page read, and a reader is free; nothing is scanned.
+    return WithReader([&](Impl& reader) -> Status {
+        auto tables = reader.Scalar("SELECT COUNT(*) FROM sqlite_schema", {});
+        if (!tables) {
+            return tables.error();
+        }
+        return Ok();
+    });
+}
+
 Status SqliteStore::BeginBulkLoad() {
     std::lock_guard lock(write_mutex_);
     return writer_->BeginBulkLoadLocked();

@@ -59,6 +59,7 @@ public:
                             const Check& check) override;
     Result<std::vector<Record>> Batch(std::vector<BatchItem> items) override;
     Result<std::vector<EntityCount>> Count() override;
+    Status Ping() override;
     Status Reset() override;
     // SQLite's bulk load: synchronous=OFF and a larger page cache on the writer, the search
     // indexes emptied and marked for rebuild (one INSERT ... SELECT each at the end instead of
