@@ -122,6 +122,11 @@ public:
 
     // Suffix making an ORDER BY term on a free-text String column case-insensitive.
     virtual std::string CaseInsensitiveOrder() const = 0;
+    // The ORDER BY key of a String column, case-insensitive: by default the column followed by
+    // CaseInsensitiveOrder(); a backend whose folding is a function (PostgreSQL) wraps it.
+    virtual void AppendCaseInsensitiveOrderKey(SqlWriter& out, std::string_view column) const {
+        out.Append(column).Append(CaseInsensitiveOrder());
+    }
 };
 
 }  // namespace ea::store::sql
