@@ -1156,4 +1156,14 @@ std::size_t PgStore::OpenConnectionCountForTest() const {
     return impl_->pool().open_count();
 }
 
+Result<std::string> PgStore::SettingForTest(const std::string& name) {
+    return impl_->WithConnection<std::string>([&](PgConnection& conn) -> Result<std::string> {
+        auto result = conn.Exec("SELECT current_setting($1)", {value(name)});
+        if (!result) {
+            return result.error();
+        }
+        return std::string(result->Text(0, 0));
+    });
+}
+
 }  // namespace ea::store::postgres

@@ -57,6 +57,8 @@ public:
     std::string_view backend() const override { return "postgresql"; }
 
     std::size_t OpenConnectionCountForTest() const;
+    // SHOW `name` on a pooled connection (a session setting the store made).
+    Result<std::string> SettingForTest(const std::string& name);
 
     class Impl;
 
