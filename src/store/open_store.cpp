@@ -1,4 +1,5 @@
 // OpenStore: the one place that knows every backend and how a store URL names it.
+#include <algorithm>
 #include <system_error>
 
 #include "store/document_store.hpp"
@@ -47,6 +48,7 @@ Result<DocumentStorePtr> OpenStore(const StoreConfig& config, const schema::Sche
         postgres::PgStore::Options options;
         options.durability = config.durability;
         options.query_timeout = config.query_timeout;
+        options.pool_size = static_cast<std::size_t>(std::max(1, config.pool_size));
         auto store = postgres::PgStore::Open(config.url, schema, options);
         if (!store) {
             return store.error();

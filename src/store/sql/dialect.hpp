@@ -1,7 +1,8 @@
 // How one SQL backend spells the things the shared SQL code (ddl.hpp, select_builder.hpp) needs:
 // identifier quoting, placeholders, column types, array membership, contains/fuzzy predicates and
 // their candidate (index) clauses. Internal to store/; SQLite implements it in sqlite_dialect.cpp,
-// PostgreSQL will in pg_dialect.cpp. Identifiers come only from the schema; values are always bound.
+// PostgreSQL in postgres/pg_dialect.cpp. Identifiers come only from the schema; values are always
+// bound.
 #pragma once
 
 #include <boost/json/array.hpp>
