@@ -253,5 +253,57 @@ TEST_F(PgStoreTest, DurabilityIsSynchronousCommitOfEachConnection) {
     }
 }
 
+TEST_F(PgStoreTest, ContainsAndFuzzySearchesCanUseTheTrigramIndex) {
+    auto store = MustOpen();
+    ASSERT_TRUE(store);
+    auto search = [&](query::Matching matching, const char* text) {
+        query::Query q;
+        q.filter = Cmp(E("Item"), "title", query::Op::kEq, value(text));
+        q.matching = matching;
+        q.fuzzy_threshold = 0.5;
+        auto plan = store->ExplainListForTest(E("Item"), q);
+        EXPECT_TRUE(plan) << plan.error().message;
+        return plan ? *plan : std::string();
+    };
+    EXPECT_THAT(search(query::Matching::kContains, "concert"), HasSubstr("_trgm_Item_title"));
+    EXPECT_THAT(search(query::Matching::kFuzzy, "concrt"), HasSubstr("_trgm_Item_title"));
+    EXPECT_THAT(search(query::Matching::kExact, "concert"), Not(HasSubstr("_trgm_Item_title")));
+}
+
+// A list that waits past the limit is cancelled by the server (statement_timeout), not left to
+// run: here it waits for a table lock another session holds for far longer than the limit.
+TEST_F(PgStoreTest, TheServerCancelsAListPastTheQueryTimeout) {
+    PgStore::Options options;
+    options.query_timeout = std::chrono::milliseconds(200);
+    auto store = MustOpen(options);
+    ASSERT_TRUE(store);
+    std::thread holder([&] {
+        EXPECT_EQ(server_->Execute(database_,
+                                   "BEGIN; LOCK TABLE \"Item\" IN ACCESS EXCLUSIVE MODE; "
+                                   "SELECT pg_sleep(3); COMMIT"),
+                  "");
+    });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (server_->Value(database_,
+                          "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                          "WHERE c.relname = 'Item' AND l.mode = 'AccessExclusiveLock' AND "
+                          "l.granted") != "1") {
+        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the lock was never taken";
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    const auto started = std::chrono::steady_clock::now();
+    auto listed = store->List(E("Item"), query::Query{});
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    holder.join();
+    ASSERT_FALSE(listed);
+    EXPECT_EQ(listed.error().code, ErrorCode::kUnavailable);
+    EXPECT_EQ(listed.error().message,
+              "the query took longer than the 200 ms limit (limits.query_timeout_ms); narrow the "
+              "filter or the search");
+    EXPECT_LT(elapsed, std::chrono::milliseconds(2500)) << "cancelled, not waited out";
+    auto after = store->List(E("Item"), query::Query{});
+    EXPECT_TRUE(after) << after.error().message;
+}
+
 }  // namespace
 }  // namespace ea::store::testing

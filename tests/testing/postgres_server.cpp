@@ -167,6 +167,20 @@ std::string PostgresServer::Execute(const std::string& name, const std::string& 
     return error;
 }
 
+std::string PostgresServer::Value(const std::string& name, const std::string& sql) const {
+    PGconn* conn = PQconnectdb(Url(name, "postgres", kPassword).c_str());
+    std::string out;
+    if (PQstatus(conn) == CONNECTION_OK) {
+        PGresult* result = PQexec(conn, sql.c_str());
+        if (PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) > 0) {
+            out = PQgetvalue(result, 0, 0);
+        }
+        PQclear(result);
+    }
+    PQfinish(conn);
+    return out;
+}
+
 std::string PostgresServer::Database(const std::string& key) {
     std::lock_guard lock(SharedMutex());
     auto found = databases_.find(key);

@@ -30,6 +30,8 @@ public:
 
     // Runs `sql` as the superuser on database `name`; returns "" or the error message.
     std::string Execute(const std::string& name, const std::string& sql) const;
+    // The first column of the first row `sql` returns on database `name` ("" when none).
+    std::string Value(const std::string& name, const std::string& sql) const;
 
     int port() const { return port_; }
     static constexpr const char* kPassword = "pg-test-secret";

@@ -550,6 +550,33 @@ public:
         return CountedTotal{total, TotalKind::kEstimate};
     }
 
+    // The list transaction's settings: the statement timeout, and the threshold pg_trgm's <%
+    // (the fuzzy candidate clause) compares with.
+    Status SetListSettings(PgConnection& conn, const query::Query& query) {
+        const auto limit = options_.query_timeout;
+        if (limit.count() > 0) {
+            // statement_timeout counts whole milliseconds (a smaller value would disable it);
+            // List's elapsed-time check enforces finer limits.
+            const auto ms = (limit.count() + 999) / 1000;
+            auto s = conn.Exec("SELECT set_config('statement_timeout', $1, true)",
+                               {value(std::to_string(ms))});
+            if (!s) {
+                return s.error();
+            }
+        }
+        if (query.matching == query::Matching::kFuzzy &&
+            FuzzyCandidatesUsable(query.fuzzy_threshold)) {
+            char threshold[32];
+            std::snprintf(threshold, sizeof threshold, "%.17g", query.fuzzy_threshold);
+            auto s = conn.Exec("SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)",
+                               {value(threshold)});
+            if (!s) {
+                return s.error();
+            }
+        }
+        return Ok();
+    }
+
     Result<ListResult> List(PgConnection& conn, const schema::Entity& entity,
                             const query::Query& query) {
         if (auto s = CheckView(entity, query.view); !s) {
@@ -566,26 +593,8 @@ public:
             if (auto s = tx.Begin(kReadSnapshot); !s) {
                 return s.error();
             }
-            if (limit.count() > 0) {
-                // statement_timeout counts whole milliseconds (a smaller value would disable
-                // it); the elapsed-time check below enforces finer limits.
-                const auto ms = (limit.count() + 999) / 1000;
-                auto s = conn.Exec("SELECT set_config('statement_timeout', $1, true)",
-                                   {value(std::to_string(ms))});
-                if (!s) {
-                    return s.error();
-                }
-            }
-            if (query.matching == query::Matching::kFuzzy &&
-                FuzzyCandidatesUsable(query.fuzzy_threshold)) {
-                char threshold[32];
-                std::snprintf(threshold, sizeof threshold, "%.17g", query.fuzzy_threshold);
-                auto s =
-                    conn.Exec("SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)",
-                              {value(threshold)});
-                if (!s) {
-                    return s.error();
-                }
+            if (auto s = SetListSettings(conn, query); !s) {
+                return s.error();
             }
             ListResult out;
             auto rows = conn.Exec(plan->rows.text, plan->rows.params);
@@ -1154,6 +1163,35 @@ Status PgStore::Reset() {
 
 std::size_t PgStore::OpenConnectionCountForTest() const {
     return impl_->pool().open_count();
+}
+
+Result<std::string> PgStore::ExplainListForTest(const schema::Entity& entity,
+                                                const query::Query& query) {
+    auto plan = sql::BuildListSql(impl_->dialect(), entity, query);
+    if (!plan) {
+        return plan.error();
+    }
+    return impl_->WithConnection<std::string>([&](PgConnection& conn) -> Result<std::string> {
+        Transaction tx(conn);
+        if (auto s = tx.Begin(kReadSnapshot); !s) {
+            return s.error();
+        }
+        if (auto s = impl_->SetListSettings(conn, query); !s) {
+            return s.error();
+        }
+        if (auto s = conn.Simple("SET LOCAL enable_seqscan = off"); !s) {
+            return s.error();
+        }
+        auto result = conn.Exec("EXPLAIN " + plan->rows.text, plan->rows.params);
+        if (!result) {
+            return result.error();
+        }
+        std::string text;
+        for (int r = 0; r < result->rows(); ++r) {
+            text += std::string(result->Text(r, 0)) + "\n";
+        }
+        return text;
+    });
 }
 
 Result<std::string> PgStore::SettingForTest(const std::string& name) {

@@ -57,6 +57,9 @@ public:
     std::string_view backend() const override { return "postgresql"; }
 
     std::size_t OpenConnectionCountForTest() const;
+    // EXPLAIN of the statement List runs for the page of `query`, in the same transaction set-up,
+    // with sequential scans disabled: whether an index can serve the query.
+    Result<std::string> ExplainListForTest(const schema::Entity& entity, const query::Query& query);
     // SHOW `name` on a pooled connection (a session setting the store made).
     Result<std::string> SettingForTest(const std::string& name);
 
