@@ -95,6 +95,18 @@ TEST_F(PgStoreTest, ConnectionsTheServerDroppedAreReplacedWithoutFailingTheCalle
     auto store = MustOpen(options);
     ASSERT_TRUE(store);
     ASSERT_TRUE(store->Create(E("Item"), MakeRecord(R"({"id": "i1", "title": "kept"})")));
+    // Both connections open: a second caller arrives while a DeleteIf holds the first one.
+    std::promise<void> holding;
+    std::thread holder([&] {
+        (void)store->DeleteIf(E("Item"), "i1", [&](const Record&) -> Status {
+            holding.set_value();
+            EXPECT_TRUE(store->Get(E("Item"), "i1"));
+            return Error{ErrorCode::kPreconditionFailed, "kept"};
+        });
+    });
+    holding.get_future().wait();
+    holder.join();
+    ASSERT_EQ(store->OpenConnectionCountForTest(), 2u);
 
     // The server ends every session of the store (as a restart or an idle-timeout would).
     const std::string terminated =

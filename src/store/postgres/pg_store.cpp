@@ -284,10 +284,13 @@ public:
     const PgDialect& dialect() const { return dialect_; }
 
     // Runs op(connection) on a pooled connection. A connection found dead on its first
-    // statement did no work, so the operation runs once more on a fresh one.
+    // statement did no work, so the operation runs again on another one. After a server restart
+    // every idle connection is dead: each attempt drops one, and at most pool-size attempts
+    // reach a fresh connection.
     template <class T, class Op>
     Result<T> WithConnection(Op&& op) {
-        for (int attempt = 0;; ++attempt) {
+        const std::size_t attempts = pool_.max_size() + 1;
+        for (std::size_t attempt = 1;; ++attempt) {
             auto lease = pool_.Acquire();
             if (!lease) {
                 return lease.error();
@@ -296,7 +299,7 @@ public:
             if (conn.generation != generation_.load()) {
                 if (auto s = conn.ForgetStatements(); !s) {
                     lease->Discard();
-                    if (attempt == 0) {
+                    if (attempt < attempts) {
                         continue;
                     }
                     return s.error();
@@ -305,7 +308,7 @@ public:
                 conn.StartLease();
             }
             Result<T> result = op(conn);
-            if (!result && conn.LostBeforeAnyWork() && attempt == 0) {
+            if (!result && conn.LostBeforeAnyWork() && attempt < attempts) {
                 lease->Discard();
                 continue;
             }
