@@ -10,6 +10,8 @@
 #include <libpq-fe.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -48,6 +50,28 @@ std::string ReadFile(const std::filesystem::path& path) {
 std::mutex& SharedMutex() {
     static std::mutex mutex;
     return mutex;
+}
+
+// A child process that stops the server and removes its files when this process dies, however
+// it dies (a crash or an abort skips the destructor): it waits for the parent-death signal,
+// then runs `cleanup`. Everything after fork() is async-signal-safe.
+void StartWatchdog(const std::string& cleanup) {
+    const pid_t parent = getpid();
+    const pid_t child = fork();
+    if (child != 0) {
+        return;  // the parent (or fork failed: no watchdog, the destructor still stops it)
+    }
+    sigset_t wanted;
+    sigemptyset(&wanted);
+    sigaddset(&wanted, SIGTERM);
+    sigprocmask(SIG_BLOCK, &wanted, nullptr);
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() == parent) {
+        int signal_number = 0;
+        sigwait(&wanted, &signal_number);
+    }
+    execl("/bin/sh", "sh", "-c", cleanup.c_str(), static_cast<char*>(nullptr));
+    _exit(0);
 }
 
 }  // namespace
@@ -123,6 +147,8 @@ std::string PostgresServer::Start() {
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         running_ = true;
+        StartWatchdog(AsServerUser() + kBinDir + "/pg_ctl -D " + data.string() +
+                      " -m immediate -w stop > /dev/null 2>&1; rm -rf " + dir_->path().string());
     }
     if (!running_) {
         return "pg_ctl start failed: " + ReadFile(*dir_ / "server.log");
