@@ -12,6 +12,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "store/postgres/pg_url.hpp"
 #include "store_test_util.hpp"
 #include "testing/postgres_server.hpp"
 

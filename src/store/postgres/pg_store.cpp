@@ -18,6 +18,8 @@
 #include "store/postgres/pg_dialect.hpp"
 #include "store/postgres/pg_migrate.hpp"
 #include "store/postgres/pg_pool.hpp"
+#include "store/postgres/pg_url.hpp"
+#include "store/postgres/pg_values.hpp"
 #include "store/sql/ddl.hpp"
 #include "store/sql/select_builder.hpp"
 
@@ -63,111 +65,6 @@ Error MissingReference() {
     return Error{ErrorCode::kValidationFailed, "a referenced record does not exist"};
 }
 
-// The type a write's parameter is cast to (the column's type without its collation).
-std::string CastType(const schema::Field& field) {
-    switch (field.type) {
-        case schema::FieldType::kArray:
-            return "jsonb";
-        case schema::FieldType::kInteger:
-            return "bigint";
-        case schema::FieldType::kBoolean:
-            return "boolean";
-        case schema::FieldType::kNumber:
-        case schema::FieldType::kCurrency:
-            return "double precision";
-        default:
-            return "text";
-    }
-}
-
-// The value a record holds for `field`, ready to bind as text.
-value BindableValue(const Record& record, const schema::Field& field) {
-    const value* v = record.if_contains(field.name);
-    if (v == nullptr || v->is_null()) {
-        return nullptr;
-    }
-    if (field.type == schema::FieldType::kJson || field.type == schema::FieldType::kArray) {
-        return value(boost::json::serialize(*v));
-    }
-    if (field.type == schema::FieldType::kInteger && v->is_double()) {
-        const double d = v->get_double();
-        if (std::trunc(d) == d && std::fabs(d) < 9.2e18) {
-            return value(static_cast<std::int64_t>(d));
-        }
-    }
-    return *v;
-}
-
-value ColumnValue(const PgResult& result, int row, int column, const schema::Field& field) {
-    if (result.IsNull(row, column)) {
-        return nullptr;
-    }
-    const std::string_view text = result.Text(row, column);
-    switch (field.type) {
-        case schema::FieldType::kBoolean:
-            return text == "t";
-        case schema::FieldType::kInteger:
-            return static_cast<std::int64_t>(std::strtoll(std::string(text).c_str(), nullptr, 10));
-        case schema::FieldType::kNumber:
-        case schema::FieldType::kCurrency:
-            return std::strtod(std::string(text).c_str(), nullptr);
-        case schema::FieldType::kJson:
-        case schema::FieldType::kArray: {
-            boost::system::error_code ec;
-            value parsed = boost::json::parse(text, ec);
-            if (!ec) {
-                return parsed;
-            }
-            break;  // written by something other than this store: hand back the text
-        }
-        default:
-            break;
-    }
-    return value(boost::json::string(text));
-}
-
-// Statements used for every write and get, built once per entity at open.
-struct EntitySql {
-    std::string select_by_id;
-    std::string select_for_update;
-    std::string exists_by_id;
-    std::string insert;
-    std::string update;
-    std::string delete_by_id;
-    std::vector<const schema::Field*> update_fields;  // update's parameter order (id last)
-};
-
-EntitySql BuildEntitySql(const schema::Entity& entity) {
-    EntitySql out;
-    const std::string table = Quote(sql::TableName(entity));
-    const std::string columns = sql::ColumnList(entity);
-    out.select_by_id = "SELECT " + columns + " FROM " + table + " WHERE \"id\" = $1";
-    out.select_for_update = out.select_by_id + " FOR UPDATE";
-    out.exists_by_id = "SELECT 1 FROM " + table + " WHERE \"id\" = $1";
-    out.delete_by_id = "DELETE FROM " + table + " WHERE \"id\" = $1";
-    std::string placeholders;
-    std::size_t index = 0;
-    for (const auto& field : sql::ColumnFields(entity)) {
-        ++index;
-        placeholders += (index > 1 ? ", $" : "$") + std::to_string(index) + "::" + CastType(field);
-    }
-    out.insert = "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders + ")";
-    std::string sets;
-    index = 0;
-    for (const auto& field : sql::ColumnFields(entity)) {
-        if (field.name == "id") {
-            continue;
-        }
-        ++index;
-        sets += (index > 1 ? ", " : "") + Quote(field.name) + " = $" + std::to_string(index) +
-                "::" + CastType(field);
-        out.update_fields.push_back(&field);
-    }
-    out.update =
-        "UPDATE " + table + " SET " + sets + " WHERE \"id\" = $" + std::to_string(index + 1);
-    return out;
-}
-
 // A transaction on one connection, rolled back unless committed.
 class Transaction {
 public:
@@ -197,76 +94,6 @@ private:
 constexpr const char* kReadSnapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 }  // namespace
-
-// ---- URLs ----------------------------------------------------------------------------------
-
-namespace {
-// [begin, end) of the password in a postgresql:// URL's authority, or npos.
-std::pair<std::size_t, std::size_t> PasswordSpan(std::string_view url) {
-    const std::size_t scheme = url.find("://");
-    if (scheme == std::string_view::npos) {
-        return {std::string_view::npos, 0};
-    }
-    const std::size_t start = scheme + 3;
-    std::size_t end = url.find_first_of("/?#", start);
-    if (end == std::string_view::npos) {
-        end = url.size();
-    }
-    const std::size_t at = url.rfind('@', end);
-    if (at == std::string_view::npos || at < start) {
-        return {std::string_view::npos, 0};
-    }
-    const std::size_t colon = url.find(':', start);
-    if (colon == std::string_view::npos || colon > at) {
-        return {std::string_view::npos, 0};
-    }
-    return {colon + 1, at};
-}
-
-std::string PercentDecoded(std::string_view text) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size()) {
-            out += static_cast<char>(
-                std::strtol(std::string(text.substr(i + 1, 2)).c_str(), nullptr, 16));
-            i += 2;
-        } else {
-            out += text[i];
-        }
-    }
-    return out;
-}
-}  // namespace
-
-std::string RedactUrl(std::string_view url) {
-    std::string out(url);
-    if (auto [begin, end] = PasswordSpan(url); begin != std::string_view::npos) {
-        out.replace(begin, end - begin, "***");
-    }
-    // A password given as a query parameter (?password=...) is masked too.
-    for (std::size_t at = out.find("password="); at != std::string::npos;
-         at = out.find("password=", at + 1)) {
-        const std::size_t value_start = at + 9;
-        const std::size_t value_end = out.find('&', value_start);
-        out.replace(value_start,
-                    (value_end == std::string::npos ? out.size() : value_end) - value_start, "***");
-    }
-    return out;
-}
-
-std::string UrlPassword(std::string_view url) {
-    auto [begin, end] = PasswordSpan(url);
-    if (begin != std::string_view::npos) {
-        return PercentDecoded(url.substr(begin, end - begin));
-    }
-    if (const std::size_t at = url.find("password="); at != std::string_view::npos) {
-        const std::size_t value_end = url.find('&', at + 9);
-        return PercentDecoded(url.substr(at + 9, value_end == std::string_view::npos
-                                                     ? std::string_view::npos
-                                                     : value_end - at - 9));
-    }
-    return {};
-}
 
 // ---- Impl ----------------------------------------------------------------------------------
 

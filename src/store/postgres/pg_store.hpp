@@ -1,7 +1,8 @@
 // The PostgreSQL DocumentStore: a thin composition of a bounded connection pool (pg_pool.hpp),
 // the PostgreSQL dialect of the shared SQL (pg_dialect.hpp) and the advisory-locked migration
-// (pg_migrate.hpp). Behaviour is the SQLite store's (tests/store/store_conformance_test.cpp runs
-// against both); how each operation maps to PostgreSQL:
+// (pg_migrate.hpp), with values and statements from pg_values.hpp. Behaviour is the SQLite store's
+// (tests/store/store_conformance_test.cpp runs against both); how each operation maps to
+// PostgreSQL:
 //  * List, Get with a view, Count: one REPEATABLE READ READ ONLY transaction (count, page and
 //    views see one snapshot); the query timeout is statement_timeout (SET LOCAL) plus a check of
 //    the List's elapsed time; totals per docs/query.md, the estimate from EXPLAIN's row count.
@@ -69,10 +70,5 @@ private:
     explicit PgStore(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
-
-// "postgresql://user:***@host/db": the URL with its password masked, for messages.
-std::string RedactUrl(std::string_view url);
-// The password of a postgresql:// URL (percent-decoded), or "".
-std::string UrlPassword(std::string_view url);
 
 }  // namespace ea::store::postgres
