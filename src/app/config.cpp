@@ -66,6 +66,7 @@ constexpr const char* kKeys[][2] = {
     {"limits.max_connections", "EVENTS_API_MAX_CONNECTIONS"},
     {"trust_proxy", "EVENTS_API_TRUST_PROXY"},
     {"store.durability", "EVENTS_API_STORE_DURABILITY"},
+    {"store.pool_size", "EVENTS_API_STORE_POOL_SIZE"},
     {"limits.max_batch", "EVENTS_API_MAX_BATCH"},
     {"limits.query_timeout_ms", "EVENTS_API_QUERY_TIMEOUT_MS"},
     {"mcp.max_sessions", "EVENTS_API_MCP_MAX_SESSIONS"},
@@ -224,6 +225,7 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
         {"limits.max_connections", &flags.max_connections},
         {"trust_proxy", &flags.trust_proxy},
         {"store.durability", &flags.store_durability},
+        {"store.pool_size", &flags.store_pool_size},
         {"limits.max_batch", &flags.max_batch},
         {"limits.query_timeout_ms", &flags.query_timeout_ms},
         {"mcp.max_sessions", &flags.mcp_max_sessions},
@@ -293,6 +295,12 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
                                        "'");
             }
             config.store_durability = value;
+        } else if (key == "store.pool_size") {
+            auto parsed = ParsePositive(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.store_pool_size = *parsed;
         } else if (key == "limits.max_batch") {
             auto parsed = ParsePositive(source[key], value);
             if (!parsed) {

@@ -27,6 +27,7 @@ struct Config {
     // "full": an acknowledged write survives an OS crash or power loss; "normal": faster, a
     // power loss may lose the last commits (SQLite synchronous=FULL / NORMAL).
     std::string store_durability = "full";
+    int store_pool_size = 8;      // PostgreSQL connections per instance at most
     int max_batch = 1000;         // records per batch request
     int query_timeout_ms = 5000;  // one list query; 0: no limit
     // Streamable HTTP /mcp, session era: open sessions at most (an initialize past it is 503),
@@ -49,6 +50,7 @@ struct ConfigFlags {
     std::optional<std::string> max_connections;
     std::optional<std::string> trust_proxy;
     std::optional<std::string> store_durability;
+    std::optional<std::string> store_pool_size;
     std::optional<std::string> max_batch;
     std::optional<std::string> query_timeout_ms;
     std::optional<std::string> mcp_max_sessions;

@@ -86,6 +86,8 @@ int Main(int argc, char** argv) {
     add("--store-durability", flags.store_durability,
         "full|normal; normal is faster but a power loss may lose the last writes "
         "(EVENTS_API_STORE_DURABILITY; default full)");
+    add("--store-pool-size", flags.store_pool_size,
+        "PostgreSQL connections per instance at most (EVENTS_API_STORE_POOL_SIZE; default 8)");
     add("--max-batch", flags.max_batch,
         "most records in one batch request (EVENTS_API_MAX_BATCH; default 1000)");
     add("--query-timeout-ms", flags.query_timeout_ms,

@@ -1,5 +1,5 @@
-// The store ("DocumentManager"): persistence of records, one implementation per backend (SQLite now,
-// PostgreSQL later; both pass tests/store/store_conformance_test.cpp). It enforces the integrity a
+// The store ("DocumentManager"): persistence of records, one implementation per backend (SQLite and
+// PostgreSQL; both pass tests/store/store_conformance_test.cpp). It enforces the integrity a
 // database can: foreign keys (existence on write, on_delete on delete) and unique constraints. It does
 // not validate field values (validate/ does, in the service layer) and knows nothing about roles, HTTP
 // or MCP. Thread-safe: one instance serves all requests.
@@ -25,7 +25,8 @@ namespace ea::store {
 // How Page::total was obtained (query::CountMode asks for one; docs/query.md, "Totals").
 enum class TotalKind {
     kExact,
-    kEstimate,  // sampled: see store/sqlite/count_estimate.hpp for how far off it can be
+    kEstimate,  // SQLite: sampled (store/sqlite/count_estimate.hpp); PostgreSQL: the planner's
+                // estimate (docs/deployment.md, "Totals"): how far off each can be
     kNone,      // not counted (count=none): total and total_pages are 0, has_more tells the rest
 };
 
@@ -171,6 +172,9 @@ struct StoreConfig {
     // The longest one List may run (its count, page and views); past it the query is interrupted
     // and List fails with kUnavailable naming the limit. Zero: no limit.
     std::chrono::microseconds query_timeout{0};
+    // PostgreSQL: connections at most (opened on demand); a request finding all busy waits a
+    // bounded time, then fails with kUnavailable. SQLite ignores it.
+    int pool_size = 8;
 };
 
 // Opens the backend named by `config.url` and migrates its tables to `schema` (creating tables,

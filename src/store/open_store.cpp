@@ -1,7 +1,9 @@
 // OpenStore: the one place that knows every backend and how a store URL names it.
+#include <algorithm>
 #include <system_error>
 
 #include "store/document_store.hpp"
+#include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace ea::store {
@@ -18,8 +20,9 @@ Result<DocumentStorePtr> OpenStore(const StoreConfig& config, const schema::Sche
     if (url.starts_with(kSqliteScheme)) {
         const std::string path(url.substr(kSqliteScheme.size()));
         if (path.empty()) {
-            return InvalidArgument("the store URL names no file: use sqlite://PATH or "
-                                   "sqlite://:memory:");
+            return InvalidArgument(
+                "the store URL names no file: use sqlite://PATH or "
+                "sqlite://:memory:");
         }
         if (path != ":memory:") {
             const auto parent = std::filesystem::path(path).parent_path();
@@ -42,10 +45,19 @@ Result<DocumentStorePtr> OpenStore(const StoreConfig& config, const schema::Sche
         return DocumentStorePtr(std::move(*store));
     }
     if (url.starts_with(kPostgresScheme) || url.starts_with(kPostgresShortScheme)) {
-        return Unavailable("the PostgreSQL store is not built yet");
+        postgres::PgStore::Options options;
+        options.durability = config.durability;
+        options.query_timeout = config.query_timeout;
+        options.pool_size = static_cast<std::size_t>(std::max(1, config.pool_size));
+        auto store = postgres::PgStore::Open(config.url, schema, options);
+        if (!store) {
+            return store.error();
+        }
+        return DocumentStorePtr(std::move(*store));
     }
-    return InvalidArgument("unknown store URL scheme (expected sqlite://PATH or "
-                           "postgresql://...)");
+    return InvalidArgument(
+        "unknown store URL scheme (expected sqlite://PATH or "
+        "postgresql://...)");
 }
 
 }  // namespace ea::store

@@ -532,5 +532,35 @@ TEST_F(ConfigTest, McpSessionSettingsFromTheFileEnvironmentAndFlags) {
     EXPECT_EQ(from_flags->mcp_session_idle_seconds, 5);
 }
 
+// The PostgreSQL pool size, in every layer; it must be a positive count.
+TEST_F(ConfigTest, StorePoolSizeHasADefaultAndComesFromFileEnvironmentAndFlags) {
+    auto defaults = LoadConfig({}, {});
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_EQ(defaults->store_pool_size, 8);
+
+    ConfigFlags file;
+    file.config_file = WriteFile("pool.yaml", "store:\n  pool_size: 3\n");
+    auto from_file = LoadConfig(file, {});
+    ASSERT_TRUE(from_file) << from_file.error().message;
+    EXPECT_EQ(from_file->store_pool_size, 3);
+
+    const Environment env = {{"EVENTS_API_STORE_POOL_SIZE", "12"}};
+    auto from_env = LoadConfig(file, env);
+    ASSERT_TRUE(from_env) << from_env.error().message;
+    EXPECT_EQ(from_env->store_pool_size, 12);
+
+    ConfigFlags flags = file;
+    flags.store_pool_size = "20";
+    auto from_flags = LoadConfig(flags, env);
+    ASSERT_TRUE(from_flags) << from_flags.error().message;
+    EXPECT_EQ(from_flags->store_pool_size, 20);
+
+    for (const char* bad : {"0", "-2", "lots"}) {
+        EXPECT_THAT(LoadError({}, {{"EVENTS_API_STORE_POOL_SIZE", bad}}).message,
+                    HasSubstr("EVENTS_API_STORE_POOL_SIZE"))
+            << bad;
+    }
+}
+
 }  // namespace
 }  // namespace ea::app

@@ -1,5 +1,5 @@
-// The store's behaviour suite, run against every backend (only SQLite is built so far; PostgreSQL
-// joins by adding its Backend value and an INSTANTIATE line). Real databases in a TempDir.
+// The store's behaviour suite, run against every backend: SQLite files in a TempDir and a fresh
+// database per test on a real PostgreSQL server (tests/testing/postgres_server.hpp).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -1039,7 +1039,8 @@ TEST_P(StoreConformanceTest, CountAndReset) {
               std::vector<std::string>{"after"});
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::Values(Backend::kSqlite),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const ::testing::TestParamInfo<Backend>& param_info) {
                              return BackendName(param_info.param);
                          });

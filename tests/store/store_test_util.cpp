@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "common/ids.hpp"
+#include "testing/postgres_server.hpp"
 #include "testing/test_schema.hpp"
 
 namespace ea {
@@ -87,6 +88,7 @@ Pin:
 std::string BackendName(Backend backend) {
     switch (backend) {
         case Backend::kSqlite: return "Sqlite";
+        case Backend::kPostgres: return "Postgres";
     }
     return "Unknown";
 }
@@ -99,6 +101,12 @@ const schema::Schema& StoreTestSchema() {
 std::string StoreUrl(Backend backend, const ea::testing::TempDir& dir, const std::string& name) {
     switch (backend) {
         case Backend::kSqlite: return "sqlite://" + (dir / name).string();
+        case Backend::kPostgres: {
+            // One database per (temp dir, name): a test's stores share it, tests never do.
+            auto* server = ea::testing::PostgresServer::Shared();
+            return server == nullptr ? "postgresql://unavailable"
+                                     : server->Database((dir / name).string());
+        }
     }
     return {};
 }

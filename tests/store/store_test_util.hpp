@@ -22,7 +22,7 @@ void PrintTo(const FieldError& error, std::ostream* out);
 
 namespace ea::store::testing {
 
-enum class Backend { kSqlite };
+enum class Backend { kSqlite, kPostgres };
 
 std::string BackendName(Backend backend);
 

@@ -1,7 +1,8 @@
 // How one SQL backend spells the things the shared SQL code (ddl.hpp, select_builder.hpp) needs:
 // identifier quoting, placeholders, column types, array membership, contains/fuzzy predicates and
 // their candidate (index) clauses. Internal to store/; SQLite implements it in sqlite_dialect.cpp,
-// PostgreSQL will in pg_dialect.cpp. Identifiers come only from the schema; values are always bound.
+// PostgreSQL in postgres/pg_dialect.cpp. Identifiers come only from the schema; values are always
+// bound.
 #pragma once
 
 #include <boost/json/array.hpp>
@@ -122,6 +123,11 @@ public:
 
     // Suffix making an ORDER BY term on a free-text String column case-insensitive.
     virtual std::string CaseInsensitiveOrder() const = 0;
+    // The ORDER BY key of a String column, case-insensitive: by default the column followed by
+    // CaseInsensitiveOrder(); a backend whose folding is a function (PostgreSQL) wraps it.
+    virtual void AppendCaseInsensitiveOrderKey(SqlWriter& out, std::string_view column) const {
+        out.Append(column).Append(CaseInsensitiveOrder());
+    }
 };
 
 }  // namespace ea::store::sql

@@ -261,9 +261,10 @@ void AppendOrderAndPage(const Dialect& dialect, const query::Query& query, SqlWr
         }
     }
     for (const auto& key : query.sort) {
-        rows.Identifier(key.field->name);
         if (key.field->type == schema::FieldType::kString) {
-            rows.Append(dialect.CaseInsensitiveOrder());
+            dialect.AppendCaseInsensitiveOrderKey(rows, Dialect::QuoteIdentifier(key.field->name));
+        } else {
+            rows.Identifier(key.field->name);
         }
         // Explicit null placement so every backend orders the same way (SQLite's own default;
         // spelled out it still lets SQLite walk an index in either direction).
