@@ -979,6 +979,19 @@ Result<std::vector<EntityCount>> PgStore::Count() {
         [&](PgConnection& conn) { return impl_->Count(conn); });
 }
 
+Status PgStore::Ping() {
+    // A round trip on a pooled connection (a dead one is replaced by the pool's retry): the
+    // server is up and accepting this store's credentials; nothing is scanned.
+    auto pinged = impl_->WithConnection<bool>([&](PgConnection& conn) -> Result<bool> {
+        auto result = conn.Exec("SELECT 1", {});
+        if (!result) {
+            return result.error();
+        }
+        return true;
+    });
+    return pinged ? Ok() : Status(pinged.error());
+}
+
 Status PgStore::Reset() {
     auto reset = impl_->WithConnection<bool>([&](PgConnection& conn) -> Result<bool> {
         auto status = ResetTables(conn, impl_->dialect(), impl_->schema());
