@@ -9,7 +9,12 @@
 //     404); MCP-Protocol-Version, when sent, must be a session-era version this server speaks
 //     (else 400); the session keeps answering in the version it negotiated, as the reference
 //     SDK server does.
-//     DELETE ends the session. GET is 405: this server sends no unsolicited messages yet.
+//     DELETE ends the session (and its stream). GET (Accept: text/event-stream) opens the
+//     session's stream of server-initiated messages (session_outbox.hpp): one per session (a
+//     second is 409), each event numbered, and a GET with Last-Event-ID replays what the client
+//     missed from a bounded buffer. A POST whose request asks for progress
+//     (_meta.progressToken) from a client accepting text/event-stream is answered as a stream:
+//     notifications/progress when the call starts and ends, then the response.
 // Both eras: an Origin header that is neither this server's own origin (same scheme-less
 // authority as Host) nor one of the CORS allowed origins is 403 (DNS rebinding); every request
 // needs `Authorization: Bearer <token>` (a REST session token) unless auth is off, else 401 with
@@ -64,6 +69,9 @@ private:
                                  Principal principal) const;
     http::Response PostSession(const http::Request& request, const RpcRequest& rpc,
                                Principal principal);
+    // A POST answered as an event stream: progress, then the response (see above).
+    http::Response StreamAnswer(std::shared_ptr<HttpSession> session, RpcRequest rpc,
+                                Principal principal);
     http::Response PostBatch(const http::Request& request, std::string_view body,
                              Principal principal);
 

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,7 @@
 #include "mcp/completions.hpp"
 #include "mcp/era_session.hpp"
 #include "mcp/jsonrpc.hpp"
+#include "mcp/outbox.hpp"
 #include "mcp/pagination.hpp"
 #include "mcp/prompts.hpp"
 #include "mcp/resources.hpp"
@@ -41,6 +43,9 @@ struct Connection {
     SessionState session;
     std::string name = "stdio";  // in request ids and logs
     std::uint64_t calls = 0;     // numbers the request ids
+    // Where server-initiated messages for this client go (resource updates, list changes);
+    // null when the transport has no such channel (a stateless POST).
+    std::shared_ptr<Outbox> outbox;
 };
 
 // Receives one finished JSON log line (no newline). Transports route it: stdio to stderr.
