@@ -9,12 +9,14 @@
 namespace ea::app {
 
 McpHttp::McpHttp(const schema::Schema& schema, service::DocumentService& documents,
-                 service::AuthService& auth, mcp::HttpTransportOptions options)
+                 service::AuthService& auth, mcp::HttpTransportOptions options,
+                 service::ChangeFeed& changes)
     : auth_(auth) {
     // Tool-call log lines go to stdout beside the request log, one JSON object per line.
-    mcp_ = BuildMcpStack(schema, documents, auth, [](const std::string& line) {
-        std::cout << line << "\n" << std::flush;
-    });
+    mcp_ = BuildMcpStack(
+        schema, documents, auth,
+        [](const std::string& line) { std::cout << line << "\n"
+                                                << std::flush; }, &changes);
     transport_ = std::make_unique<mcp::HttpTransport>(
         *mcp_->server,
         [this](std::optional<std::string_view> token) {

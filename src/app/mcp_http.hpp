@@ -20,8 +20,10 @@ namespace ea::app {
 class McpHttp {
 public:
     // Every reference must outlive this. `options.allowed_origins`: cors.allowed_origins.
+    // `changes`: the feed resource subscriptions listen on (DocumentService's writes).
     McpHttp(const schema::Schema& schema, service::DocumentService& documents,
-            service::AuthService& auth, mcp::HttpTransportOptions options);
+            service::AuthService& auth, mcp::HttpTransportOptions options,
+            service::ChangeFeed& changes);
 
     // POST, GET and DELETE on /mcp.
     [[nodiscard]] Status Register(http::Router& router);

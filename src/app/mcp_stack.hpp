@@ -14,6 +14,7 @@
 #include "mcp/tool_registry.hpp"
 #include "schema/schema.hpp"
 #include "service/auth_service.hpp"
+#include "service/change_feed.hpp"
 #include "service/document_service.hpp"
 
 namespace ea::app {
@@ -23,13 +24,16 @@ struct McpStack {
     std::unique_ptr<mcp::ResourceCatalog> resources;
     std::unique_ptr<mcp::PromptCatalog> prompts;
     std::unique_ptr<mcp::Completer> completions;
+    std::unique_ptr<mcp::SubscriptionHub> subscriptions;  // null without a change feed
     std::unique_ptr<mcp::McpServer> server;
 };
 
 // Every reference must outlive the stack. `log_line` receives one JSON log line per tool call.
+// `changes` (optional): the feed of committed writes resource subscriptions listen on.
 std::unique_ptr<McpStack> BuildMcpStack(const schema::Schema& schema,
                                         service::DocumentService& documents,
                                         service::AuthService& auth,
-                                        std::function<void(const std::string&)> log_line);
+                                        std::function<void(const std::string&)> log_line,
+                                        service::ChangeFeed* changes = nullptr);
 
 }  // namespace ea::app

@@ -22,6 +22,7 @@
 #include "rest/rest_api.hpp"
 #include "service/admin_service.hpp"
 #include "service/auth_service.hpp"
+#include "service/change_feed.hpp"
 #include "service/session_revoker.hpp"
 
 namespace ea::app {
@@ -150,6 +151,9 @@ struct ServerApp::Parts {
     std::unique_ptr<AccessStack> access;
     std::unique_ptr<service::AdminService> admin;
     std::unique_ptr<rest::RestApi> rest;
+    // Committed writes, for MCP resource subscriptions (in-process; issue 10 shares it).
+    std::unique_ptr<service::InProcessChangeFeed> changes;
+    std::unique_ptr<service::ChangeFeedPublisher> change_publisher;
     std::unique_ptr<McpHttp> mcp;  // /mcp: Streamable HTTP
     http::Metrics metrics;
     std::unique_ptr<http::Router> router;
@@ -208,8 +212,13 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     mcp_options.allowed_origins = config.cors_allowed_origins;
     mcp_options.max_sessions = static_cast<std::size_t>(config.mcp_max_sessions);
     mcp_options.session_idle_timeout = std::chrono::seconds(config.mcp_session_idle_seconds);
-    parts->mcp = std::make_unique<McpHttp>(*parts->core->schema, *parts->core->documents,
-                                           *parts->access->auth, std::move(mcp_options));
+    parts->changes = std::make_unique<service::InProcessChangeFeed>();
+    parts->change_publisher = std::make_unique<service::ChangeFeedPublisher>(*parts->changes);
+    parts->core->documents->AddObserver(*parts->change_publisher);
+    parts->admin->AddObserver(*parts->change_publisher);
+    parts->mcp =
+        std::make_unique<McpHttp>(*parts->core->schema, *parts->core->documents,
+                                  *parts->access->auth, std::move(mcp_options), *parts->changes);
     if (auto registered = parts->mcp->Register(*parts->router); !registered) {
         return registered.error();
     }

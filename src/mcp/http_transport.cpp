@@ -8,6 +8,7 @@
 
 #include "http/cors.hpp"
 #include "mcp/era_stateless.hpp"
+#include "mcp/stream_outbox.hpp"
 
 namespace ea::mcp {
 namespace {
@@ -361,6 +362,9 @@ http::Response HttpTransport::PostStateless(const http::Request& request, const 
     Connection connection;
     connection.principal = std::move(principal);
     connection.name = "http";
+    if (rpc.method == "subscriptions/listen" && !rpc.is_notification) {
+        return Listen(request, rpc, connection);
+    }
     int code = 0;
     auto answer = server_.HandleRequest(connection, rpc, &code);
     if (!answer) {
@@ -371,6 +375,31 @@ http::Response HttpTransport::PostStateless(const http::Request& request, const 
         return http::MakeResponse(status, *std::move(answer), "application/json");
     }
     return Answer(request, *std::move(answer));
+}
+
+http::Response HttpTransport::Listen(const http::Request& request, const RpcRequest& rpc,
+                                     Connection& connection) const {
+    auto plan = server_.PlanListen(connection, rpc);
+    if (auto* error = std::get_if<RpcError>(&plan)) {
+        const int status = StatusOfStateless(error->code);
+        return RpcErrorResponse(status == 200 ? 400 : status, rpc.id, error->code,
+                                std::move(error->message));
+    }
+    if (!AcceptsEventStream(request)) {
+        return RpcErrorResponse(406, rpc.id, rpc_code::kInvalidRequest,
+                                "Not Acceptable: subscriptions/listen answers with an event "
+                                "stream; send Accept: text/event-stream");
+    }
+    http::Response response;
+    response.event_stream = [hub = server_.subscriptions(), filter = std::get<ListenFilter>(plan),
+                             id = rpc.id](std::shared_ptr<http::EventStream> stream) mutable {
+        auto outbox = std::make_shared<StreamOutbox>(stream);
+        outbox->Deliver(McpServer::ListenAcknowledgement(filter, id));
+        if (!hub->AddListener(outbox, std::move(filter), id)) {
+            stream->Close();  // over the bound: the client sees its stream end and may retry
+        }
+    };
+    return response;
 }
 
 http::Response HttpTransport::PostSession(const http::Request& request, const RpcRequest& rpc,
@@ -427,6 +456,9 @@ http::Response HttpTransport::PostSession(const http::Request& request, const Rp
             session->connection = std::move(connection);
             session->connection.name = "http:" + id.substr(0, 8);
             session->connection.outbox = session->outbox;
+        }
+        if (auto* hub = server_.subscriptions()) {
+            hub->AddSession(session->outbox);
         }
         auto response = Answer(request, *std::move(answer));
         response.headers.Set(std::string(kSessionHeader), id);

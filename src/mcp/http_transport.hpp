@@ -4,6 +4,7 @@
 //     prompts/get; "=?base64?...?=" decoded) must be present and match the body, else 400 with
 //     HeaderMismatch (-32020); UnsupportedProtocolVersion and MissingRequiredClientCapability are
 //     400, Method not found 404. Mcp-Session-Id is ignored and never minted.
+//     subscriptions/listen is answered with a long-lived event stream (subscriptions.hpp).
 //   - Session era (2025-03-26 .. 2025-11-25): initialize mints Mcp-Session-Id (in its response);
 //     every later POST and DELETE must carry it (missing: 400, unknown, expired or another user's:
 //     404); MCP-Protocol-Version, when sent, must be a session-era version this server speaks
@@ -69,6 +70,10 @@ private:
                                  Principal principal) const;
     http::Response PostSession(const http::Request& request, const RpcRequest& rpc,
                                Principal principal);
+    // subscriptions/listen (2026-07-28): acknowledged, then a long-lived event stream of the
+    // notifications its filter asked for, tagged with its subscription id (the request id).
+    http::Response Listen(const http::Request& request, const RpcRequest& rpc,
+                          Connection& connection) const;
     // A POST answered as an event stream: progress, then the response (see above).
     http::Response StreamAnswer(std::shared_ptr<HttpSession> session, RpcRequest rpc,
                                 Principal principal);

@@ -13,6 +13,8 @@ public:
     // Queues one serialized JSON-RPC message (a notification); false once this client can never
     // receive anything again (its session or stream ended). Thread-safe, never blocks on I/O.
     virtual bool Deliver(const std::string& message) = 0;
+    // False once Deliver would refuse (lets a holder forget it without sending anything).
+    virtual bool open() const { return true; }
 };
 
 }  // namespace ea::mcp

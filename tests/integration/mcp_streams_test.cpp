@@ -112,6 +112,133 @@ TEST_F(McpStreamsTest, PostAskingForProgressIsAnsweredAsAStreamOfProgressThenThe
     EXPECT_TRUE(messages[2].at("result").as_object().contains("content")) << answer.body;
 }
 
+json::value RpcCall(std::uint16_t port, const std::string& token, const std::string& session,
+                    std::string_view method, std::string_view params) {
+    const auto answer = Post(port, token,
+                             R"({"jsonrpc":"2.0","id":11,"method":")" + std::string(method) +
+                                 R"(","params":)" + std::string(params) + "}",
+                             {{"Mcp-Session-Id", session}, {"MCP-Protocol-Version", "2025-11-25"}});
+    EXPECT_EQ(answer.status, 200) << Describe(answer);
+    return answer.Json();
+}
+
+// The id of the first row of `entity` (admin's view).
+std::string FirstId(std::string_view entity, const Api& api) {
+    const auto rows = RowsOf(api.Get("/api/" + std::string(entity) + "?pageSize=1"));
+    EXPECT_FALSE(rows.empty());
+    return rows.empty() ? std::string() : Str(rows[0].at("id"));
+}
+
+TEST_F(McpStreamsTest, SubscribedRecordChangeArrivesOnTheStreamAndResumeReplaysMissedOnes) {
+    const std::string session = OpenSession(port(), admin_token());
+    auto stream = std::make_unique<HttpConnection>(port());
+    ASSERT_TRUE(OpenStream(*stream, admin_token(), session));
+    const std::string id = FirstId("event", Admin());
+    const std::string uri = "events://events/" + id;
+    const auto subscribed =
+        RpcCall(port(), admin_token(), session, "resources/subscribe", R"({"uri":")" + uri + "\"}");
+    EXPECT_TRUE(subscribed.at("result").as_object().empty()) << json::serialize(subscribed);
+
+    ASSERT_TRUE(IsSuccess(Admin().Patch("/api/event/" + id, json::object{{"title", "Update 1"}})));
+    const std::string first =
+        "id: 1\nevent: message\ndata: "
+        R"({"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":")" +
+        uri + "\"}}";
+    ASSERT_TRUE(stream->ReadUntil(first, 5s)) << "no resources/updated for " << uri;
+
+    // The connection breaks; two changes happen meanwhile; the client resumes after event 1.
+    stream.reset();
+    ASSERT_TRUE(IsSuccess(Admin().Patch("/api/event/" + id, json::object{{"title", "Update 2"}})));
+    ASSERT_TRUE(IsSuccess(Admin().Patch("/api/event/" + id, json::object{{"title", "Update 3"}})));
+    HttpConnection resumed(port());
+    ASSERT_TRUE(OpenStream(resumed, admin_token(), session, {{"Last-Event-ID", "1"}}));
+    const auto replayed = resumed.ReadUntil("id: 3\n", 5s);
+    ASSERT_TRUE(replayed);
+    EXPECT_NE(replayed->find("id: 2\nevent: message\ndata: "), std::string::npos) << *replayed;
+    EXPECT_EQ(replayed->find("id: 1\n"), std::string::npos) << *replayed;
+
+    // After unsubscribing, changes of that record are not sent; another subscription still is.
+    RpcCall(port(), admin_token(), session, "resources/unsubscribe", R"({"uri":")" + uri + "\"}");
+    const std::string other_id = FirstId("user", Admin());
+    const std::string other_uri = "events://users/" + other_id;
+    RpcCall(port(), admin_token(), session, "resources/subscribe",
+            R"({"uri":")" + other_uri + "\"}");
+    resumed.Discard();
+    ASSERT_TRUE(IsSuccess(Admin().Patch("/api/event/" + id, json::object{{"title", "Update 4"}})));
+    ASSERT_TRUE(
+        IsSuccess(Admin().Patch("/api/user/" + other_id, json::object{{"firstName", "Sub"}})));
+    const auto later = resumed.ReadUntil(other_uri, 5s);
+    ASSERT_TRUE(later);
+    EXPECT_EQ(later->find(uri + "\""), std::string::npos) << *later;
+}
+
+TEST_F(McpStreamsTest, SubscriptionToARecordThePrincipalCannotReadIsRefused) {
+    const std::string crawl = "events://crawls/" + FirstId("crawl", Admin());
+    const std::string agent = UniqueId("agent");
+    const auto created = Admin().Post("/api/user", json::object{{"username", agent},
+                                                                {"email", agent + "@example.org"},
+                                                                {"password", "agent-pass-1"},
+                                                                {"firstName", "Sub"},
+                                                                {"lastName", "Scriber"},
+                                                                {"isAccountOwner", false},
+                                                                {"accountId", "acc_demo_0"},
+                                                                {"role", "ai_agent"}});
+    ASSERT_TRUE(IsSuccess(created, 201)) << Describe(created);
+    const std::string token = LoginToken(port(), agent, "agent-pass-1");
+    const std::string session = OpenSession(port(), token);
+    const auto refused =
+        RpcCall(port(), token, session, "resources/subscribe", R"({"uri":")" + crawl + "\"}");
+    ASSERT_TRUE(refused.as_object().contains("error")) << json::serialize(refused);
+    EXPECT_NE(Str(refused.at("error").at("message")).find("ai_agent role cannot read Crawl"),
+              std::string::npos)
+        << json::serialize(refused);
+
+    // The same in 2026-07-28: subscriptions/listen naming it is refused, no stream opens.
+    const auto listen =
+        Post(port(), token,
+             R"({"jsonrpc":"2.0","id":4,"method":"subscriptions/listen","params":{"notifications":)"
+             R"({"resourceSubscriptions":[")" +
+                 crawl +
+                 R"("]},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+                 R"("io.modelcontextprotocol/clientCapabilities":{}}}})",
+             {{"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Method", "subscriptions/listen"}});
+    EXPECT_EQ(listen.status, 400) << Describe(listen);
+    EXPECT_NE(listen.body.find("ai_agent role cannot read Crawl"), std::string::npos)
+        << Describe(listen);
+}
+
+TEST_F(McpStreamsTest, ListenStreamIsAcknowledgedThenCarriesTaggedUpdates) {
+    const std::string id = FirstId("event", Admin());
+    const std::string uri = "events://events/" + id;
+    const std::string body =
+        R"({"jsonrpc":"2.0","id":"sub-1","method":"subscriptions/listen","params":{)"
+        R"("notifications":{"toolsListChanged":true,"promptsListChanged":true,)"
+        R"("resourceSubscriptions":[")" +
+        uri +
+        R"("]},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+        R"("io.modelcontextprotocol/clientCapabilities":{}}}})";
+    HttpConnection stream(port());
+    ASSERT_TRUE(stream.Send(FormatRequest("POST", "/mcp",
+                                          {{"Content-Type", "application/json"},
+                                           {"Accept", "application/json, text/event-stream"},
+                                           {"Authorization", "Bearer " + admin_token()},
+                                           {"MCP-Protocol-Version", "2026-07-28"},
+                                           {"Mcp-Method", "subscriptions/listen"}},
+                                          body)));
+    const std::string ack =
+        R"({"jsonrpc":"2.0","method":"notifications/subscriptions/acknowledged","params":)"
+        R"({"notifications":{"toolsListChanged":true,"resourceSubscriptions":[")" +
+        uri + R"("]},"_meta":{"io.modelcontextprotocol/subscriptionId":"sub-1"}}})";
+    const auto acknowledged = stream.ReadUntil(ack, 5s);
+    ASSERT_TRUE(acknowledged) << "no acknowledgement";
+    EXPECT_NE(acknowledged->find("Content-Type: text/event-stream"), std::string::npos);
+    ASSERT_TRUE(IsSuccess(Admin().Patch("/api/event/" + id, json::object{{"title", "Listen 1"}})));
+    const std::string update =
+        R"({"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":")" + uri +
+        R"(","_meta":{"io.modelcontextprotocol/subscriptionId":"sub-1"}}})";
+    EXPECT_TRUE(stream.ReadUntil(update, 5s)) << "no tagged resources/updated";
+}
+
 // The median of `count` round trips of `probe` (each must answer 200 within a second).
 Clock::duration MedianLatency(int count, const std::function<int()>& probe) {
     std::vector<Clock::duration> times;
