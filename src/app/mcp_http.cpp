@@ -22,11 +22,14 @@ McpHttp::McpHttp(const schema::Schema& schema, service::DocumentService& documen
         [this](std::optional<std::string_view> token) {
             return auth_.Authenticate(token, std::chrono::system_clock::now());
         },
-        std::move(options));
+        options);
+    legacy_ = std::make_unique<mcp::LegacySseTransport>(
+        *mcp_->server, *transport_, options.max_sessions, options.session_idle_timeout);
 }
 
 Status McpHttp::Register(http::Router& router) {
     auto* transport = transport_.get();
+    auto* legacy = legacy_.get();
     Status added[] = {
         router.Add(http::Method::kPost, "/mcp",
                    [transport](const http::Request& request, const http::RouteMatch&) {
@@ -39,6 +42,14 @@ Status McpHttp::Register(http::Router& router) {
         router.Add(http::Method::kDelete, "/mcp",
                    [transport](const http::Request& request, const http::RouteMatch&) {
                        return transport->Delete(request);
+                   }),
+        router.Add(http::Method::kGet, "/sse",
+                   [legacy](const http::Request& request, const http::RouteMatch&) {
+                       return legacy->Get(request);
+                   }),
+        router.Add(http::Method::kPost, "/messages",
+                   [legacy](const http::Request& request, const http::RouteMatch&) {
+                       return legacy->Post(request);
                    }),
     };
     for (const auto& status : added) {

@@ -11,6 +11,7 @@
 #include "common/result.hpp"
 #include "http/router.hpp"
 #include "mcp/http_transport.hpp"
+#include "mcp/legacy_sse_transport.hpp"
 #include "schema/schema.hpp"
 #include "service/auth_service.hpp"
 #include "service/document_service.hpp"
@@ -25,13 +26,14 @@ public:
             service::AuthService& auth, mcp::HttpTransportOptions options,
             service::ChangeFeed& changes);
 
-    // POST, GET and DELETE on /mcp.
+    // POST, GET and DELETE on /mcp; GET /sse and POST /messages (legacy HTTP+SSE).
     [[nodiscard]] Status Register(http::Router& router);
 
 private:
     service::AuthService& auth_;
     std::unique_ptr<McpStack> mcp_;
     std::unique_ptr<mcp::HttpTransport> transport_;
+    std::unique_ptr<mcp::LegacySseTransport> legacy_;  // GET /sse + POST /messages (2024-11-05)
 };
 
 }  // namespace ea::app

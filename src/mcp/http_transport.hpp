@@ -63,9 +63,11 @@ public:
 
     std::size_t session_count() const { return sessions_.size(); }
 
-private:
-    // Origin and bearer checks shared by every method; a response when the request must stop.
+    // Origin and bearer checks shared by every method (and the legacy HTTP+SSE transport); a
+    // response when the request must stop, else `principal` is set.
     std::optional<http::Response> Admit(const http::Request& request, Principal* principal) const;
+
+private:
     http::Response PostStateless(const http::Request& request, const RpcRequest& rpc,
                                  Principal principal) const;
     http::Response PostSession(const http::Request& request, const RpcRequest& rpc,
