@@ -24,7 +24,7 @@ std::unique_ptr<McpStack> BuildMcpStack(const schema::Schema& schema,
                                         service::DocumentService& documents,
                                         service::AuthService& auth,
                                         std::function<void(const std::string&)> log_line,
-                                        service::ChangeFeed* changes) {
+                                        mcp::SubscriptionHub* subscriptions) {
     auto stack = std::make_unique<McpStack>();
     stack->tools = std::make_unique<mcp::ToolRegistry>(schema, mcp::ToolServices{documents, auth},
                                                        mcp::ToolSchemaOptions{query::kMaxPageSize});
@@ -32,12 +32,9 @@ std::unique_ptr<McpStack> BuildMcpStack(const schema::Schema& schema,
     stack->prompts = std::make_unique<mcp::PromptCatalog>(schema);
     stack->completions =
         std::make_unique<mcp::Completer>(documents, *stack->prompts, *stack->resources);
-    if (changes != nullptr) {
-        stack->subscriptions = std::make_unique<mcp::SubscriptionHub>(*changes);
-    }
     mcp::McpFeatures features{stack->resources.get(), stack->prompts.get(),
                               stack->completions.get()};
-    features.subscriptions = stack->subscriptions.get();
+    features.subscriptions = subscriptions;
     stack->server = std::make_unique<mcp::McpServer>(*stack->tools, Identity(schema),
                                                      std::move(log_line), features);
     return stack;

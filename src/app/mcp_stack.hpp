@@ -11,10 +11,10 @@
 #include "mcp/mcp_server.hpp"
 #include "mcp/prompts.hpp"
 #include "mcp/resources.hpp"
+#include "mcp/subscriptions.hpp"
 #include "mcp/tool_registry.hpp"
 #include "schema/schema.hpp"
 #include "service/auth_service.hpp"
-#include "service/change_feed.hpp"
 #include "service/document_service.hpp"
 
 namespace ea::app {
@@ -24,16 +24,16 @@ struct McpStack {
     std::unique_ptr<mcp::ResourceCatalog> resources;
     std::unique_ptr<mcp::PromptCatalog> prompts;
     std::unique_ptr<mcp::Completer> completions;
-    std::unique_ptr<mcp::SubscriptionHub> subscriptions;  // null without a change feed
     std::unique_ptr<mcp::McpServer> server;
 };
 
 // Every reference must outlive the stack. `log_line` receives one JSON log line per tool call.
-// `changes` (optional): the feed of committed writes resource subscriptions listen on.
+// `subscriptions` (optional, outlives the stack: it outlives schema reloads too): resource
+// subscriptions and tool-list change announcements.
 std::unique_ptr<McpStack> BuildMcpStack(const schema::Schema& schema,
                                         service::DocumentService& documents,
                                         service::AuthService& auth,
                                         std::function<void(const std::string&)> log_line,
-                                        service::ChangeFeed* changes = nullptr);
+                                        mcp::SubscriptionHub* subscriptions = nullptr);
 
 }  // namespace ea::app

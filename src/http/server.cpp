@@ -911,15 +911,27 @@ std::size_t Server::dropped_event_streams() const {
     return impl_->dropped_streams.load();
 }
 
-int WaitForShutdownSignal() {
+int WaitForShutdownSignal(const std::function<void()>& on_hangup) {
     boost::asio::io_context ioc;
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    if (on_hangup) {
+        signals.add(SIGHUP);
+    }
     int received = 0;
-    signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
-        if (!ec) {
+    std::function<void()> wait = [&] {
+        signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
+            if (ec) {
+                return;
+            }
+            if (signal_number == SIGHUP) {
+                on_hangup();
+                wait();
+                return;
+            }
             received = signal_number;
-        }
-    });
+        });
+    };
+    wait();
     ioc.run();
     return received;
 }

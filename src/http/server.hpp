@@ -118,7 +118,8 @@ private:
 };
 
 // Blocks until SIGINT or SIGTERM arrives, and returns the signal number. For the app's main
-// thread: `server.Start(); WaitForShutdownSignal(); server.Stop();`.
-int WaitForShutdownSignal();
+// thread: `server.Start(); WaitForShutdownSignal(); server.Stop();`. When `on_hangup` is given,
+// each SIGHUP calls it (on this thread) and the wait goes on.
+int WaitForShutdownSignal(const std::function<void()>& on_hangup = {});
 
 }  // namespace ea::http

@@ -256,9 +256,9 @@ bool IsJsonContentType(const http::Request& request) {
 
 }  // namespace
 
-HttpTransport::HttpTransport(const McpServer& server, BearerAuthenticator authenticate,
+HttpTransport::HttpTransport(const McpServerSlot& servers, BearerAuthenticator authenticate,
                              HttpTransportOptions options)
-    : server_(server),
+    : servers_(servers),
       authenticate_(std::move(authenticate)),
       options_(std::move(options)),
       sessions_(options_.max_sessions, options_.session_idle_timeout) {}
@@ -366,7 +366,7 @@ http::Response HttpTransport::PostStateless(const http::Request& request, const 
         return Listen(request, rpc, connection);
     }
     int code = 0;
-    auto answer = server_.HandleRequest(connection, rpc, &code);
+    auto answer = server()->HandleRequest(connection, rpc, &code);
     if (!answer) {
         return Accepted();
     }
@@ -379,7 +379,7 @@ http::Response HttpTransport::PostStateless(const http::Request& request, const 
 
 http::Response HttpTransport::Listen(const http::Request& request, const RpcRequest& rpc,
                                      Connection& connection) const {
-    auto plan = server_.PlanListen(connection, rpc);
+    auto plan = server()->PlanListen(connection, rpc);
     if (auto* error = std::get_if<RpcError>(&plan)) {
         const int status = StatusOfStateless(error->code);
         return RpcErrorResponse(status == 200 ? 400 : status, rpc.id, error->code,
@@ -391,7 +391,7 @@ http::Response HttpTransport::Listen(const http::Request& request, const RpcRequ
                                 "stream; send Accept: text/event-stream");
     }
     http::Response response;
-    response.event_stream = [hub = server_.subscriptions(), filter = std::get<ListenFilter>(plan),
+    response.event_stream = [hub = server()->subscriptions(), filter = std::get<ListenFilter>(plan),
                              id = rpc.id](std::shared_ptr<http::EventStream> stream) mutable {
         auto outbox = std::make_shared<StreamOutbox>(stream);
         outbox->Deliver(McpServer::ListenAcknowledgement(filter, id));
@@ -434,7 +434,7 @@ http::Response HttpTransport::PostSession(const http::Request& request, const Rp
         connection.principal = principal;
         connection.name = "http";
         int code = 0;
-        auto answer = server_.HandleRequest(connection, rpc, &code);
+        auto answer = server()->HandleRequest(connection, rpc, &code);
         if (!answer) {
             return Accepted();  // an initialize sent as a notification: nothing to answer
         }
@@ -457,7 +457,7 @@ http::Response HttpTransport::PostSession(const http::Request& request, const Rp
             session->connection.name = "http:" + id.substr(0, 8);
             session->connection.outbox = session->outbox;
         }
-        if (auto* hub = server_.subscriptions()) {
+        if (auto* hub = server()->subscriptions()) {
             hub->AddSession(session->outbox);
         }
         auto response = Answer(request, *std::move(answer));
@@ -481,7 +481,7 @@ http::Response HttpTransport::PostSession(const http::Request& request, const Rp
     std::lock_guard lock(session->mutex);
     Connection& connection = session->connection;
     connection.principal = std::move(principal);  // the same user, its current role
-    auto answer = server_.HandleRequest(connection, rpc);
+    auto answer = server()->HandleRequest(connection, rpc);
     if (!answer) {
         return Accepted();
     }
@@ -500,7 +500,7 @@ http::Response HttpTransport::StreamAnswer(std::shared_ptr<HttpSession> session,
             Connection& connection = session->connection;
             connection.principal = std::move(principal);
             stream->Send(http::SseEvent("message", ProgressNotification(token, 0, rpc.method)));
-            auto answer = server_.HandleRequest(connection, rpc);
+            auto answer = server()->HandleRequest(connection, rpc);
             stream->Send(http::SseEvent("message", ProgressNotification(token, 1, "done")));
             if (answer) {
                 stream->Send(http::SseEvent("message", *answer));
@@ -529,7 +529,7 @@ http::Response HttpTransport::PostBatch(const http::Request& request, std::strin
     }
     std::lock_guard lock(session->mutex);
     session->connection.principal = std::move(principal);
-    auto answers = server_.Handle(session->connection, body);
+    auto answers = server()->Handle(session->connection, body);
     if (answers.empty()) {
         return Accepted();
     }

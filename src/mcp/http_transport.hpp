@@ -37,6 +37,7 @@
 #include "http/http_types.hpp"
 #include "mcp/http_sessions.hpp"
 #include "mcp/mcp_server.hpp"
+#include "mcp/server_slot.hpp"
 
 namespace ea::mcp {
 
@@ -53,8 +54,8 @@ using BearerAuthenticator = std::function<Result<Principal>(std::optional<std::s
 
 class HttpTransport {
 public:
-    // `server` must outlive the transport.
-    HttpTransport(const McpServer& server, BearerAuthenticator authenticate,
+    // `servers` must outlive the transport; each request uses the server current when it began.
+    HttpTransport(const McpServerSlot& servers, BearerAuthenticator authenticate,
                   HttpTransportOptions options);
 
     http::Response Post(const http::Request& request);
@@ -82,7 +83,9 @@ private:
     http::Response PostBatch(const http::Request& request, std::string_view body,
                              Principal principal);
 
-    const McpServer& server_;
+    std::shared_ptr<const McpServer> server() const { return servers_.Current(); }
+
+    const McpServerSlot& servers_;
     BearerAuthenticator authenticate_;
     HttpTransportOptions options_;
     HttpSessionTable sessions_;

@@ -29,10 +29,10 @@ std::string SessionIdOf(const http::Request& request) {
 
 }  // namespace
 
-LegacySseTransport::LegacySseTransport(const McpServer& server, const HttpTransport& admission,
+LegacySseTransport::LegacySseTransport(const McpServerSlot& servers, const HttpTransport& admission,
                                        std::size_t max_sessions, std::chrono::seconds idle_timeout,
                                        std::string messages_path)
-    : server_(server),
+    : servers_(servers),
       admission_(admission),
       sessions_(max_sessions, idle_timeout),
       messages_path_(std::move(messages_path)) {}
@@ -57,7 +57,7 @@ http::Response LegacySseTransport::Get(const http::Request& request) {
         session->connection.name = "sse:" + id.substr(0, 8);
         session->connection.outbox = session->outbox;
     }
-    if (auto* hub = server_.subscriptions()) {
+    if (auto* hub = server()->subscriptions()) {
         hub->AddSession(session->outbox);
     }
     http::Response response;
@@ -101,7 +101,7 @@ http::Response LegacySseTransport::Post(const http::Request& request) {
         {
             std::lock_guard lock(session->mutex);
             session->connection.principal = std::move(principal);
-            answers = server_.Handle(session->connection, request.body);
+            answers = server()->Handle(session->connection, request.body);
         }
         for (const auto& answer : answers) {
             session->outbox->Deliver(answer);

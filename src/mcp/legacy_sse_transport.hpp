@@ -16,14 +16,15 @@
 #include "mcp/http_sessions.hpp"
 #include "mcp/http_transport.hpp"
 #include "mcp/mcp_server.hpp"
+#include "mcp/server_slot.hpp"
 
 namespace ea::mcp {
 
 class LegacySseTransport {
 public:
-    // `server` and `admission` (for its Origin and bearer checks) must outlive this.
+    // `servers` and `admission` (for its Origin and bearer checks) must outlive this.
     // `messages_path`: where the endpoint event sends clients ("/messages").
-    LegacySseTransport(const McpServer& server, const HttpTransport& admission,
+    LegacySseTransport(const McpServerSlot& servers, const HttpTransport& admission,
                        std::size_t max_sessions, std::chrono::seconds idle_timeout,
                        std::string messages_path = "/messages");
 
@@ -33,7 +34,9 @@ public:
     std::size_t session_count() const { return sessions_.size(); }
 
 private:
-    const McpServer& server_;
+    std::shared_ptr<const McpServer> server() const { return servers_.Current(); }
+
+    const McpServerSlot& servers_;
     const HttpTransport& admission_;
     HttpSessionTable sessions_;
     const std::string messages_path_;

@@ -35,6 +35,10 @@ void McpServer::AddCapabilities(object& result, std::string_view version) const 
         return;
     }
     auto& offered = capabilities->as_object();
+    if (features_.subscriptions != nullptr) {
+        // Announced on a schema reload: the session stream, or a listen stream that asked.
+        offered["tools"] = object{{"listChanged", true}};
+    }
     if (features_.resources != nullptr) {
         offered["resources"] =
             object{{"subscribe", features_.subscriptions != nullptr}, {"listChanged", false}};
