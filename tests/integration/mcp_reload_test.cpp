@@ -101,6 +101,20 @@ TEST(McpReloadTest, ReloadRegeneratesToolsAnnouncesItAndRefusesABrokenSchema) {
                                            {"Mcp-Session-Id", session}},
                                           "")));
     ASSERT_TRUE(stream.ReadUntil("text/event-stream", 5s));
+    // A 2026-07-28 client listens for tool-list changes instead.
+    HttpConnection listen(port);
+    ASSERT_TRUE(listen.Send(
+        FormatRequest("POST", "/mcp",
+                      {{"Content-Type", "application/json"},
+                       {"Accept", "application/json, text/event-stream"},
+                       {"Authorization", "Bearer " + token},
+                       {"MCP-Protocol-Version", "2026-07-28"},
+                       {"Mcp-Method", "subscriptions/listen"}},
+                      R"({"jsonrpc":"2.0","id":"tools-1","method":"subscriptions/listen","params":)"
+                      R"({"notifications":{"toolsListChanged":true},"_meta":{)"
+                      R"("io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+                      R"("io.modelcontextprotocol/clientCapabilities":{}}}})")));
+    ASSERT_TRUE(listen.ReadUntil("notifications/subscriptions/acknowledged", 5s));
     const auto before = ToolNames(port, token, session);
     EXPECT_EQ(before.size(), 40U);
     EXPECT_FALSE(Has(before, "list_widgets"));
@@ -116,6 +130,11 @@ TEST(McpReloadTest, ReloadRegeneratesToolsAnnouncesItAndRefusesABrokenSchema) {
     EXPECT_TRUE(stream.ReadUntil(
         R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{}})", 5s))
         << "no tools/list_changed on the session stream";
+    EXPECT_TRUE(listen.ReadUntil(
+        R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{"_meta":)"
+        R"({"io.modelcontextprotocol/subscriptionId":"tools-1"}}})",
+        5s))
+        << "no tagged tools/list_changed on the listen stream";
     const auto after = ToolNames(port, token, session);
     EXPECT_EQ(after.size(), 45U);
     EXPECT_TRUE(Has(after, "create_widget"));

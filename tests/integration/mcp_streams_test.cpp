@@ -3,6 +3,7 @@
 // and 1,000 idle streams open at once leaving other requests' latency where it was.
 #include <algorithm>
 #include <chrono>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -294,6 +295,12 @@ TEST(McpStreamsLoadTest, AThousandIdleStreamsLeaveOtherRequestsLatencyUnchanged)
 
     const auto health_during = MedianLatency(31, healthz);
     const auto list_during = MedianLatency(31, tools_list);
+    auto us = [](Clock::duration d) {
+        return std::chrono::duration<double, std::micro>(d).count();
+    };
+    std::cout << "[ latency  ] median us without / with " << kStreams << " idle streams: healthz "
+              << us(health_before) << " / " << us(health_during) << ", tools/list "
+              << us(list_before) << " / " << us(list_during) << "\n";
     // "Unchanged": within a small factor plus a little noise allowance, not a thread each
     // (with a thread per stream, 1,000 streams would starve the two IO threads completely).
     auto bound = [](Clock::duration before) { return 3 * before + 5ms; };
