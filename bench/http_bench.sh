@@ -10,7 +10,11 @@
 # docs/performance.md.
 # Environment: SESSIONS=redis://127.0.0.1:PORT runs the server with that session store (default:
 # the embedded SQLite one); ENDPOINTS="healthz get-user me" picks endpoints (default: all;
-# healthz always runs first, as the baseline of the same run).
+# healthz always runs first, as the baseline of the same run); CONNECTIONS=64 (wrk -c; 1 gives
+# one client waiting for each answer). The MCP endpoints (mcp-get-user, mcp-list-events) POST
+# tools/call to /mcp as a 2026-07-28 client does (per-request _meta, no session), with the same
+# bearer, through bench/wrk_post.lua. The agent-* endpoints repeat get-user, list-users and
+# mcp-get-user as an ai_agent user: their ratio to the twin is the cost of enforcing its rules.
 set -euo pipefail
 
 BIN=${1:?usage: http_bench.sh PATH/TO/events-api [SCALE] [RUNS] [DURATION]}
@@ -62,11 +66,43 @@ TOKEN=$(curl -fs -X POST "$BASE/api/user/auth/login" -H 'Content-Type: applicati
 [[ -n "$TOKEN" ]] || { echo "login failed" >&2; exit 1; }
 AUTH="Authorization: Bearer $TOKEN"
 
+# An ai_agent user (schema.yaml's role for the MCP service user), for the cost of enforcing its
+# rules: the agent-* endpoints are the same requests as their admin twins.
+AGENT_PASSWORD="bench-agent-password-$$"
+curl -fs -X POST "$BASE/api/user" -H "$AUTH" -H 'Content-Type: application/json' -d "{\"username\": \"bench_agent\", \"email\": \"bench_agent@example.org\", \"password\": \"$AGENT_PASSWORD\", \"firstName\": \"Bench\", \"lastName\": \"Agent\", \"isAccountOwner\": false, \"accountId\": \"acc_demo_0\", \"role\": \"ai_agent\"}" >/dev/null ||
+    { echo "creating the ai_agent user failed" >&2; exit 1; }
+AGENT_TOKEN=$(curl -fs -X POST "$BASE/api/user/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"username\": \"bench_agent\", \"password\": \"$AGENT_PASSWORD\"}" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+AGENT_AUTH="Authorization: Bearer $AGENT_TOKEN"
+
 FILTER=$(python3 -c 'import urllib.parse; print(urllib.parse.quote("{\"cost\": {\"$lt\": 20}, \"numOfExpectedAttendees\": {\"$gte\": 500}}"))')
 LIST="/api/event?filter=$FILTER&sort=dateTime:desc&page=3&pageSize=25"
-for path in /api/user/usr_demo_1 /user/auth/me "$LIST"; do
+USERS_FILTER=$(python3 -c 'import urllib.parse; print(urllib.parse.quote("{\"gender\": \"female\", \"createdAt\": {\"$gte\": \"2000-01-01\"}}"))')
+USERS="/api/user?filter=$USERS_FILTER&sort=createdAt:desc&pageSize=25"
+for path in /api/user/usr_demo_1 "$USERS"; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "$AGENT_AUTH" "$BASE$path")
+    [[ "$code" == 200 ]] || { echo "GET $path as ai_agent answered $code" >&2; exit 1; }
+done
+for path in /api/user/usr_demo_1 /user/auth/me "$LIST" "$USERS"; do
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" "$BASE$path")
     [[ "$code" == 200 ]] || { echo "GET $path answered $code" >&2; exit 1; }
+done
+
+# MCP tools/call bodies (revision 2026-07-28) and the headers that revision requires.
+MCP_META='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}'
+mcp_body() { printf '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"%s","arguments":%s,%s}}' "$1" "$2" "$MCP_META"; }
+mcp_headers() { printf 'Content-Type: application/json\nAccept: application/json, text/event-stream\nMCP-Protocol-Version: 2026-07-28\nMcp-Method: tools/call\nMcp-Name: %s\n%s\n' "$1" "${2:-$AUTH}"; }
+MCP_GET_USER=$(mcp_body get_user '{"id":"usr_demo_1"}')
+MCP_LIST_EVENTS=$(mcp_body list_events '{"filter":{"cost":{"$lt":20},"numOfExpectedAttendees":{"$gte":500}},"sort":[{"field":"dateTime","direction":"desc"}],"page":3,"pageSize":25}')
+for call in get_user:MCP_GET_USER list_events:MCP_LIST_EVENTS; do
+    name=${call%%:*} var=${call#*:}
+    answer=$(curl -s -X POST "$BASE/mcp" \
+        -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+        -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H "Mcp-Name: $name" -H "$AUTH" \
+        -d "${!var}")
+    [[ "$answer" == *'"result"'* && "$answer" != *'"isError":true'* ]] ||
+        { echo "MCP $name answered: ${answer:0:300}" >&2; exit 1; }
 done
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status"; }
@@ -84,7 +120,7 @@ run_wrk() {
     local before
     before=$(cpu_ticks)
     local text
-    text=$(wrk -t2 -c64 -d"$DURATION" --latency "$@" "$BASE$path")
+    text=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$BASE$path")
     local after
     after=$(cpu_ticks)
     TICKS=$((after - before)) TICKS_PER_S=$TICKS_PER_S python3 -c '
@@ -104,6 +140,8 @@ print("%.0f %.3f %.3f %s %.1f" % (rps, p50, p99, errors.group(1) if errors else 
 }
 
 declare -A MEDIAN_RPS
+declare -A REST_TWIN=([mcp-get-user]=get-user [mcp-list-events]=list-page
+    [agent-get-user]=get-user [agent-list-users]=list-users [mcp-agent-get-user]=mcp-get-user)
 bench() {
     local name=$1 path=$2
     shift 2
@@ -122,15 +160,32 @@ print(f"{med[0]:.0f} {med[1]:.3f} {med[2]:.3f} {int(sum(r[3] for r in rows))} {m
     MEDIAN_RPS[$name]=$rps
     local ratio
     ratio=$(python3 -c "print(f'{$rps / ${MEDIAN_RPS[healthz]}:.2f}')")
-    printf '%-14s median of %s: %8s req/s  p50 %7s ms  p99 %7s ms  non-2xx %s  ratio to /healthz %s  server CPU %6s us/req  server RSS %s kB\n' \
-        "$name" "$RUNS" "$rps" "$p50" "$p99" "$errors" "$ratio" "$cpu_us" "$(rss_kb)"
+    # An MCP call beside the REST request that reads the same rows, when that ran.
+    local rest=${REST_TWIN[$name]:-} twin=""
+    if [[ -n "$rest" && -n "${MEDIAN_RPS[$rest]:-}" ]]; then
+        twin="  ratio to $rest $(python3 -c "print(f'{$rps / ${MEDIAN_RPS[$rest]}:.2f}')")"
+    fi
+    printf '%-15s median of %s: %8s req/s  p50 %7s ms  p99 %7s ms  non-2xx %s  ratio to /healthz %s  server CPU %6s us/req  server RSS %s kB%s\n' \
+        "$name" "$RUNS" "$rps" "$p50" "$p99" "$errors" "$ratio" "$cpu_us" "$(rss_kb)" "$twin"
 }
 
-echo "wrk -t2 -c64 -d$DURATION --latency, $RUNS runs each; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-ENDPOINTS=${ENDPOINTS:-get-user me list-page}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=$((CONNECTIONS < 2 ? 1 : 2))
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $RUNS runs each; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+ENDPOINTS=${ENDPOINTS:-get-user me list-page mcp-get-user mcp-list-events agent-get-user list-users agent-list-users mcp-agent-get-user}
+WRK_POST=$(cd "$(dirname "$0")" && pwd)/wrk_post.lua
 wanted() { [[ " $ENDPOINTS " == *" $1 "* ]]; }
 bench healthz /healthz
 wanted get-user && bench get-user /api/user/usr_demo_1 -H "$AUTH"
 wanted me && bench me /user/auth/me -H "$AUTH"
 wanted list-page && bench list-page "$LIST" -H "$AUTH"
+wanted mcp-get-user && WRK_BODY=$MCP_GET_USER WRK_HEADERS=$(mcp_headers get_user) \
+    bench mcp-get-user /mcp -s "$WRK_POST"
+wanted mcp-list-events && WRK_BODY=$MCP_LIST_EVENTS WRK_HEADERS=$(mcp_headers list_events) \
+    bench mcp-list-events /mcp -s "$WRK_POST"
+wanted agent-get-user && bench agent-get-user /api/user/usr_demo_1 -H "$AGENT_AUTH"
+wanted list-users && bench list-users "$USERS" -H "$AUTH"
+wanted agent-list-users && bench agent-list-users "$USERS" -H "$AGENT_AUTH"
+wanted mcp-agent-get-user && WRK_BODY=$MCP_GET_USER WRK_HEADERS=$(mcp_headers get_user "$AGENT_AUTH") \
+    bench mcp-agent-get-user /mcp -s "$WRK_POST"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -12,8 +12,10 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
+  # systemd: systemd-analyze checks the packaged units; nginx runs the example config in front of
+  # two instances (tests/packaging).
   packages+=(libgtest-dev libgmock-dev googletest postgresql redis-server sqlite3 curl wrk
-             chromium)
+             chromium systemd nginx)
 fi
 
 # npm installs the docs page's assets (web/) and the test clients; Debian's packages serve when the
@@ -33,5 +35,16 @@ if ((${#missing[@]} > 0)); then
   echo "install-deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
+  # The servers installed here (PostgreSQL, Redis, nginx) are for the tests, which start their
+  # own on loopback ports: keep the packages from starting system-wide ones (on port 80, 5432,
+  # 6379) while they install. policy-rc.d is Debian's switch for that; one already present is
+  # left alone.
+  guard=""
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    guard=/usr/sbin/policy-rc.d
+  fi
+  trap '[[ -n "$guard" ]] && rm -f "$guard"' EXIT
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi

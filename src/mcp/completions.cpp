@@ -10,6 +10,7 @@
 
 #include "mcp/error_result.hpp"
 #include "query/query.hpp"
+#include "rbac/authorizer.hpp"
 #include "schema/names.hpp"
 
 namespace ea::mcp {
@@ -47,10 +48,13 @@ object Matching(const std::vector<std::string>& candidates, std::string_view pre
     return Completion(std::move(values), total);
 }
 
-std::vector<std::string> EntityNames(const schema::Schema& schema) {
+// The entities `principal` may read: the only names worth suggesting to it.
+std::vector<std::string> EntityNames(const schema::Schema& schema, const Principal& principal) {
     std::vector<std::string> names;
     for (const auto& entity : schema.entities()) {
-        names.push_back(entity->name());
+        if (rbac::EntityAccess(schema, principal, *entity).Allows(rbac::Action::kRead)) {
+            names.push_back(entity->name());
+        }
     }
     return names;
 }
@@ -111,17 +115,27 @@ std::variant<object, RpcError> Completer::Complete(const service::RequestContext
             }
             switch (spec.values) {
                 case ArgumentValues::kEntityNames:
-                    return Matching(EntityNames(schema), prefix);
-                case ArgumentValues::kEnumValues:
+                    return Matching(EntityNames(schema, ctx.principal), prefix);
+                case ArgumentValues::kEnumValues: {
+                    // Values of a field the role may not query are not offered (the prompt's
+                    // filter would be refused anyway).
+                    const schema::Entity* owner = spec.entity;
+                    if (owner != nullptr &&
+                        !rbac::EntityAccess(schema, ctx.principal, *owner).CanQuery(*spec.field)) {
+                        return Completion({}, 0);
+                    }
                     return Matching(spec.field->enum_rule->values, prefix);
+                }
                 case ArgumentValues::kFreeTextFields: {
                     const auto entity_name = ContextArgument(params, "entity");
                     const schema::Entity* entity =
                         entity_name ? schema.FindEntity(*entity_name) : nullptr;
                     std::vector<std::string> fields;
                     if (entity != nullptr) {
+                        const rbac::EntityAccess access(schema, ctx.principal, *entity);
                         for (const auto& field : entity->fields()) {
-                            if (field.is_free_text() && !field.write_only) {
+                            if (field.is_free_text() && !field.write_only &&
+                                access.CanQuery(field)) {
                                 fields.push_back(field.name);
                             }
                         }
@@ -146,7 +160,7 @@ std::variant<object, RpcError> Completer::Complete(const service::RequestContext
                     "Invalid params: events://schema/{Entity} has only the "
                     "variable 'Entity'");
             }
-            return Matching(EntityNames(schema), prefix);
+            return Matching(EntityNames(schema, ctx.principal), prefix);
         }
         const schema::Entity* entity = resources_.EntityOfTemplate(uri->as_string());
         if (entity == nullptr) {

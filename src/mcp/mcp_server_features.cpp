@@ -64,13 +64,15 @@ std::optional<std::variant<object, RpcError>> McpServer::Feature(Connection& con
     if (features_.resources != nullptr) {
         const ResourceCatalog& resources = *features_.resources;
         if (method == "resources/list") {
-            return cacheable(Paginate("resources", "resources", resources.resources(),
-                                      request.params, features_.page_size),
-                             kListsTtlMs);
+            return cacheable(
+                Paginate("resources", "resources", resources.ResourcesFor(connection.principal),
+                         request.params, features_.page_size),
+                kListsTtlMs);
         }
         if (method == "resources/templates/list") {
             return cacheable(Paginate("resources/templates", "resourceTemplates",
-                                      resources.templates(), request.params, features_.page_size),
+                                      resources.TemplatesFor(connection.principal), request.params,
+                                      features_.page_size),
                              kListsTtlMs);
         }
         if (features_.subscriptions != nullptr && !stateless &&

@@ -138,7 +138,7 @@ PromptCatalog::PromptCatalog(const schema::Schema& schema)
             recurrence != nullptr && recurrence->enum_rule) {
             upcoming.arguments.push_back(
                 PromptArgument{"recurrence", "Only events repeating this often, e.g. weekly.",
-                               false, ArgumentValues::kEnumValues, recurrence});
+                               false, ArgumentValues::kEnumValues, recurrence, events});
         }
         prompts_.push_back(std::move(upcoming));
     }

@@ -38,7 +38,8 @@ struct PromptArgument {
     std::string description;
     bool required = false;
     ArgumentValues values = ArgumentValues::kFree;
-    const schema::Field* field = nullptr;  // for kEnumValues
+    const schema::Field* field = nullptr;    // for kEnumValues
+    const schema::Entity* entity = nullptr;  // the field's entity, for kEnumValues
 };
 
 struct Prompt {

@@ -4,8 +4,10 @@
 
 #include "common/json_text.hpp"
 #include "mcp/error_result.hpp"
+#include "rbac/authorizer.hpp"
 #include "schema/names.hpp"
 #include "schema/schema_json.hpp"
+#include "service/schema_description.hpp"
 
 namespace ea::mcp {
 namespace {
@@ -42,23 +44,44 @@ std::string ResourceCatalog::SchemaUri(const schema::Entity& entity) {
 }
 
 ResourceCatalog::ResourceCatalog(service::DocumentService& documents) : documents_(documents) {
-    const schema::Schema& schema = documents.schema();
-    const auto description = schema::SchemaDescription(schema, documents.backend());
+    for (const auto& entity : documents.schema().entities()) {
+        plurals_.emplace_back(schema::PluralSnakeCase(entity->name()), entity.get());
+        template_uris_.emplace_back(TemplateUri(*entity), entity.get());
+    }
+}
+
+const ResourceCatalog::RoleView& ResourceCatalog::ViewFor(const Principal& principal) const {
+    std::lock_guard lock(views_mutex_);
+    auto it = views_.find(principal.role);
+    if (it == views_.end()) {
+        it = views_.emplace(principal.role, std::make_unique<const RoleView>(BuildView(principal)))
+                 .first;
+    }
+    return *it->second;
+}
+
+ResourceCatalog::RoleView ResourceCatalog::BuildView(const Principal& principal) const {
+    const schema::Schema& schema = documents_.schema();
+    const auto description = service::DescribeSchemaFor(schema, principal, documents_.backend());
     const auto& described = description.at("entities").as_object();
-    templates_.push_back(object{{"uriTemplate", kSchemaTemplateUri},
-                                {"name", "schema"},
-                                {"title", "Entity schema"},
-                                {"description",
-                                 "The schema of one entity (fields, types, rules, operations, "
-                                 "references), as /api/metadata describes it."},
-                                {"mimeType", kJson}});
+    RoleView view;
+    view.templates.push_back(object{{"uriTemplate", kSchemaTemplateUri},
+                                    {"name", "schema"},
+                                    {"title", "Entity schema"},
+                                    {"description",
+                                     "The schema of one entity (fields, types, rules, operations, "
+                                     "references), as /api/metadata describes it."},
+                                    {"mimeType", kJson}});
     for (const auto& entity : schema.entities()) {
         const std::string& name = entity->name();
-        plurals_.emplace_back(schema::PluralSnakeCase(name), entity.get());
-        template_uris_.emplace_back(TemplateUri(*entity), entity.get());
-        schema_texts_.push_back(ToJsonText(described.at(name)));
+        const auto* entity_json = described.if_contains(name);
+        if (entity_json == nullptr) {
+            view.schema_texts.emplace_back(std::nullopt);
+            continue;
+        }
+        view.schema_texts.emplace_back(ToJsonText(*entity_json));
         std::string about = entity->description().empty() ? "" : " " + entity->description();
-        resources_.push_back(
+        view.resources.push_back(
             object{{"uri", SchemaUri(*entity)},
                    {"name", "schema_" + schema::SnakeCase(name)},
                    {"title", name + " schema"},
@@ -67,8 +90,8 @@ ResourceCatalog::ResourceCatalog(service::DocumentService& documents) : document
                                        "references." +
                                        about},
                    {"mimeType", kJson},
-                   {"size", schema_texts_.back().size()}});
-        templates_.push_back(object{
+                   {"size", view.schema_texts.back()->size()}});
+        view.templates.push_back(object{
             {"uriTemplate", TemplateUri(*entity)},
             {"name", schema::SnakeCase(name)},
             {"title", name + " record"},
@@ -76,6 +99,7 @@ ResourceCatalog::ResourceCatalog(service::DocumentService& documents) : document
                                 " returns it (write-only fields never appear)." + about},
             {"mimeType", kJson}});
     }
+    return view;
 }
 
 const schema::Entity* ResourceCatalog::EntityOfTemplate(std::string_view uri_template) const {
@@ -98,9 +122,18 @@ std::variant<object, RpcError> ResourceCatalog::Read(const service::RequestConte
         const std::string_view name = path.substr(kSchemaPath.size());
         const auto& entities = schema.entities();
         for (std::size_t i = 0; i < entities.size(); ++i) {
-            if (entities[i]->name() == name) {
-                return Contents(uri, schema_texts_[i]);
+            if (entities[i]->name() != name) {
+                continue;
             }
+            const auto& text = ViewFor(ctx.principal).schema_texts[i];
+            if (!text) {
+                const rbac::EntityAccess access(schema, ctx.principal, *entities[i]);
+                const auto denied = access.Authorize(rbac::Action::kRead);
+                return RpcError{kResourceReadRefusedCode,
+                                denied ? "Permission denied" : ToolErrorMessage(denied.error()),
+                                object{{"uri", std::string(uri.substr(0, 512))}}};
+            }
+            return Contents(uri, *text);
         }
         return NotFound(uri, stateless, "no entity '" + std::string(name.substr(0, 64)) + "'");
     }

@@ -6,12 +6,21 @@
 //                              `events://tag_affinities/{id}`): the record, read through
 //                              DocumentService::Get as the connection's principal, so every
 //                              access rule and the masking of write-only fields hold.
+// What each caller is offered follows its role, as tools/list and /api/metadata do: resources and
+// templates only of entities the role may read, and each schema resource as
+// service::DescribeSchemaFor describes it to that role (no hidden field). Each role's view is
+// built on first use and kept, so no request redoes schema work. Reading a schema or a record of
+// an entity the role may not read is refused with the service's denial.
 // Errors of resources/read: an unknown URI or a missing record is "Resource not found" with
 // data {uri}: -32002 in the session era, -32602 in 2026-07-28 (its changelog moved it); a denied
 // or refused read is -32000 with the message a tool call would give; a bug is -32603 with the
 // request id. Thread-safe after construction.
 #pragma once
 
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +30,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "common/principal.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "schema/schema.hpp"
 #include "service/document_service.hpp"
@@ -38,11 +48,15 @@ public:
     // `documents` (and its schema) must outlive the catalog.
     explicit ResourceCatalog(service::DocumentService& documents);
 
-    // Resource objects for resources/list, in schema order.
-    const boost::json::array& resources() const { return resources_; }
+    // Resource objects for resources/list as `principal` may see them, in schema order.
+    const boost::json::array& ResourcesFor(const Principal& principal) const {
+        return ViewFor(principal).resources;
+    }
     // ResourceTemplate objects for resources/templates/list: events://schema/{Entity}, then one
-    // record template per entity in schema order.
-    const boost::json::array& templates() const { return templates_; }
+    // record template per entity `principal` may read, in schema order.
+    const boost::json::array& TemplatesFor(const Principal& principal) const {
+        return ViewFor(principal).templates;
+    }
 
     // The ReadResourceResult for `uri` as ctx.principal. `stateless`: the 2026-07-28 error code.
     std::variant<boost::json::object, RpcError> Read(const service::RequestContext& ctx,
@@ -58,11 +72,20 @@ public:
     const schema::Entity* EntityOfTemplate(std::string_view uri_template) const;
 
 private:
+    // What one role is offered.
+    struct RoleView {
+        boost::json::array resources;
+        boost::json::array templates;
+        // Serialized schema descriptions by entity index; nullopt where the role may not read.
+        std::vector<std::optional<std::string>> schema_texts;
+    };
+    const RoleView& ViewFor(const Principal& principal) const;
+    RoleView BuildView(const Principal& principal) const;
+
     service::DocumentService& documents_;
-    boost::json::array resources_;
-    boost::json::array templates_;
-    // Serialized schema descriptions, by entity, made once.
-    std::vector<std::string> schema_texts_;
+    // By role; a role's view never changes once built (the schema is fixed for the catalog).
+    mutable std::mutex views_mutex_;
+    mutable std::map<std::string, std::unique_ptr<const RoleView>, std::less<>> views_;
     // Each entity's plural ("users") and record template ("events://users/{id}"), made once so a
     // read or a completion derives no names.
     std::vector<std::pair<std::string, const schema::Entity*>> plurals_;

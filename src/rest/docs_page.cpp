@@ -34,6 +34,8 @@ std::string_view Bytes(const unsigned char* data, std::size_t size) {
 //  - withCredentials: "Try it out" sends the sessionId cookie set by a login made on this page.
 //  - persistAuthorization: a bearer token typed into Authorize survives a reload.
 //  - validatorUrl null: Swagger UI would otherwise fetch a badge from an outside validator.
+//  - responseInterceptor: /openapi.json describes what its caller may do (per role), so after a
+//    login made on this page the document is fetched again, now with the session cookie.
 constexpr std::string_view kDocsJs = R"JS("use strict";
 window.addEventListener("load", function () {
   window.ui = SwaggerUIBundle({
@@ -52,7 +54,14 @@ window.addEventListener("load", function () {
     filter: true,
     showExtensions: true,
     showCommonExtensions: true,
-    validatorUrl: null
+    validatorUrl: null,
+    responseInterceptor: function (response) {
+      var path = new URL(response.url, window.location.href).pathname;
+      if (response.ok && /\/auth\/login$/.test(path)) {
+        setTimeout(function () { window.ui.specActions.download("/openapi.json"); }, 0);
+      }
+      return response;
+    }
   });
 });
 )JS";

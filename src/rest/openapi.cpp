@@ -1,9 +1,5 @@
 #include "rest/openapi.hpp"
 
-#include <boost/json/array.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -11,6 +7,11 @@
 #include <utility>
 #include <vector>
 
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include "rbac/authorizer.hpp"
 #include "validate/validator.hpp"
 #include "validate/value_schema.hpp"
 
@@ -52,7 +53,8 @@ object JsonContent(value schema) {
 }
 
 object JsonResponse(std::string description, value schema) {
-    return object{{"description", std::move(description)}, {"content", JsonContent(std::move(schema))}};
+    return object{{"description", std::move(description)},
+                  {"content", JsonContent(std::move(schema))}};
 }
 
 // ---- field schemas ---------------------------------------------------------------------------
@@ -94,12 +96,13 @@ bool IsServerSet(const Field& field) {
     return field.built_in || field.auto_generate || field.auto_update;
 }
 
-// E: what reads return. Write-only fields are never sent, so they are not described.
-object ReadSchema(const Entity& entity) {
+// E: what reads return. Write-only fields are never sent, so they are not described; with an
+// `access`, neither is a field that caller may not read.
+object ReadSchema(const Entity& entity, const rbac::EntityAccess* access) {
     object properties;
     array required;
     for (const auto& field : entity.fields()) {
-        if (field.write_only) {
+        if (field.write_only || (access != nullptr && !access->CanRead(field))) {
             continue;
         }
         object s = FieldSchema(field);
@@ -113,8 +116,9 @@ object ReadSchema(const Entity& entity) {
     }
     std::string description = entity.description();
     if (!entity.references().empty()) {
-        description += " A `view` parameter adds, for each `<x>Id` reference it names, an object "
-                       "`<x>`: `{exists, ...chosen fields}`.";
+        description +=
+            " A `view` parameter adds, for each `<x>Id` reference it names, an object "
+            "`<x>`: `{exists, ...chosen fields}`.";
     }
     return object{{"type", "object"},
                   {"description", std::move(description)},
@@ -124,11 +128,12 @@ object ReadSchema(const Entity& entity) {
 
 // EInput (with_required) or EPatch: the body of POST/PUT or PATCH. Server-set fields are absent:
 // a body that round-trips them is accepted with them ignored, any other unknown field is 422.
-object WriteSchema(const Entity& entity, bool with_required) {
+// With an `access`, only the fields that caller may set are described.
+object WriteSchema(const Entity& entity, bool with_required, const rbac::EntityAccess* access) {
     object properties;
     array required;
     for (const auto& field : entity.fields()) {
-        if (IsServerSet(field)) {
+        if (IsServerSet(field) || (access != nullptr && !access->CanWrite(field))) {
             continue;
         }
         object s = FieldSchema(field);
@@ -143,12 +148,14 @@ object WriteSchema(const Entity& entity, bool with_required) {
     }
     object out{{"type", "object"}, {"properties", std::move(properties)}};
     if (with_required) {
-        out["description"] = "The body of POST and PUT. On POST a client may also send `id` (1-64 "
-                             "characters of letters, digits, _ . : -); otherwise one is generated.";
+        out["description"] =
+            "The body of POST and PUT. On POST a client may also send `id` (1-64 "
+            "characters of letters, digits, _ . : -); otherwise one is generated.";
         out["required"] = std::move(required);
     } else {
-        out["description"] = "The body of PATCH: only the fields to change; null clears an "
-                             "optional field.";
+        out["description"] =
+            "The body of PATCH: only the fields to change; null clears an "
+            "optional field.";
     }
     return out;
 }
@@ -162,13 +169,13 @@ object RecordEnvelope(std::string_view entity_name) {
 }
 
 object ListEnvelope(std::string_view entity_name) {
-    return object{
-        {"type", "object"},
-        {"required", array{"data", "pagination", "notifications", "status"}},
-        {"properties", object{{"data", object{{"type", "array"}, {"items", SchemaRef(entity_name)}}},
-                              {"pagination", SchemaRef("Pagination")},
-                              {"notifications", SchemaRef("Notifications")},
-                              {"status", object{{"const", "success"}}}}}};
+    return object{{"type", "object"},
+                  {"required", array{"data", "pagination", "notifications", "status"}},
+                  {"properties",
+                   object{{"data", object{{"type", "array"}, {"items", SchemaRef(entity_name)}}},
+                          {"pagination", SchemaRef("Pagination")},
+                          {"notifications", SchemaRef("Notifications")},
+                          {"status", object{{"const", "success"}}}}}};
 }
 
 // ---- shared components -----------------------------------------------------------------------
@@ -180,36 +187,38 @@ object CommonSchemas() {
         {"required",
          array{"page", "pageSize", "total", "totalPages", "totalIsEstimate", "hasMore"}},
         {"properties",
-         object{{"page", object{{"type", "integer"}, {"minimum", 1}}},
-                {"pageSize", object{{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxPageSize}}},
-                {"total", object{{"type", array{"integer", "null"}},
-                                 {"minimum", 0},
-                                 {"description", "null with count=none."}}},
-                {"totalPages",
-                 object{{"type", array{"integer", "null"}},
-                        {"minimum", 0},
-                        {"description", "ceil(total / pageSize); 0 when there are no records; "
-                                        "null with count=none."}}},
-                {"totalIsEstimate",
-                 object{{"type", "boolean"},
-                        {"description", "total is a sampled estimate (count=auto past its "
-                                        "budget, or count=estimated)."}}},
-                {"hasMore",
-                 object{{"type", "boolean"},
-                        {"description", "a record exists after this page."}}}}}};
-    schemas["Notifications"] = object{
-        {"type", "object"},
-        {"description", "Empty on success unless the server has warnings for the caller (for "
-                        "example a `view` target that no longer exists)."},
-        {"properties", object{{"warnings", object{{"type", "object"}}},
-                              {"request_warnings", object{{"type", "array"}}}}}};
+         object{
+             {"page", object{{"type", "integer"}, {"minimum", 1}}},
+             {"pageSize", object{{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxPageSize}}},
+             {"total", object{{"type", array{"integer", "null"}},
+                              {"minimum", 0},
+                              {"description", "null with count=none."}}},
+             {"totalPages", object{{"type", array{"integer", "null"}},
+                                   {"minimum", 0},
+                                   {"description",
+                                    "ceil(total / pageSize); 0 when there are no records; "
+                                    "null with count=none."}}},
+             {"totalIsEstimate", object{{"type", "boolean"},
+                                        {"description",
+                                         "total is a sampled estimate (count=auto past its "
+                                         "budget, or count=estimated)."}}},
+             {"hasMore",
+              object{{"type", "boolean"}, {"description", "a record exists after this page."}}}}}};
+    schemas["Notifications"] =
+        object{{"type", "object"},
+               {"description",
+                "Empty on success unless the server has warnings for the caller (for "
+                "example a `view` target that no longer exists)."},
+               {"properties", object{{"warnings", object{{"type", "object"}}},
+                                     {"request_warnings", object{{"type", "array"}}}}}};
     schemas["ErrorItem"] = object{
         {"type", "object"},
         {"required", array{"code", "message"}},
         {"properties",
          object{{"code", object{{"type", "string"},
-                                {"description", "A stable machine-readable code, e.g. "
-                                                "validation_failed, not_found, conflict."}}},
+                                {"description",
+                                 "A stable machine-readable code, e.g. "
+                                 "validation_failed, not_found, conflict."}}},
                 {"message", object{{"type", "string"}}},
                 {"field", object{{"type", "string"},
                                  {"description", "The field or parameter concerned, if any."}}}}}};
@@ -221,17 +230,18 @@ object CommonSchemas() {
                 {"notifications",
                  object{{"type", "object"},
                         {"required", array{"errors"}},
-                        {"properties",
-                         object{{"errors", object{{"type", "array"}, {"items", SchemaRef("ErrorItem")}}},
-                                {"warnings", object{{"type", "object"}}},
-                                {"request_warnings", object{{"type", "array"}}}}}}},
+                        {"properties", object{{"errors", object{{"type", "array"},
+                                                                {"items", SchemaRef("ErrorItem")}}},
+                                              {"warnings", object{{"type", "object"}}},
+                                              {"request_warnings", object{{"type", "array"}}}}}}},
                 {"status", object{{"const", "error"}}}}}};
-    schemas["LoginRequest"] = object{
-        {"type", "object"},
-        {"required", array{"username", "password"}},
-        {"properties", object{{"username", object{{"type", "string"}}},
-                              {"password", object{{"type", "string"}, {"format", "password"},
-                                                  {"writeOnly", true}}}}}};
+    schemas["LoginRequest"] =
+        object{{"type", "object"},
+               {"required", array{"username", "password"}},
+               {"properties",
+                object{{"username", object{{"type", "string"}}},
+                       {"password",
+                        object{{"type", "string"}, {"format", "password"}, {"writeOnly", true}}}}}};
     schemas["LoginResponse"] = object{
         {"type", "object"},
         {"required", array{"success", "message", "token"}},
@@ -239,13 +249,13 @@ object CommonSchemas() {
          object{{"success", object{{"type", "boolean"}}},
                 {"message", object{{"type", "string"}, {"examples", array{"Login successful"}}}},
                 {"token", object{{"type", "string"},
-                                 {"description", "The session token, also set as the sessionId "
-                                                 "cookie; send it as `Authorization: Bearer`."}}}}}};
-    schemas["AuthResult"] = object{
-        {"type", "object"},
-        {"required", array{"success", "message"}},
-        {"properties",
-         object{{"success", object{{"type", "boolean"}}}, {"message", object{{"type", "string"}}}}}};
+                                 {"description",
+                                  "The session token, also set as the sessionId "
+                                  "cookie; send it as `Authorization: Bearer`."}}}}}};
+    schemas["AuthResult"] = object{{"type", "object"},
+                                   {"required", array{"success", "message"}},
+                                   {"properties", object{{"success", object{{"type", "boolean"}}},
+                                                         {"message", object{{"type", "string"}}}}}};
     return schemas;
 }
 
@@ -259,7 +269,8 @@ constexpr ErrorResponseSpec kErrorResponses[] = {
     {"400", "BadRequest",
      "A malformed request: an unknown or invalid query parameter, or a body that is not JSON. The "
      "message names the parameter and the valid ones."},
-    {"401", "Unauthorized", "No valid session: log in and send the sessionId cookie or a bearer token."},
+    {"401", "Unauthorized",
+     "No valid session: log in and send the sessionId cookie or a bearer token."},
     {"403", "Forbidden", "Authenticated, but this role may not do this."},
     {"404", "NotFound", "No record with this id; the message names the entity and the id."},
     {"409", "Conflict",
@@ -276,7 +287,8 @@ constexpr ErrorResponseSpec kErrorResponses[] = {
      "The record breaks the schema's rules, or references a record that does not exist. Every "
      "field error is listed at once."},
     {"429", "TooManyRequests", "Rate limited; retry after the number of seconds in Retry-After."},
-    {"500", "InternalError", "An unexpected server error; the log has details under the request id."},
+    {"500", "InternalError",
+     "An unexpected server error; the log has details under the request id."},
     {"503", "ServiceUnavailable",
      "The database is unavailable or busy, or a list query ran past limits.query_timeout_ms (the "
      "message names the limit: narrow the filter)."},
@@ -310,9 +322,8 @@ object ErrorResponses() {
         object response = JsonResponse(spec.description, SchemaRef("ErrorEnvelope"));
         if (std::strcmp(spec.status, "429") == 0) {
             response["headers"] = object{
-                {"Retry-After",
-                 object{{"description", "Seconds to wait before retrying."},
-                        {"schema", object{{"type", "integer"}, {"minimum", 0}}}}}};
+                {"Retry-After", object{{"description", "Seconds to wait before retrying."},
+                                       {"schema", object{{"type", "integer"}, {"minimum", 0}}}}}};
         }
         responses[spec.name] = std::move(response);
     }
@@ -345,13 +356,33 @@ private:
     void AddEntity(const Entity& entity);
     void AddAuth(const Entity& entity);
     void AddSystem();
-    array ListParameters(const Entity& entity) const;
+    array ListParameters(const Entity& entity, const rbac::EntityAccess* access) const;
+    // Whether the described caller is offered `action` on `entity` (with no principal: whether
+    // the entity's operations allow it).
+    bool Offers(const Entity& entity, rbac::Action action) const;
 
     const schema::Schema& schema_;
     const OpenApiOptions& options_;
     object paths_;
     object schemas_;
 };
+
+bool DocumentBuilder::Offers(const Entity& entity, rbac::Action action) const {
+    if (options_.principal == nullptr) {
+        switch (action) {
+            case rbac::Action::kRead:
+                return entity.Allows(schema::kRead);
+            case rbac::Action::kCreate:
+                return entity.Allows(schema::kCreate);
+            case rbac::Action::kUpdate:
+                return entity.Allows(schema::kUpdate);
+            case rbac::Action::kDelete:
+                return entity.Allows(schema::kDelete);
+        }
+        return false;
+    }
+    return rbac::EntityAccess(schema_, *options_.principal, entity).Offers(action);
+}
 
 void DocumentBuilder::AddErrors(object& responses,
                                 std::initializer_list<const char*> statuses) const {
@@ -373,10 +404,13 @@ object DocumentBuilder::Operation(std::string tag, std::string operation_id, std
                   {"responses", std::move(responses)}};
 }
 
-std::string FieldList(const Entity& entity, bool include_write_only) {
+// The fields a caller may name in sort, filter (`query`) or a view embedding (otherwise), comma
+// separated; every readable field when `access` is null.
+std::string FieldList(const Entity& entity, const rbac::EntityAccess* access, bool query) {
     std::string out;
     for (const auto& field : entity.fields()) {
-        if (field.write_only && !include_write_only) {
+        if (field.write_only ||
+            (access != nullptr && !(query ? access->CanQuery(field) : access->CanEmbed(field)))) {
             continue;
         }
         out += out.empty() ? "" : ", ";
@@ -385,22 +419,23 @@ std::string FieldList(const Entity& entity, bool include_write_only) {
     return out;
 }
 
-array DocumentBuilder::ListParameters(const Entity& entity) const {
-    const std::string readable = FieldList(entity, false);
+array DocumentBuilder::ListParameters(const Entity& entity,
+                                      const rbac::EntityAccess* access) const {
+    const std::string readable = FieldList(entity, access, true);
     array params;
-    params.push_back(object{
-        {"name", "page"},
-        {"in", "query"},
-        {"description", "Page number, 1 or more (default 1). A non-integer is 400."},
-        {"schema", object{{"type", "integer"}, {"minimum", 1}, {"default", 1}}}});
-    params.push_back(object{
-        {"name", "pageSize"},
-        {"in", "query"},
-        {"description", "Records per page, 1 to 1000 (default 25). A non-integer is 400."},
-        {"schema", object{{"type", "integer"},
-                          {"minimum", 1},
-                          {"maximum", kMaxPageSize},
-                          {"default", kDefaultPageSize}}}});
+    params.push_back(
+        object{{"name", "page"},
+               {"in", "query"},
+               {"description", "Page number, 1 or more (default 1). A non-integer is 400."},
+               {"schema", object{{"type", "integer"}, {"minimum", 1}, {"default", 1}}}});
+    params.push_back(
+        object{{"name", "pageSize"},
+               {"in", "query"},
+               {"description", "Records per page, 1 to 1000 (default 25). A non-integer is 400."},
+               {"schema", object{{"type", "integer"},
+                                 {"minimum", 1},
+                                 {"maximum", kMaxPageSize},
+                                 {"default", kDefaultPageSize}}}});
     params.push_back(object{
         {"name", "sort"},
         {"in", "query"},
@@ -431,12 +466,20 @@ array DocumentBuilder::ListParameters(const Entity& entity) const {
         {"schema", object{{"type", "string"}}}});
     std::string views;
     for (const auto& relation : entity.references()) {
+        if (!Offers(*relation.to, rbac::Action::kRead) ||
+            (access != nullptr && !access->CanQuery(*relation.field))) {
+            continue;  // an embedding the caller may not make is not offered
+        }
+        std::optional<rbac::EntityAccess> target;
+        if (options_.principal != nullptr) {
+            target.emplace(schema_, *options_.principal, *relation.to);
+        }
         const std::string& name = relation.field->name;
         const std::string view_name =
             name.size() > 2 && name.ends_with("Id") ? name.substr(0, name.size() - 2) : name;
         views += views.empty() ? "" : "; ";
         views += "`" + view_name + "(...)` (" + relation.to->name() + ": " +
-                 FieldList(*relation.to, false) + ")";
+                 FieldList(*relation.to, target ? &*target : nullptr, false) + ")";
     }
     params.push_back(object{
         {"name", "view"},
@@ -478,16 +521,32 @@ array DocumentBuilder::ListParameters(const Entity& entity) const {
 void DocumentBuilder::AddEntity(const Entity& entity) {
     const std::string& name = entity.name();
     const std::string lower = Lower(name);
-    schemas_[name] = ReadSchema(entity);
-    const bool writes = entity.Allows(schema::kCreate) || entity.Allows(schema::kUpdate);
-    if (writes) {
-        schemas_[name + "Input"] = WriteSchema(entity, true);
+    std::optional<rbac::EntityAccess> access_of;
+    if (options_.principal != nullptr) {
+        access_of.emplace(schema_, *options_.principal, entity);
     }
-    if (entity.Allows(schema::kUpdate)) {
-        schemas_[name + "Patch"] = WriteSchema(entity, false);
+    const rbac::EntityAccess* access = access_of ? &*access_of : nullptr;
+    const bool reads = Offers(entity, rbac::Action::kRead);
+    const bool creates = Offers(entity, rbac::Action::kCreate);
+    const bool updates = Offers(entity, rbac::Action::kUpdate);
+    const bool deletes = Offers(entity, rbac::Action::kDelete);
+    if (!reads && !creates && !updates && !deletes) {
+        if (entity.auth()) {  // the auth routes stay, and `me` answers the caller's own record
+            schemas_[name] = ReadSchema(entity, access);
+            schemas_[name + "Envelope"] = RecordEnvelope(name);
+            AddAuth(entity);
+        }
+        return;  // nothing else this caller may do with it: not described
+    }
+    schemas_[name] = ReadSchema(entity, access);
+    if (creates || updates) {
+        schemas_[name + "Input"] = WriteSchema(entity, true, access);
+    }
+    if (updates) {
+        schemas_[name + "Patch"] = WriteSchema(entity, false, access);
     }
     schemas_[name + "Envelope"] = RecordEnvelope(name);
-    if (entity.Allows(schema::kRead)) {
+    if (reads) {
         schemas_[name + "ListEnvelope"] = ListEnvelope(name);
     }
 
@@ -499,7 +558,7 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
     };
 
     object collection;
-    if (entity.Allows(schema::kRead)) {
+    if (reads) {
         object op = Operation(
             name, "list" + name, "List " + name + " records",
             object{{"200", JsonResponse("One page of records.", SchemaRef(name + "ListEnvelope"))}},
@@ -508,16 +567,17 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
             "Only these query parameters are accepted (their names in any case: `pagesize` is "
             "`pageSize`); any other is 400 naming the valid ones. When a parameter repeats, the "
             "last one wins.";
-        op["parameters"] = ListParameters(entity);
+        op["parameters"] = ListParameters(entity, access);
         collection["get"] = std::move(op);
     }
-    if (entity.Allows(schema::kCreate)) {
+    if (creates) {
         object op = Operation(name, "create" + name, "Create a " + name,
                               object{{"201", WithETag(one("The saved record (a JSON array of "
                                                           "records for a batch)."))}},
                               {"400", "401", "403", "409", "413", "415", "422", "429", "500"});
-        op["description"] = "Validates the whole record and reports every field error at once "
-                            "(422). A missing reference is 422 and wins over a duplicate (409).";
+        op["description"] =
+            "Validates the whole record and reports every field error at once "
+            "(422). A missing reference is 422 and wins over a duplicate (409).";
         op["requestBody"] = body(name + "Input");
         collection["post"] = std::move(op);
     }
@@ -526,31 +586,32 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
     }
 
     object item;
-    item["parameters"] = array{object{
-        {"name", "id"},
-        {"in", "path"},
-        {"required", true},
-        {"description", "The record id (case-insensitive)."},
-        {"schema", object{{"type", "string"}, {"pattern", kIdPattern}}}}};
-    if (entity.Allows(schema::kRead)) {
+    item["parameters"] =
+        array{object{{"name", "id"},
+                     {"in", "path"},
+                     {"required", true},
+                     {"description", "The record id (case-insensitive)."},
+                     {"schema", object{{"type", "string"}, {"pattern", kIdPattern}}}}};
+    if (reads) {
         object get = Operation(name, "get" + name, "Get a " + name + " by id",
                                object{{"200", WithETag(one("The record."))}},
                                {"400", "401", "403", "404", "429", "500"});
-        for (auto& parameter : ListParameters(entity)) {  // view embeds as in the list
+        for (auto& parameter : ListParameters(entity, access)) {  // view embeds as in the list
             if (parameter.as_object().at("name") == "view") {
                 get["parameters"] = array{std::move(parameter)};
             }
         }
         item["get"] = std::move(get);
     }
-    if (entity.Allows(schema::kUpdate)) {
+    if (updates) {
         object put = Operation(
             name, "replace" + name, "Replace a " + name,
             object{{"200", WithETag(one("The saved record."))}},
             {"400", "401", "403", "404", "409", "412", "413", "415", "422", "429", "500"});
         put["parameters"] = array{IfMatchParameter()};
-        put["description"] = "Full replacement: fields left out are cleared (createdAt is kept). "
-                             "Body validation (422) is checked before a missing record (404).";
+        put["description"] =
+            "Full replacement: fields left out are cleared (createdAt is kept). "
+            "Body validation (422) is checked before a missing record (404).";
         put["requestBody"] = body(name + "Input");
         item["put"] = std::move(put);
         object patch = Operation(
@@ -558,21 +619,22 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
             object{{"200", WithETag(one("The saved record."))}},
             {"400", "401", "403", "404", "409", "412", "413", "415", "422", "429", "500"});
         patch["parameters"] = array{IfMatchParameter()};
-        patch["description"] = "Partial update: only the fields sent change; concurrent updates "
-                               "of different fields all survive.";
+        patch["description"] =
+            "Partial update: only the fields sent change; concurrent updates "
+            "of different fields all survive.";
         patch["requestBody"] = body(name + "Patch");
         item["patch"] = std::move(patch);
     }
-    if (entity.Allows(schema::kDelete)) {
+    if (deletes) {
         object deleted{
             {"type", "object"},
             {"required", array{"data", "notifications", "status"}},
             {"properties",
-             object{{"data", object{{"anyOf", array{SchemaRef(name),
-                                                    object{{"type", "object"},
-                                                           {"maxProperties", 0}}}}}},
-                    {"notifications", SchemaRef("Notifications")},
-                    {"status", object{{"const", "success"}}}}}};
+             object{
+                 {"data", object{{"anyOf", array{SchemaRef(name), object{{"type", "object"},
+                                                                         {"maxProperties", 0}}}}}},
+                 {"notifications", SchemaRef("Notifications")},
+                 {"status", object{{"const", "success"}}}}}};
         object del = Operation(
             name, "delete" + name, "Delete a " + name,
             object{{"200", JsonResponse("The deleted record, or empty data when there was no such "
@@ -580,8 +642,9 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
                                         std::move(deleted))}},
             {"400", "401", "403", "409", "412", "429", "500"});
         del["parameters"] = array{IfMatchParameter()};
-        del["description"] = "Records that reference this one are handled by their on_delete "
-                             "rule: cascade deletes them too, restrict refuses with 409.";
+        del["description"] =
+            "Records that reference this one are handled by their on_delete "
+            "rule: cascade deletes them too, restrict refuses with 409.";
         item["delete"] = std::move(del);
     }
     if (item.size() > 1) {
@@ -599,8 +662,9 @@ void DocumentBuilder::AddAuth(const Entity& entity) {
     const auto add = [&](const std::string& prefix, bool legacy) {
         const std::string id_suffix = name + (legacy ? "Legacy" : "");
         const std::string note =
-            legacy ? " The original path, kept for existing clients; prefer /api/" + lower + "/auth/…."
-                   : std::string();
+            legacy
+                ? " The original path, kept for existing clients; prefer /api/" + lower + "/auth/…."
+                : std::string();
 
         object login = Operation(
             "Auth", "login" + id_suffix, "Log in as a " + name,
@@ -613,10 +677,12 @@ void DocumentBuilder::AddAuth(const Entity& entity) {
         login["responses"].as_object()["200"].as_object()["headers"] = object{
             {"Set-Cookie", object{{"description", "`sessionId=<token>; HttpOnly; SameSite=Lax`"},
                                   {"schema", object{{"type", "string"}}}}}};
-        login["description"] = "A wrong password and an unknown user get the same 401. Failed "
-                               "logins are rate limited per username and client address." + note;
-        login["requestBody"] = object{{"required", true},
-                                      {"content", JsonContent(SchemaRef("LoginRequest"))}};
+        login["description"] =
+            "A wrong password and an unknown user get the same 401. Failed "
+            "logins are rate limited per username and client address." +
+            note;
+        login["requestBody"] =
+            object{{"required", true}, {"content", JsonContent(SchemaRef("LoginRequest"))}};
         login["security"] = array{};
         if (legacy) {
             login["deprecated"] = true;
@@ -625,15 +691,17 @@ void DocumentBuilder::AddAuth(const Entity& entity) {
 
         for (const char* action : {"logout", "refresh"}) {
             const bool is_logout = std::strcmp(action, "logout") == 0;
-            object op = Operation("Auth", action + id_suffix,
-                                  is_logout ? "End the current session"
-                                            : "Extend the current session by its TTL",
-                                  object{{"200", JsonResponse("Done.", SchemaRef("AuthResult"))}},
-                                  {"429", "500"});
+            object op = Operation(
+                "Auth", action + id_suffix,
+                is_logout ? "End the current session" : "Extend the current session by its TTL",
+                object{{"200", JsonResponse("Done.", SchemaRef("AuthResult"))}}, {"429", "500"});
             op["responses"].as_object()["401"] = ResponseRef("Unauthorized");
-            op["description"] = std::string("Requires a valid session (cookie or bearer); 401 "
-                                            "otherwise.") + note;
-            op["security"] = array{object{{"cookieAuth", array{}}}, object{{"bearerAuth", array{}}}};
+            op["description"] = std::string(
+                                    "Requires a valid session (cookie or bearer); 401 "
+                                    "otherwise.") +
+                                note;
+            op["security"] =
+                array{object{{"cookieAuth", array{}}}, object{{"bearerAuth", array{}}}};
             if (legacy) {
                 op["deprecated"] = true;
             }
@@ -645,7 +713,8 @@ void DocumentBuilder::AddAuth(const Entity& entity) {
                                                               SchemaRef(name + "Envelope"))}},
                                   {"429", "500"});
             me["responses"].as_object()["401"] = ResponseRef("Unauthorized");
-            me["security"] = array{object{{"cookieAuth", array{}}}, object{{"bearerAuth", array{}}}};
+            me["security"] =
+                array{object{{"cookieAuth", array{}}}, object{{"bearerAuth", array{}}}};
             paths_[prefix + "/me"] = object{{"get", std::move(me)}};
         }
     };
@@ -663,13 +732,14 @@ void DocumentBuilder::AddSystem() {
 
     object metadata = Operation(
         "System", "getMetadata", "The data model, for building forms",
-        object{{"200",
-                JsonResponse("{projectName, database, entities: {Entity: field metadata}}.",
-                             object{{"type", "object"},
-                                    {"required", array{"projectName", "database", "entities"}},
-                                    {"properties", object{{"projectName", object{{"type", "string"}}},
-                                                          {"database", object{{"type", "string"}}},
-                                                          {"entities", object{{"type", "object"}}}}}})}},
+        object{
+            {"200", JsonResponse(
+                        "{projectName, database, entities: {Entity: field metadata}}.",
+                        object{{"type", "object"},
+                               {"required", array{"projectName", "database", "entities"}},
+                               {"properties", object{{"projectName", object{{"type", "string"}}},
+                                                     {"database", object{{"type", "string"}}},
+                                                     {"entities", object{{"type", "object"}}}}}})}},
         {"401", "403", "500"});
     paths_["/api/metadata"] = object{{"get", std::move(metadata)}};
 
@@ -692,20 +762,20 @@ void DocumentBuilder::AddSystem() {
     const object confirm_schema{
         {"type", "object"},
         {"required", array{"confirm"}},
-        {"properties",
-         object{{"confirm", object{{"const", "DELETE ALL DATA"},
-                                   {"description", "Must be exactly this text."}}}}}};
-    object confirmed = Operation(
-        "System", "resetDb", "Wipe every table and re-create it (admin only)",
-        object{{"200", JsonResponse("Done.", object{{"type", "object"}})}},
-        {"400", "401", "403", "415", "500"});
-    confirmed["description"] = "Irreversible. Refused (400) unless `confirm` is exactly "
-                               "\"DELETE ALL DATA\".";
-    confirmed["requestBody"] = object{
-        {"required", true},
-        {"content", object{{"application/json", object{{"schema", confirm_schema}}},
-                           {"application/x-www-form-urlencoded",
-                            object{{"schema", confirm_schema}}}}}};
+        {"properties", object{{"confirm", object{{"const", "DELETE ALL DATA"},
+                                                 {"description", "Must be exactly this text."}}}}}};
+    object confirmed =
+        Operation("System", "resetDb", "Wipe every table and re-create it (admin only)",
+                  object{{"200", JsonResponse("Done.", object{{"type", "object"}})}},
+                  {"400", "401", "403", "415", "500"});
+    confirmed["description"] =
+        "Irreversible. Refused (400) unless `confirm` is exactly "
+        "\"DELETE ALL DATA\".";
+    confirmed["requestBody"] =
+        object{{"required", true},
+               {"content",
+                object{{"application/json", object{{"schema", confirm_schema}}},
+                       {"application/x-www-form-urlencoded", object{{"schema", confirm_schema}}}}}};
     paths_["/api/db/init/confirmed"] = object{{"post", std::move(confirmed)}};
 
     const auto open_get = [&](const char* path, std::string id, std::string summary,
@@ -734,7 +804,14 @@ void DocumentBuilder::AddSystem() {
 object DocumentBuilder::Build() {
     array tags;
     for (const auto& entity : schema_.entities()) {
-        tags.push_back(object{{"name", entity->name()}, {"description", entity->description()}});
+        const bool described = !options_.principal || Offers(*entity, rbac::Action::kRead) ||
+                               Offers(*entity, rbac::Action::kCreate) ||
+                               Offers(*entity, rbac::Action::kUpdate) ||
+                               Offers(*entity, rbac::Action::kDelete);
+        if (described) {
+            tags.push_back(
+                object{{"name", entity->name()}, {"description", entity->description()}});
+        }
         AddEntity(*entity);
     }
     const bool any_auth =
@@ -802,6 +879,25 @@ boost::json::object OpenApiDocument(const schema::Schema& schema, const OpenApiO
 
 std::string OpenApiJson(const schema::Schema& schema, const OpenApiOptions& options) {
     return boost::json::serialize(OpenApiDocument(schema, options));
+}
+
+OpenApiDocuments::OpenApiDocuments(const schema::Schema& schema, OpenApiOptions options)
+    : schema_(schema), options_(std::move(options)) {}
+
+std::shared_ptr<const std::string> OpenApiDocuments::For(const Principal& principal) {
+    // A caller without a session is offered nothing but the public routes, whatever its
+    // (empty) role says.
+    const std::string key = principal.authenticated ? principal.role : std::string();
+    std::lock_guard lock(mutex_);
+    auto it = by_role_.find(key);
+    if (it == by_role_.end()) {
+        OpenApiOptions options = options_;
+        options.principal = &principal;
+        it = by_role_
+                 .emplace(key, std::make_shared<const std::string>(OpenApiJson(schema_, options)))
+                 .first;
+    }
+    return it->second;
 }
 
 }  // namespace ea::rest

@@ -1,14 +1,18 @@
-// The OpenAPI 3.1 description of the REST API (GET /openapi.json), generated from the Schema with the
-// same constraints the validator enforces. Built once at startup; the docs page (docs_page.hpp) reads
-// it in the browser. Describes routes; it does not route or validate anything itself.
+// The OpenAPI 3.1 description of the REST API (GET /openapi.json), generated from the Schema with
+// the same constraints the validator enforces. Built once at startup; the docs page (docs_page.hpp)
+// reads it in the browser. Describes routes; it does not route or validate anything itself.
 #pragma once
 
-#include <boost/json/object.hpp>
-
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include <boost/json/object.hpp>
+
+#include "common/principal.hpp"
 #include "schema/schema.hpp"
 
 namespace ea::rest {
@@ -21,6 +25,10 @@ struct OpenApiOptions {
     std::string version = "0.1.0";  // the API document's version (info.version)
     // false (auth.required: false): no global `security` and no 401 responses on entity routes.
     bool auth_required = true;
+    // Describe only what this caller may do (schema.yaml's rbac): the entities it may use, the
+    // operations its role is offered, the fields it may read, set, filter, sort and embed.
+    // Null: everything the schema's operations allow (the whole API, for tools and tests).
+    const Principal* principal = nullptr;
 };
 
 // The whole document: info, servers, tags (one per entity, then Auth, System), paths and
@@ -33,4 +41,21 @@ boost::json::object OpenApiDocument(const schema::Schema& schema, const OpenApiO
 
 // OpenApiDocument serialized; call once at startup and serve the string.
 std::string OpenApiJson(const schema::Schema& schema, const OpenApiOptions& options);
+
+// GET /openapi.json describes what its caller may do: one document per role (and one for callers
+// without a session, who may only log in), made on the first request for it and kept, since the
+// schema and its policy are fixed while serving. Thread-safe.
+class OpenApiDocuments {
+public:
+    // `schema` must outlive this; `options.principal` is ignored (each document sets its own).
+    OpenApiDocuments(const schema::Schema& schema, OpenApiOptions options);
+
+    std::shared_ptr<const std::string> For(const Principal& principal);
+
+private:
+    const schema::Schema& schema_;
+    OpenApiOptions options_;
+    std::mutex mutex_;
+    std::map<std::string, std::shared_ptr<const std::string>, std::less<>> by_role_;
+};
 }  // namespace ea::rest

@@ -225,26 +225,39 @@ Status RestApi::Register(http::Router& router) {
     // `Allow` lists what this entity's operations allow (the router's 405 would list every method
     // registered for the path, POST on Crawl's collection included).
     Status not_allowed[] = {
-        router.AddRefusal(Method::kPut, "/api/{entity}", Authenticated(Member(&RestApi::NotAllowed))),
-        router.AddRefusal(Method::kPatch, "/api/{entity}", Authenticated(Member(&RestApi::NotAllowed))),
-        router.AddRefusal(Method::kDelete, "/api/{entity}", Authenticated(Member(&RestApi::NotAllowed))),
-        router.AddRefusal(Method::kPost, "/api/{entity}/{id}", Authenticated(Member(&RestApi::NotAllowed))),
+        router.AddRefusal(Method::kPut, "/api/{entity}",
+                          Authenticated(Member(&RestApi::NotAllowed))),
+        router.AddRefusal(Method::kPatch, "/api/{entity}",
+                          Authenticated(Member(&RestApi::NotAllowed))),
+        router.AddRefusal(Method::kDelete, "/api/{entity}",
+                          Authenticated(Member(&RestApi::NotAllowed))),
+        router.AddRefusal(Method::kPost, "/api/{entity}/{id}",
+                          Authenticated(Member(&RestApi::NotAllowed))),
     };
     for (const auto& status : not_allowed) {
         if (!status) {
             return status;
         }
     }
-    // Generated once: the schema is immutable while serving. No session needed to read it.
-    auto openapi = std::make_shared<const std::string>(
-        OpenApiJson(schema_, OpenApiOptions{.auth_required = auth_.options().auth_required}));
-    if (auto status = AddPublic(router, Method::kGet, "/openapi.json",
-                                [openapi](const http::Request&, const http::RouteMatch&) {
-                                    auto response =
-                                        http::MakeResponse(200, *openapi, kJsonContentType);
-                                    response.headers.Set("Cache-Control", "no-cache");
-                                    return response;
-                                });
+    // What the caller may do, one document per role made once (openapi.hpp). No session needed:
+    // without one (or with one that ended) it describes the public routes, so the docs page
+    // still loads and shows how to log in.
+    auto openapi = std::make_shared<OpenApiDocuments>(
+        schema_, OpenApiOptions{.auth_required = auth_.options().auth_required});
+    if (auto status =
+            AddPublic(router, Method::kGet, "/openapi.json",
+                      [this, openapi](const http::Request& request, const http::RouteMatch&) {
+                          const auto ctx = Authenticate(request);
+                          const Principal anonymous;
+                          const auto document = openapi->For(ctx ? ctx->principal : anonymous);
+                          auto response = http::MakeResponse(200, *document, kJsonContentType);
+                          response.headers.Set("Cache-Control", "no-cache");
+                          response.headers.Set("Vary", "Cookie, Authorization");
+                          if (ctx) {
+                              response.principal = ctx->principal.username;
+                          }
+                          return response;
+                      });
         !status) {
         return status;
     }

@@ -39,21 +39,42 @@ if (!base) {
 const origin = new URL(base).origin;
 
 // ---- the document ---------------------------------------------------------------------------
-let doc = {};
-try {
-  const docResponse = await fetch(`${base}/openapi.json`);
-  check(docResponse.status === 200, "GET /openapi.json is 200 without a session",
-        `got ${docResponse.status}`);
-  doc = await docResponse.json();
-} catch (error) {
-  check(false, `read ${base}/openapi.json`, error.cause?.message || error.message);
-  finish();
+// The document describes what its caller may do: without a session only the public routes (log
+// in, health, the docs); with the administrator's session every entity.
+async function fetchDocument(headers, what) {
+  try {
+    const docResponse = await fetch(`${base}/openapi.json`, { headers });
+    check(docResponse.status === 200, `GET /openapi.json is 200 ${what}`,
+          `got ${docResponse.status}`);
+    const fetched = await docResponse.json();
+    check(fetched.openapi === "3.1.0", `document ${what} declares openapi 3.1.0`,
+          `got ${fetched.openapi}`);
+    const validation = await new Validator().validate(structuredClone(fetched));
+    check(validation.valid, `document ${what} passes @seriousme/openapi-schema-validator`,
+          JSON.stringify(validation.errors)?.slice(0, 2000));
+    return fetched;
+  } catch (error) {
+    check(false, `read ${base}/openapi.json ${what}`, error.cause?.message || error.message);
+    finish();
+  }
 }
-check(doc.openapi === "3.1.0", "document declares openapi 3.1.0", `got ${doc.openapi}`);
-
-const validation = await new Validator().validate(structuredClone(doc));
-check(validation.valid, "document passes @seriousme/openapi-schema-validator",
-      JSON.stringify(validation.errors)?.slice(0, 2000));
+const anonymousDoc = await fetchDocument({}, "without a session");
+const anonymousEntityPaths = Object.keys(anonymousDoc.paths || {})
+  .filter((p) => p.startsWith("/api/") && !/\/auth\//.test(p) && !/^\/api\/(metadata|db)/.test(p));
+check(anonymousEntityPaths.length === 0, "without a session no entity route is described",
+      anonymousEntityPaths.join(", "));
+let doc = anonymousDoc;
+if (username && password) {
+  const publicLogin = Object.keys(anonymousDoc.paths || {})
+    .find((p) => /^\/api\/[^/]+\/auth\/login$/.test(p));
+  const login = await fetch(`${base}${publicLogin}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
+  const token = (await login.json()).token;
+  doc = await fetchDocument({ Authorization: `Bearer ${token}` }, "with the administrator's session");
+}
 
 // JSON Schema patterns are ECMA-262 regexes; browsers and validators compile them with the u flag.
 const badPatterns = [];
@@ -148,12 +169,12 @@ try {
   const title = (await page.locator(".swagger-ui .info .title").innerText()).trim();
   check(title.startsWith(doc.info.title), "the page shows the document's title", title);
 
-  const missing = [];
+  const shownBefore = [];
   for (const entity of entities) {
-    if ((await page.locator(`.opblock-tag[data-tag="${entity}"]`).count()) === 0) missing.push(entity);
+    if ((await page.locator(`.opblock-tag[data-tag="${entity}"]`).count()) > 0) shownBefore.push(entity);
   }
-  check(missing.length === 0, `the page lists every entity (${entities.join(", ")})`,
-        `missing: ${missing.join(", ")}`);
+  check(shownBefore.length === 0, "before logging in the page lists no entity",
+        `shown: ${shownBefore.join(", ")}`);
 
   if (username && password) {
     if (check(Boolean(loginPath), "the document has a login operation")) {
@@ -163,7 +184,16 @@ try {
       check(login.status === "200", `log in through the page (${loginPath})`,
             `status ${login.status}: ${login.body.slice(0, 300)}`);
     }
+    // The page fetches the document again with its new session cookie.
+    await page.locator(`.opblock-tag[data-tag="${entities[0]}"]`).waitFor();
   }
+
+  const missing = [];
+  for (const entity of entities) {
+    if ((await page.locator(`.opblock-tag[data-tag="${entity}"]`).count()) === 0) missing.push(entity);
+  }
+  check(missing.length === 0, `after logging in the page lists every entity (${entities.join(", ")})`,
+        `missing: ${missing.join(", ")}`);
 
   if (check(Boolean(listEntity), "an entity with a list operation exists")) {
     const op = doc.paths[`/api/${listEntity.toLowerCase()}`].get;

@@ -245,5 +245,28 @@ TEST_F(RbacTest, MetadataDescribesOnlyWhatTheRoleMaySee) {
     EXPECT_NE(admin.find("\"params\""), std::string::npos);
 }
 
+// So does /openapi.json, per caller: the agent's document has no Crawl and no way to set a role;
+// without a session only the public routes; the administrator's has Crawl and deletes.
+TEST_F(RbacTest, OpenApiDescribesOnlyWhatTheCallerMayDo) {
+    const auto agent = Agent().Get("/openapi.json");
+    ASSERT_EQ(agent.status, 200) << Describe(agent);
+    const json::value doc = agent.Json();
+    const auto& paths = doc.at("paths").as_object();
+    EXPECT_FALSE(paths.contains("/api/crawl"));
+    EXPECT_TRUE(paths.contains("/api/user"));
+    EXPECT_FALSE(paths.at("/api/profile/{id}").as_object().contains("delete"));
+    const auto& input = doc.at("components").at("schemas").at("UserInput").at("properties");
+    EXPECT_FALSE(input.as_object().contains("role"));
+    EXPECT_NE(agent.Header("Vary").find("Authorization"), std::string::npos);
+
+    const json::value anonymous = Anonymous().Get("/openapi.json").Json();
+    EXPECT_FALSE(anonymous.at("paths").as_object().contains("/api/user"));
+    EXPECT_TRUE(anonymous.at("paths").as_object().contains("/api/user/auth/login"));
+
+    const json::value admin = Admin().Get("/openapi.json").Json();
+    EXPECT_TRUE(admin.at("paths").as_object().contains("/api/crawl"));
+    EXPECT_TRUE(admin.at("paths").at("/api/profile/{id}").as_object().contains("delete"));
+}
+
 }  // namespace
 }  // namespace ea::integration

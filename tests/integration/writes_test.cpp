@@ -235,7 +235,7 @@ protected:
     }
     void SetUp() override {
         if (server_ == nullptr) {
-            GTEST_SKIP() << "no server";
+            FAIL() << "the server of this suite did not start (its set-up failure says why)";
         }
     }
     static Api Admin() { return Api(server_->port(), token_); }

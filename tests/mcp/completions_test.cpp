@@ -2,6 +2,7 @@
 // by prefix through the service (bounded to 100, id order).
 #include "mcp/completions.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,22 @@ TEST_F(CompletionsTest, FieldNamesFollowTheEntityInContext) {
     EXPECT_EQ(Values(Complete(Prompt("find_records"), "field", "", object{{"entity", "User"}})),
               (std::vector<std::string>{"username", "email", "firstName", "lastName"}));
     EXPECT_TRUE(Values(Complete(Prompt("find_records"), "field", "")).empty()) << "no entity yet";
+}
+
+// Completions follow the caller's role: the default schema's ai_agent is offered neither Crawl
+// (which it may not read) nor User fields outside its allowed filters (username, email, gender,
+// createdAt; of them username and email are free text).
+TEST_F(CompletionsTest, SuggestionsFollowTheCallersRole) {
+    connection_.principal = Principal{"usr_agent", "agent", "ai_agent", "", true};
+    const auto entities = Values(Complete(Prompt("find_records"), "entity", ""));
+    EXPECT_EQ(std::count(entities.begin(), entities.end(), "Crawl"), 0);
+    EXPECT_EQ(std::count(entities.begin(), entities.end(), "User"), 1);
+    EXPECT_TRUE(Values(Complete(Template("events://schema/{Entity}"), "Entity", "Cr")).empty());
+    EXPECT_EQ(Values(Complete(Prompt("find_records"), "field", "", object{{"entity", "User"}})),
+              (std::vector<std::string>{"username", "email"}));
+    EXPECT_EQ(Values(Complete(Prompt("summarise_upcoming_events"), "recurrence", "w")),
+              (std::vector<std::string>{"weekly"}))
+        << "the agent may read and filter Event";
 }
 
 TEST_F(CompletionsTest, RecordIdsByPrefixThroughTheService) {

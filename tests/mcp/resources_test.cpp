@@ -106,6 +106,43 @@ TEST_F(ResourcesTest, TemplatesNameEveryEntityWithARealPlural) {
     EXPECT_EQ(uris.size(), schema().entities().size() + 1);
 }
 
+// Each role is offered what /api/metadata shows it: the default schema's ai_agent may not read
+// Crawl (no schema resource, no template, its schema refused) and never sees Url.params (hidden
+// from it); the administrator still sees both.
+TEST_F(ResourcesTest, ResourcesAndTemplatesFollowTheCallersRole) {
+    connection_.principal = Principal{"usr_agent", "agent", "ai_agent", "", true};
+    InitializeSession();
+    const std::string resources =
+        boost::json::serialize(Request("resources/list").at("result").at("resources"));
+    EXPECT_EQ(resources.find("events://schema/Crawl"), std::string::npos) << resources;
+    EXPECT_NE(resources.find("events://schema/Url"), std::string::npos) << resources;
+    const std::string templates = boost::json::serialize(
+        Request("resources/templates/list").at("result").at("resourceTemplates"));
+    EXPECT_EQ(templates.find("events://crawls/{id}"), std::string::npos) << templates;
+    EXPECT_NE(templates.find("events://urls/{id}"), std::string::npos) << templates;
+
+    const auto crawl = Read("events://schema/Crawl");
+    EXPECT_EQ(ErrorCodeOf(crawl), kResourceReadRefusedCode) << boost::json::serialize(crawl);
+    EXPECT_EQ(crawl.at("error").at("message"),
+              value("Permission denied: ai_agent role cannot read Crawl"));
+    const auto url = boost::json::parse(
+        Read("events://schema/Url").at("result").at("contents").at(0).at("text").as_string());
+    std::set<std::string> fields;
+    for (const auto& field : url.at("fields").as_array()) {
+        fields.insert(std::string(field.at("name").as_string()));
+    }
+    EXPECT_FALSE(fields.contains("params"));
+    EXPECT_TRUE(fields.contains("url"));
+
+    Connection admin;
+    admin.principal = Principal::System();
+    auto out = server_->Handle(
+        admin, R"({"jsonrpc":"2.0","id":1,"method":"resources/templates/list",)"
+               R"("params":{"_meta":{"io.modelcontextprotocol/protocolVersion":)"
+               R"("2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}})");
+    EXPECT_NE(out.at(0).find("events://crawls/{id}"), std::string::npos) << out.at(0);
+}
+
 TEST_F(ResourcesTest, RecordReadIsTheGetToolsRecordWithoutThePassword) {
     InitializeSession();
     const std::string id = CreateUser("reader");

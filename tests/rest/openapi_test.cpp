@@ -2,16 +2,15 @@
 // security (the RE2 -> ECMA pattern translation is tested in tests/schema/ecma_pattern_test.cpp).
 #include "rest/openapi.hpp"
 
-#include <gtest/gtest.h>
-#include <re2/re2.h>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
-
 #include <regex>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include "schema/ecma_pattern.hpp"
 #include "testing/test_schema.hpp"
@@ -35,8 +34,12 @@ const object& At(const object& o, std::string_view key) {
     return v != nullptr && v->is_object() ? v->get_object() : kEmpty;
 }
 
-const object& Paths() { return At(Doc(), "paths"); }
-const object& Schemas() { return At(At(Doc(), "components"), "schemas"); }
+const object& Paths() {
+    return At(Doc(), "paths");
+}
+const object& Schemas() {
+    return At(At(Doc(), "components"), "schemas");
+}
 const object& Prop(std::string_view schema, std::string_view field) {
     return At(At(At(Schemas(), schema), "properties"), field);
 }
@@ -114,8 +117,8 @@ TEST(OpenApiTest, TagsNameEveryEntityInSchemaOrder) {
     for (const auto& tag : Doc().at("tags").as_array()) {
         tags.emplace_back(tag.at("name").as_string());
     }
-    const std::vector<std::string> expected = {"Account", "User",  "Profile", "TagAffinity",
-                                               "Event",   "UserEvent", "Url", "Crawl",
+    const std::vector<std::string> expected = {"Account", "User",      "Profile", "TagAffinity",
+                                               "Event",   "UserEvent", "Url",     "Crawl",
                                                "Auth",    "System"};
     EXPECT_EQ(tags, expected);
     EXPECT_EQ(Paths().at("/api/tagaffinity").at("get").at("tags").at(0), "TagAffinity");
@@ -148,13 +151,16 @@ TEST(OpenApiTest, UserConstraintsAreTheValidatorsOnes) {
     EXPECT_EQ(role.at("default"), "read");
     EXPECT_EQ(Prop("User", "dob").at("format"), "date");
     EXPECT_EQ(Prop("User", "isAccountOwner").at("type"), "boolean");
-    EXPECT_EQ(Prop("User", "username").at("description"), "The sign-in name, unique across all users.");
+    EXPECT_EQ(Prop("User", "username").at("description"),
+              "The sign-in name, unique across all users.");
 
     const object& account_id = Prop("User", "accountId");
     EXPECT_EQ(account_id.at("type"), "string");
     EXPECT_EQ(account_id.at("x-references"), "Account");
-    EXPECT_NE(account_id.at("description").as_string().find("References Account.id (on delete: "
-                                                             "restrict)"),
+    EXPECT_NE(account_id.at("description")
+                  .as_string()
+                  .find("References Account.id (on delete: "
+                        "restrict)"),
               std::string::npos);
 }
 
@@ -208,8 +214,8 @@ TEST(OpenApiTest, ListTakesExactlyTheContractsParameters) {
     EXPECT_EQ(params[1].at("schema").at("maximum"), 1000);
     EXPECT_EQ(params[1].at("schema").at("default"), 25);
     const std::string filter(params[3].at("description").as_string());
-    for (const char* text : {"field:op:value", "eq ne lt le lte gt ge gte in", "field:in:a|b|c",
-                             "`{`", "$or"}) {
+    for (const char* text :
+         {"field:op:value", "eq ne lt le lte gt ge gte in", "field:in:a|b|c", "`{`", "$or"}) {
         EXPECT_NE(filter.find(text), std::string::npos) << text;
     }
     EXPECT_NE(params[2].at("description").as_string().find("field[:asc|desc]"), std::string::npos);
@@ -223,8 +229,14 @@ TEST(OpenApiTest, ListTakesExactlyTheContractsParameters) {
     ASSERT_EQ(get_params.size(), 1u);
     EXPECT_EQ(get_params[0], user_view);
     // Sort/filter field lists never offer the write-only password.
-    EXPECT_EQ(Paths().at("/api/user").at("get").at("parameters").at(3).at("description")
-                  .as_string().find("password"),
+    EXPECT_EQ(Paths()
+                  .at("/api/user")
+                  .at("get")
+                  .at("parameters")
+                  .at(3)
+                  .at("description")
+                  .as_string()
+                  .find("password"),
               std::string::npos);
 }
 
@@ -240,7 +252,11 @@ TEST(OpenApiTest, ResponsesUseTheEnvelopes) {
     const object& error = At(Schemas(), "ErrorEnvelope");
     EXPECT_EQ(error.at("properties").at("data").at("type"), "null");
     EXPECT_EQ(error.at("properties").at("status").at("const"), "error");
-    EXPECT_EQ(error.at("properties").at("notifications").at("properties").at("errors").at("items")
+    EXPECT_EQ(error.at("properties")
+                  .at("notifications")
+                  .at("properties")
+                  .at("errors")
+                  .at("items")
                   .at("$ref"),
               "#/components/schemas/ErrorItem");
 
@@ -268,8 +284,8 @@ TEST(OpenApiTest, WritesDeclareETagIfMatchAndTheirLimits) {
             << method;
     }
     for (const char* method : {"get", "put", "patch"}) {
-        EXPECT_TRUE(item.at(method).at("responses").at("200").at("headers").as_object().contains(
-            "ETag"))
+        EXPECT_TRUE(
+            item.at(method).at("responses").at("200").at("headers").as_object().contains("ETag"))
             << method;
     }
     const auto& collection = Paths().at("/api/event").as_object();
@@ -302,9 +318,14 @@ TEST(OpenApiTest, NoSecurityWhenAuthIsNotRequired) {
     options.auth_required = false;
     object doc = OpenApiDocument(testing::DefaultSchema(), options);
     EXPECT_FALSE(doc.contains("security"));
-    EXPECT_FALSE(doc.at("paths").at("/api/user").at("get").at("responses").as_object().contains("401"));
+    EXPECT_FALSE(
+        doc.at("paths").at("/api/user").at("get").at("responses").as_object().contains("401"));
     // A wrong password is still a 401.
-    EXPECT_TRUE(doc.at("paths").at("/api/user/auth/login").at("post").at("responses").as_object()
+    EXPECT_TRUE(doc.at("paths")
+                    .at("/api/user/auth/login")
+                    .at("post")
+                    .at("responses")
+                    .as_object()
                     .contains("401"));
 }
 
@@ -330,8 +351,14 @@ TEST(OpenApiTest, SystemRoutes) {
     EXPECT_TRUE(HasOp("/api/db/report", "get"));
     EXPECT_TRUE(HasOp("/api/db/init", "get"));
     EXPECT_TRUE(HasOp("/api/db/init/confirmed", "post"));
-    EXPECT_TRUE(Paths().at("/api/db/init").at("get").at("responses").at("200").at("content")
-                    .as_object().contains("text/html"));
+    EXPECT_TRUE(Paths()
+                    .at("/api/db/init")
+                    .at("get")
+                    .at("responses")
+                    .at("200")
+                    .at("content")
+                    .as_object()
+                    .contains("text/html"));
     for (const char* path : {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"}) {
         EXPECT_TRUE(HasOp(path, "get")) << path;
     }
@@ -411,6 +438,117 @@ Note:
         has_auth_tag = has_auth_tag || tag.at("name") == "Auth";
     }
     EXPECT_FALSE(has_auth_tag);
+}
+
+}  // namespace
+}  // namespace ea::rest
+
+namespace ea::rest {
+namespace {
+
+// The document as one caller sees it (schema.yaml's rbac).
+object DocFor(const Principal& principal) {
+    OpenApiOptions options;
+    options.principal = &principal;
+    return OpenApiDocument(testing::DefaultSchema(), options);
+}
+
+bool Has(const object& doc, std::string_view path, std::string_view method) {
+    const value* item = doc.at("paths").as_object().if_contains(path);
+    return item != nullptr && item->as_object().contains(method);
+}
+
+std::set<std::string> PropertiesOf(const object& doc, std::string_view schema) {
+    std::set<std::string> names;
+    const auto& properties = doc.at("components").at("schemas").at(schema).at("properties");
+    for (const auto& member : properties.as_object()) {
+        names.insert(std::string(member.key()));
+    }
+    return names;
+}
+
+std::string ParameterDescription(const object& doc, std::string_view path, std::string_view name) {
+    for (const auto& parameter : doc.at("paths").at(path).at("get").at("parameters").as_array()) {
+        if (parameter.at("name").as_string() == name) {
+            return std::string(parameter.at("description").as_string());
+        }
+    }
+    return {};
+}
+
+TEST(OpenApiForCallerTest, TheAgentSeesOnlyWhatItsRoleMayDo) {
+    const Principal agent{"usr_agent", "agent", "ai_agent", "", true};
+    const object doc = DocFor(agent);
+    // Crawl: no rights, so neither routes, schemas nor a tag.
+    EXPECT_FALSE(doc.at("paths").as_object().contains("/api/crawl"));
+    EXPECT_FALSE(doc.at("components").at("schemas").as_object().contains("Crawl"));
+    for (const auto& tag : doc.at("tags").as_array()) {
+        EXPECT_NE(tag.at("name"), "Crawl");
+    }
+    // User: read + create, no update, no delete.
+    EXPECT_TRUE(Has(doc, "/api/user", "get"));
+    EXPECT_TRUE(Has(doc, "/api/user", "post"));
+    EXPECT_TRUE(Has(doc, "/api/user/{id}", "get"));
+    EXPECT_FALSE(Has(doc, "/api/user/{id}", "put"));
+    EXPECT_FALSE(Has(doc, "/api/user/{id}", "patch"));
+    // Profile: read, create, update; no delete anywhere.
+    EXPECT_TRUE(Has(doc, "/api/profile/{id}", "patch"));
+    for (const char* path : {"/api/event/{id}", "/api/profile/{id}", "/api/user/{id}"}) {
+        EXPECT_FALSE(Has(doc, path, "delete")) << path;
+    }
+    // role is read_only for the agent: returned, never set; the password only set.
+    const auto input = PropertiesOf(doc, "UserInput");
+    EXPECT_FALSE(input.contains("role"));
+    EXPECT_TRUE(input.contains("password"));
+    EXPECT_TRUE(PropertiesOf(doc, "User").contains("role"));
+    EXPECT_FALSE(PropertiesOf(doc, "User").contains("password"));
+    // Url.params is hidden from it.
+    EXPECT_FALSE(PropertiesOf(doc, "Url").contains("params"));
+    // Filters and sort name only the fields it may query.
+    const std::string filter = ParameterDescription(doc, "/api/user", "filter");
+    EXPECT_NE(filter.find("Fields: username, email, gender, createdAt."), std::string::npos)
+        << filter;
+}
+
+TEST(OpenApiForCallerTest, WithoutASessionOnlyThePublicRoutesAreDescribed) {
+    const object doc = DocFor(Principal{});
+    for (const auto& member : doc.at("paths").as_object()) {
+        const std::string path(member.key());
+        const bool entity_route =
+            path.starts_with("/api/") && path.find("/auth/") == std::string::npos &&
+            !path.starts_with("/api/metadata") && !path.starts_with("/api/db");
+        EXPECT_FALSE(entity_route) << path;
+    }
+    EXPECT_TRUE(Has(doc, "/api/user/auth/login", "post"));
+    EXPECT_TRUE(Has(doc, "/api/user/auth/me", "get"));
+    // `me` still refers to a schema that exists.
+    EXPECT_TRUE(doc.at("components").at("schemas").as_object().contains("UserEnvelope"));
+}
+
+TEST(OpenApiForCallerTest, TheAdministratorSeesEveryRouteTheSchemaAllows) {
+    const object admin = DocFor(Principal::System());
+    const object whole = OpenApiDocument(testing::DefaultSchema(), OpenApiOptions{});
+    for (const auto& member : whole.at("paths").as_object()) {
+        for (const auto& method : member.value().as_object()) {
+            if (method.key() == "parameters") {
+                continue;
+            }
+            EXPECT_TRUE(Has(admin, member.key(), method.key()))
+                << member.key() << " " << method.key();
+        }
+    }
+}
+
+TEST(OpenApiForCallerTest, OneDocumentPerRoleIsMadeOnceAndKept) {
+    OpenApiDocuments documents(testing::DefaultSchema(), OpenApiOptions{});
+    const Principal agent{"usr_a", "a", "ai_agent", "", true};
+    const Principal other_agent{"usr_b", "b", "ai_agent", "", true};
+    const Principal reader{"usr_c", "c", "read", "", true};
+    const auto first = documents.For(agent);
+    EXPECT_EQ(documents.For(other_agent).get(), first.get()) << "same role, same document";
+    EXPECT_NE(documents.For(reader).get(), first.get());
+    EXPECT_NE(*documents.For(reader), *first);
+    EXPECT_EQ(documents.For(Principal{}).get(), documents.For(Principal{}).get());
 }
 
 }  // namespace

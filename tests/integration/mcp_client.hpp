@@ -1,0 +1,68 @@
+// An MCP client for the integration tests, speaking raw JSON-RPC to the real binary on each path
+// an assistant can take: Streamable HTTP at /mcp statelessly (2026-07-28, `_meta` on each
+// request) or in a session (initialize, Mcp-Session-Id), and stdio (`events-api mcp` as a child
+// reading a script of requests). Tool calls come back as one ToolOutcome whatever the path, so a
+// test can assert that every path answers alike.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "testing/http_client.hpp"
+
+namespace ea::integration {
+
+// What a tools/call (or another request) answered, the same shape on every path.
+struct McpOutcome {
+    bool rpc_error = false;      // a JSON-RPC error instead of a result
+    std::int64_t rpc_code = 0;   // its code
+    bool is_error = false;       // a result with isError: true
+    std::string text;            // the error message, or the first text block of a result
+    boost::json::object result;  // the result object (empty for an RPC error)
+    std::string raw;             // the whole answer, to search for anything leaked
+};
+
+enum class McpPath { kHttpStateless, kHttpSession, kStdio };
+
+std::string_view McpPathName(McpPath path);
+
+class McpClient {
+public:
+    // HTTP paths: `token` is the bearer. Stdio: `username`/`password` are MCP_USER/MCP_PASSWORD
+    // and `db_url` the server's database (the child opens the same file).
+    static McpClient Http(McpPath path, std::uint16_t port, std::string token);
+    static McpClient Stdio(std::string binary, std::string schema, std::string db_url,
+                           std::string username, std::string password);
+
+    // One request; params_json is the params object's JSON text ("{}" for none).
+    McpOutcome Request(std::string_view method, std::string_view params_json);
+    McpOutcome CallTool(std::string_view name, std::string_view arguments_json);
+
+    // Several requests answered in order (stdio runs them in one process; HTTP one by one).
+    std::vector<McpOutcome> RequestAll(
+        const std::vector<std::pair<std::string, std::string>>& method_and_params);
+
+    McpPath path() const { return path_; }
+
+private:
+    McpClient() = default;
+    std::string Body(std::int64_t id, std::string_view method, std::string_view params) const;
+    McpOutcome SendHttp(std::string_view method, std::string_view params_json);
+    void OpenSession();
+
+    McpPath path_ = McpPath::kHttpStateless;
+    std::uint16_t port_ = 0;
+    std::string token_;
+    std::string session_id_;
+    std::string binary_, schema_, db_url_, username_, password_;
+    std::int64_t next_id_ = 1;
+};
+
+// Parses one JSON-RPC answer into an outcome.
+McpOutcome ParseMcpAnswer(std::string_view text);
+
+}  // namespace ea::integration
