@@ -23,7 +23,8 @@ mcp::ServerIdentity Identity(const schema::Schema& schema) {
 std::unique_ptr<McpStack> BuildMcpStack(const schema::Schema& schema,
                                         service::DocumentService& documents,
                                         service::AuthService& auth,
-                                        std::function<void(const std::string&)> log_line) {
+                                        std::function<void(const std::string&)> log_line,
+                                        mcp::SubscriptionHub* subscriptions) {
     auto stack = std::make_unique<McpStack>();
     stack->tools = std::make_unique<mcp::ToolRegistry>(schema, mcp::ToolServices{documents, auth},
                                                        mcp::ToolSchemaOptions{query::kMaxPageSize});
@@ -31,9 +32,11 @@ std::unique_ptr<McpStack> BuildMcpStack(const schema::Schema& schema,
     stack->prompts = std::make_unique<mcp::PromptCatalog>(schema);
     stack->completions =
         std::make_unique<mcp::Completer>(documents, *stack->prompts, *stack->resources);
-    stack->server = std::make_unique<mcp::McpServer>(
-        *stack->tools, Identity(schema), std::move(log_line),
-        mcp::McpFeatures{stack->resources.get(), stack->prompts.get(), stack->completions.get()});
+    mcp::McpFeatures features{stack->resources.get(), stack->prompts.get(),
+                              stack->completions.get()};
+    features.subscriptions = subscriptions;
+    stack->server = std::make_unique<mcp::McpServer>(*stack->tools, Identity(schema),
+                                                     std::move(log_line), features);
     return stack;
 }
 

@@ -11,6 +11,7 @@
 #include "mcp/mcp_server.hpp"
 #include "mcp/prompts.hpp"
 #include "mcp/resources.hpp"
+#include "mcp/subscriptions.hpp"
 #include "mcp/tool_registry.hpp"
 #include "schema/schema.hpp"
 #include "service/auth_service.hpp"
@@ -27,9 +28,12 @@ struct McpStack {
 };
 
 // Every reference must outlive the stack. `log_line` receives one JSON log line per tool call.
+// `subscriptions` (optional, outlives the stack: it outlives schema reloads too): resource
+// subscriptions and tool-list change announcements.
 std::unique_ptr<McpStack> BuildMcpStack(const schema::Schema& schema,
                                         service::DocumentService& documents,
                                         service::AuthService& auth,
-                                        std::function<void(const std::string&)> log_line);
+                                        std::function<void(const std::string&)> log_line,
+                                        mcp::SubscriptionHub* subscriptions = nullptr);
 
 }  // namespace ea::app

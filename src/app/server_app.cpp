@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <utility>
 
 #include <boost/json.hpp>
@@ -22,6 +23,7 @@
 #include "rest/rest_api.hpp"
 #include "service/admin_service.hpp"
 #include "service/auth_service.hpp"
+#include "service/change_feed.hpp"
 #include "service/session_revoker.hpp"
 
 namespace ea::app {
@@ -150,7 +152,11 @@ struct ServerApp::Parts {
     std::unique_ptr<AccessStack> access;
     std::unique_ptr<service::AdminService> admin;
     std::unique_ptr<rest::RestApi> rest;
+    // Committed writes, for MCP resource subscriptions (in-process; issue 10 shares it).
+    std::unique_ptr<service::InProcessChangeFeed> changes;
+    std::unique_ptr<service::ChangeFeedPublisher> change_publisher;
     std::unique_ptr<McpHttp> mcp;  // /mcp: Streamable HTTP
+    std::mutex reload_mutex;       // one schema reload at a time
     http::Metrics metrics;
     std::unique_ptr<http::Router> router;
     std::unique_ptr<http::Server> server;
@@ -208,12 +214,38 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     mcp_options.allowed_origins = config.cors_allowed_origins;
     mcp_options.max_sessions = static_cast<std::size_t>(config.mcp_max_sessions);
     mcp_options.session_idle_timeout = std::chrono::seconds(config.mcp_session_idle_seconds);
-    parts->mcp = std::make_unique<McpHttp>(*parts->core->schema, *parts->core->documents,
-                                           *parts->access->auth, std::move(mcp_options));
+    parts->changes = std::make_unique<service::InProcessChangeFeed>();
+    parts->change_publisher = std::make_unique<service::ChangeFeedPublisher>(*parts->changes);
+    parts->core->documents->AddObserver(*parts->change_publisher);
+    parts->admin->AddObserver(*parts->change_publisher);
+    parts->mcp =
+        std::make_unique<McpHttp>(*parts->core->schema, *parts->core->documents,
+                                  *parts->access->auth, std::move(mcp_options), *parts->changes);
     if (auto registered = parts->mcp->Register(*parts->router); !registered) {
         return registered.error();
     }
     auto* raw = parts.get();
+    // Administrators only: a reload is as disruptive as a deploy.
+    if (auto added = parts->rest->Add(
+            *parts->router, http::Method::kPost, "/api/_admin/reload-schema",
+            [raw](const http::Request&, const http::RouteMatch&,
+                  const service::RequestContext& ctx) {
+                if (ctx.principal.role != "admin") {
+                    return rest::ProtocolErrorResponse(
+                        403, "forbidden", "only an administrator may reload the schema");
+                }
+                auto reloaded = Reload(*raw);
+                if (!reloaded) {
+                    return rest::ProtocolErrorResponse(422, "invalid_schema",
+                                                       reloaded.error().message);
+                }
+                boost::json::object body{{"status", "reloaded"},
+                                         {"mcpTools", static_cast<std::int64_t>(*reloaded)}};
+                return http::MakeResponse(200, boost::json::serialize(body), "application/json");
+            });
+        !added) {
+        return added.error();
+    }
     // Public: they reveal no data, and probes and scrapers carry no session.
     Status health[] = {
         parts->rest->AddPublic(*parts->router, http::Method::kGet, "/healthz",
@@ -310,6 +342,32 @@ Status ServerApp::Start() {
 void ServerApp::Stop() {
     parts_->server->Stop();
 }
+Result<std::size_t> ServerApp::Reload(Parts& parts) {
+    std::lock_guard lock(parts.reload_mutex);
+    auto core = OpenCore(parts.core->config);
+    if (!core) {
+        const Error& error = core.error();
+        std::string message =
+            "schema reload refused, the old schema keeps serving: " + error.message;
+        for (const auto& field : error.fields) {
+            message += "; " + field.field + ": " + field.message;
+        }
+        std::cerr << message << "\n";
+        return Error{error.code, std::move(message), {}};
+    }
+    // The new services report their writes like the first ones: sessions follow users,
+    // subscriptions hear changes.
+    (*core)->documents->AddObserver(*parts.access->revoker);
+    (*core)->documents->AddObserver(*parts.change_publisher);
+    const std::size_t tools = parts.mcp->Install(*std::move(core));
+    std::cerr << "schema reloaded: " << tools << " MCP tools\n";
+    return tools;
+}
+
+Result<std::size_t> ServerApp::ReloadSchema() {
+    return Reload(*parts_);
+}
+
 std::uint16_t ServerApp::port() const {
     return parts_->server->port();
 }

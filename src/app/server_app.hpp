@@ -2,6 +2,7 @@
 // session store, the services, the REST routes, health/metrics and the HTTP server.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -24,8 +25,17 @@ public:
     void Stop();
     std::uint16_t port() const;
 
+    // Re-reads the schema file and serves MCP tools, resources and prompts generated from it
+    // (connected clients get notifications/tools/list_changed); the number of tools an
+    // administrator now has. A schema that does not load is refused with its errors and the old
+    // one keeps serving. REST routes keep the schema the server started with (a restart applies
+    // the new one to them). SIGHUP (see `serve`) and POST /api/_admin/reload-schema call this.
+    // Thread-safe; reloads run one at a time.
+    [[nodiscard]] Result<std::size_t> ReloadSchema();
+
 private:
     struct Parts;
+    static Result<std::size_t> Reload(Parts& parts);
     explicit ServerApp(std::unique_ptr<Parts> parts);
     std::unique_ptr<Parts> parts_;
 };

@@ -28,7 +28,9 @@ Command AddServeCommand(CLI::App& root, const app::ConfigFlags& flags) {
                        std::cerr << "events-api listening on http://"
                                  << config->listen.substr(0, config->listen.rfind(':')) << ":"
                                  << (*server)->port() << " (docs at /docs)\n";
-                       const int signal = http::WaitForShutdownSignal();
+                       // SIGHUP reloads the schema (MCP tools, resources, prompts).
+                       const int signal = http::WaitForShutdownSignal(
+                           [&server] { (void)(*server)->ReloadSchema(); });
                        // A supervisor may repeat SIGTERM while we drain; the drain is bounded by
                        // its own timeout, so a repeat must not cut it short (a second Ctrl-C
                        // still quits at once).

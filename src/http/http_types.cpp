@@ -154,4 +154,25 @@ Response DefaultErrorResponse(int status, std::string code, std::string message)
     return MakeResponse(status, boost::json::serialize(envelope), "application/json");
 }
 
+std::string SseEvent(std::string_view event, std::string_view data, std::string_view id) {
+    std::string out;
+    out.reserve(data.size() + event.size() + id.size() + 24);
+    if (!id.empty()) {
+        out.append("id: ").append(id).push_back('\n');
+    }
+    if (!event.empty()) {
+        out.append("event: ").append(event).push_back('\n');
+    }
+    while (true) {
+        const auto newline = data.find('\n');
+        out.append("data: ").append(data.substr(0, newline)).push_back('\n');
+        if (newline == std::string_view::npos) {
+            break;
+        }
+        data.remove_prefix(newline + 1);
+    }
+    out.push_back('\n');
+    return out;
+}
+
 }  // namespace ea::http

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,6 +73,33 @@ struct Request {
     std::optional<std::string_view> Cookie(std::string_view name) const;
 };
 
+// A server-sent-events response stream (text/event-stream) that the application writes into from
+// any thread, long after its handler returned. The server owns the socket: it writes queued
+// events asynchronously on the connection's strand (no thread waits for a stream), sends a
+// comment as a heartbeat while the stream is idle, and ends the stream when the client
+// disconnects, when the server stops, or when the bytes queued but not yet written would pass the
+// stream's bound (ServerOptions::event_stream_buffer_bytes): a client that stops reading is
+// dropped rather than allowed to grow the server's memory. Thread-safe.
+class EventStream {
+public:
+    virtual ~EventStream() = default;
+    // Queues one framed event (see SseEvent); false when the stream has ended or this event would
+    // pass the buffer bound (then the stream ends, and the event is not sent).
+    virtual bool Send(std::string event) = 0;
+    // Ends the stream once what is queued has been written.
+    virtual void Close() = 0;
+    // True once the stream has ended or is ending (Close, disconnect, overflow, stop).
+    virtual bool closed() const = 0;
+};
+
+// Called once with a new stream's handle, on a server thread that is not the connection's (it may
+// block for a while, e.g. run a tool call and Send its progress, without holding up the writes).
+using EventStreamOpener = std::function<void(std::shared_ptr<EventStream>)>;
+
+// One SSE event: "id: <id>\n" (when not empty), "event: <event>\n" (when not empty), one
+// "data: " line per line of `data`, then a blank line. `id` and `event` must hold no newline.
+std::string SseEvent(std::string_view event, std::string_view data, std::string_view id = {});
+
 // Produces a streamed body one chunk at a time; std::nullopt ends the body. See Response::stream.
 using ChunkProducer = std::function<std::optional<std::string>()>;
 
@@ -99,6 +127,11 @@ struct Response {
     // it while it blocks, so long-lived streams need an asynchronous producer before MCP uses it.
     // HEAD responses never call it.
     ChunkProducer stream;
+    // A server-sent-events stream: when set (and the request is not HEAD), `body` and `stream`
+    // are ignored, the response is sent as text/event-stream (chunked, Cache-Control: no-cache,
+    // Connection: close: the connection ends with the stream), and the opener receives the
+    // stream's handle. See EventStream.
+    EventStreamOpener event_stream;
 };
 
 // Response with `body` and `content_type`.

@@ -2,10 +2,12 @@
 #include "http/server.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cassert>
 #include <condition_variable>
 #include <csignal>
+#include <deque>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -62,8 +64,8 @@ constexpr std::chrono::milliseconds kForcedCloseGrace{1000};
 constexpr std::size_t kMaxRefusing = 64;
 
 // Where a connection is; read and written only on the connection's strand. Stop() closes
-// connections in kIdle and kReading at once and lets kBusy ones finish.
-enum class Phase { kIdle, kReading, kBusy };
+// connections in kIdle, kReading and kStreaming at once and lets kBusy ones finish.
+enum class Phase { kIdle, kReading, kBusy, kStreaming };
 
 struct Connection {
     explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
@@ -73,6 +75,133 @@ struct Connection {
 };
 
 enum class Next { kContinue, kClose, kLingerAndClose };
+
+// The handle of one server-sent-events response (see EventStream in http_types.hpp). The queue is
+// shared with the writing coroutine under `mutex`; `wake` and `socket` belong to the connection's
+// strand and are only touched there (by posted lambdas), and are cleared before the coroutine
+// returns, so a handle kept by the application after the connection ended posts nothing.
+class SseStream final : public EventStream, public std::enable_shared_from_this<SseStream> {
+public:
+    SseStream(asio::any_io_executor strand, std::size_t limit)
+        : strand_(std::move(strand)), limit_(limit) {}
+
+    bool Send(std::string event) override {
+        std::lock_guard lock(mutex_);
+        if (ended_ || failed_ || closing_) {
+            return false;
+        }
+        if (queued_bytes_ + event.size() > limit_) {
+            failed_ = true;
+            overflowed_ = true;
+            PokeLocked();
+            return false;
+        }
+        queued_bytes_ += event.size();
+        queue_.push_back(std::move(event));
+        PokeLocked();
+        return true;
+    }
+
+    void Close() override {
+        std::lock_guard lock(mutex_);
+        if (ended_ || closing_) {
+            return;
+        }
+        closing_ = true;
+        PokeLocked();
+    }
+
+    bool closed() const override {
+        std::lock_guard lock(mutex_);
+        return ended_ || failed_ || closing_;
+    }
+
+    // The coroutine's side, on the strand.
+    enum class Take { kWrite, kWait, kFinish, kFail };
+    Take TakeBatch(std::string* out) {
+        std::lock_guard lock(mutex_);
+        if (failed_) {
+            return Take::kFail;
+        }
+        if (queue_.empty()) {
+            return closing_ ? Take::kFinish : Take::kWait;
+        }
+        out->clear();
+        for (auto& event : queue_) {
+            out->append(event);
+        }
+        queue_.clear();
+        return Take::kWrite;
+    }
+    void Written(std::size_t bytes) {
+        std::lock_guard lock(mutex_);
+        queued_bytes_ -= bytes;
+    }
+    void Fail() {
+        std::lock_guard lock(mutex_);
+        failed_ = true;
+    }
+    // Ends the stream for good; whether it ended because its buffer overflowed.
+    bool End() {
+        std::lock_guard lock(mutex_);
+        ended_ = true;
+        failed_ = true;
+        return overflowed_;
+    }
+    void Attach(asio::steady_timer* wake, tcp::socket* socket) {
+        wake_ = wake;
+        socket_ = socket;
+    }
+
+    bool reader_done = false;  // strand only
+
+private:
+    // Wakes the coroutine (and on overflow aborts a write a stuck client holds up).
+    void PokeLocked() {
+        asio::post(strand_, [self = shared_from_this()] {
+            if (self->wake_ != nullptr) {
+                self->wake_->cancel();
+            }
+            bool failed = false;
+            {
+                std::lock_guard lock(self->mutex_);
+                failed = self->failed_;
+            }
+            if (failed && self->socket_ != nullptr) {
+                beast::error_code ignored;
+                self->socket_->cancel(ignored);
+            }
+        });
+    }
+
+    const asio::any_io_executor strand_;
+    const std::size_t limit_;
+    mutable std::mutex mutex_;
+    std::deque<std::string> queue_;
+    std::size_t queued_bytes_ = 0;  // queued or being written
+    bool closing_ = false;
+    bool failed_ = false;
+    bool overflowed_ = false;
+    bool ended_ = false;
+    asio::steady_timer* wake_ = nullptr;  // strand only
+    tcp::socket* socket_ = nullptr;       // strand only
+};
+
+// Reads (and discards) whatever the client of an event stream sends, so a disconnect is seen at
+// once rather than at the next heartbeat; any error ends the stream.
+void WatchForDisconnect(const std::shared_ptr<SseStream>& stream, tcp::socket& socket,
+                        asio::steady_timer& wake, std::shared_ptr<std::array<char, 512>> buffer) {
+    socket.async_read_some(asio::buffer(*buffer),
+                           [stream, &socket, &wake, buffer](beast::error_code ec, std::size_t) {
+                               if (!ec) {
+                                   WatchForDisconnect(stream, socket, wake, buffer);
+                                   return;
+                               }
+                               stream->Fail();
+                               stream->reader_done = true;
+                               wake.cancel();
+                           });
+}
 
 std::string_view Trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
@@ -169,6 +298,7 @@ struct Server::Impl {
     asio::awaitable<bool> Write(Connection& conn, const Request& request, Response& response,
                                 unsigned version, bool keep_alive, Clock::time_point started);
     asio::awaitable<void> Linger(Connection& conn, beast::flat_buffer& buffer);
+    asio::awaitable<bool> WriteEventStream(Connection& conn, const EventStreamOpener& opener);
     Response Invoke(const Request& request);
     Response RenderError(int status, std::string code, std::string message);
     void AssignIdentity(Request& request, const Connection& conn) const;
@@ -185,6 +315,8 @@ struct Server::Impl {
     std::atomic<std::uint16_t> port{0};
     std::atomic<std::size_t> in_flight{0};
     std::atomic<std::size_t> refusing{0};  // connections being answered 503 by Refuse()
+    std::atomic<std::size_t> open_streams{0};
+    std::atomic<std::size_t> dropped_streams{0};
 
     std::mutex mutex;  // guards connections
     std::condition_variable drained;
@@ -511,7 +643,21 @@ asio::awaitable<bool> Server::Impl::Write(Connection& conn, const Request& reque
 
     conn.stream.expires_after(options.request_timeout);
     bool ok = true;
-    if (response.stream && !head && !bodiless_status) {
+    if (response.event_stream && !head && response.status == 200) {
+        bhttp::response<bhttp::empty_body> message;
+        fill(message);
+        message.set(bhttp::field::content_type, "text/event-stream");
+        message.set(bhttp::field::cache_control, "no-cache");
+        message.set("X-Accel-Buffering", "no");  // proxies must pass events on at once
+        message.keep_alive(false);
+        message.chunked(true);
+        bhttp::response_serializer<bhttp::empty_body> serializer{message};
+        auto [ec, n] = co_await bhttp::async_write_header(conn.stream, serializer, kUseTuple);
+        if (!ec) {
+            co_await WriteEventStream(conn, response.event_stream);
+        }
+        ok = false;  // the connection ends with its stream
+    } else if (response.stream && !head && !bodiless_status) {
         bhttp::response<bhttp::empty_body> message;
         fill(message);
         message.chunked(true);
@@ -563,6 +709,75 @@ asio::awaitable<bool> Server::Impl::Write(Connection& conn, const Request& reque
         hooks.on_request_complete(request, response, Clock::now() - started);
     }
     co_return ok;
+}
+
+asio::awaitable<bool> Server::Impl::WriteEventStream(Connection& conn,
+                                                     const EventStreamOpener& opener) {
+    conn.phase = Phase::kStreaming;  // Stop() closes it at once: a stream never "finishes"
+    conn.stream.expires_never();
+    auto executor = co_await asio::this_coro::executor;
+    auto stream = std::make_shared<SseStream>(executor, options.event_stream_buffer_bytes);
+    asio::steady_timer wake(executor);
+    tcp::socket& socket = conn.stream.socket();
+    stream->Attach(&wake, &socket);
+    open_streams.fetch_add(1);
+    WatchForDisconnect(stream, socket, wake, std::make_shared<std::array<char, 512>>());
+    // On another thread, so a long opener (a tool call sending progress) does not hold the writes.
+    asio::post(*ioc, [opener, stream] {
+        try {
+            opener(stream);
+        } catch (...) {
+            stream->Fail();  // the opener's bug ends its own stream only
+        }
+    });
+
+    bool clean = false;
+    std::string batch;
+    while (true) {
+        const auto take = stream->TakeBatch(&batch);
+        if (take == SseStream::Take::kFail) {
+            break;
+        }
+        if (take == SseStream::Take::kFinish) {
+            conn.stream.expires_after(options.request_timeout);
+            auto [ec, n] =
+                co_await asio::async_write(conn.stream, bhttp::make_chunk_last(), kUseTuple);
+            clean = !ec;
+            break;
+        }
+        if (take == SseStream::Take::kWait) {
+            conn.stream.expires_never();
+            wake.expires_after(options.event_stream_heartbeat);
+            auto [ec] = co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
+            if (ec) {
+                continue;  // woken: something was queued, or the stream is ending
+            }
+            batch = ": heartbeat\n\n";
+        }
+        conn.stream.expires_after(options.request_timeout);
+        auto [ec, n] = co_await asio::async_write(
+            conn.stream, bhttp::make_chunk(asio::buffer(batch)), kUseTuple);
+        if (take == SseStream::Take::kWrite) {
+            stream->Written(batch.size());
+        }
+        if (ec) {
+            stream->Fail();
+            break;
+        }
+    }
+    if (stream->End()) {
+        dropped_streams.fetch_add(1);
+    }
+    beast::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.cancel(ignored);
+    while (!stream->reader_done) {
+        wake.expires_after(std::chrono::seconds(1));
+        co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    stream->Attach(nullptr, nullptr);
+    open_streams.fetch_sub(1);
+    co_return clean;
 }
 
 Server::Server(ServerOptions options, Handler handler, ServerHooks hooks)
@@ -688,15 +903,35 @@ std::size_t Server::open_connections() const {
     return impl_->connections.size();
 }
 
-int WaitForShutdownSignal() {
+std::size_t Server::open_event_streams() const {
+    return impl_->open_streams.load();
+}
+
+std::size_t Server::dropped_event_streams() const {
+    return impl_->dropped_streams.load();
+}
+
+int WaitForShutdownSignal(const std::function<void()>& on_hangup) {
     boost::asio::io_context ioc;
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    if (on_hangup) {
+        signals.add(SIGHUP);
+    }
     int received = 0;
-    signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
-        if (!ec) {
+    std::function<void()> wait = [&] {
+        signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
+            if (ec) {
+                return;
+            }
+            if (signal_number == SIGHUP) {
+                on_hangup();
+                wait();
+                return;
+            }
             received = signal_number;
-        }
-    });
+        });
+    };
+    wait();
     ioc.run();
     return received;
 }

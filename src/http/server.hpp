@@ -38,6 +38,11 @@ struct ServerOptions {
     // answered 503 (Connection: close, Retry-After) without reading its request, then closed;
     // new connections are served again as soon as others close.
     std::size_t max_connections = 1024;
+    // Server-sent-events streams (Response::event_stream): bytes queued but not yet written past
+    // which the stream is dropped (a client that stopped reading), and the idle time after which
+    // a heartbeat comment is sent (so proxies and clients see a live connection).
+    std::size_t event_stream_buffer_bytes = 256 * 1024;
+    std::chrono::milliseconds event_stream_heartbeat{15'000};
 };
 
 // Called after each response is written (or the connection failed while writing it), on a server
@@ -102,6 +107,10 @@ public:
     std::size_t in_flight() const;
     // Open client connections.
     std::size_t open_connections() const;
+    // Server-sent-events streams open now, and those dropped so far because their client did not
+    // read fast enough.
+    std::size_t open_event_streams() const;
+    std::size_t dropped_event_streams() const;
 
 private:
     struct Impl;
@@ -109,7 +118,8 @@ private:
 };
 
 // Blocks until SIGINT or SIGTERM arrives, and returns the signal number. For the app's main
-// thread: `server.Start(); WaitForShutdownSignal(); server.Stop();`.
-int WaitForShutdownSignal();
+// thread: `server.Start(); WaitForShutdownSignal(); server.Stop();`. When `on_hangup` is given,
+// each SIGHUP calls it (on this thread) and the wait goes on.
+int WaitForShutdownSignal(const std::function<void()>& on_hangup = {});
 
 }  // namespace ea::http

@@ -13,9 +13,20 @@ std::string OwnerKey(const Principal& principal) {
 HttpSessionTable::HttpSessionTable(std::size_t max_sessions, std::chrono::seconds idle_timeout)
     : max_sessions_(max_sessions), idle_timeout_(idle_timeout) {}
 
+namespace {
+
+// Idle means no request and no open GET stream for the whole timeout.
+bool Expired(const std::shared_ptr<HttpSession>& session, HttpSessionTable::Clock::time_point used,
+             HttpSessionTable::Clock::time_point now, std::chrono::seconds timeout) {
+    return now - used >= timeout && !session->outbox->HasLiveStream();
+}
+
+}  // namespace
+
 void HttpSessionTable::SweepLocked(Clock::time_point now) {
     for (auto it = entries_.begin(); it != entries_.end();) {
-        if (now - it->second.last_used >= idle_timeout_) {
+        if (Expired(it->second.session, it->second.last_used, now, idle_timeout_)) {
+            it->second.session->outbox->End();
             it = entries_.erase(it);
         } else {
             ++it;
@@ -46,7 +57,8 @@ std::shared_ptr<HttpSession> HttpSessionTable::Find(std::string_view id, std::st
     if (it == entries_.end()) {
         return nullptr;
     }
-    if (now - it->second.last_used >= idle_timeout_) {
+    if (Expired(it->second.session, it->second.last_used, now, idle_timeout_)) {
+        it->second.session->outbox->End();
         entries_.erase(it);
         return nullptr;
     }
@@ -63,6 +75,7 @@ bool HttpSessionTable::Remove(std::string_view id, std::string_view owner) {
     if (it == entries_.end() || it->second.session->owner != owner) {
         return false;
     }
+    it->second.session->outbox->End();
     entries_.erase(it);
     return true;
 }

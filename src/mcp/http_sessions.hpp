@@ -2,7 +2,8 @@
 // `initialize` mints an Mcp-Session-Id, later requests name it. Each session keeps its own
 // Connection (negotiated version, principal) and belongs to the user who opened it: a request
 // from anyone else finds nothing, exactly as for an unknown id. Bounded in number, and a session
-// unused for `idle_timeout` is gone (found as unknown, and swept when room is needed).
+// unused for `idle_timeout` is gone (found as unknown, and swept when room is needed); a session
+// whose GET stream is open counts as used. An ended session's outbox is ended too.
 #pragma once
 
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <unordered_map>
 
 #include "mcp/mcp_server.hpp"
+#include "mcp/session_outbox.hpp"
 
 namespace ea::mcp {
 
@@ -21,6 +23,8 @@ struct HttpSession {
     std::mutex mutex;  // one request at a time per session; guards `connection`
     Connection connection;
     std::string owner;  // OwnerKey of the principal that opened it
+    // Server-to-client messages (the GET stream, with replay); ended with the session.
+    const std::shared_ptr<SessionOutbox> outbox = std::make_shared<SessionOutbox>();
 };
 
 // Who may use a session: the user's id and name (open mode's anonymous administrator has no id).

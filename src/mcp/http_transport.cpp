@@ -8,6 +8,7 @@
 
 #include "http/cors.hpp"
 #include "mcp/era_stateless.hpp"
+#include "mcp/stream_outbox.hpp"
 
 namespace ea::mcp {
 namespace {
@@ -70,6 +71,32 @@ http::Response Answer(const http::Request& request, std::string json) {
         return response;
     }
     return http::MakeResponse(200, std::move(json), "application/json");
+}
+
+// True when Accept names text/event-stream (SDK clients send "application/json,
+// text/event-stream"): a POST may then be answered as a stream.
+bool AcceptsEventStream(const http::Request& request) {
+    const auto accept = request.Header("Accept");
+    return accept && Lower(*accept).find("text/event-stream") != std::string::npos;
+}
+
+// The progress token a request asked for (params._meta.progressToken), or null.
+boost::json::value ProgressTokenOf(const RpcRequest& rpc) {
+    if (const auto* meta = rpc.params.if_contains("_meta"); meta && meta->is_object()) {
+        if (const auto* token = meta->as_object().if_contains("progressToken");
+            token && (token->is_string() || token->is_int64() || token->is_uint64())) {
+            return *token;
+        }
+    }
+    return nullptr;
+}
+
+std::string ProgressNotification(const boost::json::value& token, int progress,
+                                 std::string_view message) {
+    boost::json::object params{
+        {"progressToken", token}, {"progress", progress}, {"total", 1}, {"message", message}};
+    return boost::json::serialize(boost::json::object{
+        {"jsonrpc", "2.0"}, {"method", "notifications/progress"}, {"params", std::move(params)}});
 }
 
 http::Response Accepted() {
@@ -229,9 +256,9 @@ bool IsJsonContentType(const http::Request& request) {
 
 }  // namespace
 
-HttpTransport::HttpTransport(const McpServer& server, BearerAuthenticator authenticate,
+HttpTransport::HttpTransport(const McpServerSlot& servers, BearerAuthenticator authenticate,
                              HttpTransportOptions options)
-    : server_(server),
+    : servers_(servers),
       authenticate_(std::move(authenticate)),
       options_(std::move(options)),
       sessions_(options_.max_sessions, options_.session_idle_timeout) {}
@@ -335,8 +362,11 @@ http::Response HttpTransport::PostStateless(const http::Request& request, const 
     Connection connection;
     connection.principal = std::move(principal);
     connection.name = "http";
+    if (rpc.method == "subscriptions/listen" && !rpc.is_notification) {
+        return Listen(request, rpc, connection);
+    }
     int code = 0;
-    auto answer = server_.HandleRequest(connection, rpc, &code);
+    auto answer = server()->HandleRequest(connection, rpc, &code);
     if (!answer) {
         return Accepted();
     }
@@ -345,6 +375,31 @@ http::Response HttpTransport::PostStateless(const http::Request& request, const 
         return http::MakeResponse(status, *std::move(answer), "application/json");
     }
     return Answer(request, *std::move(answer));
+}
+
+http::Response HttpTransport::Listen(const http::Request& request, const RpcRequest& rpc,
+                                     Connection& connection) const {
+    auto plan = server()->PlanListen(connection, rpc);
+    if (auto* error = std::get_if<RpcError>(&plan)) {
+        const int status = StatusOfStateless(error->code);
+        return RpcErrorResponse(status == 200 ? 400 : status, rpc.id, error->code,
+                                std::move(error->message));
+    }
+    if (!AcceptsEventStream(request)) {
+        return RpcErrorResponse(406, rpc.id, rpc_code::kInvalidRequest,
+                                "Not Acceptable: subscriptions/listen answers with an event "
+                                "stream; send Accept: text/event-stream");
+    }
+    http::Response response;
+    response.event_stream = [hub = server()->subscriptions(), filter = std::get<ListenFilter>(plan),
+                             id = rpc.id](std::shared_ptr<http::EventStream> stream) mutable {
+        auto outbox = std::make_shared<StreamOutbox>(stream);
+        outbox->Deliver(McpServer::ListenAcknowledgement(filter, id));
+        if (!hub->AddListener(outbox, std::move(filter), id)) {
+            stream->Close();  // over the bound: the client sees its stream end and may retry
+        }
+    };
+    return response;
 }
 
 http::Response HttpTransport::PostSession(const http::Request& request, const RpcRequest& rpc,
@@ -379,7 +434,7 @@ http::Response HttpTransport::PostSession(const http::Request& request, const Rp
         connection.principal = principal;
         connection.name = "http";
         int code = 0;
-        auto answer = server_.HandleRequest(connection, rpc, &code);
+        auto answer = server()->HandleRequest(connection, rpc, &code);
         if (!answer) {
             return Accepted();  // an initialize sent as a notification: nothing to answer
         }
@@ -400,6 +455,10 @@ http::Response HttpTransport::PostSession(const http::Request& request, const Rp
             std::lock_guard lock(session->mutex);
             session->connection = std::move(connection);
             session->connection.name = "http:" + id.substr(0, 8);
+            session->connection.outbox = session->outbox;
+        }
+        if (auto* hub = server()->subscriptions()) {
+            hub->AddSession(session->outbox);
         }
         auto response = Answer(request, *std::move(answer));
         response.headers.Set(std::string(kSessionHeader), id);
@@ -416,14 +475,39 @@ http::Response HttpTransport::PostSession(const http::Request& request, const Rp
                                 "Session not found: it ended or expired; send initialize without "
                                 "Mcp-Session-Id to start a new one");
     }
+    if (AcceptsEventStream(request) && !rpc.is_notification && !ProgressTokenOf(rpc).is_null()) {
+        return StreamAnswer(session, rpc, std::move(principal));
+    }
     std::lock_guard lock(session->mutex);
     Connection& connection = session->connection;
     connection.principal = std::move(principal);  // the same user, its current role
-    auto answer = server_.HandleRequest(connection, rpc);
+    auto answer = server()->HandleRequest(connection, rpc);
     if (!answer) {
         return Accepted();
     }
     return Answer(request, *std::move(answer));
+}
+
+http::Response HttpTransport::StreamAnswer(std::shared_ptr<HttpSession> session, RpcRequest rpc,
+                                           Principal principal) {
+    http::Response response;
+    response.principal = principal.username;
+    response.event_stream =
+        [this, session = std::move(session), rpc = std::move(rpc),
+         principal = std::move(principal)](std::shared_ptr<http::EventStream> stream) mutable {
+            const auto token = ProgressTokenOf(rpc);
+            std::lock_guard lock(session->mutex);
+            Connection& connection = session->connection;
+            connection.principal = std::move(principal);
+            stream->Send(http::SseEvent("message", ProgressNotification(token, 0, rpc.method)));
+            auto answer = server()->HandleRequest(connection, rpc);
+            stream->Send(http::SseEvent("message", ProgressNotification(token, 1, "done")));
+            if (answer) {
+                stream->Send(http::SseEvent("message", *answer));
+            }
+            stream->Close();
+        };
+    return response;
 }
 
 http::Response HttpTransport::PostBatch(const http::Request& request, std::string_view body,
@@ -445,7 +529,7 @@ http::Response HttpTransport::PostBatch(const http::Request& request, std::strin
     }
     std::lock_guard lock(session->mutex);
     session->connection.principal = std::move(principal);
-    auto answers = server_.Handle(session->connection, body);
+    auto answers = server()->Handle(session->connection, body);
     if (answers.empty()) {
         return Accepted();
     }
@@ -457,13 +541,41 @@ http::Response HttpTransport::Get(const http::Request& request) {
     if (auto refused = Admit(request, &principal)) {
         return *std::move(refused);
     }
-    // No standalone stream: this server sends no unsolicited messages yet (no list changes or
-    // subscriptions), and the transport may answer 405 then (2025-11-25, "Listening for Messages
-    // from the Server").
-    auto response = RpcErrorResponse(405, nullptr, rpc_code::kInvalidRequest,
-                                     "Method Not Allowed: this server offers no standalone SSE "
-                                     "stream; POST JSON-RPC messages to /mcp");
-    response.headers.Set("Allow", "POST, DELETE");
+    auto response = [&]() -> http::Response {
+        if (!AcceptsEventStream(request)) {
+            return RpcErrorResponse(406, nullptr, rpc_code::kInvalidRequest,
+                                    "Not Acceptable: GET /mcp opens an event stream; send Accept: "
+                                    "text/event-stream");
+        }
+        const auto session_id = request.Header(kSessionHeader);
+        if (!session_id) {
+            return RpcErrorResponse(400, nullptr, rpc_code::kInvalidRequest,
+                                    "Bad Request: the Mcp-Session-Id header names the session "
+                                    "whose stream to open (send initialize first to get one)");
+        }
+        auto session =
+            sessions_.Find(*session_id, OwnerKey(principal), HttpSessionTable::Clock::now());
+        if (!session) {
+            return RpcErrorResponse(404, nullptr, rpc_code::kInvalidRequest,
+                                    "Session not found: it ended or expired; send initialize "
+                                    "without Mcp-Session-Id to start a new one");
+        }
+        std::optional<std::uint64_t> last_event_id;
+        if (const auto header = request.Header("Last-Event-ID")) {
+            last_event_id = SessionOutbox::ParseEventId(*header);
+        }
+        if (!last_event_id && session->outbox->HasLiveStream()) {
+            return RpcErrorResponse(409, nullptr, rpc_code::kInvalidRequest,
+                                    "Conflict: this session's stream is already open (one GET "
+                                    "stream per session; resume with Last-Event-ID)");
+        }
+        http::Response stream;
+        stream.event_stream = [outbox = session->outbox,
+                               last_event_id](std::shared_ptr<http::EventStream> opened) {
+            outbox->Attach(std::move(opened), last_event_id);
+        };
+        return stream;
+    }();
     response.principal = principal.username;
     return response;
 }

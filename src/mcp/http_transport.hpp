@@ -4,12 +4,18 @@
 //     prompts/get; "=?base64?...?=" decoded) must be present and match the body, else 400 with
 //     HeaderMismatch (-32020); UnsupportedProtocolVersion and MissingRequiredClientCapability are
 //     400, Method not found 404. Mcp-Session-Id is ignored and never minted.
+//     subscriptions/listen is answered with a long-lived event stream (subscriptions.hpp).
 //   - Session era (2025-03-26 .. 2025-11-25): initialize mints Mcp-Session-Id (in its response);
 //     every later POST and DELETE must carry it (missing: 400, unknown, expired or another user's:
 //     404); MCP-Protocol-Version, when sent, must be a session-era version this server speaks
 //     (else 400); the session keeps answering in the version it negotiated, as the reference
 //     SDK server does.
-//     DELETE ends the session. GET is 405: this server sends no unsolicited messages yet.
+//     DELETE ends the session (and its stream). GET (Accept: text/event-stream) opens the
+//     session's stream of server-initiated messages (session_outbox.hpp): one per session (a
+//     second is 409), each event numbered, and a GET with Last-Event-ID replays what the client
+//     missed from a bounded buffer. A POST whose request asks for progress
+//     (_meta.progressToken) from a client accepting text/event-stream is answered as a stream:
+//     notifications/progress when the call starts and ends, then the response.
 // Both eras: an Origin header that is neither this server's own origin (same scheme-less
 // authority as Host) nor one of the CORS allowed origins is 403 (DNS rebinding); every request
 // needs `Authorization: Bearer <token>` (a REST session token) unless auth is off, else 401 with
@@ -31,6 +37,7 @@
 #include "http/http_types.hpp"
 #include "mcp/http_sessions.hpp"
 #include "mcp/mcp_server.hpp"
+#include "mcp/server_slot.hpp"
 
 namespace ea::mcp {
 
@@ -47,8 +54,8 @@ using BearerAuthenticator = std::function<Result<Principal>(std::optional<std::s
 
 class HttpTransport {
 public:
-    // `server` must outlive the transport.
-    HttpTransport(const McpServer& server, BearerAuthenticator authenticate,
+    // `servers` must outlive the transport; each request uses the server current when it began.
+    HttpTransport(const McpServerSlot& servers, BearerAuthenticator authenticate,
                   HttpTransportOptions options);
 
     http::Response Post(const http::Request& request);
@@ -57,17 +64,28 @@ public:
 
     std::size_t session_count() const { return sessions_.size(); }
 
-private:
-    // Origin and bearer checks shared by every method; a response when the request must stop.
+    // Origin and bearer checks shared by every method (and the legacy HTTP+SSE transport); a
+    // response when the request must stop, else `principal` is set.
     std::optional<http::Response> Admit(const http::Request& request, Principal* principal) const;
+
+private:
     http::Response PostStateless(const http::Request& request, const RpcRequest& rpc,
                                  Principal principal) const;
     http::Response PostSession(const http::Request& request, const RpcRequest& rpc,
                                Principal principal);
+    // subscriptions/listen (2026-07-28): acknowledged, then a long-lived event stream of the
+    // notifications its filter asked for, tagged with its subscription id (the request id).
+    http::Response Listen(const http::Request& request, const RpcRequest& rpc,
+                          Connection& connection) const;
+    // A POST answered as an event stream: progress, then the response (see above).
+    http::Response StreamAnswer(std::shared_ptr<HttpSession> session, RpcRequest rpc,
+                                Principal principal);
     http::Response PostBatch(const http::Request& request, std::string_view body,
                              Principal principal);
 
-    const McpServer& server_;
+    std::shared_ptr<const McpServer> server() const { return servers_.Current(); }
+
+    const McpServerSlot& servers_;
     BearerAuthenticator authenticate_;
     HttpTransportOptions options_;
     HttpSessionTable sessions_;

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,9 +25,11 @@
 #include "mcp/completions.hpp"
 #include "mcp/era_session.hpp"
 #include "mcp/jsonrpc.hpp"
+#include "mcp/outbox.hpp"
 #include "mcp/pagination.hpp"
 #include "mcp/prompts.hpp"
 #include "mcp/resources.hpp"
+#include "mcp/subscriptions.hpp"
 #include "mcp/tool_registry.hpp"
 #include "service/request_context.hpp"
 
@@ -41,6 +44,9 @@ struct Connection {
     SessionState session;
     std::string name = "stdio";  // in request ids and logs
     std::uint64_t calls = 0;     // numbers the request ids
+    // Where server-initiated messages for this client go (resource updates, list changes);
+    // null when the transport has no such channel (a stateless POST).
+    std::shared_ptr<Outbox> outbox;
 };
 
 // Receives one finished JSON log line (no newline). Transports route it: stdio to stderr.
@@ -53,6 +59,9 @@ struct McpFeatures {
     const PromptCatalog* prompts = nullptr;
     const Completer* completions = nullptr;
     std::size_t page_size = kListPageSize;  // items per list page (tests make it small)
+    // Resource subscriptions (resources/subscribe in the session era, subscriptions/listen in
+    // 2026-07-28) and tool-list change announcements; needs `resources`.
+    SubscriptionHub* subscriptions = nullptr;
 };
 
 class McpServer {
@@ -74,6 +83,17 @@ public:
     }
 
     const ServerIdentity& identity() const { return identity_; }
+    SubscriptionHub* subscriptions() const { return features_.subscriptions; }
+
+    // subscriptions/listen (2026-07-28; the transport owns the stream): the filter to honour, or
+    // the error to answer. Every URI in resourceSubscriptions must be one this principal may read
+    // (else the request is refused with the read's error); notifications the server never sends
+    // (prompt and resource list changes) are not honoured.
+    std::variant<ListenFilter, RpcError> PlanListen(Connection& connection,
+                                                    const RpcRequest& request) const;
+    // The notifications/subscriptions/acknowledged message for an honoured `filter`.
+    static std::string ListenAcknowledgement(const ListenFilter& filter,
+                                             const boost::json::value& subscription_id);
 
 private:
     // The serialized response to one request, or nullopt for a notification.
@@ -92,6 +112,12 @@ private:
     std::optional<std::variant<boost::json::object, RpcError>> Feature(Connection& connection,
                                                                        const RpcRequest& request,
                                                                        bool stateless) const;
+    // resources/subscribe and resources/unsubscribe (session era).
+    std::variant<boost::json::object, RpcError> Subscription(Connection& connection,
+                                                             const RpcRequest& request) const;
+    // The error resources/read would answer for `uri` as this principal, or nullopt.
+    std::optional<RpcError> CheckReadable(Connection& connection, std::string_view uri,
+                                          bool stateless) const;
     // Adds the resources, prompts and completions capabilities offered to `capabilities`.
     void AddCapabilities(boost::json::object& result, std::string_view version) const;
     service::RequestContext Context(Connection& connection) const;

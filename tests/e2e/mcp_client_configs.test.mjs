@@ -3,7 +3,8 @@
 // `servers` and each `claude mcp add` command from the page, puts in only the test's own paths,
 // address and `${...}` placeholder values, and connects the official SDK client (v1) the way the
 // config says: stdio configs spawn their `command`/`args` with their `env`, HTTP configs connect to
-// their `url` with their `headers`. Each must list the tools the service user may call.
+// their `url` with their `headers` (over Streamable HTTP, or the legacy HTTP+SSE transport when the
+// config's transport is `sse`). Each must list the tools the service user may call.
 //
 // The service user is created exactly as the page's step 2 says (`user add claude_mcp --role
 // ai_agent --password-stdin`), with the password the page's examples use.
@@ -13,6 +14,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { check, finish, restLogin } from "./checks.mjs";
@@ -135,8 +137,12 @@ for (const [index, config] of configs.entries()) {
         [k, localise(v, { secret: token })]));
       check(/^Bearer \S+$/.test(headers.Authorization ?? ""), `${label}: sends a bearer`,
         JSON.stringify(config.headers));
-      transport = new StreamableHTTPClientTransport(new URL(localise(config.url, { secret: token })),
-        { requestInit: { headers } });
+      const url = new URL(localise(config.url, { secret: token }));
+      // `--transport sse` / "type": "sse": the legacy HTTP+SSE transport (GET /sse).
+      transport = config.type === "sse"
+        ? new SSEClientTransport(url, { requestInit: { headers }, eventSourceInit: {
+          fetch: (u, init) => fetch(u, { ...init, headers: { ...init?.headers, ...headers } }) } })
+        : new StreamableHTTPClientTransport(url, { requestInit: { headers } });
     }
     const client = new Client({ name: "events-api-config-check", version: "1.0.0" });
     await withTimeout(client.connect(transport), `${label}: connect`);

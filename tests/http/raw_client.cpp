@@ -182,6 +182,17 @@ bool RawConnection::WaitForClose(std::chrono::milliseconds timeout) {
     return true;
 }
 
+std::optional<std::string> RawConnection::ReadUntil(std::string_view needle,
+                                                    std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (buffer_.find(needle) == std::string::npos) {
+        if (!Fill(deadline)) {
+            return std::nullopt;
+        }
+    }
+    return buffer_;
+}
+
 std::optional<RawResponse> RoundTrip(std::uint16_t port, std::string_view request) {
     RawConnection connection(port);
     if (!connection.connected() || !connection.Send(request)) {

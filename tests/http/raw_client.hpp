@@ -40,6 +40,10 @@ public:
     // True when the server closes the connection (EOF or reset) within `timeout`; any bytes
     // received meanwhile are discarded.
     bool WaitForClose(std::chrono::milliseconds timeout);
+    // Reads until what arrived (unparsed: head, chunk framing and all) holds `needle`; all of it so
+    // far, or nullopt on timeout or close first.
+    std::optional<std::string> ReadUntil(std::string_view needle,
+                                         std::chrono::milliseconds timeout);
     // Closes our sending side only (a half-closed client).
     void ShutdownWrite();
 

@@ -84,6 +84,23 @@ protected:
         });
     }
 
+    // Event streams: /events hands its stream to the test (latest_stream()).
+    void AddEventRoute() {
+        AddRoute(Method::kGet, "/events", [this](const Request&, const RouteMatch&) {
+            Response response;
+            response.event_stream = [this](std::shared_ptr<EventStream> stream) {
+                stream->Send(SseEvent("hello", "first"));
+                std::lock_guard lock(stream_mutex_);
+                stream_ = std::move(stream);
+            };
+            return response;
+        });
+    }
+    std::shared_ptr<EventStream> latest_stream() {
+        std::lock_guard lock(stream_mutex_);
+        return stream_;
+    }
+
     // The server's threads use the members below; stop it before they are destroyed.
     void TearDown() override {
         if (server_) {
@@ -131,6 +148,8 @@ protected:
     std::mutex observed_mutex_;
     std::vector<int> observed_statuses_;
     std::vector<std::string> exceptions_;
+    std::mutex stream_mutex_;
+    std::shared_ptr<EventStream> stream_;
 };
 
 TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
@@ -412,6 +431,108 @@ TEST_F(ServerTest, StreamedResponseIsChunked) {
     EXPECT_EQ(response->Header("Transfer-Encoding"), "chunked");
     EXPECT_EQ(response->Header("Content-Type"), "text/event-stream");
     EXPECT_EQ(response->body, "data: 0\n\ndata: 1\n\ndata: 2\n\n");
+}
+
+TEST(SseEventTest, FramesIdEventAndOneDataLinePerLine) {
+    EXPECT_EQ(SseEvent("message", "a\nb", "7"), "id: 7\nevent: message\ndata: a\ndata: b\n\n");
+    EXPECT_EQ(SseEvent("", "{}"), "data: {}\n\n");
+}
+
+TEST_F(ServerTest, EventStreamCarriesEventsSentFromAnotherThreadUntilClosed) {
+    AddEventRoute();
+    Start();
+    RawConnection connection(port());
+    ASSERT_TRUE(connection.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto head = connection.ReadUntil("data: first", 5s);
+    ASSERT_TRUE(head);
+    EXPECT_NE(head->find("Content-Type: text/event-stream"), std::string::npos) << *head;
+    EXPECT_NE(head->find("Cache-Control: no-cache"), std::string::npos) << *head;
+    EXPECT_NE(head->find("Transfer-Encoding: chunked"), std::string::npos) << *head;
+    ASSERT_TRUE(WaitFor([&] { return latest_stream() != nullptr; }));
+    EXPECT_EQ(server_->open_event_streams(), 1U);
+    std::thread writer([stream = latest_stream()] {
+        EXPECT_TRUE(stream->Send(SseEvent("message", "second", "2")));
+        stream->Close();
+        EXPECT_FALSE(stream->Send(SseEvent("message", "too late")));
+    });
+    writer.join();
+    auto rest = connection.ReadUntil("0\r\n\r\n", 5s);  // the last chunk
+    ASSERT_TRUE(rest);
+    EXPECT_NE(rest->find("id: 2\nevent: message\ndata: second\n\n"), std::string::npos);
+    EXPECT_EQ(rest->find("too late"), std::string::npos);
+    EXPECT_TRUE(connection.WaitForClose(2s));  // the connection ends with its stream
+    EXPECT_TRUE(WaitFor([&] { return server_->open_event_streams() == 0; }));
+}
+
+TEST_F(ServerTest, IdleEventStreamGetsHeartbeats) {
+    AddEventRoute();
+    ServerOptions options;
+    options.event_stream_heartbeat = 50ms;
+    Start(options);
+    RawConnection connection(port());
+    ASSERT_TRUE(connection.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto received = connection.ReadUntil(": heartbeat\n\n", 3s);
+    ASSERT_TRUE(received);
+    EXPECT_NE(received->find("data: first"), std::string::npos);
+}
+
+TEST_F(ServerTest, ClientDisconnectEndsTheEventStream) {
+    AddEventRoute();
+    Start();
+    {
+        RawConnection connection(port());
+        ASSERT_TRUE(connection.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n"));
+        ASSERT_TRUE(connection.ReadUntil("data: first", 5s));
+        ASSERT_TRUE(WaitFor([&] { return latest_stream() != nullptr; }));
+        EXPECT_FALSE(latest_stream()->closed());
+    }  // the client goes away
+    EXPECT_TRUE(WaitFor([&] { return latest_stream()->closed(); }, 3s));
+    EXPECT_TRUE(WaitFor([&] { return server_->open_event_streams() == 0; }, 3s));
+    EXPECT_FALSE(latest_stream()->Send(SseEvent("message", "nobody listens")));
+    EXPECT_EQ(server_->dropped_event_streams(), 0U);
+}
+
+TEST_F(ServerTest, ClientThatStopsReadingIsDroppedAndOthersAreStillServed) {
+    AddEventRoute();
+    ServerOptions options;
+    options.event_stream_buffer_bytes = 16 * 1024;
+    Start(options);
+    RawConnection stuck(port());
+    ASSERT_TRUE(stuck.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_TRUE(WaitFor([&] { return latest_stream() != nullptr; }));
+    auto stream = latest_stream();
+    // The client never reads: once the kernel buffers are full, writes stall, the queue reaches
+    // its bound and the stream is dropped. A bound on the loop keeps a failure finite.
+    const std::string payload(1024, 'x');
+    bool refused = false;
+    for (int i = 0; i < 200'000 && !refused; ++i) {
+        refused = !stream->Send(SseEvent("message", payload));
+        if (i % 64 == 0) {
+            std::this_thread::yield();
+        }
+    }
+    EXPECT_TRUE(refused);
+    EXPECT_TRUE(stream->closed());
+    EXPECT_TRUE(WaitFor([&] { return server_->open_event_streams() == 0; }, 3s));
+    EXPECT_EQ(server_->dropped_event_streams(), 1U);
+    auto hello = RoundTrip(port(), "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(hello);
+    EXPECT_EQ(hello->body, "hello");
+}
+
+TEST_F(ServerTest, StopEndsOpenEventStreamsAtOnce) {
+    AddEventRoute();
+    ServerOptions options;
+    options.drain_timeout = 10s;
+    Start(options);
+    RawConnection connection(port());
+    ASSERT_TRUE(connection.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_TRUE(connection.ReadUntil("data: first", 5s));
+    const auto started = std::chrono::steady_clock::now();
+    server_->Stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+    EXPECT_TRUE(connection.WaitForClose(2s));
+    EXPECT_TRUE(latest_stream()->closed());
 }
 
 TEST_F(ServerTest, SlowClientIsDisconnectedAfterTheRequestTimeout) {

@@ -354,12 +354,19 @@ TEST_F(McpHttpTest, StatelessEraChecksItsHeadersAgainstTheBody) {
     EXPECT_EQ(json::serialize(ErrorOf(future).at("data").at("supported")), R"(["2026-07-28"])");
 }
 
-TEST_F(McpHttpTest, GetOffersNoStandaloneStream) {
-    const auto get =
-        Request(port(), "GET", "/mcp",
-                {{"Authorization", "Bearer " + admin_token()}, {"Accept", "text/event-stream"}});
-    EXPECT_EQ(get.status, 405) << Describe(get);
-    EXPECT_EQ(get.Header("Allow"), "POST, DELETE");
+TEST_F(McpHttpTest, GetStreamNeedsAnEventStreamAcceptAndALiveSession) {
+    const Headers bearer = {{"Authorization", "Bearer " + admin_token()}};
+    Headers sse = bearer;
+    sse.emplace_back("Accept", "text/event-stream");
+    const auto json_only = Request(port(), "GET", "/mcp", bearer);
+    EXPECT_EQ(json_only.status, 406) << Describe(json_only);
+    const auto no_session = Request(port(), "GET", "/mcp", sse);
+    EXPECT_EQ(no_session.status, 400) << Describe(no_session);
+    EXPECT_NE(MessageOf(no_session).find("Mcp-Session-Id"), std::string::npos);
+    Headers unknown = sse;
+    unknown.emplace_back("Mcp-Session-Id", "no-such-session");
+    const auto missing = Request(port(), "GET", "/mcp", unknown);
+    EXPECT_EQ(missing.status, 404) << Describe(missing);
 }
 
 TEST_F(McpHttpTest, EventStreamOnlyClientsGetOneSseEvent) {

@@ -213,6 +213,17 @@ HttpResponse HttpConnection::Read(std::chrono::milliseconds timeout, bool head_r
     return response;
 }
 
+std::optional<std::string> HttpConnection::ReadUntil(std::string_view needle,
+                                                     std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (buffer_.find(needle) == std::string::npos) {
+        if (!Fill(deadline)) {
+            return std::nullopt;
+        }
+    }
+    return buffer_;
+}
+
 bool HttpConnection::WaitForClose(std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
     while (!eof_) {

@@ -47,6 +47,12 @@ public:
     // True when the peer closes within `timeout` (bytes that arrive meanwhile are dropped).
     bool WaitForClose(std::chrono::milliseconds timeout);
     void ShutdownWrite();
+    // Reads until what arrived so far (raw: head, chunk framing and all) holds `needle`, for
+    // event streams that never end; all of it, or nullopt on timeout or close first.
+    std::optional<std::string> ReadUntil(std::string_view needle,
+                                         std::chrono::milliseconds timeout);
+    // Forgets what was read so far (so the next ReadUntil looks at new bytes only).
+    void Discard() { buffer_.clear(); }
 
 private:
     bool Fill(std::chrono::steady_clock::time_point deadline);
