@@ -1,10 +1,17 @@
 #include "store/sqlite/search_index.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <memory>
 
 #include <sqlite3.h>
 
+#include "store/search/trigram_text.hpp"
+#include "store/search/word_similarity.hpp"
+#include "store/sql/ddl.hpp"
 #include "store/sql/dialect.hpp"
+#include "store/sqlite/count_estimate.hpp"
 #include "store/sqlite/sqlite_dialect.hpp"
 
 namespace ea::store::sqlite {
@@ -81,6 +88,175 @@ int RowsSharingTrigrams(StatementCache& cache, const schema::Entity& entity,
             return list->error();
         }
     }
+    return SQLITE_OK;
+}
+
+}  // namespace ea::store::sqlite
+
+namespace ea::store::sqlite {
+
+int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
+                const std::function<bool()>& past_deadline, std::optional<FuzzyAnswer>& out) {
+    out.reset();
+    const search::WordSimilarityQuery parsed(search.text);
+    // The smallest float >= threshold: the float scores compare with it as with the double.
+    float at_least = static_cast<float>(search.threshold);
+    if (static_cast<double>(at_least) < search.threshold) {
+        at_least = std::nextafter(at_least, std::numeric_limits<float>::infinity());
+    }
+    const int n = parsed.trigram_count();
+    const int k = search::MinSharedTrigrams(n, at_least);
+    if (k <= 0 || n != static_cast<int>(parsed.trigrams().size())) {
+        return SQLITE_OK;
+    }
+    FuzzyAnswer answer;
+    answer.total_kind =
+        search.count == query::CountMode::kNone ? TotalKind::kNone : TotalKind::kExact;
+    if (k > n) {
+        out = std::move(answer);  // no value can reach the threshold
+        return SQLITE_OK;
+    }
+    std::vector<search::SharedCount> candidates;
+    if (int rc = RowsSharingTrigrams(cache, *search.entity, *search.field, parsed.trigrams(), k,
+                                     candidates);
+        rc != SQLITE_OK) {
+        return rc;
+    }
+    int rc = SQLITE_OK;
+    StatementLease fetch =
+        cache.Get("SELECT \"id\", " + sql::Dialect::QuoteIdentifier(search.field->name) + " FROM " +
+                      sql::Dialect::QuoteIdentifier(sql::TableName(*search.entity)) +
+                      " WHERE \"_rowid\" = ?1",
+                  &rc);
+    if (!fetch) {
+        return rc;
+    }
+    sqlite3_stmt* row = fetch->get();
+    // Scores by candidate position; NaN: not scored yet. A full score for the page phase, the
+    // threshold or 0 (AtLeast) for the total.
+    std::vector<float> scores(candidates.size(), std::numeric_limits<float>::quiet_NaN());
+    std::size_t scored = 0;
+    auto score = [&](std::size_t i, bool full, float& s) -> int {
+        if ((++scored & 127) == 0 && past_deadline()) {
+            return SQLITE_INTERRUPT;
+        }
+        fetch->Reset();
+        if (int brc = sqlite3_bind_int64(row, 1, candidates[i].rowid); brc != SQLITE_OK) {
+            return brc;
+        }
+        const int src = fetch->Step();
+        if (src != SQLITE_ROW) {
+            // Absent (cannot happen in one snapshot): not a match.
+            s = scores[i] = 0.0f;
+            return src == SQLITE_DONE ? SQLITE_OK : src;
+        }
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(row, 1));
+        const std::string_view view(text == nullptr ? "" : text,
+                                    static_cast<std::size_t>(sqlite3_column_bytes(row, 1)));
+        s = full ? parsed.Against(view) : (parsed.AtLeast(view, at_least) ? at_least : 0.0f);
+        scores[i] = s;
+        return SQLITE_OK;
+    };
+
+    // 2. The page. Within a shared count, row id order: neighbours in the table share pages.
+    std::vector<std::uint32_t> by_shared(candidates.size());
+    for (std::size_t i = 0; i < by_shared.size(); ++i) {
+        by_shared[i] = static_cast<std::uint32_t>(i);
+    }
+    std::stable_sort(by_shared.begin(), by_shared.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return candidates[a].shared > candidates[b].shared;
+    });
+    search::TopRows top(static_cast<std::size_t>(search.offset + search.page_size + 1));
+    std::int64_t matched = 0;  // matches among the scored candidates
+    for (const std::uint32_t i : by_shared) {
+        if (top.full() && search::SimilarityBound(candidates[i].shared, n) < top.worst().score) {
+            break;
+        }
+        float s = 0;
+        if (int src = score(i, /*full=*/true, s); src != SQLITE_OK) {
+            return src;
+        }
+        if (s >= at_least) {
+            ++matched;
+            const auto* id = reinterpret_cast<const char*>(sqlite3_column_text(row, 0));
+            top.Offer(s, id == nullptr ? "" : id, candidates[i].rowid);
+        }
+    }
+    fetch->Reset();
+    auto ranked = top.TakeSorted();
+    const auto page_end = search.offset + search.page_size;
+    answer.has_more = static_cast<std::int64_t>(ranked.size()) > page_end;
+    for (auto r = search.offset; r < std::min<std::int64_t>(page_end, ranked.size()); ++r) {
+        answer.page_ids.push_back(std::move(ranked[static_cast<std::size_t>(r)].id));
+    }
+
+    // 3. The total.
+    const auto seen = search.offset + static_cast<std::int64_t>(answer.page_ids.size());
+    if (search.count == query::CountMode::kNone ||
+        (!answer.has_more && (!answer.page_ids.empty() || search.offset == 0))) {
+        answer.total = search.count == query::CountMode::kNone ? 0 : seen;
+        out = std::move(answer);
+        return SQLITE_OK;
+    }
+    auto count_all = [&]() -> int {
+        for (std::size_t i = 0; i < candidates.size(); ++i) {
+            if (!std::isnan(scores[i])) {
+                continue;
+            }
+            float s = 0;
+            if (int src = score(i, /*full=*/false, s); src != SQLITE_OK) {
+                return src;
+            }
+            matched += s >= at_least ? 1 : 0;
+        }
+        fetch->Reset();
+        answer.total = matched;
+        answer.total_kind = TotalKind::kExact;
+        out = std::move(answer);
+        return SQLITE_OK;
+    };
+    const auto size = static_cast<std::int64_t>(candidates.size());
+    const bool automatic = search.count == query::CountMode::kAuto;
+    if (search.count == query::CountMode::kExact || (automatic && size <= kAutoExactRows)) {
+        return count_all();
+    }
+    // Blocks of consecutive candidates (near each other in the table, so a block reads few
+    // pages), visited in spread order until kSampleMinMatches matches: the estimate's relative
+    // standard error is then about 1/sqrt(1000), as for the table sample (count_estimate.hpp).
+    constexpr std::size_t kBlock = 32;
+    search::SpreadOrder order((candidates.size() + kBlock - 1) / kBlock);
+    std::int64_t hits = 0;
+    std::int64_t visited = 0;
+    for (std::size_t b = 0; hits < kSampleMinMatches && order.Next(b);) {
+        const std::size_t end = std::min(candidates.size(), (b + 1) * kBlock);
+        for (std::size_t i = b * kBlock; i < end; ++i, ++visited) {
+            float s = scores[i];
+            if (std::isnan(s)) {
+                if (int src = score(i, /*full=*/false, s); src != SQLITE_OK) {
+                    return src;
+                }
+            }
+            hits += s >= at_least ? 1 : 0;
+        }
+    }
+    fetch->Reset();
+    if (visited == size) {
+        answer.total = hits;
+        answer.total_kind = TotalKind::kExact;
+        out = std::move(answer);
+        return SQLITE_OK;
+    }
+    std::int64_t estimate = static_cast<std::int64_t>(std::llround(
+        static_cast<double>(hits) * static_cast<double>(size) / static_cast<double>(visited)));
+    if (automatic && estimate <= kAutoExactRows) {
+        return count_all();
+    }
+    // What the page saw bounds the estimate: more rows than it read, or (past the end) no more
+    // than the rows before it.
+    estimate = answer.has_more ? std::max(estimate, seen + 1) : std::min(estimate, search.offset);
+    answer.total = estimate;
+    answer.total_kind = TotalKind::kEstimate;
+    out = std::move(answer);
     return SQLITE_OK;
 }
 

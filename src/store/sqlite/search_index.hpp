@@ -5,10 +5,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "query/query.hpp"
 #include "schema/schema.hpp"
+#include "store/document_store.hpp"
 #include "store/search/shared_trigrams.hpp"
 #include "store/sqlite/sqlite_statement.hpp"
 
@@ -21,5 +26,49 @@ namespace ea::store::sqlite {
 int RowsSharingTrigrams(StatementCache& cache, const schema::Entity& entity,
                         const schema::Field& field, const std::vector<std::string>& trigrams, int k,
                         std::vector<search::SharedCount>& out);
+
+// A fuzzy search that is a list's whole filter, in similarity order (no sort).
+struct FuzzySearch {
+    const schema::Entity* entity = nullptr;
+    const schema::Field* field = nullptr;  // a free-text field of entity
+    std::string_view text;
+    double threshold = 0.3;
+    std::int64_t offset = 0;  // rows before the page
+    int page_size = 25;
+    query::CountMode count = query::CountMode::kAuto;
+};
+
+// What it answers: the page's ids in order, whether a row follows the page, and the total the
+// count mode asks for.
+struct FuzzyAnswer {
+    std::vector<std::string> page_ids;
+    bool has_more = false;
+    std::int64_t total = 0;
+    TotalKind total_kind = TotalKind::kExact;
+};
+
+// Answers `search` from the search index, each candidate scored at most once (docs/query.md,
+// "How fuzzy finds its candidates"):
+//  1. candidates: the rows sharing at least k of the query's n distinct trigrams, merged from the
+//     trigrams' posting lists (RowsSharingTrigrams). k = MinSharedTrigrams(n, t): a row scoring
+//     s >= t has s = fl(count / (n + e - count)) for some extent holding `count` distinct query
+//     trigrams and e >= count distinct trigrams, so fl(count / n) >= s >= t and the row shares
+//     at least count >= k trigrams (proof in trigram_text.cpp). pg_trgm's GIN consistent function
+//     for word_similarity keeps a row by the same test (ntrue / nkeys >= limit);
+//  2. the page: candidates by shared count descending. A row sharing c trigrams scores at most
+//     fl(c / n) (SimilarityBound), so once the bounded heap holds the page plus the row that
+//     tells whether more follow, and the next candidate's bound is below the heap's worst
+//     score, no remaining candidate can enter the page;
+//  3. the total: the page phase's scores are kept. exact scores the rest (AtLeast, with pg's
+//     early exit); auto does that when there are at most kAutoExactRows candidates, otherwise
+//     (and estimated always) it scores spread blocks of candidates until kSampleMinMatches
+//     matches and scales by the candidate count (exact again when the estimate is within the
+//     budget, for auto).
+// `past_deadline` is asked every 128 scored rows; when it returns true the search stops with
+// SQLITE_INTERRUPT. Returns an SQLite result code; on SQLITE_OK, `out` is empty when the
+// search cannot be answered this way (threshold <= 0, where every row qualifies, or two query
+// trigrams with the same pg code) and the caller's SQL plan must answer it.
+int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
+                const std::function<bool()>& past_deadline, std::optional<FuzzyAnswer>& out);
 
 }  // namespace ea::store::sqlite

@@ -9,9 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
-#include <limits>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -20,9 +18,6 @@
 #include "common/ids.hpp"
 #include "store/sql/ddl.hpp"
 #include "store/sql/select_builder.hpp"
-#include "store/search/shared_trigrams.hpp"
-#include "store/search/trigram_text.hpp"
-#include "store/search/word_similarity.hpp"
 #include "store/sqlite/count_estimate.hpp"
 #include "store/sqlite/search_index.hpp"
 #include "store/sqlite/sqlite_functions.hpp"
@@ -902,190 +897,40 @@ public:
         return interrupts_.deadline_hit;
     }
 
-    // A fuzzy page in similarity order and its total, each candidate scored at most once
-    // (docs/query.md, "How fuzzy finds its candidates"):
-    //  1. candidates: the rows sharing at least k of the query's n distinct trigrams, merged from
-    //     the trigrams' posting lists (RowsSharingTrigrams); k is MinSharedTrigrams(n, t), which
-    //     never drops a row scoring >= t;
-    //  2. the page: candidates by shared count descending; a row sharing c trigrams scores at
-    //     most c / n (SimilarityBound), so once the bounded heap holds the page (plus the row that
-    //     tells whether more follow) and the next bound is below its worst score, no remaining
-    //     candidate can enter it;
-    //  3. the total: the page's scores are kept; exact scores the rest (AtLeast, early exit);
-    //     auto does that within the row budget, otherwise (and for estimated) it scores a spread
-    //     sample of the candidates until kSampleMinMatches matches and scales.
+    // A fuzzy page in similarity order and its total, from the search index (AnswerFuzzy).
     // Fills out.rows and out.page.has_more. Returns nullopt when the query cannot use this path
-    // (threshold <= 0: every row qualifies; two query trigrams share a pg code).
+    // (then the SQL plan answers it).
     Result<std::optional<CountedTotal>> FuzzyList(const schema::Entity& entity,
                                                   const query::Query& query,
                                                   const query::Comparison& cmp, ListResult& out) {
-        const schema::Field& field = *cmp.field;
-        const search::WordSimilarityQuery parsed(cmp.value.get_string());
-        // The smallest float >= threshold: the float scores compare with it as with the double.
-        float at_least = static_cast<float>(query.fuzzy_threshold);
-        if (static_cast<double>(at_least) < query.fuzzy_threshold) {
-            at_least = std::nextafter(at_least, std::numeric_limits<float>::infinity());
+        FuzzySearch search;
+        search.entity = &entity;
+        search.field = cmp.field;
+        search.text = cmp.value.get_string();
+        search.threshold = query.fuzzy_threshold;
+        search.offset =
+            static_cast<std::int64_t>(query.page - 1) * static_cast<std::int64_t>(query.page_size);
+        search.page_size = query.page_size;
+        search.count = query.count;
+        std::optional<FuzzyAnswer> answer;
+        if (int rc = AnswerFuzzy(cache_, search, [this] { return PastDeadline(); }, answer);
+            rc != SQLITE_OK) {
+            return ReadError(rc, "fuzzy search");
         }
-        const int n = parsed.trigram_count();
-        const int k = search::MinSharedTrigrams(n, at_least);
-        if (k <= 0 || n != static_cast<int>(parsed.trigrams().size())) {
+        if (!answer) {
             return std::optional<CountedTotal>();
         }
-        const std::int64_t offset =
-            static_cast<std::int64_t>(query.page - 1) * static_cast<std::int64_t>(query.page_size);
-        if (k > n) {
-            return std::optional<CountedTotal>(CountedTotal{
-                0, query.count == query::CountMode::kNone ? TotalKind::kNone : TotalKind::kExact});
-        }
-        std::vector<search::SharedCount> candidates;
-        if (int rc = RowsSharingTrigrams(cache_, entity, field, parsed.trigrams(), k, candidates);
-            rc != SQLITE_OK) {
-            return ReadError(rc, "fuzzy candidates");
-        }
-        const std::string table = Quote(sql::TableName(entity));
-        int rc = SQLITE_OK;
-        StatementLease fetch = cache_.Get("SELECT \"id\", " + Quote(field.name) + " FROM " + table +
-                                              " WHERE \"_rowid\" = ?1",
-                                          &rc);
-        if (!fetch) {
-            return DbError(rc, "prepare");
-        }
-        // Scores by candidate position; NaN: not scored yet.
-        std::vector<float> scores(candidates.size(), std::numeric_limits<float>::quiet_NaN());
-        std::size_t scored = 0;
-        auto score = [&](std::size_t i, bool full) -> Result<float> {
-            if ((++scored & 127) == 0 && PastDeadline()) {
-                return QueryTimeoutError(options_.query_timeout);
+        for (const auto& id : answer->page_ids) {
+            auto record = FindById(entity, id);
+            if (!record) {
+                return record.error();
             }
-            fetch->Reset();
-            if (int brc = fetch->BindValue(1, value(candidates[i].rowid)); brc != SQLITE_OK) {
-                return DbError(brc, "bind");
-            }
-            const int src = fetch->Step();
-            if (src != SQLITE_ROW) {
-                // Absent (cannot happen in one snapshot) scores 0: not a match.
-                if (src != SQLITE_DONE) {
-                    return ReadError(src, "step");
-                }
-                return scores[i] = 0.0f;
-            }
-            const auto* text =
-                reinterpret_cast<const char*>(sqlite3_column_text(fetch->get(), 1));
-            const std::string_view view(
-                text == nullptr ? "" : text,
-                static_cast<std::size_t>(sqlite3_column_bytes(fetch->get(), 1)));
-            float s = 0.0f;
-            if (full) {
-                s = parsed.Against(view);
-            } else {
-                s = parsed.AtLeast(view, at_least) ? at_least : 0.0f;
-            }
-            return scores[i] = s;
-        };
-
-        // 2. The page.
-        std::vector<std::uint32_t> by_shared(candidates.size());
-        for (std::size_t i = 0; i < by_shared.size(); ++i) {
-            by_shared[i] = static_cast<std::uint32_t>(i);
-        }
-        std::stable_sort(by_shared.begin(), by_shared.end(), [&](std::uint32_t a, std::uint32_t b) {
-            return candidates[a].shared > candidates[b].shared;
-        });
-        search::TopRows top(static_cast<std::size_t>(offset + query.page_size + 1));
-        std::int64_t matched = 0;  // matches among the scored candidates
-        for (const std::uint32_t i : by_shared) {
-            if (top.full() &&
-                search::SimilarityBound(candidates[i].shared, n) < top.worst().score) {
-                break;
-            }
-            auto s = score(i, /*full=*/true);
-            if (!s) {
-                return s.error();
-            }
-            if (*s >= at_least) {
-                ++matched;
-                // The id column was read by score(); read it again from the statement.
-                const auto* id =
-                    reinterpret_cast<const char*>(sqlite3_column_text(fetch->get(), 0));
-                top.Offer(*s, id == nullptr ? "" : id, candidates[i].rowid);
+            if (*record) {
+                out.rows.push_back(std::move(**record));
             }
         }
-        fetch->Reset();
-        auto ranked = top.TakeSorted();
-        out.page.has_more = static_cast<std::int64_t>(ranked.size()) > offset + query.page_size;
-        StatementLease row = cache_.Get(SqlFor(entity).select_by_id, &rc);
-        if (!row) {
-            return DbError(rc, "prepare");
-        }
-        for (std::int64_t r = offset;
-             r < std::min<std::int64_t>(offset + query.page_size, ranked.size()); ++r) {
-            row->Reset();
-            if (int brc = row->BindValue(1, value(ranked[r].id)); brc != SQLITE_OK) {
-                return DbError(brc, "bind");
-            }
-            if (const int src = row->Step(); src == SQLITE_ROW) {
-                out.rows.push_back(ReadRow(row->get(), entity));
-            } else if (src != SQLITE_DONE) {
-                return ReadError(src, "step");
-            }
-        }
-        row->Reset();
-
-        // 3. The total.
-        if (query.count == query::CountMode::kNone) {
-            return std::optional<CountedTotal>(CountedTotal{0, TotalKind::kNone});
-        }
-        const auto seen = offset + static_cast<std::int64_t>(out.rows.size());
-        if (!out.page.has_more && (!out.rows.empty() || query.page == 1)) {
-            return std::optional<CountedTotal>(CountedTotal{seen, TotalKind::kExact});
-        }
-        auto count_all = [&]() -> Result<std::optional<CountedTotal>> {
-            for (std::size_t i = 0; i < candidates.size(); ++i) {
-                if (!std::isnan(scores[i])) {
-                    continue;
-                }
-                auto s = score(i, /*full=*/false);
-                if (!s) {
-                    return s.error();
-                }
-                matched += *s >= at_least ? 1 : 0;
-            }
-            fetch->Reset();
-            return std::optional<CountedTotal>(CountedTotal{matched, TotalKind::kExact});
-        };
-        const auto size = static_cast<std::int64_t>(candidates.size());
-        if (query.count == query::CountMode::kExact ||
-            (query.count == query::CountMode::kAuto && size <= kAutoExactRows)) {
-            return count_all();
-        }
-        search::SpreadOrder order(candidates.size());
-        std::int64_t hits = 0;
-        std::int64_t visited = 0;
-        for (std::size_t i = 0; hits < kSampleMinMatches && order.Next(i); ++visited) {
-            float s = scores[i];
-            if (std::isnan(s)) {
-                auto got = score(i, /*full=*/false);
-                if (!got) {
-                    return got.error();
-                }
-                s = *got;
-            }
-            hits += s >= at_least ? 1 : 0;
-        }
-        fetch->Reset();
-        std::int64_t estimate =
-            visited == 0 ? 0
-                         : static_cast<std::int64_t>(std::llround(static_cast<double>(hits) *
-                                                                  static_cast<double>(size) /
-                                                                  static_cast<double>(visited)));
-        if (visited == size) {
-            return std::optional<CountedTotal>(CountedTotal{hits, TotalKind::kExact});
-        }
-        if (query.count == query::CountMode::kAuto && estimate <= kAutoExactRows) {
-            return count_all();
-        }
-        estimate = out.page.has_more ? std::max(estimate, seen + 1) : std::min(estimate, offset);
-        return std::optional<CountedTotal>(CountedTotal{estimate, TotalKind::kEstimate});
+        out.page.has_more = answer->has_more;
+        return std::optional<CountedTotal>(CountedTotal{answer->total, answer->total_kind});
     }
 
     // The total query.count asks for (docs/query.md, "Totals"), after the page was read: a page
