@@ -71,4 +71,23 @@ struct FuzzyAnswer {
 int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
                 const std::function<bool()>& past_deadline, std::optional<FuzzyAnswer>& out);
 
+// An estimate of how many rows of `entity` have `needle` in `field` (SQLite LIKE: a substring,
+// ASCII case-insensitive), from the search index instead of a table sample: the candidates are
+// the rows holding every trigram of the needle's runs (search::SubstringTrigrams, a superset of
+// the matches, read from FTS5 in row order); blocks of 32 neighbouring candidates, in spread
+// order, are checked against the row until kSampleMinMatches matches, and the matches scale by
+// the candidate count (relative standard error ~1/sqrt(matches), as for the table sample). It
+// reads ~1,000 rows where the table sample reads up to 65,536. `complete` says every candidate
+// was checked (then `estimate` is the exact count). With `exact_within` > 0, an estimate at most
+// that large is made exact by checking the remaining candidates (auto's row budget).
+// Returns an SQLite result code; on SQLITE_OK `out` is empty when the needle has no run of three
+// word characters (no trigram to look up: the caller's table sample answers).
+struct ContainsTotal {
+    std::int64_t estimate = 0;
+    bool complete = false;
+};
+int EstimateContainsTotal(StatementCache& cache, const schema::Entity& entity,
+                          const schema::Field& field, std::string_view needle,
+                          std::int64_t exact_within, std::optional<ContainsTotal>& out);
+
 }  // namespace ea::store::sqlite

@@ -861,11 +861,10 @@ public:
         TotalKind kind = TotalKind::kExact;
     };
 
-    // The fuzzy comparison when it is the whole filter and the page is in similarity order (no
-    // sort): then FuzzyList answers from the search index. Null for any other shape, which the
-    // SQL plan answers (with the OR-of-trigrams candidate clause).
-    static const query::Comparison* LoneFuzzy(const query::Query& query) {
-        if (query.matching != query::Matching::kFuzzy || !query.sort.empty() || !query.filter) {
+    // The contains or fuzzy comparison when it is the whole filter (and the only search), else
+    // null: then the search index can answer more than the SQL text can.
+    static const query::Comparison* LoneTextSearch(const query::Query& query) {
+        if (query.matching == query::Matching::kExact || !query.filter) {
             return nullptr;
         }
         const query::FilterNode* node = query.filter.get();
@@ -881,6 +880,14 @@ public:
             return nullptr;
         }
         return &cmp;
+    }
+
+    // A lone fuzzy search in similarity order (no sort): FuzzyList answers it from the index.
+    static const query::Comparison* LoneFuzzy(const query::Query& query) {
+        if (query.matching != query::Matching::kFuzzy || !query.sort.empty()) {
+            return nullptr;
+        }
+        return LoneTextSearch(query);
     }
 
     Error ReadError(int rc, std::string_view what) const {
@@ -965,6 +972,25 @@ public:
         const bool automatic = query.count == query::CountMode::kAuto;
         if (*max_row <= kSampleMaxRows || (automatic && plan.sample_is_costly)) {
             return exact();  // counting costs no more than sampling would
+        }
+        const auto* contains = LoneTextSearch(query);
+        if (contains != nullptr && query.matching == query::Matching::kContains) {
+            // Sample the search index's candidates, not the table (EstimateContainsTotal).
+            std::optional<ContainsTotal> sampled;
+            if (int rc = EstimateContainsTotal(cache_, entity, *contains->field,
+                                               contains->value.get_string(),
+                                               automatic ? kAutoExactRows : 0, sampled);
+                rc != SQLITE_OK) {
+                return ReadError(rc, "contains total");
+            }
+            if (sampled) {
+                if (sampled->complete) {
+                    return CountedTotal{sampled->estimate, TotalKind::kExact};
+                }
+                std::int64_t estimate = sampled->estimate;
+                estimate = has_more ? std::max(estimate, seen + 1) : std::min(estimate, offset);
+                return CountedTotal{estimate, TotalKind::kEstimate};
+            }
         }
         auto sample = SampleTotal(plan.count_sample, *max_row,
                                   automatic ? SampleGoal::kDecideBudget : SampleGoal::kEstimate);
