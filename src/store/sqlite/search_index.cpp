@@ -217,7 +217,8 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
     };
     const auto size = static_cast<std::int64_t>(candidates.size());
     const bool automatic = search.count == query::CountMode::kAuto;
-    if (search.count == query::CountMode::kExact || (automatic && size <= kAutoExactRows)) {
+    if (search.count == query::CountMode::kExact ||
+        (automatic && (size <= kAutoExactRows || search.table_rows <= kSampleMaxRows))) {
         return count_all();
     }
     // Blocks of consecutive candidates (near each other in the table, so a block reads few

@@ -36,6 +36,9 @@ struct FuzzySearch {
     std::int64_t offset = 0;  // rows before the page
     int page_size = 25;
     query::CountMode count = query::CountMode::kAuto;
+    // The table's largest row number: auto counts exactly on a table of at most kSampleMaxRows
+    // rows, as for every other filter (docs/query.md, "Totals").
+    std::int64_t table_rows = 0;
 };
 
 // What it answers: the page's ids in order, whether a row follows the page, and the total the
@@ -60,7 +63,8 @@ struct FuzzyAnswer {
 //     tells whether more follow, and the next candidate's bound is below the heap's worst
 //     score, no remaining candidate can enter the page;
 //  3. the total: the page phase's scores are kept. exact scores the rest (AtLeast, with pg's
-//     early exit); auto does that when there are at most kAutoExactRows candidates, otherwise
+//     early exit); auto does that when there are at most kAutoExactRows candidates (or the table
+//     has at most kSampleMaxRows rows), otherwise
 //     (and estimated always) it scores spread blocks of candidates until kSampleMinMatches
 //     matches and scales by the candidate count (exact again when the estimate is within the
 //     budget, for auto).

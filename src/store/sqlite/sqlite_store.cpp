@@ -919,6 +919,13 @@ public:
             static_cast<std::int64_t>(query.page - 1) * static_cast<std::int64_t>(query.page_size);
         search.page_size = query.page_size;
         search.count = query.count;
+        if (query.count == query::CountMode::kAuto) {
+            auto rows = MaxRowNumber(entity);
+            if (!rows) {
+                return rows.error();
+            }
+            search.table_rows = *rows;
+        }
         std::optional<FuzzyAnswer> answer;
         if (int rc = AnswerFuzzy(cache_, search, [this] { return PastDeadline(); }, answer);
             rc != SQLITE_OK) {
