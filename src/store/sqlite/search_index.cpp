@@ -56,6 +56,41 @@ private:
 
 }  // namespace
 
+SearchIndexSql BuildSearchIndexSql(const schema::Entity& entity) {
+    SearchIndexSql out;
+    out.fields = FreeTextFields(entity);
+    if (out.fields.empty()) {
+        return out;
+    }
+    const auto quote = [](std::string_view name) { return sql::Dialect::QuoteIdentifier(name); };
+    const std::string table = quote(sql::TableName(entity));
+    const std::string fts = quote(FtsTableName(entity));
+    out.signature = std::string(kFtsVersion);
+    std::string columns;        // "t_a", ...
+    std::string bound_values;   // ea_trigram_text(?2), ...
+    std::string source_values;  // ea_trigram_text("a"), ...
+    std::string old_columns;    // , "a", ...
+    std::size_t index = 1;
+    for (const auto* field : out.fields) {
+        const std::string sep = columns.empty() ? "" : ", ";
+        out.signature += "," + field->name;
+        columns += sep + quote(FtsTrigramColumn(*field));
+        bound_values += sep + "ea_trigram_text(?" + std::to_string(++index) + ")";
+        source_values += sep + "ea_trigram_text(" + quote(field->name) + ")";
+        old_columns += ", " + quote(field->name);
+    }
+    out.create = "CREATE VIRTUAL TABLE " + fts + " USING fts5(" + columns +
+                 ", content='', tokenize='trigram', detail=column, columnsize=0)";
+    out.fill = "INSERT INTO " + fts + " (rowid, " + columns + ") SELECT \"_rowid\", " +
+               source_values + " FROM " + table;
+    out.insert =
+        "INSERT INTO " + fts + " (rowid, " + columns + ") VALUES (?1, " + bound_values + ")";
+    out.remove = "INSERT INTO " + fts + " (" + fts + ", rowid, " + columns +
+                 ") VALUES ('delete', ?1, " + bound_values + ")";
+    out.old_values = "SELECT \"_rowid\"" + old_columns + " FROM " + table + " WHERE \"id\" = ?1";
+    return out;
+}
+
 int RowsSharingTrigrams(StatementCache& cache, const schema::Entity& entity,
                         const schema::Field& field, const std::vector<std::string>& trigrams, int k,
                         std::vector<search::SharedCount>& out) {

@@ -19,6 +19,26 @@
 
 namespace ea::store::sqlite {
 
+// Bump when what the FTS index stores changes (TrigramIndexText, column layout): the index of a
+// contentless FTS5 table can only be maintained with exactly the values it was built from, so a
+// change rebuilds it on the next open.
+inline constexpr std::string_view kFtsVersion = "fts-v3";
+
+// The SQL text that creates, fills and maintains `entity`'s search index, built once at open.
+// Every string is empty when the entity has no free-text field. Plain VALUES statements for the
+// upkeep on purpose: an INSERT ... SELECT opens a statement savepoint, at which FTS5 flushes its
+// pending terms (~3x slower writes).
+struct SearchIndexSql {
+    std::vector<const schema::Field*> fields;  // FreeTextFields(entity): the indexed columns
+    std::string signature;   // kFtsVersion and the field names: a different one rebuilds
+    std::string create;      // the contentless FTS5 table
+    std::string fill;        // every row of the entity's table (a rebuild)
+    std::string insert;      // adds rowid ?1 with the values ?2.. (one per field)
+    std::string remove;      // removes rowid ?1 given the values ?2.. it was added with
+    std::string old_values;  // SELECT "_rowid", fields... FROM the table WHERE "id" = ?1
+};
+SearchIndexSql BuildSearchIndexSql(const schema::Entity& entity);
+
 // The rows of `entity` whose `field` has at least `k` of `trigrams` (distinct 3-character
 // strings as search::QueryTrigrams gives them), ascending by row id, with how many each has.
 // One statement per trigram reads its posting list in row id order; the statements are cached

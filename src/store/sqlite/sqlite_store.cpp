@@ -45,10 +45,6 @@ constexpr std::int64_t kMinCountBudget = 20'000;
 // miss is a read from the OS, ~20x a cached row. 16 MB (4,096 pages) holds the walk for the
 // first ~25 pages of such a list. Memory: at most 16 MB per reader, all of it SQLite's page cache.
 constexpr const char* kReaderCachePragma = "PRAGMA cache_size = -16384";
-// Bump when what the FTS index stores changes (TrigramIndexText, column layout): the index of
-// a contentless FTS5 table can only be maintained with exactly the values it was built from, so a
-// change rebuilds it on the next open.
-constexpr std::string_view kFtsVersion = "fts-v3";
 constexpr std::string_view kMetaTable = "_schema_meta";
 
 // No logging library yet: database details go to stderr, never into an Error a client sees.
@@ -140,26 +136,12 @@ EntitySql BuildEntitySql(const schema::Entity& entity) {
     out.exists_by_id = "SELECT 1 FROM " + table + " WHERE \"id\" = ?1";
     out.delete_by_id = "DELETE FROM " + table + " WHERE \"id\" = ?1";
     out.rowid_by_id = "SELECT \"_rowid\" FROM " + table + " WHERE \"id\" = ?1";
-    out.free_text = FreeTextFields(entity);
-    if (!out.free_text.empty()) {
-        std::string fts_columns;
-        std::string bound_values;
-        std::string old_columns;
-        std::size_t index = 1;
-        for (const auto* field : out.free_text) {
-            const std::string sep = fts_columns.empty() ? "" : ", ";
-            const std::string param = "?" + std::to_string(++index);
-            fts_columns += sep + Quote(FtsTrigramColumn(*field));
-            bound_values += sep + "ea_trigram_text(" + param + ")";
-            old_columns += ", " + Quote(field->name);
-        }
-        const std::string fts = Quote(FtsTableName(entity));
-        out.fts_insert = "INSERT INTO " + fts + " (rowid, " + fts_columns + ") VALUES (?1, " +
-                         bound_values + ")";
-        out.fts_delete = "INSERT INTO " + fts + " (" + fts + ", rowid, " + fts_columns +
-                         ") VALUES ('delete', ?1, " + bound_values + ")";
-        out.fts_old_values = "SELECT \"_rowid\"" + old_columns + " FROM " + table +
-                             " WHERE \"id\" = ?1";
+    {
+        SearchIndexSql index = BuildSearchIndexSql(entity);
+        out.free_text = std::move(index.fields);
+        out.fts_insert = std::move(index.insert);
+        out.fts_delete = std::move(index.remove);
+        out.fts_old_values = std::move(index.old_values);
     }
     std::string placeholders;
     std::string sets;
@@ -604,13 +586,9 @@ public:
     // Consequence: rows must be written through this store (another writer would leave the
     // index stale; a rebuild is a version bump of kFtsVersion away).
     Status SyncSearchIndex(const schema::Entity& entity) {
-        const auto fields = FreeTextFields(entity);
+        const SearchIndexSql index = BuildSearchIndexSql(entity);
         const std::string fts = FtsTableName(entity);
         const std::string meta_key = "fts:" + entity.name();
-        std::string signature(kFtsVersion);
-        for (const auto* field : fields) {
-            signature += "," + field->name;
-        }
         auto stored = Meta(meta_key);
         if (!stored) {
             return stored.error();
@@ -619,10 +597,9 @@ public:
         if (!exists) {
             return exists.error();
         }
-        if (!fields.empty() && *exists && *stored == signature) {
+        if (!index.fields.empty() && *exists && *stored == index.signature) {
             return Ok();
         }
-        const std::string table = Quote(sql::TableName(entity));
         for (const char* suffix : {"_ai", "_ad", "_au"}) {  // fts-v1 kept it with triggers
             if (auto s = Exec("DROP TRIGGER IF EXISTS " + Quote(fts + suffix)); !s) {
                 return s;
@@ -631,30 +608,15 @@ public:
         if (auto s = Exec("DROP TABLE IF EXISTS " + Quote(fts)); !s) {
             return s;
         }
-        if (fields.empty()) {
+        if (index.fields.empty()) {
             return Exec("DELETE FROM \"_schema_meta\" WHERE key = ?1", {value(meta_key)});
         }
-        std::string columns;        // "t_a", ...
-        std::string source_values;  // ea_trigram_text("a"), ...
-        for (const auto* field : fields) {
-            const std::string col = Quote(field->name);
-            const std::string sep = columns.empty() ? "" : ", ";
-            columns += sep + Quote(FtsTrigramColumn(*field));
-            source_values += sep + "ea_trigram_text(" + col + ")";
-        }
-        const std::string q = Quote(fts);
-        const std::vector<std::string> statements = {
-            "CREATE VIRTUAL TABLE " + q + " USING fts5(" + columns +
-                ", content='', tokenize='trigram', detail=column, columnsize=0)",
-            "INSERT INTO " + q + " (rowid, " + columns + ") SELECT \"_rowid\", " + source_values +
-                " FROM " + table,
-        };
-        for (const auto& statement : statements) {
-            if (auto s = Exec(statement); !s) {
+        for (const auto* statement : {&index.create, &index.fill}) {
+            if (auto s = Exec(*statement); !s) {
                 return s;
             }
         }
-        return SetMeta(meta_key, signature);
+        return SetMeta(meta_key, index.signature);
     }
 
     // Per-connection fts5vocab views over the search indexes, for choosing the rarest trigrams.
