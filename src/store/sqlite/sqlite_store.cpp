@@ -749,9 +749,21 @@ public:
         if (auto s = CheckView(entity, query.view); !s) {
             return s.error();
         }
-        auto plan = sql::BuildListSql(dialect_, entity, query);
-        if (!plan) {
-            return plan.error();
+        // A lone fuzzy search is answered from the search index without the SQL plan, whose
+        // candidate clause would look up every query trigram's document count (fts5vocab reads
+        // the whole posting list for it): the plan is built only when it is needed.
+        const query::Comparison* fuzzy = LoneFuzzy(query);
+        if (fuzzy != nullptr && !(query.page >= 1 && query.page_size >= 1 &&
+                                  query.page_size <= query::kMaxPageSize &&
+                                  HasField(entity, fuzzy->field))) {
+            fuzzy = nullptr;  // BuildListSql names what is wrong
+        }
+        Result<sql::ListSql> plan = sql::ListSql{};
+        if (fuzzy == nullptr) {
+            plan = sql::BuildListSql(dialect_, entity, query);
+            if (!plan) {
+                return plan.error();
+            }
         }
         ListResult out;
         if (auto s = tx.Begin(/*immediate=*/false); !s) {
@@ -767,12 +779,18 @@ public:
             return true;
         };
         std::optional<CountedTotal> fuzzy_total;
-        if (const auto* fuzzy = LoneFuzzy(query)) {
+        if (fuzzy != nullptr) {
             auto answered = FuzzyList(entity, query, *fuzzy, out);
             if (!answered) {
                 return answered.error();
             }
             fuzzy_total = *answered;
+            if (!fuzzy_total) {
+                plan = sql::BuildListSql(dialect_, entity, query);
+                if (!plan) {
+                    return plan.error();
+                }
+            }
         }
         bool done = fuzzy_total.has_value();
         if (!done && !plan->rows_by_sort_index.text.empty()) {
@@ -842,6 +860,15 @@ public:
             return nullptr;
         }
         return &cmp;
+    }
+
+    static bool HasField(const schema::Entity& entity, const schema::Field* field) {
+        for (const auto& f : entity.fields()) {
+            if (&f == field) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // A lone fuzzy search in similarity order (no sort): FuzzyList answers it from the index.
