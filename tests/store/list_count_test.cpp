@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/search/word_similarity.hpp"
 #include "store/sqlite/count_estimate.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store_test_util.hpp"
@@ -135,6 +136,91 @@ TEST(ListCountTest, ALargeTableEstimatesUnselectiveTotalsAndCountsSelectiveOnes)
     EXPECT_TRUE(past.rows.empty());
     EXPECT_FALSE(past.page.has_more);
     EXPECT_LE(past.page.total, static_cast<std::int64_t>(last_page + 99) * 10);
+}
+
+// Contains on a table larger than the sample: the total comes from a sample of the search
+// index's candidates. "Jazz" is in 20% of titles (always an estimate, near the truth, for auto
+// and estimated), "jazaazz" (6% of rows: every trigram of "jazz", not the needle) keeps
+// candidates and matches apart, "rarebird" in 0.5% (auto counts it exactly), and
+// every mode gives the same page as the exact count.
+TEST(ListCountTest, SearchTotalsOnALargeTableSampleTheSearchIndexCandidates) {
+    constexpr int kRows = 70'000;
+    static_assert(kRows > sqlite::kSampleMaxRows);
+    ea::testing::TempDir dir;
+    auto opened = sqlite::SqliteStore::Open((dir / "contains.db").string(), StoreTestSchema());
+    ASSERT_TRUE(opened);
+    const auto& item = *StoreTestSchema().FindEntity("Item");
+    std::vector<DocumentStore::BatchItem> items;
+    std::int64_t jazz = 0;
+    std::int64_t rare = 0;
+    std::vector<std::string> titles;
+    for (int i = 0; i < kRows; ++i) {
+        Record r = MakeRecord("{}");
+        r["id"] = "t" + std::to_string(100'000 + i);
+        r["count"] = i;
+        const int h = (i * 7919) % 1000;
+        std::string title = "Evening " + std::to_string(i % 37);
+        if (h < 200) {
+            title = (h % 2 == 0 ? "JAZZ night " : "late jazz ") + title;
+            ++jazz;
+        } else if (h < 260) {
+            title = "jazaazz " + title;  // holds the trigrams of "jazz", not "jazz"
+        }
+        if (h % 200 == 7) {
+            title += " rarebird";
+            ++rare;
+        }
+        r["title"] = title;
+        titles.push_back(title);
+        items.push_back({&item, std::move(r), false});
+    }
+    ASSERT_TRUE((*opened)->Batch(std::move(items)));
+    auto& store = **opened;
+    auto contains = [&](const char* needle, CountMode mode) {
+        query::Query q;
+        q.filter = Cmp(item, "title", Op::kEq, value(needle));
+        q.matching = query::Matching::kContains;
+        q.count = mode;
+        q.page_size = 10;
+        auto result = store.List(item, q);
+        EXPECT_TRUE(result) << result.error().message;
+        return result ? *result : ListResult{};
+    };
+    const auto exact = contains("jazz", CountMode::kExact);
+    EXPECT_EQ(exact.page.total, jazz);
+    for (CountMode mode : {CountMode::kAuto, CountMode::kEstimated}) {
+        const auto sampled = contains("jazz", mode);
+        EXPECT_EQ(sampled.page.total_kind, TotalKind::kEstimate);
+        EXPECT_NEAR(static_cast<double>(sampled.page.total), static_cast<double>(jazz),
+                    0.10 * static_cast<double>(jazz));
+        EXPECT_EQ(Ids(sampled), Ids(exact));
+        EXPECT_TRUE(sampled.page.has_more);
+    }
+    // Fuzzy "jazz" has ~18,000 candidates (over auto's 10,000) on a table over the sample size:
+    // auto answers an estimate from a sample of the candidates, near the brute-force count.
+    std::int64_t fuzzy_truth = 0;
+    for (const auto& title : titles) {
+        fuzzy_truth += search::WordSimilarity("jazz", title) >= 0.3f ? 1 : 0;
+    }
+    query::Query fq;
+    fq.filter = Cmp(item, "title", Op::kEq, value("jazz"));
+    fq.matching = query::Matching::kFuzzy;
+    fq.page_size = 10;
+    auto fuzzy_auto = store.List(item, fq);
+    ASSERT_TRUE(fuzzy_auto) << fuzzy_auto.error().message;
+    EXPECT_EQ(fuzzy_auto->page.total_kind, TotalKind::kEstimate);
+    EXPECT_NEAR(static_cast<double>(fuzzy_auto->page.total), static_cast<double>(fuzzy_truth),
+                0.10 * static_cast<double>(fuzzy_truth));
+    fq.count = CountMode::kExact;
+    auto fuzzy_exact = store.List(item, fq);
+    ASSERT_TRUE(fuzzy_exact) << fuzzy_exact.error().message;
+    EXPECT_EQ(fuzzy_exact->page.total, fuzzy_truth);
+    EXPECT_EQ(Ids(*fuzzy_auto), Ids(*fuzzy_exact));
+
+    const auto selective = contains("rarebird", CountMode::kAuto);
+    EXPECT_EQ(selective.page.total_kind, TotalKind::kExact);
+    EXPECT_EQ(selective.page.total, rare);
+    EXPECT_EQ(Ids(selective), Ids(contains("rarebird", CountMode::kExact)));
 }
 
 }  // namespace

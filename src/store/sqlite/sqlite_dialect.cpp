@@ -11,10 +11,6 @@
 namespace ea::store::sqlite {
 namespace {
 
-// How many of a contains needle's trigrams its candidate clause ANDs (the rarest ones): more
-// rarely narrows further and each one costs a posting-list read.
-constexpr std::size_t kContainsTrigrams = 3;
-
 // An FTS5 string ("...") with embedded quotes doubled: read literally by the FTS5 query parser.
 std::string FtsString(std::string_view text) {
     std::string out = "\"";
@@ -142,27 +138,14 @@ void SqliteDialect::AppendContainsCandidates(sql::SqlWriter& out, const schema::
                                              const schema::Field& field,
                                              std::string_view needle) const {
     // Every value containing the needle has each of these trigrams in its trigram text (see
-    // SubstringTrigrams), so an AND of any of them is a superset of the matches; the LIKE beside
-    // this clause decides. The few rarest narrow as well as all of them and read fewer postings.
+    // SubstringTrigrams), so their AND is a superset of the matches; the LIKE beside this clause
+    // decides. All of them, not the rarest few: FTS5 evaluates an AND by skipping through the
+    // longer lists, while choosing the rarest needs each trigram's document count, which
+    // fts5vocab computes by reading its whole posting list (and the plan is built for every
+    // list call, whether or not this clause runs).
     std::vector<std::string> trigrams = search::SubstringTrigrams(needle);
     if (trigrams.empty()) {
         return;  // no run of three word characters: nothing to look up, the LIKE scans
-    }
-    if (doc_counts_ && trigrams.size() > kContainsTrigrams) {
-        const auto counts = doc_counts_(entity, field, trigrams);
-        if (counts.size() == trigrams.size()) {
-            std::vector<std::size_t> order(trigrams.size());
-            for (std::size_t i = 0; i < order.size(); ++i) {
-                order[i] = i;
-            }
-            std::stable_sort(order.begin(), order.end(),
-                             [&](std::size_t a, std::size_t b) { return counts[a] < counts[b]; });
-            std::vector<std::string> rarest;
-            for (std::size_t i = 0; i < kContainsTrigrams; ++i) {
-                rarest.push_back(std::move(trigrams[order[i]]));
-            }
-            trigrams = std::move(rarest);
-        }
     }
     std::string match = FtsString(FtsTrigramColumn(field)) + " : (";
     for (std::size_t i = 0; i < trigrams.size(); ++i) {

@@ -19,6 +19,7 @@
 #include "store/sql/ddl.hpp"
 #include "store/sql/select_builder.hpp"
 #include "store/sqlite/count_estimate.hpp"
+#include "store/sqlite/search_index.hpp"
 #include "store/sqlite/sqlite_functions.hpp"
 
 namespace ea::store::sqlite {
@@ -44,10 +45,6 @@ constexpr std::int64_t kMinCountBudget = 20'000;
 // miss is a read from the OS, ~20x a cached row. 16 MB (4,096 pages) holds the walk for the
 // first ~25 pages of such a list. Memory: at most 16 MB per reader, all of it SQLite's page cache.
 constexpr const char* kReaderCachePragma = "PRAGMA cache_size = -16384";
-// Bump when what the FTS index stores changes (TrigramIndexText, column layout): the index of
-// a contentless FTS5 table can only be maintained with exactly the values it was built from, so a
-// change rebuilds it on the next open.
-constexpr std::string_view kFtsVersion = "fts-v3";
 constexpr std::string_view kMetaTable = "_schema_meta";
 
 // No logging library yet: database details go to stderr, never into an Error a client sees.
@@ -139,26 +136,12 @@ EntitySql BuildEntitySql(const schema::Entity& entity) {
     out.exists_by_id = "SELECT 1 FROM " + table + " WHERE \"id\" = ?1";
     out.delete_by_id = "DELETE FROM " + table + " WHERE \"id\" = ?1";
     out.rowid_by_id = "SELECT \"_rowid\" FROM " + table + " WHERE \"id\" = ?1";
-    out.free_text = FreeTextFields(entity);
-    if (!out.free_text.empty()) {
-        std::string fts_columns;
-        std::string bound_values;
-        std::string old_columns;
-        std::size_t index = 1;
-        for (const auto* field : out.free_text) {
-            const std::string sep = fts_columns.empty() ? "" : ", ";
-            const std::string param = "?" + std::to_string(++index);
-            fts_columns += sep + Quote(FtsTrigramColumn(*field));
-            bound_values += sep + "ea_trigram_text(" + param + ")";
-            old_columns += ", " + Quote(field->name);
-        }
-        const std::string fts = Quote(FtsTableName(entity));
-        out.fts_insert = "INSERT INTO " + fts + " (rowid, " + fts_columns + ") VALUES (?1, " +
-                         bound_values + ")";
-        out.fts_delete = "INSERT INTO " + fts + " (" + fts + ", rowid, " + fts_columns +
-                         ") VALUES ('delete', ?1, " + bound_values + ")";
-        out.fts_old_values = "SELECT \"_rowid\"" + old_columns + " FROM " + table +
-                             " WHERE \"id\" = ?1";
+    {
+        SearchIndexSql index = BuildSearchIndexSql(entity);
+        out.free_text = std::move(index.fields);
+        out.fts_insert = std::move(index.insert);
+        out.fts_delete = std::move(index.remove);
+        out.fts_old_values = std::move(index.old_values);
     }
     std::string placeholders;
     std::string sets;
@@ -603,13 +586,9 @@ public:
     // Consequence: rows must be written through this store (another writer would leave the
     // index stale; a rebuild is a version bump of kFtsVersion away).
     Status SyncSearchIndex(const schema::Entity& entity) {
-        const auto fields = FreeTextFields(entity);
+        const SearchIndexSql index = BuildSearchIndexSql(entity);
         const std::string fts = FtsTableName(entity);
         const std::string meta_key = "fts:" + entity.name();
-        std::string signature(kFtsVersion);
-        for (const auto* field : fields) {
-            signature += "," + field->name;
-        }
         auto stored = Meta(meta_key);
         if (!stored) {
             return stored.error();
@@ -618,10 +597,9 @@ public:
         if (!exists) {
             return exists.error();
         }
-        if (!fields.empty() && *exists && *stored == signature) {
+        if (!index.fields.empty() && *exists && *stored == index.signature) {
             return Ok();
         }
-        const std::string table = Quote(sql::TableName(entity));
         for (const char* suffix : {"_ai", "_ad", "_au"}) {  // fts-v1 kept it with triggers
             if (auto s = Exec("DROP TRIGGER IF EXISTS " + Quote(fts + suffix)); !s) {
                 return s;
@@ -630,30 +608,15 @@ public:
         if (auto s = Exec("DROP TABLE IF EXISTS " + Quote(fts)); !s) {
             return s;
         }
-        if (fields.empty()) {
+        if (index.fields.empty()) {
             return Exec("DELETE FROM \"_schema_meta\" WHERE key = ?1", {value(meta_key)});
         }
-        std::string columns;        // "t_a", ...
-        std::string source_values;  // ea_trigram_text("a"), ...
-        for (const auto* field : fields) {
-            const std::string col = Quote(field->name);
-            const std::string sep = columns.empty() ? "" : ", ";
-            columns += sep + Quote(FtsTrigramColumn(*field));
-            source_values += sep + "ea_trigram_text(" + col + ")";
-        }
-        const std::string q = Quote(fts);
-        const std::vector<std::string> statements = {
-            "CREATE VIRTUAL TABLE " + q + " USING fts5(" + columns +
-                ", content='', tokenize='trigram', detail=column, columnsize=0)",
-            "INSERT INTO " + q + " (rowid, " + columns + ") SELECT \"_rowid\", " + source_values +
-                " FROM " + table,
-        };
-        for (const auto& statement : statements) {
-            if (auto s = Exec(statement); !s) {
+        for (const auto* statement : {&index.create, &index.fill}) {
+            if (auto s = Exec(*statement); !s) {
                 return s;
             }
         }
-        return SetMeta(meta_key, signature);
+        return SetMeta(meta_key, index.signature);
     }
 
     // Per-connection fts5vocab views over the search indexes, for choosing the rarest trigrams.
@@ -786,9 +749,21 @@ public:
         if (auto s = CheckView(entity, query.view); !s) {
             return s.error();
         }
-        auto plan = sql::BuildListSql(dialect_, entity, query);
-        if (!plan) {
-            return plan.error();
+        // A lone fuzzy search is answered from the search index without the SQL plan, whose
+        // candidate clause would look up every query trigram's document count (fts5vocab reads
+        // the whole posting list for it): the plan is built only when it is needed.
+        const query::Comparison* fuzzy = LoneFuzzy(query);
+        if (fuzzy != nullptr && !(query.page >= 1 && query.page_size >= 1 &&
+                                  query.page_size <= query::kMaxPageSize &&
+                                  HasField(entity, fuzzy->field))) {
+            fuzzy = nullptr;  // BuildListSql names what is wrong
+        }
+        Result<sql::ListSql> plan = sql::ListSql{};
+        if (fuzzy == nullptr) {
+            plan = sql::BuildListSql(dialect_, entity, query);
+            if (!plan) {
+                return plan.error();
+            }
         }
         ListResult out;
         if (auto s = tx.Begin(/*immediate=*/false); !s) {
@@ -803,8 +778,22 @@ public:
             out.rows.push_back(ReadRow(stmt, entity));
             return true;
         };
-        bool done = false;
-        if (!plan->rows_by_sort_index.text.empty()) {
+        std::optional<CountedTotal> fuzzy_total;
+        if (fuzzy != nullptr) {
+            auto answered = FuzzyList(entity, query, *fuzzy, out);
+            if (!answered) {
+                return answered.error();
+            }
+            fuzzy_total = *answered;
+            if (!fuzzy_total) {
+                plan = sql::BuildListSql(dialect_, entity, query);
+                if (!plan) {
+                    return plan.error();
+                }
+            }
+        }
+        bool done = fuzzy_total.has_value();
+        if (!done && !plan->rows_by_sort_index.text.empty()) {
             // Walking the sort index finds a page after reading page_size / selectivity rows:
             // quick unless the filter keeps few rows, which the budget bounds (then the
             // planner's own plan, e.g. the filter's index and a sort, runs instead).
@@ -824,7 +813,8 @@ public:
                 return status.error();
             }
         }
-        auto total = TotalFor(entity, *plan, query, out.rows.size(), out.page.has_more);
+        auto total = fuzzy_total ? Result<CountedTotal>(*fuzzy_total)
+                                 : TotalFor(entity, *plan, query, out.rows.size(), out.page.has_more);
         if (!total) {
             return total.error();
         }
@@ -850,6 +840,101 @@ public:
         std::int64_t total = 0;
         TotalKind kind = TotalKind::kExact;
     };
+
+    // The contains or fuzzy comparison when it is the whole filter (and the only search), else
+    // null: then the search index can answer more than the SQL text can.
+    static const query::Comparison* LoneTextSearch(const query::Query& query) {
+        if (query.matching == query::Matching::kExact || !query.filter) {
+            return nullptr;
+        }
+        const query::FilterNode* node = query.filter.get();
+        while (node->kind == query::FilterNode::Kind::kAnd && node->children.size() == 1) {
+            node = node->children.front().get();
+        }
+        if (node->kind != query::FilterNode::Kind::kComparison) {
+            return nullptr;
+        }
+        const auto& cmp = node->comparison;
+        if (cmp.op != query::Op::kEq || cmp.field == nullptr || !cmp.field->is_free_text() ||
+            !cmp.value.is_string() || cmp.field->name == "id") {
+            return nullptr;
+        }
+        return &cmp;
+    }
+
+    static bool HasField(const schema::Entity& entity, const schema::Field* field) {
+        for (const auto& f : entity.fields()) {
+            if (&f == field) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // A lone fuzzy search in similarity order (no sort): FuzzyList answers it from the index.
+    static const query::Comparison* LoneFuzzy(const query::Query& query) {
+        if (query.matching != query::Matching::kFuzzy || !query.sort.empty()) {
+            return nullptr;
+        }
+        return LoneTextSearch(query);
+    }
+
+    Error ReadError(int rc, std::string_view what) const {
+        if (rc == SQLITE_INTERRUPT && interrupts_.deadline_hit) {
+            return QueryTimeoutError(options_.query_timeout);
+        }
+        return DbError(rc, what);
+    }
+
+    bool PastDeadline() {
+        if (interrupts_.deadline && std::chrono::steady_clock::now() >= *interrupts_.deadline) {
+            interrupts_.deadline_hit = true;
+        }
+        return interrupts_.deadline_hit;
+    }
+
+    // A fuzzy page in similarity order and its total, from the search index (AnswerFuzzy).
+    // Fills out.rows and out.page.has_more. Returns nullopt when the query cannot use this path
+    // (then the SQL plan answers it).
+    Result<std::optional<CountedTotal>> FuzzyList(const schema::Entity& entity,
+                                                  const query::Query& query,
+                                                  const query::Comparison& cmp, ListResult& out) {
+        FuzzySearch search;
+        search.entity = &entity;
+        search.field = cmp.field;
+        search.text = cmp.value.get_string();
+        search.threshold = query.fuzzy_threshold;
+        search.offset =
+            static_cast<std::int64_t>(query.page - 1) * static_cast<std::int64_t>(query.page_size);
+        search.page_size = query.page_size;
+        search.count = query.count;
+        if (query.count == query::CountMode::kAuto) {
+            auto rows = MaxRowNumber(entity);
+            if (!rows) {
+                return rows.error();
+            }
+            search.table_rows = *rows;
+        }
+        std::optional<FuzzyAnswer> answer;
+        if (int rc = AnswerFuzzy(cache_, search, [this] { return PastDeadline(); }, answer);
+            rc != SQLITE_OK) {
+            return ReadError(rc, "fuzzy search");
+        }
+        if (!answer) {
+            return std::optional<CountedTotal>();
+        }
+        for (const auto& id : answer->page_ids) {
+            auto record = FindById(entity, id);
+            if (!record) {
+                return record.error();
+            }
+            if (*record) {
+                out.rows.push_back(std::move(**record));
+            }
+        }
+        out.page.has_more = answer->has_more;
+        return std::optional<CountedTotal>(CountedTotal{answer->total, answer->total_kind});
+    }
 
     // The total query.count asks for (docs/query.md, "Totals"), after the page was read: a page
     // that reaches the end of the result already tells the exact total, without counting.
@@ -883,6 +968,25 @@ public:
         const bool automatic = query.count == query::CountMode::kAuto;
         if (*max_row <= kSampleMaxRows || (automatic && plan.sample_is_costly)) {
             return exact();  // counting costs no more than sampling would
+        }
+        const auto* contains = LoneTextSearch(query);
+        if (contains != nullptr && query.matching == query::Matching::kContains) {
+            // Sample the search index's candidates, not the table (EstimateContainsTotal).
+            std::optional<ContainsTotal> sampled;
+            if (int rc = EstimateContainsTotal(cache_, entity, *contains->field,
+                                               contains->value.get_string(),
+                                               automatic ? kAutoExactRows : 0, sampled);
+                rc != SQLITE_OK) {
+                return ReadError(rc, "contains total");
+            }
+            if (sampled) {
+                if (sampled->complete) {
+                    return CountedTotal{sampled->estimate, TotalKind::kExact};
+                }
+                std::int64_t estimate = sampled->estimate;
+                estimate = has_more ? std::max(estimate, seen + 1) : std::min(estimate, offset);
+                return CountedTotal{estimate, TotalKind::kEstimate};
+            }
         }
         auto sample = SampleTotal(plan.count_sample, *max_row,
                                   automatic ? SampleGoal::kDecideBudget : SampleGoal::kEstimate);

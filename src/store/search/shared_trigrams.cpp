@@ -1,0 +1,101 @@
+#include "store/search/shared_trigrams.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <utility>
+
+namespace ea::store::search {
+
+std::vector<SharedCount> RowsInAtLeast(const std::vector<PostingCursor*>& lists, int k) {
+    std::vector<SharedCount> out;
+    if (k < 1) {
+        k = 1;
+    }
+    if (static_cast<std::size_t>(k) > lists.size()) {
+        return out;
+    }
+    // (current row id, list index), smallest row id on top.
+    using Head = std::pair<std::int64_t, std::size_t>;
+    std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
+    for (std::size_t i = 0; i < lists.size(); ++i) {
+        std::int64_t rowid = 0;
+        if (lists[i]->Next(rowid)) {
+            heads.emplace(rowid, i);
+        }
+    }
+    while (static_cast<int>(heads.size()) >= k) {
+        const std::int64_t rowid = heads.top().first;
+        int shared = 0;
+        while (!heads.empty() && heads.top().first == rowid) {
+            const std::size_t list = heads.top().second;
+            heads.pop();
+            ++shared;
+            std::int64_t next = 0;
+            if (lists[list]->Next(next)) {
+                heads.emplace(next, list);
+            }
+        }
+        if (shared >= k) {
+            out.push_back({rowid, shared});
+        }
+    }
+    // Fewer than k lists left: no later row can reach k, so the rest is not read.
+    return out;
+}
+
+void TopRows::Offer(float score, std::string_view id, std::int64_t rowid) {
+    if (capacity_ == 0) {
+        return;
+    }
+    if (heap_.size() < capacity_) {
+        heap_.push(ScoredRow{score, std::string(id), rowid});
+        return;
+    }
+    const ScoredRow& worst = heap_.top();
+    if (score > worst.score || (score == worst.score && id < worst.id)) {
+        heap_.pop();
+        heap_.push(ScoredRow{score, std::string(id), rowid});
+    }
+}
+
+std::vector<ScoredRow> TopRows::TakeSorted() {
+    std::vector<ScoredRow> out;
+    out.reserve(heap_.size());
+    while (!heap_.empty()) {
+        out.push_back(heap_.top());
+        heap_.pop();
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+float SimilarityBound(int shared, int query_trigram_count) {
+    if (query_trigram_count <= 0) {
+        return 0.0f;
+    }
+    return static_cast<float>(shared) / static_cast<float>(query_trigram_count);
+}
+
+SpreadOrder::SpreadOrder(std::size_t n) : n_(n) {
+    while ((std::uint64_t{1} << bits_) < n_) {
+        ++bits_;
+    }
+}
+
+bool SpreadOrder::Next(std::size_t& index) {
+    const std::uint64_t end = std::uint64_t{1} << bits_;
+    while (next_ < end) {
+        std::uint64_t j = next_++;
+        std::uint64_t reversed = 0;
+        for (int b = 0; b < bits_; ++b) {
+            reversed = (reversed << 1) | ((j >> b) & 1);
+        }
+        if (reversed < n_) {
+            index = static_cast<std::size_t>(reversed);
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace ea::store::search

@@ -1,0 +1,187 @@
+// Fuzzy search from the search index (candidates sharing >= k trigrams, a bounded top-k page,
+// one score per candidate) against a brute-force word_similarity scan of every row, on data
+// built so that common trigrams ("  n", " ni", "ght", ...) give many candidates that do not
+// match. Real SQLite files.
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "store/search/word_similarity.hpp"
+#include "store_test_util.hpp"
+
+namespace ea::store::testing {
+namespace {
+
+using boost::json::value;
+using query::CountMode;
+using query::Matching;
+using query::Op;
+
+class FuzzySearchTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto opened = OpenStore(StoreConfig{StoreUrl(Backend::kSqlite, dir_)}, StoreTestSchema());
+        ASSERT_TRUE(opened) << opened.error().message;
+        store_ = std::move(*opened);
+        std::mt19937 rng(99);
+        const std::vector<std::string> words = {
+            "night",   "nite",    "knight", "nights", "nine",   "jazz",  "jam",     "jaz",
+            "jazzy",   "tasting", "tastng", "wine",   "wines",  "twine", "café",    "cafe",
+            "ünïcödé", "fést",    "a",      "ab",     "poetry", "slam",  "slammed", "the",
+            "of",      "x1",      "Ñandú",  "straße", "strasse"};
+        std::vector<DocumentStore::BatchItem> items;
+        for (int i = 0; i < 2500; ++i) {
+            std::string title;
+            const int count = 1 + static_cast<int>(rng() % 4);
+            for (int w = 0; w < count; ++w) {
+                title += (w > 0 ? (rng() % 5 == 0 ? "-" : " ") : "") + words[rng() % words.size()];
+            }
+            if (i % 97 == 0) {
+                title = "";  // no words: never a candidate, never a match
+            }
+            Record record = MakeRecord("{}");
+            record["id"] = "r" + std::to_string(i);  // ids not in row order: "r10" < "r2"
+            record["title"] = title;
+            titles_.emplace_back(record["id"].as_string().c_str(), title);
+            items.push_back({&Item(), std::move(record), false});
+        }
+        Record untitled = MakeRecord("{}");
+        untitled["id"] = "untitled";
+        items.push_back({&Item(), std::move(untitled), false});
+        ASSERT_TRUE(store_->Batch(std::move(items)));
+    }
+
+    static const schema::Entity& Item() { return *StoreTestSchema().FindEntity("Item"); }
+
+    query::Query Fuzzy(const std::string& text, double threshold, CountMode count) {
+        query::Query q;
+        q.filter = Cmp(Item(), "title", Op::kEq, value(text));
+        q.matching = Matching::kFuzzy;
+        q.fuzzy_threshold = threshold;
+        q.count = count;
+        return q;
+    }
+
+    // Ids scoring >= threshold, best first, ties by id: what PostgreSQL's ORDER BY gives.
+    std::vector<std::string> BruteForce(const std::string& text, double threshold) const {
+        std::vector<std::pair<float, std::string>> scored;
+        for (const auto& [id, title] : titles_) {
+            const float s = search::WordSimilarity(text, title);
+            if (static_cast<double>(s) >= threshold) {
+                scored.emplace_back(s, id);
+            }
+        }
+        std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+        });
+        std::vector<std::string> out;
+        for (auto& s : scored) {
+            out.push_back(std::move(s.second));
+        }
+        return out;
+    }
+
+    ea::testing::TempDir dir_;
+    DocumentStorePtr store_;
+    std::vector<std::pair<std::string, std::string>> titles_;  // id, title
+};
+
+const std::vector<std::string> kQueries = {"a",
+                                           "ab",
+                                           "jaz",
+                                           "nite",
+                                           "jaz nite",
+                                           "wine tastng",
+                                           "ünïcödé fést",
+                                           "cafe",
+                                           "Ñandu",
+                                           "strasse",
+                                           "poetry slamm",
+                                           "knights of the jazz",
+                                           "x",
+                                           "",
+                                           "zzz qqq",
+                                           "the"};
+
+TEST_F(FuzzySearchTest, PagesWithCountNoneWalkTheBruteForceOrderWithoutGapsOrRepeats) {
+    for (double threshold : {0.3, 0.6, 0.1, 1.0}) {
+        for (const auto& text : kQueries) {
+            auto q = Fuzzy(text, threshold, CountMode::kNone);
+            // Small pages where few rows match, larger ones at 0.1 (most rows) to keep it quick.
+            const auto got = AllIds(*store_, Item(), q, threshold < 0.2 ? 60 : 7);
+            EXPECT_EQ(got, BruteForce(text, threshold)) << "'" << text << "' t " << threshold;
+            EXPECT_EQ(std::set<std::string>(got.begin(), got.end()).size(), got.size());
+        }
+    }
+}
+
+TEST_F(FuzzySearchTest, ExactAndAutoTotalsEqualTheBruteForceCount) {
+    for (double threshold : {0.3, 0.5}) {
+        for (const auto& text : kQueries) {
+            const auto expected = static_cast<std::int64_t>(BruteForce(text, threshold).size());
+            for (CountMode mode : {CountMode::kExact, CountMode::kAuto}) {
+                for (int page : {1, 2}) {
+                    auto q = Fuzzy(text, threshold, mode);
+                    q.page = page;
+                    q.page_size = 10;
+                    auto result = store_->List(Item(), q);
+                    ASSERT_TRUE(result) << result.error().message;
+                    EXPECT_EQ(result->page.total, expected) << "'" << text << "' t " << threshold;
+                    EXPECT_EQ(result->page.total_kind, TotalKind::kExact);
+                    const auto all = BruteForce(text, threshold);
+                    const std::vector<std::string> want(
+                        all.begin() + std::min<std::size_t>(all.size(), (page - 1) * 10),
+                        all.begin() + std::min<std::size_t>(all.size(), page * 10));
+                    EXPECT_EQ(Ids(*result), want) << "'" << text << "' page " << page;
+                    EXPECT_EQ(result->page.has_more,
+                              all.size() > static_cast<std::size_t>(page * 10));
+                }
+            }
+        }
+    }
+}
+
+TEST_F(FuzzySearchTest, EstimatedTotalIsWithinTenPercentAndSaysSo) {
+    for (const std::string text : {"a", "nite", "jaz nite", "the"}) {
+        const auto exact = static_cast<double>(BruteForce(text, 0.3).size());
+        ASSERT_GT(exact, 30) << text;
+        auto result = store_->List(Item(), Fuzzy(text, 0.3, CountMode::kEstimated));
+        ASSERT_TRUE(result) << result.error().message;
+        EXPECT_LE(std::abs(static_cast<double>(result->page.total) - exact), 0.1 * exact) << text;
+        if (result->page.total_kind == TotalKind::kExact) {
+            EXPECT_EQ(static_cast<double>(result->page.total), exact);
+        }
+    }
+}
+
+TEST_F(FuzzySearchTest, UpdatesAndDeletesAreSeenAtOnce) {
+    const std::string text = "jaz nite";
+    auto before = BruteForce(text, 0.3);
+    ASSERT_FALSE(before.empty());
+    // Delete the best match, retitle another row into the best match.
+    ASSERT_TRUE(store_->Delete(Item(), before.front()));
+    titles_.erase(std::find_if(titles_.begin(), titles_.end(),
+                               [&](const auto& t) { return t.first == before.front(); }));
+    auto updated = store_->Update(Item(), "r5", [](const Record& old) -> Result<Record> {
+        Record record = old;
+        record["title"] = "jaz nite";
+        return record;
+    });
+    ASSERT_TRUE(updated) << updated.error().message;
+    for (auto& t : titles_) {
+        if (t.first == "r5") {
+            t.second = "jaz nite";
+        }
+    }
+    auto q = Fuzzy(text, 0.3, CountMode::kNone);
+    const auto got = AllIds(*store_, Item(), q, 25);
+    EXPECT_EQ(got, BruteForce(text, 0.3));
+    EXPECT_NE(std::find(got.begin(), got.end(), "r5"), got.end());
+    EXPECT_EQ(std::find(got.begin(), got.end(), before.front()), got.end());
+}
+
+}  // namespace
+}  // namespace ea::store::testing
