@@ -23,6 +23,10 @@ Result<auth::SessionStorePtr> OpenConfiguredSessions(const Config& config) {
     return auth::OpenSessionStore(config.sessions, SqliteFileOf(config.db));
 }
 
+Result<auth::AccessTokenStorePtr> OpenConfiguredTokens(const Config& config) {
+    return auth::OpenAccessTokenStore(config.sessions, SqliteFileOf(config.db));
+}
+
 Result<std::unique_ptr<Core>> OpenCore(const Config& config) {
     auto core = std::make_unique<Core>();
     core->config = config;
@@ -53,6 +57,11 @@ Result<std::unique_ptr<AccessStack>> OpenAccessStack(const Config& config, Core&
         return sessions.error();
     }
     stack->sessions = *std::move(sessions);
+    auto tokens = OpenConfiguredTokens(config);
+    if (!tokens) {
+        return tokens.error();
+    }
+    stack->tokens = *std::move(tokens);
     auto user_limiter = ratelimit::TokenBucket::Create({5, 0.1, 100'000});
     auto address_limiter = ratelimit::TokenBucket::Create({60, 1.0, 100'000});
     if (!user_limiter || !address_limiter) {
@@ -63,9 +72,12 @@ Result<std::unique_ptr<AccessStack>> OpenAccessStack(const Config& config, Core&
     stack->auth = std::make_unique<service::AuthService>(
         *core.store, *stack->sessions, *stack->user_limiter, *stack->address_limiter,
         service::AuthOptions{std::chrono::seconds(config.session_ttl_seconds),
-                             config.auth_required});
+                             config.auth_required},
+        stack->tokens.get());
     stack->revoker = std::make_unique<service::SessionRevoker>(*stack->sessions);
     core.documents->AddObserver(*stack->revoker);
+    stack->token_revoker = std::make_unique<service::TokenRevoker>(*stack->tokens);
+    core.documents->AddObserver(*stack->token_revoker);
     return stack;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/config.hpp"
+#include "auth/access_token_store.hpp"
 #include "auth/session_store.hpp"
 #include "common/result.hpp"
 #include "ratelimit/token_bucket.hpp"
@@ -16,6 +17,7 @@
 #include "service/auth_service.hpp"
 #include "service/document_service.hpp"
 #include "service/session_revoker.hpp"
+#include "service/token_revoker.hpp"
 #include "store/document_store.hpp"
 
 namespace ea::app {
@@ -37,6 +39,10 @@ struct Core {
 // by `serve` and by every command that must end sessions (`user add --update`).
 [[nodiscard]] Result<auth::SessionStorePtr> OpenConfiguredSessions(const Config& config);
 
+// The access token store beside the sessions (config.sessions: SQLite table or Redis). Used by
+// `serve`, `mcp` and the `token` and `user add --update` commands.
+[[nodiscard]] Result<auth::AccessTokenStorePtr> OpenConfiguredTokens(const Config& config);
+
 // Loads the schema, opens (and migrates) the store and builds the services.
 [[nodiscard]] Result<std::unique_ptr<Core>> OpenCore(const Config& config);
 
@@ -49,6 +55,8 @@ struct AccessStack {
     std::unique_ptr<ratelimit::TokenBucket> address_limiter;  // login attempts per client address
     std::unique_ptr<service::AuthService> auth;
     std::unique_ptr<service::SessionRevoker> revoker;  // observes core.documents
+    auth::AccessTokenStorePtr tokens;                  // `token create` bearers, beside sessions
+    std::unique_ptr<service::TokenRevoker> token_revoker;  // observes core.documents
 };
 
 // Opens config.sessions (OpenConfiguredSessions), builds the AuthService over core.store and

@@ -105,6 +105,7 @@ int Main(int argc, char** argv) {
         AddSeedDemoCommand(root, flags), AddUserCommand(root, flags),
         AddServeCommand(root, flags),    AddMcpCommand(root, flags),
         AddDocsCommand(root, flags),
+        AddTokenCommand(root, flags),
     };
     for (auto& command : commands) {
         command.app->fallthrough();
