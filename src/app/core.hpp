@@ -15,6 +15,7 @@
 #include "ratelimit/token_bucket.hpp"
 #include "schema/schema.hpp"
 #include "service/auth_service.hpp"
+#include "service/call_limiter.hpp"
 #include "service/document_service.hpp"
 #include "service/session_revoker.hpp"
 #include "service/token_revoker.hpp"
@@ -51,12 +52,15 @@ struct Core {
 // other, and a change to a user through either face ends that user's stale sessions.
 struct AccessStack {
     auth::SessionStorePtr sessions;
-    std::unique_ptr<ratelimit::TokenBucket> user_limiter;     // failed logins per username
-    std::unique_ptr<ratelimit::TokenBucket> address_limiter;  // login attempts per client address
+    ratelimit::RateLimiterPtr user_limiter;     // failed logins per username
+    ratelimit::RateLimiterPtr address_limiter;  // login attempts per client address
     std::unique_ptr<service::AuthService> auth;
     std::unique_ptr<service::SessionRevoker> revoker;  // observes core.documents
     auth::AccessTokenStorePtr tokens;                  // `token create` bearers, beside sessions
     std::unique_ptr<service::TokenRevoker> token_revoker;  // observes core.documents
+    // Per-role limits on data calls (config.rate_limits), set on core.documents. With
+    // config.sessions redis://, these and the login limiters share their buckets in that Redis.
+    std::unique_ptr<service::CallLimiter> call_limiter;
 };
 
 // Opens config.sessions (OpenConfiguredSessions), builds the AuthService over core.store and

@@ -24,6 +24,9 @@ std::string StringField(const Record& record, std::string_view name) {
 }
 
 Error RateLimited(const ratelimit::Decision& decision) {
+    if (decision.unavailable) {  // a shared limiter's Redis is down: fail closed
+        return Unavailable("login rate limiter unavailable; try again shortly");
+    }
     Error error{ErrorCode::kRateLimited, "too many login attempts; try again later"};
     const auto ms = decision.retry_after.count();
     error.retry_after_seconds = static_cast<int>((ms + 999) / 1000);
