@@ -71,11 +71,12 @@ constexpr const char* kKeys[][2] = {
     {"limits.query_timeout_ms", "EVENTS_API_QUERY_TIMEOUT_MS"},
     {"mcp.max_sessions", "EVENTS_API_MCP_MAX_SESSIONS"},
     {"mcp.session_idle_seconds", "EVENTS_API_MCP_SESSION_IDLE_SECONDS"},
+    {"limits.rate_limits", "EVENTS_API_RATE_LIMITS"},
 };
 
 // Keys whose value is a list: a YAML sequence in the file, comma-separated elsewhere.
 bool IsListKey(const std::string& key) {
-    return key == "cors.allowed_origins";
+    return key == "cors.allowed_origins" || key == "limits.rate_limits";
 }
 
 // "a, b,,c" -> each origin normalized; an empty text is an empty list.
@@ -230,6 +231,7 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
         {"limits.query_timeout_ms", &flags.query_timeout_ms},
         {"mcp.max_sessions", &flags.mcp_max_sessions},
         {"mcp.session_idle_seconds", &flags.mcp_session_idle_seconds},
+        {"limits.rate_limits", &flags.rate_limits},
     };
     for (const auto& [key, value] : flag_values) {
         if (value->has_value()) {
@@ -325,12 +327,87 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
                 return parsed.error();
             }
             config.mcp_session_idle_seconds = *parsed;
+        } else if (key == "limits.rate_limits") {
+            auto parsed = ParseRateLimits(value);
+            if (!parsed) {
+                return InvalidArgument(source[key] + ": " + parsed.error().message);
+            }
+            config.rate_limits = *std::move(parsed);
         }
     }
     if (config.schema.empty()) {
         return InvalidArgument("schema: a schema file is required");
     }
     return config;
+}
+
+Result<std::vector<RateLimitRule>> ParseRateLimits(const std::string& text) {
+    std::vector<RateLimitRule> rules;
+    std::vector<std::string> unlimited;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto end = text.find(',', start);
+        if (end == std::string::npos) {
+            end = text.size();
+        }
+        std::string item = text.substr(start, end - start);
+        start = end + 1;
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        if (item.empty()) {
+            continue;
+        }
+        const auto bad = [&](const std::string& why) {
+            return InvalidArgument("rate limit '" + item + "': " + why +
+                                   " (expected ROLE=CALLS/PERIOD as in ai_agent=100/60s, or "
+                                   "ROLE=unlimited)");
+        };
+        const auto eq = item.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            return bad("no role");
+        }
+        RateLimitRule rule;
+        rule.role = item.substr(0, eq);
+        const std::string spec = item.substr(eq + 1);
+        const bool seen =
+            std::any_of(rules.begin(), rules.end(),
+                        [&](const auto& r) { return r.role == rule.role; }) ||
+            std::find(unlimited.begin(), unlimited.end(), rule.role) != unlimited.end();
+        if (seen) {
+            return bad("role given twice");
+        }
+        if (spec == "unlimited") {
+            unlimited.push_back(rule.role);
+            continue;
+        }
+        const auto slash = spec.find('/');
+        if (slash == std::string::npos) {
+            return bad("no period");
+        }
+        const std::string calls = spec.substr(0, slash);
+        std::string period = spec.substr(slash + 1);
+        int unit = 1;
+        if (!period.empty() &&
+            (period.back() == 's' || period.back() == 'm' || period.back() == 'h')) {
+            unit = period.back() == 'h' ? 3600 : period.back() == 'm' ? 60 : 1;
+            period.pop_back();
+        }
+        const auto whole = [](const std::string& digits, int& out) {
+            const auto* end_ptr = digits.data() + digits.size();
+            auto [ptr, ec] = std::from_chars(digits.data(), end_ptr, out);
+            return !digits.empty() && ec == std::errc() && ptr == end_ptr && out > 0;
+        };
+        if (!whole(calls, rule.calls) || rule.calls > 1'000'000) {
+            return bad("CALLS must be a whole number from 1 to 1000000");
+        }
+        int count = 0;
+        if (!whole(period, count) || count > 86400 / unit) {
+            return bad("PERIOD must be from 1 s to 24 h");
+        }
+        rule.period_seconds = count * unit;
+        rules.push_back(std::move(rule));
+    }
+    return rules;
 }
 
 Result<HostPort> ParseListen(const std::string& listen) {

@@ -11,6 +11,14 @@
 
 namespace ea::app {
 
+// One role's limit on data calls (service/call_limiter.hpp): `calls` per `period_seconds`.
+struct RateLimitRule {
+    std::string role;
+    int calls = 0;
+    int period_seconds = 0;
+    bool operator==(const RateLimitRule&) const = default;
+};
+
 struct Config {
     std::string schema = "schema.yaml";
     std::string db = "sqlite://data/events.db";
@@ -34,6 +42,9 @@ struct Config {
     // and how long an unused session lives.
     int mcp_max_sessions = 1024;
     int mcp_session_idle_seconds = 3600;
+    // Per-role limits on data calls (limits.rate_limits); a role not listed is unlimited.
+    // Shared through Redis when `sessions` is redis://.
+    std::vector<RateLimitRule> rate_limits = {{"ai_agent", 100, 60}};
     std::string config_file;  // where the file layer came from, for messages
 };
 
@@ -55,6 +66,7 @@ struct ConfigFlags {
     std::optional<std::string> query_timeout_ms;
     std::optional<std::string> mcp_max_sessions;
     std::optional<std::string> mcp_session_idle_seconds;
+    std::optional<std::string> rate_limits;  // comma-separated ROLE=CALLS/PERIOD
 };
 
 // The environment as a map, so tests can pass their own.
@@ -72,5 +84,10 @@ struct HostPort {
     unsigned short port = 0;
 };
 [[nodiscard]] Result<HostPort> ParseListen(const std::string& listen);
+
+// "ai_agent=100/60s, read=1000/1m" -> rules; PERIOD is a whole number of seconds with an
+// optional unit (s, m, h); "ROLE=unlimited" removes the role's limit; "" is no limits at all.
+// kInvalidArgument naming the item when malformed or a role appears twice.
+[[nodiscard]] Result<std::vector<RateLimitRule>> ParseRateLimits(const std::string& text);
 
 }  // namespace ea::app

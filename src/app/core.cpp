@@ -1,8 +1,13 @@
 #include "app/core.hpp"
 
 #include <chrono>
+#include <map>
+#include <memory>
 #include <utility>
+#include <vector>
 
+#include "auth/redis_client.hpp"
+#include "ratelimit/redis_token_bucket.hpp"
 #include "schema/schema_loader.hpp"
 
 namespace ea::app {
@@ -21,6 +26,10 @@ std::filesystem::path SqliteFileOf(const std::string& db_url) {
 
 Result<auth::SessionStorePtr> OpenConfiguredSessions(const Config& config) {
     return auth::OpenSessionStore(config.sessions, SqliteFileOf(config.db));
+}
+
+Result<auth::AccessTokenStorePtr> OpenConfiguredTokens(const Config& config) {
+    return auth::OpenAccessTokenStore(config.sessions, SqliteFileOf(config.db));
 }
 
 Result<std::unique_ptr<Core>> OpenCore(const Config& config) {
@@ -47,6 +56,49 @@ Result<std::unique_ptr<Core>> OpenCore(const Config& config) {
     return core;
 }
 
+namespace {
+
+// Makes the limiters of OpenAccessStack: in-process buckets, or buckets in the Redis that
+// config.sessions names, so that every instance on it shares one budget per key.
+class LimiterFactory {
+public:
+    static Result<LimiterFactory> For(const Config& config) {
+        LimiterFactory factory;
+        if (config.sessions.starts_with("redis:") || config.sessions.starts_with("REDIS:")) {
+            auto endpoint = auth::ParseRedisUrl(config.sessions);
+            if (!endpoint) {
+                return endpoint.error();
+            }
+            auto client = auth::RedisClient::Open(*std::move(endpoint), "rate limiter");
+            if (!client) {
+                return client.error();
+            }
+            factory.redis_ = std::shared_ptr<auth::RedisClient>(std::move(*client));
+        }
+        return factory;
+    }
+
+    Result<ratelimit::RateLimiterPtr> Make(const ratelimit::TokenBucketOptions& options) const {
+        if (redis_) {
+            auto bucket = ratelimit::RedisTokenBucket::Create(redis_, options, "ea:ratelimit:");
+            if (!bucket) {
+                return bucket.error();
+            }
+            return ratelimit::RateLimiterPtr(std::move(*bucket));
+        }
+        auto bucket = ratelimit::TokenBucket::Create(options);
+        if (!bucket) {
+            return bucket.error();
+        }
+        return ratelimit::RateLimiterPtr(std::move(*bucket));
+    }
+
+private:
+    std::shared_ptr<auth::RedisClient> redis_;
+};
+
+}  // namespace
+
 Result<std::unique_ptr<AccessStack>> OpenAccessStack(const Config& config, Core& core) {
     auto stack = std::make_unique<AccessStack>();
     auto sessions = OpenConfiguredSessions(config);
@@ -54,19 +106,45 @@ Result<std::unique_ptr<AccessStack>> OpenAccessStack(const Config& config, Core&
         return sessions.error();
     }
     stack->sessions = *std::move(sessions);
-    auto user_limiter = ratelimit::TokenBucket::Create({5, 0.1, 100'000});
-    auto address_limiter = ratelimit::TokenBucket::Create({60, 1.0, 100'000});
+    auto tokens = OpenConfiguredTokens(config);
+    if (!tokens) {
+        return tokens.error();
+    }
+    stack->tokens = *std::move(tokens);
+    auto limiters = LimiterFactory::For(config);
+    if (!limiters) {
+        return limiters.error();
+    }
+    auto user_limiter = limiters->Make({5, 0.1, 100'000});
+    auto address_limiter = limiters->Make({60, 1.0, 100'000});
     if (!user_limiter || !address_limiter) {
         return Internal("rate limiter configuration");
     }
+    std::vector<service::RoleRateLimit> limits;
+    std::map<std::string, ratelimit::RateLimiterPtr, std::less<>> by_role;
+    for (const auto& rule : config.rate_limits) {
+        const double calls = rule.calls;
+        auto limiter = limiters->Make({calls, calls / rule.period_seconds, 100'000});
+        if (!limiter) {
+            return limiter.error();
+        }
+        limits.push_back({rule.role, rule.calls, std::chrono::seconds(rule.period_seconds)});
+        by_role.emplace(rule.role, *std::move(limiter));
+    }
+    stack->call_limiter =
+        std::make_unique<service::CallLimiter>(std::move(limits), std::move(by_role));
+    core.documents->SetCallLimiter(*stack->call_limiter);
     stack->user_limiter = *std::move(user_limiter);
     stack->address_limiter = *std::move(address_limiter);
     stack->auth = std::make_unique<service::AuthService>(
         *core.store, *stack->sessions, *stack->user_limiter, *stack->address_limiter,
         service::AuthOptions{std::chrono::seconds(config.session_ttl_seconds),
-                             config.auth_required});
+                             config.auth_required},
+        stack->tokens.get());
     stack->revoker = std::make_unique<service::SessionRevoker>(*stack->sessions);
     core.documents->AddObserver(*stack->revoker);
+    stack->token_revoker = std::make_unique<service::TokenRevoker>(*stack->tokens);
+    core.documents->AddObserver(*stack->token_revoker);
     return stack;
 }
 

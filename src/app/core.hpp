@@ -9,13 +9,16 @@
 #include <string>
 
 #include "app/config.hpp"
+#include "auth/access_token_store.hpp"
 #include "auth/session_store.hpp"
 #include "common/result.hpp"
 #include "ratelimit/token_bucket.hpp"
 #include "schema/schema.hpp"
 #include "service/auth_service.hpp"
+#include "service/call_limiter.hpp"
 #include "service/document_service.hpp"
 #include "service/session_revoker.hpp"
+#include "service/token_revoker.hpp"
 #include "store/document_store.hpp"
 
 namespace ea::app {
@@ -37,6 +40,10 @@ struct Core {
 // by `serve` and by every command that must end sessions (`user add --update`).
 [[nodiscard]] Result<auth::SessionStorePtr> OpenConfiguredSessions(const Config& config);
 
+// The access token store beside the sessions (config.sessions: SQLite table or Redis). Used by
+// `serve`, `mcp` and the `token` and `user add --update` commands.
+[[nodiscard]] Result<auth::AccessTokenStorePtr> OpenConfiguredTokens(const Config& config);
+
 // Loads the schema, opens (and migrates) the store and builds the services.
 [[nodiscard]] Result<std::unique_ptr<Core>> OpenCore(const Config& config);
 
@@ -45,10 +52,15 @@ struct Core {
 // other, and a change to a user through either face ends that user's stale sessions.
 struct AccessStack {
     auth::SessionStorePtr sessions;
-    std::unique_ptr<ratelimit::TokenBucket> user_limiter;     // failed logins per username
-    std::unique_ptr<ratelimit::TokenBucket> address_limiter;  // login attempts per client address
+    ratelimit::RateLimiterPtr user_limiter;     // failed logins per username
+    ratelimit::RateLimiterPtr address_limiter;  // login attempts per client address
     std::unique_ptr<service::AuthService> auth;
     std::unique_ptr<service::SessionRevoker> revoker;  // observes core.documents
+    auth::AccessTokenStorePtr tokens;                  // `token create` bearers, beside sessions
+    std::unique_ptr<service::TokenRevoker> token_revoker;  // observes core.documents
+    // Per-role limits on data calls (config.rate_limits), set on core.documents. With
+    // config.sessions redis://, these and the login limiters share their buckets in that Redis.
+    std::unique_ptr<service::CallLimiter> call_limiter;
 };
 
 // Opens config.sessions (OpenConfiguredSessions), builds the AuthService over core.store and

@@ -55,3 +55,36 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
 }
 
 }  // namespace ea::auth
+
+namespace ea::auth {
+namespace {
+
+bool IsBase64Url(std::string_view text) {
+    for (const char c : text) {
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+std::string NewAccessToken() {
+    return std::string(kAccessTokenPrefix) + NewToken();
+}
+
+BearerKind ClassifyBearer(std::string_view token) {
+    if (token.size() == kTokenLength && IsBase64Url(token)) {
+        return BearerKind::kSession;
+    }
+    if (token.size() == kAccessTokenLength && token.starts_with(kAccessTokenPrefix) &&
+        IsBase64Url(token.substr(kAccessTokenPrefix.size()))) {
+        return BearerKind::kAccessToken;
+    }
+    return BearerKind::kMalformed;
+}
+
+}  // namespace ea::auth

@@ -26,3 +26,20 @@ std::string HashToken(std::string_view token);
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 }  // namespace ea::auth
+
+namespace ea::auth {
+
+// Access tokens (access_token_store.hpp) carry a prefix so a bearer is told apart from a session
+// token without a lookup, and a leaked one is recognisable by secret scanners.
+inline constexpr std::string_view kAccessTokenPrefix = "eat_";
+inline constexpr std::size_t kAccessTokenLength = kAccessTokenPrefix.size() + kTokenLength;
+
+// kAccessTokenPrefix + NewToken(): 256 random bits.
+std::string NewAccessToken();
+
+// What a presented bearer looks like: a session token (kTokenLength base64url characters), an
+// access token (the prefix and kTokenLength of them), or neither.
+enum class BearerKind { kSession, kAccessToken, kMalformed };
+BearerKind ClassifyBearer(std::string_view token);
+
+}  // namespace ea::auth

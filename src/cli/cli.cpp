@@ -101,12 +101,15 @@ int Main(int argc, char** argv) {
         "an MCP session on /mcp unused this long ends (EVENTS_API_MCP_SESSION_IDLE_SECONDS; "
         "default "
         "3600)");
+    add("--rate-limits", flags.rate_limits,
+        "data calls per role, ROLE=CALLS/PERIOD or ROLE=unlimited, comma-separated; roles not "
+        "listed are unlimited (EVENTS_API_RATE_LIMITS; default ai_agent=100/60s)");
 
     std::vector<Command> commands = {
         AddSchemaCommand(root, flags),   AddMigrateCommand(root, flags),
         AddSeedDemoCommand(root, flags), AddUserCommand(root, flags),
         AddServeCommand(root, flags),    AddMcpCommand(root, flags),
-        AddDocsCommand(root, flags),
+        AddDocsCommand(root, flags),     AddTokenCommand(root, flags),
     };
     for (auto& command : commands) {
         command.app->fallthrough();

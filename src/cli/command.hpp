@@ -36,5 +36,6 @@ Command AddUserCommand(CLI::App& root, const app::ConfigFlags& flags);
 Command AddServeCommand(CLI::App& root, const app::ConfigFlags& flags);
 Command AddMcpCommand(CLI::App& root, const app::ConfigFlags& flags);
 Command AddDocsCommand(CLI::App& root, const app::ConfigFlags& flags);
+Command AddTokenCommand(CLI::App& root, const app::ConfigFlags& flags);
 
 }  // namespace ea::cli

@@ -12,6 +12,7 @@
 #include "common/ids.hpp"
 #include "query/filter.hpp"
 #include "service/session_revoker.hpp"
+#include "service/token_revoker.hpp"
 #include "validate/validator.hpp"
 
 namespace ea::cli {
@@ -134,6 +135,13 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
         }
         service::SessionRevoker revoker(**sessions);
         (*core)->documents->AddObserver(revoker);
+        auto tokens = app::OpenConfiguredTokens(*config);  // its access tokens end too
+        if (!tokens) {
+            PrintError(tokens.error());
+            return 1;
+        }
+        service::TokenRevoker token_revoker(**tokens);
+        (*core)->documents->AddObserver(token_revoker);
         boost::json::object patch{{password_field, *password}, {"role", options.role}};
         // Names change on --update only when asked for; the defaults never overwrite real ones.
         if (!options.first_name.empty()) {

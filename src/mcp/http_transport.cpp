@@ -293,10 +293,11 @@ std::optional<http::Response> HttpTransport::Admit(const http::Request& request,
         if (error.code == ErrorCode::kUnauthenticated) {
             auto response = RpcErrorResponse(
                 401, nullptr, rpc_code::kInvalidRequest,
-                token ? "Unauthorized: the bearer token is not a live session (sign in again)"
-                      : "Unauthorized: send Authorization: Bearer <token> (a session token from "
-                        "the REST login, e.g. POST /api/user/auth/login, or the user_auth_login "
-                        "tool)");
+                token ? "Unauthorized: " + error.message
+                      : std::string("Unauthorized: send Authorization: Bearer <token> (an access "
+                                    "token from `events-api token create`, or a session token "
+                                    "from the REST login, e.g. POST /api/user/auth/login, or the "
+                                    "user_auth_login tool)"));
             response.headers.Set("WWW-Authenticate",
                                  token ? R"(Bearer error="invalid_token")" : "Bearer");
             return response;

@@ -1,5 +1,7 @@
 // Rate limiting primitives: the RateLimiter interface that login (REST and MCP) consults before
-// checking a password. Implementations: token_bucket.hpp (in-process). Knows nothing about HTTP.
+// checking a password. Implementations: token_bucket.hpp (in-process) and
+// redis_token_bucket.hpp (one budget shared by every instance on a Redis). Knows nothing about
+// HTTP.
 #pragma once
 
 #include <chrono>
@@ -13,6 +15,9 @@ struct Decision {
     // When not allowed: how long until one more hit would be allowed (rounded up to whole
     // milliseconds, never zero). Zero when allowed. REST sends it as Retry-After (in seconds).
     std::chrono::milliseconds retry_after{0};
+    // A shared limiter (redis_token_bucket.hpp) whose backend failed: not allowed, fail closed.
+    // The caller answers "unavailable" (REST 503), not "rate limited"; retry_after is a hint.
+    bool unavailable = false;
 };
 
 class RateLimiter {

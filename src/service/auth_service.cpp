@@ -24,6 +24,9 @@ std::string StringField(const Record& record, std::string_view name) {
 }
 
 Error RateLimited(const ratelimit::Decision& decision) {
+    if (decision.unavailable) {  // a shared limiter's Redis is down: fail closed
+        return Unavailable("login rate limiter unavailable; try again shortly");
+    }
     Error error{ErrorCode::kRateLimited, "too many login attempts; try again later"};
     const auto ms = decision.retry_after.count();
     error.retry_after_seconds = static_cast<int>((ms + 999) / 1000);
@@ -34,12 +37,14 @@ Error RateLimited(const ratelimit::Decision& decision) {
 
 AuthService::AuthService(store::DocumentStore& store, auth::SessionStore& sessions,
                          ratelimit::RateLimiter& user_limiter,
-                         ratelimit::RateLimiter& address_limiter, AuthOptions options)
+                         ratelimit::RateLimiter& address_limiter, AuthOptions options,
+                         auth::AccessTokenStore* tokens)
     : store_(store),
       sessions_(sessions),
       user_limiter_(user_limiter),
       address_limiter_(address_limiter),
       options_(options),
+      tokens_(tokens),
       dummy_hash_(auth::HashPassword("dummy password for timing").value()) {}
 
 Result<LoginResult> AuthService::Login(const schema::Entity& entity, std::string_view username,
@@ -146,14 +151,40 @@ Result<Principal> AuthService::Authenticate(std::optional<std::string_view> toke
         }
         return Unauthenticated("authentication required: log in first");
     }
-    auto session = sessions_.Get(auth::HashToken(*token), now);
-    if (!session) {
-        if (session.error().code == ErrorCode::kUnauthenticated) {
-            return Unauthenticated("session expired or invalid: log in again");
+    switch (auth::ClassifyBearer(*token)) {
+        case auth::BearerKind::kSession: {
+            auto session = sessions_.Get(auth::HashToken(*token), now);
+            if (!session) {
+                if (session.error().code == ErrorCode::kUnauthenticated) {
+                    return Unauthenticated("session expired or invalid: log in again");
+                }
+                return session.error();
+            }
+            return PrincipalOf(*std::move(session));
         }
-        return session.error();
+        case auth::BearerKind::kAccessToken: {
+            if (tokens_ == nullptr) {
+                return Unauthenticated("access tokens are not accepted here");
+            }
+            auto found = tokens_->Find(auth::HashToken(*token), now);
+            if (!found) {
+                if (found.error().code == ErrorCode::kUnauthenticated) {
+                    return Unauthenticated(
+                        "access token expired, revoked or unknown: ask the operator for a new "
+                        "one (events-api token create)");
+                }
+                return found.error();
+            }
+            return Principal{std::move(found->user_id), std::move(found->username),
+                             std::move(found->role), std::move(found->account_id), true};
+        }
+        case auth::BearerKind::kMalformed:
+            break;
     }
-    return PrincipalOf(*std::move(session));
+    // The token is not echoed: a mangled secret is still a secret.
+    return Unauthenticated(
+        "malformed bearer token: expected a session token (43 characters from A-Z a-z 0-9 - _) "
+        "or an access token (eat_ and 43 such characters)");
 }
 
 Result<Record> AuthService::Me(const schema::Entity& entity, const Principal& principal) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth/access_token_store.hpp"
 #include "auth/session_store.hpp"
 #include "common/principal.hpp"
 #include "common/record.hpp"
@@ -36,9 +37,11 @@ public:
     // Every reference must outlive the service. Every login attempt is counted against the
     // username in `user_limiter` (reset by a success) and the client address in
     // `address_limiter` (which allows more, since many users may share one address).
+    // `tokens` (may be null: no access tokens are accepted) holds the long-lived bearer tokens
+    // of `events-api token create`.
     AuthService(store::DocumentStore& store, auth::SessionStore& sessions,
                 ratelimit::RateLimiter& user_limiter, ratelimit::RateLimiter& address_limiter,
-                AuthOptions options);
+                AuthOptions options, auth::AccessTokenStore* tokens = nullptr);
 
     // Checks `password` for the user whose login field equals `username` in `entity` (which must
     // have the auth service) and opens a session.
@@ -61,8 +64,12 @@ public:
                                                 std::string_view token,
                                                 std::chrono::system_clock::time_point now);
 
-    // The principal for a request carrying `token` (nullopt: none was sent). Without a token and
-    // with auth not required, the anonymous administrator. Errors: kUnauthenticated.
+    // The principal for a request carrying `token` (nullopt: none was sent), the one path every
+    // face (REST cookie or bearer, MCP over HTTP) takes: a session token is looked up in the
+    // session store, an access token ("eat_...") in the token store, each by its hash; anything
+    // else is refused by its shape before any lookup. Without a token and with auth not
+    // required, the anonymous administrator. Errors: kUnauthenticated (the message says which
+    // kind of token was refused, or that the bearer is malformed), kUnavailable.
     [[nodiscard]] Result<Principal> Authenticate(std::optional<std::string_view> token,
                                                  std::chrono::system_clock::time_point now);
 
@@ -79,6 +86,7 @@ private:
     ratelimit::RateLimiter& user_limiter_;
     ratelimit::RateLimiter& address_limiter_;
     AuthOptions options_;
+    auth::AccessTokenStore* tokens_;
     std::string dummy_hash_;  // verified against when the user is unknown, to equalise timing
 };
 

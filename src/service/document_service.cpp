@@ -294,6 +294,9 @@ Record DocumentService::Masked(const RequestContext& ctx, const rbac::EntityAcce
 Result<store::ListResult> DocumentService::List(const RequestContext& ctx,
                                                 const schema::Entity& entity,
                                                 const query::Query& query) {
+    if (auto admitted = Admit(ctx); !admitted) {
+        return admitted.error();
+    }
     const rbac::EntityAccess access(schema_, ctx.principal, entity);
     if (auto allowed = CheckAllowed(ctx, access, schema::kRead); !allowed) {
         return allowed.error();
@@ -341,6 +344,9 @@ Result<Record> DocumentService::Get(const RequestContext& ctx, const schema::Ent
 Result<store::GetResult> DocumentService::Get(const RequestContext& ctx,
                                               const schema::Entity& entity, std::string_view id,
                                               const std::vector<query::ViewSpec>& view) {
+    if (auto admitted = Admit(ctx); !admitted) {
+        return admitted.error();
+    }
     const rbac::EntityAccess access(schema_, ctx.principal, entity);
     if (auto allowed = CheckAllowed(ctx, access, schema::kRead); !allowed) {
         return allowed.error();
@@ -375,6 +381,9 @@ Result<store::GetResult> DocumentService::Get(const RequestContext& ctx,
 
 Result<Record> DocumentService::Create(const RequestContext& ctx, const schema::Entity& entity,
                                        const Record& body) {
+    if (auto admitted = Admit(ctx); !admitted) {
+        return admitted.error();
+    }
     const rbac::EntityAccess access(schema_, ctx.principal, entity);
     auto record = PrepareCreate(ctx, access, body, -1);
     if (!record) {
@@ -449,6 +458,9 @@ Result<std::function<Result<Record>(const Record&)>> DocumentService::PrepareUpd
 Result<Record> DocumentService::Update(const RequestContext& ctx, const schema::Entity& entity,
                                        std::string_view id, const Record& body, validate::Mode mode,
                                        const std::optional<Precondition>& expected) {
+    if (auto admitted = Admit(ctx); !admitted) {
+        return admitted.error();
+    }
     const rbac::EntityAccess access(schema_, ctx.principal, entity);
     auto merge = PrepareUpdate(ctx, access, body, mode, -1);
     if (!merge) {
@@ -483,6 +495,9 @@ Result<Record> DocumentService::Update(const RequestContext& ctx, const schema::
 Result<Record> DocumentService::Delete(const RequestContext& ctx, const schema::Entity& entity,
                                        std::string_view id,
                                        const std::optional<Precondition>& expected) {
+    if (auto admitted = Admit(ctx); !admitted) {
+        return admitted.error();
+    }
     const rbac::EntityAccess access(schema_, ctx.principal, entity);
     if (auto allowed = CheckAllowed(ctx, access, schema::kDelete); !allowed) {
         return allowed.error();
@@ -525,6 +540,9 @@ Result<std::vector<Record>> DocumentService::CreateMany(const RequestContext& ct
 
 Result<std::vector<Record>> DocumentService::CreateAll(const RequestContext& ctx,
                                                        const std::vector<NewRecord>& records) {
+    if (auto admitted = Admit(ctx); !admitted) {
+        return admitted.error();
+    }
     if (auto size = CheckBatchSize(records.size()); !size) {
         return size.error();
     }
@@ -574,6 +592,9 @@ Result<std::vector<Record>> DocumentService::CreateAll(const RequestContext& ctx
 Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx,
                                                        const schema::Entity& entity,
                                                        const std::vector<Record>& bodies) {
+    if (auto admitted = Admit(ctx); !admitted) {
+        return admitted.error();
+    }
     const rbac::EntityAccess access(schema_, ctx.principal, entity);
     if (auto allowed = CheckAllowed(ctx, access, schema::kUpdate); !allowed) {
         return allowed.error();

@@ -21,6 +21,7 @@
 #include "query/query.hpp"
 #include "rbac/rbac.hpp"
 #include "schema/schema.hpp"
+#include "service/call_limiter.hpp"
 #include "service/change_observer.hpp"
 #include "service/request_context.hpp"
 #include "store/document_store.hpp"
@@ -56,6 +57,11 @@ public:
     // for what its errors mean). `observer` must outlive the service. REQUIRES: called before
     // the service serves any request (observers are not guarded).
     void AddObserver(ChangeObserver& observer);
+
+    // Counts every data call (list, get, create, update, delete, each batch as one) against the
+    // caller's role limit before anything else (call_limiter.hpp). `limiter` must outlive the
+    // service. REQUIRES: called before the service serves any request.
+    void SetCallLimiter(const CallLimiter& limiter) { limiter_ = &limiter; }
 
     // Errors: kMethodNotAllowed (the entity's operations lack read), kInvalidArgument,
     // kUnavailable.
@@ -167,6 +173,8 @@ private:
     store::DocumentStore& store_;
     std::vector<ChangeObserver*> observers_;
     ServiceLimits limits_;
+    const CallLimiter* limiter_ = nullptr;
+    Status Admit(const RequestContext& ctx) const { return limiter_ ? limiter_->Admit(ctx) : Ok(); }
 };
 
 }  // namespace ea::service

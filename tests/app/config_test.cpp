@@ -564,3 +564,59 @@ TEST_F(ConfigTest, StorePoolSizeHasADefaultAndComesFromFileEnvironmentAndFlags) 
 
 }  // namespace
 }  // namespace ea::app
+
+namespace ea::app {
+namespace {
+
+TEST_F(ConfigTest, RateLimitsDefaultToAiAgent100Per60sAndTakeFlagEnvAndFile) {
+    auto defaults = LoadConfig({}, {});
+    ASSERT_TRUE(defaults);
+    EXPECT_EQ(defaults->rate_limits, (std::vector<RateLimitRule>{{"ai_agent", 100, 60}}));
+
+    const auto file = WriteFile("limits.yaml",
+                                "limits:\n"
+                                "  rate_limits:\n"
+                                "    - ai_agent=10/1m\n"
+                                "    - read=1000/1h\n");
+    ConfigFlags from_file;
+    from_file.config_file = file;
+    auto loaded = LoadConfig(from_file, {});
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    EXPECT_EQ(loaded->rate_limits,
+              (std::vector<RateLimitRule>{{"ai_agent", 10, 60}, {"read", 1000, 3600}}));
+
+    auto env = LoadConfig(from_file, {{"EVENTS_API_RATE_LIMITS", "ai_agent=5/30s"}});
+    ASSERT_TRUE(env);
+    EXPECT_EQ(env->rate_limits, (std::vector<RateLimitRule>{{"ai_agent", 5, 30}}));
+
+    ConfigFlags flags = from_file;
+    flags.rate_limits = "ai_agent=unlimited, admin=2/1s";
+    auto flagged = LoadConfig(flags, {{"EVENTS_API_RATE_LIMITS", "ai_agent=5/30s"}});
+    ASSERT_TRUE(flagged);
+    EXPECT_EQ(flagged->rate_limits, (std::vector<RateLimitRule>{{"admin", 2, 1}}));
+
+    ConfigFlags none;
+    none.rate_limits = "";
+    auto off = LoadConfig(none, {});
+    ASSERT_TRUE(off);
+    EXPECT_TRUE(off->rate_limits.empty());
+}
+
+TEST_F(ConfigTest, BadRateLimitsNameTheItemAndTheSource) {
+    ConfigFlags flags;
+    flags.rate_limits = "ai_agent=100";
+    EXPECT_EQ(LoadError(flags, {}).message,
+              "--rate-limits: rate limit 'ai_agent=100': no period (expected "
+              "ROLE=CALLS/PERIOD as in ai_agent=100/60s, or ROLE=unlimited)");
+    EXPECT_THAT(LoadError({}, {{"EVENTS_API_RATE_LIMITS", "=5/1s"}}).message,
+                AllOf(HasSubstr("EVENTS_API_RATE_LIMITS"), HasSubstr("no role")));
+    for (const char* bad :
+         {"a=0/60s", "a=x/60s", "a=5/0s", "a=5/25h", "a=5/60d", "a=5/1s,a=6/1s", "a=5/-1s"}) {
+        ConfigFlags one;
+        one.rate_limits = bad;
+        EXPECT_THAT(LoadError(one, {}).message, HasSubstr("rate limit '")) << bad;
+    }
+}
+
+}  // namespace
+}  // namespace ea::app

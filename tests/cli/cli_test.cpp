@@ -11,6 +11,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "auth/access_token_store.hpp"
 #include "auth/password.hpp"
 #include "auth/session_store.hpp"
 #include "auth/token.hpp"
@@ -623,6 +624,112 @@ TEST_F(CliTest, DocsToolsWritesTheFile) {
                     "--output", (dir_ / "no-such-dir" / "tools.md").string()});
     EXPECT_EQ(bad.exit_code, 1);
     EXPECT_THAT(bad.err, HasSubstr("cannot write"));
+}
+
+}  // namespace
+}  // namespace ea::cli
+
+// ---- token ----
+
+namespace ea::cli {
+namespace {
+
+class TokenCliTest : public CliTest {
+protected:
+    void SetUp() override {
+        ASSERT_EQ(
+            RunOn("t.db", {"user", "add", "claude_mcp", "--role", "ai_agent", "--password-stdin"},
+                  "mcp-secret-1\n")
+                .exit_code,
+            0);
+    }
+    // The token `token create` printed, without its newline.
+    std::string Created(const ProcessResult& result) {
+        EXPECT_EQ(result.exit_code, 0) << Describe(result);
+        EXPECT_TRUE(result.out.ends_with("\n")) << result.out;
+        return result.out.substr(0, result.out.find('\n'));
+    }
+};
+
+TEST_F(TokenCliTest, CreatePrintsOnlyTheTokenOnStdoutAndStoresItsHash) {
+    auto result = RunOn("t.db", {"token", "create", "claude_mcp", "--name", "desktop"});
+    const std::string token = Created(result);
+    EXPECT_EQ(auth::ClassifyBearer(token), auth::BearerKind::kAccessToken) << token;
+    EXPECT_EQ(result.out, token + "\n");
+    EXPECT_THAT(result.err, HasSubstr("created access token tok_"));
+    EXPECT_THAT(result.err, HasSubstr("for claude_mcp (role ai_agent)"));
+    EXPECT_THAT(result.err, Not(HasSubstr(token)));
+
+    auto tokens = auth::OpenAccessTokenStore("", dir_ / "t.db");
+    ASSERT_TRUE(tokens) << tokens.error().message;
+    auto found = (*tokens)->Find(auth::HashToken(token), std::chrono::system_clock::now());
+    ASSERT_TRUE(found) << found.error().message;
+    EXPECT_EQ(found->name, "desktop");
+    EXPECT_EQ(found->role, "ai_agent");
+    // The default lifetime is 90 days.
+    const auto ttl = found->expires_at - found->created_at;
+    EXPECT_EQ(std::chrono::duration_cast<std::chrono::hours>(ttl).count(), 90 * 24);
+}
+
+TEST_F(TokenCliTest, ListShowsTokensWithoutTheSecretAndRevokeEndsOne) {
+    const std::string first =
+        Created(RunOn("t.db", {"token", "create", "claude_mcp", "--name", "one"}));
+    const std::string second = Created(
+        RunOn("t.db", {"token", "create", "claude_mcp", "--name", "two", "--expires", "12h"}));
+    auto listed = RunOn("t.db", {"token", "list", "claude_mcp"});
+    ASSERT_EQ(listed.exit_code, 0) << Describe(listed);
+    EXPECT_THAT(listed.out, StartsWith("ID "));
+    EXPECT_THAT(listed.out, HasSubstr("LAST USED"));
+    EXPECT_THAT(listed.out, HasSubstr(" one "));
+    EXPECT_THAT(listed.out, HasSubstr(" two "));
+    for (const auto& token : {first, second}) {
+        EXPECT_THAT(listed.out, Not(HasSubstr(token.substr(4))));
+        EXPECT_THAT(listed.out, Not(HasSubstr(auth::HashToken(token))));
+    }
+    const auto id = listed.out.substr(listed.out.find("tok_"), 20);
+
+    auto revoked = RunOn("t.db", {"token", "revoke", id});
+    ASSERT_EQ(revoked.exit_code, 0) << Describe(revoked);
+    EXPECT_EQ(revoked.out, "revoked access token " + id + "\n");
+    auto after = RunOn("t.db", {"token", "list"});
+    EXPECT_THAT(after.out, Not(HasSubstr(id)));
+    EXPECT_THAT(after.out, HasSubstr(" two "));
+
+    auto unknown = RunOn("t.db", {"token", "revoke", "tok_0000000000000000"});
+    EXPECT_EQ(unknown.exit_code, 1);
+    EXPECT_THAT(unknown.err, HasSubstr("no access token with id 'tok_0000000000000000'"));
+}
+
+TEST_F(TokenCliTest, ListOfAUserWithNoTokensSaysSo) {
+    auto listed = RunOn("t.db", {"token", "list", "nobody"});
+    ASSERT_EQ(listed.exit_code, 0) << Describe(listed);
+    EXPECT_THAT(listed.err, HasSubstr("no access tokens for nobody"));
+}
+
+TEST_F(TokenCliTest, BadUsageAndUnknownUsersFailClearly) {
+    auto missing = RunOn("t.db", {"token", "create"});
+    EXPECT_EQ(missing.exit_code, 2) << Describe(missing);
+    auto bad = RunOn("t.db", {"token", "create", "claude_mcp", "--expires", "forever"});
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_THAT(bad.err, HasSubstr("--expires: expected a positive whole number and a unit"));
+    EXPECT_EQ(bad.out, "");
+    auto unknown = RunOn("t.db", {"token", "create", "ghost"});
+    EXPECT_EQ(unknown.exit_code, 1);
+    EXPECT_THAT(unknown.err, HasSubstr("no user named 'ghost'"));
+    EXPECT_EQ(unknown.out, "");
+}
+
+TEST_F(TokenCliTest, UserAddWithUpdateRevokesThatUsersTokens) {
+    const std::string token = Created(RunOn("t.db", {"token", "create", "claude_mcp"}));
+    auto updated = RunOn(
+        "t.db", {"user", "add", "claude_mcp", "--role", "read", "--password-stdin", "--update"},
+        "second-secret\n");
+    ASSERT_EQ(updated.exit_code, 0) << Describe(updated);
+    auto tokens = auth::OpenAccessTokenStore("", dir_ / "t.db");
+    ASSERT_TRUE(tokens);
+    auto found = (*tokens)->Find(auth::HashToken(token), std::chrono::system_clock::now());
+    ASSERT_FALSE(found);
+    EXPECT_EQ(found.error().code, ErrorCode::kUnauthenticated);
 }
 
 }  // namespace

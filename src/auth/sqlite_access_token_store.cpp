@@ -1,0 +1,246 @@
+#include "auth/sqlite_access_token_store.hpp"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include <sqlite3.h>
+
+#include "auth/session_common.hpp"
+
+namespace ea::auth {
+namespace {
+
+using detail::FromMillis;
+using detail::TimePoint;
+using detail::ToMillis;
+
+constexpr const char* kSchemaSql = R"sql(
+CREATE TABLE IF NOT EXISTS _access_tokens (
+    id           TEXT PRIMARY KEY NOT NULL,
+    name         TEXT NOT NULL,
+    token_hash   TEXT NOT NULL UNIQUE,
+    user_id      TEXT NOT NULL,
+    username     TEXT NOT NULL,
+    role         TEXT NOT NULL,
+    account_id   TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL,
+    last_used_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS _access_tokens_user_id ON _access_tokens (user_id);
+)sql";
+
+constexpr const char* kColumns =
+    "id, name, token_hash, user_id, username, role, account_id, created_at, expires_at, "
+    "last_used_at";
+
+using Param = std::variant<std::string_view, std::int64_t>;
+
+// One prepared statement for one call: finalized on every path out.
+class Statement {
+public:
+    Statement(sqlite3* db, const std::string& sql, std::initializer_list<Param> params) {
+        ok_ = sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &statement_,
+                                 nullptr) == SQLITE_OK;
+        int index = 1;
+        for (const auto& param : params) {
+            if (!ok_) {
+                break;
+            }
+            if (const auto* text = std::get_if<std::string_view>(&param)) {
+                sqlite3_bind_text(statement_, index, text->data(), static_cast<int>(text->size()),
+                                  SQLITE_TRANSIENT);
+            } else {
+                sqlite3_bind_int64(statement_, index, std::get<std::int64_t>(param));
+            }
+            ++index;
+        }
+    }
+    ~Statement() { sqlite3_finalize(statement_); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    bool ok() const { return ok_; }
+    int Step() { return ok_ ? sqlite3_step(statement_) : SQLITE_ERROR; }
+    sqlite3_stmt* get() const { return statement_; }
+
+private:
+    sqlite3_stmt* statement_ = nullptr;
+    bool ok_ = false;
+};
+
+std::string ColumnText(sqlite3_stmt* statement, int column) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
+    return text == nullptr
+               ? std::string()
+               : std::string(text,
+                             static_cast<std::size_t>(sqlite3_column_bytes(statement, column)));
+}
+
+AccessToken ReadToken(sqlite3_stmt* statement) {
+    AccessToken token;
+    token.id = ColumnText(statement, 0);
+    token.name = ColumnText(statement, 1);
+    token.token_hash = ColumnText(statement, 2);
+    token.user_id = ColumnText(statement, 3);
+    token.username = ColumnText(statement, 4);
+    token.role = ColumnText(statement, 5);
+    token.account_id = ColumnText(statement, 6);
+    token.created_at = FromMillis(sqlite3_column_int64(statement, 7));
+    token.expires_at = FromMillis(sqlite3_column_int64(statement, 8));
+    if (sqlite3_column_type(statement, 9) != SQLITE_NULL) {
+        token.last_used_at = FromMillis(sqlite3_column_int64(statement, 9));
+    }
+    return token;
+}
+
+}  // namespace
+
+void SqliteAccessTokenStore::DbCloser::operator()(sqlite3* db) const {
+    sqlite3_close_v2(db);
+}
+
+SqliteAccessTokenStore::~SqliteAccessTokenStore() = default;
+
+Result<std::unique_ptr<SqliteAccessTokenStore>> SqliteAccessTokenStore::Open(
+    const std::filesystem::path& file) {
+    if (file.empty()) {
+        return InvalidArgument("access token database file name is empty");
+    }
+    const std::string where = "access token database '" + file.string() + "'";
+    std::unique_ptr<SqliteAccessTokenStore> store(new SqliteAccessTokenStore(file));
+    sqlite3* raw = nullptr;
+    const int rc =
+        sqlite3_open_v2(file.c_str(), &raw,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    store->db_.reset(raw);
+    if (rc != SQLITE_OK) {
+        return Unavailable("cannot open " + where + ": " +
+                           (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    }
+    sqlite3_busy_timeout(raw, 5000);
+    for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", kSchemaSql}) {
+        if (sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+            return Unavailable("cannot initialize " + where + ": " + sqlite3_errmsg(raw));
+        }
+    }
+    return store;
+}
+
+Error SqliteAccessTokenStore::SqliteError(std::string_view what) const {
+    // SQLite messages name no bound values, so they carry no token hashes.
+    return detail::BackendUnavailable("access token store (SQLite) could not " + std::string(what) +
+                                      ": " + sqlite3_errmsg(db_.get()));
+}
+
+Status SqliteAccessTokenStore::Put(const AccessToken& token) {
+    if (token.id.empty() || token.token_hash.empty() || token.user_id.empty()) {
+        return InvalidArgument("access token id, token_hash and user_id must not be empty");
+    }
+    if (ToMillis(token.expires_at) <= ToMillis(token.created_at)) {
+        return InvalidArgument("access token expires_at must be after created_at");
+    }
+    std::lock_guard lock(mutex_);
+    Statement insert(
+        db_.get(),
+        std::string("INSERT INTO _access_tokens (") + kColumns +
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL)",
+        {token.id, token.name, token.token_hash, token.user_id, token.username, token.role,
+         token.account_id, ToMillis(token.created_at), ToMillis(token.expires_at)});
+    const int rc = insert.Step();
+    if (rc == SQLITE_CONSTRAINT) {
+        return Conflict("access token id or hash already exists");
+    }
+    if (rc != SQLITE_DONE) {
+        return SqliteError("store an access token");
+    }
+    return Ok();
+}
+
+Result<AccessToken> SqliteAccessTokenStore::Find(std::string_view token_hash, TimePoint now) {
+    std::lock_guard lock(mutex_);
+    AccessToken token;
+    {
+        Statement select(
+            db_.get(),
+            std::string("SELECT ") + kColumns + " FROM _access_tokens WHERE token_hash = ?1",
+            {token_hash});
+        const int rc = select.Step();
+        if (rc == SQLITE_DONE) {
+            return Error{ErrorCode::kUnauthenticated,
+                         "access token is unknown, expired or revoked"};
+        }
+        if (rc != SQLITE_ROW) {
+            return SqliteError("read an access token");
+        }
+        token = ReadToken(select.get());
+    }
+    if (ToMillis(now) >= ToMillis(token.expires_at)) {
+        Statement erase(db_.get(), "DELETE FROM _access_tokens WHERE id = ?1", {token.id});
+        erase.Step();  // best effort: the token is refused either way
+        return Error{ErrorCode::kUnauthenticated, "access token is unknown, expired or revoked"};
+    }
+    if (!token.last_used_at || now - *token.last_used_at >= kLastUsedResolution) {
+        Statement touch(db_.get(), "UPDATE _access_tokens SET last_used_at = ?2 WHERE id = ?1",
+                        {token.id, ToMillis(now)});
+        touch.Step();  // best effort: bookkeeping must not refuse a valid token
+    }
+    return token;
+}
+
+Result<std::vector<AccessToken>> SqliteAccessTokenStore::List(
+    std::optional<std::string_view> username, TimePoint now) {
+    std::lock_guard lock(mutex_);
+    const std::string sql = std::string("SELECT ") + kColumns +
+                            " FROM _access_tokens WHERE expires_at > ?1"
+                            " AND (?3 = 0 OR username = ?2) ORDER BY created_at, id";
+    Statement select(db_.get(), sql,
+                     {ToMillis(now), username.value_or(""), std::int64_t{username ? 1 : 0}});
+    std::vector<AccessToken> tokens;
+    for (;;) {
+        const int rc = select.Step();
+        if (rc == SQLITE_DONE) {
+            break;
+        }
+        if (rc != SQLITE_ROW) {
+            return SqliteError("list access tokens");
+        }
+        tokens.push_back(ReadToken(select.get()));
+        tokens.back().token_hash.clear();
+    }
+    return tokens;
+}
+
+Status SqliteAccessTokenStore::Revoke(std::string_view id) {
+    std::lock_guard lock(mutex_);
+    Statement erase(db_.get(), "DELETE FROM _access_tokens WHERE id = ?1", {id});
+    if (erase.Step() != SQLITE_DONE) {
+        return SqliteError("revoke an access token");
+    }
+    if (sqlite3_changes(db_.get()) == 0) {
+        return NotFound("no access token with id '" + std::string(id.substr(0, 64)) + "'");
+    }
+    return Ok();
+}
+
+Status SqliteAccessTokenStore::RevokeUser(std::string_view user_id) {
+    std::lock_guard lock(mutex_);
+    Statement erase(db_.get(), "DELETE FROM _access_tokens WHERE user_id = ?1", {user_id});
+    if (erase.Step() != SQLITE_DONE) {
+        return SqliteError("revoke a user's access tokens");
+    }
+    return Ok();
+}
+
+Status SqliteAccessTokenStore::RevokeAll() {
+    std::lock_guard lock(mutex_);
+    Statement erase(db_.get(), "DELETE FROM _access_tokens", {});
+    if (erase.Step() != SQLITE_DONE) {
+        return SqliteError("revoke every access token");
+    }
+    return Ok();
+}
+
+}  // namespace ea::auth
