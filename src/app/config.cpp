@@ -70,6 +70,11 @@ constexpr const char* kKeys[][2] = {
     {"limits.query_timeout_ms", "EVENTS_API_QUERY_TIMEOUT_MS"},
     {"mcp.max_sessions", "EVENTS_API_MCP_MAX_SESSIONS"},
     {"mcp.session_idle_seconds", "EVENTS_API_MCP_SESSION_IDLE_SECONDS"},
+    {"audit.file", "EVENTS_API_AUDIT_FILE"},
+    {"audit.file_max_bytes", "EVENTS_API_AUDIT_FILE_MAX_BYTES"},
+    {"audit.file_keep", "EVENTS_API_AUDIT_FILE_KEEP"},
+    {"audit.table", "EVENTS_API_AUDIT_TABLE"},
+    {"audit.queue", "EVENTS_API_AUDIT_QUEUE"},
 };
 
 // Keys whose value is a list: a YAML sequence in the file, comma-separated elsewhere.
@@ -228,6 +233,11 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
         {"limits.query_timeout_ms", &flags.query_timeout_ms},
         {"mcp.max_sessions", &flags.mcp_max_sessions},
         {"mcp.session_idle_seconds", &flags.mcp_session_idle_seconds},
+        {"audit.file", &flags.audit_file},
+        {"audit.file_max_bytes", &flags.audit_file_max_bytes},
+        {"audit.file_keep", &flags.audit_file_keep},
+        {"audit.table", &flags.audit_table},
+        {"audit.queue", &flags.audit_queue},
     };
     for (const auto& [key, value] : flag_values) {
         if (value->has_value()) {
@@ -317,6 +327,32 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
                 return parsed.error();
             }
             config.mcp_session_idle_seconds = *parsed;
+        } else if (key == "audit.file") {
+            config.audit_file = value;
+        } else if (key == "audit.file_max_bytes") {
+            auto parsed = ParsePositive(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.audit_file_max_bytes = *parsed;
+        } else if (key == "audit.file_keep") {
+            auto parsed = ParseNonNegative(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.audit_file_keep = *parsed;
+        } else if (key == "audit.table") {
+            auto parsed = ParseBool(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.audit_table = *parsed;
+        } else if (key == "audit.queue") {
+            auto parsed = ParsePositive(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.audit_queue = *parsed;
         }
     }
     if (config.schema.empty()) {

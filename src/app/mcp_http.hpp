@@ -23,6 +23,9 @@ public:
     McpHttp(const schema::Schema& schema, service::DocumentService& documents,
             service::AuthService& auth, mcp::HttpTransportOptions options);
 
+    // Serves the resource events://audit from `log` (admins only). REQUIRES: before Register.
+    void SetAuditLog(service::AuditLog* log) { mcp_->resources->SetAuditLog(log); }
+
     // POST, GET and DELETE on /mcp.
     [[nodiscard]] Status Register(http::Router& router);
 

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "app/audit_stack.hpp"
 #include "app/core.hpp"
 #include "app/loopback.hpp"
 #include "app/mcp_http.hpp"
@@ -18,6 +19,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "ratelimit/token_bucket.hpp"
+#include "rest/audit_routes.hpp"
 #include "rest/error_response.hpp"
 #include "rest/rest_api.hpp"
 #include "service/admin_service.hpp"
@@ -65,6 +67,15 @@ void LogHandlerException(const http::Request& request, std::string_view what) {
                              {"request_id", request.request_id},
                              {"method", request.method_text},
                              {"detail", std::string(what)}};
+    std::cout << boost::json::serialize(line) << "\n" << std::flush;
+}
+
+// The audit sinks' failure and recovery lines, beside the request log.
+void LogAudit(std::string_view level, std::string_view message) {
+    boost::json::object line{{"ts", NowMillis()},
+                             {"level", std::string(level)},
+                             {"msg", "audit"},
+                             {"detail", std::string(message)}};
     std::cout << boost::json::serialize(line) << "\n" << std::flush;
 }
 
@@ -148,6 +159,7 @@ Status EnsureAdmin(Core& core) {
 struct ServerApp::Parts {
     std::unique_ptr<Core> core;
     std::unique_ptr<AccessStack> access;
+    std::unique_ptr<AuditStack> audit;
     std::unique_ptr<service::AdminService> admin;
     std::unique_ptr<rest::RestApi> rest;
     std::unique_ptr<McpHttp> mcp;  // /mcp: Streamable HTTP
@@ -179,6 +191,12 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         return access.error();
     }
     parts->access = *std::move(access);
+    auto audit = OpenAuditStack(config, *parts->core, *parts->access, LogAudit);
+    if (!audit) {
+        return audit.error();
+    }
+    parts->audit = *std::move(audit);
+    parts->audit->ExportMetrics(parts->metrics);
     if (auto admin = EnsureAdmin(*parts->core); !admin) {
         return admin.error();
     }
@@ -210,6 +228,14 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     mcp_options.session_idle_timeout = std::chrono::seconds(config.mcp_session_idle_seconds);
     parts->mcp = std::make_unique<McpHttp>(*parts->core->schema, *parts->core->documents,
                                            *parts->access->auth, std::move(mcp_options));
+    if (parts->audit->log) {
+        parts->mcp->SetAuditLog(parts->audit->log.get());
+        if (auto registered =
+                rest::RegisterAuditRoutes(*parts->rest, *parts->router, *parts->audit->log);
+            !registered) {
+            return registered.error();
+        }
+    }
     if (auto registered = parts->mcp->Register(*parts->router); !registered) {
         return registered.error();
     }

@@ -24,7 +24,9 @@ constexpr std::int64_t kSchemaReadTtlMs = 60'000;
 service::RequestContext McpServer::Context(Connection& connection) const {
     return service::RequestContext{
         connection.principal, "mcp-" + connection.name + "-" + std::to_string(++connection.calls),
-        service::Channel::kMcp, std::chrono::system_clock::now()};
+        service::Channel::kMcp, std::chrono::system_clock::now(),
+        connection.name.starts_with("http") ? service::Transport::kHttp
+                                            : service::Transport::kStdio};
 }
 
 void McpServer::AddCapabilities(object& result, std::string_view version) const {
@@ -57,9 +59,10 @@ std::optional<std::variant<object, RpcError>> McpServer::Feature(Connection& con
     if (features_.resources != nullptr) {
         const ResourceCatalog& resources = *features_.resources;
         if (method == "resources/list") {
-            return cacheable(Paginate("resources", "resources", resources.resources(),
-                                      request.params, features_.page_size),
-                             kListsTtlMs);
+            return cacheable(
+                Paginate("resources", "resources", resources.ResourcesFor(connection.principal),
+                         request.params, features_.page_size),
+                kListsTtlMs);
         }
         if (method == "resources/templates/list") {
             return cacheable(Paginate("resources/templates", "resourceTemplates",

@@ -14,6 +14,7 @@ using boost::json::object;
 
 constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kSchemaPath = "schema/";
+constexpr std::string_view kAuditPath = "audit";
 
 RpcError NotFound(std::string_view uri, bool stateless, std::string why) {
     return RpcError{stateless ? rpc_code::kInvalidParams : kResourceNotFoundCode,
@@ -93,6 +94,9 @@ std::variant<object, RpcError> ResourceCatalog::Read(const service::RequestConte
         return NotFound(uri, stateless, "this server's resources start with events://");
     }
     const std::string_view path = uri.substr(kResourceScheme.size());
+    if (path == kAuditPath) {
+        return ReadAudit(ctx, uri, stateless);
+    }
     const schema::Schema& schema = documents_.schema();
     if (path.starts_with(kSchemaPath)) {
         const std::string_view name = path.substr(kSchemaPath.size());

@@ -10,6 +10,8 @@
 // data {uri}: -32002 in the session era, -32602 in 2026-07-28 (its changelog moved it); a denied
 // or refused read is -32000 with the message a tool call would give; a bug is -32603 with the
 // request id. Thread-safe after construction.
+//   events://audit             the newest audit events (service::AuditLog), listed and readable
+//                              for the admin role only (audit_resource.cpp).
 #pragma once
 
 #include <string>
@@ -23,6 +25,7 @@
 
 #include "mcp/jsonrpc.hpp"
 #include "schema/schema.hpp"
+#include "service/audit/audit_table.hpp"
 #include "service/document_service.hpp"
 #include "service/request_context.hpp"
 
@@ -40,6 +43,11 @@ public:
 
     // Resource objects for resources/list, in schema order.
     const boost::json::array& resources() const { return resources_; }
+    // resources() as `principal` sees them: events://audit first for an admin when an audit log
+    // is set.
+    const boost::json::array& ResourcesFor(const Principal& principal) const;
+    // Serves events://audit from `audit` (must outlive the catalog). REQUIRES: before serving.
+    void SetAuditLog(service::AuditLog* audit);
     // ResourceTemplate objects for resources/templates/list: events://schema/{Entity}, then one
     // record template per entity in schema order.
     const boost::json::array& templates() const { return templates_; }
@@ -58,7 +66,13 @@ public:
     const schema::Entity* EntityOfTemplate(std::string_view uri_template) const;
 
 private:
+    std::variant<boost::json::object, RpcError> ReadAudit(const service::RequestContext& ctx,
+                                                          std::string_view uri,
+                                                          bool stateless) const;
+
     service::DocumentService& documents_;
+    service::AuditLog* audit_ = nullptr;
+    boost::json::array admin_resources_;  // events://audit, then resources_
     boost::json::array resources_;
     boost::json::array templates_;
     // Serialized schema descriptions, by entity, made once.

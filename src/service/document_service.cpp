@@ -291,9 +291,9 @@ Record DocumentService::Masked(const RequestContext& ctx, const rbac::EntityAcce
     return MaskForRead(access.entity(), std::move(record));
 }
 
-Result<store::ListResult> DocumentService::List(const RequestContext& ctx,
-                                                const schema::Entity& entity,
-                                                const query::Query& query) {
+Result<store::ListResult> DocumentService::ListUnaudited(const RequestContext& ctx,
+                                                         const schema::Entity& entity,
+                                                         const query::Query& query) {
     const rbac::EntityAccess access(schema_, ctx.principal, entity);
     if (auto allowed = CheckAllowed(ctx, access, schema::kRead); !allowed) {
         return allowed.error();
@@ -338,9 +338,10 @@ Result<Record> DocumentService::Get(const RequestContext& ctx, const schema::Ent
     return std::move(got->record);
 }
 
-Result<store::GetResult> DocumentService::Get(const RequestContext& ctx,
-                                              const schema::Entity& entity, std::string_view id,
-                                              const std::vector<query::ViewSpec>& view) {
+Result<store::GetResult> DocumentService::GetUnaudited(const RequestContext& ctx,
+                                                       const schema::Entity& entity,
+                                                       std::string_view id,
+                                                       const std::vector<query::ViewSpec>& view) {
     const rbac::EntityAccess access(schema_, ctx.principal, entity);
     if (auto allowed = CheckAllowed(ctx, access, schema::kRead); !allowed) {
         return allowed.error();
@@ -373,8 +374,8 @@ Result<store::GetResult> DocumentService::Get(const RequestContext& ctx,
     return got;
 }
 
-Result<Record> DocumentService::Create(const RequestContext& ctx, const schema::Entity& entity,
-                                       const Record& body) {
+Result<Record> DocumentService::CreateUnaudited(const RequestContext& ctx,
+                                                const schema::Entity& entity, const Record& body) {
     const rbac::EntityAccess access(schema_, ctx.principal, entity);
     auto record = PrepareCreate(ctx, access, body, -1);
     if (!record) {
@@ -391,15 +392,17 @@ Result<Record> DocumentService::Create(const RequestContext& ctx, const schema::
     return Masked(ctx, access, *std::move(stored));
 }
 
-Result<Record> DocumentService::Replace(const RequestContext& ctx, const schema::Entity& entity,
-                                        std::string_view id, const Record& body,
-                                        const std::optional<Precondition>& expected) {
+Result<Record> DocumentService::ReplaceUnaudited(const RequestContext& ctx,
+                                                 const schema::Entity& entity, std::string_view id,
+                                                 const Record& body,
+                                                 const std::optional<Precondition>& expected) {
     return Update(ctx, entity, id, body, validate::Mode::kReplace, expected);
 }
 
-Result<Record> DocumentService::Patch(const RequestContext& ctx, const schema::Entity& entity,
-                                      std::string_view id, const Record& body,
-                                      const std::optional<Precondition>& expected) {
+Result<Record> DocumentService::PatchUnaudited(const RequestContext& ctx,
+                                               const schema::Entity& entity, std::string_view id,
+                                               const Record& body,
+                                               const std::optional<Precondition>& expected) {
     return Update(ctx, entity, id, body, validate::Mode::kPatch, expected);
 }
 
@@ -480,9 +483,9 @@ Result<Record> DocumentService::Update(const RequestContext& ctx, const schema::
     return Masked(ctx, access, *std::move(stored));
 }
 
-Result<Record> DocumentService::Delete(const RequestContext& ctx, const schema::Entity& entity,
-                                       std::string_view id,
-                                       const std::optional<Precondition>& expected) {
+Result<Record> DocumentService::DeleteUnaudited(const RequestContext& ctx,
+                                                const schema::Entity& entity, std::string_view id,
+                                                const std::optional<Precondition>& expected) {
     const rbac::EntityAccess access(schema_, ctx.principal, entity);
     if (auto allowed = CheckAllowed(ctx, access, schema::kDelete); !allowed) {
         return allowed.error();
@@ -523,8 +526,8 @@ Result<std::vector<Record>> DocumentService::CreateMany(const RequestContext& ct
     return CreateAll(ctx, records);
 }
 
-Result<std::vector<Record>> DocumentService::CreateAll(const RequestContext& ctx,
-                                                       const std::vector<NewRecord>& records) {
+Result<std::vector<Record>> DocumentService::CreateAllUnaudited(
+    const RequestContext& ctx, const std::vector<NewRecord>& records) {
     if (auto size = CheckBatchSize(records.size()); !size) {
         return size.error();
     }
@@ -571,9 +574,9 @@ Result<std::vector<Record>> DocumentService::CreateAll(const RequestContext& ctx
     return stored;
 }
 
-Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx,
-                                                       const schema::Entity& entity,
-                                                       const std::vector<Record>& bodies) {
+Result<std::vector<Record>> DocumentService::PatchManyUnaudited(const RequestContext& ctx,
+                                                                const schema::Entity& entity,
+                                                                const std::vector<Record>& bodies) {
     const rbac::EntityAccess access(schema_, ctx.principal, entity);
     if (auto allowed = CheckAllowed(ctx, access, schema::kUpdate); !allowed) {
         return allowed.error();

@@ -21,6 +21,7 @@
 #include "query/query.hpp"
 #include "rbac/rbac.hpp"
 #include "schema/schema.hpp"
+#include "service/audit.hpp"
 #include "service/change_observer.hpp"
 #include "service/request_context.hpp"
 #include "store/document_store.hpp"
@@ -56,6 +57,12 @@ public:
     // for what its errors mean). `observer` must outlive the service. REQUIRES: called before
     // the service serves any request (observers are not guarded).
     void AddObserver(ChangeObserver& observer);
+
+    // Records every call below (but VersionOf) as one AuditEvent in `sink` (audit.hpp); writes
+    // are refused when the sink cannot promise to keep their event (audit_scope.hpp). Without a
+    // sink nothing is audited. `sink` must outlive the service. REQUIRES: called before the
+    // service serves any request. The wrappers live in document_service_audit.cpp.
+    void SetAuditSink(AuditSink* sink) { audit_ = sink; }
 
     // Errors: kMethodNotAllowed (the entity's operations lack read), kInvalidArgument,
     // kUnavailable.
@@ -127,6 +134,29 @@ public:
     std::string_view backend() const { return store_.backend(); }
 
 private:
+    // The operations themselves; the public methods of the same name audit them.
+    Result<store::ListResult> ListUnaudited(const RequestContext& ctx, const schema::Entity& entity,
+                                            const query::Query& query);
+    Result<store::GetResult> GetUnaudited(const RequestContext& ctx, const schema::Entity& entity,
+                                          std::string_view id,
+                                          const std::vector<query::ViewSpec>& view);
+    Result<Record> CreateUnaudited(const RequestContext& ctx, const schema::Entity& entity,
+                                   const Record& body);
+    Result<Record> ReplaceUnaudited(const RequestContext& ctx, const schema::Entity& entity,
+                                    std::string_view id, const Record& body,
+                                    const std::optional<Precondition>& expected);
+    Result<Record> PatchUnaudited(const RequestContext& ctx, const schema::Entity& entity,
+                                  std::string_view id, const Record& body,
+                                  const std::optional<Precondition>& expected);
+    Result<Record> DeleteUnaudited(const RequestContext& ctx, const schema::Entity& entity,
+                                   std::string_view id,
+                                   const std::optional<Precondition>& expected);
+    Result<std::vector<Record>> CreateAllUnaudited(const RequestContext& ctx,
+                                                   const std::vector<NewRecord>& records);
+    Result<std::vector<Record>> PatchManyUnaudited(const RequestContext& ctx,
+                                                   const schema::Entity& entity,
+                                                   const std::vector<Record>& bodies);
+
     // The role's checks (operation, writable fields, row scope), validation, server-set fields and
     // hashing for one create; `index` >= 0 prefixes errors with the batch position.
     Result<Record> PrepareCreate(const RequestContext& ctx, const rbac::EntityAccess& access,
@@ -167,6 +197,7 @@ private:
     store::DocumentStore& store_;
     std::vector<ChangeObserver*> observers_;
     ServiceLimits limits_;
+    AuditSink* audit_ = nullptr;
 };
 
 }  // namespace ea::service
