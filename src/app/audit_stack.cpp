@@ -107,7 +107,7 @@ Result<std::unique_ptr<AuditStack>> OpenAuditStack(const Config& config, Core& c
         const auto* entity = stack->table_schema->FindEntity(service::kAuditEntity);
         stack->table = std::make_unique<service::AsyncAuditSink>(
             "table", std::make_unique<service::StoreAuditWriter>(*stack->table_store, *entity),
-            capacity, log);
+            capacity, log, service::kAuditTableLinger);
         sinks.push_back(stack->table.get());
     }
     stack->sink = std::make_unique<service::AuditFanout>(std::move(sinks));

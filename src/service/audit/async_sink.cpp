@@ -13,11 +13,13 @@ constexpr auto kMaxBackoff = std::chrono::milliseconds(1000);
 }  // namespace
 
 AsyncAuditSink::AsyncAuditSink(std::string name, std::unique_ptr<AuditWriter> writer,
-                               std::size_t capacity, AuditLogFn log)
+                               std::size_t capacity, AuditLogFn log,
+                               std::chrono::milliseconds linger)
     : name_(std::move(name)),
       writer_(std::move(writer)),
       capacity_(std::max<std::size_t>(capacity, 1)),
       log_(std::move(log)),
+      linger_(linger),
       thread_([this] { Run(); }) {}
 
 AsyncAuditSink::~AsyncAuditSink() {
@@ -59,7 +61,7 @@ void AsyncAuditSink::Submit(const AuditEvent& event, bool reserved) {
         queue_.push_back(event);
         ++submitted_;
     }
-    wake_.notify_one();
+    wake_.notify_all();
 }
 
 bool AsyncAuditSink::Flush(std::chrono::milliseconds timeout) {
@@ -94,6 +96,9 @@ void AsyncAuditSink::Run() {
         wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) {
             return;  // stopping, nothing left
+        }
+        if (linger_.count() > 0 && !stopping_ && queue_.size() < kMaxBatch) {
+            wake_.wait_for(lock, linger_, [&] { return stopping_ || queue_.size() >= kMaxBatch; });
         }
         const std::size_t n = std::min(queue_.size(), kMaxBatch);
         batch.assign(std::make_move_iterator(queue_.begin()),

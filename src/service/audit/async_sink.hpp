@@ -49,9 +49,12 @@ using AuditLogFn = std::function<void(std::string_view level, std::string_view m
 
 class AsyncAuditSink final : public AuditSink {
 public:
-    // `name` ("file", "table") labels metrics and log lines. `capacity` >= 1 events.
+    // `name` ("file", "table") labels metrics and log lines. `capacity` >= 1 events. `linger`:
+    // how long the writer waits for more events before it writes a batch that is not full (a
+    // database sink commits fewer, larger transactions; events become visible that much later).
     AsyncAuditSink(std::string name, std::unique_ptr<AuditWriter> writer, std::size_t capacity,
-                   AuditLogFn log = {});
+                   AuditLogFn log = {},
+                   std::chrono::milliseconds linger = std::chrono::milliseconds(0));
     // Writes what is queued (one last attempt when the writer fails), then stops the thread.
     ~AsyncAuditSink() override;
 
@@ -74,6 +77,7 @@ private:
     std::unique_ptr<AuditWriter> writer_;
     std::size_t capacity_;
     AuditLogFn log_;
+    std::chrono::milliseconds linger_;
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;     // the writer: events queued or stopping

@@ -7,6 +7,7 @@
 // StoreAuditWriter appends events (one transaction per batch); AuditLog reads them for admins.
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include "schema/schema.hpp"
@@ -17,6 +18,8 @@
 namespace ea::service {
 
 inline constexpr const char* kAuditEntity = "AuditEvent";
+// The table sink's linger (AsyncAuditSink): fewer, larger transactions beside the data's own.
+inline constexpr std::chrono::milliseconds kAuditTableLinger{20};
 
 // The audit table's schema (fields as ToJson names them, plus id, createdAt, updatedAt).
 [[nodiscard]] Result<schema::SchemaPtr> AuditTableSchema();
