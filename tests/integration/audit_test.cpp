@@ -243,5 +243,52 @@ TEST_F(AuditTest, TheAuditResourceIsListedAndReadableForAdminsOnly) {
     }
 }
 
+// The failure policy on the real binary: an audit file that cannot be written (/dev/full: every
+// write is ENOSPC) makes the sink unhealthy; then writes are refused (503, nothing changed), reads
+// go on and are counted as dropped, /metrics and the log say so.
+TEST(AuditFailurePolicy, AFailingSinkRefusesWritesAndLetsReadsThrough) {
+    auto options = DemoServerOptions();
+    // Open mode: the anonymous administrator needs no login (a login is refused too, below).
+    options.extra_args = {"--audit-file", "/dev/full", "--auth-required", "false"};
+    auto server = StartServer(options);
+    ASSERT_TRUE(server);
+    const Api admin(server->port(), "");
+    ASSERT_TRUE(IsSuccess(admin.Get("/api/account?pageSize=1")));  // an event to fail on
+    ASSERT_TRUE(WaitFor([&] {
+        return Request(server->port(), "GET", "/metrics")
+                   .body.find("events_api_audit_sink_healthy{sink=\"file\"} 0\n") !=
+               std::string::npos;
+    }));
+    const auto login = Request(server->port(), "POST", "/api/user/auth/login",
+                               {{"Content-Type", "application/json"}},
+                               R"({"username":"admin","password":"adminpass123"})");
+    EXPECT_TRUE(IsError(login, 503, "unavailable", "audit trail")) << Describe(login);
+
+    const std::string id = UniqueId("evt_unaudited");
+    const auto refused =
+        admin.Post("/api/event", json::object{{"id", id},
+                                              {"url", "https://example.com/a"},
+                                              {"title", "Never"},
+                                              {"dateTime", "2025-07-01T18:00:00Z"}});
+    EXPECT_TRUE(IsError(refused, 503, "unavailable", "audit trail cannot record this write"))
+        << Describe(refused);
+    const auto listed = admin.Get("/api/event?pageSize=1");
+    EXPECT_TRUE(IsSuccess(listed)) << Describe(listed);
+    EXPECT_EQ(admin.Get("/api/event/" + id).status, 404) << "the refused write happened";
+
+    const auto metrics = Request(server->port(), "GET", "/metrics").body;
+    EXPECT_EQ(metrics.find("events_api_audit_sink_failures_total{sink=\"file\"} 0\n"),
+              std::string::npos)
+        << metrics;
+    EXPECT_EQ(metrics.find("events_api_audit_writes_refused_total{sink=\"file\"} 0\n"),
+              std::string::npos);
+    EXPECT_EQ(metrics.find("events_api_audit_events_dropped_total{sink=\"file\"} 0\n"),
+              std::string::npos);
+    const std::string log = server->StdoutText();
+    EXPECT_NE(log.find("audit file sink cannot write (cannot write the audit file /dev/full"),
+              std::string::npos)
+        << log.substr(0, 2000);
+}
+
 }  // namespace
 }  // namespace ea::integration
