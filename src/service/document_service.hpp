@@ -63,6 +63,11 @@ public:
     // sink nothing is audited. `sink` must outlive the service. REQUIRES: called before the
     // service serves any request. The wrappers live in document_service_audit.cpp.
     void SetAuditSink(AuditSink* sink) { audit_ = sink; }
+    // Records a call a face refused before it reached an operation (an MCP tool the caller's role
+    // may not call, so it is not listed): one event with `action` (the tool's name) and the
+    // error's outcome. Returns `error` unchanged.
+    Error AuditRefusal(const RequestContext& ctx, std::string_view action,
+                       const schema::Entity* entity, Error error);
 
     // Errors: kMethodNotAllowed (the entity's operations lack read), kInvalidArgument,
     // kUnavailable.

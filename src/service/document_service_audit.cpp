@@ -95,4 +95,11 @@ Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx
     return audit.Done(PatchManyUnaudited(ctx, entity, bodies));
 }
 
+Error DocumentService::AuditRefusal(const RequestContext& ctx, std::string_view action,
+                                    const schema::Entity* entity, Error error) {
+    AuditScope audit(audit_, ctx, action, entity != nullptr ? entity->name() : std::string());
+    (void)audit.Done(Status(error));
+    return error;
+}
+
 }  // namespace ea::service

@@ -211,6 +211,19 @@ TEST_F(AuditTest, AnMcpToolCallOverHttpIsAuditedWithChannelMcpHttp) {
     EXPECT_EQ(Str(events[0].at("outcome")), "ok");
     EXPECT_NE(Str(events[0].at("filter")).find("admin"), std::string::npos)
         << json::serialize(events[0]);
+
+    // A tool the role may not call (so not listed) is refused by name, and that is audited too.
+    const auto hidden =
+        McpPost(port(), token, session,
+                R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"delete_event",)"
+                R"("arguments":{"id":"evt_x"}}})");
+    ASSERT_EQ(hidden.status, 200) << Describe(hidden);
+    ASSERT_NE(hidden.body.find("ai_agent role cannot delete Event"), std::string::npos)
+        << Describe(hidden);
+    const auto refused = EventsMatching("channel:mcp-http,action:delete_event,role:ai_agent");
+    ASSERT_FALSE(refused.empty());
+    EXPECT_EQ(Str(refused[0].at("outcome")), "denied");
+    EXPECT_EQ(Str(refused[0].at("entity")), "Event");
 }
 
 TEST_F(AuditTest, TheAuditResourceIsListedAndReadableForAdminsOnly) {

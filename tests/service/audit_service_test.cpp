@@ -186,6 +186,18 @@ TEST_F(AuditServiceTest, McpTransportsAreNamedInTheChannel) {
     EXPECT_EQ(Only().channel, "mcp-stdio");
 }
 
+TEST_F(AuditServiceTest, ARefusalByAFaceIsOneDeniedEvent) {
+    const Error error =
+        documents_->AuditRefusal(Rest("ai_agent"), "delete_user", &Entity("User"),
+                                 Error{ErrorCode::kForbidden, "ai_agent role cannot delete User"});
+    EXPECT_EQ(error.message, "ai_agent role cannot delete User");
+    const AuditEvent event = Only();
+    EXPECT_EQ(event.action, "delete_user");
+    EXPECT_EQ(event.entity, "User");
+    EXPECT_EQ(event.outcome, AuditOutcome::kDenied);
+    EXPECT_EQ(event.error_code, "forbidden");
+}
+
 TEST_F(AuditServiceTest, ACreatedUsersPasswordIsInNoEvent) {
     const std::string account = MakeAccount();
     sink_.events.clear();
