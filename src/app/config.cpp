@@ -72,6 +72,11 @@ constexpr const char* kKeys[][2] = {
     {"mcp.max_sessions", "EVENTS_API_MCP_MAX_SESSIONS"},
     {"mcp.session_idle_seconds", "EVENTS_API_MCP_SESSION_IDLE_SECONDS"},
     {"limits.rate_limits", "EVENTS_API_RATE_LIMITS"},
+    {"audit.file", "EVENTS_API_AUDIT_FILE"},
+    {"audit.file_max_bytes", "EVENTS_API_AUDIT_FILE_MAX_BYTES"},
+    {"audit.file_keep", "EVENTS_API_AUDIT_FILE_KEEP"},
+    {"audit.table", "EVENTS_API_AUDIT_TABLE"},
+    {"audit.queue", "EVENTS_API_AUDIT_QUEUE"},
 };
 
 // Keys whose value is a list: a YAML sequence in the file, comma-separated elsewhere.
@@ -232,6 +237,11 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
         {"mcp.max_sessions", &flags.mcp_max_sessions},
         {"mcp.session_idle_seconds", &flags.mcp_session_idle_seconds},
         {"limits.rate_limits", &flags.rate_limits},
+        {"audit.file", &flags.audit_file},
+        {"audit.file_max_bytes", &flags.audit_file_max_bytes},
+        {"audit.file_keep", &flags.audit_file_keep},
+        {"audit.table", &flags.audit_table},
+        {"audit.queue", &flags.audit_queue},
     };
     for (const auto& [key, value] : flag_values) {
         if (value->has_value()) {
@@ -333,6 +343,32 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
                 return InvalidArgument(source[key] + ": " + parsed.error().message);
             }
             config.rate_limits = *std::move(parsed);
+        } else if (key == "audit.file") {
+            config.audit_file = value;
+        } else if (key == "audit.file_max_bytes") {
+            auto parsed = ParsePositive(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.audit_file_max_bytes = *parsed;
+        } else if (key == "audit.file_keep") {
+            auto parsed = ParseNonNegative(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.audit_file_keep = *parsed;
+        } else if (key == "audit.table") {
+            auto parsed = ParseBool(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.audit_table = *parsed;
+        } else if (key == "audit.queue") {
+            auto parsed = ParsePositive(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.audit_queue = *parsed;
         }
     }
     if (config.schema.empty()) {

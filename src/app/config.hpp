@@ -45,6 +45,15 @@ struct Config {
     // Per-role limits on data calls (limits.rate_limits); a role not listed is unlimited.
     // Shared through Redis when `sessions` is redis://.
     std::vector<RateLimitRule> rate_limits = {{"ai_agent", 100, 60}};
+    // The audit trail (docs/security.md, "Audit"): the JSON-lines file ("" beside the SQLite
+    // database as <db file>.audit.jsonl, or data/audit.jsonl; "off" for none), its rotation size
+    // and rotated files kept, the AuditEvent table in the store's database, and the events each
+    // sink queues at most before writes are refused.
+    std::string audit_file;
+    long long audit_file_max_bytes = 64ll << 20;
+    int audit_file_keep = 5;
+    bool audit_table = true;
+    int audit_queue = 10000;
     std::string config_file;  // where the file layer came from, for messages
 };
 
@@ -67,6 +76,11 @@ struct ConfigFlags {
     std::optional<std::string> mcp_max_sessions;
     std::optional<std::string> mcp_session_idle_seconds;
     std::optional<std::string> rate_limits;  // comma-separated ROLE=CALLS/PERIOD
+    std::optional<std::string> audit_file;
+    std::optional<std::string> audit_file_max_bytes;
+    std::optional<std::string> audit_file_keep;
+    std::optional<std::string> audit_table;
+    std::optional<std::string> audit_queue;
 };
 
 // The environment as a map, so tests can pass their own.

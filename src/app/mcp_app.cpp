@@ -6,6 +6,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "app/audit_stack.hpp"
 #include "app/core.hpp"
 #include "app/mcp_stack.hpp"
 #include "common/json_text.hpp"
@@ -48,6 +49,7 @@ const schema::Entity* AuthEntity(const schema::Schema& schema) {
 struct McpApp::Parts {
     std::unique_ptr<Core> core;
     std::unique_ptr<AccessStack> access;
+    std::unique_ptr<AuditStack> audit;
     std::unique_ptr<McpStack> mcp;
     mcp::Connection connection;
     const schema::Entity* users = nullptr;  // the auth entity MCP_USER is in
@@ -144,6 +146,15 @@ Result<std::unique_ptr<McpApp>> McpApp::Create(const Config& config,
     parts->connection.name = "stdio";
     parts->mcp =
         BuildMcpStack(*parts->core->schema, *parts->core->documents, *parts->access->auth, LogLine);
+    auto audit = OpenAuditStack(
+        config, *parts->core, *parts->access, [](std::string_view level, std::string_view message) {
+            LogEvent(level, "audit", boost::json::object{{"detail", message}});
+        });
+    if (!audit) {
+        return audit.error();
+    }
+    parts->audit = *std::move(audit);
+    parts->mcp->resources->SetAuditLog(parts->audit->log.get());
     return std::unique_ptr<McpApp>(new McpApp(std::move(parts)));
 }
 

@@ -22,6 +22,7 @@ McpHttp::McpHttp(const schema::Schema& schema, service::DocumentService& documen
     : auth_(auth), subscriptions_(changes) {
     auto first = std::make_shared<Generation>();
     first->stack = BuildMcpStack(schema, documents, auth, LogLine, &subscriptions_);
+    first_stack_ = first->stack.get();
     servers_ = std::make_unique<mcp::McpServerSlot>(Serve(std::move(first)));
     transport_ = std::make_unique<mcp::HttpTransport>(
         *servers_,
@@ -39,11 +40,17 @@ std::shared_ptr<const mcp::McpServer> McpHttp::Serve(std::shared_ptr<Generation>
     return std::shared_ptr<const mcp::McpServer>(std::move(generation), server);
 }
 
+void McpHttp::SetAuditLog(service::AuditLog* log) {
+    audit_log_ = log;
+    first_stack_->resources->SetAuditLog(log);
+}
+
 std::size_t McpHttp::Install(std::unique_ptr<Core> core) {
     auto next = std::make_shared<Generation>();
     next->core = std::move(core);
     next->stack =
         BuildMcpStack(*next->core->schema, *next->core->documents, auth_, LogLine, &subscriptions_);
+    next->stack->resources->SetAuditLog(audit_log_);
     const std::size_t tools = next->stack->tools->ListingFor(Principal::System()).size();
     servers_->Replace(Serve(std::move(next)));
     subscriptions_.AnnounceToolsChanged();

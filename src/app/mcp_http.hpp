@@ -34,6 +34,10 @@ public:
             service::AuthService& auth, mcp::HttpTransportOptions options,
             service::ChangeFeed& changes);
 
+    // Serves the resource events://audit from `log` (admins only), now and after every reload.
+    // REQUIRES: before Register.
+    void SetAuditLog(service::AuditLog* log);
+
     // POST, GET and DELETE on /mcp; GET /sse and POST /messages (legacy HTTP+SSE).
     [[nodiscard]] Status Register(http::Router& router);
 
@@ -51,6 +55,8 @@ private:
     std::shared_ptr<const mcp::McpServer> Serve(std::shared_ptr<Generation> generation);
 
     service::AuthService& auth_;
+    service::AuditLog* audit_log_ = nullptr;
+    McpStack* first_stack_ = nullptr;  // owned by the first generation, which servers_ holds
     mcp::SubscriptionHub subscriptions_;
     std::unique_ptr<mcp::McpServerSlot> servers_;
     std::unique_ptr<mcp::HttpTransport> transport_;

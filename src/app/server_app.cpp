@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "app/audit_stack.hpp"
 #include "app/core.hpp"
 #include "app/loopback.hpp"
 #include "app/mcp_http.hpp"
@@ -19,6 +20,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "ratelimit/token_bucket.hpp"
+#include "rest/audit_routes.hpp"
 #include "rest/error_response.hpp"
 #include "rest/rest_api.hpp"
 #include "service/admin_service.hpp"
@@ -67,6 +69,15 @@ void LogHandlerException(const http::Request& request, std::string_view what) {
                              {"request_id", request.request_id},
                              {"method", request.method_text},
                              {"detail", std::string(what)}};
+    std::cout << boost::json::serialize(line) << "\n" << std::flush;
+}
+
+// The audit sinks' failure and recovery lines, beside the request log.
+void LogAudit(std::string_view level, std::string_view message) {
+    boost::json::object line{{"ts", NowMillis()},
+                             {"level", std::string(level)},
+                             {"msg", "audit"},
+                             {"detail", std::string(message)}};
     std::cout << boost::json::serialize(line) << "\n" << std::flush;
 }
 
@@ -150,6 +161,7 @@ Status EnsureAdmin(Core& core) {
 struct ServerApp::Parts {
     std::unique_ptr<Core> core;
     std::unique_ptr<AccessStack> access;
+    std::unique_ptr<AuditStack> audit;
     std::unique_ptr<service::AdminService> admin;
     std::unique_ptr<rest::RestApi> rest;
     // Committed writes, for MCP resource subscriptions (in-process; issue 10 shares it).
@@ -185,6 +197,12 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         return access.error();
     }
     parts->access = *std::move(access);
+    auto audit = OpenAuditStack(config, *parts->core, *parts->access, LogAudit);
+    if (!audit) {
+        return audit.error();
+    }
+    parts->audit = *std::move(audit);
+    parts->audit->ExportMetrics(parts->metrics);
     if (auto admin = EnsureAdmin(*parts->core); !admin) {
         return admin.error();
     }
@@ -202,6 +220,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     // Sessions follow the user (session_revoker.hpp): the access stack's revoker already watches
     // the documents; a wipe through the admin service ends sessions too.
     parts->admin->AddObserver(*parts->access->revoker);
+    parts->admin->AddObserver(*parts->access->token_revoker);
     parts->rest = std::make_unique<rest::RestApi>(
         *parts->core->schema, *parts->core->documents, *parts->access->auth, *parts->admin,
         rest::RestOptions{!IsLoopbackHost(listen->host), parts->core->schema->project_name()});
@@ -221,6 +240,14 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     parts->mcp =
         std::make_unique<McpHttp>(*parts->core->schema, *parts->core->documents,
                                   *parts->access->auth, std::move(mcp_options), *parts->changes);
+    if (parts->audit->log) {
+        parts->mcp->SetAuditLog(parts->audit->log.get());
+        if (auto registered =
+                rest::RegisterAuditRoutes(*parts->rest, *parts->router, *parts->audit->log);
+            !registered) {
+            return registered.error();
+        }
+    }
     if (auto registered = parts->mcp->Register(*parts->router); !registered) {
         return registered.error();
     }
@@ -355,9 +382,14 @@ Result<std::size_t> ServerApp::Reload(Parts& parts) {
         std::cerr << message << "\n";
         return Error{error.code, std::move(message), {}};
     }
-    // The new services report their writes like the first ones: sessions follow users,
-    // subscriptions hear changes.
+    // The new services are bound like the first ones: the same rate limits and audit trail, and
+    // their writes reported so that sessions and tokens follow users and subscriptions hear them.
+    (*core)->documents->SetCallLimiter(*parts.access->call_limiter);
+    if (parts.audit->sink) {
+        (*core)->documents->SetAuditSink(parts.audit->sink.get());
+    }
     (*core)->documents->AddObserver(*parts.access->revoker);
+    (*core)->documents->AddObserver(*parts.access->token_revoker);
     (*core)->documents->AddObserver(*parts.change_publisher);
     const std::size_t tools = parts.mcp->Install(*std::move(core));
     std::cerr << "schema reloaded: " << tools << " MCP tools\n";

@@ -104,6 +104,19 @@ int Main(int argc, char** argv) {
     add("--rate-limits", flags.rate_limits,
         "data calls per role, ROLE=CALLS/PERIOD or ROLE=unlimited, comma-separated; roles not "
         "listed are unlimited (EVENTS_API_RATE_LIMITS; default ai_agent=100/60s)");
+    add("--audit-file", flags.audit_file,
+        "audit trail JSON-lines file; \"off\" for none (EVENTS_API_AUDIT_FILE; default beside "
+        "the SQLite database: <db file>.audit.jsonl)");
+    add("--audit-file-max-bytes", flags.audit_file_max_bytes,
+        "audit file size that rotates it (EVENTS_API_AUDIT_FILE_MAX_BYTES; default 67108864)");
+    add("--audit-file-keep", flags.audit_file_keep,
+        "rotated audit files kept (EVENTS_API_AUDIT_FILE_KEEP; default 5)");
+    add("--audit-table", flags.audit_table,
+        "true|false; the AuditEvent table in the store's database, read by GET /api/_audit "
+        "(EVENTS_API_AUDIT_TABLE; default true)");
+    add("--audit-queue", flags.audit_queue,
+        "audit events each sink queues at most; when full, writes are refused "
+        "(EVENTS_API_AUDIT_QUEUE; default 10000)");
 
     std::vector<Command> commands = {
         AddSchemaCommand(root, flags),   AddMigrateCommand(root, flags),

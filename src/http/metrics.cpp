@@ -202,7 +202,19 @@ std::string Metrics::RenderPrometheus() const {
     out += "# HELP " + gauge + " HTTP requests being handled now.\n";
     out += "# TYPE " + gauge + " gauge\n";
     out += gauge + " " + std::to_string(in_flight()) + "\n";
+    for (const auto& source : sources_) {
+        const std::string full = prefix_ + "_" + source.name;
+        out += "# HELP " + full + " " + source.help + "\n";
+        out += "# TYPE " + full + " " + source.type + "\n";
+        for (const auto& [labels, value] : source.read()) {
+            out += full + LabelText(labels) + " " + FormatDouble(value) + "\n";
+        }
+    }
     return out;
+}
+
+void Metrics::AddSource(std::string name, std::string help, std::string type, SourceRead read) {
+    sources_.push_back({std::move(name), std::move(help), std::move(type), std::move(read)});
 }
 
 }  // namespace ea::http

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <shared_mutex>
@@ -52,6 +53,12 @@ public:
     void IncrementCounter(std::string_view name, std::string_view help, const Labels& labels = {},
                           std::uint64_t by = 1);
 
+    // A metric another layer keeps itself (its own atomics; e.g. the audit sinks), read when
+    // rendered: `read` returns each series' labels and value. `type` is "counter" or "gauge".
+    // REQUIRES: called before rendering starts (sources are not guarded).
+    using SourceRead = std::function<std::vector<std::pair<Labels, double>>()>;
+    void AddSource(std::string name, std::string help, std::string type, SourceRead read);
+
     // All metrics in the Prometheus text exposition format 0.0.4, series sorted by labels.
     std::string RenderPrometheus() const;
 
@@ -73,7 +80,13 @@ private:
     std::atomic<std::uint64_t>& CounterSeries(std::string_view name, std::string_view help,
                                               const std::string& label_text);
 
+    struct Source {
+        std::string name, help, type;
+        SourceRead read;
+    };
+
     std::string prefix_;
+    std::vector<Source> sources_;
     std::atomic<std::int64_t> in_flight_{0};
     mutable std::shared_mutex mutex_;  // guards the maps' shape; values are atomics
     std::map<std::string, CounterFamily, std::less<>> counters_;

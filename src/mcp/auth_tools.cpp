@@ -100,7 +100,7 @@ Result<ToolOutput> RunAuthTool(service::AuthService& auth, const service::Reques
             if (!password) {
                 return password.error();
             }
-            auto login = auth.Login(entity, *username, *password, kClientAddress, ctx.now);
+            auto login = auth.Login(ctx, entity, *username, *password, kClientAddress);
             if (!login) {
                 return login.error();
             }
@@ -115,7 +115,7 @@ Result<ToolOutput> RunAuthTool(service::AuthService& auth, const service::Reques
             if (!token) {
                 return token.error();
             }
-            if (auto ended = auth.Logout(*token, ctx.now); !ended) {
+            if (auto ended = auth.Logout(ctx, *token); !ended) {
                 return ended.error();
             }
             return value(object{{"loggedOut", true}});

@@ -26,7 +26,9 @@ constexpr std::int64_t kSchemaReadTtlMs = 60'000;
 service::RequestContext McpServer::Context(Connection& connection) const {
     return service::RequestContext{
         connection.principal, "mcp-" + connection.name + "-" + std::to_string(++connection.calls),
-        service::Channel::kMcp, std::chrono::system_clock::now()};
+        service::Channel::kMcp, std::chrono::system_clock::now(),
+        connection.name.starts_with("http") ? service::Transport::kHttp
+                                            : service::Transport::kStdio};
 }
 
 void McpServer::AddCapabilities(object& result, std::string_view version) const {

@@ -16,6 +16,7 @@ using boost::json::object;
 
 constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kSchemaPath = "schema/";
+constexpr std::string_view kAuditPath = "audit";
 
 RpcError NotFound(std::string_view uri, bool stateless, std::string why) {
     return RpcError{stateless ? rpc_code::kInvalidParams : kResourceNotFoundCode,
@@ -65,6 +66,10 @@ ResourceCatalog::RoleView ResourceCatalog::BuildView(const Principal& principal)
     const auto description = service::DescribeSchemaFor(schema, principal, documents_.backend());
     const auto& described = description.at("entities").as_object();
     RoleView view;
+    if (audit_ != nullptr &&
+        service::AuditLog::MayRead({principal, "", service::Channel::kMcp})) {
+        view.resources.push_back(AuditResource());  // audit_resource.cpp
+    }
     view.templates.push_back(object{{"uriTemplate", kSchemaTemplateUri},
                                     {"name", "schema"},
                                     {"title", "Entity schema"},
@@ -117,6 +122,9 @@ std::variant<object, RpcError> ResourceCatalog::Read(const service::RequestConte
         return NotFound(uri, stateless, "this server's resources start with events://");
     }
     const std::string_view path = uri.substr(kResourceScheme.size());
+    if (path == kAuditPath) {
+        return ReadAudit(ctx, uri, stateless);
+    }
     const schema::Schema& schema = documents_.schema();
     if (path.starts_with(kSchemaPath)) {
         const std::string_view name = path.substr(kSchemaPath.size());

@@ -15,6 +15,8 @@
 // data {uri}: -32002 in the session era, -32602 in 2026-07-28 (its changelog moved it); a denied
 // or refused read is -32000 with the message a tool call would give; a bug is -32603 with the
 // request id. Thread-safe after construction.
+//   events://audit             the newest audit events (service::AuditLog), listed and readable
+//                              for the admin role only (audit_resource.cpp).
 #pragma once
 
 #include <map>
@@ -33,6 +35,7 @@
 #include "common/principal.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "schema/schema.hpp"
+#include "service/audit/audit_table.hpp"
 #include "service/document_service.hpp"
 #include "service/request_context.hpp"
 
@@ -58,6 +61,10 @@ public:
         return ViewFor(principal).templates;
     }
 
+    // Serves events://audit from `audit` (must outlive the catalog), listed first for the admin
+    // role. REQUIRES: before serving.
+    void SetAuditLog(service::AuditLog* audit);
+
     // The ReadResourceResult for `uri` as ctx.principal. `stateless`: the 2026-07-28 error code.
     std::variant<boost::json::object, RpcError> Read(const service::RequestContext& ctx,
                                                      std::string_view uri, bool stateless) const;
@@ -80,9 +87,14 @@ private:
         std::vector<std::optional<std::string>> schema_texts;
     };
     const RoleView& ViewFor(const Principal& principal) const;
+    static boost::json::object AuditResource();
+    std::variant<boost::json::object, RpcError> ReadAudit(const service::RequestContext& ctx,
+                                                          std::string_view uri,
+                                                          bool stateless) const;
     RoleView BuildView(const Principal& principal) const;
 
     service::DocumentService& documents_;
+    service::AuditLog* audit_ = nullptr;
     // By role; a role's view never changes once built (the schema is fixed for the catalog).
     mutable std::mutex views_mutex_;
     mutable std::map<std::string, std::unique_ptr<const RoleView>, std::less<>> views_;

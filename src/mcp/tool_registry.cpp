@@ -136,7 +136,9 @@ CallOutcome ToolRegistry::Call(const service::RequestContext& ctx, std::string_v
     }
     if (ctx.channel != service::Channel::kCli) {
         if (auto allowed = MayCall(*schema_, ctx.principal, *tool); !allowed) {
-            auto failure = MapToolError(allowed.error(), ctx.request_id);
+            auto failure = MapToolError(
+                services_.documents.AuditRefusal(ctx, tool->name, tool->entity, allowed.error()),
+                ctx.request_id);
             if (auto* result = std::get_if<object>(&failure)) {
                 return std::move(*result);
             }

@@ -563,8 +563,10 @@ http::Response RestApi::Login(const http::Request& request, const schema::Entity
         Error error = InvalidArgument("send {\"username\": \"...\", \"password\": \"...\"}");
         return Fail(error, request);
     }
-    auto login = auth_.Login(entity, username->get_string(), password->get_string(),
-                             request.remote_address, std::chrono::system_clock::now());
+    const service::RequestContext ctx{Principal{}, request.request_id, service::Channel::kRest,
+                                      std::chrono::system_clock::now()};
+    auto login = auth_.Login(ctx, entity, username->get_string(), password->get_string(),
+                             request.remote_address);
     if (!login) {
         return Fail(login.error(), request);
     }
@@ -575,12 +577,12 @@ http::Response RestApi::Login(const http::Request& request, const schema::Entity
     return response;
 }
 
-http::Response RestApi::Logout(const http::Request& request, const service::RequestContext&) {
+http::Response RestApi::Logout(const http::Request& request, const service::RequestContext& ctx) {
     auto token = TokenOf(request);
     if (!token) {  // open mode's anonymous administrator has no session to end
         return Fail(Error{ErrorCode::kUnauthenticated, "no session: log in first"}, request);
     }
-    if (auto out = auth_.Logout(*token, std::chrono::system_clock::now()); !out) {
+    if (auto out = auth_.Logout(ctx, *token); !out) {
         return Fail(out.error(), request);
     }
     auto response =

@@ -17,6 +17,8 @@
 #include "common/result.hpp"
 #include "ratelimit/rate_limiter.hpp"
 #include "schema/schema.hpp"
+#include "service/audit.hpp"
+#include "service/request_context.hpp"
 #include "store/document_store.hpp"
 
 namespace ea::service {
@@ -78,6 +80,17 @@ public:
 
     const AuthOptions& options() const { return options_; }
 
+    // The audited forms the faces call (auth_service_audit.cpp): Login and Logout above, each
+    // recorded as one AuditEvent in the sink set by SetAuditSink (action "login" with the tried
+    // username, or "logout"; never the password or the token). Like writes, they are refused
+    // (kUnavailable) when the sink cannot promise to keep their event.
+    [[nodiscard]] Result<LoginResult> Login(const RequestContext& ctx, const schema::Entity& entity,
+                                            std::string_view username, std::string_view password,
+                                            std::string_view client_address);
+    [[nodiscard]] Status Logout(const RequestContext& ctx, std::string_view token);
+    // `sink` must outlive the service; REQUIRES: set before the service serves requests.
+    void SetAuditSink(AuditSink* sink) { audit_ = sink; }
+
 private:
     static Principal PrincipalOf(auth::Session&& session);
 
@@ -88,6 +101,7 @@ private:
     AuthOptions options_;
     auth::AccessTokenStore* tokens_;
     std::string dummy_hash_;  // verified against when the user is unknown, to equalise timing
+    AuditSink* audit_ = nullptr;
 };
 
 }  // namespace ea::service

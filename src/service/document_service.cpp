@@ -291,9 +291,9 @@ Record DocumentService::Masked(const RequestContext& ctx, const rbac::EntityAcce
     return MaskForRead(access.entity(), std::move(record));
 }
 
-Result<store::ListResult> DocumentService::List(const RequestContext& ctx,
-                                                const schema::Entity& entity,
-                                                const query::Query& query) {
+Result<store::ListResult> DocumentService::ListUnaudited(const RequestContext& ctx,
+                                                         const schema::Entity& entity,
+                                                         const query::Query& query) {
     if (auto admitted = Admit(ctx); !admitted) {
         return admitted.error();
     }
@@ -341,9 +341,10 @@ Result<Record> DocumentService::Get(const RequestContext& ctx, const schema::Ent
     return std::move(got->record);
 }
 
-Result<store::GetResult> DocumentService::Get(const RequestContext& ctx,
-                                              const schema::Entity& entity, std::string_view id,
-                                              const std::vector<query::ViewSpec>& view) {
+Result<store::GetResult> DocumentService::GetUnaudited(const RequestContext& ctx,
+                                                       const schema::Entity& entity,
+                                                       std::string_view id,
+                                                       const std::vector<query::ViewSpec>& view) {
     if (auto admitted = Admit(ctx); !admitted) {
         return admitted.error();
     }
@@ -379,8 +380,8 @@ Result<store::GetResult> DocumentService::Get(const RequestContext& ctx,
     return got;
 }
 
-Result<Record> DocumentService::Create(const RequestContext& ctx, const schema::Entity& entity,
-                                       const Record& body) {
+Result<Record> DocumentService::CreateUnaudited(const RequestContext& ctx,
+                                                const schema::Entity& entity, const Record& body) {
     if (auto admitted = Admit(ctx); !admitted) {
         return admitted.error();
     }
@@ -400,15 +401,17 @@ Result<Record> DocumentService::Create(const RequestContext& ctx, const schema::
     return Masked(ctx, access, *std::move(stored));
 }
 
-Result<Record> DocumentService::Replace(const RequestContext& ctx, const schema::Entity& entity,
-                                        std::string_view id, const Record& body,
-                                        const std::optional<Precondition>& expected) {
+Result<Record> DocumentService::ReplaceUnaudited(const RequestContext& ctx,
+                                                 const schema::Entity& entity, std::string_view id,
+                                                 const Record& body,
+                                                 const std::optional<Precondition>& expected) {
     return Update(ctx, entity, id, body, validate::Mode::kReplace, expected);
 }
 
-Result<Record> DocumentService::Patch(const RequestContext& ctx, const schema::Entity& entity,
-                                      std::string_view id, const Record& body,
-                                      const std::optional<Precondition>& expected) {
+Result<Record> DocumentService::PatchUnaudited(const RequestContext& ctx,
+                                               const schema::Entity& entity, std::string_view id,
+                                               const Record& body,
+                                               const std::optional<Precondition>& expected) {
     return Update(ctx, entity, id, body, validate::Mode::kPatch, expected);
 }
 
@@ -492,9 +495,9 @@ Result<Record> DocumentService::Update(const RequestContext& ctx, const schema::
     return Masked(ctx, access, *std::move(stored));
 }
 
-Result<Record> DocumentService::Delete(const RequestContext& ctx, const schema::Entity& entity,
-                                       std::string_view id,
-                                       const std::optional<Precondition>& expected) {
+Result<Record> DocumentService::DeleteUnaudited(const RequestContext& ctx,
+                                                const schema::Entity& entity, std::string_view id,
+                                                const std::optional<Precondition>& expected) {
     if (auto admitted = Admit(ctx); !admitted) {
         return admitted.error();
     }
@@ -538,8 +541,8 @@ Result<std::vector<Record>> DocumentService::CreateMany(const RequestContext& ct
     return CreateAll(ctx, records);
 }
 
-Result<std::vector<Record>> DocumentService::CreateAll(const RequestContext& ctx,
-                                                       const std::vector<NewRecord>& records) {
+Result<std::vector<Record>> DocumentService::CreateAllUnaudited(
+    const RequestContext& ctx, const std::vector<NewRecord>& records) {
     if (auto admitted = Admit(ctx); !admitted) {
         return admitted.error();
     }
@@ -589,9 +592,9 @@ Result<std::vector<Record>> DocumentService::CreateAll(const RequestContext& ctx
     return stored;
 }
 
-Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx,
-                                                       const schema::Entity& entity,
-                                                       const std::vector<Record>& bodies) {
+Result<std::vector<Record>> DocumentService::PatchManyUnaudited(const RequestContext& ctx,
+                                                                const schema::Entity& entity,
+                                                                const std::vector<Record>& bodies) {
     if (auto admitted = Admit(ctx); !admitted) {
         return admitted.error();
     }

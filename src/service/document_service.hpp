@@ -21,6 +21,7 @@
 #include "query/query.hpp"
 #include "rbac/rbac.hpp"
 #include "schema/schema.hpp"
+#include "service/audit.hpp"
 #include "service/call_limiter.hpp"
 #include "service/change_observer.hpp"
 #include "service/request_context.hpp"
@@ -62,6 +63,16 @@ public:
     // caller's role limit before anything else (call_limiter.hpp). `limiter` must outlive the
     // service. REQUIRES: called before the service serves any request.
     void SetCallLimiter(const CallLimiter& limiter) { limiter_ = &limiter; }
+    // Records every call below (but VersionOf) as one AuditEvent in `sink` (audit.hpp); writes
+    // are refused when the sink cannot promise to keep their event (audit_scope.hpp). Without a
+    // sink nothing is audited. `sink` must outlive the service. REQUIRES: called before the
+    // service serves any request. The wrappers live in document_service_audit.cpp.
+    void SetAuditSink(AuditSink* sink) { audit_ = sink; }
+    // Records a call a face refused before it reached an operation (an MCP tool the caller's role
+    // may not call, so it is not listed): one event with `action` (the tool's name) and the
+    // error's outcome. Returns `error` unchanged.
+    Error AuditRefusal(const RequestContext& ctx, std::string_view action,
+                       const schema::Entity* entity, Error error);
 
     // Errors: kMethodNotAllowed (the entity's operations lack read), kInvalidArgument,
     // kUnavailable.
@@ -133,6 +144,29 @@ public:
     std::string_view backend() const { return store_.backend(); }
 
 private:
+    // The operations themselves; the public methods of the same name audit them.
+    Result<store::ListResult> ListUnaudited(const RequestContext& ctx, const schema::Entity& entity,
+                                            const query::Query& query);
+    Result<store::GetResult> GetUnaudited(const RequestContext& ctx, const schema::Entity& entity,
+                                          std::string_view id,
+                                          const std::vector<query::ViewSpec>& view);
+    Result<Record> CreateUnaudited(const RequestContext& ctx, const schema::Entity& entity,
+                                   const Record& body);
+    Result<Record> ReplaceUnaudited(const RequestContext& ctx, const schema::Entity& entity,
+                                    std::string_view id, const Record& body,
+                                    const std::optional<Precondition>& expected);
+    Result<Record> PatchUnaudited(const RequestContext& ctx, const schema::Entity& entity,
+                                  std::string_view id, const Record& body,
+                                  const std::optional<Precondition>& expected);
+    Result<Record> DeleteUnaudited(const RequestContext& ctx, const schema::Entity& entity,
+                                   std::string_view id,
+                                   const std::optional<Precondition>& expected);
+    Result<std::vector<Record>> CreateAllUnaudited(const RequestContext& ctx,
+                                                   const std::vector<NewRecord>& records);
+    Result<std::vector<Record>> PatchManyUnaudited(const RequestContext& ctx,
+                                                   const schema::Entity& entity,
+                                                   const std::vector<Record>& bodies);
+
     // The role's checks (operation, writable fields, row scope), validation, server-set fields and
     // hashing for one create; `index` >= 0 prefixes errors with the batch position.
     Result<Record> PrepareCreate(const RequestContext& ctx, const rbac::EntityAccess& access,
@@ -175,6 +209,7 @@ private:
     ServiceLimits limits_;
     const CallLimiter* limiter_ = nullptr;
     Status Admit(const RequestContext& ctx) const { return limiter_ ? limiter_->Admit(ctx) : Ok(); }
+    AuditSink* audit_ = nullptr;
 };
 
 }  // namespace ea::service

@@ -14,11 +14,16 @@ namespace ea::service {
 // built without a channel is kUnset, which every check denies (fail closed).
 enum class Channel { kUnset, kRest, kMcp, kCli };
 
+// The transport under an MCP channel, for the audit trail ("mcp-stdio", "mcp-http"); kDefault
+// names the channel alone. No rule depends on it.
+enum class Transport { kDefault, kStdio, kHttp };
+
 struct RequestContext {
     Principal principal;
     std::string request_id;
     Channel channel = Channel::kUnset;
     std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+    Transport transport = Transport::kDefault;
 };
 
 }  // namespace ea::service

@@ -73,8 +73,10 @@ try {
 
   // ---- resources ----
   const { resources, nextCursor } = await withTimeout(client.listResources(), "resources/list");
-  check(resources.length === entityNames.length && nextCursor === undefined,
-    "resources/list: one schema resource per entity, on one page",
+  // An admin also sees the audit trail, first (docs/security.md, "Audit").
+  check(resources.length === entityNames.length + 1 && resources[0].uri === "events://audit" &&
+      nextCursor === undefined,
+    "resources/list: events://audit, then one schema resource per entity, on one page",
     resources.map((r) => r.uri).join(" "));
   check(resources.some((r) => r.uri === "events://schema/User" && r.mimeType === "application/json"),
     "events://schema/User is listed as JSON");

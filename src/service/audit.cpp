@@ -1,0 +1,131 @@
+#include "service/audit.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <boost/json.hpp>
+
+#include "common/datetime.hpp"
+
+namespace ea::service {
+namespace {
+
+std::string Lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+bool IsSecret(const schema::Field* field) {
+    if (field == nullptr) {
+        return false;
+    }
+    if (field->is_password || field->write_only) {
+        return true;
+    }
+    const std::string name = Lower(field->name);
+    return name.find("password") != std::string::npos || name.find("token") != std::string::npos ||
+           name.find("secret") != std::string::npos;
+}
+
+std::string_view OpName(query::Op op) {
+    switch (op) {
+        case query::Op::kEq:
+            return "$eq";
+        case query::Op::kNe:
+            return "$ne";
+        case query::Op::kGt:
+            return "$gt";
+        case query::Op::kGte:
+            return "$gte";
+        case query::Op::kLt:
+            return "$lt";
+        case query::Op::kLte:
+            return "$lte";
+        case query::Op::kIn:
+            return "$in";
+        case query::Op::kNin:
+            return "$nin";
+        case query::Op::kExists:
+            return "$exists";
+    }
+    return "$eq";
+}
+
+boost::json::value FilterJson(const query::FilterNode& node) {
+    if (node.kind == query::FilterNode::Kind::kComparison) {
+        const auto& comparison = node.comparison;
+        const bool masked = IsSecret(comparison.field) && comparison.op != query::Op::kExists;
+        boost::json::object test{
+            {OpName(comparison.op), masked ? boost::json::value("***") : comparison.value}};
+        return boost::json::object{
+            {comparison.field != nullptr ? comparison.field->name : std::string("?"),
+             std::move(test)}};
+    }
+    boost::json::array children;
+    for (const auto& child : node.children) {
+        if (child) {
+            children.push_back(FilterJson(*child));
+        }
+    }
+    return boost::json::object{
+        {node.kind == query::FilterNode::Kind::kOr ? "$or" : "$and", std::move(children)}};
+}
+
+}  // namespace
+
+std::string_view ToString(AuditOutcome outcome) {
+    switch (outcome) {
+        case AuditOutcome::kOk:
+            return "ok";
+        case AuditOutcome::kDenied:
+            return "denied";
+        case AuditOutcome::kError:
+            return "error";
+    }
+    return "error";
+}
+
+AuditOutcome OutcomeOf(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::kForbidden:
+        case ErrorCode::kUnauthenticated:
+        case ErrorCode::kRateLimited:
+            return AuditOutcome::kDenied;
+        default:
+            return AuditOutcome::kError;
+    }
+}
+
+boost::json::object ToJson(const AuditEvent& event) {
+    boost::json::array ids;
+    for (const auto& id : event.ids) {
+        ids.emplace_back(id);
+    }
+    return boost::json::object{
+        {"time", FormatDatetime(event.time)},
+        {"userId", event.user_id},
+        {"username", event.username},
+        {"role", event.role},
+        {"channel", event.channel},
+        {"action", event.action},
+        {"entity", event.entity},
+        {"ids", std::move(ids)},
+        {"filter", event.filter},
+        {"outcome", ToString(event.outcome)},
+        {"errorCode", event.error_code},
+        {"rows", event.rows},
+        {"durationMs", event.duration_ms},
+        {"requestId", event.request_id},
+    };
+}
+
+std::string MaskedFilterText(const query::FilterNode* filter) {
+    if (filter == nullptr) {
+        return {};
+    }
+    return boost::json::serialize(FilterJson(*filter));
+}
+
+}  // namespace ea::service

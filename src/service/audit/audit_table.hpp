@@ -1,0 +1,63 @@
+// The audit trail as a table in the store's database: the built-in entity AuditEvent (its own
+// one-entity schema, kAuditEntity), opened through the ordinary DocumentStore interface on the
+// configured store URL, so every backend (SQLite now, PostgreSQL later) holds it the same way
+// and reads use the ordinary list query (filter, sort, page, pageSize, count). A wipe of the data
+// (db init) does not touch it: it is not an entity of the served schema.
+//
+// StoreAuditWriter appends events (one transaction per batch); AuditLog reads them for admins.
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "schema/schema.hpp"
+#include "service/audit/async_sink.hpp"
+#include "service/request_context.hpp"
+#include "store/document_store.hpp"
+
+namespace ea::service {
+
+inline constexpr const char* kAuditEntity = "AuditEvent";
+// The table sink's linger (AsyncAuditSink): fewer, larger transactions beside the data's own.
+inline constexpr std::chrono::milliseconds kAuditTableLinger{20};
+
+// The audit table's schema (fields as ToJson names them, plus id, createdAt, updatedAt).
+[[nodiscard]] Result<schema::SchemaPtr> AuditTableSchema();
+
+class StoreAuditWriter final : public AuditWriter {
+public:
+    // `store` was opened on AuditTableSchema(); both must outlive the writer.
+    StoreAuditWriter(store::DocumentStore& store, const schema::Entity& entity)
+        : store_(store), entity_(entity) {}
+    [[nodiscard]] Status Write(std::span<const AuditEvent> events) override;
+
+private:
+    store::DocumentStore& store_;
+    const schema::Entity& entity_;
+};
+
+// What admins read: `GET /api/_audit` and the MCP resource events://audit. Each read is itself
+// audited (entity "_audit") through `sink` (may be null).
+class AuditLog {
+public:
+    AuditLog(store::DocumentStore& store, const schema::Entity& entity, AuditSink* sink)
+        : store_(store), entity_(entity), sink_(sink) {}
+
+    // The entity list queries are parsed against.
+    const schema::Entity& entity() const { return entity_; }
+
+    // Whether `ctx` may read the audit trail: an authenticated admin on an API channel (or the
+    // CLI).
+    static bool MayRead(const RequestContext& ctx);
+
+    // One page of events; without a sort, newest first. Errors: kForbidden (not an admin),
+    // kInvalidArgument, kUnavailable.
+    [[nodiscard]] Result<store::ListResult> List(const RequestContext& ctx, query::Query query);
+
+private:
+    store::DocumentStore& store_;
+    const schema::Entity& entity_;
+    AuditSink* sink_;
+};
+
+}  // namespace ea::service
