@@ -46,8 +46,16 @@ check(add.status === 0, "user add claude_mcp --role ai_agent --password-stdin", 
 check(page.includes("events-api user add claude_mcp --role ai_agent --password-stdin"),
   "the page's step 2 is the command this test ran");
 
-const token = await restLogin(base, "claude_mcp", kDocPassword);
-check(typeof token === "string", "the service user logs in with the page's password");
+const sessionToken = await restLogin(base, "claude_mcp", kDocPassword);
+check(typeof sessionToken === "string", "the service user logs in with the page's password");
+// Remote clients are configured once, with an access token (the page's `token create` step).
+const created = spawnSync(binary, ["token", "create", "claude_mcp", "--name", "e2e"],
+  { encoding: "utf8" });
+const token = created.stdout.trim();
+check(created.status === 0 && token.startsWith("eat_"), "token create claude_mcp prints a token",
+  created.stderr);
+check(page.includes("events-api token create claude_mcp"),
+  "the page's set-up creates the service user's access token the same way");
 
 // The page's placeholders, and what the test puts in for them.
 function localise(text, { secret }) {
@@ -56,7 +64,8 @@ function localise(text, { secret }) {
     .replaceAll("/opt/events-api/schema.yaml", process.env.EVENTS_API_SCHEMA)
     .replaceAll("/opt/events-api/bin/events-api", binary)
     .replaceAll("http://127.0.0.1:8080", base)
-    .replaceAll("4q29...eGQ", token)
+    .replaceAll("eat_4q29...eGQ", token)
+    .replaceAll("4q29...eGQ", sessionToken)
     .replace(/\$\{(input|env):[^}]+\}|\$\{[A-Z_]+\}/g, secret);
 }
 
