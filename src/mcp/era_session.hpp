@@ -34,6 +34,9 @@ std::string_view NegotiateSessionVersion(std::string_view requested);
 struct SessionState {
     std::optional<std::string> version;  // set by a successful initialize
     bool client_initialized = false;     // notifications/initialized arrived
+    // The least severe level logging/setLevel asked for (client_log.hpp); nothing is sent
+    // before a client asks.
+    std::optional<int> log_level;
 };
 
 // The InitializeResult for `version`, or -32602 when params lack a string protocolVersion.

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/json_text.hpp"
+#include "mcp/client_log.hpp"
 #include "mcp/era_stateless.hpp"
 #include "mcp/error_result.hpp"
 #include "service/request_context.hpp"
@@ -64,7 +65,13 @@ std::vector<std::string> McpServer::Handle(Connection& connection, std::string_v
         if (const auto* failure = std::get_if<RpcFailure>(&message)) {
             answers.push_back(ErrorResponse(failure->id, failure->error));
         } else if (const auto* request = std::get_if<RpcRequest>(&message)) {
-            if (auto response = Dispatch(connection, *request)) {
+            auto response = Dispatch(connection, *request);
+            // Log messages about the request go out before its answer (on stdio: in order).
+            for (auto& note : connection.pending) {
+                out.push_back(std::move(note));
+            }
+            connection.pending.clear();
+            if (response) {
                 answers.push_back(*std::move(response));
             }
         }
@@ -72,7 +79,9 @@ std::vector<std::string> McpServer::Handle(Connection& connection, std::string_v
     if (parsed.is_batch && !answers.empty()) {
         out.push_back(BatchResponse(answers));
     } else if (!parsed.is_batch) {
-        out = std::move(answers);
+        for (auto& answer : answers) {
+            out.push_back(std::move(answer));
+        }
     }
     return out;
 }
@@ -172,6 +181,19 @@ Answer McpServer::Session(Connection& connection, const RpcRequest& request) con
                             std::string(kProtocolVersionKey) + "\"] = \"2026-07-28\"",
                         {}};
     }
+    if (method == "logging/setLevel") {
+        const auto* level = request.params.if_contains("level");
+        const auto parsed = level != nullptr && level->is_string()
+                                ? ParseLogLevel(level->as_string())
+                                : std::nullopt;
+        if (!parsed) {
+            return InvalidParams(
+                "Invalid params: logging/setLevel needs params.level, one of debug, info, "
+                "notice, warning, error, critical, alert, emergency");
+        }
+        connection.session.log_level = *parsed;
+        return object{};
+    }
     if (method == "tools/list") {
         return ListTools(connection, request);
     }
@@ -224,12 +246,29 @@ Answer McpServer::CallTool(Connection& connection, const RpcRequest& request,
                is_error && is_error->is_bool() && is_error->as_bool()) {
         result_kind = "tool_error";
     }
-    Log(result_kind == "ok" || result_kind == "tool_error" ? "info" : "error", "tool call",
-        object{{"request_id", ctx.request_id},
-               {"tool", std::string(name->as_string().subview().substr(0, 100))},
-               {"outcome", result_kind},
-               {"duration_ms", ms},
-               {"principal", connection.principal.username}});
+    const char* level = result_kind == "ok"           ? "info"
+                        : result_kind == "tool_error" ? "warning"
+                                                      : "error";
+    object fields{{"request_id", ctx.request_id},
+                  {"tool", std::string(name->as_string().subview().substr(0, 100))},
+                  {"outcome", result_kind},
+                  {"duration_ms", ms},
+                  {"principal", connection.principal.username}};
+    // To a session-era client that asked for log messages: what the server's log says of the
+    // call (never its arguments or result), at info, warning (a tool error) or error.
+    if (connection.session.log_level && *ParseLogLevel(level) >= *connection.session.log_level) {
+        object data = fields;
+        data.erase("principal");
+        auto note = LogNotification(level, std::move(data));
+        // Over HTTP a session's stream carries it (sent now, or replayed when the client opens
+        // its GET stream); stdio writes it just before the answer.
+        if (connection.outbox) {
+            connection.outbox->Deliver(note);
+        } else {
+            connection.pending.push_back(std::move(note));
+        }
+    }
+    Log(result_kind.starts_with("rpc_error") ? "error" : "info", "tool call", std::move(fields));
     if (auto* result = std::get_if<object>(&outcome)) {
         if (!structured) {
             result->erase("structuredContent");

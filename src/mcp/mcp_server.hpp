@@ -47,6 +47,9 @@ struct Connection {
     // Where server-initiated messages for this client go (resource updates, list changes);
     // null when the transport has no such channel (a stateless POST).
     std::shared_ptr<Outbox> outbox;
+    // Notifications made while answering a request (log messages) when there is no outbox
+    // (stdio): Handle puts them in its output just before the request's answer.
+    std::vector<std::string> pending;
 };
 
 // Receives one finished JSON log line (no newline). Transports route it: stdio to stderr.

@@ -51,6 +51,9 @@ void McpServer::AddCapabilities(object& result, std::string_view version) const 
     if (features_.completions != nullptr && version >= std::string_view("2025-03-26")) {
         offered["completions"] = object{};
     }
+    if (version < std::string_view("2026-07-28")) {
+        offered["logging"] = object{};  // logging/setLevel, then notifications/message
+    }
 }
 
 std::optional<std::variant<object, RpcError>> McpServer::Feature(Connection& connection,

@@ -139,12 +139,17 @@ function startStdio() {
   });
   const waiting = new Map();
   const stray = [];
+  const notifications = [];
   createInterface({ input: child.stdout }).on("line", (line) => {
     let message;
     try {
       message = JSON.parse(line);
     } catch {
       stray.push(line);
+      return;
+    }
+    if (message.id === undefined && typeof message.method === "string") {
+      notifications.push(message);  // e.g. notifications/message after logging/setLevel
       return;
     }
     const resolve = waiting.get(message.id);
@@ -159,6 +164,7 @@ function startStdio() {
   let nextId = 1;
   return {
     stray,
+    notifications,
     send(method, params) {
       const id = nextId++;
       const answer = new Promise((resolve) => waiting.set(id, resolve));
@@ -272,8 +278,15 @@ try {
   for (const version of kSessionVersions) {
     const stdio = startStdio();
     await runEra({ name: `stdio ${version}`, era: "session", version }, stdio);
-    check(stdio.stray.length === 0, `stdio ${version}: stdout carries only answers`,
+    check(stdio.stray.length === 0, `stdio ${version}: stdout carries only answers and notifications`,
       stdio.stray.join(" | "));
+    // After logging/setLevel info, each tool call sent a log message first.
+    check(stdio.notifications.length > 0, `stdio ${version}: log messages arrive after setLevel`);
+    for (const note of stdio.notifications) {
+      const parsed = v1.ServerNotificationSchema.safeParse(note);
+      check(parsed.success, `stdio ${version}: ${note.method} matches the notification schema`,
+        JSON.stringify(parsed.error?.issues ?? note).slice(0, 300));
+    }
     await stdio.close();
   }
   const stdio = startStdio();
