@@ -1,5 +1,6 @@
 #include "service/document_service.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -8,6 +9,7 @@
 #include "auth/password.hpp"
 #include "common/datetime.hpp"
 #include "common/ids.hpp"
+#include "rbac/aggregate_guard.hpp"
 #include "rbac/rbac.hpp"
 #include "validate/validator.hpp"
 
@@ -726,6 +728,30 @@ Record DocumentService::MaskForRead(const schema::Entity& entity, Record record)
         }
     }
     return record;
+}
+
+Result<store::AggregateResult> DocumentService::Aggregate(const RequestContext& ctx,
+                                                         const schema::Entity& entity,
+                                                         query::AggregateQuery query) {
+    const rbac::EntityAccess access(schema_, ctx.principal, entity);
+    if (auto allowed = CheckAllowed(ctx, access, schema::kRead); !allowed) {
+        return allowed.error();
+    }
+    if (Enforced(ctx)) {
+        if (auto guarded = rbac::GuardAggregate(access, query, IdsInStore()); !guarded) {
+            return guarded.error();
+        }
+    } else {
+        for (const auto& metric : query.metrics) {
+            if (metric.field != nullptr && metric.field->write_only) {
+                return Error{ErrorCode::kForbidden, "write-only " + entity.name() + "." +
+                                                        metric.field->name +
+                                                        " cannot be aggregated"};
+            }
+        }
+    }
+    query.max_groups = std::clamp(query.max_groups, 1, limits_.max_groups);
+    return store_.Aggregate(entity, query);
 }
 
 }  // namespace ea::service

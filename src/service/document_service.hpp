@@ -40,6 +40,7 @@ struct Precondition {
 // Limits of one service call, whatever the face.
 struct ServiceLimits {
     std::size_t max_batch = 1000;  // records per CreateMany/CreateAll/PatchMany call
+    int max_groups = 1000;         // groups one Aggregate returns at most (then truncated)
 };
 
 class DocumentService {
@@ -121,6 +122,16 @@ public:
     [[nodiscard]] Result<std::vector<Record>> PatchMany(const RequestContext& ctx,
                                                         const schema::Entity& entity,
                                                         const std::vector<Record>& bodies);
+
+    // count, sum, avg, min and max over the records matching query.filter, grouped by
+    // query.group_by, under the read rules (rbac::GuardAggregate: the read grant, the filter's
+    // and every aggregated or grouped field's rules, the row scope). At most limits.max_groups
+    // groups (fewer when query.max_groups asks for fewer); AggregateResult::truncated says more
+    // exist. Errors: kMethodNotAllowed, kForbidden (the same denials as List), kInvalidArgument,
+    // kUnavailable (the store's query time limit).
+    [[nodiscard]] Result<store::AggregateResult> Aggregate(const RequestContext& ctx,
+                                                           const schema::Entity& entity,
+                                                           query::AggregateQuery query);
 
     const schema::Schema& schema() const { return schema_; }
     // The store's backend name ("sqlite", "postgresql"), for reports and metadata.
