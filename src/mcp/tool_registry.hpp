@@ -1,7 +1,7 @@
 // The tools this server offers, generated from the Schema once per schema load (never per call):
 // per entity list_{plural}, get_, create_, update_, delete_{singular} minus what the entity's
 // `operations` forbid, plus {entity}_auth_login/_logout/_refresh for each entity with the auth
-// service, then `aggregate` (aggregate_tool.hpp). tools/list serves a JSON array built at construction, in a deterministic order
+// service, then `aggregate` and `batch` (aggregate_tool.hpp, batch_tool.hpp). tools/list serves a JSON array built at construction, in a deterministic order
 // (entities in schema order; list, get, create, update, delete, then the auth tools).
 // Thread-safe after construction: calls only read it.
 #pragma once
@@ -35,6 +35,7 @@ enum class ToolKind {
     kLogout,
     kRefresh,
     kAggregate,  // one tool for every entity (entity == nullptr; the entity is an argument)
+    kBatch,      // likewise: atomic creates and updates of any entities
 };
 
 struct Tool {

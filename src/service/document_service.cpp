@@ -754,4 +754,87 @@ Result<store::AggregateResult> DocumentService::Aggregate(const RequestContext& 
     return store_.Aggregate(entity, query);
 }
 
+Result<std::vector<Record>> DocumentService::WriteAll(const RequestContext& ctx,
+                                                      const std::vector<BatchWrite>& writes) {
+    if (auto size = CheckBatchSize(writes.size()); !size) {
+        return size.error();
+    }
+    std::vector<store::DocumentStore::BatchItem> items;
+    items.reserve(writes.size());
+    std::vector<Record> before(writes.size());  // updated records as stored, for the report
+    std::vector<FieldError> errors;
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+        const int index = static_cast<int>(i);
+        const BatchWrite& write = writes[i];
+        if (write.entity == nullptr) {
+            return InvalidArgument("batch item " + std::to_string(i) + " names no entity");
+        }
+        const rbac::EntityAccess access(schema_, ctx.principal, *write.entity);
+        if (write.op == BatchWrite::Op::kCreate) {
+            auto record = PrepareCreate(ctx, access, write.body, index);
+            if (!record) {
+                if (record.error().fields.empty() ||
+                    record.error().code != ErrorCode::kValidationFailed) {
+                    return record.error();
+                }
+                const auto fields = record.error().fields;  // error() is a copy
+                errors.insert(errors.end(), fields.begin(), fields.end());
+                continue;
+            }
+            items.push_back({write.entity, *std::move(record), false});
+            continue;
+        }
+        if (auto allowed = CheckAllowed(ctx, access, schema::kUpdate); !allowed) {
+            return WithIndex(allowed.error(), index);
+        }
+        auto checked = CheckedId(*write.entity, write.id);
+        if (!checked) {
+            return WithIndex(checked.error(), index);
+        }
+        auto prepared = PrepareUpdate(ctx, access, write.body, validate::Mode::kPatch, index);
+        if (!prepared) {
+            if (prepared.error().fields.empty() ||
+                prepared.error().code != ErrorCode::kValidationFailed) {
+                return prepared.error();
+            }
+            const auto fields = prepared.error().fields;  // error() is a copy
+            errors.insert(errors.end(), fields.begin(), fields.end());
+            continue;
+        }
+        auto merge = [&before, i,
+                      prepared = *std::move(prepared)](const Record& existing) -> Result<Record> {
+            before[i] = existing;
+            return prepared(existing);
+        };
+        items.push_back({write.entity, Record{{kId, *checked}}, true, std::move(merge)});
+    }
+    if (!errors.empty()) {
+        CapFieldErrors(errors);
+        return Error{ErrorCode::kValidationFailed, "one or more records are invalid",
+                     std::move(errors)};
+    }
+    auto stored = store_.Batch(std::move(items));
+    if (!stored) {
+        return stored.error();
+    }
+    if (!observers_.empty()) {
+        std::vector<Change> changes;
+        changes.reserve(stored->size());
+        for (std::size_t i = 0; i < stored->size(); ++i) {
+            const auto& entity = *writes[i].entity;
+            changes.push_back(writes[i].op == BatchWrite::Op::kCreate
+                                  ? Change{&entity, IdOf((*stored)[i]), ChangeKind::kCreated, {}}
+                                  : Updated(entity, IdOf((*stored)[i]), before[i], (*stored)[i]));
+        }
+        if (auto notified = Notify(ctx, changes); !notified) {
+            return notified.error();
+        }
+    }
+    for (std::size_t i = 0; i < stored->size(); ++i) {
+        const rbac::EntityAccess access(schema_, ctx.principal, *writes[i].entity);
+        (*stored)[i] = Masked(ctx, access, std::move((*stored)[i]));
+    }
+    return stored;
+}
+
 }  // namespace ea::service

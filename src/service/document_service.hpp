@@ -123,6 +123,21 @@ public:
                                                         const schema::Entity& entity,
                                                         const std::vector<Record>& bodies);
 
+    // Creates and updates records of any entities in one transaction: all or nothing. Each item
+    // passes exactly the checks of Create or Patch (operations, the role, validation, row scope);
+    // errors name the item: field errors "[3].email", denials "[3] ai_agent role cannot ...".
+    // Field problems are collected from every item; a denial or a store error ends the batch.
+    // More than limits.max_batch items: kTooLarge.
+    struct BatchWrite {
+        enum class Op { kCreate, kUpdate };
+        Op op = Op::kCreate;
+        const schema::Entity* entity = nullptr;
+        std::string id;  // kUpdate: the record to change
+        Record body;     // kCreate: the new record; kUpdate: the fields to change
+    };
+    [[nodiscard]] Result<std::vector<Record>> WriteAll(const RequestContext& ctx,
+                                                       const std::vector<BatchWrite>& writes);
+
     // count, sum, avg, min and max over the records matching query.filter, grouped by
     // query.group_by, under the read rules (rbac::GuardAggregate: the read grant, the filter's
     // and every aggregated or grouped field's rules, the row scope). At most limits.max_groups

@@ -45,7 +45,7 @@ std::set<std::string> Strings(const value& array_value) {
 
 class ToolGenerationTest : public McpTest {};
 
-TEST_F(ToolGenerationTest, DefaultSchemaGivesTheFortyOneToolsInSchemaOrder) {
+TEST_F(ToolGenerationTest, DefaultSchemaGivesTheFortyTwoToolsInSchemaOrder) {
     const std::vector<std::string> expected = {"list_accounts",
                                                "get_account",
                                                "create_account",
@@ -86,9 +86,10 @@ TEST_F(ToolGenerationTest, DefaultSchemaGivesTheFortyOneToolsInSchemaOrder) {
                                                "list_crawls",
                                                "get_crawl",
                                                "delete_crawl",
-                                               "aggregate"};
+                                               "aggregate",
+                                               "batch"};
     EXPECT_EQ(Names(*tools_), expected);
-    EXPECT_EQ(tools_->listing().size(), 41u);
+    EXPECT_EQ(tools_->listing().size(), 42u);
     EXPECT_EQ(tools_->Find("delete_user"), nullptr) << "User's operations are rcu";
     EXPECT_EQ(tools_->Find("create_crawl"), nullptr) << "Crawl's operations are rd";
 }
@@ -208,14 +209,14 @@ Member:
 )")) {}
 };
 
-TEST_F(AllOperationsTest, FivePerEntityPlusThreeAuthToolsPlusAggregate) {
+TEST_F(AllOperationsTest, FivePerEntityPlusThreeAuthToolsPlusAggregateAndBatch) {
     EXPECT_EQ(
         Names(*tools_),
         (std::vector<std::string>{
             "list_accounts", "get_account", "create_account", "update_account", "delete_account",
             "list_members", "get_member", "create_member", "update_member", "delete_member",
-            "member_auth_login", "member_auth_logout", "member_auth_refresh", "aggregate"}))
-        << "the plan's 40 + 3, and the one aggregate tool";
+            "member_auth_login", "member_auth_logout", "member_auth_refresh", "aggregate", "batch"}))
+        << "the plan's 40 + 3, and the one aggregate and batch tools";
 }
 
 }  // namespace
