@@ -18,7 +18,7 @@
 namespace ea::mcp {
 
 // Items per page unless a test asks for fewer: every list this server has fits on one page today
-// (40 tools), so clients that never follow nextCursor still see everything.
+// (42 tools), so clients that never follow nextCursor still see everything.
 inline constexpr std::size_t kListPageSize = 100;
 
 // {`key`: the page of `items` that params.cursor points at, "nextCursor" when more follow}.

@@ -3,7 +3,9 @@
 #include <utility>
 
 #include "common/json_text.hpp"
+#include "mcp/aggregate_tool.hpp"
 #include "mcp/auth_tools.hpp"
+#include "mcp/batch_tool.hpp"
 #include "mcp/entity_tools.hpp"
 #include "mcp/error_result.hpp"
 #include "rbac/authorizer.hpp"
@@ -58,6 +60,12 @@ std::vector<Tool> ToolRegistry::Definitions(const schema::Schema& schema,
             }
         }
     }
+    if (auto aggregate = detail::AggregateTool(schema)) {
+        tools.push_back(*std::move(aggregate));
+    }
+    if (auto batch = detail::BatchTool(schema)) {
+        tools.push_back(*std::move(batch));
+    }
     return tools;
 }
 
@@ -74,9 +82,51 @@ ToolRegistry::ToolRegistry(const schema::Schema& schema, ToolServices services,
 
 namespace {
 
+// The entities `principal` may read, in schema order (the aggregate tool's entity enum).
+array ReadableEntities(const schema::Schema& schema, const Principal& principal) {
+    array names;
+    for (const auto& entity : schema.entities()) {
+        if (rbac::EntityAccess(schema, principal, *entity).Offers(rbac::Action::kRead)) {
+            names.emplace_back(entity->name());
+        }
+    }
+    return names;
+}
+
+// The entities `principal` may create or update records of (the batch tool's entity enum).
+array WritableEntities(const schema::Schema& schema, const Principal& principal) {
+    array names;
+    for (const auto& entity : schema.entities()) {
+        const rbac::EntityAccess access(schema, principal, *entity);
+        if (access.Offers(rbac::Action::kCreate) || access.Offers(rbac::Action::kUpdate)) {
+            names.emplace_back(entity->name());
+        }
+    }
+    return names;
+}
+
 // Whether `principal` may call `tool`: the auth tools always; an entity tool when the role is
-// offered its operation on the entity.
+// offered its operation on the entity; aggregate when it may read some entity (the service
+// decides each call's entity).
 Status MayCall(const schema::Schema& schema, const Principal& principal, const Tool& tool) {
+    if (tool.kind == ToolKind::kAggregate) {
+        if (ReadableEntities(schema, principal).empty()) {
+            return Error{
+                ErrorCode::kForbidden,
+                rbac::EntityAccess(schema, principal, *schema.entities().front()).Subject() +
+                    " cannot read any entity"};
+        }
+        return Ok();
+    }
+    if (tool.kind == ToolKind::kBatch) {
+        if (WritableEntities(schema, principal).empty()) {
+            return Error{
+                ErrorCode::kForbidden,
+                rbac::EntityAccess(schema, principal, *schema.entities().front()).Subject() +
+                    " cannot create or update any entity"};
+        }
+        return Ok();
+    }
     rbac::Action action = rbac::Action::kRead;
     switch (tool.kind) {
         case ToolKind::kList:
@@ -94,6 +144,8 @@ Status MayCall(const schema::Schema& schema, const Principal& principal, const T
         case ToolKind::kLogin:
         case ToolKind::kLogout:
         case ToolKind::kRefresh:
+        case ToolKind::kAggregate:
+        case ToolKind::kBatch:
             return Ok();
     }
     if (tool.entity == nullptr) {
@@ -116,9 +168,25 @@ boost::json::array ToolRegistry::ListingFor(const Principal& principal) const {
     boost::json::array listed;
     listed.reserve(listing_.size());
     for (std::size_t i = 0; i < tools_.size(); ++i) {
-        if (MayCall(*schema_, principal, tools_[i])) {
-            listed.push_back(listing_[i]);
+        if (!MayCall(*schema_, principal, tools_[i])) {
+            continue;
         }
+        if (tools_[i].kind == ToolKind::kAggregate) {
+            // Offered only with the entities this principal may read.
+            object tool = listing_[i].as_object();
+            tool["inputSchema"] = detail::WithEntityEnum(tools_[i].input_schema,
+                                                         ReadableEntities(*schema_, principal));
+            listed.push_back(std::move(tool));
+            continue;
+        }
+        if (tools_[i].kind == ToolKind::kBatch) {
+            object tool = listing_[i].as_object();
+            tool["inputSchema"] = detail::WithBatchEntityEnum(
+                tools_[i].input_schema, WritableEntities(*schema_, principal));
+            listed.push_back(std::move(tool));
+            continue;
+        }
+        listed.push_back(listing_[i]);
     }
     return listed;
 }
@@ -148,7 +216,11 @@ CallOutcome ToolRegistry::Call(const service::RequestContext& ctx, std::string_v
     const bool is_auth = tool->kind == ToolKind::kLogin || tool->kind == ToolKind::kLogout ||
                          tool->kind == ToolKind::kRefresh;
     auto output = is_auth ? detail::RunAuthTool(services_.auth, ctx, *tool, arguments)
-                          : detail::RunEntityTool(services_.documents, ctx, *tool, arguments);
+                  : tool->kind == ToolKind::kAggregate
+                      ? detail::RunAggregate(services_.documents, ctx, arguments)
+                  : tool->kind == ToolKind::kBatch
+                      ? detail::RunBatch(services_.documents, ctx, arguments)
+                      : detail::RunEntityTool(services_.documents, ctx, *tool, arguments);
     if (!output) {
         auto failure = MapToolError(output.error(), ctx.request_id);
         if (auto* result = std::get_if<object>(&failure)) {

@@ -1,7 +1,7 @@
 // The tools this server offers, generated from the Schema once per schema load (never per call):
 // per entity list_{plural}, get_, create_, update_, delete_{singular} minus what the entity's
 // `operations` forbid, plus {entity}_auth_login/_logout/_refresh for each entity with the auth
-// service. tools/list serves a JSON array built at construction, in a deterministic order
+// service, then `aggregate` and `batch` (aggregate_tool.hpp, batch_tool.hpp). tools/list serves a JSON array built at construction, in a deterministic order
 // (entities in schema order; list, get, create, update, delete, then the auth tools).
 // Thread-safe after construction: calls only read it.
 #pragma once
@@ -25,7 +25,18 @@
 
 namespace ea::mcp {
 
-enum class ToolKind { kList, kGet, kCreate, kUpdate, kDelete, kLogin, kLogout, kRefresh };
+enum class ToolKind {
+    kList,
+    kGet,
+    kCreate,
+    kUpdate,
+    kDelete,
+    kLogin,
+    kLogout,
+    kRefresh,
+    kAggregate,  // one tool for every entity (entity == nullptr; the entity is an argument)
+    kBatch,      // likewise: atomic creates and updates of any entities
+};
 
 struct Tool {
     std::string name;

@@ -360,6 +360,7 @@ private:
     // Whether the described caller is offered `action` on `entity` (with no principal: whether
     // the entity's operations allow it).
     bool Offers(const Entity& entity, rbac::Action action) const;
+    object AggregateOperation(const Entity& entity, const rbac::EntityAccess* access) const;
 
     const schema::Schema& schema_;
     const OpenApiOptions& options_;
@@ -417,6 +418,63 @@ std::string FieldList(const Entity& entity, const rbac::EntityAccess* access, bo
         out += field.name;
     }
     return out;
+}
+
+// GET /api/{entity}/_aggregate (docs/rest.md, "Aggregates").
+object DocumentBuilder::AggregateOperation(const Entity& entity,
+                                            const rbac::EntityAccess* access) const {
+    const std::string& name = entity.name();
+    const object group{
+        {"type", "object"},
+        {"required", array{"key"}},
+        {"properties",
+         object{{"key", object{{"type", "object"},
+                               {"description", "The group-by values by field name."}}}}},
+        {"additionalProperties",
+         object{{"description", "count, sum_<field>, avg_<field>, min_<field>, max_<field>"}}}};
+    const object envelope{
+        {"type", "object"},
+        {"required", array{"data"}},
+        {"properties",
+         object{{"data",
+                 object{{"type", "object"},
+                        {"required", array{"groups", "truncated"}},
+                        {"properties",
+                         object{{"groups", object{{"type", "array"}, {"items", group}}},
+                                {"truncated",
+                                 object{{"type", "boolean"},
+                                        {"description",
+                                         "More groups exist than the 1,000 returned."}}}}}}}}}};
+    object op = Operation(name, "aggregate" + name, "Aggregate " + name + " records",
+                          object{{"200", JsonResponse("One object per group.", envelope)}},
+                          {"400", "401", "403", "429", "500", "503"});
+    op["description"] =
+        "count, sum, avg, min and max over the records matching `filter`, optionally grouped "
+        "(at most 1,000 groups, ordered by the group values; `truncated` says when more exist). "
+        "The read rules apply: a role may aggregate and group only fields it may read and filter "
+        "on, within its row scope.";
+    op["parameters"] = array{
+        object{{"name", "metrics"},
+               {"in", "query"},
+               {"description", "Comma-separated `op` or `op:field`, op one of count, sum, avg "
+                               "(numeric fields), min, max; default `count`. Fields of " +
+                                   name + ": " + FieldList(entity, access, true) + "."},
+               {"schema", object{{"type", "string"}}},
+               {"example", "count"}},
+        object{{"name", "groupBy"},
+               {"in", "query"},
+               {"description", "Comma-separated fields to group by (at most 3)."},
+               {"schema", object{{"type", "string"}}}},
+        object{{"name", "filter"},
+               {"in", "query"},
+               {"description", "As for the list: `field:op:value,...` or the JSON filter."},
+               {"schema", object{{"type", "string"}}}},
+        object{{"name", "filter_matching"},
+               {"in", "query"},
+               {"description", "As for the list (default contains)."},
+               {"schema", object{{"type", "string"},
+                                 {"enum", array{"exact", "contains", "fuzzy"}}}}}};
+    return op;
 }
 
 array DocumentBuilder::ListParameters(const Entity& entity,
@@ -583,6 +641,10 @@ void DocumentBuilder::AddEntity(const Entity& entity) {
     }
     if (!collection.empty()) {
         paths_["/api/" + lower] = std::move(collection);
+    }
+    if (reads) {
+        paths_["/api/" + lower + "/_aggregate"] =
+            object{{"get", AggregateOperation(entity, access)}};
     }
 
     object item;

@@ -7,12 +7,14 @@
 #include <boost/json.hpp>
 
 #include "http/target.hpp"
+#include "query/aggregate.hpp"
 #include "rest/docs_page.hpp"
 #include "rest/envelope.hpp"
 #include "rest/error_response.hpp"
 #include "rest/list_params.hpp"
 #include "rest/openapi.hpp"
 #include "rest/preconditions.hpp"
+#include "service/aggregate_json.hpp"
 #include "service/schema_description.hpp"
 
 namespace ea::rest {
@@ -211,6 +213,7 @@ Status RestApi::Register(http::Router& router) {
         {Method::kGet, "/api/{entity}", &RestApi::List},
         {Method::kPost, "/api/{entity}", &RestApi::Create},
         {Method::kGet, "/api/{entity}/{id}", &RestApi::Get},
+        {Method::kGet, "/api/{entity}/_aggregate", &RestApi::Aggregate},
         {Method::kPut, "/api/{entity}/{id}", &RestApi::Replace},
         {Method::kPatch, "/api/{entity}/{id}", &RestApi::Patch},
         {Method::kDelete, "/api/{entity}/{id}", &RestApi::Delete},
@@ -676,6 +679,64 @@ std::string RestApi::SessionCookie(const std::string& token, long max_age_second
         cookie += "; Secure";
     }
     return cookie;
+}
+
+// The parameters are text: metrics=count,avg:cost, groupBy=location, filter and filter_matching
+// as a list's (REST's contains default). Names ignore case; any other parameter is refused.
+http::Response RestApi::Aggregate(const http::Request& request, const http::RouteMatch& match,
+                                  const service::RequestContext& ctx) {
+    auto entity = EntityFor(match.Param("entity"));
+    if (!entity) {
+        return Fail(entity.error(), request);
+    }
+    auto params = http::ParseQueryString(request.query);
+    if (!params) {
+        return Fail(params.error(), request);
+    }
+    query::AggregateArguments arguments;
+    for (const auto& [name, text] : *params) {
+        if (http::EqualsIgnoreCase(name, "metrics")) {
+            arguments.metrics = boost::json::value(text);
+        } else if (http::EqualsIgnoreCase(name, "groupBy")) {
+            arguments.group_by = boost::json::value(text);
+        } else if (http::EqualsIgnoreCase(name, "filter_matching")) {
+            arguments.filter_matching =
+                text.empty() ? boost::json::value() : boost::json::value(text);
+        } else if (http::EqualsIgnoreCase(name, "filter")) {
+            if (text.empty()) {
+                arguments.filter = nullptr;
+            } else if (text.front() == '{') {
+                arguments.filter = boost::json::value(text);  // JSON text
+                arguments.filter_values = query::CoerceFrom::kJson;
+            } else {
+                auto json = FilterTextToJson(text);
+                if (!json) {
+                    return Fail(json.error(), request);
+                }
+                arguments.filter = *std::move(json);
+                arguments.filter_values = query::CoerceFrom::kText;
+            }
+        } else {
+            const std::string shown(std::string_view(name).substr(0, 64));
+            const std::string problem =
+                "unknown parameter '" + shown +
+                "'; valid parameters: metrics, groupBy, filter, filter_matching";
+            return Fail(Error{ErrorCode::kInvalidArgument, problem, {{shown, problem}}}, request);
+        }
+    }
+    auto parsed = query::BuildAggregateQuery(**entity, arguments, query::kRestListDefaults);
+    if (!parsed) {
+        return Fail(parsed.error(), request);
+    }
+    query::AggregateQuery asked;  // names the result's columns; the service rewrites its copy
+    asked.metrics = parsed->metrics;
+    asked.group_by = parsed->group_by;
+    auto result = documents_.Aggregate(ctx, **entity, *std::move(parsed));
+    if (!result) {
+        return EntityError(result.error(), request, **entity, false);
+    }
+    return DataResponse(boost::json::object{
+        {"groups", service::AggregateGroupsJson(asked, *result)}, {"truncated", result->truncated}});
 }
 
 }  // namespace ea::rest

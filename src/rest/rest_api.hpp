@@ -77,6 +77,9 @@ private:
                          const service::RequestContext& ctx);
     http::Response Delete(const http::Request& request, const http::RouteMatch& match,
                           const service::RequestContext& ctx);
+    // GET /api/{entity}/_aggregate: DocumentService::Aggregate (docs/rest.md, "Aggregates").
+    http::Response Aggregate(const http::Request& request, const http::RouteMatch& match,
+                             const service::RequestContext& ctx);
     // PUT and PATCH differ only in the service call.
     using UpdateCall = Result<Record> (service::DocumentService::*)(
         const service::RequestContext&, const schema::Entity&, std::string_view, const Record&,

@@ -1,5 +1,6 @@
 #include "service/document_service.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -8,6 +9,7 @@
 #include "auth/password.hpp"
 #include "common/datetime.hpp"
 #include "common/ids.hpp"
+#include "rbac/aggregate_guard.hpp"
 #include "rbac/rbac.hpp"
 #include "validate/validator.hpp"
 
@@ -750,6 +752,119 @@ Record DocumentService::MaskForRead(const schema::Entity& entity, Record record)
         }
     }
     return record;
+}
+
+Result<store::AggregateResult> DocumentService::AggregateUnaudited(const RequestContext& ctx,
+                                                                  const schema::Entity& entity,
+                                                                  query::AggregateQuery query) {
+    if (auto admitted = Admit(ctx); !admitted) {
+        return admitted.error();
+    }
+    const rbac::EntityAccess access(schema_, ctx.principal, entity);
+    if (auto allowed = CheckAllowed(ctx, access, schema::kRead); !allowed) {
+        return allowed.error();
+    }
+    if (Enforced(ctx)) {
+        if (auto guarded = rbac::GuardAggregate(access, query, IdsInStore()); !guarded) {
+            return guarded.error();
+        }
+    } else {
+        for (const auto& metric : query.metrics) {
+            if (metric.field != nullptr && metric.field->write_only) {
+                return Error{ErrorCode::kForbidden, "write-only " + entity.name() + "." +
+                                                        metric.field->name +
+                                                        " cannot be aggregated"};
+            }
+        }
+    }
+    query.max_groups = std::clamp(query.max_groups, 1, limits_.max_groups);
+    return store_.Aggregate(entity, query);
+}
+
+Result<std::vector<Record>> DocumentService::WriteAllUnaudited(
+    const RequestContext& ctx, const std::vector<BatchWrite>& writes) {
+    if (auto admitted = Admit(ctx); !admitted) {
+        return admitted.error();
+    }
+    if (auto size = CheckBatchSize(writes.size()); !size) {
+        return size.error();
+    }
+    std::vector<store::DocumentStore::BatchItem> items;
+    items.reserve(writes.size());
+    std::vector<Record> before(writes.size());  // updated records as stored, for the report
+    std::vector<FieldError> errors;
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+        const int index = static_cast<int>(i);
+        const BatchWrite& write = writes[i];
+        if (write.entity == nullptr) {
+            return InvalidArgument("batch item " + std::to_string(i) + " names no entity");
+        }
+        const rbac::EntityAccess access(schema_, ctx.principal, *write.entity);
+        if (write.op == BatchWrite::Op::kCreate) {
+            auto record = PrepareCreate(ctx, access, write.body, index);
+            if (!record) {
+                if (record.error().fields.empty() ||
+                    record.error().code != ErrorCode::kValidationFailed) {
+                    return record.error();
+                }
+                const auto fields = record.error().fields;  // error() is a copy
+                errors.insert(errors.end(), fields.begin(), fields.end());
+                continue;
+            }
+            items.push_back({write.entity, *std::move(record), false});
+            continue;
+        }
+        if (auto allowed = CheckAllowed(ctx, access, schema::kUpdate); !allowed) {
+            return WithIndex(allowed.error(), index);
+        }
+        auto checked = CheckedId(*write.entity, write.id);
+        if (!checked) {
+            return WithIndex(checked.error(), index);
+        }
+        auto prepared = PrepareUpdate(ctx, access, write.body, validate::Mode::kPatch, index);
+        if (!prepared) {
+            if (prepared.error().fields.empty() ||
+                prepared.error().code != ErrorCode::kValidationFailed) {
+                return prepared.error();
+            }
+            const auto fields = prepared.error().fields;  // error() is a copy
+            errors.insert(errors.end(), fields.begin(), fields.end());
+            continue;
+        }
+        auto merge = [&before, i,
+                      prepared = *std::move(prepared)](const Record& existing) -> Result<Record> {
+            before[i] = existing;
+            return prepared(existing);
+        };
+        items.push_back({write.entity, Record{{kId, *checked}}, true, std::move(merge)});
+    }
+    if (!errors.empty()) {
+        CapFieldErrors(errors);
+        return Error{ErrorCode::kValidationFailed, "one or more records are invalid",
+                     std::move(errors)};
+    }
+    auto stored = store_.Batch(std::move(items));
+    if (!stored) {
+        return stored.error();
+    }
+    if (!observers_.empty()) {
+        std::vector<Change> changes;
+        changes.reserve(stored->size());
+        for (std::size_t i = 0; i < stored->size(); ++i) {
+            const auto& entity = *writes[i].entity;
+            changes.push_back(writes[i].op == BatchWrite::Op::kCreate
+                                  ? Change{&entity, IdOf((*stored)[i]), ChangeKind::kCreated, {}}
+                                  : Updated(entity, IdOf((*stored)[i]), before[i], (*stored)[i]));
+        }
+        if (auto notified = Notify(ctx, changes); !notified) {
+            return notified.error();
+        }
+    }
+    for (std::size_t i = 0; i < stored->size(); ++i) {
+        const rbac::EntityAccess access(schema_, ctx.principal, *writes[i].entity);
+        (*stored)[i] = Masked(ctx, access, std::move((*stored)[i]));
+    }
+    return stored;
 }
 
 }  // namespace ea::service

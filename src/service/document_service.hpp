@@ -42,6 +42,7 @@ struct Precondition {
 // Limits of one service call, whatever the face.
 struct ServiceLimits {
     std::size_t max_batch = 1000;  // records per CreateMany/CreateAll/PatchMany call
+    int max_groups = 1000;         // groups one Aggregate returns at most (then truncated)
 };
 
 class DocumentService {
@@ -139,12 +140,42 @@ public:
                                                         const schema::Entity& entity,
                                                         const std::vector<Record>& bodies);
 
+    // Creates and updates records of any entities in one transaction: all or nothing. Each item
+    // passes exactly the checks of Create or Patch (operations, the role, validation, row scope);
+    // errors name the item: field errors "[3].email", denials "[3] ai_agent role cannot ...".
+    // Field problems are collected from every item; a denial or a store error ends the batch.
+    // More than limits.max_batch items: kTooLarge.
+    struct BatchWrite {
+        enum class Op { kCreate, kUpdate };
+        Op op = Op::kCreate;
+        const schema::Entity* entity = nullptr;
+        std::string id;  // kUpdate: the record to change
+        Record body;     // kCreate: the new record; kUpdate: the fields to change
+    };
+    [[nodiscard]] Result<std::vector<Record>> WriteAll(const RequestContext& ctx,
+                                                       const std::vector<BatchWrite>& writes);
+
+    // count, sum, avg, min and max over the records matching query.filter, grouped by
+    // query.group_by, under the read rules (rbac::GuardAggregate: the read grant, the filter's
+    // and every aggregated or grouped field's rules, the row scope). At most limits.max_groups
+    // groups (fewer when query.max_groups asks for fewer); AggregateResult::truncated says more
+    // exist. Errors: kMethodNotAllowed, kForbidden (the same denials as List), kInvalidArgument,
+    // kUnavailable (the store's query time limit).
+    [[nodiscard]] Result<store::AggregateResult> Aggregate(const RequestContext& ctx,
+                                                           const schema::Entity& entity,
+                                                           query::AggregateQuery query);
+
     const schema::Schema& schema() const { return schema_; }
     // The store's backend name ("sqlite", "postgresql"), for reports and metadata.
     std::string_view backend() const { return store_.backend(); }
 
 private:
     // The operations themselves; the public methods of the same name audit them.
+    Result<store::AggregateResult> AggregateUnaudited(const RequestContext& ctx,
+                                                      const schema::Entity& entity,
+                                                      query::AggregateQuery query);
+    Result<std::vector<Record>> WriteAllUnaudited(const RequestContext& ctx,
+                                                  const std::vector<BatchWrite>& writes);
     Result<store::ListResult> ListUnaudited(const RequestContext& ctx, const schema::Entity& entity,
                                             const query::Query& query);
     Result<store::GetResult> GetUnaudited(const RequestContext& ctx, const schema::Entity& entity,

@@ -95,6 +95,32 @@ Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx
     return audit.Done(PatchManyUnaudited(ctx, entity, bodies));
 }
 
+Result<store::AggregateResult> DocumentService::Aggregate(const RequestContext& ctx,
+                                                         const schema::Entity& entity,
+                                                         query::AggregateQuery query) {
+    AuditScope audit(audit_, ctx, "aggregate", entity.name());
+    audit.SetFilter(query.filter.get());
+    return audit.Done(AggregateUnaudited(ctx, entity, std::move(query)));
+}
+
+Result<std::vector<Record>> DocumentService::WriteAll(const RequestContext& ctx,
+                                                      const std::vector<BatchWrite>& writes) {
+    std::string entities;  // every entity the batch writes, once each
+    if (audit_ != nullptr) {
+        std::set<std::string> names;
+        for (const auto& write : writes) {
+            if (write.entity != nullptr && names.insert(write.entity->name()).second) {
+                entities += (entities.empty() ? "" : ",") + write.entity->name();
+            }
+        }
+    }
+    AuditScope audit(audit_, ctx, "batch", entities);
+    if (auto reserved = audit.BeforeWrite(); !reserved) {
+        return reserved.error();
+    }
+    return audit.Done(WriteAllUnaudited(ctx, writes));
+}
+
 Error DocumentService::AuditRefusal(const RequestContext& ctx, std::string_view action,
                                     const schema::Entity* entity, Error error) {
     AuditScope audit(audit_, ctx, action, entity != nullptr ? entity->name() : std::string());

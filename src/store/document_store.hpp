@@ -17,6 +17,7 @@
 
 #include "common/record.hpp"
 #include "common/result.hpp"
+#include "query/aggregate.hpp"
 #include "query/query.hpp"
 #include "schema/schema.hpp"
 
@@ -58,6 +59,20 @@ struct ListResult {
 struct GetResult {
     Record record;
     std::vector<Notice> warnings;
+};
+
+// One group of an aggregate: its group-by values (AggregateQuery::group_by order; empty without
+// a group-by) and its metric values (AggregateQuery::metrics order). count is an integer; sum,
+// avg, min and max are null when no record of the group has a value; avg is a number, sum an
+// integer for Integer fields, min and max of the field's type.
+struct AggregateGroup {
+    std::vector<boost::json::value> keys;
+    std::vector<boost::json::value> values;
+};
+
+struct AggregateResult {
+    std::vector<AggregateGroup> groups;  // ordered by the group-by values, nulls first
+    bool truncated = false;              // more than AggregateQuery::max_groups groups exist
 };
 
 struct EntityCount {
@@ -135,6 +150,16 @@ public:
         Merge merge = {};
     };
     [[nodiscard]] virtual Result<std::vector<Record>> Batch(std::vector<BatchItem> items) = 0;
+
+    // count, sum, avg, min and max of the records of `entity` matching query.filter (same
+    // semantics as List's), one result per distinct combination of query.group_by values, at
+    // most query.max_groups of them (truncated says more exist); bounded in time as List is
+    // (StoreConfig::query_timeout). Without a group-by there is exactly one group, also when no
+    // record matches (count 0). Errors: kInvalidArgument, kUnavailable (the time limit).
+    // The SQL is shared (sql/aggregate_builder.hpp); a backend only runs it. The default answers
+    // kInternal, for a backend that has not wired it yet.
+    [[nodiscard]] virtual Result<AggregateResult> Aggregate(const schema::Entity& entity,
+                                                            const query::AggregateQuery& query);
 
     // Bulk loading, for importers (seed-demo). Between BeginBulkLoad and EndBulkLoad a backend may
     // defer index upkeep and relax durability (a crash mid-load may lose the load, never the

@@ -619,7 +619,7 @@ TEST_F(CliTest, DocsToolsWritesTheFile) {
     ASSERT_EQ(result.exit_code, 0) << result.err;
     std::ifstream in(dir_ / "tools.md");
     const std::string written((std::istreambuf_iterator<char>(in)), {});
-    EXPECT_THAT(written, HasSubstr("40 in all"));
+    EXPECT_THAT(written, HasSubstr("42 in all"));
     auto bad = Run({"--schema", ea::testing::DefaultSchemaPath().string(), "docs", "tools",
                     "--output", (dir_ / "no-such-dir" / "tools.md").string()});
     EXPECT_EQ(bad.exit_code, 1);

@@ -3,7 +3,7 @@
 //
 // It signs in through REST, then uses that session token as the MCP bearer token: the SDK's
 // StreamableHTTPClientTransport connects (initialize, Mcp-Session-Id, Accept: application/json,
-// text/event-stream; the server answers JSON), lists the 40 tools, runs create -> get -> list ->
+// text/event-stream; the server answers JSON), lists the 42 tools, runs create -> get -> list ->
 // delete, gets a validation error as an isError result and an unknown tool as a JSON-RPC error,
 // ends its session (DELETE) after which the old session id is 404; and without a token the SDK
 // sees the 401.
@@ -74,7 +74,7 @@ try {
     `${transport.protocolVersion} ${JSON.stringify(client.getServerCapabilities())}`);
 
   const { tools } = await withTimeout(client.listTools(), "tools/list");
-  check(tools.length === 40, "tools/list gives the 40 tools", tools.map((t) => t.name).join(","));
+  check(tools.length === 42, "tools/list gives the 42 tools", tools.map((t) => t.name).join(","));
   check(tools.every((t) => t.inputSchema?.type === "object"), "every tool has an object inputSchema");
 
   const call = (name, args) => withTimeout(client.callTool({ name, arguments: args }), name);

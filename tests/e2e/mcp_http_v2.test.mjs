@@ -4,7 +4,7 @@
 // Two clients, each with a REST login token as bearer: one pinned to 2026-07-28 (stateless: no
 // initialize, per-request _meta and the MCP-Protocol-Version / Mcp-Method / Mcp-Name headers the
 // server checks), one in `auto` mode (probes with server/discover and must pick the modern era).
-// Each lists the 40 tools and runs create -> get -> list -> delete and one validation error.
+// Each lists the 42 tools and runs create -> get -> list -> delete and one validation error.
 //
 // Usage: run_with_server.sh BINARY SCHEMA node mcp_http_v2.test.mjs
 // Prints one PASS/FAIL line per check, then "N passed, N failed"; exits 1 on any failure.
@@ -55,7 +55,7 @@ for (const [label, mode] of [["pinned 2026-07-28", { pin: "2026-07-28" }], ["aut
       `${label}: no initialize was sent`, sent.map((r) => r.body).join(" | "));
 
     const { tools } = await withTimeout(client.listTools(), `${label}: tools/list`);
-    check(tools.length === 40, `${label}: tools/list gives the 40 tools`, `${tools.length}`);
+    check(tools.length === 42, `${label}: tools/list gives the 42 tools`, `${tools.length}`);
 
     const call = (name, args) => withTimeout(client.callTool({ name, arguments: args }), name);
     const title = `MCP v2 e2e gala ${process.pid} ${label}`;

@@ -92,7 +92,7 @@ try {
   // tools/list: 40 tools with valid input schemas.
   const { tools } = await withTimeout(client.listTools(), "tools/list");
   const names = tools.map((t) => t.name);
-  check(tools.length === 40, "tools/list has the 40 tools of the default schema",
+  check(tools.length === 42, "tools/list has the 42 tools of the default schema",
     `${tools.length}: ${names.join(" ")}`);
   for (const expected of ["list_users", "get_user", "create_user", "update_user",
     "list_tag_affinities", "get_user_event", "delete_crawl", "user_auth_login",

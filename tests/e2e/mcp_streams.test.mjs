@@ -4,7 +4,7 @@
 //     that record reaches it as notifications/resources/updated on its GET stream; after the
 //     client disconnected and two more updates happened, a new transport on the same session
 //     resumes with Last-Event-ID and gets exactly the two it missed;
-//   - the legacy HTTP+SSE transport (2024-11-05, SSEClientTransport): lists the 40 tools and
+//   - the legacy HTTP+SSE transport (2024-11-05, SSEClientTransport): lists the 42 tools and
 //     calls one; 401 without a bearer token, 403 for a foreign Origin;
 //   - a legacy client that stops reading is dropped (its session's POSTs become 404) while an
 //     SDK client on the same server keeps being served.
@@ -119,7 +119,7 @@ try {
   const served = legacy(token);
   await withTimeout(served.client.connect(served.transport), "legacy connect");
   const { tools } = await withTimeout(served.client.listTools(), "legacy tools/list");
-  check(tools.length === 40, "the legacy SSE client lists the 40 tools", tools.length);
+  check(tools.length === 42, "the legacy SSE client lists the 42 tools", tools.length);
   const { body: users } = await rest(token, "GET", "/api/user?pageSize=1");
   const got = await withTimeout(served.client.callTool({ name: "get_user",
     arguments: { id: users.data[0].id } }), "legacy get_user");
@@ -183,7 +183,7 @@ try {
     }
     check(dropped, "a legacy client that stops reading is dropped (its POSTs become 404)");
     const again = await withTimeout(served.client.listTools(), "tools/list after the drop");
-    check(again.tools.length === 40, "the other legacy client is still served", again.tools.length);
+    check(again.tools.length === 42, "the other legacy client is still served", again.tools.length);
     socket.destroy();
   }
   await served.client.close();

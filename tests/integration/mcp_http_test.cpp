@@ -138,7 +138,7 @@ TEST_F(McpHttpTest, InitializeIssuesASessionIdThatLaterRequestsNeed) {
     const auto listed = Post(port(), admin_token(), list,
                              {{"Mcp-Session-Id", id}, {"MCP-Protocol-Version", "2025-06-18"}});
     ASSERT_EQ(listed.status, 200) << Describe(listed);
-    EXPECT_EQ(ResultOf(listed).at("tools").as_array().size(), 40u);
+    EXPECT_EQ(ResultOf(listed).at("tools").as_array().size(), 42u);
 
     const auto missing = Post(port(), admin_token(), list);
     EXPECT_EQ(missing.status, 400) << Describe(missing);
@@ -280,7 +280,7 @@ TEST_F(McpHttpTest, StatelessEraChecksItsHeadersAgainstTheBody) {
     const auto listed = StatelessPost(port(), admin_token(), "tools/list", "", good);
     ASSERT_EQ(listed.status, 200) << Describe(listed);
     EXPECT_EQ(Str(ResultOf(listed).at("resultType")), "complete");
-    EXPECT_EQ(ResultOf(listed).at("tools").as_array().size(), 40u);
+    EXPECT_EQ(ResultOf(listed).at("tools").as_array().size(), 42u);
     EXPECT_FALSE(listed.HasHeader("Mcp-Session-Id"));  // never minted in this era
 
     // A session id is ignored, even an unknown one.

@@ -116,7 +116,7 @@ TEST(McpReloadTest, ReloadRegeneratesToolsAnnouncesItAndRefusesABrokenSchema) {
                       R"("io.modelcontextprotocol/clientCapabilities":{}}}})")));
     ASSERT_TRUE(listen.ReadUntil("notifications/subscriptions/acknowledged", 5s));
     const auto before = ToolNames(port, token, session);
-    EXPECT_EQ(before.size(), 40U);
+    EXPECT_EQ(before.size(), 42U);
     EXPECT_FALSE(Has(before, "list_widgets"));
 
     // A new entity: its tools appear, are announced, and work (its table is created).
@@ -126,7 +126,7 @@ TEST(McpReloadTest, ReloadRegeneratesToolsAnnouncesItAndRefusesABrokenSchema) {
     Api admin(port, token);
     const auto reloaded = admin.Post("/api/_admin/reload-schema", json::object{});
     ASSERT_EQ(reloaded.status, 200) << Describe(reloaded);
-    EXPECT_EQ(reloaded.Json().at("mcpTools").as_int64(), 45);
+    EXPECT_EQ(reloaded.Json().at("mcpTools").as_int64(), 47);
     EXPECT_TRUE(stream.ReadUntil(
         R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{}})", 5s))
         << "no tools/list_changed on the session stream";
@@ -136,7 +136,7 @@ TEST(McpReloadTest, ReloadRegeneratesToolsAnnouncesItAndRefusesABrokenSchema) {
         5s))
         << "no tagged tools/list_changed on the listen stream";
     const auto after = ToolNames(port, token, session);
-    EXPECT_EQ(after.size(), 45U);
+    EXPECT_EQ(after.size(), 47U);
     EXPECT_TRUE(Has(after, "create_widget"));
     const auto created = Mcp(port, token, session,
                              R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":)"
@@ -167,12 +167,12 @@ TEST(McpReloadTest, ReloadRegeneratesToolsAnnouncesItAndRefusesABrokenSchema) {
               std::string::npos)
         << refused.body;
     EXPECT_NE(refused.body.find("NoSuchType"), std::string::npos) << refused.body;
-    EXPECT_EQ(ToolNames(port, token, session).size(), 45U);
+    EXPECT_EQ(ToolNames(port, token, session).size(), 47U);
 
     // SIGHUP reloads too: back to the original schema.
     WriteFile(schema_path, original);
     ASSERT_EQ(::kill(server->pid(), SIGHUP), 0);
-    EXPECT_TRUE(WaitFor([&] { return ToolNames(port, token, session).size() == 40U; }))
+    EXPECT_TRUE(WaitFor([&] { return ToolNames(port, token, session).size() == 42U; }))
         << "SIGHUP did not reload the schema";
     EXPECT_TRUE(server->running());
 }

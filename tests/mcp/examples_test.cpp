@@ -81,14 +81,15 @@ protected:
                                        {"isAccountOwner", owner},
                                        {"accountId", "acc_001"}});
         }
-        for (auto [title, location, when] :
-             {std::tuple{"Jazz night", "Oakland, CA", "2030-05-02T19:00:00Z"},
-              std::tuple{"Food fair", "Downtown Oakland", "2030-05-01T12:00:00Z"},
-              std::tuple{"Poetry", "Berkeley", "2030-05-01T18:00:00Z"}}) {
+        for (auto [title, location, when, cost] :
+             {std::tuple{"Jazz night", "Oakland, CA", "2030-05-02T19:00:00Z", 20.0},
+              std::tuple{"Food fair", "Downtown Oakland", "2030-05-01T12:00:00Z", 0.0},
+              std::tuple{"Poetry", "Berkeley", "2030-05-01T18:00:00Z", 10.0}}) {
             Seed("create_event", object{{"url", "https://example.com/e"},
                                         {"title", title},
                                         {"location", location},
-                                        {"dateTime", when}});
+                                        {"dateTime", when},
+                                        {"cost", cost}});
         }
     }
     void Seed(std::string_view tool, object arguments) {
@@ -142,6 +143,14 @@ TEST_F(ExamplesTest, EveryExampleRunsAndGivesWhatTheDocSays) {
          [](const object& r) {
              EXPECT_EQ(r.at("structuredContent").at("pagination").at("total"), value(1));
              EXPECT_EQ(Column(r, "username"), (std::vector<std::string>{"markus"}));
+         }},
+        {"How many events are in Oakland next month, and what do they cost on average?",
+         [](const object& r) {
+             // The two Oakland events of May 2030 cost 20 and 0.
+             const auto& group = r.at("structuredContent").at("groups").at(0);
+             EXPECT_EQ(group.at("count"), value(2));
+             EXPECT_EQ(group.at("avg_cost"), value(10.0));
+             EXPECT_EQ(r.at("structuredContent").at("groups").as_array().size(), 1u);
          }},
     };
     const auto examples = ReadExamples();

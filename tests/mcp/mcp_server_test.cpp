@@ -74,7 +74,7 @@ TEST_F(McpServerTest, CallsBeforeInitializeAreRefusedButPingWorks) {
     }
     EXPECT_EQ(Request("ping").at("result"), value(object{}));
     InitializeSession();
-    EXPECT_EQ(Request("tools/list").at("result").at("tools").as_array().size(), 40u);
+    EXPECT_EQ(Request("tools/list").at("result").at("tools").as_array().size(), 42u);
 }
 
 TEST_F(McpServerTest, NotificationsAreNeverAnswered) {
@@ -139,7 +139,7 @@ TEST_F(McpServerTest, BatchesOnlyOn20250326) {
     ASSERT_EQ(answer.as_array().size(), 2u) << "the notification gets no answer";
     EXPECT_EQ(answer.at(0).at("id"), value(1));
     EXPECT_EQ(answer.at(1).at("id"), value("b"));
-    EXPECT_EQ(answer.at(1).at("result").at("tools").as_array().size(), 40u);
+    EXPECT_EQ(answer.at(1).at("result").at("tools").as_array().size(), 42u);
 }
 
 TEST_F(McpServerTest, HostileInputGetsOneClearErrorEachAndServingGoesOn) {
@@ -177,7 +177,7 @@ TEST_F(McpServerTest, HostileInputGetsOneClearErrorEachAndServingGoesOn) {
             EXPECT_EQ(answers[0].at("result").at("isError"), value(true)) << c.text;
         }
     }
-    EXPECT_EQ(Request("tools/list").at("result").at("tools").as_array().size(), 40u);
+    EXPECT_EQ(Request("tools/list").at("result").at("tools").as_array().size(), 42u);
 }
 
 // ---- 2026-07-28 ---------------------------------------------------------------------------
@@ -198,7 +198,7 @@ TEST_F(McpServerTest, DiscoverNeedsNoInitializeAndListsTheStatelessVersion) {
 TEST_F(McpServerTest, StatelessToolsListAndCallCarryResultTypeAndCacheHints) {
     auto listed = Request("tools/list", object{{"_meta", ModernMeta()}}).at("result");
     EXPECT_EQ(listed.at("resultType"), value("complete"));
-    EXPECT_EQ(listed.at("tools").as_array().size(), 40u);
+    EXPECT_EQ(listed.at("tools").as_array().size(), 42u);
     EXPECT_EQ(listed.at("cacheScope"), value("private"));
     EXPECT_TRUE(listed.at("ttlMs").is_int64());
     auto called =

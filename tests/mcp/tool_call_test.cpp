@@ -227,7 +227,7 @@ TEST_F(ToolCallTest, AConnectionWhosePrincipalEndedIsRefusedButStillLists) {
     auto refused = CallTool("list_accounts", object{});
     EXPECT_EQ(refused.at("isError"), value(true));
     EXPECT_EQ(Text(refused), "Not authenticated: the session has ended");
-    EXPECT_EQ(Request("tools/list").at("result").at("tools").as_array().size(), 40u);
+    EXPECT_EQ(Request("tools/list").at("result").at("tools").as_array().size(), 42u);
 }
 
 TEST(ErrorResultTest, OneLinePerKindAndInternalIsAnRpcError) {

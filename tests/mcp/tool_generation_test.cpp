@@ -45,7 +45,7 @@ std::set<std::string> Strings(const value& array_value) {
 
 class ToolGenerationTest : public McpTest {};
 
-TEST_F(ToolGenerationTest, DefaultSchemaGivesTheFortyToolsInSchemaOrder) {
+TEST_F(ToolGenerationTest, DefaultSchemaGivesTheFortyTwoToolsInSchemaOrder) {
     const std::vector<std::string> expected = {"list_accounts",
                                                "get_account",
                                                "create_account",
@@ -85,9 +85,11 @@ TEST_F(ToolGenerationTest, DefaultSchemaGivesTheFortyToolsInSchemaOrder) {
                                                "delete_url",
                                                "list_crawls",
                                                "get_crawl",
-                                               "delete_crawl"};
+                                               "delete_crawl",
+                                               "aggregate",
+                                               "batch"};
     EXPECT_EQ(Names(*tools_), expected);
-    EXPECT_EQ(tools_->listing().size(), 40u);
+    EXPECT_EQ(tools_->listing().size(), 42u);
     EXPECT_EQ(tools_->Find("delete_user"), nullptr) << "User's operations are rcu";
     EXPECT_EQ(tools_->Find("create_crawl"), nullptr) << "Crawl's operations are rd";
 }
@@ -207,13 +209,14 @@ Member:
 )")) {}
 };
 
-TEST_F(AllOperationsTest, FivePerEntityPlusThreeAuthTools) {
+TEST_F(AllOperationsTest, FivePerEntityPlusThreeAuthToolsPlusAggregateAndBatch) {
     EXPECT_EQ(
         Names(*tools_),
         (std::vector<std::string>{
             "list_accounts", "get_account", "create_account", "update_account", "delete_account",
             "list_members", "get_member", "create_member", "update_member", "delete_member",
-            "member_auth_login", "member_auth_logout", "member_auth_refresh"}));
+            "member_auth_login", "member_auth_logout", "member_auth_refresh", "aggregate", "batch"}))
+        << "the plan's 40 + 3, and the one aggregate and batch tools";
 }
 
 }  // namespace

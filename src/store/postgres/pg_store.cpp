@@ -20,6 +20,7 @@
 #include "store/postgres/pg_pool.hpp"
 #include "store/postgres/pg_url.hpp"
 #include "store/postgres/pg_values.hpp"
+#include "store/sql/aggregate_builder.hpp"
 #include "store/sql/ddl.hpp"
 #include "store/sql/select_builder.hpp"
 
@@ -468,6 +469,90 @@ public:
             }
         }
         return listed;
+    }
+
+    // A metric column: count as an integer, avg as a double, sum as an integer for an Integer
+    // field (PostgreSQL's SUM of a bigint is numeric) and a double otherwise, min and max as the
+    // field's own values, as the SQLite store answers them.
+    static value MetricValue(const PgResult& rows, int row, int column,
+                             const query::Metric& metric) {
+        if (rows.IsNull(row, column)) {
+            return nullptr;
+        }
+        const std::string text(rows.Text(row, column));
+        switch (metric.op) {
+            case query::AggregateOp::kCount:
+                return static_cast<std::int64_t>(std::stoll(text));
+            case query::AggregateOp::kAvg:
+                return std::strtod(text.c_str(), nullptr);
+            case query::AggregateOp::kSum:
+                if (metric.field->type == schema::FieldType::kInteger &&
+                    text.find_first_of(".eE") == std::string::npos) {
+                    return static_cast<std::int64_t>(std::stoll(text));
+                }
+                return std::strtod(text.c_str(), nullptr);
+            case query::AggregateOp::kMin:
+            case query::AggregateOp::kMax:
+                return ColumnValue(rows, row, column, *metric.field);
+        }
+        return nullptr;
+    }
+
+    Result<AggregateResult> Aggregate(PgConnection& conn, const schema::Entity& entity,
+                                      const query::AggregateQuery& aggregate) {
+        auto statement = sql::BuildAggregateSql(dialect_, entity, aggregate);
+        if (!statement) {
+            return statement.error();
+        }
+        // The list's session settings (time limit, fuzzy threshold) for the same filter.
+        query::Query settings;
+        settings.matching = aggregate.matching;
+        settings.fuzzy_threshold = aggregate.fuzzy_threshold;
+        const auto started = std::chrono::steady_clock::now();
+        const auto limit = options_.query_timeout;
+        auto computed = [&]() -> Result<AggregateResult> {
+            Transaction tx(conn);
+            if (auto s = tx.Begin(kReadSnapshot); !s) {
+                return s.error();
+            }
+            if (auto s = SetListSettings(conn, settings); !s) {
+                return s.error();
+            }
+            auto rows = conn.Exec(statement->text, statement->params);
+            if (!rows) {
+                return rows.error();
+            }
+            AggregateResult out;
+            const int keys = static_cast<int>(aggregate.group_by.size());
+            for (int r = 0; r < rows->rows(); ++r) {
+                if (out.groups.size() >= static_cast<std::size_t>(aggregate.max_groups)) {
+                    out.truncated = true;
+                    break;
+                }
+                AggregateGroup group;
+                for (int i = 0; i < keys; ++i) {
+                    group.keys.push_back(ColumnValue(*rows, r, i, *aggregate.group_by[i]));
+                }
+                for (std::size_t i = 0; i < aggregate.metrics.size(); ++i) {
+                    group.values.push_back(MetricValue(*rows, r, keys + static_cast<int>(i),
+                                                       aggregate.metrics[i]));
+                }
+                out.groups.push_back(std::move(group));
+            }
+            if (auto s = tx.Commit(); !s) {
+                return s.error();
+            }
+            return out;
+        }();
+        if (limit.count() > 0) {
+            if (!computed && conn.last_failure().sqlstate == "57014") {
+                return QueryTimeoutError(limit);
+            }
+            if (computed && std::chrono::steady_clock::now() - started > limit) {
+                return QueryTimeoutError(limit);
+            }
+        }
+        return computed;
     }
 
     Result<std::vector<EntityCount>> Count(PgConnection& conn) {
@@ -977,6 +1062,12 @@ Result<std::vector<Record>> PgStore::Batch(std::vector<BatchItem> items) {
 Result<std::vector<EntityCount>> PgStore::Count() {
     return impl_->WithConnection<std::vector<EntityCount>>(
         [&](PgConnection& conn) { return impl_->Count(conn); });
+}
+
+Result<AggregateResult> PgStore::Aggregate(const schema::Entity& entity,
+                                           const query::AggregateQuery& query) {
+    return impl_->WithConnection<AggregateResult>(
+        [&](PgConnection& conn) { return impl_->Aggregate(conn, entity, query); });
 }
 
 Status PgStore::Ping() {

@@ -54,6 +54,8 @@ public:
                             const Check& check) override;
     Result<std::vector<Record>> Batch(std::vector<BatchItem> items) override;
     Result<std::vector<EntityCount>> Count() override;
+    Result<AggregateResult> Aggregate(const schema::Entity& entity,
+                                      const query::AggregateQuery& query) override;
     Status Ping() override;
     Status Reset() override;
     std::string_view backend() const override { return "postgresql"; }

@@ -434,3 +434,17 @@ Sql BuildViewSql(const Dialect& dialect, const schema::Entity& target,
 }
 
 }  // namespace ea::store::sql
+
+namespace ea::store::sql {
+
+Status AppendFilterCondition(SqlWriter& out, const schema::Entity& entity,
+                             const query::FilterNode& filter, query::Matching matching,
+                             double fuzzy_threshold) {
+    query::Query query;
+    query.matching = matching;
+    query.fuzzy_threshold = fuzzy_threshold;
+    WhereBuilder where(out, entity, query);
+    return where.Node(filter);
+}
+
+}  // namespace ea::store::sql

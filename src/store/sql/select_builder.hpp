@@ -59,3 +59,14 @@ Sql BuildViewSql(const Dialect& dialect, const schema::Entity& target,
                  std::vector<const schema::Field*>& selected);
 
 }  // namespace ea::store::sql
+
+namespace ea::store::sql {
+
+// Appends `filter` as List's WHERE condition (without "WHERE"), with search predicates matching
+// per `matching` and their index candidate clauses: for statements other than a list's (the
+// aggregate builder) that must select exactly the rows List would.
+[[nodiscard]] Status AppendFilterCondition(SqlWriter& out, const schema::Entity& entity,
+                                           const query::FilterNode& filter,
+                                           query::Matching matching, double fuzzy_threshold);
+
+}  // namespace ea::store::sql

@@ -208,6 +208,7 @@ public:
     }
 
     sqlite3* db() const { return db_; }
+    const sql::Dialect& dialect() const { return dialect_; }
     StatementCache& cache() { return cache_; }
     void Configure(const SqliteStore::Options& options) { options_ = options; }
     const SqliteStore::Options& options() const { return options_; }
@@ -1829,6 +1830,18 @@ Status SqliteStore::Ping() {
             return tables.error();
         }
         return Ok();
+    });
+}
+
+Status SqliteStore::ReadRows(const std::function<Result<sql::Sql>(const sql::Dialect&)>& build,
+                             const RowCallback& on_row) {
+    return WithReader([&](Impl& reader) -> Status {
+        auto statement = build(reader.dialect());
+        if (!statement) {
+            return statement.error();
+        }
+        Impl::DeadlineScope deadline(reader);
+        return reader.Query(statement->text, statement->params, on_row);
     });
 }
 

@@ -20,6 +20,7 @@
 #include "store/sqlite/sqlite_statement.hpp"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace ea::store::sqlite {
 
@@ -60,6 +61,9 @@ public:
     Result<std::vector<Record>> Batch(std::vector<BatchItem> items) override;
     Result<std::vector<EntityCount>> Count() override;
     Status Ping() override;
+    // In sqlite_aggregate.cpp.
+    Result<AggregateResult> Aggregate(const schema::Entity& entity,
+                                      const query::AggregateQuery& query) override;
     Status Reset() override;
     // SQLite's bulk load: synchronous=OFF and a larger page cache on the writer, the search
     // indexes emptied and marked for rebuild (one INSERT ... SELECT each at the end instead of
@@ -83,6 +87,12 @@ private:
     // Read connections per store: the machine this targets has 2 cores; a few more than that
     // lets a slow search not hold up a get-by-id. None for ":memory:" (cannot be shared).
     static constexpr int kReadConnections = 4;
+
+    // Runs the statement `build` makes with a read connection's dialect on that connection, under
+    // List's time limit, calling on_row for each row (false stops). For sqlite_aggregate.cpp.
+    using RowCallback = std::function<bool(sqlite3_stmt*)>;
+    Status ReadRows(const std::function<Result<sql::Sql>(const sql::Dialect&)>& build,
+                    const RowCallback& on_row);
 
     SqliteStore(std::unique_ptr<Impl> writer, std::vector<std::unique_ptr<Impl>> readers);
 
