@@ -117,6 +117,58 @@ TEST_P(StoreConformanceTest, CreateReturnsTheStoredRecordIncludingWriteOnlyField
     EXPECT_TRUE(owner.at("level").is_null());
 }
 
+// Aggregates answer the same on every backend: types (count an integer, sum of an Integer an
+// integer, avg a double, min/max the field's own values), groups ordered by their values with
+// nulls first, the filter language, and truncation past max_groups.
+TEST_P(StoreConformanceTest, AggregatesAnswerTheSameOnEveryBackend) {
+    SeedItems();
+    const auto& item = E("Item");
+    const auto field = [&](std::string_view name) { return item.FindField(name); };
+    query::AggregateQuery grouped;
+    grouped.metrics = {{query::AggregateOp::kCount, nullptr, "count"},
+                       {query::AggregateOp::kSum, field("count"), "sum_count"},
+                       {query::AggregateOp::kAvg, field("price"), "avg_price"},
+                       {query::AggregateOp::kMin, field("cost"), "min_cost"}};
+    grouped.group_by = {field("ownerId")};
+    auto groups = store_->Aggregate(item, grouped);
+    ASSERT_TRUE(groups) << groups.error().message;
+    ASSERT_EQ(groups->groups.size(), 3u);
+    EXPECT_FALSE(groups->truncated);
+    const auto& none = groups->groups[0];
+    EXPECT_TRUE(none.keys.at(0).is_null());
+    EXPECT_EQ(none.values.at(0), value(1));
+    EXPECT_TRUE(none.values.at(1).is_null());
+    EXPECT_TRUE(none.values.at(2).is_null());
+    const auto& o1 = groups->groups[1];
+    EXPECT_EQ(o1.keys.at(0), value("o1"));
+    EXPECT_EQ(o1.values.at(0), value(2));
+    EXPECT_EQ(o1.values.at(1), value(3));
+    ASSERT_TRUE(o1.values.at(2).is_double());
+    EXPECT_DOUBLE_EQ(o1.values.at(2).as_double(), 2.0);
+    EXPECT_DOUBLE_EQ(o1.values.at(3).as_double(), 10.25);
+    EXPECT_EQ(groups->groups[2].keys.at(0), value("o2"));
+    EXPECT_EQ(groups->groups[2].values.at(1), value(3));
+
+    query::AggregateQuery filtered;
+    filtered.filter = Cmp(item, "count", Op::kGte, value(2));
+    filtered.metrics = {{query::AggregateOp::kCount, nullptr, "count"},
+                        {query::AggregateOp::kMax, field("day"), "max_day"},
+                        {query::AggregateOp::kMin, field("title"), "min_title"}};
+    auto total = store_->Aggregate(item, filtered);
+    ASSERT_TRUE(total) << total.error().message;
+    ASSERT_EQ(total->groups.size(), 1u);
+    EXPECT_TRUE(total->groups[0].keys.empty());
+    EXPECT_EQ(total->groups[0].values.at(0), value(2));
+    EXPECT_EQ(total->groups[0].values.at(1), value("2024-03-01"));
+    EXPECT_EQ(total->groups[0].values.at(2), value("Gamma Gala")) << "byte order: G < b";
+
+    grouped.max_groups = 2;
+    auto cut = store_->Aggregate(item, grouped);
+    ASSERT_TRUE(cut) << cut.error().message;
+    EXPECT_EQ(cut->groups.size(), 2u);
+    EXPECT_TRUE(cut->truncated);
+}
+
 // The readiness probe's check: answers on an open store, before and after writes.
 TEST_P(StoreConformanceTest, PingAnswersOnAnOpenStore) {
     EXPECT_TRUE(store_->Ping().has_value());
