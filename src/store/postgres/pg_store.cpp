@@ -20,6 +20,7 @@
 #include "store/postgres/pg_pool.hpp"
 #include "store/postgres/pg_url.hpp"
 #include "store/postgres/pg_values.hpp"
+#include "store/sql/view_embed.hpp"
 #include "store/sql/aggregate_builder.hpp"
 #include "store/sql/ddl.hpp"
 #include "store/sql/select_builder.hpp"
@@ -202,32 +203,12 @@ public:
         return std::optional<Record>(ReadRow(*result, 0, entity));
     }
 
-    static Status CheckView(const schema::Entity& entity,
-                            const std::vector<query::ViewSpec>& view) {
-        for (const auto& spec : view) {
-            if (spec.reference == nullptr || !spec.reference->is_reference() ||
-                entity.FindField(spec.reference->name) != spec.reference) {
-                return InvalidArgument("view names a field that is not a reference of " +
-                                       entity.name());
-            }
-        }
-        return Ok();
-    }
-
     // One batched look-up per view relation for the whole page (never one per row).
     Status EmbedView(PgConnection& conn, const query::ViewSpec& spec, std::vector<Record>& rows,
                      std::vector<Notice>& warnings) {
         const schema::Field& reference = *spec.reference;
         const schema::Entity& target = *reference.target;
-        std::vector<std::string> ids;
-        std::set<std::string> seen;
-        for (const auto& row : rows) {
-            const value* v = row.if_contains(reference.name);
-            if (v != nullptr && v->is_string() &&
-                seen.insert(std::string(v->get_string())).second) {
-                ids.emplace_back(v->get_string());
-            }
-        }
+        const std::vector<std::string> ids = sql::ReferencedIds(rows, reference);
         std::unordered_map<std::string, Record> found;
         if (!ids.empty()) {
             std::vector<const schema::Field*> selected;
@@ -247,24 +228,7 @@ public:
                 found.emplace(std::move(id), std::move(embedded));
             }
         }
-        std::set<std::string> warned;
-        for (auto& row : rows) {
-            const value* v = row.if_contains(reference.name);
-            if (v == nullptr || !v->is_string()) {
-                row[spec.name] = nullptr;
-                continue;
-            }
-            std::string id(v->get_string());
-            if (auto it = found.find(id); it != found.end()) {
-                row[spec.name] = it->second;
-                continue;
-            }
-            row[spec.name] = boost::json::object{{"exists", false}, {"id", id}};
-            if (warned.insert(id).second) {
-                warnings.push_back(Notice{spec.name, target.name() + " " + id + " (referenced by " +
-                                                         reference.name + ") no longer exists"});
-            }
-        }
+        sql::AttachView(spec, found, rows, warnings);
         return Ok();
     }
 
@@ -272,7 +236,7 @@ public:
                                                       const schema::Entity& entity,
                                                       const std::string& id,
                                                       const std::vector<query::ViewSpec>& view) {
-        if (auto s = CheckView(entity, view); !s) {
+        if (auto s = sql::CheckView(entity, view); !s) {
             return s.error();
         }
         Transaction tx(conn);
@@ -410,7 +374,7 @@ public:
 
     Result<ListResult> List(PgConnection& conn, const schema::Entity& entity,
                             const query::Query& query) {
-        if (auto s = CheckView(entity, query.view); !s) {
+        if (auto s = sql::CheckView(entity, query.view); !s) {
             return s.error();
         }
         auto plan = sql::BuildListSql(dialect_, entity, query);

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "common/ids.hpp"
+#include "store/sql/view_embed.hpp"
 #include "store/sql/ddl.hpp"
 #include "store/sql/select_builder.hpp"
 #include "store/sqlite/count_estimate.hpp"
@@ -688,23 +689,11 @@ public:
         return out;
     }
 
-    static Status CheckView(const schema::Entity& entity,
-                            const std::vector<query::ViewSpec>& view) {
-        for (const auto& spec : view) {
-            if (spec.reference == nullptr || !spec.reference->is_reference() ||
-                entity.FindField(spec.reference->name) != spec.reference) {
-                return InvalidArgument("view names a field that is not a reference of " +
-                                       entity.name());
-            }
-        }
-        return Ok();
-    }
-
     // The record `id` with `view` embedded, from one read transaction (as List). Null when absent.
     Result<std::optional<GetResult>> FindByIdWithView(const schema::Entity& entity,
                                                       const std::string& id,
                                                       const std::vector<query::ViewSpec>& view) {
-        if (auto s = CheckView(entity, view); !s) {
+        if (auto s = sql::CheckView(entity, view); !s) {
             return s.error();
         }
         if (view.empty()) {  // one statement: no transaction needed
@@ -747,7 +736,7 @@ public:
         Transaction tx(*this);
         // Declared after tx so it is disarmed before tx's rollback runs.
         DeadlineScope deadline(*this);
-        if (auto s = CheckView(entity, query.view); !s) {
+        if (auto s = sql::CheckView(entity, query.view); !s) {
             return s.error();
         }
         // A lone fuzzy search is answered from the search index without the SQL plan, whose
@@ -1061,14 +1050,7 @@ public:
                      std::vector<Notice>& warnings) {
         const schema::Field& reference = *spec.reference;
         const schema::Entity& target = *reference.target;
-        std::vector<std::string> ids;
-        std::set<std::string> seen;
-        for (const auto& row : rows) {
-            const value* v = row.if_contains(reference.name);
-            if (v != nullptr && v->is_string() && seen.insert(std::string(v->get_string())).second) {
-                ids.emplace_back(v->get_string());
-            }
-        }
+        const std::vector<std::string> ids = sql::ReferencedIds(rows, reference);
         std::unordered_map<std::string, Record> found;
         if (!ids.empty()) {
             std::vector<const schema::Field*> selected;
@@ -1087,24 +1069,7 @@ public:
                 return status;
             }
         }
-        std::set<std::string> warned;
-        for (auto& row : rows) {
-            const value* v = row.if_contains(reference.name);
-            if (v == nullptr || !v->is_string()) {
-                row[spec.name] = nullptr;
-                continue;
-            }
-            std::string id(v->get_string());
-            if (auto it = found.find(id); it != found.end()) {
-                row[spec.name] = it->second;
-                continue;
-            }
-            row[spec.name] = boost::json::object{{"exists", false}, {"id", id}};
-            if (warned.insert(id).second) {
-                warnings.push_back(Notice{spec.name, target.name() + " " + id + " (referenced by " +
-                                                         reference.name + ") no longer exists"});
-            }
-        }
+        sql::AttachView(spec, found, rows, warnings);
         return Ok();
     }
 
