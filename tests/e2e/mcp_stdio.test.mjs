@@ -89,7 +89,7 @@ try {
   const version = client.getServerVersion();
   check(version?.name === "events-api", "serverInfo names events-api", JSON.stringify(version));
 
-  // tools/list: 40 tools with valid input schemas.
+  // tools/list: the 42 tools with valid input schemas.
   const { tools } = await withTimeout(client.listTools(), "tools/list");
   const names = tools.map((t) => t.name);
   check(tools.length === 42, "tools/list has the 42 tools of the default schema",
