@@ -5,8 +5,10 @@
 #   scripts/install-deps.sh --test   also the servers and tools the test suite drives
 set -euo pipefail
 
+# file: CPack's Debian generator reads the binary with it to find its library dependencies
+# (docs/deployment.md: cpack -G DEB).
 packages=(
-  build-essential cmake ninja-build pkg-config git ca-certificates
+  build-essential cmake ninja-build pkg-config git ca-certificates file
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libyaml-cpp-dev libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev libre2-dev
   libspdlog-dev libfmt-dev libcli11-dev

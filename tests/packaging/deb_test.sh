@@ -24,7 +24,7 @@ check() {  # check DESCRIPTION COMMAND...
 }
 
 (cd "$build" && cpack -G DEB -B "$work/pkg" >"$work/cpack.log" 2>&1) ||
-  { echo "FAIL cpack: $(tail -5 "$work/cpack.log")"; exit 1; }
+  { echo "FAIL cpack: $(grep -v '^CPack: ' "$work/cpack.log" | head -c 2000)"; exit 1; }
 deb=$(ls "$work"/pkg/events-api_*_amd64.deb)
 info=$(dpkg-deb --info "$deb")
 contents=$(dpkg-deb --contents "$deb")
