@@ -78,12 +78,14 @@ enum class Next { kContinue, kClose, kLingerAndClose };
 
 // The handle of one server-sent-events response (see EventStream in http_types.hpp). The queue is
 // shared with the writing coroutine under `mutex`; `wake` and `socket` belong to the connection's
-// strand and are only touched there (by posted lambdas), and are cleared before the coroutine
-// returns, so a handle kept by the application after the connection ended posts nothing.
+// strand and are only touched there (by posted lambdas). When the coroutine ends, or its frame is
+// destroyed with the io_context, Detach() drops them and the strand itself, so a handle the
+// application keeps after the connection (or the whole server) is gone posts nothing and holds
+// nothing of the io_context.
 class SseStream final : public EventStream, public std::enable_shared_from_this<SseStream> {
 public:
     SseStream(asio::any_io_executor strand, std::size_t limit)
-        : strand_(std::move(strand)), limit_(limit) {}
+        : limit_(limit), strand_(std::move(strand)) {}
 
     bool Send(std::string event) override {
         std::lock_guard lock(mutex_);
@@ -152,13 +154,25 @@ public:
         wake_ = wake;
         socket_ = socket;
     }
+    // The connection is done with this stream for good: later Sends refuse, nothing is posted.
+    void Detach() {
+        std::lock_guard lock(mutex_);
+        ended_ = true;
+        failed_ = true;
+        wake_ = nullptr;
+        socket_ = nullptr;
+        strand_.reset();
+    }
 
     bool reader_done = false;  // strand only
 
 private:
     // Wakes the coroutine (and on overflow aborts a write a stuck client holds up).
     void PokeLocked() {
-        asio::post(strand_, [self = shared_from_this()] {
+        if (!strand_) {
+            return;  // detached: the connection is gone
+        }
+        asio::post(*strand_, [self = shared_from_this()] {
             if (self->wake_ != nullptr) {
                 self->wake_->cancel();
             }
@@ -174,9 +188,9 @@ private:
         });
     }
 
-    const asio::any_io_executor strand_;
     const std::size_t limit_;
     mutable std::mutex mutex_;
+    std::optional<asio::any_io_executor> strand_;  // under mutex_; reset by Detach
     std::deque<std::string> queue_;
     std::size_t queued_bytes_ = 0;  // queued or being written
     bool closing_ = false;
@@ -720,6 +734,12 @@ asio::awaitable<bool> Server::Impl::WriteEventStream(Connection& conn,
     asio::steady_timer wake(executor);
     tcp::socket& socket = conn.stream.socket();
     stream->Attach(&wake, &socket);
+    // However this frame ends (returning, or destroyed when the io_context shuts down), the
+    // handle lets go of the strand, the timer and the socket before they go.
+    struct DetachOnExit {
+        std::shared_ptr<SseStream> stream;
+        ~DetachOnExit() { stream->Detach(); }
+    } detach_on_exit{stream};
     open_streams.fetch_add(1);
     WatchForDisconnect(stream, socket, wake, std::make_shared<std::array<char, 512>>());
     // On another thread, so a long opener (a tool call sending progress) does not hold the writes.
@@ -775,7 +795,6 @@ asio::awaitable<bool> Server::Impl::WriteEventStream(Connection& conn,
         wake.expires_after(std::chrono::seconds(1));
         co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
     }
-    stream->Attach(nullptr, nullptr);
     open_streams.fetch_sub(1);
     co_return clean;
 }

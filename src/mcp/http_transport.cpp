@@ -565,7 +565,8 @@ http::Response HttpTransport::Get(const http::Request& request) {
         if (const auto header = request.Header("Last-Event-ID")) {
             last_event_id = SessionOutbox::ParseEventId(*header);
         }
-        if (!last_event_id && session->outbox->HasLiveStream()) {
+        // Checked and claimed at once: the stream itself opens after this answer is sent.
+        if (!last_event_id && !session->outbox->ClaimStream()) {
             return RpcErrorResponse(409, nullptr, rpc_code::kInvalidRequest,
                                     "Conflict: this session's stream is already open (one GET "
                                     "stream per session; resume with Last-Event-ID)");

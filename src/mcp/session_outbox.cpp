@@ -28,9 +28,22 @@ bool SessionOutbox::HasLiveStream() const {
     return live_ && !live_->closed();
 }
 
+bool SessionOutbox::ClaimStream() {
+    constexpr auto kClaimLapses = std::chrono::seconds(5);
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mutex_);
+    if (ended_ || (live_ && !live_->closed()) ||
+        (claimed_at_ && now - *claimed_at_ < kClaimLapses)) {
+        return false;
+    }
+    claimed_at_ = now;
+    return true;
+}
+
 void SessionOutbox::Attach(std::shared_ptr<http::EventStream> stream,
                            std::optional<std::uint64_t> last_event_id) {
     std::lock_guard lock(mutex_);
+    claimed_at_.reset();
     if (ended_) {
         stream->Close();
         return;

@@ -5,6 +5,7 @@
 // sent while no stream is open waits in the buffer for the next GET with Last-Event-ID.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -29,6 +30,11 @@ public:
 
     // Whether a GET stream is open (a second one is refused: 409).
     bool HasLiveStream() const;
+    // Claims the session's one GET stream for a GET about to be answered, before its stream
+    // opens (Attach), so that two GETs in quick succession cannot both succeed: false when a
+    // stream is open or another claim is pending. A claim that no Attach follows (the client
+    // left before its stream opened) lapses after a few seconds.
+    bool ClaimStream();
     // Makes `stream` the session's GET stream, after sending it the buffered messages with ids
     // above `last_event_id` (none when nullopt: a fresh stream only sees what comes next).
     // An earlier stream still open is closed.
@@ -46,6 +52,7 @@ private:
     std::uint64_t last_id_ = 0;
     std::deque<std::pair<std::uint64_t, std::string>> replay_;  // framed events, oldest first
     std::shared_ptr<http::EventStream> live_;
+    std::optional<std::chrono::steady_clock::time_point> claimed_at_;
     bool ended_ = false;
 };
 

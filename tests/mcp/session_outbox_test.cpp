@@ -94,6 +94,21 @@ TEST(SessionOutboxTest, EndClosesTheStreamAndRefusesLaterMessages) {
     EXPECT_TRUE(late->events.empty());
 }
 
+// A GET claims the one stream before its stream opens: a second GET in between is refused, and
+// once the stream is attached (or closed) the claim is the stream's.
+TEST(SessionOutboxTest, OneClaimAtATimeUntilTheStreamOpensOrCloses) {
+    SessionOutbox outbox;
+    EXPECT_TRUE(outbox.ClaimStream());
+    EXPECT_FALSE(outbox.ClaimStream()) << "a second GET while the first stream is opening";
+    auto stream = std::make_shared<RecordingStream>();
+    outbox.Attach(stream, std::nullopt);
+    EXPECT_FALSE(outbox.ClaimStream()) << "the stream is open";
+    stream->Close();
+    EXPECT_TRUE(outbox.ClaimStream()) << "the stream closed: a new GET may open one";
+    outbox.End();
+    EXPECT_FALSE(outbox.ClaimStream()) << "the session ended";
+}
+
 TEST(SessionOutboxTest, ParsesOnlyItsOwnEventIds) {
     EXPECT_EQ(SessionOutbox::ParseEventId("42"), 42U);
     EXPECT_EQ(SessionOutbox::ParseEventId(""), std::nullopt);
