@@ -8,6 +8,22 @@
 #include "service/document_service.hpp"
 
 namespace ea::service {
+namespace {
+
+// "Account,User": every entity a batch writes, once each, in first-seen order.
+template <typename Items>
+std::string EntityNames(const Items& items) {
+    std::string names;
+    std::set<std::string> seen;
+    for (const auto& item : items) {
+        if (item.entity != nullptr && seen.insert(item.entity->name()).second) {
+            names += (names.empty() ? "" : ",") + item.entity->name();
+        }
+    }
+    return names;
+}
+
+}  // namespace
 
 Result<store::ListResult> DocumentService::List(const RequestContext& ctx,
                                                 const schema::Entity& entity,
@@ -69,16 +85,8 @@ Result<Record> DocumentService::Delete(const RequestContext& ctx, const schema::
 
 Result<std::vector<Record>> DocumentService::CreateAll(const RequestContext& ctx,
                                                        const std::vector<NewRecord>& records) {
-    std::string entities;  // "Account,User": every entity the batch writes, once each
-    if (audit_ != nullptr) {
-        std::set<std::string> names;
-        for (const auto& record : records) {
-            if (record.entity != nullptr && names.insert(record.entity->name()).second) {
-                entities += (entities.empty() ? "" : ",") + record.entity->name();
-            }
-        }
-    }
-    AuditScope audit(audit_, ctx, "batch_create", entities);
+    AuditScope audit(audit_, ctx, "batch_create",
+                     audit_ != nullptr ? EntityNames(records) : std::string());
     if (auto reserved = audit.BeforeWrite(); !reserved) {
         return reserved.error();
     }
@@ -96,8 +104,8 @@ Result<std::vector<Record>> DocumentService::PatchMany(const RequestContext& ctx
 }
 
 Result<store::AggregateResult> DocumentService::Aggregate(const RequestContext& ctx,
-                                                         const schema::Entity& entity,
-                                                         query::AggregateQuery query) {
+                                                          const schema::Entity& entity,
+                                                          query::AggregateQuery query) {
     AuditScope audit(audit_, ctx, "aggregate", entity.name());
     audit.SetFilter(query.filter.get());
     return audit.Done(AggregateUnaudited(ctx, entity, std::move(query)));
@@ -105,16 +113,7 @@ Result<store::AggregateResult> DocumentService::Aggregate(const RequestContext& 
 
 Result<std::vector<Record>> DocumentService::WriteAll(const RequestContext& ctx,
                                                       const std::vector<BatchWrite>& writes) {
-    std::string entities;  // every entity the batch writes, once each
-    if (audit_ != nullptr) {
-        std::set<std::string> names;
-        for (const auto& write : writes) {
-            if (write.entity != nullptr && names.insert(write.entity->name()).second) {
-                entities += (entities.empty() ? "" : ",") + write.entity->name();
-            }
-        }
-    }
-    AuditScope audit(audit_, ctx, "batch", entities);
+    AuditScope audit(audit_, ctx, "batch", audit_ != nullptr ? EntityNames(writes) : std::string());
     if (auto reserved = audit.BeforeWrite(); !reserved) {
         return reserved.error();
     }
