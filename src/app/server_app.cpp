@@ -11,6 +11,7 @@
 #include "app/core.hpp"
 #include "app/loopback.hpp"
 #include "app/mcp_http.hpp"
+#include "app/redis_session_directory.hpp"
 #include "app/reload_notices.hpp"
 #include "app/shared_state.hpp"
 #include "app/system_users.hpp"
@@ -169,6 +170,8 @@ struct ServerApp::Parts {
     // Committed writes, for MCP resource subscriptions: through Redis pub/sub to every instance
     // when the sessions are in Redis (shared_state.hpp), else in-process.
     std::unique_ptr<service::ChangeFeed> changes;
+    // MCP session-era sessions shared with the other instances (null without Redis).
+    std::unique_ptr<mcp::SessionDirectory> mcp_sessions;
     std::unique_ptr<service::ChangeFeedPublisher> change_publisher;
     std::unique_ptr<McpHttp> mcp;  // /mcp: Streamable HTTP
     std::mutex reload_mutex;       // one schema reload at a time
@@ -249,6 +252,15 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         return changes.error();
     }
     parts->changes = *std::move(changes);
+    if (*shared_redis) {
+        auto directory =
+            RedisSessionDirectory::Open(*shared_redis, origin, mcp_options.session_idle_timeout);
+        if (!directory) {
+            return directory.error();
+        }
+        parts->mcp_sessions = *std::move(directory);
+        mcp_options.directory = parts->mcp_sessions.get();
+    }
     parts->change_publisher = std::make_unique<service::ChangeFeedPublisher>(*parts->changes);
     parts->core->documents->AddObserver(*parts->change_publisher);
     parts->admin->AddObserver(*parts->change_publisher);
