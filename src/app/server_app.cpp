@@ -252,6 +252,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         return changes.error();
     }
     parts->changes = *std::move(changes);
+    ExportChangeFeedMetrics(*parts->changes, parts->metrics);
     if (*shared_redis) {
         auto directory =
             RedisSessionDirectory::Open(*shared_redis, origin, mcp_options.session_idle_timeout);

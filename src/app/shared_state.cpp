@@ -2,8 +2,10 @@
 
 #include <cctype>
 #include <utility>
+#include <vector>
 
 #include "auth/token.hpp"
+#include "http/metrics.hpp"
 #include "service/redis_change_feed.hpp"
 
 namespace ea::app {
@@ -57,6 +59,29 @@ Result<std::unique_ptr<service::ChangeFeed>> OpenChangeFeed(
         return feed.error();
     }
     return std::unique_ptr<service::ChangeFeed>(std::move(*feed));
+}
+
+void ExportChangeFeedMetrics(const service::ChangeFeed& feed, http::Metrics& metrics) {
+    const auto* shared = dynamic_cast<const service::RedisChangeFeed*>(&feed);
+    if (shared == nullptr) {
+        return;
+    }
+    using Series = std::vector<std::pair<http::Metrics::Labels, double>>;
+    const auto add = [&](const char* name, const char* help, const char* type, auto pick) {
+        metrics.AddSource(name, help, type, [shared, pick] {
+            return Series{{{}, static_cast<double>(pick(*shared))}};
+        });
+    };
+    using Feed = service::RedisChangeFeed;
+    add("change_feed_published_total", "Record changes sent to the other instances", "counter",
+        [](const Feed& f) { return f.published(); });
+    add("change_feed_dropped_total",
+        "Record changes the other instances never heard (queue full or Redis unreachable)",
+        "counter", [](const Feed& f) { return f.dropped(); });
+    add("change_feed_received_total", "Record changes heard from the other instances", "counter",
+        [](const Feed& f) { return f.received(); });
+    add("change_feed_subscribed", "1 while this instance hears the other instances' changes",
+        "gauge", [](const Feed& f) { return f.subscribed() ? 1 : 0; });
 }
 
 }  // namespace ea::app

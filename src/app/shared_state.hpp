@@ -16,6 +16,10 @@
 #include "common/result.hpp"
 #include "service/change_feed.hpp"
 
+namespace ea::http {
+class Metrics;
+}
+
 namespace ea::app {
 
 // Whether config.sessions is a redis:// URL.
@@ -36,5 +40,10 @@ std::string NewInstanceOrigin();
 // `redis` is null.
 [[nodiscard]] Result<std::unique_ptr<service::ChangeFeed>> OpenChangeFeed(
     std::shared_ptr<auth::RedisClient> redis, const std::string& origin);
+
+// For a RedisChangeFeed: change_feed_published_total, change_feed_dropped_total (changes the
+// other instances never heard: queue full or Redis down), change_feed_received_total and the
+// gauge change_feed_subscribed (1 while the subscriber is connected). Nothing for other feeds.
+void ExportChangeFeedMetrics(const service::ChangeFeed& feed, http::Metrics& metrics);
 
 }  // namespace ea::app

@@ -378,6 +378,18 @@ TEST_F(ScaleOutTest, ARecordChangeOnAReachesListenersAndSessionStreamsOnB) {
             "\"}}",
         10s))
         << "C's session stream did not hear A's change";
+    // What an operator watches: A sent it, B heard it, both are subscribed.
+    const auto metrics_a = Request(port(0), "GET", "/metrics", {}, "");
+    const auto metrics_b = Request(port(1), "GET", "/metrics", {}, "");
+    EXPECT_NE(metrics_a.body.find("_change_feed_subscribed 1\n"), std::string::npos)
+        << metrics_a.body.substr(0, 2000);
+    EXPECT_NE(metrics_b.body.find("_change_feed_subscribed 1\n"), std::string::npos);
+    EXPECT_EQ(metrics_a.body.find("_change_feed_published_total 0\n"), std::string::npos)
+        << "A published nothing";
+    EXPECT_EQ(metrics_b.body.find("_change_feed_received_total 0\n"), std::string::npos)
+        << "B received nothing";
+    EXPECT_NE(metrics_b.body.find("_change_feed_received_total "), std::string::npos);
+    EXPECT_NE(metrics_a.body.find("_change_feed_dropped_total 0\n"), std::string::npos);
 }
 
 // A reload rewrites the deployment's schema, so it has a deployment of its own.
