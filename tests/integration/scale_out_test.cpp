@@ -453,5 +453,46 @@ Widget:
     EXPECT_EQ(first.find("announced by another instance"), std::string::npos) << first;
 }
 
+// Redis killed and started again (empty: no persistence) under open streams: the instances'
+// subscribers come back by themselves, a listener is told to re-read what it watches, and the
+// next change on A reaches it on B again.
+TEST(ScaleOutFaultTest, AfterRedisRestartsTheInstancesHearEachOtherAgain) {
+    Deployment deployment;
+    ASSERT_TRUE(deployment.Start("scale_out_fault"));
+    std::string token = LoginToken(deployment.port(0), "admin", kAdminPassword);
+    ASSERT_FALSE(token.empty());
+    const auto rows = RowsOf(Api(deployment.port(0), token).Get("/api/event?pageSize=1&sort=id"));
+    ASSERT_EQ(rows.size(), 1u);
+    const std::string id = Str(rows[0].at("id"));
+    const std::string uri = "events://events/" + id;
+    HttpConnection listen(deployment.port(1));
+    ASSERT_TRUE(Listen(listen, token, R"({"resourceSubscriptions":[")" + uri + R"("]})", "f"));
+    const std::string update =
+        R"({"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":")" + uri +
+        R"(","_meta":{"io.modelcontextprotocol/subscriptionId":"f"}}})";
+
+    deployment.redis->Stop();
+    // While it is down, A still accepts nothing that needs a session (fails closed).
+    EXPECT_EQ(Api(deployment.port(0), token).Get("/api/event?pageSize=1").status, 503);
+    ASSERT_TRUE(deployment.redis->Restart());
+    listen.Discard();
+    // B's subscriber is back: it tells the listener that what it watches may have changed.
+    EXPECT_TRUE(listen.ReadUntil(update, 15s)) << "no catch-up notice after Redis came back";
+
+    // Redis came back empty: log in again, then a change on A reaches B's listener.
+    token = LoginToken(deployment.port(0), "admin", kAdminPassword);
+    ASSERT_FALSE(token.empty());
+    listen.Discard();
+    bool heard = false;
+    for (int attempt = 0; attempt < 20 && !heard; ++attempt) {
+        ASSERT_TRUE(
+            IsSuccess(Api(deployment.port(0), token)
+                          .Patch("/api/event/" + id,
+                                 json::object{{"title", "After " + std::to_string(attempt)}})));
+        heard = listen.ReadUntil(update, 500ms).has_value();
+    }
+    EXPECT_TRUE(heard) << "A's changes no longer reach B after the restart";
+}
+
 }  // namespace
 }  // namespace ea::integration
