@@ -1,6 +1,8 @@
 #include "app/redis_session_directory.hpp"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
 
 #include <boost/json.hpp>
 #include <hiredis/hiredis.h>
@@ -32,9 +34,20 @@ RedisSessionDirectory::RedisSessionDirectory(std::shared_ptr<auth::RedisClient> 
     : redis_(std::move(redis)),
       channel_(SharedChannel(*redis_, "mcp-sessions")),
       origin_(std::move(origin)),
-      ttl_ms_(std::to_string(std::chrono::milliseconds(idle_timeout).count())) {}
+      ttl_ms_(std::to_string(std::chrono::milliseconds(idle_timeout).count())),
+      keep_alive_every_(std::max<std::chrono::milliseconds>(
+          std::chrono::milliseconds(1000), std::chrono::milliseconds(idle_timeout) / 3)) {}
 
-RedisSessionDirectory::~RedisSessionDirectory() = default;
+RedisSessionDirectory::~RedisSessionDirectory() {
+    {
+        std::lock_guard lock(keep_alive_mutex_);
+        stopping_ = true;
+    }
+    keep_alive_wake_.notify_all();
+    if (keep_alive_.joinable()) {
+        keep_alive_.join();
+    }
+}
 
 Result<std::unique_ptr<RedisSessionDirectory>> RedisSessionDirectory::Open(
     std::shared_ptr<auth::RedisClient> redis, std::string origin,
@@ -81,6 +94,30 @@ void RedisSessionDirectory::OnNotice(std::string_view payload) {
 void RedisSessionDirectory::Watch(ChangeHandler on_changed) {
     std::lock_guard lock(watch_mutex_);
     on_changed_ = std::move(on_changed);
+}
+
+void RedisSessionDirectory::KeepAlive(StreamingSessions streaming) {
+    std::lock_guard lock(keep_alive_mutex_);
+    streaming_ = std::move(streaming);
+    if (streaming_ && !keep_alive_.joinable()) {
+        keep_alive_ = std::thread([this] { RunKeepAlive(); });
+    }
+}
+
+void RedisSessionDirectory::RunKeepAlive() {
+    std::unique_lock lock(keep_alive_mutex_);
+    while (!keep_alive_wake_.wait_for(lock, keep_alive_every_, [this] { return stopping_; })) {
+        if (!streaming_) {
+            continue;
+        }
+        const std::vector<std::string> ids = streaming_();
+        lock.unlock();
+        for (const auto& id : ids) {
+            // PEXPIRE, not SET: a session another instance just ended stays ended.
+            static_cast<void>(redis_->Command({"PEXPIRE", Key(id), ttl_ms_}));
+        }
+        lock.lock();
+    }
 }
 
 Status RedisSessionDirectory::Put(std::string_view id, const mcp::SharedSession& session) {

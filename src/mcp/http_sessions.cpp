@@ -105,6 +105,17 @@ void HttpSessionTable::Forget(std::string_view id) {
     }
 }
 
+std::vector<std::string> HttpSessionTable::StreamingIds() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> ids;
+    for (const auto& [id, entry] : entries_) {
+        if (entry.session->outbox->HasLiveStream()) {
+            ids.push_back(id);
+        }
+    }
+    return ids;
+}
+
 bool HttpSessionTable::Remove(std::string_view id, std::string_view owner) {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(std::string(id));

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "mcp/mcp_server.hpp"
 #include "mcp/session_directory.hpp"
@@ -59,6 +60,8 @@ public:
     // ending it here: for a change another instance made (SessionDirectory::Watch).
     std::shared_ptr<HttpSession> Peek(std::string_view id) const;
     void Forget(std::string_view id);
+    // The ids of the sessions whose GET stream is open here.
+    std::vector<std::string> StreamingIds() const;
 
     // Ends session `id` when `owner` owns it; false when there was no such session.
     bool Remove(std::string_view id, std::string_view owner);

@@ -280,12 +280,15 @@ HttpTransport::HttpTransport(const McpServerSlot& servers, BearerAuthenticator a
       sessions_(options_.max_sessions, options_.session_idle_timeout) {
     if (options_.directory != nullptr) {
         options_.directory->Watch([this](std::string_view id) { OnSharedChange(id); });
+        options_.directory->KeepAlive([this] { return sessions_.StreamingIds(); });
     }
 }
 
 HttpTransport::~HttpTransport() {
     if (options_.directory != nullptr) {
-        options_.directory->Watch({});  // returns once no call into this transport runs
+        // Each returns once no call into this transport runs.
+        options_.directory->KeepAlive({});
+        options_.directory->Watch({});
     }
 }
 

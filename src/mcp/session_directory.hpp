@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.hpp"
 #include "mcp/era_session.hpp"
@@ -45,6 +46,11 @@ public:
     // `on_changed(id)` runs (on a thread of the directory) when another instance Put or Removed
     // session `id`; an empty handler stops the calls, and returns only once none is running.
     virtual void Watch(ChangeHandler on_changed) = 0;
+    // A session whose GET stream is open counts as used: `streaming()` (the ids of this
+    // instance's sessions with an open stream) is asked now and then, and their idle clocks
+    // restart. An empty function stops the calls, and returns only once none is running.
+    using StreamingSessions = std::function<std::vector<std::string>()>;
+    virtual void KeepAlive(StreamingSessions streaming) = 0;
 };
 
 }  // namespace ea::mcp

@@ -453,6 +453,35 @@ Widget:
     EXPECT_EQ(first.find("announced by another instance"), std::string::npos) << first;
 }
 
+// Idle sessions expire in Redis, but one whose GET stream is open on an instance counts as used,
+// as on one instance: that instance keeps its key alive.
+TEST(ScaleOutIdleTest, ASessionStreamingOnAStaysAliveEverywhereWhileAnIdleOneExpires) {
+    Deployment deployment;
+    ASSERT_TRUE(deployment.Start("scale_out_idle", {"--mcp-session-idle-seconds", "2"}));
+    const std::string token = LoginToken(deployment.port(0), "admin", kAdminPassword);
+    ASSERT_FALSE(token.empty());
+    const std::string streaming =
+        McpPost(deployment.port(0), token, InitializeBody("2025-11-25")).Header("Mcp-Session-Id");
+    const std::string idle =
+        McpPost(deployment.port(0), token, InitializeBody("2025-11-25")).Header("Mcp-Session-Id");
+    ASSERT_FALSE(streaming.empty() || idle.empty());
+    HttpConnection stream(deployment.port(0));
+    ASSERT_TRUE(OpenStream(stream, token, streaming));
+    // The idle one's key goes after 2 s with no request.
+    EXPECT_TRUE(WaitFor(
+        [&] {
+            return deployment.redis->Command({"EXISTS", "ea:mcp-session:" + idle}) == "0";
+        },
+        15s))
+        << "the idle session never expired in Redis";
+    const std::string tools = R"({"jsonrpc":"2.0","id":4,"method":"tools/list"})";
+    EXPECT_EQ(McpPost(deployment.port(1), token, tools, {{"Mcp-Session-Id", idle}}).status, 404);
+    // By then the streaming one has gone as long without a request: still there, on B too.
+    EXPECT_EQ(deployment.redis->Command({"EXISTS", "ea:mcp-session:" + streaming}), "1");
+    const auto on_b = McpPost(deployment.port(1), token, tools, {{"Mcp-Session-Id", streaming}});
+    EXPECT_EQ(on_b.status, 200) << Describe(on_b);
+}
+
 // Redis killed and started again (empty: no persistence) under open streams: the instances'
 // subscribers come back by themselves, a listener is told to re-read what it watches, and the
 // next change on A reaches it on B again.
