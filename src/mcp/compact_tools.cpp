@@ -62,7 +62,9 @@ bool AnyAllows(const schema::Schema& schema, schema::Operation op) {
     return false;
 }
 
-const object kId{{"type", "string"}, {"minLength", 1}};
+object IdProperty() {
+    return object{{"type", "string"}, {"minLength", 1}};
+}
 
 // The operations ctx.principal is offered on `entity` (its role's rules and the entity's own).
 array CallerOperations(const schema::Schema& schema, const service::RequestContext& ctx,
@@ -118,7 +120,7 @@ std::vector<Tool> CompactTools(const schema::Schema& schema, const ToolSchemaOpt
             Hints(true, false, true), ToolKind::kQueryAny, nullptr});
         tools.push_back(Tool{"get", "Get a record", "One record of an entity by id.",
                              Input(object{{"entity", entity(schema::kRead)},
-                                          {"id", kId},
+                                          {"id", IdProperty()},
                                           {"view", object{{"type", "object"}}}},
                                    array{"entity", "id"}),
                              Hints(true, false, true), ToolKind::kGetAny, nullptr});
@@ -135,17 +137,18 @@ std::vector<Tool> CompactTools(const schema::Schema& schema, const ToolSchemaOpt
         tools.push_back(Tool{
             "update", "Update a record", "Change the fields in data of the record id; returns it.",
             Input(object{{"entity", entity(schema::kUpdate)},
-                         {"id", kId},
+                         {"id", IdProperty()},
                          {"data", object{{"type", "object"}, {"minProperties", 1}}}},
                   array{"entity", "id", "data"}),
             Hints(false, true, true), ToolKind::kUpdateAny, nullptr});
     }
     if (AnyAllows(schema, schema::kDelete)) {
-        tools.push_back(Tool{
-            "delete", "Delete a record",
-            "Delete the record id (dependants follow on_delete); returns it.",
-            Input(object{{"entity", entity(schema::kDelete)}, {"id", kId}}, array{"entity", "id"}),
-            Hints(false, true, true), ToolKind::kDeleteAny, nullptr});
+        tools.push_back(
+            Tool{"delete", "Delete a record",
+                 "Delete the record id (dependants follow on_delete); returns it.",
+                 Input(object{{"entity", entity(schema::kDelete)}, {"id", IdProperty()}},
+                       array{"entity", "id"}),
+                 Hints(false, true, true), ToolKind::kDeleteAny, nullptr});
     }
     return tools;
 }
