@@ -8,6 +8,8 @@
 
 #include "auth/token.hpp"
 #include "http/cors.hpp"
+#include "http/target.hpp"
+#include "mcp/compact_tools.hpp"
 #include "mcp/era_stateless.hpp"
 #include "mcp/stream_outbox.hpp"
 
@@ -270,6 +272,12 @@ http::Response SessionsUnavailable(const boost::json::value& id) {
     return response;
 }
 
+// ?tools=compact or ?tools=entity on the endpoint (compact_tools.hpp): the tool set of this
+// request (stateless era) or session (session era, chosen at initialize). Absent: the default.
+Result<std::optional<ToolsMode>> ToolsModeOf(const http::Request& request) {
+    return detail::ToolsModeOfQuery(request.query);
+}
+
 }  // namespace
 
 HttpTransport::HttpTransport(const McpServerSlot& servers, BearerAuthenticator authenticate,
@@ -353,7 +361,7 @@ void HttpTransport::StoreShared(std::string_view id, HttpSession& session) {
     if (options_.directory == nullptr) {
         return;
     }
-    SharedSession now{session.owner, session.connection.session, {}};
+    SharedSession now{session.owner, session.connection.session, {}, session.connection.tools_mode};
     if (auto* hub = server()->subscriptions()) {
         now.subscriptions = hub->SubscriptionsOf(session.outbox.get());
     }
@@ -486,6 +494,11 @@ http::Response HttpTransport::PostStateless(const http::Request& request, const 
     Connection connection;
     connection.principal = std::move(principal);
     connection.name = "http";
+    auto tools_mode = ToolsModeOf(request);
+    if (!tools_mode) {
+        return RpcErrorResponse(400, rpc.id, rpc_code::kInvalidRequest, tools_mode.error().message);
+    }
+    connection.tools_mode = *tools_mode;
     if (rpc.method == "subscriptions/listen" && !rpc.is_notification) {
         return Listen(request, rpc, connection);
     }
@@ -557,6 +570,12 @@ http::Response HttpTransport::PostSession(const http::Request& request, const Rp
         Connection connection;
         connection.principal = principal;
         connection.name = "http";
+        auto tools_mode = ToolsModeOf(request);
+        if (!tools_mode) {
+            return RpcErrorResponse(400, rpc.id, rpc_code::kInvalidRequest,
+                                    tools_mode.error().message);
+        }
+        connection.tools_mode = *tools_mode;
         int code = 0;
         auto answer = server()->HandleRequest(connection, rpc, &code);
         if (!answer) {
