@@ -351,6 +351,7 @@ void HttpTransport::LoadShared(HttpSession& session, std::optional<SharedSession
         return;
     }
     session.connection.session = shared->state;
+    session.connection.tools_mode = shared->tools_mode;
     if (auto* hub = server()->subscriptions()) {
         hub->SetSubscriptions(session.outbox, shared->subscriptions);
     }

@@ -18,9 +18,13 @@ std::string EncodeSharedSession(const SharedSession& session) {
     for (const auto& uri : session.subscriptions) {
         subscriptions.emplace_back(uri);
     }
-    return boost::json::serialize(boost::json::object{{"owner", session.owner},
-                                                      {"state", std::move(state)},
-                                                      {"subscriptions", std::move(subscriptions)}});
+    boost::json::object out{{"owner", session.owner},
+                            {"state", std::move(state)},
+                            {"subscriptions", std::move(subscriptions)}};
+    if (session.tools_mode) {
+        out["toolsMode"] = *session.tools_mode == ToolsMode::kCompact ? "compact" : "entity";
+    }
+    return boost::json::serialize(out);
 }
 
 std::optional<SharedSession> DecodeSharedSession(std::string_view text) {
@@ -62,6 +66,14 @@ std::optional<SharedSession> DecodeSharedSession(std::string_view text) {
             return std::nullopt;
         }
         session.state.client_capabilities = capabilities->get_object();
+    }
+    if (const auto* mode = object.if_contains("toolsMode")) {
+        if (!mode->is_string() ||
+            (mode->get_string() != "compact" && mode->get_string() != "entity")) {
+            return std::nullopt;
+        }
+        session.tools_mode =
+            mode->get_string() == "compact" ? ToolsMode::kCompact : ToolsMode::kPerEntity;
     }
     for (const auto& uri : subscriptions->get_array()) {
         if (!uri.is_string()) {

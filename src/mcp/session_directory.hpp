@@ -2,7 +2,8 @@
 // deployment, so that a client whose requests land on another instance (a load balancer without
 // stickiness, an instance restarted) keeps its session. What moves is what the session
 // remembers between requests: its owner, the negotiated revision, whether the client sent
-// notifications/initialized, its capabilities, its log level and its resource subscriptions.
+// notifications/initialized, its capabilities, its log level, its resource subscriptions and
+// the tool set it chose (?tools=compact).
 // The GET stream does not move: it is a connection to one instance (see http_transport.hpp).
 // The HTTP transport loads a session's state before each request and stores it after the
 // request changed it; Redis implements it in app/ (redis_session_directory.hpp).
@@ -17,6 +18,7 @@
 
 #include "common/result.hpp"
 #include "mcp/era_session.hpp"
+#include "mcp/tool_schema.hpp"
 
 namespace ea::mcp {
 
@@ -24,6 +26,7 @@ struct SharedSession {
     std::string owner;  // OwnerKey of the principal that opened it
     SessionState state;
     std::set<std::string> subscriptions;  // resources/subscribe URIs
+    std::optional<ToolsMode> tools_mode;  // ?tools= at initialize; unset: the server's default
     bool operator==(const SharedSession&) const = default;
 };
 

@@ -4,6 +4,7 @@
 // through all three; MCP clients of both eras move between instances; a record change on one
 // instance reaches subscribers on another; a schema reload on one reaches the others and their
 // clients. Every wait is on a condition with a deadline.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -353,6 +354,31 @@ TEST_F(ScaleOutTest, ASessionEraClientMovedFromAToBKeepsItsRevisionLevelAndSubsc
                     {{"Mcp-Session-Id", session}});
         EXPECT_EQ(after.status, 404) << "instance " << i << ": " << Describe(after);
     }
+}
+
+// The tool set a session chose at initialize (/mcp?tools=compact) moves with it.
+TEST_F(ScaleOutTest, ACompactSessionOpenedOnAIsServedCompactToolsOnB) {
+    const auto init = Request(port(0), "POST", "/mcp?tools=compact",
+                              {{"Content-Type", "application/json"},
+                               {"Accept", "application/json, text/event-stream"},
+                               {"Authorization", "Bearer " + admin_token_}},
+                              InitializeBody("2025-11-25"));
+    const std::string session = init.Header("Mcp-Session-Id");
+    ASSERT_FALSE(session.empty()) << Describe(init);
+    const auto names = [&](int instance) {
+        std::vector<std::string> out;
+        const auto listed = SessionCall(port(instance), admin_token_, session, "tools/list", "{}");
+        for (const auto& tool : listed.at("result").at("tools").as_array()) {
+            out.push_back(Str(tool.at("name")));
+        }
+        return out;
+    };
+    const auto on_a = names(0);
+    const auto on_b = names(1);
+    EXPECT_EQ(on_b, on_a);
+    EXPECT_NE(std::find(on_b.begin(), on_b.end(), "describe_entities"), on_b.end());
+    EXPECT_EQ(std::find(on_b.begin(), on_b.end(), "create_event"), on_b.end())
+        << "B serves the per-entity tools to a compact session";
 }
 
 TEST_F(ScaleOutTest, ARecordChangeOnAReachesListenersAndSessionStreamsOnB) {

@@ -31,6 +31,7 @@ SharedSession Sample() {
     session.state.log_level = 3;
     session.state.client_capabilities = boost::json::object{{"roots", {{"listChanged", true}}}};
     session.subscriptions = {"events://events/evt_1", "events://users/usr_\"2"};
+    session.tools_mode = ToolsMode::kCompact;
     return session;
 }
 
@@ -50,6 +51,9 @@ TEST(SharedSessionTest, EverythingASessionRemembersSurvivesTheRoundTrip) {
     ASSERT_TRUE(plain);
     EXPECT_FALSE(plain->state.version);
     EXPECT_FALSE(plain->state.log_level);
+    EXPECT_FALSE(plain->tools_mode);
+    fresh.tools_mode = ToolsMode::kPerEntity;
+    EXPECT_EQ(DecodeSharedSession(EncodeSharedSession(fresh))->tools_mode, ToolsMode::kPerEntity);
 }
 
 TEST(SharedSessionTest, TextThatIsNotASessionIsRefused) {
@@ -57,7 +61,8 @@ TEST(SharedSessionTest, TextThatIsNotASessionIsRefused) {
          {"", "{", "[]", R"({"owner":"o"})", R"({"owner":1,"state":{},"subscriptions":[]})",
           R"({"owner":"o","state":{"initialized":"yes"},"subscriptions":[]})",
           R"({"owner":"o","state":{"initialized":true,"logLevel":"info"},"subscriptions":[]})",
-          R"({"owner":"o","state":{"initialized":true},"subscriptions":[1]})"}) {
+          R"({"owner":"o","state":{"initialized":true},"subscriptions":[1]})",
+          R"({"owner":"o","state":{"initialized":true},"subscriptions":[],"toolsMode":"all"})"}) {
         EXPECT_FALSE(DecodeSharedSession(junk)) << junk;
     }
 }
