@@ -169,8 +169,8 @@ public:
     Scorer(const Scorer&) = delete;
     Scorer& operator=(const Scorer&) = delete;
 
-    // The full score of `rowid` in `s`, and its id in `id` (valid until the next call; empty
-    // when the row was scored before, which the page phase never asks twice).
+    // The full score of `rowid` in `s`, and its id in `id` (valid until the next call; empty,
+    // with score 0, when the row is gone). Remembered for the total.
     int Score(std::int64_t rowid, float& s, std::string_view& id) {
         id = {};
         std::string_view text;
@@ -182,7 +182,9 @@ public:
         return SQLITE_OK;
     }
 
-    // Whether `rowid` scores >= the threshold (a known score, or pg's early-exit check).
+    // Whether `rowid` scores >= the threshold: a score the page phase knows, or pg's early-exit
+    // check. Not remembered: the total checks each row once, and an exact count's hundreds of
+    // thousands of entries would be the search's largest allocation.
     int Matches(std::int64_t rowid, bool& match) {
         if (const auto it = known_.find(rowid); it != known_.end()) {
             match = it->second >= at_least_;
@@ -194,7 +196,6 @@ public:
             return rc;
         }
         match = query_.AtLeast(text, at_least_);
-        known_[rowid] = match ? at_least_ : 0.0f;
         return SQLITE_OK;
     }
 
@@ -226,16 +227,18 @@ private:
     float at_least_;
     const std::function<bool()>& past_deadline_;
     std::size_t reads_ = 0;
-    std::unordered_map<std::int64_t, float> known_;  // full scores, or at_least_ / 0 (checks)
+    std::unordered_map<std::int64_t, float> known_;  // the full scores of the page phase
 };
 
-// The page from `candidates`, whose `shared` bounds the distinct query trigrams each shares:
-// by that bound descending, into a bounded heap, until no later bound can enter it.
-int TakePage(const std::vector<search::SharedCount>& candidates, int n, float at_least,
+// The page from `candidates`: each shares at most min(shared + unread, n) of the query's n
+// distinct trigrams (`unread` lists were not merged). By that bound descending, into a bounded
+// heap, until no later bound can enter it.
+int TakePage(const std::vector<search::SharedCount>& candidates, int unread, int n, float at_least,
              const FuzzySearch& search, Scorer& scorer, FuzzyAnswer& answer) {
     search::TopRows top(static_cast<std::size_t>(search.offset + search.page_size + 1));
     for (const std::uint32_t i : search::BySharedDescending(candidates)) {
-        if (top.full() && search::SimilarityBound(candidates[i].shared, n) < top.worst().score) {
+        const int bound = std::min(candidates[i].shared + unread, n);
+        if (top.full() && search::SimilarityBound(bound, n) < top.worst().score) {
             break;
         }
         float s = 0;
@@ -332,7 +335,7 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
         if (rc = RowsInAtLeastK(cache, search, trigrams, k, std::nullopt, all); rc != SQLITE_OK) {
             return rc;
         }
-        if (rc = TakePage(all, n, at_least, search, scorer, answer); rc != SQLITE_OK) {
+        if (rc = TakePage(all, 0, n, at_least, search, scorer, answer); rc != SQLITE_OK) {
             return rc;
         }
         if (!answer.has_more && (!answer.page_ids.empty() || search.offset == 0)) {
@@ -371,15 +374,9 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
         }
     }
     const int unread = static_cast<int>(unread_trigrams.size());
-    {
-        // 2. The page, by each candidate's bound: the read lists holding it plus every unread.
-        std::vector<search::SharedCount> bounded = candidates;
-        for (auto& candidate : bounded) {
-            candidate.shared = std::min(candidate.shared + unread, n);
-        }
-        if (rc = TakePage(bounded, n, at_least, search, scorer, answer); rc != SQLITE_OK) {
-            return rc;
-        }
+    // 2. The page, by each candidate's bound: the read lists holding it plus every unread one.
+    if (rc = TakePage(candidates, unread, n, at_least, search, scorer, answer); rc != SQLITE_OK) {
+        return rc;
     }
 
     // 3. The total.
