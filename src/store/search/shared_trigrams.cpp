@@ -6,8 +6,10 @@
 
 namespace ea::store::search {
 
-std::vector<SharedCount> RowsInAtLeast(const std::vector<PostingCursor*>& lists, int k) {
+std::vector<SharedCount> RowsInAtLeast(const std::vector<PostingCursor*>& lists, int k,
+                                       std::size_t expected_rows) {
     std::vector<SharedCount> out;
+    out.reserve(expected_rows);
     if (k < 1) {
         k = 1;
     }

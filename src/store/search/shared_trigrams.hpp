@@ -29,8 +29,11 @@ struct SharedCount {
 
 // The rows present in at least `k` of `lists` (k >= 1), ascending by row id, each with the
 // number of lists holding it: a heap merge of the lists, one step per posting, memory O(lists +
-// result). Stops reading once fewer than k lists have rows left.
-std::vector<SharedCount> RowsInAtLeast(const std::vector<PostingCursor*>& lists, int k);
+// result). Stops reading once fewer than k lists have rows left. `expected_rows`, when known
+// (an upper bound of the result), is reserved up front: the memory is only touched as rows are
+// found, and the vector never holds two copies while it grows.
+std::vector<SharedCount> RowsInAtLeast(const std::vector<PostingCursor*>& lists, int k,
+                                       std::size_t expected_rows = 0);
 
 // Prefix filtering: a row sharing at least k of n lists holds at least one of any n - k + 1 of
 // them, so the k - 1 largest lists can go unread when candidates are generated (each candidate's

@@ -368,7 +368,15 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
                 unread_trigrams.push_back(trigrams[i]);
             }
         }
-        candidates = search::RowsInAtLeast(read, 1);
+        // The union is at most the sum of the read lists' lengths (estimates: a hint only).
+        std::int64_t most = 0;
+        for (std::size_t i = 0; i < peeked.size(); ++i) {
+            if (std::find(skipped.begin(), skipped.end(), i) == skipped.end()) {
+                most += lengths[i];
+            }
+        }
+        candidates = search::RowsInAtLeast(
+            read, 1, static_cast<std::size_t>(std::min<std::int64_t>(most, search.table_rows + 1)));
         if (rc = FirstError(lists); rc != SQLITE_OK) {
             return rc;
         }
