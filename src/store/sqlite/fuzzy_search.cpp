@@ -406,28 +406,27 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
     std::size_t visited_blocks = 0;
     std::vector<std::unique_ptr<FtsPostings>> block_lists;
     std::vector<int> shared;  // per candidate of the block
-    for (std::size_t b = 0; hits < kSampleMinMatches && order.Next(b); ++visited_blocks) {
+    const auto by_rowid = [](const search::SharedCount& c, std::int64_t r) { return c.rowid < r; };
+    const auto visit = [&](std::size_t b) -> int {
+        ++visited_blocks;
         const std::int64_t from = static_cast<std::int64_t>(b) * kSampleBlockIds;
         // The last block is open-ended, so the blocks together cover every row id.
         const std::int64_t to =
             b + 1 == blocks ? std::numeric_limits<std::int64_t>::max() : from + kSampleBlockIds;
-        const auto by_rowid = [](const search::SharedCount& c, std::int64_t r) {
-            return c.rowid < r;
-        };
         const auto first = std::lower_bound(candidates.begin(), candidates.end(), from, by_rowid);
         const auto last = std::lower_bound(first, candidates.end(), to, by_rowid);
         visited_ids += std::min(to, max_rowid + 1) - std::max<std::int64_t>(from, 1);
         if (first == last) {
-            continue;
+            return SQLITE_OK;
         }
         shared.clear();
         for (auto it = first; it != last; ++it) {
             shared.push_back(it->shared);
         }
-        if (rc =
+        if (int src =
                 OpenPostings(cache, search, unread_trigrams, std::make_pair(from, to), block_lists);
-            rc != SQLITE_OK) {
-            return rc;
+            src != SQLITE_OK) {
+            return src;
         }
         for (const auto& list : block_lists) {
             auto at = first;
@@ -440,19 +439,26 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
                 }
             }
         }
-        if (rc = FirstError(block_lists); rc != SQLITE_OK) {
-            return rc;
-        }
+        const int src = FirstError(block_lists);
         block_lists.clear();
+        if (src != SQLITE_OK) {
+            return src;
+        }
         for (auto it = first; it != last; ++it) {
             if (shared[static_cast<std::size_t>(it - first)] < k) {
                 continue;
             }
             bool match = false;
-            if (rc = scorer.Matches(it->rowid, match); rc != SQLITE_OK) {
-                return rc;
+            if (int mrc = scorer.Matches(it->rowid, match); mrc != SQLITE_OK) {
+                return mrc;
             }
             hits += match ? 1 : 0;
+        }
+        return SQLITE_OK;
+    };
+    for (std::size_t b = 0; hits < kSampleMinMatches && order.Next(b);) {
+        if (rc = visit(b); rc != SQLITE_OK) {
+            return rc;
         }
     }
     if (visited_blocks == blocks) {
@@ -462,7 +468,14 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
         std::llround(static_cast<double>(hits) * static_cast<double>(max_rowid) /
                      static_cast<double>(std::max<std::int64_t>(visited_ids, 1))));
     if (automatic && estimate <= kAutoExactRows) {
-        return count_all();
+        // Within auto's budget: visit the remaining blocks too (the unread lists over the rest
+        // of the row ids; the read lists are not merged again), which makes the count exact.
+        for (std::size_t b = 0; order.Next(b);) {
+            if (rc = visit(b); rc != SQLITE_OK) {
+                return rc;
+            }
+        }
+        return finish(hits, TotalKind::kExact);
     }
     // What the page saw bounds the estimate: more rows than it read, or (past the end) no more
     // than the rows before it.
