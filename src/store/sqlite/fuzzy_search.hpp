@@ -60,10 +60,12 @@ struct FuzzyAnswer {
 //    share table pages), each scored once into a bounded heap of offset + page + 1 rows, until
 //    the heap is full and the next bound, SimilarityBound(shared, n) = fl(shared / n), is below
 //    its worst score: no later candidate can enter the page. The total: when the page does not
-//    reach the end, spread blocks of row ids are merged over all n lists (FTS5 seeks to each
-//    block) and their candidates checked until kSampleMinMatches matches; the matches scale by
-//    the row ids visited. auto makes an estimate within kAutoExactRows exact (all lists, every
-//    candidate), as for every filter.
+//    reach the end, spread blocks of row ids are visited: in each, the k - 1 unread lists are
+//    merged over the block's row ids only (FTS5 seeks to the block), which completes the shared
+//    counts of the block's candidates, and those sharing >= k are checked, until
+//    kSampleMinMatches matches; the matches scale by the row ids visited. auto makes an
+//    estimate within kAutoExactRows exact by visiting every remaining block, as for every
+//    filter.
 // `past_deadline` is asked every 128 scored rows; when it returns true the search stops with
 // SQLITE_INTERRUPT. Returns an SQLite result code; on SQLITE_OK, `out` is empty when the search
 // cannot be answered this way (threshold <= 0, where every row qualifies, or two query trigrams
