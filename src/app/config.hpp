@@ -54,6 +54,9 @@ struct Config {
     int audit_file_keep = 5;
     bool audit_table = true;
     int audit_queue = 10000;
+    // The largest MCP tool result, in bytes of its JSON (mcp/result_budget.hpp): a list page over
+    // it is cut to whole rows, with pagination.truncated.
+    int mcp_max_result_bytes = 40000;
     std::string config_file;  // where the file layer came from, for messages
 };
 
@@ -81,6 +84,7 @@ struct ConfigFlags {
     std::optional<std::string> audit_file_keep;
     std::optional<std::string> audit_table;
     std::optional<std::string> audit_queue;
+    std::optional<std::string> mcp_max_result_bytes;
 };
 
 // The environment as a map, so tests can pass their own.

@@ -24,10 +24,12 @@ std::unique_ptr<McpStack> BuildMcpStack(const schema::Schema& schema,
                                         service::DocumentService& documents,
                                         service::AuthService& auth,
                                         std::function<void(const std::string&)> log_line,
-                                        mcp::SubscriptionHub* subscriptions) {
+                                        mcp::SubscriptionHub* subscriptions,
+                                        mcp::ToolResultOptions results) {
     auto stack = std::make_unique<McpStack>();
-    stack->tools = std::make_unique<mcp::ToolRegistry>(schema, mcp::ToolServices{documents, auth},
-                                                       mcp::ToolSchemaOptions{query::kMaxPageSize});
+    stack->tools =
+        std::make_unique<mcp::ToolRegistry>(schema, mcp::ToolServices{documents, auth},
+                                            mcp::ToolSchemaOptions{query::kMaxPageSize}, results);
     stack->resources = std::make_unique<mcp::ResourceCatalog>(documents);
     stack->prompts = std::make_unique<mcp::PromptCatalog>(schema);
     stack->completions =

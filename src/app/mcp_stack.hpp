@@ -29,11 +29,12 @@ struct McpStack {
 
 // Every reference must outlive the stack. `log_line` receives one JSON log line per tool call.
 // `subscriptions` (optional, outlives the stack: it outlives schema reloads too): resource
-// subscriptions and tool-list change announcements.
+// subscriptions and tool-list change announcements. `results`: the tool result budget.
 std::unique_ptr<McpStack> BuildMcpStack(const schema::Schema& schema,
                                         service::DocumentService& documents,
                                         service::AuthService& auth,
                                         std::function<void(const std::string&)> log_line,
-                                        mcp::SubscriptionHub* subscriptions = nullptr);
+                                        mcp::SubscriptionHub* subscriptions = nullptr,
+                                        mcp::ToolResultOptions results = {});
 
 }  // namespace ea::app

@@ -46,6 +46,8 @@ struct HttpTransportOptions {
     std::chrono::seconds session_idle_timeout{3600};
     // Serialized origins (http::NormalizeOrigin) browsers may call from besides our own.
     std::vector<std::string> allowed_origins;
+    // The tools' result budget (result_budget.hpp), for the stacks McpHttp builds.
+    std::size_t max_result_bytes = 40000;
 };
 
 // The principal for a request's bearer token (nullopt: no Authorization: Bearer header).
