@@ -78,6 +78,7 @@ constexpr const char* kKeys[][2] = {
     {"audit.table", "EVENTS_API_AUDIT_TABLE"},
     {"audit.queue", "EVENTS_API_AUDIT_QUEUE"},
     {"mcp.tools", "EVENTS_API_MCP_TOOLS"},
+    {"mcp.max_result_bytes", "EVENTS_API_MCP_MAX_RESULT_BYTES"},
 };
 
 // Keys whose value is a list: a YAML sequence in the file, comma-separated elsewhere.
@@ -244,6 +245,7 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
         {"audit.table", &flags.audit_table},
         {"audit.queue", &flags.audit_queue},
         {"mcp.tools", &flags.mcp_tools},
+        {"mcp.max_result_bytes", &flags.mcp_max_result_bytes},
     };
     for (const auto& [key, value] : flag_values) {
         if (value->has_value()) {
@@ -377,6 +379,16 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
                                        value.substr(0, 40) + "'");
             }
             config.mcp_tools = value;
+        } else if (key == "mcp.max_result_bytes") {
+            auto parsed = ParsePositive(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            if (*parsed < 1024) {
+                return InvalidArgument(source[key] +
+                                       ": must be at least 1024 (bytes of one tool result)");
+            }
+            config.mcp_max_result_bytes = *parsed;
         }
     }
     if (config.schema.empty()) {

@@ -57,6 +57,9 @@ struct Config {
     // MCP tool set: "entity" (list_users, get_user, ... per entity) or "compact" (a few generic
     // tools taking an entity name); /mcp?tools=... chooses per request or session.
     std::string mcp_tools = "entity";
+    // The largest MCP tool result, in bytes of its JSON (mcp/result_budget.hpp): a list page over
+    // it is cut to whole rows, with pagination.truncated.
+    int mcp_max_result_bytes = 40000;
     std::string config_file;  // where the file layer came from, for messages
 };
 
@@ -85,6 +88,7 @@ struct ConfigFlags {
     std::optional<std::string> audit_table;
     std::optional<std::string> audit_queue;
     std::optional<std::string> mcp_tools;
+    std::optional<std::string> mcp_max_result_bytes;
 };
 
 // The environment as a map, so tests can pass their own.

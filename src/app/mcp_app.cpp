@@ -145,7 +145,8 @@ Result<std::unique_ptr<McpApp>> McpApp::Create(const Config& config,
     parts->connection.principal = *std::move(principal);
     parts->connection.name = "stdio";
     parts->mcp = BuildMcpStack(*parts->core->schema, *parts->core->documents, *parts->access->auth,
-                               LogLine, nullptr, ToolOptionsFrom(config));
+                               LogLine, nullptr, ToolOptionsFrom(config),
+                               {static_cast<std::size_t>(config.mcp_max_result_bytes)});
     auto audit = OpenAuditStack(
         config, *parts->core, *parts->access, [](std::string_view level, std::string_view message) {
             LogEvent(level, "audit", boost::json::object{{"detail", message}});

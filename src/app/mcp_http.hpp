@@ -59,6 +59,7 @@ private:
     service::AuditLog* audit_log_ = nullptr;
     McpStack* first_stack_ = nullptr;  // owned by the first generation, which servers_ holds
     mcp::SubscriptionHub subscriptions_;
+    mcp::ToolResultOptions results_;  // every generation's tool result budget
     std::unique_ptr<mcp::McpServerSlot> servers_;
     std::unique_ptr<mcp::HttpTransport> transport_;
     std::unique_ptr<mcp::LegacySseTransport> legacy_;

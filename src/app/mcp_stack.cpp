@@ -27,10 +27,11 @@ std::unique_ptr<McpStack> BuildMcpStack(const schema::Schema& schema,
                                         service::AuthService& auth,
                                         std::function<void(const std::string&)> log_line,
                                         mcp::SubscriptionHub* subscriptions,
-                                        mcp::ToolSchemaOptions tool_options) {
+                                        mcp::ToolSchemaOptions tool_options,
+                                        mcp::ToolResultOptions results) {
     auto stack = std::make_unique<McpStack>();
     stack->tools = std::make_unique<mcp::ToolRegistry>(schema, mcp::ToolServices{documents, auth},
-                                                       tool_options);
+                                                       tool_options, results);
     stack->resources = std::make_unique<mcp::ResourceCatalog>(documents);
     stack->prompts = std::make_unique<mcp::PromptCatalog>(schema);
     stack->completions =

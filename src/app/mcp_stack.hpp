@@ -30,13 +30,14 @@ struct McpStack {
 
 // Every reference must outlive the stack. `log_line` receives one JSON log line per tool call.
 // `subscriptions` (optional, outlives the stack: it outlives schema reloads too): resource
-// subscriptions and tool-list change announcements.
+// subscriptions and tool-list change announcements. `results`: the tool result budget.
 std::unique_ptr<McpStack> BuildMcpStack(const schema::Schema& schema,
                                         service::DocumentService& documents,
                                         service::AuthService& auth,
                                         std::function<void(const std::string&)> log_line,
                                         mcp::SubscriptionHub* subscriptions = nullptr,
-                                        mcp::ToolSchemaOptions tool_options = {});
+                                        mcp::ToolSchemaOptions tool_options = {},
+                                        mcp::ToolResultOptions results = {});
 
 // The tool options config sets (mcp.tools).
 mcp::ToolSchemaOptions ToolOptionsFrom(const Config& config);

@@ -242,6 +242,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     mcp_options.allowed_origins = config.cors_allowed_origins;
     mcp_options.max_sessions = static_cast<std::size_t>(config.mcp_max_sessions);
     mcp_options.session_idle_timeout = std::chrono::seconds(config.mcp_session_idle_seconds);
+    mcp_options.max_result_bytes = static_cast<std::size_t>(config.mcp_max_result_bytes);
     auto shared_redis = OpenSharedRedis(config, "change feed");
     if (!shared_redis) {
         return shared_redis.error();

@@ -120,6 +120,9 @@ int Main(int argc, char** argv) {
     add("--audit-queue", flags.audit_queue,
         "audit events each sink queues at most; when full, writes are refused "
         "(EVENTS_API_AUDIT_QUEUE; default 10000)");
+    add("--mcp-max-result-bytes", flags.mcp_max_result_bytes,
+        "largest MCP tool result in bytes of JSON; a list page over it is cut to whole rows "
+        "(EVENTS_API_MCP_MAX_RESULT_BYTES; default 40000, at least 1024)");
 
     std::vector<Command> commands = {
         AddSchemaCommand(root, flags),   AddMigrateCommand(root, flags),

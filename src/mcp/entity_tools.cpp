@@ -6,6 +6,8 @@
 #include <boost/json/array.hpp>
 
 #include "mcp/list_arguments.hpp"
+#include "mcp/output_schema.hpp"
+#include "query/field_selection.hpp"
 #include "query/filter_parser.hpp"
 #include "query/view.hpp"
 #include "schema/names.hpp"
@@ -112,19 +114,24 @@ Result<ToolOutput> RunGet(service::DocumentService& documents, const service::Re
     if (!id) {
         return id.error();
     }
+    const auto* selection = arguments.if_contains("fields");
+    auto fields = query::ParseFieldSelection(entity, selection ? *selection : value());
+    if (!fields) {
+        return fields.error();
+    }
     const auto* view = arguments.if_contains("view");
-    if (view == nullptr || view->is_null()) {
+    if ((view == nullptr || view->is_null()) && fields->empty()) {
         auto record = documents.Get(ctx, entity, *id);
         if (!record) {
             return record.error();
         }
         return value(*std::move(record));
     }
-    auto views = query::ParseView(entity, *view);
+    auto views = query::ParseView(entity, view ? *view : value());
     if (!views) {
         return views.error();
     }
-    auto got = documents.Get(ctx, entity, *id, views->specs);
+    auto got = documents.Get(ctx, entity, *id, views->specs, *fields);
     if (!got) {
         return got.error();
     }
@@ -165,6 +172,10 @@ std::vector<Tool> EntityTools(const Entity& entity, const ToolSchemaOptions& opt
     const std::string& name = entity.name();
     std::vector<Tool> tools;
     if (entity.Allows(schema::kRead)) {
+        object list_schema = ListInputSchema(entity, options);
+        list_schema["properties"].as_object()["fields"] = FieldSelectionSchema(entity);
+        object get_schema = GetInputSchema(entity);
+        get_schema["properties"].as_object()["fields"] = FieldSelectionSchema(entity);
         tools.push_back(Tool{
             "list_" + plural, "List " + plural,
             "List " + name + " records, " + std::to_string(query::kDefaultPageSize) +
@@ -173,14 +184,15 @@ std::vector<Tool> EntityTools(const Entity& entity, const ToolSchemaOptions& opt
                 " Example: {\"filter\": {\"createdAt\": {\"$gte\": \"2026-01-01\"}}, \"sort\": "
                 "[{\"field\": \"createdAt\", \"direction\": \"desc\"}], \"pageSize\": 10}. The "
                 "result has data and pagination {page, pageSize, total, totalPages, "
-                "totalIsEstimate, "
-                "hasMore}.",
-            ListInputSchema(entity, options), Annotations("List " + plural, true, false, true),
+                "totalIsEstimate, hasMore}; a page over the result size budget is cut to whole "
+                "rows (pagination.truncated, with how to continue). Ask for only the fields you "
+                "need with fields: [\"id\", ...].",
+            std::move(list_schema), Annotations("List " + plural, true, false, true),
             ToolKind::kList, &entity});
         tools.push_back(Tool{"get_" + singular, "Get a " + singular,
                              "Get one " + name + " by id." + About(entity) +
                                  " Example: {\"id\": \"" + ExampleId(entity) + "\"}.",
-                             GetInputSchema(entity),
+                             std::move(get_schema),
                              Annotations("Get a " + singular, true, false, true), ToolKind::kGet,
                              &entity});
     }

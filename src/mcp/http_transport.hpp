@@ -56,6 +56,8 @@ struct HttpTransportOptions {
     // Where session-era sessions are shared with other instances; null: this instance only.
     // Must outlive the transport.
     SessionDirectory* directory = nullptr;
+    // The tools' result budget (result_budget.hpp), for the stacks McpHttp builds.
+    std::size_t max_result_bytes = 40000;
 };
 
 // The principal for a request's bearer token (nullopt: no Authorization: Bearer header).

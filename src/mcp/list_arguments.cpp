@@ -22,6 +22,7 @@ Result<query::Query> ListQueryFromArguments(const schema::Entity& entity,
     list.sort = Argument(arguments, "sort");
     list.view = Argument(arguments, "view");
     list.count = Argument(arguments, "count");
+    list.fields = Argument(arguments, "fields");
     return query::BuildListQuery(entity, list, query::kMcpListDefaults);
 }
 

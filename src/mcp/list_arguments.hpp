@@ -11,7 +11,8 @@
 
 namespace ea::mcp::detail {
 
-// Reads filter, filter_matching, sort, page, pageSize and view (every one optional).
+// Reads filter, filter_matching, sort, page, pageSize, view, count and fields (every one
+// optional).
 // Errors: kInvalidArgument naming the argument.
 [[nodiscard]] Result<query::Query> ListQueryFromArguments(const schema::Entity& entity,
                                                           const boost::json::object& arguments);

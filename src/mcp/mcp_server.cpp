@@ -208,9 +208,15 @@ Answer McpServer::Session(Connection& connection, const RpcRequest& request) con
 
 Answer McpServer::ListTools(const Connection& connection, const RpcRequest& request) const {
     // Only what this principal may call (the list differs per principal: cacheScope private).
-    return Paginate("tools", "tools",
-                    tools_.ListingFor(connection.principal, connection.tools_mode), request.params,
-                    features_.page_size);
+    auto listed = tools_.ListingFor(connection.principal, connection.tools_mode);
+    // outputSchema only where results carry structuredContent (2025-06-18 and later, 2026-07-28).
+    if (connection.session.version && !HasStructuredContent(*connection.session.version) &&
+        !IsStatelessRequest(request.params)) {
+        for (auto& tool : listed) {
+            tool.as_object().erase("outputSchema");
+        }
+    }
+    return Paginate("tools", "tools", listed, request.params, features_.page_size);
 }
 
 Answer McpServer::CallTool(Connection& connection, const RpcRequest& request,

@@ -9,6 +9,8 @@
 #include "mcp/compact_tools.hpp"
 #include "mcp/entity_tools.hpp"
 #include "mcp/error_result.hpp"
+#include "mcp/output_schema.hpp"
+#include "mcp/untrusted_data.hpp"
 #include "rbac/authorizer.hpp"
 
 namespace ea::mcp {
@@ -19,19 +21,39 @@ using boost::json::object;
 using boost::json::value;
 
 object Listed(const Tool& tool) {
-    return object{{"name", tool.name},
+    object listed{{"name", tool.name},
                   {"title", tool.title},
                   {"description", tool.description},
-                  {"inputSchema", tool.input_schema},
-                  {"annotations", tool.annotations}};
+                  {"inputSchema", tool.input_schema}};
+    if (!tool.output_schema.empty()) {
+        listed["outputSchema"] = tool.output_schema;
+    }
+    listed["annotations"] = tool.annotations;
+    return listed;
 }
 
 // structuredContent must be an object (2025-06-18 and 2025-11-25 say so); a bare array or scalar
-// is wrapped.
+// is wrapped. The text block is its JSON, framed as untrusted data; a list page over the budget
+// is cut to whole rows first, a record over it is refused (kTooLarge).
 // Warnings follow as a second text block ("Warnings: ...") so the first stays the exact JSON.
-object Success(ToolOutput output) {
+Result<object> Success(const Tool& tool, ToolOutput output, const ToolResultOptions& options) {
     value& structured = output.structured;
-    array blocks{object{{"type", "text"}, {"text", ToJsonText(structured)}}};
+    object content = structured.is_object() ? std::move(structured).as_object()
+                                            : object{{"result", std::move(structured)}};
+    std::string json = ToJsonText(content);
+    if (tool.kind == ToolKind::kList) {
+        if (auto fits =
+                FitListToBudget(content, json, options.max_result_bytes, tool.entity->name());
+            !fits) {
+            return fits.error();
+        }
+    } else if (tool.kind == ToolKind::kGet) {
+        if (auto fits = CheckRecordBudget(json, options.max_result_bytes, tool.entity->name());
+            !fits) {
+            return fits.error();
+        }
+    }
+    array blocks{object{{"type", "text"}, {"text", FrameUntrustedData(tool.name, json)}}};
     if (!output.warnings.empty()) {
         std::string text = "Warnings:";
         for (const auto& warning : output.warnings) {
@@ -39,8 +61,6 @@ object Success(ToolOutput output) {
         }
         blocks.push_back(object{{"type", "text"}, {"text", std::move(text)}});
     }
-    object content = structured.is_object() ? std::move(structured).as_object()
-                                            : object{{"result", std::move(structured)}};
     return object{{"content", std::move(blocks)},
                   {"structuredContent", std::move(content)},
                   {"isError", false}};
@@ -67,6 +87,9 @@ std::vector<Tool> ToolRegistry::Definitions(const schema::Schema& schema,
     if (auto batch = detail::BatchTool(schema)) {
         tools.push_back(*std::move(batch));
     }
+    for (auto& tool : tools) {
+        tool.output_schema = detail::OutputSchema(tool);
+    }
     return tools;
 }
 
@@ -90,8 +113,9 @@ std::vector<Tool> ToolRegistry::CompactDefinitions(const schema::Schema& schema,
 }
 
 ToolRegistry::ToolRegistry(const schema::Schema& schema, ToolServices services,
-                           ToolSchemaOptions options)
+                           ToolSchemaOptions options, ToolResultOptions results)
     : services_(services),
+      results_(results),
       tools_(Definitions(schema, options)),
       schema_(&schema),
       default_mode_(options.mode) {
@@ -357,7 +381,15 @@ CallOutcome ToolRegistry::Call(const service::RequestContext& ctx, std::string_v
         }
         return std::get<RpcError>(std::move(failure));
     }
-    return Success(*std::move(output));
+    auto success = Success(*tool, *std::move(output), results_);
+    if (!success) {
+        auto failure = MapToolError(success.error(), ctx.request_id);
+        if (auto* result = std::get_if<object>(&failure)) {
+            return std::move(*result);
+        }
+        return std::get<RpcError>(std::move(failure));
+    }
+    return *std::move(success);
 }
 
 }  // namespace ea::mcp

@@ -18,6 +18,7 @@
 #include <boost/json/object.hpp>
 
 #include "mcp/jsonrpc.hpp"
+#include "mcp/result_budget.hpp"
 #include "mcp/tool_schema.hpp"
 #include "schema/schema.hpp"
 #include "service/auth_service.hpp"
@@ -54,6 +55,9 @@ struct Tool {
     boost::json::object annotations;
     ToolKind kind = ToolKind::kList;
     const schema::Entity* entity = nullptr;
+    // What structuredContent holds (output_schema.hpp); offered only to revisions with
+    // structured output.
+    boost::json::object output_schema;
 };
 
 // What the tools call. Both must outlive the registry.
@@ -76,7 +80,8 @@ using CallOutcome = std::variant<boost::json::object, RpcError>;
 
 class ToolRegistry {
 public:
-    ToolRegistry(const schema::Schema& schema, ToolServices services, ToolSchemaOptions options);
+    ToolRegistry(const schema::Schema& schema, ToolServices services, ToolSchemaOptions options,
+                 ToolResultOptions results = {});
 
     // The tools `schema` gets, in tools/list order, without services (for docs/mcp/tools.md).
     static std::vector<Tool> Definitions(const schema::Schema& schema,
@@ -107,14 +112,17 @@ public:
     // tool the principal is not offered (see ListingFor) answers isError with the service's
     // denial ("ai_agent role cannot delete Profile", as REST's 403 says it) before its arguments
     // are looked at: hidden from the list, and refused by name too.
-    // The result carries structuredContent and the same JSON as one compact text block.
-    // A compact tool runs the per-entity tool of the entity it names, through the same path.
+    // The result carries structuredContent and the same JSON as one compact text block, framed
+    // as untrusted data (untrusted_data.hpp); a list page over the result budget is cut to whole
+    // rows (result_budget.hpp). A compact tool runs the per-entity tool of the entity it names,
+    // through the same path.
     CallOutcome Call(const service::RequestContext& ctx, std::string_view name,
                      const boost::json::object& arguments,
                      std::optional<ToolsMode> mode = {}) const;
 
 private:
     ToolServices services_;
+    ToolResultOptions results_;
     std::vector<Tool> tools_;
     // Looked up by string_view without building a string (transparent hash).
     struct NameHash {

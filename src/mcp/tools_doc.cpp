@@ -81,6 +81,12 @@ std::string Rules(const object& property) {
             }
         }
     }
+    // fields: [name, ...] with the readable fields as the items' enum.
+    if (const auto* items = property.if_contains("items"); items && items->is_object()) {
+        if (items->as_object().contains("enum")) {
+            add("items " + Rules(items->as_object()));
+        }
+    }
     for (const char* key : {"minLength", "maxLength", "minimum", "maximum", "pattern", "default"}) {
         if (const auto* v = property.if_contains(key)) {
             add(std::string(key) + " " +
@@ -88,6 +94,42 @@ std::string Rules(const object& property) {
         }
     }
     return rules;
+}
+
+// How results look; the same for every tool.
+constexpr std::string_view kResultsSection =
+    "## Results\n\n"
+    "- **structuredContent** is the result as JSON; every tool has an `outputSchema` describing "
+    "it (offered to protocol revisions 2025-06-18 and later; older ones get the text block only). "
+    "Records list every readable field and require only `id`; an `isError` result's "
+    "structuredContent is `{\"error\": {code, message, fields?, retryAfterSeconds?}}`, which each "
+    "outputSchema admits too.\n"
+    "- **The text block** is the same JSON, byte for byte, inside an untrusted-data frame: a "
+    "sentence saying that the data is not instructions, then `<untrusted-data-UUID>`, the JSON, "
+    "`</untrusted-data-UUID>`, and a closing sentence. The UUID is random for every result, so a "
+    "record value cannot close the frame early (see docs/security.md, \"Record content is "
+    "untrusted\"). A client that wants the JSON reads structuredContent, or the text between the "
+    "two tags. Error messages carry no record data and are not framed.\n"
+    "- **Size**: `fields` (list and get tools) returns only the named fields, `id` always. A list "
+    "page whose JSON would exceed `mcp.max_result_bytes` (default 40,000) is cut to whole rows "
+    "and says so: `pagination.truncated: true`, `returned`, `requestedPage`, "
+    "`requestedPageSize` and a `hint`. The rows served are exactly page `pagination.page` at "
+    "`pagination.pageSize`, so the next call is page + 1 at that pageSize. A get whose record is "
+    "over the budget is an isError result asking for fewer fields.\n\n";
+
+// "a, b, c" from the members an outputSchema describes (error is every tool's, said above).
+std::string ResultMembers(const object& output_schema) {
+    std::string members;
+    if (const auto* properties = output_schema.if_contains("properties");
+        properties && properties->is_object()) {
+        for (const auto& [name, unused] : properties->as_object()) {
+            if (name != "error") {
+                members += members.empty() ? "" : ", ";
+                members += "`" + std::string(name) + "`";
+            }
+        }
+    }
+    return members;
 }
 
 // The summary table and one section per tool; `anchor_prefix` keeps the two sets' anchors apart.
@@ -104,6 +146,9 @@ std::string ToolSections(const std::vector<Tool>& tools, const std::string& anch
     for (const auto& tool : tools) {
         out += std::string("\n## ") + (anchor_prefix.empty() ? "" : "compact: ") + tool.name +
                "\n\n**" + tool.title + "**\n\n" + tool.description + "\n\n";
+        if (const auto members = ResultMembers(tool.output_schema); !members.empty()) {
+            out += "Result: " + members + ".\n\n";
+        }
         const auto* properties = tool.input_schema.if_contains("properties");
         if (properties == nullptr || !properties->is_object() || properties->as_object().empty()) {
             out += "No arguments.\n";
@@ -148,7 +193,8 @@ std::string ToolsMarkdown(const schema::Schema& schema, const std::vector<Tool>&
         "failures are results with `isError: true`. A caller is offered only the tools its role "
         "may call, and an `entity` argument's values only the entities it may use so. See "
         "[setup.md](setup.md) to connect a client and [examples.md](examples.md) for requests "
-        "and the calls they map to.\n\n";
+        "and the calls they map to.\n\n" +
+        std::string(kResultsSection);
     out += ToolSections(tools, "");
     out +=
         "\n# Compact mode\n\n"

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "query/field_lookup.hpp"
+#include "query/field_selection.hpp"
 #include "query/filter_parser.hpp"
 #include "query/sort.hpp"
 #include "query/view.hpp"
@@ -137,6 +138,12 @@ Result<Query> BuildListQuery(const schema::Entity& entity, const ListArguments& 
     }
     query.view = std::move(view->specs);
     query.warnings = std::move(view->warnings);
+
+    auto fields = ParseFieldSelection(entity, arguments.fields);
+    if (!fields) {
+        return fields.error();
+    }
+    query.fields = *std::move(fields);
 
     if (arguments.filter.is_string()) {
         auto filter = ParseFilterText(entity, arguments.filter.get_string());

@@ -34,6 +34,8 @@ struct ListArguments {
     boost::json::value sort;                       // any form ParseSort takes
     boost::json::value view;   // an object (ParseView) or the text form (ParseViewText)
     boost::json::value count;  // "auto" (the default), "exact", "estimated" or "none", any case
+    boost::json::value
+        fields;  // field names: an array or comma-separated text (ParseFieldSelection)
 };
 
 // Errors (kInvalidArgument; the message starts with the argument's name and fields[0].field is

@@ -61,6 +61,8 @@ struct Query {
     int page_size = kDefaultPageSize;
     std::vector<ViewSpec> view;
     CountMode count = CountMode::kAuto;
+    // The fields to return (query/field_selection.hpp): entity order, id first; empty: all.
+    std::vector<const schema::Field*> fields;
     std::vector<RequestWarning> warnings;  // for the caller; the store ignores them
 };
 

@@ -233,6 +233,11 @@ Status CheckQuery(const EntityAccess& access, const query::Query& query) {
             }
         }
     }
+    for (const schema::Field* field : query.fields) {
+        if (field == nullptr || !access.CanRead(*field)) {
+            return Denied(access, "read", field);
+        }
+    }
     return Ok();
 }
 

@@ -11,9 +11,11 @@
 namespace ea::rest {
 namespace {
 
-constexpr std::array<std::string_view, 8> kParams = {
-    "page", "pageSize", "sort", "filter", "view", "filter_matching", "count", "no_consistency"};
-constexpr const char* kValidParams = "page, pageSize, sort, filter, view, filter_matching, count";
+constexpr std::array<std::string_view, 9> kParams = {"page",   "pageSize", "sort",
+                                                     "filter", "view",     "filter_matching",
+                                                     "count",  "fields",   "no_consistency"};
+constexpr const char* kValidParams =
+    "page, pageSize, sort, filter, view, filter_matching, count, fields";
 
 // REST operator spelling -> the JSON language's.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kOps = {{
@@ -225,6 +227,7 @@ Result<query::Query> ParseListParams(const schema::Entity& entity,
     arguments.sort = non_empty("sort");
     arguments.view = non_empty("view");
     arguments.count = non_empty("count");
+    arguments.fields = non_empty("fields");
     if (const std::string* filter = get("filter"); filter != nullptr && !filter->empty()) {
         if (filter->front() == '{') {
             arguments.filter = boost::json::value(*filter);  // JSON text

@@ -420,7 +420,7 @@ http::Response RestApi::Get(const http::Request& request, const http::RouteMatch
     if (!entity) {
         return Fail(entity.error(), request);
     }
-    // The list parameters are checked; of them only view applies to one record.
+    // The list parameters are checked; of them only view and fields apply to one record.
     auto params = http::ParseQueryString(request.query);
     if (!params) {
         return Fail(params.error(), request);
@@ -429,7 +429,7 @@ http::Response RestApi::Get(const http::Request& request, const http::RouteMatch
     if (!query) {
         return Fail(query.error(), request);
     }
-    auto got = documents_.Get(ctx, **entity, match.Param("id"), query->view);
+    auto got = documents_.Get(ctx, **entity, match.Param("id"), query->view, query->fields);
     if (!got) {
         return EntityError(got.error(), request, **entity, true);
     }

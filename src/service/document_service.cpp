@@ -9,6 +9,7 @@
 #include "auth/password.hpp"
 #include "common/datetime.hpp"
 #include "common/ids.hpp"
+#include "query/field_selection.hpp"
 #include "rbac/aggregate_guard.hpp"
 #include "rbac/rbac.hpp"
 #include "validate/validator.hpp"
@@ -126,6 +127,7 @@ query::Query CopyQuery(const query::Query& query) {
     copy.page_size = query.page_size;
     copy.view = query.view;
     copy.count = query.count;
+    copy.fields = query.fields;
     // Every member but warnings (the store ignores them): a member added to query::Query must
     // be copied here too, or a clamped or scoped list loses it.
     return copy;
@@ -330,6 +332,7 @@ Result<store::ListResult> DocumentService::ListUnaudited(const RequestContext& c
     result->page.page_size_clamped_from = clamped_from;
     for (auto& row : result->rows) {
         row = Masked(ctx, access, std::move(row), query.view);
+        query::SelectFields(row, query.fields, query.view);
     }
     return result;
 }
@@ -343,10 +346,9 @@ Result<Record> DocumentService::Get(const RequestContext& ctx, const schema::Ent
     return std::move(got->record);
 }
 
-Result<store::GetResult> DocumentService::GetUnaudited(const RequestContext& ctx,
-                                                       const schema::Entity& entity,
-                                                       std::string_view id,
-                                                       const std::vector<query::ViewSpec>& view) {
+Result<store::GetResult> DocumentService::GetUnaudited(
+    const RequestContext& ctx, const schema::Entity& entity, std::string_view id,
+    const std::vector<query::ViewSpec>& view, const std::vector<const schema::Field*>& fields) {
     if (auto admitted = Admit(ctx); !admitted) {
         return admitted.error();
     }
@@ -354,11 +356,12 @@ Result<store::GetResult> DocumentService::GetUnaudited(const RequestContext& ctx
     if (auto allowed = CheckAllowed(ctx, access, schema::kRead); !allowed) {
         return allowed.error();
     }
-    if (Enforced(ctx) && !view.empty()) {
-        // The view's rules, as a list checks them: the reference, the target's read rule, each
-        // embedded field.
+    if (Enforced(ctx) && (!view.empty() || !fields.empty())) {
+        // The view's and the selection's rules, as a list checks them: the reference, the
+        // target's read rule, each embedded and each selected field.
         query::Query viewed;
         viewed.view = view;
+        viewed.fields = fields;
         if (auto checked = rbac::CheckQuery(access, viewed); !checked) {
             return checked.error();
         }
@@ -379,6 +382,7 @@ Result<store::GetResult> DocumentService::GetUnaudited(const RequestContext& ctx
         return inside.error();
     }
     got->record = Masked(ctx, access, std::move(got->record), view);
+    query::SelectFields(got->record, fields, view);
     return got;
 }
 

@@ -86,10 +86,13 @@ public:
                                      std::string_view id);
     // Get with `view` (query::ParseView, as for List) embedded exactly as List embeds it, with the
     // store's warnings (a referenced record that no longer exists). Errors: as Get, and
-    // kInvalidArgument for a view of another entity.
-    [[nodiscard]] Result<store::GetResult> Get(const RequestContext& ctx,
-                                               const schema::Entity& entity, std::string_view id,
-                                               const std::vector<query::ViewSpec>& view);
+    // kInvalidArgument for a view of another entity. `fields` (query::ParseFieldSelection; empty:
+    // all) selects what is returned, as Query::fields does for List; kForbidden for one the
+    // caller's role may not read.
+    [[nodiscard]] Result<store::GetResult> Get(
+        const RequestContext& ctx, const schema::Entity& entity, std::string_view id,
+        const std::vector<query::ViewSpec>& view,
+        const std::vector<const schema::Field*>& fields = {});
 
     // Creates a record from a client body. A client-supplied `id` is kept (lower-cased) when valid.
     // Errors: kMethodNotAllowed, kValidationFailed (every field problem; a missing reference),
@@ -180,7 +183,8 @@ private:
                                             const query::Query& query);
     Result<store::GetResult> GetUnaudited(const RequestContext& ctx, const schema::Entity& entity,
                                           std::string_view id,
-                                          const std::vector<query::ViewSpec>& view);
+                                          const std::vector<query::ViewSpec>& view,
+                                          const std::vector<const schema::Field*>& fields);
     Result<Record> CreateUnaudited(const RequestContext& ctx, const schema::Entity& entity,
                                    const Record& body);
     Result<Record> ReplaceUnaudited(const RequestContext& ctx, const schema::Entity& entity,

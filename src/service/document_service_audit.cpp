@@ -35,10 +35,11 @@ Result<store::ListResult> DocumentService::List(const RequestContext& ctx,
 
 Result<store::GetResult> DocumentService::Get(const RequestContext& ctx,
                                               const schema::Entity& entity, std::string_view id,
-                                              const std::vector<query::ViewSpec>& view) {
+                                              const std::vector<query::ViewSpec>& view,
+                                              const std::vector<const schema::Field*>& fields) {
     AuditScope audit(audit_, ctx, "get", entity.name());
     audit.SetId(id);
-    return audit.Done(GetUnaudited(ctx, entity, id, view));
+    return audit.Done(GetUnaudited(ctx, entity, id, view, fields));
 }
 
 Result<Record> DocumentService::Create(const RequestContext& ctx, const schema::Entity& entity,

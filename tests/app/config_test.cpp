@@ -620,3 +620,39 @@ TEST_F(ConfigTest, BadRateLimitsNameTheItemAndTheSource) {
 
 }  // namespace
 }  // namespace ea::app
+
+namespace ea::app {
+namespace {
+
+// The MCP tool result budget, in every layer; it must be at least 1024 bytes.
+TEST_F(ConfigTest, McpResultBudgetFromTheFileEnvironmentAndFlags) {
+    auto defaults = LoadConfig({}, {});
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_EQ(defaults->mcp_max_result_bytes, 40000);
+
+    ConfigFlags file;
+    file.config_file = WriteFile("budget.yaml", "mcp:\n  max_result_bytes: 5000\n");
+    auto from_file = LoadConfig(file, {});
+    ASSERT_TRUE(from_file) << from_file.error().message;
+    EXPECT_EQ(from_file->mcp_max_result_bytes, 5000);
+
+    const Environment env = {{"EVENTS_API_MCP_MAX_RESULT_BYTES", "6000"}};
+    auto from_env = LoadConfig(file, env);
+    ASSERT_TRUE(from_env) << from_env.error().message;
+    EXPECT_EQ(from_env->mcp_max_result_bytes, 6000);
+
+    ConfigFlags flags = file;
+    flags.mcp_max_result_bytes = "7000";
+    auto from_flags = LoadConfig(flags, env);
+    ASSERT_TRUE(from_flags) << from_flags.error().message;
+    EXPECT_EQ(from_flags->mcp_max_result_bytes, 7000);
+
+    flags.mcp_max_result_bytes = "1023";
+    EXPECT_THAT(LoadError(flags, env).message,
+                HasSubstr("--mcp-max-result-bytes: must be at least 1024"));
+    EXPECT_THAT(LoadError({}, {{"EVENTS_API_MCP_MAX_RESULT_BYTES", "lots"}}).message,
+                HasSubstr("EVENTS_API_MCP_MAX_RESULT_BYTES: expected a positive integer"));
+}
+
+}  // namespace
+}  // namespace ea::app

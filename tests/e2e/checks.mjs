@@ -30,3 +30,13 @@ export async function restLogin(base, username, password) {
   const token = (await response.json()).token;
   return typeof token === "string" ? token : null;
 }
+
+// The JSON inside a tool result's untrusted-data frame (docs/mcp/tools.md, "Results"): the text
+// between "<untrusted-data-NONCE>\n" and "\n</untrusted-data-NONCE>"; null when `text` has no frame.
+export function untrustedJson(text) {
+  const open = /\n<untrusted-data-([0-9a-f-]{36})>\n/.exec(text ?? "");
+  if (!open) return null;
+  const start = open.index + open[0].length;
+  const end = text.lastIndexOf(`\n</untrusted-data-${open[1]}>`);
+  return end >= start ? text.slice(start, end) : null;
+}

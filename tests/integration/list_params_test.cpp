@@ -453,6 +453,33 @@ TEST_F(ListParamsTest, ViewAddsTheReferencedRecord) {
                         "did you mean 'createdAt'?"));
 }
 
+// fields= on lists and get-by-id: id always, then the named fields in entity order; views stay.
+TEST_F(ListParamsTest, FieldsSelectWhatIsReturned) {
+    auto list = Admin().Get("/api/event?filter=id:" + marker_ +
+                            "_a&fields=COST,title&view=");
+    ASSERT_TRUE(IsListEnvelope(list));
+    ASSERT_EQ(RowsOf(list).size(), 1u) << list.body;
+    EXPECT_EQ(json::serialize(RowsOf(list)[0]),
+              R"({"id":")" + marker_ + R"(_a","title":")" + marker_ + R"( Alpha","cost":1E1})");
+    auto one = Admin().Get("/api/event/" + marker_ + "_b?fields=location");
+    ASSERT_EQ(one.status, 200) << Describe(one);
+    EXPECT_EQ(json::serialize(one.Json().at("data")),
+              R"({"id":")" + marker_ + R"(_b","location":"alpha"})");
+    EXPECT_TRUE(one.Header("ETag").empty()) << "no updatedAt selected, so no version to tag";
+    auto viewed = Admin().Get("/api/user/usr_demo_1?fields=username&view=account(createdAt)");
+    ASSERT_EQ(viewed.status, 200) << Describe(viewed);
+    const json::value doc = viewed.Json();
+    const auto& user = doc.at("data").as_object();
+    EXPECT_EQ(user.size(), 3u) << viewed.body;
+    EXPECT_TRUE(user.at("account").at("createdAt").is_string());
+    auto all = Admin().Get("/api/event/" + marker_ + "_b?fields=");
+    EXPECT_TRUE(all.Json().at("data").as_object().contains("dateTime")) << "empty: every field";
+    EXPECT_TRUE(IsError(Admin().Get("/api/event?fields=titel"), 400, "invalid_argument",
+                        "did you mean 'title'?"));
+    EXPECT_TRUE(IsError(Admin().Get("/api/user/usr_demo_1?fields=password"), 400,
+                        "invalid_argument", "password is write-only"));
+}
+
 // The original ignored a view of a relation the entity does not have; we serve the page the same
 // way and say so.
 TEST_F(ListParamsTest, ViewOfARelationTheEntityLacksIsIgnoredWithAWarning) {

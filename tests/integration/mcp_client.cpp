@@ -167,8 +167,12 @@ McpOutcome McpClient::SendHttp(std::string_view method, std::string_view params_
                                                Body(next_id_++, method, params_json));
     std::string body = response.body;
     if (response.Header("Content-Type").find("text/event-stream") != std::string::npos) {
-        // The last data line carries the response.
-        const auto at = body.rfind("data:");
+        // The last data line carries the response (a line that starts with "data:"; a tool
+        // result's text may say "data:" too).
+        const auto line = body.rfind("\ndata:");
+        const auto at = line != std::string::npos ? line + 1
+                        : body.starts_with("data:") ? 0
+                                                    : std::string::npos;
         body = at == std::string::npos ? body : body.substr(at + 5);
     }
     return ParseMcpAnswer(body);

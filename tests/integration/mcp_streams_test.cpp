@@ -97,12 +97,16 @@ TEST_F(McpStreamsTest, PostAskingForProgressIsAnsweredAsAStreamOfProgressThenThe
     ASSERT_EQ(answer.status, 200) << Describe(answer);
     EXPECT_EQ(answer.Header("Content-Type"), "text/event-stream");
     // Three events in order: progress 0, progress 1, the response to id 5.
+    // Only lines that start with "data: " (a tool result's text may say "data: " too).
     std::vector<json::value> messages;
     std::string_view rest = answer.body;
-    for (auto at = rest.find("data: "); at != std::string_view::npos; at = rest.find("data: ")) {
-        rest.remove_prefix(at + 6);
+    while (!rest.empty()) {
         const auto end = rest.find('\n');
-        messages.push_back(json::parse(rest.substr(0, end)));
+        const std::string_view line = rest.substr(0, end);
+        if (line.starts_with("data: ")) {
+            messages.push_back(json::parse(line.substr(6)));
+        }
+        rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
     }
     ASSERT_EQ(messages.size(), 3U) << answer.body;
     EXPECT_EQ(Str(messages[0].at("method")), "notifications/progress");

@@ -227,5 +227,19 @@ TEST_F(RbacTest, OpenApiDescribesOnlyWhatTheCallerMayDo) {
     EXPECT_TRUE(admin.at("paths").at("/api/profile/{id}").as_object().contains("delete"));
 }
 
+// Selecting a field the role may not read is refused like filtering on it, never dropped.
+TEST_F(RbacTest, SelectingAHiddenFieldIsRefused) {
+    EXPECT_TRUE(Refused(Agent().Get("/api/url?fields=url,params"),
+                        "ai_agent role cannot read Url on params"));
+    auto listed = Admin().Get("/api/url?pageSize=1");
+    ASSERT_EQ(RowsOf(listed).size(), 1u) << Describe(listed);
+    const std::string id(RowsOf(listed)[0].at("id").as_string());
+    EXPECT_TRUE(Refused(Agent().Get("/api/url/" + id + "?fields=PARAMS"),
+                        "ai_agent role cannot read Url on params"));
+    auto allowed = Agent().Get("/api/url/" + id + "?fields=url");
+    ASSERT_EQ(allowed.status, 200) << Describe(allowed);
+    EXPECT_EQ(allowed.Json().at("data").as_object().size(), 2u) << allowed.body;
+}
+
 }  // namespace
 }  // namespace ea::integration

@@ -7,7 +7,9 @@
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
+#include "common/json_text.hpp"
 #include "mcp/error_result.hpp"
+#include "mcp/untrusted_data.hpp"
 #include "mcp_fixture.hpp"
 
 namespace ea::mcp::testing {
@@ -50,8 +52,9 @@ TEST_F(ToolCallTest, CreateGetUpdateListDeleteRoundTrip) {
     ASSERT_EQ(created.at("isError"), value(false)) << Text(created);
     const auto& event = created.at("structuredContent").as_object();
     const std::string id(event.at("id").as_string());
-    EXPECT_EQ(boost::json::parse(Text(created)), value(event)) << "the text block is the same JSON";
-    EXPECT_EQ(Text(created).find('\n'), std::string::npos) << "compact";
+    const std::string json(UnframeUntrustedData(Text(created)));
+    EXPECT_EQ(json, ToJsonText(event)) << "the text block frames the same JSON";
+    EXPECT_EQ(json.find('\n'), std::string::npos) << "compact";
 
     auto got = CallTool("get_event", object{{"id", id}});
     EXPECT_EQ(got.at("structuredContent").at("title"), value("Jazz night"));
@@ -172,7 +175,7 @@ TEST_F(ToolCallTest, GetWithAViewEmbedsTheReference) {
     ASSERT_EQ(odd.at("content").as_array().size(), 2u) << boost::json::serialize(odd);
     const std::string warning(odd.at("content").at(1).at("text").as_string());
     EXPECT_TRUE(warning.starts_with("Warnings: view: ")) << warning;
-    EXPECT_EQ(boost::json::parse(Text(odd)), odd.at("structuredContent"));
+    EXPECT_EQ(boost::json::parse(UnframeUntrustedData(Text(odd))), odd.at("structuredContent"));
     auto missing =
         CallTool("get_user", object{{"id", "usr_missing"}, {"view", object{{"account", array{}}}}});
     EXPECT_EQ(Text(missing), "User usr_missing not found") << "as get_user without a view says";

@@ -154,7 +154,7 @@ TEST_F(ToolGenerationTest, ListSchemaOffersFiltersSortPagesAndViews) {
     const auto& s = tools_->Find("list_users")->input_schema;
     EXPECT_EQ(Keys(s.at("properties")),
               (std::set<std::string>{"filter", "filter_matching", "sort", "page", "pageSize",
-                                     "count", "view"}));
+                                     "count", "view", "fields"}));
     EXPECT_EQ(s.at("properties").at("count").at("enum"),
               value(array{"auto", "exact", "estimated", "none"}));
     const auto& filter = s.at("$defs").at("filter").at("properties");
