@@ -214,6 +214,15 @@ object OutputSchema(const Tool& tool) {
                                                 {"required", array{"id"}}}}}},
                        {"count", object{{"type", "integer"}}}},
                 array{"data", "count"});
+        case ToolKind::kDescribe:
+        case ToolKind::kQueryAny:
+        case ToolKind::kGetAny:
+        case ToolKind::kCreateAny:
+        case ToolKind::kUpdateAny:
+        case ToolKind::kDeleteAny:
+            // Compact tools carry none: what they return depends on the entity argument, and a
+            // schema per entity would undo the point of compact mode (tools/list <= 2,000 tokens).
+            return object{};
     }
     return ResultSchema(object{}, array{});
 }
