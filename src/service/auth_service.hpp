@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -100,7 +101,10 @@ private:
     ratelimit::RateLimiter& address_limiter_;
     AuthOptions options_;
     auth::AccessTokenStore* tokens_;
-    std::string dummy_hash_;  // verified against when the user is unknown, to equalise timing
+    // Verified against when the user is unknown, to equalise timing; made by the first Login.
+    const std::string& DummyHash();
+    std::once_flag dummy_hash_once_;
+    std::string dummy_hash_;
     AuditSink* audit_ = nullptr;
 };
 
