@@ -303,6 +303,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         return access.error();
     }
     parts->access = *std::move(access);
+    parts->access->auth->PrepareLogins();  // the first login then takes as long as any other
     auto audit = OpenAuditStack(config, *parts->core, *parts->access, LogAudit);
     if (!audit) {
         return audit.error();

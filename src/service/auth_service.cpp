@@ -47,9 +47,9 @@ AuthService::AuthService(store::DocumentStore& store, auth::SessionStore& sessio
       tokens_(tokens) {}
 
 const std::string& AuthService::DummyHash() {
-    // Made on first use, not at construction: hashing costs ~60 ms of CPU and 64 MiB, which a
-    // process that never logs anyone in by password (`mcp` with MCP_TOKEN) should not pay at
-    // start-up.
+    // Made on first use (PrepareLogins, or the first Login), not at construction: hashing costs
+    // ~60 ms of CPU and 64 MiB, which a process that never logs anyone in by password (`mcp`
+    // with MCP_TOKEN) should not pay at start-up.
     std::call_once(dummy_hash_once_, [this] {
         dummy_hash_ = auth::HashPassword("dummy password for timing").value();
     });

@@ -46,6 +46,11 @@ public:
                 ratelimit::RateLimiter& user_limiter, ratelimit::RateLimiter& address_limiter,
                 AuthOptions options, auth::AccessTokenStore* tokens = nullptr);
 
+    // Does ahead of time the one-off work of the first Login (an argon2id hash, ~60 ms of CPU),
+    // so that the first login takes as long as every other. A long-running server calls it at
+    // start-up; a process that never logs in by password (`mcp` with MCP_TOKEN) skips it.
+    void PrepareLogins() { (void)DummyHash(); }
+
     // Checks `password` for the user whose login field equals `username` in `entity` (which must
     // have the auth service) and opens a session.
     // Errors: kUnauthenticated "invalid username or password" (unknown user or wrong password,
@@ -101,7 +106,8 @@ private:
     ratelimit::RateLimiter& address_limiter_;
     AuthOptions options_;
     auth::AccessTokenStore* tokens_;
-    // Verified against when the user is unknown, to equalise timing; made by the first Login.
+    // Verified against when the user is unknown, to equalise timing; made by PrepareLogins or the
+    // first Login.
     const std::string& DummyHash();
     std::once_flag dummy_hash_once_;
     std::string dummy_hash_;
