@@ -139,7 +139,7 @@ void BindServices(McpApp::Parts& parts, Core& core) {
 
 std::unique_ptr<McpStack> BuildStack(McpApp::Parts& parts, Core& core) {
     auto stack = BuildMcpStack(*core.schema, *core.documents, *parts.access->auth, LogLine,
-                               parts.subscriptions.get());
+                               parts.subscriptions.get(), ToolOptionsFrom(core.config));
     stack->resources->SetAuditLog(parts.audit ? parts.audit->log.get() : nullptr);
     return stack;
 }

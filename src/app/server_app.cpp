@@ -323,7 +323,8 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     parts->core->documents->AddObserver(*parts->change_publisher);
     parts->mcp =
         std::make_unique<McpHttp>(*parts->core->schema, *parts->core->documents,
-                                  *parts->access->auth, std::move(mcp_options), *parts->changes);
+                                  *parts->access->auth, std::move(mcp_options), *parts->changes,
+                                  ToolOptionsFrom(config));
     if (parts->audit->log) {
         parts->mcp->SetAuditLog(parts->audit->log.get());
     }

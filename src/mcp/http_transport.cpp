@@ -7,6 +7,8 @@
 #include <boost/json/serialize.hpp>
 
 #include "http/cors.hpp"
+#include "http/target.hpp"
+#include "mcp/compact_tools.hpp"
 #include "mcp/era_stateless.hpp"
 #include "mcp/stream_outbox.hpp"
 
@@ -254,6 +256,12 @@ bool IsJsonContentType(const http::Request& request) {
     return value.rfind("application/json", 0) == 0;
 }
 
+// ?tools=compact or ?tools=entity on the endpoint (compact_tools.hpp): the tool set of this
+// request (stateless era) or session (session era, chosen at initialize). Absent: the default.
+Result<std::optional<ToolsMode>> ToolsModeOf(const http::Request& request) {
+    return detail::ToolsModeOfQuery(request.query);
+}
+
 }  // namespace
 
 HttpTransport::HttpTransport(const McpServerSlot& servers, BearerAuthenticator authenticate,
@@ -363,6 +371,11 @@ http::Response HttpTransport::PostStateless(const http::Request& request, const 
     Connection connection;
     connection.principal = std::move(principal);
     connection.name = "http";
+    auto tools_mode = ToolsModeOf(request);
+    if (!tools_mode) {
+        return RpcErrorResponse(400, rpc.id, rpc_code::kInvalidRequest, tools_mode.error().message);
+    }
+    connection.tools_mode = *tools_mode;
     if (rpc.method == "subscriptions/listen" && !rpc.is_notification) {
         return Listen(request, rpc, connection);
     }
@@ -434,6 +447,12 @@ http::Response HttpTransport::PostSession(const http::Request& request, const Rp
         Connection connection;
         connection.principal = principal;
         connection.name = "http";
+        auto tools_mode = ToolsModeOf(request);
+        if (!tools_mode) {
+            return RpcErrorResponse(400, rpc.id, rpc_code::kInvalidRequest,
+                                    tools_mode.error().message);
+        }
+        connection.tools_mode = *tools_mode;
         int code = 0;
         auto answer = server()->HandleRequest(connection, rpc, &code);
         if (!answer) {
