@@ -13,6 +13,7 @@
 #include "app/audit_stack.hpp"
 #include "app/core.hpp"
 #include "app/mcp_stack.hpp"
+#include "app/shared_state.hpp"
 #include "common/json_text.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "mcp/stdio_outbox.hpp"
@@ -40,14 +41,6 @@ void LogEvent(std::string_view level, std::string_view message, boost::json::obj
         line[key] = std::move(value);
     }
     LogLine(ToJsonText(line));
-}
-
-// The feed this process's resource subscriptions listen on. In-process: a subscriber hears the
-// writes made through this process only. A feed shared between processes (Redis, issue 10)
-// implements the same service::ChangeFeed and goes here, so that writes by `serve` or another
-// `mcp` reach this one's subscribers too.
-std::unique_ptr<service::ChangeFeed> OpenChangeFeed(const Config&) {
-    return std::make_unique<service::InProcessChangeFeed>();
 }
 
 const schema::Entity* AuthEntity(const schema::Schema& schema) {
@@ -303,7 +296,18 @@ Result<std::unique_ptr<McpApp>> McpApp::Create(const Config& config,
     parts->session_ttl = std::chrono::seconds(config.session_ttl_seconds);
     parts->refresh_at = now + parts->session_ttl / 2;
     parts->connection.name = "stdio";
-    parts->changes = OpenChangeFeed(config);
+    // The feed resource subscriptions listen on: with the sessions in Redis the one every `serve`
+    // and `mcp` on that Redis shares (shared_state.hpp), so their writes reach this process's
+    // subscribers; otherwise this process's own, which hears only its own writes.
+    auto shared_redis = OpenSharedRedis(config, "change feed");
+    if (!shared_redis) {
+        return shared_redis.error();
+    }
+    auto changes = OpenChangeFeed(*shared_redis, NewInstanceOrigin());
+    if (!changes) {
+        return changes.error();
+    }
+    parts->changes = *std::move(changes);
     parts->change_publisher = std::make_unique<service::ChangeFeedPublisher>(*parts->changes);
     parts->core->documents->AddObserver(*parts->change_publisher);
     parts->subscriptions = std::make_unique<mcp::SubscriptionHub>(*parts->changes);

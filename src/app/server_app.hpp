@@ -43,7 +43,9 @@ public:
 
 private:
     struct Parts;
-    static Result<Reloaded> Reload(Parts& parts);
+    // `announce`: tell the other instances on the sessions' Redis (reload_notices.hpp); false
+    // for a reload that such a notice started.
+    static Result<Reloaded> Reload(Parts& parts, bool announce = true);
     static Result<std::shared_ptr<const RestFace>> BuildFace(Parts& parts,
                                                              std::shared_ptr<Core> core);
     explicit ServerApp(std::unique_ptr<Parts> parts);
