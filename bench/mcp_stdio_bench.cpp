@@ -12,7 +12,8 @@
 //
 // Usage: mcp_stdio_bench BINARY CALLS [COLD_RUNS=20]
 // Environment: EVENTS_API_DB / EVENTS_API_SCHEMA name the seeded database and schema;
-// MCP_USER / MCP_PASSWORD the user the server runs as (as for `events-api mcp` itself).
+// MCP_TOKEN, or MCP_USER / MCP_PASSWORD, the user the server runs as (as for `events-api mcp`
+// itself; a token starts it without argon2id, see docs/performance.md).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

@@ -49,7 +49,7 @@ void McpHttp::SetAuditLog(service::AuditLog* log) {
     first_stack_->resources->SetAuditLog(log);
 }
 
-std::size_t McpHttp::Install(std::unique_ptr<Core> core) {
+std::size_t McpHttp::Install(std::shared_ptr<Core> core) {
     auto next = std::make_shared<Generation>();
     next->core = std::move(core);
     next->stack = BuildMcpStack(*next->core->schema, *next->core->documents, auth_, LogLine,

@@ -43,13 +43,14 @@ public:
 
     // Serves the tools, resources and prompts of `core` (a Core opened for a reloaded schema)
     // from now on, and sends notifications/tools/list_changed to every session and listener
-    // that asked. The number of tools the new schema gives an administrator.
-    std::size_t Install(std::unique_ptr<Core> core);
+    // that asked. The number of tools the new schema gives an administrator. `core` is shared
+    // with the REST face built for it.
+    std::size_t Install(std::shared_ptr<Core> core);
 
 private:
     // One schema's MCP face; `core` is null for the first one (the server's own Core).
     struct Generation {
-        std::unique_ptr<Core> core;
+        std::shared_ptr<Core> core;       // shared with the REST face of the same schema
         std::unique_ptr<McpStack> stack;  // declared after `core`: destroyed before it
     };
     std::shared_ptr<const mcp::McpServer> Serve(std::shared_ptr<Generation> generation);

@@ -13,6 +13,7 @@
 #include "app/mcp_http.hpp"
 #include "app/redis_session_directory.hpp"
 #include "app/reload_notices.hpp"
+#include "app/rest_face.hpp"
 #include "app/shared_state.hpp"
 #include "app/system_users.hpp"
 #include "auth/password.hpp"
@@ -162,11 +163,9 @@ Status EnsureAdmin(Core& core) {
 }  // namespace
 
 struct ServerApp::Parts {
-    std::unique_ptr<Core> core;
+    std::shared_ptr<Core> core;  // the first schema's; the access stack's store is its store
     std::unique_ptr<AccessStack> access;
     std::unique_ptr<AuditStack> audit;
-    std::unique_ptr<service::AdminService> admin;
-    std::unique_ptr<rest::RestApi> rest;
     // Committed writes, for MCP resource subscriptions: through Redis pub/sub to every instance
     // when the sessions are in Redis (shared_state.hpp), else in-process.
     std::unique_ptr<service::ChangeFeed> changes;
@@ -176,7 +175,8 @@ struct ServerApp::Parts {
     std::unique_ptr<McpHttp> mcp;  // /mcp: Streamable HTTP
     std::mutex reload_mutex;       // one schema reload at a time
     http::Metrics metrics;
-    std::unique_ptr<http::Router> router;
+    bool secure_cookies = true;
+    RestFaceSlot faces;  // the REST face of the schema in service, swapped by a reload
     std::unique_ptr<http::Server> server;
     // Schema reloads heard from and told to the other instances on the sessions' Redis (null
     // without one). Last, so it stops before anything a reload touches is destroyed.
@@ -185,6 +185,112 @@ struct ServerApp::Parts {
 
 ServerApp::ServerApp(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 ServerApp::~ServerApp() = default;
+
+Result<std::shared_ptr<const RestFace>> ServerApp::BuildFace(Parts& parts,
+                                                             std::shared_ptr<Core> core) {
+    auto face = std::make_shared<RestFace>();
+    face->core = std::move(core);
+    Core& schema_core = *face->core;
+    face->admin = std::make_unique<service::AdminService>(
+        *schema_core.schema, *schema_core.store, [db = SqliteFileOf(schema_core.config.db)] {
+            boost::json::object sizes;
+            std::error_code ec;
+            for (const auto& [name, suffix] :
+                 {std::pair{"databaseBytes", ""}, std::pair{"walBytes", "-wal"}}) {
+                const auto bytes = std::filesystem::file_size(db.string() + suffix, ec);
+                sizes[name] = ec ? 0 : static_cast<std::int64_t>(bytes);
+            }
+            return sizes;
+        });
+    // Sessions follow the user (session_revoker.hpp): the access stack's revoker already watches
+    // the documents; a wipe through the admin service ends sessions and tokens too, and is heard
+    // by resource subscriptions.
+    face->admin->AddObserver(*parts.access->revoker);
+    face->admin->AddObserver(*parts.access->token_revoker);
+    face->admin->AddObserver(*parts.change_publisher);
+    face->rest = std::make_unique<rest::RestApi>(
+        *schema_core.schema, *schema_core.documents, *parts.access->auth, *face->admin,
+        rest::RestOptions{parts.secure_cookies, schema_core.schema->project_name()});
+    face->router =
+        std::make_unique<http::Router>(http::RouterOptions{true}, rest::ProtocolErrorResponse);
+    auto& rest = *face->rest;
+    auto& router = *face->router;
+    if (auto registered = rest.Register(router); !registered) {
+        return registered.error();
+    }
+    if (parts.audit->log) {
+        if (auto registered = rest::RegisterAuditRoutes(rest, router, *parts.audit->log);
+            !registered) {
+            return registered.error();
+        }
+    }
+    if (auto registered = parts.mcp->Register(router); !registered) {
+        return registered.error();
+    }
+    auto* raw = &parts;
+    // Administrators only: a reload is as disruptive as a deploy.
+    if (auto added = rest.Add(
+            router, http::Method::kPost, "/api/_admin/reload-schema",
+            [raw](const http::Request&, const http::RouteMatch&,
+                  const service::RequestContext& ctx) {
+                if (ctx.principal.role != "admin") {
+                    return rest::ProtocolErrorResponse(
+                        403, "forbidden", "only an administrator may reload the schema");
+                }
+                auto reloaded = Reload(*raw);
+                if (!reloaded) {
+                    return rest::ProtocolErrorResponse(422, "invalid_schema",
+                                                       reloaded.error().message);
+                }
+                boost::json::object body{
+                    {"status", "reloaded"},
+                    {"entities", static_cast<std::int64_t>(reloaded->entities)},
+                    {"mcpTools", static_cast<std::int64_t>(reloaded->mcp_tools)}};
+                return http::MakeResponse(200, boost::json::serialize(body), "application/json");
+            });
+        !added) {
+        return added.error();
+    }
+    // Public: they reveal no data, and probes and scrapers carry no session.
+    Status health[] = {
+        rest.AddPublic(router, http::Method::kGet, "/healthz",
+                       [](const http::Request&, const http::RouteMatch&) {
+                           return http::MakeResponse(200, R"({"status":"ok"})", "application/json");
+                       }),
+        rest.AddPublic(router, http::Method::kGet, "/readyz",
+                       [raw](const http::Request&, const http::RouteMatch&) {
+                           const Status store = raw->core->store->Ping();
+                           const Status session_store = raw->access->sessions->Ping();
+                           const bool ready = store.has_value() && session_store.has_value();
+                           boost::json::object body{{"status", ready ? "ready" : "unavailable"},
+                                                    {"store", store ? "ok" : "down"},
+                                                    {"sessions", session_store ? "ok" : "down"}};
+                           auto response = http::MakeResponse(
+                               ready ? 200 : 503, boost::json::serialize(body), "application/json");
+                           // The body says only what is down; the log line says why.
+                           for (const Status* status : {&store, &session_store}) {
+                               if (!*status) {
+                                   const Error& error = status->error();
+                                   response.log_detail +=
+                                       (response.log_detail.empty() ? "" : "; ") + error.message +
+                                       (error.detail.empty() ? "" : ": " + error.detail);
+                               }
+                           }
+                           return response;
+                       }),
+        rest.AddPublic(router, http::Method::kGet, "/metrics",
+                       [raw](const http::Request&, const http::RouteMatch&) {
+                           return http::MakeResponse(200, raw->metrics.RenderPrometheus(),
+                                                     "text/plain; version=0.0.4");
+                       }),
+    };
+    for (const auto& status : health) {
+        if (!status) {
+            return status.error();
+        }
+    }
+    return std::shared_ptr<const RestFace>(std::move(face));
+}
 
 Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     auto listen = ParseListen(config.listen);
@@ -206,6 +312,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         return access.error();
     }
     parts->access = *std::move(access);
+    parts->access->auth->PrepareLogins();  // the first login then takes as long as any other
     auto audit = OpenAuditStack(config, *parts->core, *parts->access, LogAudit);
     if (!audit) {
         return audit.error();
@@ -215,29 +322,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     if (auto admin = EnsureAdmin(*parts->core); !admin) {
         return admin.error();
     }
-    parts->admin = std::make_unique<service::AdminService>(
-        *parts->core->schema, *parts->core->store, [db = SqliteFileOf(config.db)] {
-            boost::json::object sizes;
-            std::error_code ec;
-            for (const auto& [name, suffix] :
-                 {std::pair{"databaseBytes", ""}, std::pair{"walBytes", "-wal"}}) {
-                const auto bytes = std::filesystem::file_size(db.string() + suffix, ec);
-                sizes[name] = ec ? 0 : static_cast<std::int64_t>(bytes);
-            }
-            return sizes;
-        });
-    // Sessions follow the user (session_revoker.hpp): the access stack's revoker already watches
-    // the documents; a wipe through the admin service ends sessions too.
-    parts->admin->AddObserver(*parts->access->revoker);
-    parts->admin->AddObserver(*parts->access->token_revoker);
-    parts->rest = std::make_unique<rest::RestApi>(
-        *parts->core->schema, *parts->core->documents, *parts->access->auth, *parts->admin,
-        rest::RestOptions{!IsLoopbackHost(listen->host), parts->core->schema->project_name()});
-    parts->router =
-        std::make_unique<http::Router>(http::RouterOptions{true}, rest::ProtocolErrorResponse);
-    if (auto registered = parts->rest->Register(*parts->router); !registered) {
-        return registered.error();
-    }
+    parts->secure_cookies = !IsLoopbackHost(listen->host);
     mcp::HttpTransportOptions mcp_options;
     mcp_options.allowed_origins = config.cors_allowed_origins;
     mcp_options.max_sessions = static_cast<std::size_t>(config.mcp_max_sessions);
@@ -265,84 +350,18 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     }
     parts->change_publisher = std::make_unique<service::ChangeFeedPublisher>(*parts->changes);
     parts->core->documents->AddObserver(*parts->change_publisher);
-    parts->admin->AddObserver(*parts->change_publisher);
-    parts->mcp =
-        std::make_unique<McpHttp>(*parts->core->schema, *parts->core->documents,
-                                  *parts->access->auth, std::move(mcp_options), *parts->changes,
-                                  ToolOptionsFrom(config));
+    parts->mcp = std::make_unique<McpHttp>(*parts->core->schema, *parts->core->documents,
+                                           *parts->access->auth, std::move(mcp_options),
+                                           *parts->changes, ToolOptionsFrom(config));
     if (parts->audit->log) {
         parts->mcp->SetAuditLog(parts->audit->log.get());
-        if (auto registered =
-                rest::RegisterAuditRoutes(*parts->rest, *parts->router, *parts->audit->log);
-            !registered) {
-            return registered.error();
-        }
     }
-    if (auto registered = parts->mcp->Register(*parts->router); !registered) {
-        return registered.error();
+    auto face = BuildFace(*parts, parts->core);
+    if (!face) {
+        return face.error();
     }
+    parts->faces.Replace(*std::move(face));
     auto* raw = parts.get();
-    // Administrators only: a reload is as disruptive as a deploy.
-    if (auto added = parts->rest->Add(
-            *parts->router, http::Method::kPost, "/api/_admin/reload-schema",
-            [raw](const http::Request&, const http::RouteMatch&,
-                  const service::RequestContext& ctx) {
-                if (ctx.principal.role != "admin") {
-                    return rest::ProtocolErrorResponse(
-                        403, "forbidden", "only an administrator may reload the schema");
-                }
-                auto reloaded = Reload(*raw);
-                if (!reloaded) {
-                    return rest::ProtocolErrorResponse(422, "invalid_schema",
-                                                       reloaded.error().message);
-                }
-                boost::json::object body{{"status", "reloaded"},
-                                         {"mcpTools", static_cast<std::int64_t>(*reloaded)}};
-                return http::MakeResponse(200, boost::json::serialize(body), "application/json");
-            });
-        !added) {
-        return added.error();
-    }
-    // Public: they reveal no data, and probes and scrapers carry no session.
-    Status health[] = {
-        parts->rest->AddPublic(*parts->router, http::Method::kGet, "/healthz",
-                               [](const http::Request&, const http::RouteMatch&) {
-                                   return http::MakeResponse(200, R"({"status":"ok"})",
-                                                             "application/json");
-                               }),
-        parts->rest->AddPublic(
-            *parts->router, http::Method::kGet, "/readyz",
-            [raw](const http::Request&, const http::RouteMatch&) {
-                const Status store = raw->core->store->Ping();
-                const Status session_store = raw->access->sessions->Ping();
-                const bool ready = store.has_value() && session_store.has_value();
-                boost::json::object body{{"status", ready ? "ready" : "unavailable"},
-                                         {"store", store ? "ok" : "down"},
-                                         {"sessions", session_store ? "ok" : "down"}};
-                auto response = http::MakeResponse(ready ? 200 : 503, boost::json::serialize(body),
-                                                   "application/json");
-                // The body says only what is down; the log line says why.
-                for (const Status* status : {&store, &session_store}) {
-                    if (!*status) {
-                        const Error& error = status->error();
-                        response.log_detail += (response.log_detail.empty() ? "" : "; ") +
-                                               error.message +
-                                               (error.detail.empty() ? "" : ": " + error.detail);
-                    }
-                }
-                return response;
-            }),
-        parts->rest->AddPublic(*parts->router, http::Method::kGet, "/metrics",
-                               [raw](const http::Request&, const http::RouteMatch&) {
-                                   return http::MakeResponse(200, raw->metrics.RenderPrometheus(),
-                                                             "text/plain; version=0.0.4");
-                               }),
-    };
-    for (const auto& status : health) {
-        if (!status) {
-            return status.error();
-        }
-    }
 
     http::ServerOptions options;
     options.host = listen->host;
@@ -370,9 +389,9 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
                                     request.method_text, duration);
         LogRequest(request, response, duration);
     };
-    // Counts requests in flight around the whole handler, exceptions included.
-    auto routed = [raw, route = parts->router->AsHandler(),
-                   open_mode = !config.auth_required](const http::Request& request) {
+    // Counts requests in flight around the whole handler, exceptions included. Each request is
+    // routed by the face in service when it arrives and holds that face until it is answered.
+    auto routed = [raw, open_mode = !config.auth_required](const http::Request& request) {
         struct InFlight {
             http::Metrics& metrics;
             explicit InFlight(http::Metrics& m) : metrics(m) { metrics.AddInFlight(1); }
@@ -381,7 +400,8 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         if (open_mode && !IsLoopbackHostHeader(request.Header("Host").value_or(""))) {
             return MisdirectedOpenModeRequest(request);
         }
-        return route(request);
+        const auto serving = raw->faces.Current();
+        return serving->router->Route(request);
     };
     auto with_cors = http::WithCors(http::CorsOptions{config.cors_allowed_origins},
                                     rest::ProtocolErrorResponse, std::move(routed));
@@ -409,11 +429,9 @@ Status ServerApp::Start() {
 void ServerApp::Stop() {
     parts_->server->Stop();
 }
-Result<std::size_t> ServerApp::Reload(Parts& parts, bool announce) {
+Result<ServerApp::Reloaded> ServerApp::Reload(Parts& parts, bool announce) {
     std::lock_guard lock(parts.reload_mutex);
-    auto core = OpenCore(parts.core->config);
-    if (!core) {
-        const Error& error = core.error();
+    auto refused = [](const Error& error) {
         std::string message =
             "schema reload refused, the old schema keeps serving: " + error.message;
         for (const auto& field : error.fields) {
@@ -421,28 +439,40 @@ Result<std::size_t> ServerApp::Reload(Parts& parts, bool announce) {
         }
         std::cerr << message << "\n";
         return Error{error.code, std::move(message), {}};
+    };
+    auto opened = OpenCore(parts.core->config);
+    if (!opened) {
+        return refused(opened.error());
     }
+    std::shared_ptr<Core> core = *std::move(opened);
     // The new services are bound like the first ones: the same rate limits and audit trail, and
     // their writes reported so that sessions and tokens follow users and subscriptions hear them.
-    (*core)->documents->SetCallLimiter(*parts.access->call_limiter);
+    core->documents->SetCallLimiter(*parts.access->call_limiter);
     if (parts.audit->sink) {
-        (*core)->documents->SetAuditSink(parts.audit->sink.get());
+        core->documents->SetAuditSink(parts.audit->sink.get());
     }
-    (*core)->documents->AddObserver(*parts.access->revoker);
-    (*core)->documents->AddObserver(*parts.access->token_revoker);
-    (*core)->documents->AddObserver(*parts.change_publisher);
-    const std::size_t tools = parts.mcp->Install(*std::move(core));
-    std::cerr << "schema reloaded: " << tools << " MCP tools\n";
+    core->documents->AddObserver(*parts.access->revoker);
+    core->documents->AddObserver(*parts.access->token_revoker);
+    core->documents->AddObserver(*parts.change_publisher);
+    // The REST face is built before anything is swapped: if it cannot be, nothing changes.
+    auto face = BuildFace(parts, core);
+    if (!face) {
+        return refused(face.error());
+    }
+    const Reloaded reloaded{core->schema->entities().size(), parts.mcp->Install(core)};
+    parts.faces.Replace(*std::move(face));
+    std::cerr << "schema reloaded: " << reloaded.entities << " entities, " << reloaded.mcp_tools
+              << " MCP tools\n";
     if (announce && parts.reload_notices) {
         if (auto told = parts.reload_notices->Announce(); !told) {
             std::cerr << "the other instances were not told of this reload (send them SIGHUP): "
                       << told.error().message << "\n";
         }
     }
-    return tools;
+    return reloaded;
 }
 
-Result<std::size_t> ServerApp::ReloadSchema() {
+Result<ServerApp::Reloaded> ServerApp::ReloadSchema() {
     return Reload(*parts_);
 }
 

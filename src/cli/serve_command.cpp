@@ -28,7 +28,7 @@ Command AddServeCommand(CLI::App& root, const app::ConfigFlags& flags) {
                        std::cerr << "events-api listening on http://"
                                  << config->listen.substr(0, config->listen.rfind(':')) << ":"
                                  << (*server)->port() << " (docs at /docs)\n";
-                       // SIGHUP reloads the schema (MCP tools, resources, prompts).
+                       // SIGHUP reloads the schema (REST routes, MCP tools, resources, prompts).
                        const int signal = http::WaitForShutdownSignal(
                            [&server] { (void)(*server)->ReloadSchema(); });
                        // A supervisor may repeat SIGTERM while we drain; the drain is bounded by

@@ -15,7 +15,7 @@ namespace {
 // exit. -1 when signals are not wanted (or signalfd fails: then they keep their default action).
 class SignalWatch {
 public:
-    explicit SignalWatch(bool enabled) {
+    SignalWatch(bool enabled, bool hangup) {
         if (!enabled) {
             return;
         }
@@ -23,6 +23,9 @@ public:
         sigemptyset(&set);
         sigaddset(&set, SIGTERM);
         sigaddset(&set, SIGINT);
+        if (hangup) {
+            sigaddset(&set, SIGHUP);
+        }
         if (pthread_sigmask(SIG_BLOCK, &set, &previous_) != 0) {
             return;
         }
@@ -40,6 +43,14 @@ public:
     SignalWatch(const SignalWatch&) = delete;
     SignalWatch& operator=(const SignalWatch&) = delete;
     int fd() const { return fd_; }
+    // The signal that made fd() readable (0 when none could be read).
+    int Take() const {
+        signalfd_siginfo info{};
+        if (read(fd_, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) {
+            return 0;
+        }
+        return static_cast<int>(info.ssi_signo);
+    }
 
 private:
     int fd_ = -1;
@@ -71,11 +82,14 @@ bool WriteMessages(int fd, const std::vector<std::string>& messages) {
 
 }  // namespace
 
-void BlockStopSignals() {
+void BlockStopSignals(bool and_hangup) {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    if (and_hangup) {
+        sigaddset(&set, SIGHUP);
+    }
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
@@ -92,21 +106,32 @@ StdioEnd RunStdio(const std::function<std::vector<std::string>(std::string_view)
         ~RestorePipe() { sigaction(SIGPIPE, &saved, nullptr); }
     } restore{previous_pipe};
 
-    SignalWatch signals(options.stop_on_signals);
+    SignalWatch signals(options.stop_on_signals, static_cast<bool>(options.on_hangup));
+    const bool wakes = options.wake_fd >= 0 && options.drain;
     std::string line;
     bool skipping = false;  // inside an oversized line, until its newline
     char buffer[64 * 1024];
     for (;;) {
-        pollfd fds[2] = {{options.input_fd, POLLIN, 0}, {signals.fd(), POLLIN, 0}};
-        const nfds_t count = signals.fd() >= 0 ? 2 : 1;
-        if (poll(fds, count, -1) < 0) {
+        // Unused slots hold fd -1, which poll ignores.
+        pollfd fds[3] = {{options.input_fd, POLLIN, 0},
+                         {signals.fd(), POLLIN, 0},
+                         {wakes ? options.wake_fd : -1, POLLIN, 0}};
+        if (poll(fds, 3, -1) < 0) {
             if (errno == EINTR) {
                 continue;
             }
             return StdioEnd::kInputError;
         }
-        if (count == 2 && (fds[1].revents & POLLIN) != 0) {
-            return StdioEnd::kSignal;
+        if ((fds[1].revents & POLLIN) != 0) {
+            if (signals.Take() != SIGHUP) {
+                return StdioEnd::kSignal;
+            }
+            options.on_hangup();
+        }
+        if ((fds[2].revents & POLLIN) != 0) {
+            if (!WriteMessages(options.output_fd, options.drain())) {
+                return StdioEnd::kOutputClosed;
+            }
         }
         if (fds[0].revents == 0) {
             continue;

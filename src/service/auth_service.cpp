@@ -44,8 +44,17 @@ AuthService::AuthService(store::DocumentStore& store, auth::SessionStore& sessio
       user_limiter_(user_limiter),
       address_limiter_(address_limiter),
       options_(options),
-      tokens_(tokens),
-      dummy_hash_(auth::HashPassword("dummy password for timing").value()) {}
+      tokens_(tokens) {}
+
+const std::string& AuthService::DummyHash() {
+    // Made on first use (PrepareLogins, or the first Login), not at construction: hashing costs
+    // ~60 ms of CPU and 64 MiB, which a process that never logs anyone in by password (`mcp`
+    // with MCP_TOKEN) should not pay at start-up.
+    std::call_once(dummy_hash_once_, [this] {
+        dummy_hash_ = auth::HashPassword("dummy password for timing").value();
+    });
+    return dummy_hash_;
+}
 
 Result<LoginResult> AuthService::Login(const schema::Entity& entity, std::string_view username,
                                        std::string_view password, std::string_view client_address,
@@ -62,6 +71,8 @@ Result<LoginResult> AuthService::Login(const schema::Entity& entity, std::string
         return RateLimited(decision);
     }
 
+    // Before the lookup, so that a known and an unknown user take as long from the first login on.
+    const std::string& dummy_hash = DummyHash();
     const auto& auth = *entity.auth();
     const auto* login_field = entity.FindField(auth.login_field);
     std::optional<Record> user;
@@ -81,7 +92,7 @@ Result<LoginResult> AuthService::Login(const schema::Entity& entity, std::string
             user = std::move(found->rows.front());
         }
     }
-    const std::string stored_hash = user ? StringField(*user, auth.password_field) : dummy_hash_;
+    const std::string stored_hash = user ? StringField(*user, auth.password_field) : dummy_hash;
     const bool ok = auth::VerifyPassword(stored_hash, password) && user.has_value();
     if (!ok) {
         return Unauthenticated(std::string(kInvalidLogin));

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,11 @@ public:
     AuthService(store::DocumentStore& store, auth::SessionStore& sessions,
                 ratelimit::RateLimiter& user_limiter, ratelimit::RateLimiter& address_limiter,
                 AuthOptions options, auth::AccessTokenStore* tokens = nullptr);
+
+    // Does ahead of time the one-off work of the first Login (an argon2id hash, ~60 ms of CPU),
+    // so that the first login takes as long as every other. A long-running server calls it at
+    // start-up; a process that never logs in by password (`mcp` with MCP_TOKEN) skips it.
+    void PrepareLogins() { (void)DummyHash(); }
 
     // Checks `password` for the user whose login field equals `username` in `entity` (which must
     // have the auth service) and opens a session.
@@ -100,7 +106,11 @@ private:
     ratelimit::RateLimiter& address_limiter_;
     AuthOptions options_;
     auth::AccessTokenStore* tokens_;
-    std::string dummy_hash_;  // verified against when the user is unknown, to equalise timing
+    // Verified against when the user is unknown, to equalise timing; made by PrepareLogins or the
+    // first Login.
+    const std::string& DummyHash();
+    std::once_flag dummy_hash_once_;
+    std::string dummy_hash_;
     AuditSink* audit_ = nullptr;
 };
 

@@ -7,7 +7,8 @@
 // config's transport is `sse`). Each must list the tools the service user may call.
 //
 // The service user is created exactly as the page's step 2 says (`user add claude_mcp --role
-// ai_agent --password-stdin`), with the password the page's examples use.
+// ai_agent --password-stdin`), with the password the page's examples use; stdio configs with
+// MCP_TOKEN get an access token of that user from `token create`.
 //
 // Usage: run_with_server.sh BINARY SCHEMA node mcp_client_configs.test.mjs BINARY SETUP_MD
 // Prints one PASS/FAIL line per check, then "N passed, N failed"; exits 1 on any failure.
@@ -132,9 +133,12 @@ for (const [index, config] of configs.entries()) {
   try {
     let transport;
     if (config.command) {
+      // A `${input:...}` placeholder stands for the access token in MCP_TOKEN, else the password.
+      const secret = "MCP_TOKEN" in (config.env ?? {}) ? token : kDocPassword;
       const env = Object.fromEntries(Object.entries(config.env ?? {}).map(([k, v]) =>
-        [k, localise(v, { secret: kDocPassword })]));
-      check(env.MCP_USER === "claude_mcp", `${label}: runs as the service user`, JSON.stringify(env));
+        [k, localise(v, { secret })]));
+      check(env.MCP_USER === "claude_mcp" || env.MCP_TOKEN === token,
+        `${label}: runs as the service user (its password or its access token)`, JSON.stringify(env));
       transport = new StdioClientTransport({
         command: localise(config.command, { secret: kDocPassword }),
         args: (config.args ?? []).map((a) => localise(a, { secret: kDocPassword })),

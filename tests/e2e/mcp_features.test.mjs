@@ -68,8 +68,8 @@ async function rpcError(promise) {
 try {
   await withTimeout(client.connect(transport), "connect");
   const caps = client.getServerCapabilities() ?? {};
-  check(caps.resources && caps.resources.subscribe === false && caps.prompts && caps.completions,
-    "capabilities announce resources, prompts and completions", JSON.stringify(caps));
+  check(caps.resources && caps.resources.subscribe === true && caps.prompts && caps.completions,
+    "capabilities announce resources (with subscribe, on stdio too), prompts and completions", JSON.stringify(caps));
 
   // ---- resources ----
   const { resources, nextCursor } = await withTimeout(client.listResources(), "resources/list");

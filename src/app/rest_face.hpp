@@ -1,0 +1,46 @@
+// One schema's HTTP face on `serve`: the Core it was built for, the AdminService over that core,
+// the REST routes generated from its schema (entities, auth, /api/metadata, /openapi.json per
+// role, the docs page) and the router that holds them with the routes every face shares (MCP,
+// health, metrics, audit, reload). A schema reload builds a new face and swaps it into the
+// RestFaceSlot; a request keeps the face it started with (it holds a shared_ptr), so nothing it
+// uses goes away under it and no request does any schema work.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <utility>
+
+#include "app/core.hpp"
+#include "http/router.hpp"
+#include "rest/rest_api.hpp"
+#include "service/admin_service.hpp"
+
+namespace ea::app {
+
+struct RestFace {
+    // Declared in this order so that they are destroyed in the reverse one: the router's handlers
+    // refer to `rest`, which refers to `admin` and `core`.
+    std::shared_ptr<Core> core;
+    std::unique_ptr<service::AdminService> admin;
+    std::unique_ptr<rest::RestApi> rest;
+    std::unique_ptr<http::Router> router;
+};
+
+// The face in service. Current() is one mutex-guarded shared_ptr copy per request.
+class RestFaceSlot {
+public:
+    std::shared_ptr<const RestFace> Current() const {
+        std::lock_guard lock(mutex_);
+        return face_;
+    }
+    void Replace(std::shared_ptr<const RestFace> face) {
+        std::lock_guard lock(mutex_);
+        face_.swap(face);
+    }  // the old face is released outside the lock, when its last request ends
+
+private:
+    mutable std::mutex mutex_;
+    std::shared_ptr<const RestFace> face_;
+};
+
+}  // namespace ea::app
