@@ -9,6 +9,7 @@
 #include "mcp/entity_tools.hpp"
 #include "mcp/error_result.hpp"
 #include "rbac/authorizer.hpp"
+#include "rbac/input_offer.hpp"
 
 namespace ea::mcp {
 namespace {
@@ -71,13 +72,20 @@ std::vector<Tool> ToolRegistry::Definitions(const schema::Schema& schema,
 
 ToolRegistry::ToolRegistry(const schema::Schema& schema, ToolServices services,
                            ToolSchemaOptions options)
-    : services_(services), tools_(Definitions(schema, options)), schema_(&schema) {
+    : services_(services),
+      tools_(Definitions(schema, options)),
+      schema_(&schema),
+      options_(options) {
     listing_.reserve(tools_.size());
     for (std::size_t i = 0; i < tools_.size(); ++i) {
         // Two entities spelling the same snake_case name would collide; the first one wins.
         by_name_.emplace(tools_[i].name, i);
         listing_.push_back(Listed(tools_[i]));
     }
+    for (const auto& role : schema.access_policy().roles()) {
+        role_listings_.push_back(BuildListingFor(Principal{"", "", role.name, "", true}));
+    }
+    denied_listing_ = BuildListingFor(Principal{});
 }
 
 namespace {
@@ -164,11 +172,34 @@ Status MayCall(const schema::Schema& schema, const Principal& principal, const T
 
 }  // namespace
 
-boost::json::array ToolRegistry::ListingFor(const Principal& principal) const {
+const boost::json::array& ToolRegistry::ListingFor(const Principal& principal) const {
+    if (!principal.authenticated) {
+        return denied_listing_;
+    }
+    const schema::RolePolicy* role = schema_->access_policy().FindRole(principal.role);
+    if (role == nullptr) {
+        return denied_listing_;
+    }
+    return role_listings_[static_cast<std::size_t>(role - schema_->access_policy().roles().data())];
+}
+
+boost::json::array ToolRegistry::BuildListingFor(const Principal& principal) const {
+    const rbac::InputOffer offer(*schema_, principal);
     boost::json::array listed;
     listed.reserve(listing_.size());
     for (std::size_t i = 0; i < tools_.size(); ++i) {
         if (!MayCall(*schema_, principal, tools_[i])) {
+            continue;
+        }
+        const ToolKind kind = tools_[i].kind;
+        if (tools_[i].entity != nullptr &&
+            (kind == ToolKind::kList || kind == ToolKind::kGet || kind == ToolKind::kCreate ||
+             kind == ToolKind::kUpdate || kind == ToolKind::kDelete)) {
+            // Offered with only the filters, sort keys, embeddings and fields this role may use.
+            object tool = listing_[i].as_object();
+            tool["inputSchema"] =
+                detail::EntityInputSchema(kind, *tools_[i].entity, options_, offer);
+            listed.push_back(std::move(tool));
             continue;
         }
         if (tools_[i].kind == ToolKind::kAggregate) {

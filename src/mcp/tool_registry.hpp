@@ -1,8 +1,9 @@
 // The tools this server offers, generated from the Schema once per schema load (never per call):
 // per entity list_{plural}, get_, create_, update_, delete_{singular} minus what the entity's
 // `operations` forbid, plus {entity}_auth_login/_logout/_refresh for each entity with the auth
-// service, then `aggregate` and `batch` (aggregate_tool.hpp, batch_tool.hpp). tools/list serves a JSON array built at construction, in a deterministic order
-// (entities in schema order; list, get, create, update, delete, then the auth tools).
+// service, then `aggregate` and `batch` (aggregate_tool.hpp, batch_tool.hpp). tools/list serves a
+// JSON array built at construction for each role, in a deterministic order (entities in schema
+// order; list, get, create, update, delete, then the auth tools).
 // Thread-safe after construction: calls only read it.
 #pragma once
 
@@ -78,9 +79,12 @@ public:
     // tools/list's `tools` array, serialized form of tools().
     const boost::json::array& listing() const { return listing_; }
     // tools/list's `tools` for `principal`: only the entity tools its role may call (the schema's
-    // rbac policy, rbac::EntityAccess::Offers), plus the auth tools, which anyone may call. The
+    // rbac policy, rbac::EntityAccess::Offers), plus the auth tools, which anyone may call, each
+    // inputSchema pruned to what the role may use (rbac::InputOffer: filters, sort keys, view
+    // embeddings, writable fields). Built once per role at construction; a principal whose role
+    // the policy does not name (or an unauthenticated one) gets the default-deny listing. The
     // full listing() is never handed to a caller.
-    boost::json::array ListingFor(const Principal& principal) const;
+    const boost::json::array& ListingFor(const Principal& principal) const;
     // Exact, case-sensitive name; null when there is none.
     const Tool* Find(std::string_view name) const;
 
@@ -104,7 +108,14 @@ private:
     };
     std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> by_name_;
     const schema::Schema* schema_ = nullptr;
+    ToolSchemaOptions options_;
     boost::json::array listing_;
+    // ListingFor's answers: by position in schema_->access_policy().roles(), and the one for any
+    // other principal.
+    std::vector<boost::json::array> role_listings_;
+    boost::json::array denied_listing_;
+
+    boost::json::array BuildListingFor(const Principal& principal) const;
 };
 
 }  // namespace ea::mcp
