@@ -277,6 +277,44 @@ TEST_F(AuditTest, TheStdioStartUpLoginIsAuditedWhetherItSucceedsOrFails) {
     }
 }
 
+// The AuditEvent table has no trigram search index (`search_index: false`), and contains and fuzzy
+// on its text columns still find events, by a scan.
+TEST_F(AuditTest, TheAuditTableHasNoSearchIndexAndTextSearchesStillAnswer) {
+    const std::string name = UniqueId("audit_scan");
+    const auto bad_login =
+        Request(port(), "POST", "/api/user/auth/login", {{"Content-Type", "application/json"}},
+                R"({"username":")" + name + R"(","password":"Wrong-Pw-5521"})");
+    ASSERT_EQ(bad_login.status, 401);
+    ASSERT_EQ(EventsMatching("action:login,username:" + name).size(), 1u);
+    {
+        sqlite3* raw = nullptr;
+        ASSERT_EQ(sqlite3_open_v2(server().db_path().c_str(), &raw, SQLITE_OPEN_READONLY, nullptr),
+                  SQLITE_OK);
+        sqlite3_stmt* stmt = nullptr;
+        ASSERT_EQ(sqlite3_prepare_v2(raw,
+                                     "SELECT count(*) FROM sqlite_master WHERE name = "
+                                     "'_fts_AuditEvent'",
+                                     -1, &stmt, nullptr),
+                  SQLITE_OK);
+        ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+        EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);
+        sqlite3_finalize(stmt);
+        sqlite3_close(raw);
+    }
+    // contains (REST's default) on a middle part of the name, and fuzzy with a typo in it.
+    const std::string middle = name.substr(3, name.size() - 6);
+    const auto contains =
+        RowsOf(Admin().Get("/api/_audit?filter=" + UrlEncode("username:" + middle)));
+    ASSERT_EQ(contains.size(), 1u);
+    EXPECT_EQ(Str(contains[0].at("username")), name);
+    std::string typo = name;
+    typo[typo.size() / 2] = typo[typo.size() / 2] == 'x' ? 'y' : 'x';
+    const auto fuzzy = RowsOf(Admin().Get("/api/_audit?filter_matching=fuzzy&filter=" +
+                                          UrlEncode("username:" + typo + ",action:login")));
+    ASSERT_FALSE(fuzzy.empty());
+    EXPECT_EQ(Str(fuzzy[0].at("username")), name);
+}
+
 TEST_F(AuditTest, TheAuditResourceIsListedAndReadableForAdminsOnly) {
     const std::string list = R"({"jsonrpc":"2.0","id":2,"method":"resources/list"})";
     const std::string read =
