@@ -74,8 +74,9 @@ struct Field {
     // Free text: a String without an enum. Only these take `contains` / `fuzzy` matching.
     bool is_free_text() const { return type == FieldType::kString && !enum_rule; }
     // A free-text field the store keeps a trigram search index for (every one unless the schema
-    // says `search_index: false`): contains and fuzzy use its candidates.
-    bool is_search_indexed() const { return is_free_text() && search_index; }
+    // says `search_index: false`): contains and fuzzy use its candidates. Never a write-only one
+    // (the password hash): no query may name it, so an index of it would only cost writes.
+    bool is_search_indexed() const { return is_free_text() && search_index && !write_only; }
 };
 
 // Operations an entity allows (`operations: rcu`). Enforced by the service layer.

@@ -467,6 +467,15 @@ B:
     EXPECT_TRUE(b.FindField("back")->is_search_indexed());  // the field's own word wins
 }
 
+TEST(SchemaLoaderTest, AWriteOnlyPasswordHasNoSearchIndex) {
+    auto schema = Load("U:\n  services: [auth]\n  fields: {username: String, password: String}\n");
+    ASSERT_TRUE(schema);
+    const Entity& u = *schema->FindEntity("U");
+    EXPECT_TRUE(u.FindField("username")->is_search_indexed());
+    EXPECT_TRUE(u.FindField("password")->write_only);
+    EXPECT_FALSE(u.FindField("password")->is_search_indexed());
+}
+
 TEST(SchemaLoaderTest, ReportsEachKindOfMistakeWithItsPosition) {
     for (const auto& c : kErrorCases) {
         const auto error = LoadError(c.yaml);

@@ -159,5 +159,16 @@ TEST(SearchIndexOptionTest, TurningTheIndexOffForTheEntityDropsItAndSearchesStil
     EXPECT_EQ(Search(**opened, note, "plain", "jazz", query::Matching::kContains, true).size(), 4u);
 }
 
+TEST(SearchIndexOptionTest, TheWriteOnlyPasswordIsNeverIndexed) {
+    ea::testing::TempDir dir;
+    const auto file = dir / "s.db";
+    const auto schema = ea::testing::SchemaFromText(
+        "U:\n  services: [auth]\n  fields: {username: String, password: String}\n");
+    auto opened = OpenStore(StoreConfig{"sqlite://" + file.string()}, *schema);
+    ASSERT_TRUE(opened) << opened.error().message;
+    EXPECT_EQ(RawText(file, "SELECT group_concat(name, ' ') FROM pragma_table_info('_fts_U')"),
+              "t_username");
+}
+
 }  // namespace
 }  // namespace ea::store::testing
