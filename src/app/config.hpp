@@ -54,6 +54,9 @@ struct Config {
     int audit_file_keep = 5;
     bool audit_table = true;
     int audit_queue = 10000;
+    // MCP tool set: "entity" (list_users, get_user, ... per entity) or "compact" (a few generic
+    // tools taking an entity name); /mcp?tools=... chooses per request or session.
+    std::string mcp_tools = "entity";
     std::string config_file;  // where the file layer came from, for messages
 };
 
@@ -81,6 +84,7 @@ struct ConfigFlags {
     std::optional<std::string> audit_file_keep;
     std::optional<std::string> audit_table;
     std::optional<std::string> audit_queue;
+    std::optional<std::string> mcp_tools;
 };
 
 // The environment as a map, so tests can pass their own.

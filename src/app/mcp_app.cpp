@@ -162,8 +162,8 @@ Result<std::unique_ptr<McpApp>> McpApp::Create(const Config& config,
     parts->refresh_at = now + parts->session_ttl / 2;
     parts->connection.principal = *std::move(principal);
     parts->connection.name = "stdio";
-    parts->mcp =
-        BuildMcpStack(*parts->core->schema, *parts->core->documents, *parts->access->auth, LogLine);
+    parts->mcp = BuildMcpStack(*parts->core->schema, *parts->core->documents, *parts->access->auth,
+                               LogLine, nullptr, ToolOptionsFrom(config));
     parts->mcp->resources->SetAuditLog(parts->audit->log.get());
     return std::unique_ptr<McpApp>(new McpApp(std::move(parts)));
 }

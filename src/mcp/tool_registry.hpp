@@ -2,12 +2,13 @@
 // per entity list_{plural}, get_, create_, update_, delete_{singular} minus what the entity's
 // `operations` forbid, plus {entity}_auth_login/_logout/_refresh for each entity with the auth
 // service, then `aggregate` and `batch` (aggregate_tool.hpp, batch_tool.hpp). tools/list serves a
-// JSON array built at construction for each role, in a deterministic order (entities in schema
-// order; list, get, create, update, delete, then the auth tools).
+// JSON array built at construction for each role (and tool set), in a deterministic order
+// (entities in schema order; list, get, create, update, delete, then the auth tools).
 // Thread-safe after construction: calls only read it.
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,6 +38,13 @@ enum class ToolKind {
     kRefresh,
     kAggregate,  // one tool for every entity (entity == nullptr; the entity is an argument)
     kBatch,      // likewise: atomic creates and updates of any entities
+    // Compact mode (compact_tools.hpp): generic tools taking the entity as an argument.
+    kDescribe,
+    kQueryAny,
+    kGetAny,
+    kCreateAny,
+    kUpdateAny,
+    kDeleteAny,
 };
 
 struct Tool {
@@ -75,7 +83,14 @@ public:
     static std::vector<Tool> Definitions(const schema::Schema& schema,
                                          const ToolSchemaOptions& options);
 
+    // Compact mode's tools, in tools/list order: describe_entities, query, get, create, update,
+    // delete, aggregate, batch, then the auth tools (each only when some entity needs it).
+    static std::vector<Tool> CompactDefinitions(const schema::Schema& schema,
+                                                const ToolSchemaOptions& options);
+
     const std::vector<Tool>& tools() const { return tools_; }
+    const std::vector<Tool>& compact_tools() const { return compact_.tools; }
+    ToolsMode default_mode() const { return default_mode_; }
     // tools/list's `tools` array, serialized form of tools().
     const boost::json::array& listing() const { return listing_; }
     // tools/list's `tools` for `principal`: only the entity tools its role may call (the schema's
@@ -84,17 +99,23 @@ public:
     // embeddings, writable fields). Built once per role at construction; a principal whose role
     // the policy does not name (or an unauthenticated one) gets the default-deny listing. The
     // full listing() is never handed to a caller.
-    const boost::json::array& ListingFor(const Principal& principal) const;
-    // Exact, case-sensitive name; null when there is none.
+    // `mode` picks the set (the registry's default when absent); the entity enums of the generic
+    // tools list only the entities the principal may use that way.
+    const boost::json::array& ListingFor(const Principal& principal,
+                                         std::optional<ToolsMode> mode = {}) const;
+    // Exact, case-sensitive name in the per-entity set; null when there is none.
     const Tool* Find(std::string_view name) const;
+    const Tool* Find(std::string_view name, ToolsMode mode) const;
 
     // Runs `name` with `arguments` as ctx.principal. Unknown tool: -32602 "Unknown tool: x". A
     // tool the principal is not offered (see ListingFor) answers isError with the service's
     // denial ("ai_agent role cannot delete Profile", as REST's 403 says it) before its arguments
     // are looked at: hidden from the list, and refused by name too.
     // The result carries structuredContent and the same JSON as one compact text block.
+    // A compact tool runs the per-entity tool of the entity it names, through the same path.
     CallOutcome Call(const service::RequestContext& ctx, std::string_view name,
-                     const boost::json::object& arguments) const;
+                     const boost::json::object& arguments,
+                     std::optional<ToolsMode> mode = {}) const;
 
 private:
     ToolServices services_;
@@ -110,12 +131,25 @@ private:
     const schema::Schema* schema_ = nullptr;
     ToolSchemaOptions options_;
     boost::json::array listing_;
-    // ListingFor's answers: by position in schema_->access_policy().roles(), and the one for any
-    // other principal.
-    std::vector<boost::json::array> role_listings_;
-    boost::json::array denied_listing_;
+    struct ToolSet {
+        std::vector<Tool> tools;
+        std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> by_name;
+        boost::json::array listing;
+    };
+    ToolSet compact_;
+    ToolsMode default_mode_ = ToolsMode::kPerEntity;
+    // ListingFor's answers, per tool set: by position in schema_->access_policy().roles(), and
+    // the one for any other principal.
+    struct RoleListings {
+        boost::json::array per_entity;
+        boost::json::array compact;
+    };
+    std::vector<RoleListings> role_listings_;
+    RoleListings denied_listing_;
 
-    boost::json::array BuildListingFor(const Principal& principal) const;
+    boost::json::array BuildListingFor(const Principal& principal, bool compact) const;
+    Result<ToolOutput> Run(const service::RequestContext& ctx, const Tool& tool,
+                           const boost::json::object& arguments) const;
 };
 
 }  // namespace ea::mcp

@@ -6,6 +6,9 @@
 // sort keys and embeddings it offers are described (the default offer: no role's rules).
 #pragma once
 
+#include <optional>
+#include <string_view>
+
 #include <boost/json/object.hpp>
 
 #include "rbac/input_offer.hpp"
@@ -13,9 +16,17 @@
 
 namespace ea::mcp {
 
+// Which tool set tools/list offers (config mcp.tools; ?tools= on /mcp): one set of tools per
+// entity, or compact mode's few generic ones taking an entity name (compact_tools.hpp).
+enum class ToolsMode { kPerEntity, kCompact };
+
 struct ToolSchemaOptions {
-    int max_page_size = 1000;  // pageSize's maximum
+    int max_page_size = 1000;                // pageSize's maximum
+    ToolsMode mode = ToolsMode::kPerEntity;  // the default of connections that do not choose
 };
+
+// "entity" / "compact" (as config and ?tools= spell them); nullopt for anything else.
+std::optional<ToolsMode> ParseToolsMode(std::string_view text);
 
 // Arguments of create_{entity}: every writable field, `required` as the validator requires on
 // create (required without a default), plus an optional client-chosen `id`.

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include <fcntl.h>
-#include <sys/prctl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -137,10 +137,13 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const ServerOptions& options
     server->db_path_ = server->dir_ / "events.db";
     server->stdout_path_ = server->dir_ / "serve.stdout";
     server->stderr_path_ = server->dir_ / "serve.stderr";
-    const std::vector<std::string> common = {"--schema", options.schema.string(), "--db",
-                                             server->db_url()};
+    const std::vector<std::string> common = {
+        "--schema", options.schema.string(), "--db",
+        options.db_url.empty() ? server->db_url() : options.db_url};
 
-    if (options.template_db) {
+    if (!options.db_url.empty()) {
+        // The caller's database, prepared by the caller.
+    } else if (options.template_db) {
         std::error_code ec;
         std::filesystem::copy_file(*options.template_db, server->db_path_, ec);
         if (ec) {

@@ -38,6 +38,9 @@ struct ServerOptions {
     std::string admin_password = "adminpass123";  // "": serve generates and prints one
     std::map<std::string, std::string> env;       // extra environment for `serve`
     std::vector<std::string> extra_args;          // extra global flags, before `serve`
+    // A database other than the server's own SQLite file (e.g. one PostgreSQL database several
+    // servers share): neither template_db nor seed_demo applies; the caller prepares it.
+    std::string db_url;
     std::chrono::milliseconds start_timeout = std::chrono::seconds(60);
 };
 
