@@ -26,6 +26,10 @@ namespace {
 
 // Login attempts from stdio count against this "address" in the per-address limiter.
 constexpr const char* kStdioAddress = "mcp-stdio";
+// The request ids of the start-up login and the logout at exit in the audit trail (the tool calls
+// between them are mcp-stdio-1, -2, ...).
+constexpr std::string_view kLoginRequestId = "mcp-stdio-login";
+constexpr std::string_view kLogoutRequestId = "mcp-stdio-logout";
 
 void LogLine(const std::string& line) {
     std::cerr << line << "\n" << std::flush;
@@ -262,6 +266,17 @@ Result<std::unique_ptr<McpApp>> McpApp::Create(const Config& config,
         return access.error();
     }
     parts->access = *std::move(access);
+    // The audit trail opens first, so the start-up login is audited like any other (channel
+    // mcp-stdio, action login, the tried username and the outcome; never the password), a failed
+    // one too: its event is written before the process exits (the sinks drain on destruction).
+    auto audit = OpenAuditStack(
+        config, *parts->core, *parts->access, [](std::string_view level, std::string_view message) {
+            LogEvent(level, "audit", boost::json::object{{"detail", message}});
+        });
+    if (!audit) {
+        return audit.error();
+    }
+    parts->audit = *std::move(audit);
     const auto now = std::chrono::system_clock::now();
     if (!credentials.token.empty()) {
         // A SHA-256 lookup, no password hashing: the fast way to start.
@@ -277,8 +292,11 @@ Result<std::unique_ptr<McpApp>> McpApp::Create(const Config& config,
         parts->access_token = true;
         parts->connection.principal = *std::move(principal);
     } else {
-        auto login = parts->access->auth->Login(*users, credentials.username, credentials.password,
-                                                kStdioAddress, now);
+        const service::RequestContext login_ctx{Principal{}, std::string(kLoginRequestId),
+                                                service::Channel::kMcp, now,
+                                                service::Transport::kStdio};
+        auto login = parts->access->auth->Login(login_ctx, *users, credentials.username,
+                                                credentials.password, kStdioAddress);
         if (!login) {
             Error error = login.error();
             if (error.code == ErrorCode::kUnauthenticated) {
@@ -314,14 +332,6 @@ Result<std::unique_ptr<McpApp>> McpApp::Create(const Config& config,
     parts->subscriptions = std::make_unique<mcp::SubscriptionHub>(*parts->changes);
     parts->outbox = std::make_shared<mcp::StdioOutbox>();
     parts->connection.outbox = parts->outbox;
-    auto audit = OpenAuditStack(
-        config, *parts->core, *parts->access, [](std::string_view level, std::string_view message) {
-            LogEvent(level, "audit", boost::json::object{{"detail", message}});
-        });
-    if (!audit) {
-        return audit.error();
-    }
-    parts->audit = *std::move(audit);
     parts->mcp = BuildStack(*parts, *parts->core);
     return std::unique_ptr<McpApp>(new McpApp(std::move(parts)));
 }
@@ -346,10 +356,13 @@ int McpApp::RunStdio() {
                                        {}});
         },
         mcp::kMaxMessageBytes, options);
-    if (auto ended =
-            parts.access_token
-                ? Status(Ok())
-                : parts.access->auth->Logout(parts.session_token, std::chrono::system_clock::now());
+    // An access token outlives the process (it was configured once); a session ends with it.
+    const service::RequestContext logout_ctx{
+        parts.connection.principal, std::string(kLogoutRequestId), service::Channel::kMcp,
+        std::chrono::system_clock::now(), service::Transport::kStdio};
+    if (auto ended = parts.access_token
+                         ? Status(Ok())
+                         : parts.access->auth->Logout(logout_ctx, parts.session_token);
         !ended) {
         LogEvent("warn", "could not end the start-up session",
                  boost::json::object{{"error", ended.error().message}});

@@ -166,6 +166,22 @@ Result<ToolOutput> RunUpdate(service::DocumentService& documents,
 
 }  // namespace
 
+object EntityInputSchema(ToolKind kind, const Entity& entity, const ToolSchemaOptions& options,
+                         const rbac::InputOffer& offer) {
+    switch (kind) {
+        case ToolKind::kList:
+            return ListInputSchema(entity, options, offer);
+        case ToolKind::kGet:
+            return GetInputSchema(entity, offer);
+        case ToolKind::kCreate:
+            return CreateInputSchema(entity, offer);
+        case ToolKind::kUpdate:
+            return UpdateInputSchema(entity, offer);
+        default:
+            return DeleteInputSchema(entity);
+    }
+}
+
 std::vector<Tool> EntityTools(const Entity& entity, const ToolSchemaOptions& options) {
     const std::string singular = schema::SnakeCase(entity.name());
     const std::string plural = schema::PluralSnakeCase(entity.name());

@@ -12,6 +12,7 @@
 #include "mcp/output_schema.hpp"
 #include "mcp/untrusted_data.hpp"
 #include "rbac/authorizer.hpp"
+#include "rbac/input_offer.hpp"
 
 namespace ea::mcp {
 namespace {
@@ -118,6 +119,7 @@ ToolRegistry::ToolRegistry(const schema::Schema& schema, ToolServices services,
       results_(results),
       tools_(Definitions(schema, options)),
       schema_(&schema),
+      options_(options),
       default_mode_(options.mode) {
     listing_.reserve(tools_.size());
     for (std::size_t i = 0; i < tools_.size(); ++i) {
@@ -130,6 +132,13 @@ ToolRegistry::ToolRegistry(const schema::Schema& schema, ToolServices services,
         compact_.by_name.emplace(compact_.tools[i].name, i);
         compact_.listing.push_back(Listed(compact_.tools[i]));
     }
+    for (const auto& role : schema.access_policy().roles()) {
+        const Principal principal{"", "", role.name, "", true};
+        role_listings_.push_back(
+            RoleListings{BuildListingFor(principal, false), BuildListingFor(principal, true)});
+    }
+    denied_listing_ = RoleListings{BuildListingFor(Principal{}, false),
+                                   BuildListingFor(Principal{}, true)};
 }
 
 namespace {
@@ -254,9 +263,21 @@ Status MayCall(const schema::Schema& schema, const Principal& principal, const T
 
 }  // namespace
 
-boost::json::array ToolRegistry::ListingFor(const Principal& principal,
-                                            std::optional<ToolsMode> mode) const {
+const boost::json::array& ToolRegistry::ListingFor(const Principal& principal,
+                                                   std::optional<ToolsMode> mode) const {
     const bool compact = mode.value_or(default_mode_) == ToolsMode::kCompact;
+    const RoleListings* listings = &denied_listing_;
+    if (principal.authenticated) {
+        if (const auto* role = schema_->access_policy().FindRole(principal.role)) {
+            listings = &role_listings_[static_cast<std::size_t>(
+                role - schema_->access_policy().roles().data())];
+        }
+    }
+    return compact ? listings->compact : listings->per_entity;
+}
+
+boost::json::array ToolRegistry::BuildListingFor(const Principal& principal, bool compact) const {
+    const rbac::InputOffer offer(*schema_, principal);
     const std::vector<Tool>& tools = compact ? compact_.tools : tools_;
     const array& listing = compact ? compact_.listing : listing_;
     boost::json::array listed;
@@ -264,6 +285,16 @@ boost::json::array ToolRegistry::ListingFor(const Principal& principal,
     for (std::size_t i = 0; i < tools.size(); ++i) {
         const Tool& tool = tools[i];
         if (!MayCall(*schema_, principal, tool)) {
+            continue;
+        }
+        const ToolKind kind = tool.kind;
+        if (!compact && tool.entity != nullptr &&
+            (kind == ToolKind::kList || kind == ToolKind::kGet || kind == ToolKind::kCreate ||
+             kind == ToolKind::kUpdate || kind == ToolKind::kDelete)) {
+            // Offered with only the filters, sort keys, embeddings and fields this role may use.
+            object entry = listing[i].as_object();
+            entry["inputSchema"] = detail::EntityInputSchema(kind, *tool.entity, options_, offer);
+            listed.push_back(std::move(entry));
             continue;
         }
         // The generic tools are offered only with the entities this principal may use so.

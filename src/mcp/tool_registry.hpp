@@ -2,8 +2,9 @@
 // per entity list_{plural}, get_, create_, update_, delete_{singular} minus what the entity's
 // `operations` forbid, plus {entity}_auth_login/_logout/_refresh for each entity with the auth
 // service, then `aggregate` and `batch` (aggregate_tool.hpp, batch_tool.hpp). tools/list serves a
-// JSON array built at construction, in a deterministic order (entities in schema order; list, get,
-// create, update, delete, then the auth tools). Thread-safe after construction: calls only read it.
+// JSON array built at construction for each role (and tool set), in a deterministic order
+// (entities in schema order; list, get, create, update, delete, then the auth tools).
+// Thread-safe after construction: calls only read it.
 #pragma once
 
 #include <functional>
@@ -98,12 +99,15 @@ public:
     // tools/list's `tools` array, serialized form of tools().
     const boost::json::array& listing() const { return listing_; }
     // tools/list's `tools` for `principal`: only the entity tools its role may call (the schema's
-    // rbac policy, rbac::EntityAccess::Offers), plus the auth tools, which anyone may call. The
+    // rbac policy, rbac::EntityAccess::Offers), plus the auth tools, which anyone may call, each
+    // inputSchema pruned to what the role may use (rbac::InputOffer: filters, sort keys, view
+    // embeddings, writable fields). Built once per role at construction; a principal whose role
+    // the policy does not name (or an unauthenticated one) gets the default-deny listing. The
     // full listing() is never handed to a caller.
     // `mode` picks the set (the registry's default when absent); the entity enums of the generic
     // tools list only the entities the principal may use that way.
-    boost::json::array ListingFor(const Principal& principal,
-                                  std::optional<ToolsMode> mode = {}) const;
+    const boost::json::array& ListingFor(const Principal& principal,
+                                         std::optional<ToolsMode> mode = {}) const;
     // Exact, case-sensitive name in the per-entity set; null when there is none.
     const Tool* Find(std::string_view name) const;
     const Tool* Find(std::string_view name, ToolsMode mode) const;
@@ -133,6 +137,7 @@ private:
     };
     std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> by_name_;
     const schema::Schema* schema_ = nullptr;
+    ToolSchemaOptions options_;
     boost::json::array listing_;
     struct ToolSet {
         std::vector<Tool> tools;
@@ -141,7 +146,16 @@ private:
     };
     ToolSet compact_;
     ToolsMode default_mode_ = ToolsMode::kPerEntity;
+    // ListingFor's answers, per tool set: by position in schema_->access_policy().roles(), and
+    // the one for any other principal.
+    struct RoleListings {
+        boost::json::array per_entity;
+        boost::json::array compact;
+    };
+    std::vector<RoleListings> role_listings_;
+    RoleListings denied_listing_;
 
+    boost::json::array BuildListingFor(const Principal& principal, bool compact) const;
     Result<ToolOutput> Run(const service::RequestContext& ctx, const Tool& tool,
                            const boost::json::object& arguments) const;
 };

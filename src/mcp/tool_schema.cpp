@@ -70,16 +70,6 @@ object ObjectSchema(object properties, array required) {
     return s;
 }
 
-// Fields a filter, sort or view may name: every field but write-only ones (a filter on a password
-// would be an oracle; the parser refuses them too).
-bool IsReadable(const Field& field) {
-    return !field.write_only;
-}
-
-bool IsSortable(const Field& field) {
-    return IsReadable(field) && field.type != FieldType::kJson && field.type != FieldType::kArray;
-}
-
 // {"$eq": v, "$gt": v, ..., "$in": [v], "$exists": bool} for one field, offering only the
 // operators the filter parser accepts for its type.
 object OperatorObject(const Field& field) {
@@ -144,11 +134,11 @@ std::string OperatorsName(const Field& field) {
 }
 
 // The recursive filter schema {field: value | operators, $and: [filter], $or: [...]}, and beside
-// it in `defs` the operator objects its fields refer to.
-object FilterSchema(const Entity& entity, object& defs) {
+// it in `defs` the operator objects its fields refer to. Only the fields `offer` may filter on.
+object FilterSchema(const Entity& entity, object& defs, const rbac::InputOffer& offer) {
     object properties;
     for (const auto& field : entity.fields()) {
-        if (!IsReadable(field)) {
+        if (!offer.Filterable(entity, field)) {
             continue;
         }
         const std::string ops = OperatorsName(field);
@@ -176,15 +166,18 @@ object FilterSchema(const Entity& entity, object& defs) {
         {"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
 }
 
-// {"account": ["id", "createdAt"], ...}: one key per reference, the target's readable fields.
-object ViewSchema(const Entity& entity) {
+// {"account": ["id", "createdAt"], ...}: one key per reference `offer` may embed, the target's
+// fields it may embed; nullopt when there is none (no `view` argument is offered).
+std::optional<object> ViewSchema(const Entity& entity, const rbac::InputOffer& offer) {
     object properties;
-    for (const auto& relation : entity.references()) {
+    for (const auto* relation_ptr : offer.EmbeddableRelations(entity)) {
+        const auto& relation = *relation_ptr;
         array names;
-        for (const auto& field : relation.to->fields()) {
-            if (IsReadable(field)) {
-                names.emplace_back(field.name);
-            }
+        for (const auto* field : offer.EmbeddableFields(*relation.to)) {
+            names.emplace_back(field->name);
+        }
+        if (names.empty()) {
+            continue;  // an enum must not be empty
         }
         properties[query::ViewName(*relation.field)] = object{
             {"type", "array"},
@@ -192,6 +185,9 @@ object ViewSchema(const Entity& entity) {
             {"uniqueItems", true},
             {"description", "Fields of the " + relation.to->name() + " that " +
                                 relation.field->name + " refers to, embedded in the result."}};
+    }
+    if (properties.empty()) {
+        return std::nullopt;
     }
     return object{{"type", "object"},
                   {"properties", std::move(properties)},
@@ -205,13 +201,13 @@ bool IsWritable(const Field& field) {
     return !field.built_in && !field.auto_generate && !field.auto_update;
 }
 
-object CreateInputSchema(const Entity& entity) {
+object CreateInputSchema(const Entity& entity, const rbac::InputOffer& offer) {
     object properties;
     array required;
     properties["id"] = IdProperty("Optional id for the new " + entity.name() +
                                   "; the server chooses one when absent.");
     for (const auto& field : entity.fields()) {
-        if (!IsWritable(field)) {
+        if (!offer.Settable(entity, field)) {
             continue;
         }
         properties[field.name] = WriteValue(field);
@@ -222,11 +218,11 @@ object CreateInputSchema(const Entity& entity) {
     return ObjectSchema(std::move(properties), std::move(required));
 }
 
-object UpdateInputSchema(const Entity& entity) {
+object UpdateInputSchema(const Entity& entity, const rbac::InputOffer& offer) {
     object properties;
     properties["id"] = IdProperty("The id of the " + entity.name() + " to change.");
     for (const auto& field : entity.fields()) {
-        if (IsWritable(field)) {
+        if (offer.Settable(entity, field)) {
             properties[field.name] = WriteValue(field);
         }
     }
@@ -235,10 +231,10 @@ object UpdateInputSchema(const Entity& entity) {
     return s;
 }
 
-object GetInputSchema(const Entity& entity) {
+object GetInputSchema(const Entity& entity, const rbac::InputOffer& offer) {
     object properties{{"id", IdProperty("The id of the " + entity.name() + ".")}};
-    if (!entity.references().empty()) {
-        properties["view"] = ViewSchema(entity);
+    if (auto view = ViewSchema(entity, offer)) {
+        properties["view"] = *std::move(view);
     }
     return ObjectSchema(std::move(properties), array{"id"});
 }
@@ -248,12 +244,11 @@ object DeleteInputSchema(const Entity& entity) {
         object{{"id", IdProperty("The id of the " + entity.name() + " to delete.")}}, array{"id"});
 }
 
-object ListInputSchema(const Entity& entity, const ToolSchemaOptions& options) {
+object ListInputSchema(const Entity& entity, const ToolSchemaOptions& options,
+                       const rbac::InputOffer& offer) {
     array sortable;
-    for (const auto& field : entity.fields()) {
-        if (IsSortable(field)) {
-            sortable.emplace_back(field.name);
-        }
+    for (const auto* field : offer.SortableFields(entity)) {
+        sortable.emplace_back(field->name);
     }
     object properties;
     properties["filter"] = object{
@@ -268,6 +263,7 @@ object ListInputSchema(const Entity& entity, const ToolSchemaOptions& options) {
                {"description",
                 "How equality on free-text fields matches: exact, contains "
                 "(case-insensitive substring) or fuzzy (forgives typos)."}};
+    const bool sortable_any = !sortable.empty();
     properties["sort"] =
         object{{"type", "array"},
                {"items",
@@ -280,6 +276,9 @@ object ListInputSchema(const Entity& entity, const ToolSchemaOptions& options) {
                        {"required", array{"field"}},
                        {"additionalProperties", false}}},
                {"description", "Sort keys in order; id breaks ties."}};
+    if (!sortable_any) {
+        properties.erase("sort");  // nothing to sort by (an enum must not be empty)
+    }
     properties["page"] = object{{"type", "integer"}, {"minimum", 1}, {"default", 1}};
     properties["pageSize"] = object{{"type", "integer"},
                                     {"minimum", 1},
@@ -293,12 +292,12 @@ object ListInputSchema(const Entity& entity, const ToolSchemaOptions& options) {
                 "How the total is counted: auto (exact on small or selective results, otherwise "
                 "estimated; pagination.totalIsEstimate says which), exact, estimated, or none "
                 "(no total; pagination.hasMore says whether another page exists)."}};
-    if (!entity.references().empty()) {
-        properties["view"] = ViewSchema(entity);
+    if (auto view = ViewSchema(entity, offer)) {
+        properties["view"] = *std::move(view);
     }
     auto s = ObjectSchema(std::move(properties), array{});
     object defs;
-    object filter = FilterSchema(entity, defs);
+    object filter = FilterSchema(entity, defs, offer);
     defs["filter"] = std::move(filter);
     s["$defs"] = std::move(defs);
     return s;

@@ -6,5 +6,6 @@
 
 #include "rbac/authorizer.hpp"
 #include "rbac/field_mask.hpp"
+#include "rbac/input_offer.hpp"
 #include "rbac/list_guard.hpp"
 #include "rbac/row_scope.hpp"

@@ -58,6 +58,9 @@ struct Field {
     bool write_only = false;     // never returned (passwords)
     bool is_password = false;  // hashed with argon2id on write (the auth service's password field)
     bool built_in = false;     // id, createdAt, updatedAt
+    // `search_index: false` (on the field or its entity): a free-text field without the trigram
+    // search index. contains and fuzzy on it still answer, by scanning (docs/schema.md).
+    bool search_index = true;
     std::string description;
 
     // References (ObjectId fields).
@@ -70,6 +73,10 @@ struct Field {
     bool is_reference() const { return target != nullptr; }
     // Free text: a String without an enum. Only these take `contains` / `fuzzy` matching.
     bool is_free_text() const { return type == FieldType::kString && !enum_rule; }
+    // A free-text field the store keeps a trigram search index for (every one unless the schema
+    // says `search_index: false`): contains and fuzzy use its candidates. Never a write-only one
+    // (the password hash): no query may name it, so an index of it would only cost writes.
+    bool is_search_indexed() const { return is_free_text() && search_index && !write_only; }
 };
 
 // Operations an entity allows (`operations: rcu`). Enforced by the service layer.
@@ -113,6 +120,8 @@ public:
     // differing only by case, so there is at most one). Null when neither. Allocates nothing.
     const Field* ResolveField(std::string_view name) const;
     int line() const { return line_; }
+    // False when the entity says `search_index: false`: its fields' default.
+    bool search_index() const { return search_index_; }
 
 private:
     friend class SchemaBuilder;
@@ -127,6 +136,7 @@ private:
     std::optional<AuthService> auth_;
     std::vector<Relation> references_;
     std::vector<Relation> referenced_by_;
+    bool search_index_ = true;
     int line_ = 0;
 };
 

@@ -578,10 +578,12 @@ void SchemaBuilder::ParseEntity(const std::string& name, const YAML::Node& key_n
                          uniques_node.emplace(v);
                      } else if (key == "services") {
                          services_node.emplace(v);
+                     } else if (key == "search_index") {
+                         e.search_index_ = ReadBool(v, name + ": search_index").value_or(true);
                      } else {
                          Report(entry_key, name + ": unknown entity key '" + key +
                                                "' (expected description, operations, services, "
-                                               "uniques, fields)");
+                                               "uniques, search_index, fields)");
                      }
                  });
     std::vector<std::string> field_uniques;
@@ -716,6 +718,7 @@ std::optional<Field> SchemaBuilder::ParseField(Entity& entity, const std::string
     Field field;
     field.name = name;
     field.line = key_node.Mark().line + 1;
+    field.search_index = entity.search_index_;
 
     const std::string kTypeHelp =
         " (expected String, Integer, Number, Boolean, Currency, Date, Datetime, ObjectId, JSON "
@@ -788,6 +791,7 @@ std::optional<Field> SchemaBuilder::ParseField(Entity& entity, const std::string
         std::optional<YAML::Node> default_node;
         std::optional<YAML::Node> min_node;
         std::optional<YAML::Node> ge_node;
+        std::optional<YAML::Node> search_node;
         ForEachEntry(value, context, "key",
                      [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) {
             if (key == "type") {
@@ -831,6 +835,11 @@ std::optional<Field> SchemaBuilder::ParseField(Entity& entity, const std::string
                 if (applies(k, is_string, "String")) {
                     ParseEnum(field, v, context + ": enum");
                 }
+            } else if (key == "search_index") {
+                if (auto flag = ReadBool(v, context + ": search_index")) {
+                    field.search_index = *flag;
+                    search_node.emplace(k);
+                }
             } else if (key == "autoGenerate" || key == "autoUpdate") {
                 const bool flag = ReadBool(v, context + ": " + key).value_or(false);
                 if (flag && applies(k, is_time, "Date and Datetime")) {
@@ -860,11 +869,17 @@ std::optional<Field> SchemaBuilder::ParseField(Entity& entity, const std::string
                 Report(k, context + ": unknown field key '" + key +
                               "' (expected type, required, default, min_length, max_length, "
                               "pattern, ge, le, enum, autoGenerate, autoUpdate, description, "
-                              "references, on_delete, unique)");
+                              "references, on_delete, unique, search_index)");
             }
         });
         if (!type_ok) {
             return std::nullopt;
+        }
+        if (search_node && !field.is_free_text()) {
+            // Checked after the loop: `enum` may come after it in the mapping.
+            Report(*search_node, context + ": `search_index` applies to free-text String fields " +
+                                     "only (this field is " + type_name +
+                                     (field.enum_rule ? " with an enum" : "") + ")");
         }
         if (field.min_length && field.max_length && *field.min_length > *field.max_length) {
             Report(min_node->Mark(), context + ": min_length " + std::to_string(*field.min_length) +

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "integration_fixture.hpp"
+#include "testing/server_process.hpp"
 
 namespace ea::integration {
 namespace {
@@ -224,6 +225,94 @@ TEST_F(AuditTest, AnMcpToolCallOverHttpIsAuditedWithChannelMcpHttp) {
     ASSERT_FALSE(refused.empty());
     EXPECT_EQ(Str(refused[0].at("outcome")), "denied");
     EXPECT_EQ(Str(refused[0].at("entity")), "Event");
+}
+
+// `events-api mcp` signs in at start-up: that login is audited (channel mcp-stdio, action login,
+// the outcome), a failed one too, with the tried username and never the password; the logout at
+// exit likewise.
+TEST_F(AuditTest, TheStdioStartUpLoginIsAuditedWhetherItSucceedsOrFails) {
+    const std::string name = UniqueId("audit_stdio");
+    json::object body{{"username", name},          {"email", name + "@example.org"},
+                      {"password", kUserPassword}, {"firstName", "Casey"},
+                      {"lastName", "Tester"},      {"isAccountOwner", false},
+                      {"role", "ai_agent"},        {"accountId", "acc_demo_0"}};
+    ASSERT_TRUE(IsSuccess(Admin().Post("/api/user", body), 201));
+    const auto run = [&](const std::string& password) {
+        return ea::testing::RunCommand(
+            "/bin/sh", {"-c", "exec \"$0\" mcp < /dev/null", EA_BINARY},
+            {{"EVENTS_API_SCHEMA", std::string(EA_SOURCE_DIR) + "/schema.yaml"},
+             {"EVENTS_API_DB", server().db_url()},
+             {"MCP_USER", name},
+             {"MCP_PASSWORD", password}});
+    };
+    const std::string wrong = "Stdio-Wrong-Pw-7731";
+    const auto refused = run(wrong);
+    ASSERT_NE(refused.exit_code, 0) << refused.err;
+    ASSERT_NE(refused.err.find("invalid username or password"), std::string::npos) << refused.err;
+    const auto denied =
+        EventsMatching("channel:mcp-stdio,action:login,outcome:denied,username:" + name);
+    ASSERT_EQ(denied.size(), 1u);
+    EXPECT_EQ(Str(denied[0].at("entity")), "User");
+    EXPECT_EQ(Str(denied[0].at("errorCode")), "unauthenticated") << json::serialize(denied[0]);
+    EXPECT_EQ(Str(denied[0].at("requestId")), "mcp-stdio-login");
+
+    const auto signed_in = run(kUserPassword);
+    ASSERT_EQ(signed_in.exit_code, 0) << signed_in.err;
+    const auto ok = EventsMatching("channel:mcp-stdio,action:login,outcome:ok,username:" + name);
+    ASSERT_EQ(ok.size(), 1u);
+    EXPECT_EQ(Str(ok[0].at("role")), "ai_agent");
+    EXPECT_FALSE(Str(ok[0].at("userId")).empty());
+    EXPECT_EQ(Str(ok[0].at("ids").as_array().at(0)), Str(ok[0].at("userId")));
+    const auto logout =
+        EventsMatching("channel:mcp-stdio,action:logout,outcome:ok,username:" + name);
+    ASSERT_EQ(logout.size(), 1u);
+    EXPECT_EQ(Str(logout[0].at("requestId")), "mcp-stdio-logout");
+
+    const std::string file = FileText(AuditFile());
+    const std::string table = TableText(server().db_path());
+    EXPECT_NE(file.find("\"channel\":\"mcp-stdio\""), std::string::npos);
+    for (const std::string& secret : {wrong, std::string(kUserPassword)}) {
+        EXPECT_EQ(file.find(secret), std::string::npos) << "in the file: " << secret;
+        EXPECT_EQ(table.find(secret), std::string::npos) << "in the table: " << secret;
+    }
+}
+
+// The AuditEvent table has no trigram search index (`search_index: false`), and contains and fuzzy
+// on its text columns still find events, by a scan.
+TEST_F(AuditTest, TheAuditTableHasNoSearchIndexAndTextSearchesStillAnswer) {
+    const std::string name = UniqueId("audit_scan");
+    const auto bad_login =
+        Request(port(), "POST", "/api/user/auth/login", {{"Content-Type", "application/json"}},
+                R"({"username":")" + name + R"(","password":"Wrong-Pw-5521"})");
+    ASSERT_EQ(bad_login.status, 401);
+    ASSERT_EQ(EventsMatching("action:login,username:" + name).size(), 1u);
+    {
+        sqlite3* raw = nullptr;
+        ASSERT_EQ(sqlite3_open_v2(server().db_path().c_str(), &raw, SQLITE_OPEN_READONLY, nullptr),
+                  SQLITE_OK);
+        sqlite3_stmt* stmt = nullptr;
+        ASSERT_EQ(sqlite3_prepare_v2(raw,
+                                     "SELECT count(*) FROM sqlite_master WHERE name = "
+                                     "'_fts_AuditEvent'",
+                                     -1, &stmt, nullptr),
+                  SQLITE_OK);
+        ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+        EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);
+        sqlite3_finalize(stmt);
+        sqlite3_close(raw);
+    }
+    // contains (REST's default) on a middle part of the name, and fuzzy with a typo in it.
+    const std::string middle = name.substr(3, name.size() - 6);
+    const auto contains =
+        RowsOf(Admin().Get("/api/_audit?filter=" + UrlEncode("username:" + middle)));
+    ASSERT_EQ(contains.size(), 1u);
+    EXPECT_EQ(Str(contains[0].at("username")), name);
+    std::string typo = name;
+    typo[typo.size() / 2] = typo[typo.size() / 2] == 'x' ? 'y' : 'x';
+    const auto fuzzy = RowsOf(Admin().Get("/api/_audit?filter_matching=fuzzy&filter=" +
+                                          UrlEncode("username:" + typo + ",action:login")));
+    ASSERT_FALSE(fuzzy.empty());
+    EXPECT_EQ(Str(fuzzy[0].at("username")), name);
 }
 
 TEST_F(AuditTest, TheAuditResourceIsListedAndReadableForAdminsOnly) {

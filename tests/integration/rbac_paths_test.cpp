@@ -3,6 +3,7 @@
 // rule of schema.yaml's `ai_agent` role; each asserts that the MCP answer is the denial REST gives
 // for the same request (the same message, with MCP's "Permission denied: " / "Invalid arguments: "
 // prefix), that no password hash is anywhere in the answer, and that nothing changed.
+#include <set>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -68,6 +69,54 @@ TEST_P(RbacPathsTest, ToolsListHoldsOnlyWhatTheAgentMayCall) {
     EXPECT_EQ(std::count(names.begin(), names.end(), "list_users"), 1);
     EXPECT_EQ(std::count(names.begin(), names.end(), "create_user"), 1);
     EXPECT_EQ(std::count(names.begin(), names.end(), "update_profile"), 1);
+}
+
+// The listed input schemas offer the agent only what it may use, and what they leave out is refused
+// as REST refuses it. On 2026-07-28 the list, which differs per principal, is cacheScope private.
+TEST_P(RbacPathsTest, ToolsListSchemasOfferOnlyTheAgentsFiltersSortKeysAndWritableFields) {
+    auto mcp = Mcp();
+    const auto listed = mcp.Request("tools/list", "{}");
+    ASSERT_FALSE(listed.rpc_error) << listed.raw;
+    const json::object* list_users = nullptr;
+    const json::object* create_user = nullptr;
+    for (const auto& tool : listed.result.at("tools").as_array()) {
+        if (tool.at("name") == "list_users") {
+            list_users = &tool.at("inputSchema").as_object();
+        }
+        if (tool.at("name") == "create_user") {
+            create_user = &tool.at("inputSchema").as_object();
+        }
+    }
+    ASSERT_NE(list_users, nullptr);
+    ASSERT_NE(create_user, nullptr);
+    std::set<std::string> filters;
+    for (const auto& [key, unused] :
+         list_users->at("$defs").at("filter").at("properties").as_object()) {
+        filters.emplace(key);
+    }
+    EXPECT_EQ(filters,
+              (std::set<std::string>{"username", "email", "gender", "createdAt", "$and", "$or"}));
+    std::set<std::string> sorts;
+    for (const auto& field : list_users->at("properties")
+                                 .at("sort")
+                                 .at("items")
+                                 .at("properties")
+                                 .at("field")
+                                 .at("enum")
+                                 .as_array()) {
+        sorts.emplace(Str(field));
+    }
+    EXPECT_EQ(sorts, (std::set<std::string>{"username", "email", "gender", "createdAt"}));
+    const auto& writable = create_user->at("properties").as_object();
+    EXPECT_FALSE(writable.contains("role"));
+    EXPECT_TRUE(writable.contains("password"));
+    if (GetParam() == McpPath::kHttpStateless) {
+        EXPECT_EQ(listed.result.at("cacheScope"), "private") << listed.raw.substr(0, 300);
+    }
+    // A filter left out of the schema is refused with REST's words.
+    EXPECT_TRUE(SameDenial(mcp.CallTool("list_users", R"({"filter":{"lastName":"Doe"}})"),
+                           Agent().Get("/api/user?filter=lastName:Doe"), 403,
+                           "ai_agent role cannot filter User on lastName", "Permission denied: "));
 }
 
 TEST_P(RbacPathsTest, FilteringOnThePasswordIsRefusedAsOnRest) {

@@ -433,7 +433,48 @@ const ErrorCase kErrorCases[] = {
      "5:14", "only one entity may have the auth service (A already does)"},
     {"autoUpdate on a String", "A:\n  fields:\n    x: {type: String, autoUpdate: true}\n", "3:23",
      "`autoUpdate` applies to Date and Datetime fields only"},
+    {"search_index on an Integer", "A:\n  fields:\n    n: {type: Integer, search_index: false}\n",
+     "3:24", "A.n: `search_index` applies to free-text String fields only (this field is Integer)"},
+    {"search_index on a String with an enum",
+     "A:\n  fields:\n    c: {type: String, search_index: false, enum: [a, b]}\n", "3:23",
+     "`search_index` applies to free-text String fields only (this field is String with an enum)"},
+    {"search_index not a boolean", "A:\n  search_index: sometimes\n  fields: {x: String}\n", "2:17",
+     "A: search_index"},
 };
+
+TEST(SchemaLoaderTest, SearchIndexCanBeTurnedOffPerFieldOrPerEntity) {
+    auto schema = Load(R"(A:
+  fields:
+    kept: String
+    off: {type: String, search_index: false}
+    status: {type: String, enum: [x, y]}
+B:
+  search_index: false
+  fields:
+    one: String
+    back: {type: String, search_index: true}
+)");
+    ASSERT_TRUE(schema);
+    const Entity& a = *schema->FindEntity("A");
+    EXPECT_TRUE(a.search_index());
+    EXPECT_TRUE(a.FindField("kept")->is_search_indexed());
+    EXPECT_FALSE(a.FindField("off")->is_search_indexed());
+    EXPECT_TRUE(a.FindField("off")->is_free_text());           // contains and fuzzy still apply
+    EXPECT_FALSE(a.FindField("status")->is_search_indexed());  // an enum is not free text
+    const Entity& b = *schema->FindEntity("B");
+    EXPECT_FALSE(b.search_index());
+    EXPECT_FALSE(b.FindField("one")->is_search_indexed());
+    EXPECT_TRUE(b.FindField("back")->is_search_indexed());  // the field's own word wins
+}
+
+TEST(SchemaLoaderTest, AWriteOnlyPasswordHasNoSearchIndex) {
+    auto schema = Load("U:\n  services: [auth]\n  fields: {username: String, password: String}\n");
+    ASSERT_TRUE(schema);
+    const Entity& u = *schema->FindEntity("U");
+    EXPECT_TRUE(u.FindField("username")->is_search_indexed());
+    EXPECT_TRUE(u.FindField("password")->write_only);
+    EXPECT_FALSE(u.FindField("password")->is_search_indexed());
+}
 
 TEST(SchemaLoaderTest, ReportsEachKindOfMistakeWithItsPosition) {
     for (const auto& c : kErrorCases) {

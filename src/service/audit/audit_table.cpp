@@ -12,6 +12,7 @@ constexpr std::string_view kAuditSchemaYaml = R"(project: events-api-audit
 AuditEvent:
   description: One audited operation (docs/security.md, "Audit"). Written by the server only.
   operations: r
+  search_index: false
   fields:
     time: {type: Datetime, required: true}
     userId: {type: String}
@@ -28,10 +29,16 @@ AuditEvent:
     durationMs: {type: Number}
     requestId: {type: String}
 )";
+constexpr std::string_view kNoSearchIndex = "  search_index: false\n";
 
 }  // namespace
 
-Result<schema::SchemaPtr> AuditTableSchema() {
+Result<schema::SchemaPtr> AuditTableSchema(bool search_index) {
+    if (search_index) {
+        std::string yaml(kAuditSchemaYaml);
+        yaml.erase(yaml.find(kNoSearchIndex), kNoSearchIndex.size());
+        return schema::LoadSchemaText(yaml, "(built-in audit schema, search index on)");
+    }
     return schema::LoadSchemaText(kAuditSchemaYaml, "(built-in audit schema)");
 }
 

@@ -62,7 +62,7 @@ std::string ArrayLiteral(const boost::json::array& values) {
 std::vector<const schema::Field*> FreeTextFields(const schema::Entity& entity) {
     std::vector<const schema::Field*> out;
     for (const auto& field : entity.fields()) {
-        if (field.is_free_text() && field.name != "id") {
+        if (field.is_search_indexed() && field.name != "id") {
             out.push_back(&field);
         }
     }

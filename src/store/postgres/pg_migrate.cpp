@@ -142,6 +142,16 @@ Status CreateIndexes(PgConnection& conn, const PgDialect& dialect, const schema:
             return status;
         }
     }
+    // A field the schema now says `search_index: false` of loses the index it had.
+    for (const auto& field : entity.fields()) {
+        if (field.is_free_text() && !field.is_search_indexed()) {
+            if (auto status =
+                    conn.Simple("DROP INDEX IF EXISTS " + Quote(TrigramIndexName(entity, field)));
+                !status) {
+                return status;
+            }
+        }
+    }
     return Ok();
 }
 

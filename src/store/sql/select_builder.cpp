@@ -149,12 +149,13 @@ private:
             out_.Append("(");
             if (query_.matching == query::Matching::kContains) {
                 dialect.AppendContains(out_, column, text);
-                if (with_candidates_) {
+                // A field without the search index (`search_index: false`) is scanned.
+                if (with_candidates_ && field.is_search_indexed()) {
                     dialect.AppendContainsCandidates(out_, entity_, field, text);
                 }
             } else {
                 dialect.AppendFuzzyMatch(out_, column, text, query_.fuzzy_threshold);
-                if (with_candidates_) {
+                if (with_candidates_ && field.is_search_indexed()) {
                     dialect.AppendFuzzyCandidates(out_, entity_, field, text,
                                                   query_.fuzzy_threshold);
                 }

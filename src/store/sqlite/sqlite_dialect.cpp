@@ -38,7 +38,7 @@ std::string FtsTrigramColumn(const schema::Field& field) { return "t_" + field.n
 std::vector<const schema::Field*> FreeTextFields(const schema::Entity& entity) {
     std::vector<const schema::Field*> out;
     for (const auto& field : entity.fields()) {
-        if (field.is_free_text() && field.name != "id") {
+        if (field.is_search_indexed() && field.name != "id") {
             out.push_back(&field);
         }
     }

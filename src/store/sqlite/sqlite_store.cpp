@@ -846,7 +846,7 @@ public:
             return nullptr;
         }
         const auto& cmp = node->comparison;
-        if (cmp.op != query::Op::kEq || cmp.field == nullptr || !cmp.field->is_free_text() ||
+        if (cmp.op != query::Op::kEq || cmp.field == nullptr || !cmp.field->is_search_indexed() ||
             !cmp.value.is_string() || cmp.field->name == "id") {
             return nullptr;
         }
