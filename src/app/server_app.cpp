@@ -207,8 +207,12 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         return admin.error();
     }
     parts->admin = std::make_unique<service::AdminService>(
-        *parts->core->schema, *parts->core->store, [db = SqliteFileOf(config.db)] {
-            boost::json::object sizes;
+        *parts->core->schema, *parts->core->store,
+        [db = SqliteFileOf(config.db), file = config.db.starts_with("sqlite://")] {
+            boost::json::object sizes;  // of the SQLite file; a server store has none to measure
+            if (!file) {
+                return sizes;
+            }
             std::error_code ec;
             for (const auto& [name, suffix] :
                  {std::pair{"databaseBytes", ""}, std::pair{"walBytes", "-wal"}}) {

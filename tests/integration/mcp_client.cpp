@@ -91,8 +91,9 @@ McpClient McpClient::Http(McpPath path, std::uint16_t port, std::string token) {
 }
 
 McpClient McpClient::Stdio(std::string binary, std::string schema, std::string db_url,
-                           std::string username, std::string password) {
+                           std::string username, std::string password, std::string sessions_url) {
     McpClient client;
+    client.sessions_url_ = std::move(sessions_url);
     client.path_ = McpPath::kStdio;
     client.binary_ = std::move(binary);
     client.schema_ = std::move(schema);
@@ -204,7 +205,8 @@ std::vector<McpOutcome> McpClient::RequestAll(
         {{"EVENTS_API_SCHEMA", schema_},
          {"EVENTS_API_DB", db_url_},
          {"MCP_USER", username_},
-         {"MCP_PASSWORD", password_}});
+         {"MCP_PASSWORD", password_},
+         {"EVENTS_API_SESSIONS", sessions_url_}});
     EXPECT_EQ(run.exit_code, 0) << run.err;
     std::istringstream lines(run.out);
     for (std::string line; std::getline(lines, line);) {
