@@ -77,6 +77,7 @@ constexpr const char* kKeys[][2] = {
     {"audit.file_keep", "EVENTS_API_AUDIT_FILE_KEEP"},
     {"audit.table", "EVENTS_API_AUDIT_TABLE"},
     {"audit.queue", "EVENTS_API_AUDIT_QUEUE"},
+    {"store.timeout_ms", "EVENTS_API_STORE_TIMEOUT_MS"},
 };
 
 // Keys whose value is a list: a YAML sequence in the file, comma-separated elsewhere.
@@ -242,6 +243,7 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
         {"audit.file_keep", &flags.audit_file_keep},
         {"audit.table", &flags.audit_table},
         {"audit.queue", &flags.audit_queue},
+        {"store.timeout_ms", &flags.store_timeout_ms},
     };
     for (const auto& [key, value] : flag_values) {
         if (value->has_value()) {
@@ -369,6 +371,12 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
                 return parsed.error();
             }
             config.audit_queue = *parsed;
+        } else if (key == "store.timeout_ms") {
+            auto parsed = ParsePositive(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.store_timeout_ms = *parsed;
         }
     }
     if (config.schema.empty()) {

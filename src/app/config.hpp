@@ -54,6 +54,9 @@ struct Config {
     int audit_file_keep = 5;
     bool audit_table = true;
     int audit_queue = 10000;
+    // PostgreSQL: the longest a request waits for a connection (a free pooled one, or a new one
+    // to open); past it the request fails with 503 instead of hanging on a sick database.
+    int store_timeout_ms = 5000;
     std::string config_file;  // where the file layer came from, for messages
 };
 
@@ -81,6 +84,7 @@ struct ConfigFlags {
     std::optional<std::string> audit_file_keep;
     std::optional<std::string> audit_table;
     std::optional<std::string> audit_queue;
+    std::optional<std::string> store_timeout_ms;
 };
 
 // The environment as a map, so tests can pass their own.

@@ -117,6 +117,9 @@ int Main(int argc, char** argv) {
     add("--audit-queue", flags.audit_queue,
         "audit events each sink queues at most; when full, writes are refused "
         "(EVENTS_API_AUDIT_QUEUE; default 10000)");
+    add("--store-timeout-ms", flags.store_timeout_ms,
+        "PostgreSQL: longest wait for a connection (pooled or new) before a request fails with "
+        "503 (EVENTS_API_STORE_TIMEOUT_MS; default 5000)");
 
     std::vector<Command> commands = {
         AddSchemaCommand(root, flags),   AddMigrateCommand(root, flags),
