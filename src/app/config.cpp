@@ -77,6 +77,7 @@ constexpr const char* kKeys[][2] = {
     {"audit.file_keep", "EVENTS_API_AUDIT_FILE_KEEP"},
     {"audit.table", "EVENTS_API_AUDIT_TABLE"},
     {"audit.queue", "EVENTS_API_AUDIT_QUEUE"},
+    {"mcp.tools", "EVENTS_API_MCP_TOOLS"},
     {"store.timeout_ms", "EVENTS_API_STORE_TIMEOUT_MS"},
 };
 
@@ -243,6 +244,7 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
         {"audit.file_keep", &flags.audit_file_keep},
         {"audit.table", &flags.audit_table},
         {"audit.queue", &flags.audit_queue},
+        {"mcp.tools", &flags.mcp_tools},
         {"store.timeout_ms", &flags.store_timeout_ms},
     };
     for (const auto& [key, value] : flag_values) {
@@ -371,6 +373,13 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
                 return parsed.error();
             }
             config.audit_queue = *parsed;
+        } else if (key == "mcp.tools") {
+            if (value != "entity" && value != "compact") {
+                return InvalidArgument(source[key] +
+                                       ": mcp.tools must be entity or compact, got '" +
+                                       value.substr(0, 40) + "'");
+            }
+            config.mcp_tools = value;
         } else if (key == "store.timeout_ms") {
             auto parsed = ParsePositive(source[key], value);
             if (!parsed) {

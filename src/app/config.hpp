@@ -54,6 +54,9 @@ struct Config {
     int audit_file_keep = 5;
     bool audit_table = true;
     int audit_queue = 10000;
+    // MCP tool set: "entity" (list_users, get_user, ... per entity) or "compact" (a few generic
+    // tools taking an entity name); /mcp?tools=... chooses per request or session.
+    std::string mcp_tools = "entity";
     // PostgreSQL: the longest a request waits for a connection (a free pooled one, or a new one
     // to open); past it the request fails with 503 instead of hanging on a sick database.
     int store_timeout_ms = 5000;
@@ -84,6 +87,7 @@ struct ConfigFlags {
     std::optional<std::string> audit_file_keep;
     std::optional<std::string> audit_table;
     std::optional<std::string> audit_queue;
+    std::optional<std::string> mcp_tools;
     std::optional<std::string> store_timeout_ms;
 };
 

@@ -144,8 +144,8 @@ Result<std::unique_ptr<McpApp>> McpApp::Create(const Config& config,
     parts->refresh_at = now + parts->session_ttl / 2;
     parts->connection.principal = *std::move(principal);
     parts->connection.name = "stdio";
-    parts->mcp =
-        BuildMcpStack(*parts->core->schema, *parts->core->documents, *parts->access->auth, LogLine);
+    parts->mcp = BuildMcpStack(*parts->core->schema, *parts->core->documents, *parts->access->auth,
+                               LogLine, nullptr, ToolOptionsFrom(config));
     auto audit = OpenAuditStack(
         config, *parts->core, *parts->access, [](std::string_view level, std::string_view message) {
             LogEvent(level, "audit", boost::json::object{{"detail", message}});

@@ -18,10 +18,10 @@ void LogLine(const std::string& line) {
 
 McpHttp::McpHttp(const schema::Schema& schema, service::DocumentService& documents,
                  service::AuthService& auth, mcp::HttpTransportOptions options,
-                 service::ChangeFeed& changes)
-    : auth_(auth), subscriptions_(changes) {
+                 service::ChangeFeed& changes, mcp::ToolSchemaOptions tool_options)
+    : auth_(auth), tool_options_(tool_options), subscriptions_(changes) {
     auto first = std::make_shared<Generation>();
-    first->stack = BuildMcpStack(schema, documents, auth, LogLine, &subscriptions_);
+    first->stack = BuildMcpStack(schema, documents, auth, LogLine, &subscriptions_, tool_options_);
     first_stack_ = first->stack.get();
     servers_ = std::make_unique<mcp::McpServerSlot>(Serve(std::move(first)));
     transport_ = std::make_unique<mcp::HttpTransport>(
@@ -48,8 +48,8 @@ void McpHttp::SetAuditLog(service::AuditLog* log) {
 std::size_t McpHttp::Install(std::unique_ptr<Core> core) {
     auto next = std::make_shared<Generation>();
     next->core = std::move(core);
-    next->stack =
-        BuildMcpStack(*next->core->schema, *next->core->documents, auth_, LogLine, &subscriptions_);
+    next->stack = BuildMcpStack(*next->core->schema, *next->core->documents, auth_, LogLine,
+                                &subscriptions_, tool_options_);
     next->stack->resources->SetAuditLog(audit_log_);
     const std::size_t tools = next->stack->tools->ListingFor(Principal::System()).size();
     servers_->Replace(Serve(std::move(next)));

@@ -32,7 +32,7 @@ public:
     // `changes`: the feed resource subscriptions listen on (DocumentService's writes).
     McpHttp(const schema::Schema& schema, service::DocumentService& documents,
             service::AuthService& auth, mcp::HttpTransportOptions options,
-            service::ChangeFeed& changes);
+            service::ChangeFeed& changes, mcp::ToolSchemaOptions tool_options = {});
 
     // Serves the resource events://audit from `log` (admins only), now and after every reload.
     // REQUIRES: before Register.
@@ -55,6 +55,7 @@ private:
     std::shared_ptr<const mcp::McpServer> Serve(std::shared_ptr<Generation> generation);
 
     service::AuthService& auth_;
+    mcp::ToolSchemaOptions tool_options_;  // every generation's (mcp.tools)
     service::AuditLog* audit_log_ = nullptr;
     McpStack* first_stack_ = nullptr;  // owned by the first generation, which servers_ holds
     mcp::SubscriptionHub subscriptions_;

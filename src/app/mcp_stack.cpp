@@ -14,7 +14,9 @@ mcp::ServerIdentity Identity(const schema::Schema& schema) {
     identity.instructions =
         "Records of the " + schema.project_name() +
         " data service. Use list_* to find records (filters, sort, pages), get_* for one by id, "
-        "and create_/update_/delete_* to change them. Errors say what to fix.";
+        "and create_/update_/delete_* to change them; with the compact tool set (?tools=compact), "
+        "describe_entities first, then query, get, create, update, delete naming the entity. "
+        "Errors say what to fix.";
     return identity;
 }
 
@@ -24,10 +26,11 @@ std::unique_ptr<McpStack> BuildMcpStack(const schema::Schema& schema,
                                         service::DocumentService& documents,
                                         service::AuthService& auth,
                                         std::function<void(const std::string&)> log_line,
-                                        mcp::SubscriptionHub* subscriptions) {
+                                        mcp::SubscriptionHub* subscriptions,
+                                        mcp::ToolSchemaOptions tool_options) {
     auto stack = std::make_unique<McpStack>();
     stack->tools = std::make_unique<mcp::ToolRegistry>(schema, mcp::ToolServices{documents, auth},
-                                                       mcp::ToolSchemaOptions{query::kMaxPageSize});
+                                                       tool_options);
     stack->resources = std::make_unique<mcp::ResourceCatalog>(documents);
     stack->prompts = std::make_unique<mcp::PromptCatalog>(schema);
     stack->completions =
@@ -38,6 +41,13 @@ std::unique_ptr<McpStack> BuildMcpStack(const schema::Schema& schema,
     stack->server = std::make_unique<mcp::McpServer>(*stack->tools, Identity(schema),
                                                      std::move(log_line), features);
     return stack;
+}
+
+mcp::ToolSchemaOptions ToolOptionsFrom(const Config& config) {
+    mcp::ToolSchemaOptions options;
+    options.max_page_size = query::kMaxPageSize;
+    options.mode = mcp::ParseToolsMode(config.mcp_tools).value_or(mcp::ToolsMode::kPerEntity);
+    return options;
 }
 
 }  // namespace ea::app

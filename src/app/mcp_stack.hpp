@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "app/config.hpp"
 #include "mcp/completions.hpp"
 #include "mcp/mcp_server.hpp"
 #include "mcp/prompts.hpp"
@@ -34,6 +35,10 @@ std::unique_ptr<McpStack> BuildMcpStack(const schema::Schema& schema,
                                         service::DocumentService& documents,
                                         service::AuthService& auth,
                                         std::function<void(const std::string&)> log_line,
-                                        mcp::SubscriptionHub* subscriptions = nullptr);
+                                        mcp::SubscriptionHub* subscriptions = nullptr,
+                                        mcp::ToolSchemaOptions tool_options = {});
+
+// The tool options config sets (mcp.tools).
+mcp::ToolSchemaOptions ToolOptionsFrom(const Config& config);
 
 }  // namespace ea::app

@@ -11,6 +11,9 @@
 #include "app/core.hpp"
 #include "app/loopback.hpp"
 #include "app/mcp_http.hpp"
+#include "app/redis_session_directory.hpp"
+#include "app/reload_notices.hpp"
+#include "app/shared_state.hpp"
 #include "app/system_users.hpp"
 #include "auth/password.hpp"
 #include "auth/session_store.hpp"
@@ -164,14 +167,20 @@ struct ServerApp::Parts {
     std::unique_ptr<AuditStack> audit;
     std::unique_ptr<service::AdminService> admin;
     std::unique_ptr<rest::RestApi> rest;
-    // Committed writes, for MCP resource subscriptions (in-process; issue 10 shares it).
-    std::unique_ptr<service::InProcessChangeFeed> changes;
+    // Committed writes, for MCP resource subscriptions: through Redis pub/sub to every instance
+    // when the sessions are in Redis (shared_state.hpp), else in-process.
+    std::unique_ptr<service::ChangeFeed> changes;
+    // MCP session-era sessions shared with the other instances (null without Redis).
+    std::unique_ptr<mcp::SessionDirectory> mcp_sessions;
     std::unique_ptr<service::ChangeFeedPublisher> change_publisher;
     std::unique_ptr<McpHttp> mcp;  // /mcp: Streamable HTTP
     std::mutex reload_mutex;       // one schema reload at a time
     http::Metrics metrics;
     std::unique_ptr<http::Router> router;
     std::unique_ptr<http::Server> server;
+    // Schema reloads heard from and told to the other instances on the sessions' Redis (null
+    // without one). Last, so it stops before anything a reload touches is destroyed.
+    std::unique_ptr<ReloadNotices> reload_notices;
 };
 
 ServerApp::ServerApp(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -237,13 +246,33 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
     mcp_options.allowed_origins = config.cors_allowed_origins;
     mcp_options.max_sessions = static_cast<std::size_t>(config.mcp_max_sessions);
     mcp_options.session_idle_timeout = std::chrono::seconds(config.mcp_session_idle_seconds);
-    parts->changes = std::make_unique<service::InProcessChangeFeed>();
+    auto shared_redis = OpenSharedRedis(config, "change feed");
+    if (!shared_redis) {
+        return shared_redis.error();
+    }
+    const std::string origin = NewInstanceOrigin();
+    auto changes = OpenChangeFeed(*shared_redis, origin);
+    if (!changes) {
+        return changes.error();
+    }
+    parts->changes = *std::move(changes);
+    ExportChangeFeedMetrics(*parts->changes, parts->metrics);
+    if (*shared_redis) {
+        auto directory =
+            RedisSessionDirectory::Open(*shared_redis, origin, mcp_options.session_idle_timeout);
+        if (!directory) {
+            return directory.error();
+        }
+        parts->mcp_sessions = *std::move(directory);
+        mcp_options.directory = parts->mcp_sessions.get();
+    }
     parts->change_publisher = std::make_unique<service::ChangeFeedPublisher>(*parts->changes);
     parts->core->documents->AddObserver(*parts->change_publisher);
     parts->admin->AddObserver(*parts->change_publisher);
     parts->mcp =
         std::make_unique<McpHttp>(*parts->core->schema, *parts->core->documents,
-                                  *parts->access->auth, std::move(mcp_options), *parts->changes);
+                                  *parts->access->auth, std::move(mcp_options), *parts->changes,
+                                  ToolOptionsFrom(config));
     if (parts->audit->log) {
         parts->mcp->SetAuditLog(parts->audit->log.get());
         if (auto registered =
@@ -364,6 +393,16 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
         std::cerr << "WARNING: auth.required is false: every request without a session acts as an "
                      "administrator. Use this only for local tools.\n";
     }
+    if (*shared_redis) {
+        auto notices = ReloadNotices::Open(*shared_redis, origin, [raw] {
+            std::cerr << "schema reload announced by another instance\n";
+            static_cast<void>(Reload(*raw, /*announce=*/false));
+        });
+        if (!notices) {
+            return notices.error();
+        }
+        parts->reload_notices = *std::move(notices);
+    }
     return std::unique_ptr<ServerApp>(new ServerApp(std::move(parts)));
 }
 
@@ -373,7 +412,7 @@ Status ServerApp::Start() {
 void ServerApp::Stop() {
     parts_->server->Stop();
 }
-Result<std::size_t> ServerApp::Reload(Parts& parts) {
+Result<std::size_t> ServerApp::Reload(Parts& parts, bool announce) {
     std::lock_guard lock(parts.reload_mutex);
     auto core = OpenCore(parts.core->config);
     if (!core) {
@@ -397,6 +436,12 @@ Result<std::size_t> ServerApp::Reload(Parts& parts) {
     (*core)->documents->AddObserver(*parts.change_publisher);
     const std::size_t tools = parts.mcp->Install(*std::move(core));
     std::cerr << "schema reloaded: " << tools << " MCP tools\n";
+    if (announce && parts.reload_notices) {
+        if (auto told = parts.reload_notices->Announce(); !told) {
+            std::cerr << "the other instances were not told of this reload (send them SIGHUP): "
+                      << told.error().message << "\n";
+        }
+    }
     return tools;
 }
 

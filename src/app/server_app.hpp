@@ -35,7 +35,9 @@ public:
 
 private:
     struct Parts;
-    static Result<std::size_t> Reload(Parts& parts);
+    // `announce`: tell the other instances on the sessions' Redis (reload_notices.hpp); false
+    // for a reload that such a notice started.
+    static Result<std::size_t> Reload(Parts& parts, bool announce = true);
     explicit ServerApp(std::unique_ptr<Parts> parts);
     std::unique_ptr<Parts> parts_;
 };

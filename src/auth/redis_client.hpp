@@ -1,9 +1,9 @@
 // RedisClient: a small pool of synchronous hiredis connections to one Redis, for the stores and
-// limiters that share state between instances (access tokens, rate-limit buckets). Arguments are
+// limiters that share state between instances (sessions, access tokens, rate-limit buckets, the
+// change feed's publishes). Arguments are
 // sent binary-safe (redisCommandArgv), never formatted into command text. A connection broken by
 // a server restart is dropped and the command retried once on a fresh one, so users recover by
 // themselves once Redis is back; while it is down, commands return kUnavailable.
-// (RedisSessionStore predates this class and keeps its own copy of the same logic.)
 #pragma once
 
 #include <chrono>
@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "auth/redis_session_store.hpp"
+#include "auth/redis_endpoint.hpp"
 #include "common/result.hpp"
 
 struct redisContext;
@@ -55,14 +55,18 @@ public:
 
     const RedisEndpoint& endpoint() const { return endpoint_; }
 
-private:
     struct ContextCloser {
         void operator()(redisContext* context) const;
     };
     using ContextPtr = std::unique_ptr<redisContext, ContextCloser>;
 
+    // A fresh connection outside the pool, authenticated and on the endpoint's db, with the
+    // command timeout as its socket timeout: for a caller that keeps one for itself (a SUBSCRIBE
+    // connection, see RedisSubscriber).
+    [[nodiscard]] Result<ContextPtr> Connect() const;
+
+private:
     RedisClient(RedisEndpoint endpoint, std::string what, RedisClientOptions options);
-    Result<ContextPtr> Connect() const;
 
     const RedisEndpoint endpoint_;
     const std::string what_;

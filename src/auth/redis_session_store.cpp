@@ -9,10 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include <boost/url/parse.hpp>
 #include <hiredis/hiredis.h>
-#include <signal.h>
-#include <sys/time.h>
 
 #include "auth/session_common.hpp"
 
@@ -23,13 +20,6 @@ using detail::FromMillis;
 using detail::TimePoint;
 using detail::ToMillis;
 using detail::Unauthenticated;
-
-timeval ToTimeval(std::chrono::milliseconds duration) {
-    timeval tv{};
-    tv.tv_sec = static_cast<time_t>(duration.count() / 1000);
-    tv.tv_usec = static_cast<suseconds_t>((duration.count() % 1000) * 1000);
-    return tv;
-}
 
 // The scripts run atomically in Redis, so a session and its user's index never disagree and a
 // concurrent Delete cannot be undone by a Touch half-way through.
@@ -103,11 +93,6 @@ std::string WithHelpers(std::string_view script) {
     return std::string(kExtendUserSet) + std::string(script);
 }
 
-bool IsDigits(std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(),
-                                        [](unsigned char c) { return std::isdigit(c) != 0; });
-}
-
 std::optional<std::int64_t> ParseInt(std::string_view text) {
     std::int64_t value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -131,216 +116,25 @@ std::string GlobEscaped(std::string_view text) {
 
 }  // namespace
 
-std::string RedisEndpoint::Describe() const {
-    const bool ipv6 = host.find(':') != std::string::npos;
-    return "redis://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/" +
-           std::to_string(db);
+Result<std::unique_ptr<RedisSessionStore>> RedisSessionStore::Open(
+    RedisEndpoint endpoint, RedisSessionStoreOptions options) {
+    RedisClientOptions client_options;
+    client_options.connect_timeout = options.connect_timeout;
+    client_options.command_timeout = options.command_timeout;
+    client_options.max_idle_connections = options.max_idle_connections;
+    // "session store unavailable; try again later", as every SessionStore backend says it.
+    auto client = RedisClient::Open(std::move(endpoint), "session store", client_options);
+    if (!client) {
+        return client.error();
+    }
+    return std::unique_ptr<RedisSessionStore>(
+        new RedisSessionStore(*std::move(client), std::move(options.key_prefix)));
 }
-
-Result<RedisEndpoint> ParseRedisUrl(std::string_view url) {
-    // Messages below describe the problem only: the URL may carry a password.
-    auto parsed = boost::urls::parse_uri(url);
-    if (!parsed) {
-        return InvalidArgument("session store URL is not a valid URL");
-    }
-    const boost::urls::url_view& u = *parsed;
-    std::string scheme(u.scheme());
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (scheme != "redis") {
-        return InvalidArgument(
-            "session store URL scheme must be redis:// here (rediss:// "
-            "and unix sockets are not supported)");
-    }
-    RedisEndpoint endpoint;
-    switch (u.host_type()) {
-        case boost::urls::host_type::ipv4:
-        case boost::urls::host_type::name:
-            endpoint.host = u.host_address();
-            break;
-        case boost::urls::host_type::ipv6:
-            endpoint.host = u.host_ipv6_address().to_string();
-            break;
-        case boost::urls::host_type::ipvfuture:
-        case boost::urls::host_type::none:
-            break;
-    }
-    if (endpoint.host.empty()) {
-        return InvalidArgument("redis URL needs a host, as in redis://localhost:6379");
-    }
-    if (u.has_port()) {
-        if (!IsDigits(u.port()) || u.port_number() == 0) {
-            return InvalidArgument("redis URL port must be a number from 1 to 65535");
-        }
-        endpoint.port = u.port_number();
-    }
-    if (u.has_userinfo()) {
-        endpoint.username = u.user();
-        if (!u.has_password()) {
-            return InvalidArgument(
-                "redis URL gives a user but no password; write redis://:PASSWORD@host "
-                "or redis://USER:PASSWORD@host");
-        }
-        endpoint.password = u.password();
-        if (endpoint.password.empty()) {
-            return InvalidArgument("redis URL has an empty password");
-        }
-    }
-    const std::string path = u.path();
-    if (!path.empty() && path != "/") {
-        const std::string_view db = std::string_view(path).substr(1);
-        const auto number = IsDigits(db) ? ParseInt(db) : std::nullopt;
-        if (path[0] != '/' || !number || *number > 1'000'000) {
-            return InvalidArgument(
-                "redis URL path must be a database number, as in "
-                "redis://localhost:6379/0");
-        }
-        endpoint.db = static_cast<int>(*number);
-    }
-    if (u.has_query() || u.has_fragment()) {
-        return InvalidArgument("redis URL must not have a query or fragment");
-    }
-    return endpoint;
-}
-
-void RedisSessionStore::ContextCloser::operator()(redisContext* context) const {
-    redisFree(context);
-}
-
-void RedisSessionStore::ReplyFreer::operator()(redisReply* reply) const {
-    freeReplyObject(reply);
-}
-
-RedisSessionStore::RedisSessionStore(RedisEndpoint endpoint, RedisSessionStoreOptions options)
-    : endpoint_(std::move(endpoint)), options_(std::move(options)) {}
 
 RedisSessionStore::~RedisSessionStore() = default;
 
-Result<std::unique_ptr<RedisSessionStore>> RedisSessionStore::Open(
-    RedisEndpoint endpoint, RedisSessionStoreOptions options) {
-    static std::once_flag ignore_sigpipe;
-    std::call_once(ignore_sigpipe, [] { ::signal(SIGPIPE, SIG_IGN); });
-    std::unique_ptr<RedisSessionStore> store(
-        new RedisSessionStore(std::move(endpoint), std::move(options)));
-    if (auto ping = store->Ping(); !ping) {
-        return ping.error();
-    }
-    return store;
-}
-
-Error RedisSessionStore::Failure(std::string_view reason) const {
-    return detail::BackendUnavailable("session store (" + endpoint_.Describe() +
-                                      "): " + std::string(reason));
-}
-
 std::string RedisSessionStore::SessionKey(std::string_view token_hash) const {
-    return options_.key_prefix + "session:" + std::string(token_hash);
-}
-
-Result<RedisSessionStore::ContextPtr> RedisSessionStore::Connect() const {
-    ContextPtr context(redisConnectWithTimeout(endpoint_.host.c_str(), endpoint_.port,
-                                               ToTimeval(options_.connect_timeout)));
-    if (!context) {
-        return Failure("cannot allocate a connection");
-    }
-    if (context->err != 0) {
-        return Failure(std::string("cannot connect: ") + context->errstr);
-    }
-    if (redisSetTimeout(context.get(), ToTimeval(options_.command_timeout)) != REDIS_OK) {
-        return Failure("cannot set the command timeout");
-    }
-    // The handshake goes through redisCommandArgv like every command: credentials are sent as
-    // arguments, never formatted into text that could end up in a message.
-    std::vector<std::string> handshake[2];
-    if (!endpoint_.password.empty()) {
-        handshake[0] =
-            endpoint_.username.empty()
-                ? std::vector<std::string>{"AUTH", endpoint_.password}
-                : std::vector<std::string>{"AUTH", endpoint_.username, endpoint_.password};
-    }
-    if (endpoint_.db != 0) {
-        handshake[1] = {"SELECT", std::to_string(endpoint_.db)};
-    }
-    for (const auto& args : handshake) {
-        if (args.empty()) {
-            continue;
-        }
-        std::vector<const char*> argv;
-        std::vector<std::size_t> lengths;
-        for (const auto& arg : args) {
-            argv.push_back(arg.data());
-            lengths.push_back(arg.size());
-        }
-        ReplyPtr reply(static_cast<redisReply*>(redisCommandArgv(
-            context.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
-        const std::string what = args[0] == "AUTH" ? "authentication failed: " : "SELECT failed: ";
-        if (!reply) {
-            return Failure(what + context->errstr);
-        }
-        if (reply->type == REDIS_REPLY_ERROR) {
-            // Redis error replies (WRONGPASS, ERR DB index is out of range) hold no secret.
-            return Failure(what + std::string(reply->str, reply->len));
-        }
-    }
-    return context;
-}
-
-Result<RedisSessionStore::ReplyPtr> RedisSessionStore::Command(
-    const std::vector<std::string>& args) {
-    std::vector<const char*> argv;
-    std::vector<std::size_t> lengths;
-    argv.reserve(args.size());
-    lengths.reserve(args.size());
-    for (const auto& arg : args) {
-        argv.push_back(arg.data());
-        lengths.push_back(arg.size());
-    }
-
-    for (int attempt = 0;; ++attempt) {
-        ContextPtr context;
-        bool reused = false;
-        {
-            std::lock_guard lock(mutex_);
-            if (!idle_.empty()) {
-                context = std::move(idle_.back());
-                idle_.pop_back();
-                reused = true;
-            }
-        }
-        if (!context) {
-            auto connected = Connect();
-            if (!connected) {
-                return connected.error();
-            }
-            context = std::move(*connected);
-        }
-
-        ReplyPtr reply(static_cast<redisReply*>(redisCommandArgv(
-            context.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
-        if (!reply) {
-            // The connection is unusable (server gone, restarted or timed out): drop it. A
-            // pooled one may simply predate a restart, and then so do its idle siblings, so
-            // drop those too and retry once on a fresh connection. Every command we send is
-            // idempotent, so a retry after a timeout is safe.
-            const std::string reason = context->errstr;
-            if (reused && attempt == 0) {
-                std::lock_guard lock(mutex_);
-                idle_.clear();
-                continue;
-            }
-            return Failure("command failed: " + reason);
-        }
-        {
-            std::lock_guard lock(mutex_);
-            if (idle_.size() < options_.max_idle_connections) {
-                idle_.push_back(std::move(context));
-            }
-        }
-        if (reply->type == REDIS_REPLY_ERROR) {
-            return Failure("command failed: " + std::string(reply->str, reply->len));
-        }
-        return reply;
-    }
+    return key_prefix_ + "session:" + std::string(token_hash);
 }
 
 namespace {
@@ -395,12 +189,12 @@ Status RedisSessionStore::Put(const Session& session) {
     }
     const std::int64_t created_ms = ToMillis(session.created_at);
     const std::int64_t expires_ms = ToMillis(session.expires_at);
-    const std::string user_prefix = options_.key_prefix + "user-sessions:";
-    auto reply =
-        Command({"EVAL", WithHelpers(kPutScript), "2", SessionKey(session.token_hash),
-                 user_prefix + session.user_id, session.token_hash, session.user_id,
-                 session.username, session.role, session.account_id, std::to_string(created_ms),
-                 std::to_string(expires_ms), options_.key_prefix + "session:", user_prefix});
+    const std::string user_prefix = key_prefix_ + "user-sessions:";
+    auto reply = client_->Command(
+        {"EVAL", WithHelpers(kPutScript), "2", SessionKey(session.token_hash),
+         user_prefix + session.user_id, session.token_hash, session.user_id, session.username,
+         session.role, session.account_id, std::to_string(created_ms), std::to_string(expires_ms),
+         key_prefix_ + "session:", user_prefix});
     if (!reply) {
         return reply.error();
     }
@@ -408,7 +202,7 @@ Status RedisSessionStore::Put(const Session& session) {
 }
 
 Result<Session> RedisSessionStore::Get(std::string_view token_hash, TimePoint now) {
-    auto reply = Command({"HGETALL", SessionKey(token_hash)});
+    auto reply = client_->Command({"HGETALL", SessionKey(token_hash)});
     if (!reply) {
         return reply.error();
     }
@@ -417,7 +211,7 @@ Result<Session> RedisSessionStore::Get(std::string_view token_hash, TimePoint no
     }
     auto session = SessionFromFields(**reply, token_hash);
     if (!session) {
-        return Failure("malformed session record");
+        return client_->Failure("malformed session record");
     }
     if (ToMillis(now) >= ToMillis(session->expires_at)) {
         // Redis expires it on its own clock too; deleting now keeps `now` authoritative.
@@ -433,9 +227,9 @@ Result<Session> RedisSessionStore::Touch(std::string_view token_hash, std::chron
         return InvalidArgument("session ttl must be positive and at most 366 days");
     }
     const std::int64_t expires_ms = ToMillis(now + ttl);
-    auto reply = Command({"EVAL", WithHelpers(kTouchScript), "1", SessionKey(token_hash),
-                          std::to_string(ToMillis(now)), std::to_string(expires_ms),
-                          options_.key_prefix + "user-sessions:", std::string(token_hash)});
+    auto reply = client_->Command({"EVAL", WithHelpers(kTouchScript), "1", SessionKey(token_hash),
+                                   std::to_string(ToMillis(now)), std::to_string(expires_ms),
+                                   key_prefix_ + "user-sessions:", std::string(token_hash)});
     if (!reply) {
         return reply.error();
     }
@@ -444,14 +238,14 @@ Result<Session> RedisSessionStore::Touch(std::string_view token_hash, std::chron
     }
     auto session = SessionFromFields(**reply, token_hash);
     if (!session) {
-        return Failure("malformed session record");
+        return client_->Failure("malformed session record");
     }
     return *std::move(session);
 }
 
 Status RedisSessionStore::Delete(std::string_view token_hash) {
-    auto reply = Command({"EVAL", std::string(kDeleteScript), "1", SessionKey(token_hash),
-                          options_.key_prefix + "user-sessions:", std::string(token_hash)});
+    auto reply = client_->Command({"EVAL", std::string(kDeleteScript), "1", SessionKey(token_hash),
+                                   key_prefix_ + "user-sessions:", std::string(token_hash)});
     if (!reply) {
         return reply.error();
     }
@@ -459,9 +253,9 @@ Status RedisSessionStore::Delete(std::string_view token_hash) {
 }
 
 Status RedisSessionStore::DeleteUser(std::string_view user_id) {
-    auto reply = Command({"EVAL", std::string(kDeleteUserScript), "1",
-                          options_.key_prefix + "user-sessions:" + std::string(user_id),
-                          options_.key_prefix + "session:"});
+    auto reply = client_->Command({"EVAL", std::string(kDeleteUserScript), "1",
+                                   key_prefix_ + "user-sessions:" + std::string(user_id),
+                                   key_prefix_ + "session:"});
     if (!reply) {
         return reply.error();
     }
@@ -472,10 +266,10 @@ Status RedisSessionStore::DeleteAll() {
     // SCAN, not KEYS: a large keyspace is walked in steps without blocking Redis. Only this
     // store's two key families are matched, so other data under the same prefix stays.
     for (const std::string family : {"session:", "user-sessions:"}) {
-        const std::string pattern = GlobEscaped(options_.key_prefix + family) + "*";
+        const std::string pattern = GlobEscaped(key_prefix_ + family) + "*";
         std::string cursor = "0";
         do {
-            auto reply = Command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+            auto reply = client_->Command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
             if (!reply) {
                 return reply.error();
             }
@@ -483,7 +277,7 @@ Status RedisSessionStore::DeleteAll() {
             if (scan.type != REDIS_REPLY_ARRAY || scan.elements != 2 ||
                 scan.element[0]->type != REDIS_REPLY_STRING ||
                 scan.element[1]->type != REDIS_REPLY_ARRAY) {
-                return Failure("malformed SCAN reply");
+                return client_->Failure("malformed SCAN reply");
             }
             cursor.assign(scan.element[0]->str, scan.element[0]->len);
             std::vector<std::string> del = {"DEL"};
@@ -492,7 +286,7 @@ Status RedisSessionStore::DeleteAll() {
                 del.emplace_back(key->str, key->len);
             }
             if (del.size() > 1) {
-                if (auto deleted = Command(del); !deleted) {
+                if (auto deleted = client_->Command(del); !deleted) {
                     return deleted.error();
                 }
             }
@@ -502,7 +296,7 @@ Status RedisSessionStore::DeleteAll() {
 }
 
 Status RedisSessionStore::Ping() {
-    auto reply = Command({"PING"});
+    auto reply = client_->Command({"PING"});
     if (!reply) {
         return reply.error();
     }

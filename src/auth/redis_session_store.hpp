@@ -1,38 +1,17 @@
-// RedisSessionStore: the SessionStore for several replicas sharing sessions, over hiredis'
-// synchronous API. Redis itself expires sessions at their expires_at (PEXPIREAT).
+// RedisSessionStore: the SessionStore for several replicas sharing sessions, over the pooled
+// RedisClient. Redis itself expires sessions at their expires_at (PEXPIREAT).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <vector>
 
+#include "auth/redis_client.hpp"
+#include "auth/redis_endpoint.hpp"
 #include "auth/session_store.hpp"
 
-struct redisContext;
-struct redisReply;
-
 namespace ea::auth {
-
-// Where a Redis server is, parsed from "redis://[[user]:password@]host[:port][/db]".
-struct RedisEndpoint {
-    std::string host;  // name or IP address (IPv6 without brackets)
-    int port = 6379;
-    std::string username;  // empty: AUTH with the password only (the "default" user)
-    std::string password;  // empty: no AUTH. Never put in messages or logs; see Describe().
-    int db = 0;
-
-    // "redis://host:port/db" with any credentials left out: safe for messages and logs.
-    std::string Describe() const;
-};
-
-// kInvalidArgument naming what is wrong (never echoing the URL, which may hold a password) when
-// the scheme is not redis (rediss:// TLS is not supported), the host is missing, the port is not
-// 1-65535, the db is not a non-negative integer, a user is given without a password, or the URL
-// has a query or fragment. User and password are percent-decoded.
-[[nodiscard]] Result<RedisEndpoint> ParseRedisUrl(std::string_view url);
 
 struct RedisSessionStoreOptions {
     std::chrono::milliseconds connect_timeout{2000};
@@ -70,28 +49,13 @@ public:
     [[nodiscard]] Status Ping() override;
 
 private:
-    struct ContextCloser {
-        void operator()(redisContext* context) const;
-    };
-    using ContextPtr = std::unique_ptr<redisContext, ContextCloser>;
-    struct ReplyFreer {
-        void operator()(redisReply* reply) const;
-    };
-    using ReplyPtr = std::unique_ptr<redisReply, ReplyFreer>;
+    explicit RedisSessionStore(std::unique_ptr<RedisClient> client, std::string key_prefix)
+        : client_(std::move(client)), key_prefix_(std::move(key_prefix)) {}
 
-    RedisSessionStore(RedisEndpoint endpoint, RedisSessionStoreOptions options);
-
-    // Runs one command (arguments sent binary-safe, never formatted into a command string).
-    // A Redis error reply becomes kUnavailable too.
-    Result<ReplyPtr> Command(const std::vector<std::string>& args);
-    Result<ContextPtr> Connect() const;
-    Error Failure(std::string_view reason) const;
     std::string SessionKey(std::string_view token_hash) const;
 
-    const RedisEndpoint endpoint_;
-    const RedisSessionStoreOptions options_;
-    std::mutex mutex_;              // guards idle_
-    std::vector<ContextPtr> idle_;  // connections not in use by any call
+    std::unique_ptr<RedisClient> client_;
+    const std::string key_prefix_;
 };
 
 }  // namespace ea::auth

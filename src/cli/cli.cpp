@@ -97,6 +97,9 @@ int Main(int argc, char** argv) {
         "open MCP sessions on /mcp at most; past it initialize is 503 "
         "(EVENTS_API_MCP_MAX_SESSIONS; "
         "default 1024)");
+    add("--mcp-tools", flags.mcp_tools,
+        "MCP tool set: entity (tools per entity) or compact (8 generic tools); /mcp?tools= "
+        "chooses per request or session (EVENTS_API_MCP_TOOLS; default entity)");
     add("--mcp-session-idle-seconds", flags.mcp_session_idle_seconds,
         "an MCP session on /mcp unused this long ends (EVENTS_API_MCP_SESSION_IDLE_SECONDS; "
         "default "

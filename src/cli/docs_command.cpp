@@ -37,9 +37,10 @@ Command AddDocsCommand(CLI::App& root, const app::ConfigFlags& flags) {
                 return 1;
             }
             // The same options `events-api mcp` generates its tools with.
-            const std::string text = mcp::ToolsMarkdown(
-                **loaded, mcp::ToolRegistry::Definitions(
-                              **loaded, mcp::ToolSchemaOptions{query::kMaxPageSize}));
+            const mcp::ToolSchemaOptions options{query::kMaxPageSize};
+            const std::string text =
+                mcp::ToolsMarkdown(**loaded, mcp::ToolRegistry::Definitions(**loaded, options),
+                                   mcp::ToolRegistry::CompactDefinitions(**loaded, options));
             if (*output == "-") {
                 std::cout << text;
                 return 0;

@@ -27,6 +27,10 @@ std::variant<object, RpcError> Initialize(SessionState& state, const object& par
     }
     const std::string_view version = NegotiateSessionVersion(requested->as_string());
     state.version = std::string(version);
+    if (const auto* capabilities = params.if_contains("capabilities");
+        capabilities != nullptr && capabilities->is_object()) {
+        state.client_capabilities = capabilities->get_object();
+    }
     object server_info{{"name", identity.name}, {"version", identity.version}};
     if (version >= std::string_view("2025-06-18")) {
         server_info["title"] = identity.title;  // Implementation.title is 2025-06-18 and later

@@ -37,6 +37,9 @@ struct SessionState {
     // The least severe level logging/setLevel asked for (client_log.hpp); nothing is sent
     // before a client asks.
     std::optional<int> log_level;
+    // What initialize said the client can do (params.capabilities), kept with the session.
+    boost::json::object client_capabilities;
+    bool operator==(const SessionState&) const = default;
 };
 
 // The InitializeResult for `version`, or -32602 when params lack a string protocolVersion.

@@ -69,6 +69,53 @@ std::shared_ptr<HttpSession> HttpSessionTable::Find(std::string_view id, std::st
     return it->second.session;
 }
 
+std::shared_ptr<HttpSession> HttpSessionTable::Adopt(const std::string& id, std::string owner,
+                                                     Clock::time_point now) {
+    std::lock_guard lock(mutex_);
+    if (auto it = entries_.find(id); it != entries_.end()) {
+        if (!auth::ConstantTimeEquals(it->second.session->owner, owner)) {
+            return nullptr;
+        }
+        it->second.last_used = now;
+        return it->second.session;
+    }
+    if (entries_.size() >= max_sessions_) {
+        SweepLocked(now);
+        if (entries_.size() >= max_sessions_) {
+            return nullptr;
+        }
+    }
+    auto session = std::make_shared<HttpSession>();
+    session->owner = std::move(owner);
+    entries_.emplace(id, Entry{session, now});
+    return session;
+}
+
+std::shared_ptr<HttpSession> HttpSessionTable::Peek(std::string_view id) const {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(std::string(id));
+    return it == entries_.end() ? nullptr : it->second.session;
+}
+
+void HttpSessionTable::Forget(std::string_view id) {
+    std::lock_guard lock(mutex_);
+    if (auto it = entries_.find(std::string(id)); it != entries_.end()) {
+        it->second.session->outbox->End();
+        entries_.erase(it);
+    }
+}
+
+std::vector<std::string> HttpSessionTable::StreamingIds() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> ids;
+    for (const auto& [id, entry] : entries_) {
+        if (entry.session->outbox->HasLiveStream()) {
+            ids.push_back(id);
+        }
+    }
+    return ids;
+}
+
 bool HttpSessionTable::Remove(std::string_view id, std::string_view owner) {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(std::string(id));

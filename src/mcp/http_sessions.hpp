@@ -13,8 +13,10 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "mcp/mcp_server.hpp"
+#include "mcp/session_directory.hpp"
 #include "mcp/session_outbox.hpp"
 
 namespace ea::mcp {
@@ -25,6 +27,9 @@ struct HttpSession {
     std::string owner;  // OwnerKey of the principal that opened it
     // Server-to-client messages (the GET stream, with replay); ended with the session.
     const std::shared_ptr<SessionOutbox> outbox = std::make_shared<SessionOutbox>();
+    // With a SessionDirectory: the state as last loaded from or stored in it (guarded by
+    // `mutex`), so that only a request that changed something writes it back.
+    SharedSession shared;
 };
 
 // Who may use a session: the user's id and name (open mode's anonymous administrator has no id).
@@ -45,6 +50,18 @@ public:
     // expired (then removed) or someone else's.
     std::shared_ptr<HttpSession> Find(std::string_view id, std::string_view owner,
                                       Clock::time_point now);
+
+    // A session another instance opened, here under its own `id` (SessionDirectory): the one
+    // already here when a concurrent request adopted it first (nullptr when that one is someone
+    // else's, or when the table is full).
+    std::shared_ptr<HttpSession> Adopt(const std::string& id, std::string owner,
+                                       Clock::time_point now);
+    // Session `id` whoever owns it, without touching its idle clock (nullptr when not here), and
+    // ending it here: for a change another instance made (SessionDirectory::Watch).
+    std::shared_ptr<HttpSession> Peek(std::string_view id) const;
+    void Forget(std::string_view id);
+    // The ids of the sessions whose GET stream is open here.
+    std::vector<std::string> StreamingIds() const;
 
     // Ends session `id` when `owner` owns it; false when there was no such session.
     bool Remove(std::string_view id, std::string_view owner);

@@ -6,7 +6,10 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "auth/token.hpp"
 #include "http/cors.hpp"
+#include "http/target.hpp"
+#include "mcp/compact_tools.hpp"
 #include "mcp/era_stateless.hpp"
 #include "mcp/stream_outbox.hpp"
 
@@ -254,6 +257,27 @@ bool IsJsonContentType(const http::Request& request) {
     return value.rfind("application/json", 0) == 0;
 }
 
+http::Response SessionNotFound(const boost::json::value& id) {
+    return RpcErrorResponse(404, id, rpc_code::kInvalidRequest,
+                            "Session not found: it ended or expired; send initialize without "
+                            "Mcp-Session-Id to start a new one");
+}
+
+// The session directory (another instance's sessions) cannot be reached, or there is no room.
+http::Response SessionsUnavailable(const boost::json::value& id) {
+    auto response = RpcErrorResponse(503, id, rpc_code::kInternalError,
+                                     "Service unavailable: sessions cannot be looked up right "
+                                     "now; retry shortly");
+    response.headers.Set("Retry-After", "1");
+    return response;
+}
+
+// ?tools=compact or ?tools=entity on the endpoint (compact_tools.hpp): the tool set of this
+// request (stateless era) or session (session era, chosen at initialize). Absent: the default.
+Result<std::optional<ToolsMode>> ToolsModeOf(const http::Request& request) {
+    return detail::ToolsModeOfQuery(request.query);
+}
+
 }  // namespace
 
 HttpTransport::HttpTransport(const McpServerSlot& servers, BearerAuthenticator authenticate,
@@ -261,7 +285,115 @@ HttpTransport::HttpTransport(const McpServerSlot& servers, BearerAuthenticator a
     : servers_(servers),
       authenticate_(std::move(authenticate)),
       options_(std::move(options)),
-      sessions_(options_.max_sessions, options_.session_idle_timeout) {}
+      sessions_(options_.max_sessions, options_.session_idle_timeout) {
+    if (options_.directory != nullptr) {
+        options_.directory->Watch([this](std::string_view id) { OnSharedChange(id); });
+        options_.directory->KeepAlive([this] { return sessions_.StreamingIds(); });
+    }
+}
+
+HttpTransport::~HttpTransport() {
+    if (options_.directory != nullptr) {
+        // Each returns once no call into this transport runs.
+        options_.directory->KeepAlive({});
+        options_.directory->Watch({});
+    }
+}
+
+std::shared_ptr<HttpSession> HttpTransport::FindSession(std::string_view id,
+                                                        const Principal& principal,
+                                                        HttpSessionTable::Clock::time_point now,
+                                                        std::optional<SharedSession>* shared,
+                                                        bool* unavailable) {
+    const std::string owner = OwnerKey(principal);
+    auto local = sessions_.Find(id, owner, now);
+    if (options_.directory == nullptr) {
+        return local;
+    }
+    auto found = options_.directory->Find(id);
+    if (!found) {
+        // The directory is down: a session opened here goes on as it is (its state cannot move
+        // meanwhile), one opened elsewhere cannot be found.
+        *unavailable = local == nullptr;
+        return local;
+    }
+    if (!*found) {
+        if (local) {
+            sessions_.Forget(id);  // ended or expired on another instance
+        }
+        return nullptr;
+    }
+    if (!auth::ConstantTimeEquals((*found)->owner, owner)) {
+        return nullptr;
+    }
+    if (!local) {
+        local = sessions_.Adopt(std::string(id), owner, now);
+        if (!local) {
+            *unavailable = true;
+            return nullptr;
+        }
+        {
+            std::lock_guard lock(local->mutex);
+            local->connection.principal = principal;
+            local->connection.name = "http:" + std::string(id.substr(0, 8));
+            local->connection.outbox = local->outbox;
+        }
+        if (auto* hub = server()->subscriptions()) {
+            hub->AddSession(local->outbox);
+        }
+    }
+    *shared = *std::move(*found);
+    return local;
+}
+
+void HttpTransport::LoadShared(HttpSession& session, std::optional<SharedSession> shared) {
+    if (!shared) {
+        return;
+    }
+    session.connection.session = shared->state;
+    session.connection.tools_mode = shared->tools_mode;
+    if (auto* hub = server()->subscriptions()) {
+        hub->SetSubscriptions(session.outbox, shared->subscriptions);
+    }
+    session.shared = *std::move(shared);
+}
+
+void HttpTransport::StoreShared(std::string_view id, HttpSession& session) {
+    if (options_.directory == nullptr) {
+        return;
+    }
+    SharedSession now{session.owner, session.connection.session, {}, session.connection.tools_mode};
+    if (auto* hub = server()->subscriptions()) {
+        now.subscriptions = hub->SubscriptionsOf(session.outbox.get());
+    }
+    if (now == session.shared) {
+        return;
+    }
+    // Not stored (the directory is down): this instance keeps the change, the next request that
+    // changes something stores it all.
+    if (options_.directory->Put(id, now)) {
+        session.shared = std::move(now);
+    }
+}
+
+void HttpTransport::OnSharedChange(std::string_view id) {
+    auto session = sessions_.Peek(id);
+    if (!session) {
+        return;
+    }
+    auto found = options_.directory->Find(id);
+    if (!found) {
+        return;  // the directory went away meanwhile; the next request loads the state
+    }
+    if (!*found) {
+        sessions_.Forget(id);  // DELETE on another instance: the stream here ends too
+        return;
+    }
+    // The stream on this instance hears about subscriptions made on another one.
+    if (auto* hub = server()->subscriptions()) {
+        hub->SetSubscriptions(session->outbox, (*found)->subscriptions);
+    }
+}
 
 std::optional<http::Response> HttpTransport::Admit(const http::Request& request,
                                                    Principal* principal) const {
@@ -363,6 +495,11 @@ http::Response HttpTransport::PostStateless(const http::Request& request, const 
     Connection connection;
     connection.principal = std::move(principal);
     connection.name = "http";
+    auto tools_mode = ToolsModeOf(request);
+    if (!tools_mode) {
+        return RpcErrorResponse(400, rpc.id, rpc_code::kInvalidRequest, tools_mode.error().message);
+    }
+    connection.tools_mode = *tools_mode;
     if (rpc.method == "subscriptions/listen" && !rpc.is_notification) {
         return Listen(request, rpc, connection);
     }
@@ -434,6 +571,12 @@ http::Response HttpTransport::PostSession(const http::Request& request, const Rp
         Connection connection;
         connection.principal = principal;
         connection.name = "http";
+        auto tools_mode = ToolsModeOf(request);
+        if (!tools_mode) {
+            return RpcErrorResponse(400, rpc.id, rpc_code::kInvalidRequest,
+                                    tools_mode.error().message);
+        }
+        connection.tools_mode = *tools_mode;
         int code = 0;
         auto answer = server()->HandleRequest(connection, rpc, &code);
         if (!answer) {
@@ -457,6 +600,20 @@ http::Response HttpTransport::PostSession(const http::Request& request, const Rp
             session->connection = std::move(connection);
             session->connection.name = "http:" + id.substr(0, 8);
             session->connection.outbox = session->outbox;
+            StoreShared(id, *session);
+            if (options_.directory != nullptr && !session->shared.state.version) {
+                // Not in the directory: the next request may land on an instance that cannot
+                // find it, so the session is not handed out.
+                session.reset();
+            }
+        }
+        if (!session) {
+            sessions_.Forget(id);
+            auto response = RpcErrorResponse(503, rpc.id, rpc_code::kInternalError,
+                                             "Service unavailable: the session could not be "
+                                             "stored; retry shortly");
+            response.headers.Set("Retry-After", "1");
+            return response;
         }
         if (auto* hub = server()->subscriptions()) {
             hub->AddSession(session->outbox);
@@ -470,38 +627,45 @@ http::Response HttpTransport::PostSession(const http::Request& request, const Rp
                                 "Bad Request: the Mcp-Session-Id header is required (send "
                                 "initialize first to get one)");
     }
-    auto session = sessions_.Find(*session_id, OwnerKey(principal), now);
+    std::optional<SharedSession> shared;
+    bool unavailable = false;
+    auto session = FindSession(*session_id, principal, now, &shared, &unavailable);
     if (!session) {
-        return RpcErrorResponse(404, rpc.id, rpc_code::kInvalidRequest,
-                                "Session not found: it ended or expired; send initialize without "
-                                "Mcp-Session-Id to start a new one");
+        return unavailable ? SessionsUnavailable(rpc.id) : SessionNotFound(rpc.id);
     }
     if (AcceptsEventStream(request) && !rpc.is_notification && !ProgressTokenOf(rpc).is_null()) {
-        return StreamAnswer(session, rpc, std::move(principal));
+        return StreamAnswer(session, std::string(*session_id), std::move(shared), rpc,
+                            std::move(principal));
     }
     std::lock_guard lock(session->mutex);
+    LoadShared(*session, std::move(shared));
     Connection& connection = session->connection;
     connection.principal = std::move(principal);  // the same user, its current role
     auto answer = server()->HandleRequest(connection, rpc);
+    StoreShared(*session_id, *session);
     if (!answer) {
         return Accepted();
     }
     return Answer(request, *std::move(answer));
 }
 
-http::Response HttpTransport::StreamAnswer(std::shared_ptr<HttpSession> session, RpcRequest rpc,
+http::Response HttpTransport::StreamAnswer(std::shared_ptr<HttpSession> session, std::string id,
+                                           std::optional<SharedSession> shared, RpcRequest rpc,
                                            Principal principal) {
     http::Response response;
     response.principal = principal.username;
     response.event_stream =
-        [this, session = std::move(session), rpc = std::move(rpc),
+        [this, session = std::move(session), id = std::move(id), shared = std::move(shared),
+         rpc = std::move(rpc),
          principal = std::move(principal)](std::shared_ptr<http::EventStream> stream) mutable {
             const auto token = ProgressTokenOf(rpc);
             std::lock_guard lock(session->mutex);
+            LoadShared(*session, std::move(shared));
             Connection& connection = session->connection;
             connection.principal = std::move(principal);
             stream->Send(http::SseEvent("message", ProgressNotification(token, 0, rpc.method)));
             auto answer = server()->HandleRequest(connection, rpc);
+            StoreShared(id, *session);
             stream->Send(http::SseEvent("message", ProgressNotification(token, 1, "done")));
             if (answer) {
                 stream->Send(http::SseEvent("message", *answer));
@@ -515,12 +679,13 @@ http::Response HttpTransport::PostBatch(const http::Request& request, std::strin
                                         Principal principal) {
     const auto session_id = request.Header(kSessionHeader);
     std::shared_ptr<HttpSession> session;
+    std::optional<SharedSession> shared;
     if (session_id) {
-        session = sessions_.Find(*session_id, OwnerKey(principal), HttpSessionTable::Clock::now());
+        bool unavailable = false;
+        session = FindSession(*session_id, principal, HttpSessionTable::Clock::now(), &shared,
+                              &unavailable);
         if (!session) {
-            return RpcErrorResponse(404, nullptr, rpc_code::kInvalidRequest,
-                                    "Session not found: it ended or expired; send initialize "
-                                    "without Mcp-Session-Id to start a new one");
+            return unavailable ? SessionsUnavailable(nullptr) : SessionNotFound(nullptr);
         }
     }
     if (!session) {
@@ -529,8 +694,10 @@ http::Response HttpTransport::PostBatch(const http::Request& request, std::strin
                                 "message at a time (only protocol version 2025-03-26 has batches)");
     }
     std::lock_guard lock(session->mutex);
+    LoadShared(*session, std::move(shared));
     session->connection.principal = std::move(principal);
     auto answers = server()->Handle(session->connection, body);
+    StoreShared(*session_id, *session);
     if (answers.empty()) {
         return Accepted();
     }
@@ -554,12 +721,16 @@ http::Response HttpTransport::Get(const http::Request& request) {
                                     "Bad Request: the Mcp-Session-Id header names the session "
                                     "whose stream to open (send initialize first to get one)");
         }
-        auto session =
-            sessions_.Find(*session_id, OwnerKey(principal), HttpSessionTable::Clock::now());
+        std::optional<SharedSession> shared;
+        bool unavailable = false;
+        auto session = FindSession(*session_id, principal, HttpSessionTable::Clock::now(), &shared,
+                                   &unavailable);
         if (!session) {
-            return RpcErrorResponse(404, nullptr, rpc_code::kInvalidRequest,
-                                    "Session not found: it ended or expired; send initialize "
-                                    "without Mcp-Session-Id to start a new one");
+            return unavailable ? SessionsUnavailable(nullptr) : SessionNotFound(nullptr);
+        }
+        {
+            std::lock_guard lock(session->mutex);
+            LoadShared(*session, std::move(shared));  // the subscriptions this stream serves
         }
         std::optional<std::uint64_t> last_event_id;
         if (const auto header = request.Header("Last-Event-ID")) {
@@ -593,6 +764,21 @@ http::Response HttpTransport::Delete(const http::Request& request) {
         response = RpcErrorResponse(400, nullptr, rpc_code::kInvalidRequest,
                                     "Bad Request: the Mcp-Session-Id header names the session to "
                                     "end");
+    } else if (options_.directory != nullptr) {
+        std::optional<SharedSession> shared;
+        bool unavailable = false;
+        auto session = FindSession(*session_id, principal, HttpSessionTable::Clock::now(), &shared,
+                                   &unavailable);
+        if (!session) {
+            response = unavailable ? SessionsUnavailable(nullptr)
+                                   : RpcErrorResponse(404, nullptr, rpc_code::kInvalidRequest,
+                                                      "Session not found: it ended or expired");
+        } else if (auto removed = options_.directory->Remove(*session_id); !removed) {
+            response = SessionsUnavailable(nullptr);
+        } else {
+            sessions_.Forget(*session_id);
+            response.status = 204;
+        }
     } else if (!sessions_.Remove(*session_id, OwnerKey(principal))) {
         response = RpcErrorResponse(404, nullptr, rpc_code::kInvalidRequest,
                                     "Session not found: it ended or expired");

@@ -16,6 +16,13 @@
 //     missed from a bounded buffer. A POST whose request asks for progress
 //     (_meta.progressToken) from a client accepting text/event-stream is answered as a stream:
 //     notifications/progress when the call starts and ends, then the response.
+//     With a SessionDirectory (several instances, session_directory.hpp) a session opened on one
+//     instance is found on every other: each request loads its state (revision, capabilities,
+//     log level, subscriptions) first and stores what it changed; DELETE ends it everywhere.
+//     The GET stream stays on the instance it was opened on: resource updates reach it whichever
+//     instance the subscription was made on (the directory tells the others), but messages a
+//     request produces (log messages) go to the outbox of the instance that answered it, where a
+//     GET with Last-Event-ID finds them; event ids are numbered per instance.
 // Both eras: an Origin header that is neither this server's own origin (same scheme-less
 // authority as Host) nor one of the CORS allowed origins is 403 (DNS rebinding); every request
 // needs `Authorization: Bearer <token>` (a REST session token) unless auth is off, else 401 with
@@ -46,6 +53,9 @@ struct HttpTransportOptions {
     std::chrono::seconds session_idle_timeout{3600};
     // Serialized origins (http::NormalizeOrigin) browsers may call from besides our own.
     std::vector<std::string> allowed_origins;
+    // Where session-era sessions are shared with other instances; null: this instance only.
+    // Must outlive the transport.
+    SessionDirectory* directory = nullptr;
 };
 
 // The principal for a request's bearer token (nullopt: no Authorization: Bearer header).
@@ -57,6 +67,9 @@ public:
     // `servers` must outlive the transport; each request uses the server current when it began.
     HttpTransport(const McpServerSlot& servers, BearerAuthenticator authenticate,
                   HttpTransportOptions options);
+    ~HttpTransport();
+    HttpTransport(const HttpTransport&) = delete;
+    HttpTransport& operator=(const HttpTransport&) = delete;
 
     http::Response Post(const http::Request& request);
     http::Response Get(const http::Request& request);
@@ -78,12 +91,28 @@ private:
     http::Response Listen(const http::Request& request, const RpcRequest& rpc,
                           Connection& connection) const;
     // A POST answered as an event stream: progress, then the response (see above).
-    http::Response StreamAnswer(std::shared_ptr<HttpSession> session, RpcRequest rpc,
+    http::Response StreamAnswer(std::shared_ptr<HttpSession> session, std::string id,
+                                std::optional<SharedSession> shared, RpcRequest rpc,
                                 Principal principal);
     http::Response PostBatch(const http::Request& request, std::string_view body,
                              Principal principal);
 
     std::shared_ptr<const McpServer> server() const { return servers_.Current(); }
+
+    // Session `id` for `principal`: this instance's, or (with a directory) one another instance
+    // opened, adopted here. `shared` receives the directory's state of it, for LoadShared under
+    // the session's mutex. nullptr: unknown, ended, expired or someone else's; with
+    // *unavailable set, because the directory could not be asked (or the table is full).
+    std::shared_ptr<HttpSession> FindSession(std::string_view id, const Principal& principal,
+                                             HttpSessionTable::Clock::time_point now,
+                                             std::optional<SharedSession>* shared,
+                                             bool* unavailable);
+    // REQUIRES: session.mutex held. The directory's state into the session's connection and
+    // the hub's subscriptions; then the state back into the directory if a request changed it.
+    void LoadShared(HttpSession& session, std::optional<SharedSession> shared);
+    void StoreShared(std::string_view id, HttpSession& session);
+    // Another instance changed or ended session `id` (SessionDirectory::Watch).
+    void OnSharedChange(std::string_view id);
 
     const McpServerSlot& servers_;
     BearerAuthenticator authenticate_;

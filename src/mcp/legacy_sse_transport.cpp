@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "http/target.hpp"
+#include "mcp/compact_tools.hpp"
 #include "mcp/jsonrpc.hpp"
 
 namespace ea::mcp {
@@ -42,6 +43,13 @@ http::Response LegacySseTransport::Get(const http::Request& request) {
     if (auto refused = admission_.Admit(request, &principal)) {
         return *std::move(refused);
     }
+    // GET /sse?tools=compact: the session's tool set, as on /mcp.
+    auto tools_mode = detail::ToolsModeOfQuery(request.query);
+    if (!tools_mode) {
+        auto response = Refusal(400, tools_mode.error().message);
+        response.principal = principal.username;
+        return response;
+    }
     std::string id;
     auto session = sessions_.Create(OwnerKey(principal), &id, HttpSessionTable::Clock::now());
     if (!session) {
@@ -56,6 +64,7 @@ http::Response LegacySseTransport::Get(const http::Request& request) {
         session->connection.principal = principal;
         session->connection.name = "sse:" + id.substr(0, 8);
         session->connection.outbox = session->outbox;
+        session->connection.tools_mode = *tools_mode;
     }
     if (auto* hub = server()->subscriptions()) {
         hub->AddSession(session->outbox);

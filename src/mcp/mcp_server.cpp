@@ -208,7 +208,8 @@ Answer McpServer::Session(Connection& connection, const RpcRequest& request) con
 
 Answer McpServer::ListTools(const Connection& connection, const RpcRequest& request) const {
     // Only what this principal may call (the list differs per principal: cacheScope private).
-    return Paginate("tools", "tools", tools_.ListingFor(connection.principal), request.params,
+    return Paginate("tools", "tools",
+                    tools_.ListingFor(connection.principal, connection.tools_mode), request.params,
                     features_.page_size);
 }
 
@@ -235,7 +236,7 @@ Answer McpServer::CallTool(Connection& connection, const RpcRequest& request,
     }
     const auto started = std::chrono::steady_clock::now();
     service::RequestContext ctx = Context(connection);
-    CallOutcome outcome = tools_.Call(ctx, name->as_string(), *arguments);
+    CallOutcome outcome = tools_.Call(ctx, name->as_string(), *arguments, connection.tools_mode);
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();

@@ -50,6 +50,8 @@ struct Connection {
     // Notifications made while answering a request (log messages) when there is no outbox
     // (stdio): Handle puts them in its output just before the request's answer.
     std::vector<std::string> pending;
+    // The tool set this connection chose (?tools=compact on /mcp); unset: the server's default.
+    std::optional<ToolsMode> tools_mode;
 };
 
 // Receives one finished JSON log line (no newline). Transports route it: stdio to stderr.

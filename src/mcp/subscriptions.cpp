@@ -72,6 +72,34 @@ void SubscriptionHub::Unsubscribe(const Outbox* outbox, std::string_view uri) {
     }
 }
 
+std::set<std::string> SubscriptionHub::SubscriptionsOf(const Outbox* outbox) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& subscriber : subscribers_) {
+        if (subscriber.key == outbox && !subscriber.outbox.expired()) {
+            return subscriber.uris;
+        }
+    }
+    return {};
+}
+
+void SubscriptionHub::SetSubscriptions(const std::shared_ptr<Outbox>& outbox,
+                                       std::set<std::string> uris) {
+    while (uris.size() > kMaxUrisPerSubscriber) {
+        uris.erase(std::prev(uris.end()));
+    }
+    std::lock_guard lock(mutex_);
+    SweepLocked();
+    for (auto& subscriber : subscribers_) {
+        if (subscriber.key == outbox.get()) {
+            subscriber.uris = std::move(uris);
+            return;
+        }
+    }
+    if (!uris.empty()) {
+        subscribers_.push_back(Subscriber{outbox, outbox.get(), std::move(uris)});
+    }
+}
+
 void SubscriptionHub::AddSession(const std::shared_ptr<Outbox>& outbox) {
     std::lock_guard lock(mutex_);
     SweepLocked();

@@ -50,6 +50,11 @@ public:
     // Session era. Subscribe is idempotent; false when the subscriber has too many URIs.
     bool Subscribe(const std::shared_ptr<Outbox>& outbox, std::string uri);
     void Unsubscribe(const Outbox* outbox, std::string_view uri);
+    // The URIs `outbox` is subscribed to, and making them exactly `uris` (a session whose state
+    // another instance changed: session_directory.hpp); SetSubscriptions ignores URIs past the
+    // bound.
+    std::set<std::string> SubscriptionsOf(const Outbox* outbox) const;
+    void SetSubscriptions(const std::shared_ptr<Outbox>& outbox, std::set<std::string> uris);
     // A session's outbox, told about tool-list changes.
     void AddSession(const std::shared_ptr<Outbox>& outbox);
 

@@ -6,6 +6,7 @@
 #include "mcp/aggregate_tool.hpp"
 #include "mcp/auth_tools.hpp"
 #include "mcp/batch_tool.hpp"
+#include "mcp/compact_tools.hpp"
 #include "mcp/entity_tools.hpp"
 #include "mcp/error_result.hpp"
 #include "rbac/authorizer.hpp"
@@ -69,14 +70,41 @@ std::vector<Tool> ToolRegistry::Definitions(const schema::Schema& schema,
     return tools;
 }
 
+std::vector<Tool> ToolRegistry::CompactDefinitions(const schema::Schema& schema,
+                                                   const ToolSchemaOptions& options) {
+    std::vector<Tool> tools = detail::CompactTools(schema, options);
+    if (auto aggregate = detail::AggregateTool(schema)) {
+        tools.push_back(detail::CompactForm(*std::move(aggregate)));
+    }
+    if (auto batch = detail::BatchTool(schema)) {
+        tools.push_back(detail::CompactForm(*std::move(batch)));
+    }
+    for (const auto& entity : schema.entities()) {
+        if (entity->auth()) {
+            for (auto& tool : detail::AuthTools(*entity)) {
+                tools.push_back(detail::CompactForm(std::move(tool)));
+            }
+        }
+    }
+    return tools;
+}
+
 ToolRegistry::ToolRegistry(const schema::Schema& schema, ToolServices services,
                            ToolSchemaOptions options)
-    : services_(services), tools_(Definitions(schema, options)), schema_(&schema) {
+    : services_(services),
+      tools_(Definitions(schema, options)),
+      schema_(&schema),
+      default_mode_(options.mode) {
     listing_.reserve(tools_.size());
     for (std::size_t i = 0; i < tools_.size(); ++i) {
         // Two entities spelling the same snake_case name would collide; the first one wins.
         by_name_.emplace(tools_[i].name, i);
         listing_.push_back(Listed(tools_[i]));
+    }
+    compact_.tools = CompactDefinitions(schema, options);
+    for (std::size_t i = 0; i < compact_.tools.size(); ++i) {
+        compact_.by_name.emplace(compact_.tools[i].name, i);
+        compact_.listing.push_back(Listed(compact_.tools[i]));
     }
 }
 
@@ -105,6 +133,36 @@ array WritableEntities(const schema::Schema& schema, const Principal& principal)
     return names;
 }
 
+// The entities `principal` is offered `action` on.
+array OfferedEntities(const schema::Schema& schema, const Principal& principal,
+                      rbac::Action action) {
+    array names;
+    for (const auto& entity : schema.entities()) {
+        if (rbac::EntityAccess(schema, principal, *entity).Offers(action)) {
+            names.emplace_back(entity->name());
+        }
+    }
+    return names;
+}
+
+// The action a generic (compact) tool's entity enum is about.
+std::optional<rbac::Action> GenericAction(ToolKind kind) {
+    switch (kind) {
+        case ToolKind::kDescribe:
+        case ToolKind::kQueryAny:
+        case ToolKind::kGetAny:
+            return rbac::Action::kRead;
+        case ToolKind::kCreateAny:
+            return rbac::Action::kCreate;
+        case ToolKind::kUpdateAny:
+            return rbac::Action::kUpdate;
+        case ToolKind::kDeleteAny:
+            return rbac::Action::kDelete;
+        default:
+            return std::nullopt;
+    }
+}
+
 // Whether `principal` may call `tool`: the auth tools always; an entity tool when the role is
 // offered its operation on the entity; aggregate when it may read some entity (the service
 // decides each call's entity).
@@ -115,6 +173,15 @@ Status MayCall(const schema::Schema& schema, const Principal& principal, const T
                 ErrorCode::kForbidden,
                 rbac::EntityAccess(schema, principal, *schema.entities().front()).Subject() +
                     " cannot read any entity"};
+        }
+        return Ok();
+    }
+    if (const auto action = GenericAction(tool.kind)) {
+        if (OfferedEntities(schema, principal, *action).empty()) {
+            return Error{
+                ErrorCode::kForbidden,
+                rbac::EntityAccess(schema, principal, *schema.entities().front()).Subject() +
+                    " cannot " + std::string(rbac::ToString(*action)) + " any entity"};
         }
         return Ok();
     }
@@ -144,8 +211,7 @@ Status MayCall(const schema::Schema& schema, const Principal& principal, const T
         case ToolKind::kLogin:
         case ToolKind::kLogout:
         case ToolKind::kRefresh:
-        case ToolKind::kAggregate:
-        case ToolKind::kBatch:
+        default:
             return Ok();
     }
     if (tool.entity == nullptr) {
@@ -164,29 +230,37 @@ Status MayCall(const schema::Schema& schema, const Principal& principal, const T
 
 }  // namespace
 
-boost::json::array ToolRegistry::ListingFor(const Principal& principal) const {
+boost::json::array ToolRegistry::ListingFor(const Principal& principal,
+                                            std::optional<ToolsMode> mode) const {
+    const bool compact = mode.value_or(default_mode_) == ToolsMode::kCompact;
+    const std::vector<Tool>& tools = compact ? compact_.tools : tools_;
+    const array& listing = compact ? compact_.listing : listing_;
     boost::json::array listed;
-    listed.reserve(listing_.size());
-    for (std::size_t i = 0; i < tools_.size(); ++i) {
-        if (!MayCall(*schema_, principal, tools_[i])) {
+    listed.reserve(listing.size());
+    for (std::size_t i = 0; i < tools.size(); ++i) {
+        const Tool& tool = tools[i];
+        if (!MayCall(*schema_, principal, tool)) {
             continue;
         }
-        if (tools_[i].kind == ToolKind::kAggregate) {
-            // Offered only with the entities this principal may read.
-            object tool = listing_[i].as_object();
-            tool["inputSchema"] = detail::WithEntityEnum(tools_[i].input_schema,
-                                                         ReadableEntities(*schema_, principal));
-            listed.push_back(std::move(tool));
-            continue;
+        // The generic tools are offered only with the entities this principal may use so.
+        if (tool.kind == ToolKind::kAggregate) {
+            object entry = listing[i].as_object();
+            entry["inputSchema"] =
+                detail::WithEntityEnum(tool.input_schema, ReadableEntities(*schema_, principal));
+            listed.push_back(std::move(entry));
+        } else if (tool.kind == ToolKind::kBatch) {
+            object entry = listing[i].as_object();
+            entry["inputSchema"] = detail::WithBatchEntityEnum(
+                tool.input_schema, WritableEntities(*schema_, principal));
+            listed.push_back(std::move(entry));
+        } else if (const auto action = GenericAction(tool.kind)) {
+            object entry = listing[i].as_object();
+            entry["inputSchema"] = detail::WithEntityEnum(
+                tool.input_schema, OfferedEntities(*schema_, principal, *action));
+            listed.push_back(std::move(entry));
+        } else {
+            listed.push_back(listing[i]);
         }
-        if (tools_[i].kind == ToolKind::kBatch) {
-            object tool = listing_[i].as_object();
-            tool["inputSchema"] = detail::WithBatchEntityEnum(
-                tools_[i].input_schema, WritableEntities(*schema_, principal));
-            listed.push_back(std::move(tool));
-            continue;
-        }
-        listed.push_back(listing_[i]);
     }
     return listed;
 }
@@ -196,9 +270,71 @@ const Tool* ToolRegistry::Find(std::string_view name) const {
     return it == by_name_.end() ? nullptr : &tools_[it->second];
 }
 
+const Tool* ToolRegistry::Find(std::string_view name, ToolsMode mode) const {
+    if (mode == ToolsMode::kPerEntity) {
+        return Find(name);
+    }
+    const auto it = compact_.by_name.find(name);
+    return it == compact_.by_name.end() ? nullptr : &compact_.tools[it->second];
+}
+
+Result<ToolOutput> ToolRegistry::Run(const service::RequestContext& ctx, const Tool& tool,
+                                     const object& arguments) const {
+    switch (tool.kind) {
+        case ToolKind::kLogin:
+        case ToolKind::kLogout:
+        case ToolKind::kRefresh:
+            return detail::RunAuthTool(services_.auth, ctx, tool, arguments);
+        case ToolKind::kAggregate:
+            return detail::RunAggregate(services_.documents, ctx, arguments);
+        case ToolKind::kBatch:
+            return detail::RunBatch(services_.documents, ctx, arguments);
+        case ToolKind::kDescribe:
+            return detail::RunDescribe(services_.documents, ctx, *this, arguments);
+        case ToolKind::kQueryAny:
+        case ToolKind::kGetAny:
+        case ToolKind::kCreateAny:
+        case ToolKind::kUpdateAny:
+        case ToolKind::kDeleteAny: {
+            // The per-entity tool of the named entity, through the same checks as a direct call.
+            const auto* name = arguments.if_contains("entity");
+            if (name == nullptr || !name->is_string()) {
+                const std::string problem = "entity is required: an entity name";
+                return Error{ErrorCode::kInvalidArgument, problem, {{"entity", problem}}};
+            }
+            auto entity = schema_->LookupEntity(name->as_string());
+            if (!entity) {
+                return entity.error();
+            }
+            const Tool* target = Find(detail::PerEntityToolName(tool.kind, **entity));
+            if (target == nullptr) {
+                const auto action = GenericAction(tool.kind);
+                return Error{ErrorCode::kMethodNotAllowed,
+                             (*entity)->name() + " does not allow " +
+                                 std::string(rbac::ToString(action.value_or(rbac::Action::kRead)))};
+            }
+            if (ctx.channel != service::Channel::kCli) {
+                // Refused as a call of the per-entity tool by name is: the same message and the
+                // same audit event (its action the per-entity tool's name).
+                if (auto allowed = MayCall(*schema_, ctx.principal, *target); !allowed) {
+                    return services_.documents.AuditRefusal(ctx, target->name, target->entity,
+                                                            allowed.error());
+                }
+            }
+            auto forwarded = detail::PerEntityArguments(tool.kind, arguments);
+            if (!forwarded) {
+                return forwarded.error();
+            }
+            return detail::RunEntityTool(services_.documents, ctx, *target, *forwarded);
+        }
+        default:
+            return detail::RunEntityTool(services_.documents, ctx, tool, arguments);
+    }
+}
+
 CallOutcome ToolRegistry::Call(const service::RequestContext& ctx, std::string_view name,
-                               const object& arguments) const {
-    const Tool* tool = Find(name);
+                               const object& arguments, std::optional<ToolsMode> mode) const {
+    const Tool* tool = Find(name, mode.value_or(default_mode_));
     if (tool == nullptr) {
         return InvalidParams("Unknown tool: " + std::string(name.substr(0, 100)));
     }
@@ -213,14 +349,7 @@ CallOutcome ToolRegistry::Call(const service::RequestContext& ctx, std::string_v
             return std::get<RpcError>(std::move(failure));
         }
     }
-    const bool is_auth = tool->kind == ToolKind::kLogin || tool->kind == ToolKind::kLogout ||
-                         tool->kind == ToolKind::kRefresh;
-    auto output = is_auth ? detail::RunAuthTool(services_.auth, ctx, *tool, arguments)
-                  : tool->kind == ToolKind::kAggregate
-                      ? detail::RunAggregate(services_.documents, ctx, arguments)
-                  : tool->kind == ToolKind::kBatch
-                      ? detail::RunBatch(services_.documents, ctx, arguments)
-                      : detail::RunEntityTool(services_.documents, ctx, *tool, arguments);
+    auto output = Run(ctx, *tool, arguments);
     if (!output) {
         auto failure = MapToolError(output.error(), ctx.request_id);
         if (auto* result = std::get_if<object>(&failure)) {

@@ -1,12 +1,13 @@
 // The tools this server offers, generated from the Schema once per schema load (never per call):
 // per entity list_{plural}, get_, create_, update_, delete_{singular} minus what the entity's
 // `operations` forbid, plus {entity}_auth_login/_logout/_refresh for each entity with the auth
-// service, then `aggregate` and `batch` (aggregate_tool.hpp, batch_tool.hpp). tools/list serves a JSON array built at construction, in a deterministic order
-// (entities in schema order; list, get, create, update, delete, then the auth tools).
-// Thread-safe after construction: calls only read it.
+// service, then `aggregate` and `batch` (aggregate_tool.hpp, batch_tool.hpp). tools/list serves a
+// JSON array built at construction, in a deterministic order (entities in schema order; list, get,
+// create, update, delete, then the auth tools). Thread-safe after construction: calls only read it.
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -36,6 +37,13 @@ enum class ToolKind {
     kRefresh,
     kAggregate,  // one tool for every entity (entity == nullptr; the entity is an argument)
     kBatch,      // likewise: atomic creates and updates of any entities
+    // Compact mode (compact_tools.hpp): generic tools taking the entity as an argument.
+    kDescribe,
+    kQueryAny,
+    kGetAny,
+    kCreateAny,
+    kUpdateAny,
+    kDeleteAny,
 };
 
 struct Tool {
@@ -74,23 +82,36 @@ public:
     static std::vector<Tool> Definitions(const schema::Schema& schema,
                                          const ToolSchemaOptions& options);
 
+    // Compact mode's tools, in tools/list order: describe_entities, query, get, create, update,
+    // delete, aggregate, batch, then the auth tools (each only when some entity needs it).
+    static std::vector<Tool> CompactDefinitions(const schema::Schema& schema,
+                                                const ToolSchemaOptions& options);
+
     const std::vector<Tool>& tools() const { return tools_; }
+    const std::vector<Tool>& compact_tools() const { return compact_.tools; }
+    ToolsMode default_mode() const { return default_mode_; }
     // tools/list's `tools` array, serialized form of tools().
     const boost::json::array& listing() const { return listing_; }
     // tools/list's `tools` for `principal`: only the entity tools its role may call (the schema's
     // rbac policy, rbac::EntityAccess::Offers), plus the auth tools, which anyone may call. The
     // full listing() is never handed to a caller.
-    boost::json::array ListingFor(const Principal& principal) const;
-    // Exact, case-sensitive name; null when there is none.
+    // `mode` picks the set (the registry's default when absent); the entity enums of the generic
+    // tools list only the entities the principal may use that way.
+    boost::json::array ListingFor(const Principal& principal,
+                                  std::optional<ToolsMode> mode = {}) const;
+    // Exact, case-sensitive name in the per-entity set; null when there is none.
     const Tool* Find(std::string_view name) const;
+    const Tool* Find(std::string_view name, ToolsMode mode) const;
 
     // Runs `name` with `arguments` as ctx.principal. Unknown tool: -32602 "Unknown tool: x". A
     // tool the principal is not offered (see ListingFor) answers isError with the service's
     // denial ("ai_agent role cannot delete Profile", as REST's 403 says it) before its arguments
     // are looked at: hidden from the list, and refused by name too.
     // The result carries structuredContent and the same JSON as one compact text block.
+    // A compact tool runs the per-entity tool of the entity it names, through the same path.
     CallOutcome Call(const service::RequestContext& ctx, std::string_view name,
-                     const boost::json::object& arguments) const;
+                     const boost::json::object& arguments,
+                     std::optional<ToolsMode> mode = {}) const;
 
 private:
     ToolServices services_;
@@ -105,6 +126,16 @@ private:
     std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> by_name_;
     const schema::Schema* schema_ = nullptr;
     boost::json::array listing_;
+    struct ToolSet {
+        std::vector<Tool> tools;
+        std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> by_name;
+        boost::json::array listing;
+    };
+    ToolSet compact_;
+    ToolsMode default_mode_ = ToolsMode::kPerEntity;
+
+    Result<ToolOutput> Run(const service::RequestContext& ctx, const Tool& tool,
+                           const boost::json::object& arguments) const;
 };
 
 }  // namespace ea::mcp

@@ -304,4 +304,14 @@ object ListInputSchema(const Entity& entity, const ToolSchemaOptions& options) {
     return s;
 }
 
+std::optional<ToolsMode> ParseToolsMode(std::string_view text) {
+    if (text == "entity") {
+        return ToolsMode::kPerEntity;
+    }
+    if (text == "compact") {
+        return ToolsMode::kCompact;
+    }
+    return std::nullopt;
+}
+
 }  // namespace ea::mcp

@@ -4,15 +4,26 @@
 // The schemas describe the canonical field names; the service remains the judge of every value.
 #pragma once
 
+#include <optional>
+#include <string_view>
+
 #include <boost/json/object.hpp>
 
 #include "schema/schema.hpp"
 
 namespace ea::mcp {
 
+// Which tool set tools/list offers (config mcp.tools; ?tools= on /mcp): one set of tools per
+// entity, or compact mode's few generic ones taking an entity name (compact_tools.hpp).
+enum class ToolsMode { kPerEntity, kCompact };
+
 struct ToolSchemaOptions {
-    int max_page_size = 1000;  // pageSize's maximum
+    int max_page_size = 1000;                // pageSize's maximum
+    ToolsMode mode = ToolsMode::kPerEntity;  // the default of connections that do not choose
 };
+
+// "entity" / "compact" (as config and ?tools= spell them); nullopt for anything else.
+std::optional<ToolsMode> ParseToolsMode(std::string_view text);
 
 // Arguments of create_{entity}: every writable field, `required` as the validator requires on
 // create (required without a default), plus an optional client-chosen `id`.

@@ -2,7 +2,7 @@
 
 #include "auth/access_token_store_conformance.hpp"
 #include "auth/redis_access_token_store.hpp"
-#include "auth/redis_server.hpp"
+#include "testing/redis_server.hpp"
 #include "auth/token.hpp"
 
 namespace ea::auth {
@@ -11,7 +11,7 @@ namespace {
 using testing::AccessTokenStoreConformanceTest;
 
 using std::chrono::milliseconds;
-using testing::RedisServer;
+using ea::testing::RedisServer;
 
 RedisClientOptions FastOptions() {
     RedisClientOptions options;

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "auth/redis_server.hpp"
+#include "testing/redis_server.hpp"
 #include "auth/redis_session_store.hpp"
 #include "auth/session_store_conformance.hpp"
 #include "auth/token.hpp"
@@ -15,7 +15,7 @@ using std::chrono::hours;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using TimePoint = std::chrono::system_clock::time_point;
-using testing::RedisServer;
+using ea::testing::RedisServer;
 using testing::SessionStoreConformanceTest;
 
 RedisSessionStoreOptions FastOptions() {

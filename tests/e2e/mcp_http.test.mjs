@@ -13,6 +13,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { checkCompactMode } from "./compact_checks.mjs";
 import { check, finish } from "./checks.mjs";
 
 const kTimeoutMs = 20_000;
@@ -38,8 +39,8 @@ async function login() {
   return body.token;
 }
 
-function connectClient(token) {
-  const transport = new StreamableHTTPClientTransport(new URL(`${base}/mcp`), {
+function connectClient(token, endpoint = "/mcp") {
+  const transport = new StreamableHTTPClientTransport(new URL(`${base}${endpoint}`), {
     requestInit: token ? { headers: { Authorization: `Bearer ${token}` } } : {},
   });
   const client = new Client({ name: "events-api-e2e-http", version: "1.0.0" });
@@ -126,5 +127,15 @@ try {
   await client.close();
 } catch (e) {
   check(false, "the HTTP session ran without an exception", e?.stack ?? String(e));
+}
+
+// Compact mode: a session opened at /mcp?tools=compact keeps the compact tools.
+try {
+  const { client, transport } = connectClient(await login(), "/mcp?tools=compact");
+  await withTimeout(client.connect(transport), "compact: connect");
+  await checkCompactMode(client, "v1 HTTP session compact", withTimeout);
+  await client.close();
+} catch (e) {
+  check(false, "v1 HTTP session compact: ran without an exception", e?.stack ?? String(e));
 }
 finish();

@@ -10,6 +10,7 @@
 // Prints one PASS/FAIL line per check, then "N passed, N failed"; exits 1 on any failure.
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { check, finish } from "./checks.mjs";
+import { checkCompactMode } from "./compact_checks.mjs";
 
 const kTimeoutMs = 20_000;
 const base = process.env.EA_BASE_URL;
@@ -83,6 +84,21 @@ for (const [label, mode] of [["pinned 2026-07-28", { pin: "2026-07-28" }], ["aut
       dateTime: "2027-03-04T19:30:00Z", location: "Oakland", cost: 1, tags: [] });
     check(invalid.isError === true && textOf(invalid).startsWith("Validation failed:"),
       `${label}: a bad create_event is a 'Validation failed:' isError result`, textOf(invalid));
+    await client.close();
+  } catch (e) {
+    check(false, `${label}: ran without an exception`, e?.stack ?? String(e));
+  }
+}
+// Compact mode: ?tools=compact on the endpoint, chosen per request in this era.
+for (const [label, mode] of [["v2 compact pinned", { pin: "2026-07-28" }], ["v2 compact auto", "auto"]]) {
+  try {
+    const transport = new StreamableHTTPClientTransport(new URL(`${base}/mcp?tools=compact`), {
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+    });
+    const client = new Client({ name: "events-api-e2e-v2-compact", version: "1.0.0" },
+      { versionNegotiation: { mode } });
+    await withTimeout(client.connect(transport), `${label}: connect`);
+    await checkCompactMode(client, label, withTimeout);
     await client.close();
   } catch (e) {
     check(false, `${label}: ran without an exception`, e?.stack ?? String(e));

@@ -8,7 +8,8 @@
 // in the session era (initialize, then requests) and in the stateless era (per-request `_meta`).
 // Each response is checked as a JSON-RPC message, then its result against the schema of the
 // method's result, and, for 2026-07-28, against the rules its schema leaves to prose: `resultType`
-// on every result, `ttlMs`/`cacheScope` on list and read results.
+// on every result, `ttlMs`/`cacheScope` on list and read results. Compact mode (/mcp?tools=compact)
+// is checked on HTTP in both eras too.
 //
 // Usage: run_with_server.sh BINARY SCHEMA node mcp_spec_messages.test.mjs BINARY
 // Prints one PASS/FAIL line per check, then "N passed, N failed"; exits 1 on any failure.
@@ -57,8 +58,20 @@ const kListOrRead = new Set(["tools/list", "resources/list", "resources/template
 
 // The requests each era sends, in order. Each is [label, method, params, expect], where expect is
 // "result" or "error" (the error then checked as a JSON-RPC error response with that code).
-function requests(era, capabilities = {}) {
-  const calls = [
+function requests(era, capabilities = {}, compact = false) {
+  const compactCalls = [
+    ["compact tools/list", "tools/list", {}],
+    ["compact describe_entities", "tools/call", { name: "describe_entities", arguments: {} }],
+    ["compact describe_entities of one entity", "tools/call",
+      { name: "describe_entities", arguments: { entity: "User", samples: 1 } }],
+    ["compact query", "tools/call", { name: "query", arguments: { entity: "User", pageSize: 2 } }],
+    ["compact get that finds nothing", "tools/call",
+      { name: "get", arguments: { entity: "User", id: "usr_does_not_exist" } }],
+    ["compact query with a bad argument", "tools/call",
+      { name: "query", arguments: { entity: "User", pageSize: "many" } }],
+    ["a per-entity tool in compact mode", "tools/call", { name: "list_users", arguments: {} }, -32602],
+  ];
+  const calls = compact ? compactCalls : [
     ["tools/list", "tools/list", {}],
     ["a list tool", "tools/call", { name: "list_users", arguments: { pageSize: 2 } }],
     ["a get tool that finds nothing", "tools/call",
@@ -193,7 +206,7 @@ async function readAnswer(response) {
   return messages.find((m) => m.id !== undefined) ?? messages[messages.length - 1];
 }
 
-function startHttp(token) {
+function startHttp(token, endpoint = "/mcp") {
   let sessionId = null;
   let version = null;
   let nextId = 1;
@@ -216,7 +229,7 @@ function startHttp(token) {
         headers["MCP-Protocol-Version"] = version;
       }
       if (sessionId) headers["Mcp-Session-Id"] = sessionId;
-      const response = await withTimeout(fetch(`${base}/mcp`, {
+      const response = await withTimeout(fetch(`${base}${endpoint}`, {
         method: "POST",
         headers,
         body: JSON.stringify({ jsonrpc: "2.0", id: nextId++, method, params }),
@@ -229,7 +242,7 @@ function startHttp(token) {
       return message;
     },
     async notify(method) {
-      await fetch(`${base}/mcp`, {
+      await fetch(`${base}${endpoint}`, {
         method: "POST",
         headers: {
           "Content-Type": "application/json",
@@ -259,7 +272,8 @@ async function runEra(where, transport) {
     capabilities = init.result?.capabilities ?? {};
     await transport.notify("notifications/initialized");
   }
-  for (const [label, method, params, expectedError] of requests(where.era, capabilities)) {
+  for (const [label, method, params, expectedError] of
+    requests(where.era, capabilities, where.compact === true)) {
     const withMeta = where.era === "stateless" ? { ...params, _meta: kStatelessMeta } : params;
     const message = await transport.send(method, withMeta);
     checkResponse(where, label, method, message, expectedError);
@@ -274,6 +288,11 @@ try {
     await runEra({ name: `http ${version}`, era: "session", version }, startHttp(token));
   }
   await runEra({ name: `http ${kStatelessVersion}`, era: "stateless" }, startHttp(token));
+  // Compact mode's tools and answers, in both eras.
+  await runEra({ name: "http 2025-11-25 compact", era: "session", version: "2025-11-25",
+    compact: true }, startHttp(token, "/mcp?tools=compact"));
+  await runEra({ name: `http ${kStatelessVersion} compact`, era: "stateless", compact: true },
+    startHttp(token, "/mcp?tools=compact"));
 
   for (const version of kSessionVersions) {
     const stdio = startStdio();

@@ -21,6 +21,7 @@ import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { check, finish } from "./checks.mjs";
+import { checkCompactMode } from "./compact_checks.mjs";
 
 const kTimeoutMs = 20_000;
 const [binary, schemaFile] = process.argv.slice(2);
@@ -247,6 +248,21 @@ try {
 }
 check(/"msg":"tool call"/.test(stderrText) && !stderrText.includes(password),
   "tool calls are logged on stderr, without the password");
+
+// ---- compact mode: EVENTS_API_MCP_TOOLS=compact ------------------------------------------------
+{
+  const t = new StdioClientTransport({ command: binary, args: ["mcp"],
+    env: { ...mcpEnv, EVENTS_API_MCP_TOOLS: "compact" }, stderr: "pipe" });
+  const c = new Client({ name: "events-api-e2e-compact", version: "1.0.0" });
+  try {
+    await withTimeout(c.connect(t), "compact: connect");
+    await checkCompactMode(c, "stdio compact", withTimeout);
+  } catch (e) {
+    check(false, "stdio compact: ran without an exception", e?.stack ?? String(e));
+  } finally {
+    await c.close().catch(() => {});
+  }
+}
 
 // ---- raw stdio: only JSON-RPC on stdout; exit 0 on end of input and on SIGTERM -------------
 function rawSession(stop) {

@@ -66,9 +66,9 @@ function streamable(token, sessionId) {
   return { client, transport, updates };
 }
 
-function legacy(token, headers = {}) {
+function legacy(token, headers = {}, endpoint = "/sse") {
   const auth = token ? { Authorization: `Bearer ${token}` } : {};
-  const transport = new SSEClientTransport(new URL(`${base}/sse`), {
+  const transport = new SSEClientTransport(new URL(`${base}${endpoint}`), {
     requestInit: { headers: { ...auth, ...headers } },
     eventSourceInit: {
       fetch: (url, init) => fetch(url, { ...init, headers: { ...init?.headers, ...auth, ...headers } }),
@@ -125,6 +125,21 @@ try {
     arguments: { id: users.data[0].id } }), "legacy get_user");
   check(!got.isError && got.content?.[0]?.text?.includes(users.data[0].id),
     "the legacy SSE client calls get_user and gets the record", JSON.stringify(got).slice(0, 300));
+
+  // Compact mode on the legacy transport: GET /sse?tools=compact.
+  {
+    const compact = legacy(token, {}, "/sse?tools=compact");
+    await withTimeout(compact.client.connect(compact.transport), "legacy compact connect");
+    const listed = await withTimeout(compact.client.listTools(), "legacy compact tools/list");
+    check(listed.tools.length === 11 && listed.tools[0].name === "describe_entities",
+      "the legacy SSE client at /sse?tools=compact lists the 11 compact tools",
+      listed.tools.map((t) => t.name).join(","));
+    const one = await withTimeout(compact.client.callTool({ name: "get",
+      arguments: { entity: "User", id: users.data[0].id } }), "legacy compact get");
+    check(!one.isError && one.structuredContent?.id === users.data[0].id,
+      "the legacy SSE client calls compact get", JSON.stringify(one).slice(0, 300));
+    await compact.client.close().catch(() => {});
+  }
 
   {
     const anonymous = legacy("");

@@ -12,9 +12,9 @@
 
 #include <gtest/gtest.h>
 
-#include "auth/redis_server.hpp"
 #include "integration/integration_fixture.hpp"
 #include "testing/postgres_server.hpp"
+#include "testing/redis_server.hpp"
 
 namespace ea::integration {
 namespace {
@@ -173,7 +173,7 @@ TEST(PostgresFaultTest, RestartUnderLoadFailsFastWith503AndRecoversByItself) {
 }
 
 TEST(RedisFaultTest, AuthenticationFailsClosedWhileRedisIsDownAndRecovers) {
-    auto redis = auth::testing::RedisServer::Start();
+    auto redis = ea::testing::RedisServer::Start();
     ASSERT_TRUE(redis) << redis.error().message;
     auto options = DemoServerOptions();
     options.extra_args = {"--sessions", (*redis)->Url()};

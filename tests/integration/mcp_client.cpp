@@ -1,6 +1,7 @@
 #include "integration/mcp_client.hpp"
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -103,6 +104,12 @@ McpClient McpClient::Stdio(std::string binary, std::string schema, std::string d
     return client;
 }
 
+McpClient& McpClient::WithTools(std::string mode) {
+    endpoint_ = "/mcp?tools=" + mode;
+    tools_mode_ = std::move(mode);
+    return *this;
+}
+
 std::string McpClient::Body(std::int64_t id, std::string_view method,
                             std::string_view params) const {
     std::string with_meta(params);
@@ -125,13 +132,13 @@ void McpClient::OpenSession() {
     ea::testing::Headers headers = {{"Content-Type", "application/json"},
                                     {"Accept", "application/json, text/event-stream"},
                                     {"Authorization", "Bearer " + token_}};
-    const auto opened = ea::testing::Request(port_, "POST", "/mcp", headers, init);
+    const auto opened = ea::testing::Request(port_, "POST", endpoint_, headers, init);
     session_id_ = opened.Header("Mcp-Session-Id");
     ASSERT_FALSE(session_id_.empty()) << opened.status << " " << opened.body;
     headers.emplace_back("Mcp-Session-Id", session_id_);
     headers.emplace_back("MCP-Protocol-Version", std::string(kSessionVersion));
     const auto initialized =
-        ea::testing::Request(port_, "POST", "/mcp", headers,
+        ea::testing::Request(port_, "POST", endpoint_, headers,
                              R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
     ASSERT_EQ(initialized.status, 202) << initialized.body;
 }
@@ -157,8 +164,8 @@ McpOutcome McpClient::SendHttp(std::string_view method, std::string_view params_
             }
         }
     }
-    const auto response =
-        ea::testing::Request(port_, "POST", "/mcp", headers, Body(next_id_++, method, params_json));
+    const auto response = ea::testing::Request(port_, "POST", endpoint_, headers,
+                                               Body(next_id_++, method, params_json));
     std::string body = response.body;
     if (response.Header("Content-Type").find("text/event-stream") != std::string::npos) {
         // The last data line carries the response.
@@ -200,13 +207,18 @@ std::vector<McpOutcome> McpClient::RequestAll(
             out << Body(next_id_++, method, params) << "\n";
         }
     }
+    std::map<std::string, std::string> env = {{"EVENTS_API_SCHEMA", schema_},
+                                              {"EVENTS_API_DB", db_url_},
+                                              {"MCP_USER", username_},
+                                              {"MCP_PASSWORD", password_}};
+    if (!tools_mode_.empty()) {
+        env["EVENTS_API_MCP_TOOLS"] = tools_mode_;
+    }
+    if (!sessions_url_.empty()) {
+        env["EVENTS_API_SESSIONS"] = sessions_url_;
+    }
     const auto run = ea::testing::RunCommand(
-        "/bin/sh", {"-c", "exec \"$0\" mcp < \"$1\"", binary_, script.string()},
-        {{"EVENTS_API_SCHEMA", schema_},
-         {"EVENTS_API_DB", db_url_},
-         {"MCP_USER", username_},
-         {"MCP_PASSWORD", password_},
-         {"EVENTS_API_SESSIONS", sessions_url_}});
+        "/bin/sh", {"-c", "exec \"$0\" mcp < \"$1\"", binary_, script.string()}, env);
     EXPECT_EQ(run.exit_code, 0) << run.err;
     std::istringstream lines(run.out);
     for (std::string line; std::getline(lines, line);) {

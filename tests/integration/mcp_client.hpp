@@ -50,6 +50,10 @@ public:
 
     McpPath path() const { return path_; }
 
+    // Compact mode (or any tool set): HTTP paths post to /mcp?tools=MODE, stdio runs with
+    // EVENTS_API_MCP_TOOLS=MODE.
+    McpClient& WithTools(std::string mode);
+
 private:
     McpClient() = default;
     std::string Body(std::int64_t id, std::string_view method, std::string_view params) const;
@@ -61,6 +65,8 @@ private:
     std::string token_;
     std::string session_id_;
     std::string binary_, schema_, db_url_, username_, password_, sessions_url_;
+    std::string endpoint_ = "/mcp";
+    std::string tools_mode_;  // stdio: EVENTS_API_MCP_TOOLS when not empty
     std::int64_t next_id_ = 1;
 };
 

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <string>
 
-#include "auth/redis_server.hpp"
+#include "testing/redis_server.hpp"
 #include "integration/integration_fixture.hpp"
 
 namespace ea::integration {
@@ -133,7 +133,7 @@ TEST_F(RateLimitTest, AdminIsNotLimitedByDefault) {
 // Two instances on one Redis (sessions and rate limits shared): a demo user (role read, limited
 // to 4 calls a minute here) logged in on A spends one budget across A and B.
 TEST(SharedRateLimitTest, TwoInstancesOnOneRedisShareOneBudgetPerPrincipal) {
-    auto redis = auth::testing::RedisServer::Start();
+    auto redis = ea::testing::RedisServer::Start();
     ASSERT_TRUE(redis.has_value()) << redis.error().message;
     auto options = DemoServerOptions();
     options.extra_args = {"--sessions", (*redis)->Url(), "--rate-limits", "read=4/60s"};

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "integration/integration_fixture.hpp"
+#include "testing/redis_server.hpp"
 
 namespace ea::integration {
 namespace {
@@ -19,91 +20,6 @@ namespace {
 using ea::testing::RunCommand;
 using ea::testing::ServerOptions;
 using ea::testing::TempDir;
-
-// A port that was free a moment ago (redis-server cannot pick its own and report it).
-int FreePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    socklen_t length = sizeof address;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-        if (fd >= 0) {
-            ::close(fd);
-        }
-        return 0;
-    }
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
-
-// redis-server daemonised on a loopback port with no persistence; shut down on destruction.
-class Redis {
-public:
-    explicit Redis(std::string password) : password_(std::move(password)) {
-        port_ = FreePort();
-        auto started =
-            RunCommand("/usr/bin/redis-server",
-                       {"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
-                        "--appendonly", "no", "--daemonize", "yes", "--requirepass", password_,
-                        "--dir", dir_.path().string(), "--pidfile", (dir_ / "redis.pid").string(),
-                        "--logfile", (dir_ / "redis.log").string()});
-        error_ = started.exit_code == 0 ? "" : "redis-server failed: " + started.err + started.out;
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (error_.empty() && std::chrono::steady_clock::now() < deadline) {
-            if (Cli({"PING"}) == "PONG") {
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        if (error_.empty()) {
-            error_ = "redis-server did not answer PING on port " + std::to_string(port_);
-        }
-    }
-    ~Redis() { Stop(); }
-
-    void Stop() {
-        if (!stopped_) {
-            Cli({"SHUTDOWN", "NOSAVE"});
-            stopped_ = true;
-        }
-    }
-    // True once nothing accepts connections on the port any more (within `timeout`).
-    bool WaitUntilDown(std::chrono::milliseconds timeout) const {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (ea::testing::HttpConnection(static_cast<std::uint16_t>(port_)).connected()) {
-            if (std::chrono::steady_clock::now() > deadline) {
-                return false;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        return true;
-    }
-    std::string Cli(std::vector<std::string> args) const {
-        args.insert(args.begin(), {"-h", "127.0.0.1", "-p", std::to_string(port_), "-a", password_,
-                                   "--no-auth-warning"});
-        auto result = RunCommand("/usr/bin/redis-cli", args, {}, std::chrono::seconds(10));
-        std::string out = result.out;
-        while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
-            out.pop_back();
-        }
-        return out;
-    }
-    const std::string& error() const { return error_; }
-    int port() const { return port_; }
-    std::string Url() const {
-        return "redis://:" + password_ + "@127.0.0.1:" + std::to_string(port_);
-    }
-
-private:
-    TempDir dir_;
-    std::string password_;
-    int port_ = 0;
-    bool stopped_ = false;
-    std::string error_;
-};
 
 TEST(FirstRunTest, ServePrintsARandomAdminPasswordOnceAndKeepsIt) {
     auto options = DemoServerOptions();
@@ -239,21 +155,22 @@ TEST(SessionStoreFailureTest, SqliteFailureIs503WithoutInternalsAndLoggedUnderTh
 
 TEST(RedisSessionsTest, SessionsLiveInRedisAndAnOutageIsNotA500) {
     const std::string redis_password = "redis-secret-" + UniqueId("pw");
-    Redis redis(redis_password);
-    ASSERT_TRUE(redis.error().empty()) << redis.error();
+    auto started = ea::testing::RedisServer::Start({"--requirepass", redis_password});
+    ASSERT_TRUE(started) << started.error().message;
+    ea::testing::RedisServer& redis = **started;
     auto options = DemoServerOptions();
-    options.extra_args = {"--sessions", redis.Url()};
+    options.extra_args = {"--sessions", redis.AuthenticatedUrl()};
     auto server = StartServer(options);
     ASSERT_TRUE(server);
-    const std::string keys_before = redis.Cli({"DBSIZE"});
+    const std::string keys_before = redis.Command({"DBSIZE"});
 
     const std::string token = LoginToken(server->port(), "admin", kAdminPassword);
     ASSERT_FALSE(token.empty());
     Api session(server->port(), token);
     EXPECT_TRUE(IsListEnvelope(session.Get("/api/event?pageSize=1")));
-    EXPECT_NE(redis.Cli({"DBSIZE"}), keys_before) << "the session is not in redis";
+    EXPECT_NE(redis.Command({"DBSIZE"}), keys_before) << "the session is not in redis";
     // Only the token's hash is stored: the token itself appears nowhere in redis.
-    const std::string all = redis.Cli({"--scan"});
+    const std::string all = redis.Command({"KEYS", "*"});
     EXPECT_EQ(all.find(token), std::string::npos);
 
     auto readyz = Api(server->port(), "").Get("/readyz");
@@ -279,18 +196,17 @@ TEST(RedisSessionsTest, SessionsLiveInRedisAndAnOutageIsNotA500) {
     Api demo_a(server->port(), LoginToken(server->port(), demo_name, kDemoPassword));
     Api demo_b(server->port(), LoginToken(server->port(), demo_name, kDemoPassword));
     ASSERT_TRUE(IsListEnvelope(demo_a.Get("/api/event?pageSize=1")));
-    EXPECT_EQ(redis.Cli({"SCARD", "ea:user-sessions:" + demo_id}), "2");
+    EXPECT_EQ(redis.Command({"SCARD", "ea:user-sessions:" + demo_id}), "2");
     Api admin(server->port(), LoginToken(server->port(), "admin", kAdminPassword));
     ASSERT_TRUE(IsSuccess(
         admin.Patch("/api/user/" + demo_id, json::object{{"password", "a-changed-password"}})));
     EXPECT_TRUE(IsError(demo_a.Get("/api/event?pageSize=1"), 401, "unauthenticated"));
     EXPECT_TRUE(IsError(demo_b.Get("/api/event?pageSize=1"), 401, "unauthenticated"));
-    EXPECT_EQ(redis.Cli({"EXISTS", "ea:user-sessions:" + demo_id}), "0");
+    EXPECT_EQ(redis.Command({"EXISTS", "ea:user-sessions:" + demo_id}), "0");
 
     const std::string second = LoginToken(server->port(), "admin", kAdminPassword);
     ASSERT_FALSE(second.empty());
-    redis.Stop();
-    ASSERT_TRUE(redis.WaitUntilDown(std::chrono::seconds(10))) << "redis-server did not stop";
+    redis.Stop();  // SIGKILL, waited for: nothing listens on the port any more
     auto down = Api(server->port(), second).Get("/api/event?pageSize=1");
     EXPECT_TRUE(IsError(down, 503, "unavailable", "session store unavailable")) << Describe(down);
     EXPECT_EQ(down.body.find(redis_password), std::string::npos) << "a secret in the error";

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "auth/redis_server.hpp"
+#include "testing/redis_server.hpp"
 #include "ratelimit/redis_token_bucket.hpp"
 
 namespace ea::ratelimit {
@@ -18,7 +18,7 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using TimePoint = std::chrono::system_clock::time_point;
-using auth::testing::RedisServer;
+using ea::testing::RedisServer;
 
 class RedisTokenBucketTest : public ::testing::Test {
 protected:

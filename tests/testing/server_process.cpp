@@ -141,8 +141,9 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const ServerOptions& options
     }
     server->stdout_path_ = server->dir_ / "serve.stdout";
     server->stderr_path_ = server->dir_ / "serve.stderr";
-    const std::vector<std::string> common = {"--schema", options.schema.string(), "--db",
-                                             server->db_url()};
+    const std::vector<std::string> common = {
+        "--schema", options.schema.string(), "--db",
+        options.db_url.empty() ? server->db_url() : options.db_url};
 
     auto env = options.env;
     const bool sessions_named = env.contains("EVENTS_API_SESSIONS") ||

@@ -34,8 +34,9 @@ struct ServerOptions {
     std::filesystem::path binary;                      // the events-api executable
     std::filesystem::path schema;                      // schema.yaml
     std::optional<std::filesystem::path> template_db;  // copied as the database when set
-    // A server store's URL (postgresql://...), used instead of the SQLite file (template_db and
-    // seed_demo then do nothing: the database is prepared by the caller). Its sessions go to a
+    // A server store's URL (postgresql://..., e.g. one database several servers share), used
+    // instead of the SQLite file (template_db and seed_demo then do nothing: the database is
+    // prepared by the caller). Its sessions go to a
     // SQLite file in the server's directory unless `env` or `extra_args` name a place, and so
     // does its audit file.
     std::string db_url;

@@ -6,8 +6,10 @@
 
 namespace ea::store::search {
 
-std::vector<SharedCount> RowsInAtLeast(const std::vector<PostingCursor*>& lists, int k) {
+std::vector<SharedCount> RowsInAtLeast(const std::vector<PostingCursor*>& lists, int k,
+                                       std::size_t expected_rows) {
     std::vector<SharedCount> out;
+    out.reserve(expected_rows);
     if (k < 1) {
         k = 1;
     }
@@ -40,6 +42,39 @@ std::vector<SharedCount> RowsInAtLeast(const std::vector<PostingCursor*>& lists,
         }
     }
     // Fewer than k lists left: no later row can reach k, so the rest is not read.
+    return out;
+}
+
+std::vector<std::size_t> LargestLists(const std::vector<std::int64_t>& sizes, int k) {
+    std::vector<std::size_t> order(sizes.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        order[i] = i;
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return sizes[a] > sizes[b]; });
+    const std::size_t skip = k <= 1 ? 0 : std::min(order.size(), static_cast<std::size_t>(k - 1));
+    order.resize(skip);
+    return order;
+}
+
+std::vector<std::uint32_t> BySharedDescending(const std::vector<SharedCount>& rows) {
+    int most = 0;
+    for (const auto& row : rows) {
+        most = std::max(most, row.shared);
+    }
+    // starts[c]: where the rows sharing c begin in the output (counts from the top down).
+    std::vector<std::size_t> starts(static_cast<std::size_t>(most) + 2, 0);
+    for (const auto& row : rows) {
+        ++starts[static_cast<std::size_t>(most - std::max(row.shared, 0)) + 1];
+    }
+    for (std::size_t c = 1; c < starts.size(); ++c) {
+        starts[c] += starts[c - 1];
+    }
+    std::vector<std::uint32_t> out(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        out[starts[static_cast<std::size_t>(most - std::max(rows[i].shared, 0))]++] =
+            static_cast<std::uint32_t>(i);
+    }
     return out;
 }
 

@@ -29,8 +29,21 @@ struct SharedCount {
 
 // The rows present in at least `k` of `lists` (k >= 1), ascending by row id, each with the
 // number of lists holding it: a heap merge of the lists, one step per posting, memory O(lists +
-// result). Stops reading once fewer than k lists have rows left.
-std::vector<SharedCount> RowsInAtLeast(const std::vector<PostingCursor*>& lists, int k);
+// result). Stops reading once fewer than k lists have rows left. `expected_rows`, when known
+// (an upper bound of the result), is reserved up front: the memory is only touched as rows are
+// found, and the vector never holds two copies while it grows.
+std::vector<SharedCount> RowsInAtLeast(const std::vector<PostingCursor*>& lists, int k,
+                                       std::size_t expected_rows = 0);
+
+// Prefix filtering: a row sharing at least k of n lists holds at least one of any n - k + 1 of
+// them, so the k - 1 largest lists can go unread when candidates are generated (each candidate's
+// shared count is then known only up to those k - 1). Returns the indices of the
+// min(k - 1, lists) largest of `sizes` (estimated list lengths), largest first; ties by index.
+std::vector<std::size_t> LargestLists(const std::vector<std::int64_t>& sizes, int k);
+
+// Positions 0..rows.size()-1 ordered by `shared` descending, ascending position within one
+// shared count (a counting sort: O(rows + largest count), no comparison sort of all rows).
+std::vector<std::uint32_t> BySharedDescending(const std::vector<SharedCount>& rows);
 
 // The order of a fuzzy page when no sort is given: similarity descending, then id ascending
 // (byte order, as SQLite's BINARY collation compares the id column).

@@ -20,6 +20,7 @@
 #include "store/sql/ddl.hpp"
 #include "store/sql/select_builder.hpp"
 #include "store/sqlite/count_estimate.hpp"
+#include "store/sqlite/fuzzy_search.hpp"
 #include "store/sqlite/search_index.hpp"
 #include "store/sqlite/sqlite_functions.hpp"
 
@@ -898,7 +899,8 @@ public:
             static_cast<std::int64_t>(query.page - 1) * static_cast<std::int64_t>(query.page_size);
         search.page_size = query.page_size;
         search.count = query.count;
-        if (query.count == query::CountMode::kAuto) {
+        if (query.count == query::CountMode::kAuto ||
+            query.count == query::CountMode::kEstimated) {
             auto rows = MaxRowNumber(entity);
             if (!rows) {
                 return rows.error();

@@ -82,6 +82,82 @@ TEST(RowsInAtLeastTest, MoreListsRequiredThanGivenFindsNothing) {
     EXPECT_EQ(both[1].shared, 2);
 }
 
+// Prefix filtering: reading every list but the k - 1 largest finds every row that is in at least
+// k of all the lists, and the shared count over the read lists plus k - 1 bounds the true one.
+TEST(LargestListsTest, SkippingThemLosesNoRowInAtLeastKListsAndBoundsTheCount) {
+    std::mt19937 rng(17);
+    for (int round = 0; round < 300; ++round) {
+        const int lists = 1 + static_cast<int>(rng() % 12);
+        const int universe = 1 + static_cast<int>(rng() % 300);
+        std::vector<std::vector<std::int64_t>> rows(static_cast<std::size_t>(lists));
+        std::map<std::int64_t, int> counts;
+        for (auto& list : rows) {
+            // Some lists dense (the word-start trigrams), most sparse.
+            const int density =
+                rng() % 4 == 0 ? 50 + static_cast<int>(rng() % 50) : static_cast<int>(rng() % 20);
+            for (int r = 1; r <= universe; ++r) {
+                if (static_cast<int>(rng() % 100) < density) {
+                    list.push_back(r);
+                    ++counts[r];
+                }
+            }
+        }
+        const int k = 1 + static_cast<int>(rng() % static_cast<unsigned>(lists));
+        std::vector<std::int64_t> sizes;
+        for (const auto& list : rows) {
+            // An estimate, not the truth: the choice of lists must not matter for correctness.
+            sizes.push_back(static_cast<std::int64_t>(list.size()) +
+                            static_cast<std::int64_t>(rng() % 40) - 20);
+        }
+        const auto skipped = LargestLists(sizes, k);
+        ASSERT_EQ(skipped.size(), static_cast<std::size_t>(k - 1));
+        for (std::size_t i = 1; i < skipped.size(); ++i) {
+            EXPECT_GE(sizes[skipped[i - 1]], sizes[skipped[i]]);
+        }
+        std::vector<std::unique_ptr<VectorCursor>> cursors;
+        std::vector<PostingCursor*> read;
+        for (std::size_t l = 0; l < rows.size(); ++l) {
+            if (std::find(skipped.begin(), skipped.end(), l) == skipped.end()) {
+                cursors.push_back(std::make_unique<VectorCursor>(rows[l]));
+                read.push_back(cursors.back().get());
+            }
+        }
+        const auto got = RowsInAtLeast(read, 1);
+        std::map<std::int64_t, int> found;
+        for (const auto& row : got) {
+            found[row.rowid] = row.shared;
+        }
+        for (const auto& [row, count] : counts) {
+            if (count >= k) {
+                ASSERT_TRUE(found.count(row)) << "round " << round << " row " << row;
+            }
+            if (found.count(row)) {
+                EXPECT_LE(count, found[row] + (k - 1));
+                EXPECT_LE(found[row], count);
+            }
+        }
+    }
+}
+
+TEST(BySharedDescendingTest, EqualsAStableSortByShared) {
+    std::mt19937 rng(23);
+    for (int round = 0; round < 100; ++round) {
+        std::vector<SharedCount> rows;
+        const int n = static_cast<int>(rng() % 500);
+        for (int i = 0; i < n; ++i) {
+            rows.push_back({i, static_cast<int>(rng() % 9)});
+        }
+        std::vector<std::uint32_t> expected(rows.size());
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            expected[i] = static_cast<std::uint32_t>(i);
+        }
+        std::stable_sort(expected.begin(), expected.end(), [&](std::uint32_t a, std::uint32_t b) {
+            return rows[a].shared > rows[b].shared;
+        });
+        EXPECT_EQ(BySharedDescending(rows), expected);
+    }
+}
+
 TEST(TopRowsTest, KeepsTheBestByScoreThenIdAgainstAFullSort) {
     std::mt19937 rng(11);
     for (int round = 0; round < 100; ++round) {

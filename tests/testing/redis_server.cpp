@@ -1,4 +1,4 @@
-#include "auth/redis_server.hpp"
+#include "testing/redis_server.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace ea::auth::testing {
+namespace ea::testing {
 namespace {
 
 constexpr auto kStartTimeout = std::chrono::seconds(10);
@@ -198,6 +198,11 @@ std::string RedisServer::Url() const {
     return "redis://127.0.0.1:" + std::to_string(port_);
 }
 
+std::string RedisServer::AuthenticatedUrl() const {
+    return password_.empty() ? Url()
+                             : "redis://:" + password_ + "@127.0.0.1:" + std::to_string(port_);
+}
+
 void RedisServer::Stop() {
     if (pid_ <= 0) {
         return;
@@ -217,4 +222,4 @@ std::string RedisServer::Command(const std::vector<std::string>& args) const {
     return RunCommand(port_, password_, args);
 }
 
-}  // namespace ea::auth::testing
+}  // namespace ea::testing

@@ -1,5 +1,6 @@
 // RedisServer: a real redis-server process for one test, on a free loopback port, with no
-// persistence. It is stopped (and its directory removed) when the object is destroyed.
+// persistence. It is stopped (and its directory removed) when the object is destroyed. The one
+// Redis fixture of every test binary (auth, ratelimit, integration).
 #pragma once
 
 #include <memory>
@@ -11,7 +12,7 @@
 #include "common/result.hpp"
 #include "testing/temp_dir.hpp"
 
-namespace ea::auth::testing {
+namespace ea::testing {
 
 class RedisServer {
 public:
@@ -27,6 +28,8 @@ public:
 
     int port() const { return port_; }
     std::string Url() const;  // "redis://127.0.0.1:PORT"
+    // Url() with the --requirepass password in it ("redis://:PASSWORD@127.0.0.1:PORT").
+    std::string AuthenticatedUrl() const;
 
     // Kills the server (SIGKILL, like a crash) and waits for it to exit.
     void Stop();
@@ -42,7 +45,7 @@ private:
     RedisServer() = default;
     Status Launch();
 
-    ea::testing::TempDir dir_;
+    TempDir dir_;
     std::string binary_;
     std::vector<std::string> extra_args_;
     std::string password_;  // from --requirepass, for Command()
@@ -50,4 +53,4 @@ private:
     pid_t pid_ = -1;
 };
 
-}  // namespace ea::auth::testing
+}  // namespace ea::testing
