@@ -15,6 +15,12 @@
 # tools/call to /mcp as a 2026-07-28 client does (per-request _meta, no session), with the same
 # bearer, through bench/wrk_post.lua. The agent-* endpoints repeat get-user, list-users and
 # mcp-get-user as an ai_agent user: their ratio to the twin is the cost of enforcing its rules.
+# DB=postgresql://USER:PASSWORD@HOST:PORT/NAME (an empty database) benches that store instead of a
+# temporary SQLite file (give SESSIONS too: a PostgreSQL store needs the sessions' place named).
+# INSTANCES=2 starts that many `serve` processes on one database (a server store and shared
+# sessions: DB and SESSIONS=redis://...) and runs one wrk per instance at the same time, the
+# connections split evenly: req/s is their sum, p50 and p99 the worst instance's, server CPU per
+# request over all instances.
 set -euo pipefail
 
 BIN=${1:?usage: http_bench.sh PATH/TO/events-api [SCALE] [RUNS] [DURATION]}
@@ -28,22 +34,28 @@ done
 
 WORK=$(mktemp -d)
 SERVER_PID=""
+SERVER_PIDS=()
 cleanup() {
-    if [[ -n "$SERVER_PID" ]]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    for pid in "${SERVER_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-DB="sqlite://$WORK/bench.db"
+DB=${DB:-sqlite://$WORK/bench.db}
+INSTANCES=${INSTANCES:-1}
 PASSWORD="bench-admin-password-$$"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PORT=$(free_port)
+PORTS=("$PORT")
+for _ in $(seq 2 "$INSTANCES"); do PORTS+=("$(free_port)"); done
 BASE="http://127.0.0.1:$PORT"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "store: ${DB%%://*}, instances: $INSTANCES"
 echo "seeding scale $SCALE ..."
 "$BIN" --schema "$SCHEMA" --db "$DB" seed-demo --scale "$SCALE" | head -1
 
@@ -51,14 +63,17 @@ SESSIONS_ARGS=()
 [[ -n "${SESSIONS:-}" ]] && SESSIONS_ARGS=(--sessions "$SESSIONS")
 echo "sessions: ${SESSIONS:-embedded SQLite}"
 # The ai_agent user measures enforcement, not its rate limit (100 calls per 60 s by default).
-EVENTS_API_RATE_LIMITS="ai_agent=unlimited" EVENTS_API_ADMIN_PASSWORD="$PASSWORD" "$BIN" --schema "$SCHEMA" --db "$DB" "${SESSIONS_ARGS[@]}" \
-    --listen "127.0.0.1:$PORT" serve >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-    curl -fs "$BASE/healthz" >/dev/null 2>&1 && break
-    sleep 0.1
+for i in "${!PORTS[@]}"; do
+    EVENTS_API_RATE_LIMITS="ai_agent=unlimited" EVENTS_API_ADMIN_PASSWORD="$PASSWORD" "$BIN" --schema "$SCHEMA" --db "$DB" "${SESSIONS_ARGS[@]}" \
+        --listen "127.0.0.1:${PORTS[$i]}" serve >"$WORK/server.$i.log" 2>&1 &
+    SERVER_PIDS+=($!)
+    for _ in $(seq 1 100); do
+        curl -fs "http://127.0.0.1:${PORTS[$i]}/healthz" >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    curl -fs "http://127.0.0.1:${PORTS[$i]}/healthz" >/dev/null || { echo "server $i did not start:" >&2; cat "$WORK/server.$i.log" >&2; exit 1; }
 done
-curl -fs "$BASE/healthz" >/dev/null || { echo "server did not start:" >&2; cat "$WORK/server.log" >&2; exit 1; }
+SERVER_PID=${SERVER_PIDS[0]}
 
 # One login for the whole run.
 TOKEN=$(curl -fs -X POST "$BASE/api/user/auth/login" -H 'Content-Type: application/json' \
@@ -108,8 +123,14 @@ done
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status"; }
 
-# The server's CPU time so far (user + system), in clock ticks.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+# The servers' CPU time so far (user + system), in clock ticks.
+cpu_ticks() {
+    local pid sum=0
+    for pid in "${SERVER_PIDS[@]}"; do
+        sum=$((sum + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+    done
+    echo "$sum"
+}
 TICKS_PER_S=$(getconf CLK_TCK)
 
 # Prints "req/s p50_ms p99_ms non2xx cpu_us_per_request" for one wrk run. The server's CPU time
@@ -120,24 +141,33 @@ run_wrk() {
     shift
     local before
     before=$(cpu_ticks)
-    local text
-    text=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$BASE$path")
+    local i wrk_pids=()
+    for i in "${!PORTS[@]}"; do
+        wrk -t"$THREADS" -c"$((CONNECTIONS / INSTANCES))" -d"$DURATION" --latency "$@" \
+            "http://127.0.0.1:${PORTS[$i]}$path" >"$WORK/wrk.${PORTS[$i]}" &
+        wrk_pids+=($!)
+    done
+    wait "${wrk_pids[@]}"
     local after
     after=$(cpu_ticks)
     TICKS=$((after - before)) TICKS_PER_S=$TICKS_PER_S python3 -c '
 import os, re, sys
-text = sys.stdin.read()
-def ms(label):
-    m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
-    value, unit = float(m.group(1)), m.group(2)
-    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-total = int(re.search(r"(\d+) requests in", text).group(1))
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-p50, p99 = ms("50%"), ms("99%")
+rps = total = errors = 0
+p50 = p99 = 0.0
+for name in sys.argv[1:]:
+    text = open(name).read()
+    def ms(label):
+        m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    rps += float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    total += int(re.search(r"(\d+) requests in", text).group(1))
+    e = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    errors += int(e.group(1)) if e else 0
+    p50, p99 = max(p50, ms("50%")), max(p99, ms("99%"))
 cpu_us = int(os.environ["TICKS"]) / int(os.environ["TICKS_PER_S"]) * 1e6 / max(total, 1)
-print("%.0f %.3f %.3f %s %.1f" % (rps, p50, p99, errors.group(1) if errors else 0, cpu_us))
-' <<<"$text"
+print("%.0f %.3f %.3f %s %.1f" % (rps, p50, p99, errors, cpu_us))
+' "${PORTS[@]/#/$WORK/wrk.}"
 }
 
 declare -A MEDIAN_RPS
@@ -171,7 +201,7 @@ print(f"{med[0]:.0f} {med[1]:.3f} {med[2]:.3f} {int(sum(r[3] for r in rows))} {m
 }
 
 CONNECTIONS=${CONNECTIONS:-64}
-THREADS=$((CONNECTIONS < 2 ? 1 : 2))
+THREADS=$((CONNECTIONS / INSTANCES < 2 || INSTANCES > 1 ? 1 : 2))
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $RUNS runs each; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 ENDPOINTS=${ENDPOINTS:-get-user me list-page mcp-get-user mcp-list-events agent-get-user list-users agent-list-users mcp-agent-get-user}
 WRK_POST=$(cd "$(dirname "$0")" && pwd)/wrk_post.lua

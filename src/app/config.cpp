@@ -79,6 +79,7 @@ constexpr const char* kKeys[][2] = {
     {"audit.queue", "EVENTS_API_AUDIT_QUEUE"},
     {"mcp.tools", "EVENTS_API_MCP_TOOLS"},
     {"mcp.max_result_bytes", "EVENTS_API_MCP_MAX_RESULT_BYTES"},
+    {"store.timeout_ms", "EVENTS_API_STORE_TIMEOUT_MS"},
 };
 
 // Keys whose value is a list: a YAML sequence in the file, comma-separated elsewhere.
@@ -246,6 +247,7 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
         {"audit.queue", &flags.audit_queue},
         {"mcp.tools", &flags.mcp_tools},
         {"mcp.max_result_bytes", &flags.mcp_max_result_bytes},
+        {"store.timeout_ms", &flags.store_timeout_ms},
     };
     for (const auto& [key, value] : flag_values) {
         if (value->has_value()) {
@@ -375,7 +377,8 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
             config.audit_queue = *parsed;
         } else if (key == "mcp.tools") {
             if (value != "entity" && value != "compact") {
-                return InvalidArgument(source[key] + ": mcp.tools must be entity or compact, got '" +
+                return InvalidArgument(source[key] +
+                                       ": mcp.tools must be entity or compact, got '" +
                                        value.substr(0, 40) + "'");
             }
             config.mcp_tools = value;
@@ -389,6 +392,12 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
                                        ": must be at least 1024 (bytes of one tool result)");
             }
             config.mcp_max_result_bytes = *parsed;
+        } else if (key == "store.timeout_ms") {
+            auto parsed = ParsePositive(source[key], value);
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.store_timeout_ms = *parsed;
         }
     }
     if (config.schema.empty()) {

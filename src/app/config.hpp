@@ -60,6 +60,9 @@ struct Config {
     // The largest MCP tool result, in bytes of its JSON (mcp/result_budget.hpp): a list page over
     // it is cut to whole rows, with pagination.truncated.
     int mcp_max_result_bytes = 40000;
+    // PostgreSQL: the longest a request waits for a connection (a free pooled one, or a new one
+    // to open); past it the request fails with 503 instead of hanging on a sick database.
+    int store_timeout_ms = 5000;
     std::string config_file;  // where the file layer came from, for messages
 };
 
@@ -89,6 +92,7 @@ struct ConfigFlags {
     std::optional<std::string> audit_queue;
     std::optional<std::string> mcp_tools;
     std::optional<std::string> mcp_max_result_bytes;
+    std::optional<std::string> store_timeout_ms;
 };
 
 // The environment as a map, so tests can pass their own.

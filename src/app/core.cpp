@@ -24,11 +24,34 @@ std::filesystem::path SqliteFileOf(const std::string& db_url) {
     return "data/sessions.db";
 }
 
+namespace {
+
+// Sessions and access tokens default to tables in the SQLite file. A server store has no such
+// file, and a silent local fallback would split them per instance (a login on one instance
+// unknown to the next), so the place must be named.
+Status CheckSessionsPlace(const Config& config) {
+    if (config.sessions.empty() && !config.db.starts_with("sqlite://")) {
+        return InvalidArgument(
+            "with a postgresql:// store, sessions and access tokens need a place of their own: "
+            "set sessions (--sessions, EVENTS_API_SESSIONS) to redis://HOST[:PORT] (shared by "
+            "every instance) or to sqlite://PATH (one instance)");
+    }
+    return Ok();
+}
+
+}  // namespace
+
 Result<auth::SessionStorePtr> OpenConfiguredSessions(const Config& config) {
+    if (auto s = CheckSessionsPlace(config); !s) {
+        return s.error();
+    }
     return auth::OpenSessionStore(config.sessions, SqliteFileOf(config.db));
 }
 
 Result<auth::AccessTokenStorePtr> OpenConfiguredTokens(const Config& config) {
+    if (auto s = CheckSessionsPlace(config); !s) {
+        return s.error();
+    }
     return auth::OpenAccessTokenStore(config.sessions, SqliteFileOf(config.db));
 }
 
@@ -45,6 +68,7 @@ Result<std::unique_ptr<Core>> OpenCore(const Config& config) {
         config.store_durability == "normal" ? store::Durability::kNormal : store::Durability::kFull;
     store_config.query_timeout = std::chrono::milliseconds(config.query_timeout_ms);
     store_config.pool_size = config.store_pool_size;
+    store_config.timeout = std::chrono::milliseconds(config.store_timeout_ms);
     auto store = store::OpenStore(store_config, *core->schema);
     if (!store) {
         return store.error();

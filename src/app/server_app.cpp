@@ -192,8 +192,13 @@ Result<std::shared_ptr<const RestFace>> ServerApp::BuildFace(Parts& parts,
     face->core = std::move(core);
     Core& schema_core = *face->core;
     face->admin = std::make_unique<service::AdminService>(
-        *schema_core.schema, *schema_core.store, [db = SqliteFileOf(schema_core.config.db)] {
-            boost::json::object sizes;
+        *schema_core.schema, *schema_core.store,
+        [db = SqliteFileOf(schema_core.config.db),
+         file = schema_core.config.db.starts_with("sqlite://")] {
+            boost::json::object sizes;  // of the SQLite file; a server store has none to measure
+            if (!file) {
+                return sizes;
+            }
             std::error_code ec;
             for (const auto& [name, suffix] :
                  {std::pair{"databaseBytes", ""}, std::pair{"walBytes", "-wal"}}) {

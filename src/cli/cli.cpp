@@ -123,6 +123,9 @@ int Main(int argc, char** argv) {
     add("--mcp-max-result-bytes", flags.mcp_max_result_bytes,
         "largest MCP tool result in bytes of JSON; a list page over it is cut to whole rows "
         "(EVENTS_API_MCP_MAX_RESULT_BYTES; default 40000, at least 1024)");
+    add("--store-timeout-ms", flags.store_timeout_ms,
+        "PostgreSQL: longest wait for a connection (pooled or new) before a request fails with "
+        "503 (EVENTS_API_STORE_TIMEOUT_MS; default 5000)");
 
     std::vector<Command> commands = {
         AddSchemaCommand(root, flags),   AddMigrateCommand(root, flags),

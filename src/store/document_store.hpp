@@ -1,11 +1,9 @@
 // The store ("DocumentManager"): persistence of records, one implementation per backend (SQLite and
 // PostgreSQL; both pass tests/store/store_conformance_test.cpp). It enforces the integrity a
-// database can: foreign keys (existence on write, on_delete on delete) and unique constraints. It does
-// not validate field values (validate/ does, in the service layer) and knows nothing about roles, HTTP
-// or MCP. Thread-safe: one instance serves all requests.
+// database can: foreign keys (existence on write, on_delete on delete) and unique constraints. It
+// does not validate field values (validate/ does, in the service layer) and knows nothing about
+// roles, HTTP or MCP. Thread-safe: one instance serves all requests.
 #pragma once
-
-#include <boost/json/object.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -14,6 +12,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/json/object.hpp>
 
 #include "common/record.hpp"
 #include "common/result.hpp"
@@ -104,7 +104,8 @@ public:
     // canonical form, as the validator leaves them). Returns the stored record.
     // Errors: kValidationFailed (a reference names a missing record; fields name them),
     // kConflict (an id or unique constraint is taken; fields name them).
-    [[nodiscard]] virtual Result<Record> Create(const schema::Entity& entity, const Record& record) = 0;
+    [[nodiscard]] virtual Result<Record> Create(const schema::Entity& entity,
+                                                const Record& record) = 0;
 
     // Replaces the stored record `id` with `record` (complete and valid, as for Create).
     // Errors: kNotFound, kValidationFailed (missing reference), kConflict.
@@ -126,7 +127,8 @@ public:
 
     // Deletes `id`, applying each incoming reference's on_delete. Returns the deleted record, or
     // kNotFound. Errors: kConflict (a restrict reference still points here; the message names it).
-    [[nodiscard]] virtual Result<Record> Delete(const schema::Entity& entity, std::string_view id) = 0;
+    [[nodiscard]] virtual Result<Record> Delete(const schema::Entity& entity,
+                                                std::string_view id) = 0;
 
     // A check DeleteIf runs on the stored record inside the write transaction, before anything
     // is deleted; its error aborts the delete and is returned unchanged. Same rules as Merge.
@@ -200,6 +202,9 @@ struct StoreConfig {
     // PostgreSQL: connections at most (opened on demand); a request finding all busy waits a
     // bounded time, then fails with kUnavailable. SQLite ignores it.
     int pool_size = 8;
+    // PostgreSQL: the longest wait for a connection, a free pooled one or a new one opening
+    // (libpq's connect_timeout counts whole seconds, at least 2); past it kUnavailable.
+    std::chrono::milliseconds timeout{5000};
 };
 
 // Opens the backend named by `config.url` and migrates its tables to `schema` (creating tables,

@@ -49,6 +49,7 @@ Result<DocumentStorePtr> OpenStore(const StoreConfig& config, const schema::Sche
         options.durability = config.durability;
         options.query_timeout = config.query_timeout;
         options.pool_size = static_cast<std::size_t>(std::max(1, config.pool_size));
+        options.acquire_timeout = config.timeout;
         auto store = postgres::PgStore::Open(config.url, schema, options);
         if (!store) {
             return store.error();

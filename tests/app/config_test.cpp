@@ -618,6 +618,36 @@ TEST_F(ConfigTest, BadRateLimitsNameTheItemAndTheSource) {
     }
 }
 
+// The PostgreSQL connection wait, in every layer; a positive number of milliseconds.
+TEST_F(ConfigTest, StoreTimeoutHasADefaultAndComesFromFileEnvironmentAndFlags) {
+    auto defaults = LoadConfig({}, {});
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_EQ(defaults->store_timeout_ms, 5000);
+
+    ConfigFlags file;
+    file.config_file = WriteFile("timeout.yaml", "store:\n  timeout_ms: 1500\n");
+    auto from_file = LoadConfig(file, {});
+    ASSERT_TRUE(from_file) << from_file.error().message;
+    EXPECT_EQ(from_file->store_timeout_ms, 1500);
+
+    const Environment env = {{"EVENTS_API_STORE_TIMEOUT_MS", "2500"}};
+    auto from_env = LoadConfig(file, env);
+    ASSERT_TRUE(from_env) << from_env.error().message;
+    EXPECT_EQ(from_env->store_timeout_ms, 2500);
+
+    ConfigFlags flags = file;
+    flags.store_timeout_ms = "700";
+    auto from_flags = LoadConfig(flags, env);
+    ASSERT_TRUE(from_flags) << from_flags.error().message;
+    EXPECT_EQ(from_flags->store_timeout_ms, 700);
+
+    for (const char* bad : {"0", "-1", "soon"}) {
+        EXPECT_THAT(LoadError({}, {{"EVENTS_API_STORE_TIMEOUT_MS", bad}}).message,
+                    HasSubstr("EVENTS_API_STORE_TIMEOUT_MS"))
+            << bad;
+    }
+}
+
 }  // namespace
 }  // namespace ea::app
 

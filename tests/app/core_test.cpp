@@ -54,5 +54,25 @@ TEST(CoreTest, MaxBatchReachesTheService) {
     EXPECT_TRUE((*core)->documents->CreateMany(ctx, account, std::vector<Record>(2)));
 }
 
+// A server store has no SQLite file for the embedded session table: the sessions' place must be
+// named, and the error says how (nothing is opened in the working directory instead).
+TEST(CoreTest, APostgresStoreWithoutASessionsUrlIsRefusedSayingWhatToSet) {
+    Config config;
+    config.db = "postgresql://app:secret-pw@127.0.0.1:1/events";
+    for (bool tokens : {false, true}) {
+        const Error error =
+            tokens ? OpenConfiguredTokens(config).error() : OpenConfiguredSessions(config).error();
+        EXPECT_EQ(error.code, ErrorCode::kInvalidArgument);
+        EXPECT_NE(error.message.find("--sessions"), std::string::npos) << error.message;
+        EXPECT_NE(error.message.find("redis://"), std::string::npos) << error.message;
+        EXPECT_EQ(error.message.find("secret-pw"), std::string::npos) << error.message;
+    }
+    EXPECT_FALSE(std::filesystem::exists("data/sessions.db"));
+
+    ea::testing::TempDir dir;
+    config.sessions = "sqlite://" + (dir / "sessions.db").string();
+    EXPECT_TRUE(OpenConfiguredSessions(config)) << "a named SQLite file is fine for one instance";
+}
+
 }  // namespace
 }  // namespace ea::app

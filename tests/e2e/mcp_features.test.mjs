@@ -33,7 +33,9 @@ process.on("exit", () => fs.rmSync(work, { recursive: true, force: true }));
 const env = {
   PATH: process.env.PATH ?? "/usr/bin:/bin",
   EVENTS_API_SCHEMA: schemaFile,
-  EVENTS_API_DB: `sqlite://${path.join(work, "mcp.db")}`,
+  // EA_TEST_DB_URL and EA_TEST_SESSIONS_URL (with_postgres.sh): the same run on PostgreSQL.
+  EVENTS_API_DB: process.env.EA_TEST_DB_URL ?? `sqlite://${path.join(work, "mcp.db")}`,
+  ...(process.env.EA_TEST_SESSIONS_URL ? { EVENTS_API_SESSIONS: process.env.EA_TEST_SESSIONS_URL } : {}),
 };
 const user = "mcp_features_agent";
 const password = `e2e-${process.pid}-${Date.now()}`;

@@ -28,7 +28,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-export EVENTS_API_SCHEMA=$schema EVENTS_API_DB="sqlite://$work/e2e.db"
+# EA_TEST_DB_URL (with_postgres.sh) puts the server on PostgreSQL instead of a SQLite file.
+export EVENTS_API_SCHEMA=$schema EVENTS_API_DB="${EA_TEST_DB_URL:-sqlite://$work/e2e.db}"
+[[ -n "${EA_TEST_SESSIONS_URL:-}" ]] && export EVENTS_API_SESSIONS=$EA_TEST_SESSIONS_URL
 export EVENTS_API_ADMIN_PASSWORD="e2e-admin-$RANDOM$RANDOM"
 if [[ -n "${EA_PAGE_ORIGIN_HOST:-}" ]]; then
   EA_PAGE_PORT=$(node -e 'const s = require("net").createServer();

@@ -37,7 +37,7 @@ protected:
         std::vector<std::string> all = {"--schema", options.schema.string(), "--db",
                                         server().db_url(), "token"};
         all.insert(all.end(), args.begin(), args.end());
-        return RunCommand(options.binary, all, {}, std::chrono::seconds(60));
+        return RunCommand(options.binary, all, CommandEnv(server()), std::chrono::seconds(60));
     }
 
     // The token `token create USERNAME ARGS...` printed ("" with a test failure).

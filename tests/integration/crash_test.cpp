@@ -6,6 +6,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,24 +21,20 @@
 namespace ea::integration {
 namespace {
 
-// How many Events of each title start with `prefix`, read from the file itself.
-std::map<std::string, int> TitlesInFile(const std::filesystem::path& db_path,
-                                        const std::string& prefix) {
+// How many Events of each title start with `prefix` (a UniqueId: no quote, no wildcard), read
+// from the database itself.
+std::map<std::string, int> TitlesInStore(const ea::testing::ServerProcess& server,
+                                         const std::string& prefix) {
+    const std::string joined =
+        StoreValue(server, std::string("SELECT ") +
+                               (OnPostgres() ? "string_agg(\"title\", chr(10))"
+                                             : "group_concat(\"title\", char(10))") +
+                               " FROM \"Event\" WHERE \"title\" LIKE '" + prefix + "%'");
     std::map<std::string, int> titles;
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt* statement = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT \"title\" FROM \"Event\" WHERE \"title\" LIKE ?1", -1,
-                                 &statement, nullptr),
-              SQLITE_OK);
-    const std::string pattern = prefix + "%";
-    sqlite3_bind_text(statement, 1, pattern.c_str(), -1, SQLITE_TRANSIENT);
-    while (sqlite3_step(statement) == SQLITE_ROW) {
-        titles[reinterpret_cast<const char*>(sqlite3_column_text(statement, 0))] += 1;
+    std::istringstream lines(joined);
+    for (std::string line; std::getline(lines, line);) {
+        titles[line] += 1;
     }
-    sqlite3_finalize(statement);
-    sqlite3_close(db);
     return titles;
 }
 
@@ -92,7 +89,7 @@ TEST(CrashTest, KillNineUnderWriteLoadLosesNoAcknowledgedWriteAndDoublesNone) {
         writer.join();
     }
 
-    const auto titles = TitlesInFile(server->db_path(), prefix);
+    const auto titles = TitlesInStore(*server, prefix);
     std::size_t missing = 0;
     for (const auto& title : acknowledged) {
         const auto it = titles.find(title);
@@ -116,7 +113,7 @@ TEST(CrashTest, KillNineUnderWriteLoadLosesNoAcknowledgedWriteAndDoublesNone) {
     // A new server on (a copy of) the same file serves them. The read above was the file's last
     // connection, so closing it checkpointed the write-ahead log into the file the copy takes.
     auto options = DemoServerOptions();
-    options.template_db = server->db_path();
+    UseDataOf(*server, options);
     auto restarted = StartServer(options);
     ASSERT_NE(restarted, nullptr);
     const std::string again = LoginToken(restarted->port(), "admin", kAdminPassword);

@@ -1,9 +1,14 @@
 #include "integration/integration_fixture.hpp"
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
+#include <mutex>
 
+#include <sqlite3.h>
 #include <unistd.h>
+
+#include "testing/postgres_server.hpp"
 
 namespace ea::integration {
 
@@ -13,11 +18,134 @@ using ea::testing::ServerProcess;
 std::unique_ptr<ServerProcess> ServerSuite::server_;
 std::string ServerSuite::admin_token_;
 
+bool OnPostgres() {
+    static const bool on = [] {
+        const char* store = std::getenv("EA_TEST_STORE");
+        return store != nullptr && std::string_view(store) == "postgresql";
+    }();
+    return on;
+}
+
+namespace {
+
+// A fresh database with the demo data: the first call seeds `demo_template` with seed-demo, each
+// call copies it (much faster than seeding: a file copy on the server). "" with a test failure
+// when PostgreSQL cannot be started or the copy fails.
+std::string FreshDemoDatabase(const ServerOptions& options) {
+    static std::mutex mutex;
+    static bool seeded = false;
+    static int next = 0;
+    auto* pg = ea::testing::PostgresServer::Shared();
+    if (pg == nullptr) {
+        return "";
+    }
+    const std::string password = ea::testing::PostgresServer::kPassword;
+    std::lock_guard lock(mutex);
+    if (!seeded) {
+        if (auto error = pg->Execute("postgres", "CREATE DATABASE demo_template"); !error.empty()) {
+            ADD_FAILURE() << "CREATE DATABASE demo_template: " << error;
+            return "";
+        }
+        auto seed = ea::testing::RunCommand(
+            options.binary, {"--schema", options.schema.string(), "--db",
+                             pg->Url("demo_template", "postgres", password), "seed-demo"});
+        if (seed.exit_code != 0) {
+            ADD_FAILURE() << "seed-demo on PostgreSQL failed: " << seed.err;
+            return "";
+        }
+        seeded = true;
+    }
+    const std::string name = "itest_" + std::to_string(++next);
+    if (auto error = pg->Execute("postgres", "CREATE DATABASE " + name + " TEMPLATE demo_template");
+        !error.empty()) {
+        ADD_FAILURE() << "CREATE DATABASE " << name << ": " << error;
+        return "";
+    }
+    return pg->Url(name, "postgres", password);
+}
+
+}  // namespace
+
+void UseDataOf(const ServerProcess& server, ServerOptions& options) {
+    if (server.db_path().empty()) {
+        options.db_url = server.db_url();
+        if (!server.sessions_url().empty()) {
+            options.env["EVENTS_API_SESSIONS"] = server.sessions_url();
+        }
+    } else {
+        options.db_url.clear();
+        options.template_db = server.db_path();
+    }
+}
+
+namespace {
+
+std::string DatabaseNameOf(const ServerProcess& server) {
+    const std::string url = server.db_url();
+    return url.substr(url.rfind('/') + 1);
+}
+
+}  // namespace
+
+std::string StoreExec(const ServerProcess& server, const std::string& sql) {
+    if (server.db_path().empty()) {
+        auto* pg = ea::testing::PostgresServer::Shared();
+        return pg == nullptr ? "no PostgreSQL" : pg->Execute(DatabaseNameOf(server), sql);
+    }
+    sqlite3* db = nullptr;
+    std::string error;
+    if (sqlite3_open(server.db_path().c_str(), &db) != SQLITE_OK) {
+        error = sqlite3_errmsg(db);
+    } else {
+        sqlite3_busy_timeout(db, 5000);
+        char* message = nullptr;
+        if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+            error = message != nullptr ? message : "failed";
+        }
+        sqlite3_free(message);
+    }
+    sqlite3_close(db);
+    return error;
+}
+
+std::string StoreValue(const ServerProcess& server, const std::string& sql) {
+    if (server.db_path().empty()) {
+        auto* pg = ea::testing::PostgresServer::Shared();
+        return pg == nullptr ? "" : pg->Value(DatabaseNameOf(server), sql);
+    }
+    sqlite3* db = nullptr;
+    std::string out;
+    if (sqlite3_open(server.db_path().c_str(), &db) == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 5000);
+        sqlite3_stmt* statement = nullptr;
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
+            sqlite3_step(statement) == SQLITE_ROW) {
+            const auto* text = sqlite3_column_text(statement, 0);
+            out = text != nullptr ? reinterpret_cast<const char*>(text) : "";
+        }
+        sqlite3_finalize(statement);
+    }
+    sqlite3_close(db);
+    return out;
+}
+
+std::map<std::string, std::string> CommandEnv(const ServerProcess& server,
+                                              std::map<std::string, std::string> extra) {
+    if (!server.sessions_url().empty()) {
+        extra.emplace("EVENTS_API_SESSIONS", server.sessions_url());
+    }
+    return extra;
+}
+
 ServerOptions DemoServerOptions() {
     ServerOptions options;
     options.binary = EA_BINARY;
     options.schema = std::filesystem::path(EA_SOURCE_DIR) / "schema.yaml";
     options.admin_password = kAdminPassword;
+    if (OnPostgres()) {
+        options.db_url = FreshDemoDatabase(options);
+        return options;
+    }
 #ifdef EA_DEMO_DB
     // Seeded once at build time: copying it is much faster than seeding per suite.
     if (std::filesystem::exists(EA_DEMO_DB)) {

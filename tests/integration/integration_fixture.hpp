@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,8 +25,30 @@ namespace json = boost::json;
 inline constexpr const char* kAdminPassword = "adminpass123";
 inline constexpr const char* kDemoPassword = "demo-password";
 
-// Options for a server of the demo database (copied from the build's template when present).
+// The store the suite runs on: SQLite files by default, PostgreSQL when EA_TEST_STORE=postgresql
+// (ctest's integration.pg shards set it). On PostgreSQL there is one server per test process and
+// a fresh database per `serve`, copied (CREATE DATABASE ... TEMPLATE) from the demo data seeded
+// once per process.
+bool OnPostgres();
+
+// Options for a server of the demo database (copied from the build's template when present; on
+// PostgreSQL a fresh copy of the demo database).
 ea::testing::ServerOptions DemoServerOptions();
+
+// Makes `options` start a server on the data `server` left (its SQLite file copied, or the same
+// PostgreSQL database and session file), for tests that restart on one database.
+void UseDataOf(const ea::testing::ServerProcess& server, ea::testing::ServerOptions& options);
+
+// Runs `sql` on `server`'s database behind the server's back (the SQLite file, or the PostgreSQL
+// database as its superuser): "" or the error message.
+std::string StoreExec(const ea::testing::ServerProcess& server, const std::string& sql);
+// The first column of the first row `sql` returns there, as text ("" when none).
+std::string StoreValue(const ea::testing::ServerProcess& server, const std::string& sql);
+
+// The environment a command run on `server`'s data needs beside EVENTS_API_DB (the session
+// store's place on PostgreSQL), plus `extra`.
+std::map<std::string, std::string> CommandEnv(const ea::testing::ServerProcess& server,
+                                              std::map<std::string, std::string> extra = {});
 
 // Starts a server or fails the current test (nullptr then).
 std::unique_ptr<ea::testing::ServerProcess> StartServer(const ea::testing::ServerOptions& options);

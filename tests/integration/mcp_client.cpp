@@ -92,8 +92,9 @@ McpClient McpClient::Http(McpPath path, std::uint16_t port, std::string token) {
 }
 
 McpClient McpClient::Stdio(std::string binary, std::string schema, std::string db_url,
-                           std::string username, std::string password) {
+                           std::string username, std::string password, std::string sessions_url) {
     McpClient client;
+    client.sessions_url_ = std::move(sessions_url);
     client.path_ = McpPath::kStdio;
     client.binary_ = std::move(binary);
     client.schema_ = std::move(schema);
@@ -216,6 +217,9 @@ std::vector<McpOutcome> McpClient::RequestAll(
                                               {"MCP_PASSWORD", password_}};
     if (!tools_mode_.empty()) {
         env["EVENTS_API_MCP_TOOLS"] = tools_mode_;
+    }
+    if (!sessions_url_.empty()) {
+        env["EVENTS_API_SESSIONS"] = sessions_url_;
     }
     const auto run = ea::testing::RunCommand(
         "/bin/sh", {"-c", "exec \"$0\" mcp < \"$1\"", binary_, script.string()}, env);

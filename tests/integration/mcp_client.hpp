@@ -35,8 +35,10 @@ public:
     // HTTP paths: `token` is the bearer. Stdio: `username`/`password` are MCP_USER/MCP_PASSWORD
     // and `db_url` the server's database (the child opens the same file).
     static McpClient Http(McpPath path, std::uint16_t port, std::string token);
+    // `sessions_url`: where the sessions are when not in the database (EVENTS_API_SESSIONS).
     static McpClient Stdio(std::string binary, std::string schema, std::string db_url,
-                           std::string username, std::string password);
+                           std::string username, std::string password,
+                           std::string sessions_url = "");
 
     // One request; params_json is the params object's JSON text ("{}" for none).
     McpOutcome Request(std::string_view method, std::string_view params_json);
@@ -62,7 +64,7 @@ private:
     std::uint16_t port_ = 0;
     std::string token_;
     std::string session_id_;
-    std::string binary_, schema_, db_url_, username_, password_;
+    std::string binary_, schema_, db_url_, username_, password_, sessions_url_;
     std::string endpoint_ = "/mcp";
     std::string tools_mode_;  // stdio: EVENTS_API_MCP_TOOLS when not empty
     std::int64_t next_id_ = 1;

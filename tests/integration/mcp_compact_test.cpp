@@ -37,7 +37,8 @@ protected:
     McpClient Client() const {
         if (GetParam() == McpPath::kStdio) {
             return McpClient::Stdio(EA_BINARY, std::string(EA_SOURCE_DIR) + "/schema.yaml",
-                                    server().db_url(), "admin", kAdminPassword);
+                                    server().db_url(), "admin", kAdminPassword,
+                                    server().sessions_url());
         }
         return McpClient::Http(GetParam(), port(), admin_token());
     }

@@ -86,8 +86,9 @@ TEST_F(McpIsolationTest, InterleavedPrincipalsOnEveryPathEachGetTheirOwnAnswers)
     }
     // Meanwhile a stdio process runs as the reader over the same database.
     threads.emplace_back([&, slot] {
-        auto stdio = McpClient::Stdio(EA_BINARY, std::string(EA_SOURCE_DIR) + "/schema.yaml",
-                                      server().db_url(), reader, kDemoPassword);
+        auto stdio =
+            McpClient::Stdio(EA_BINARY, std::string(EA_SOURCE_DIR) + "/schema.yaml",
+                             server().db_url(), reader, kDemoPassword, server().sessions_url());
         std::vector<std::pair<std::string, std::string>> script;
         for (int round = 0; round < kRounds; ++round) {
             script.emplace_back("tools/list", "{}");

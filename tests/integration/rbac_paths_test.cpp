@@ -23,7 +23,8 @@ protected:
     McpClient Mcp() const {
         if (GetParam() == McpPath::kStdio) {
             return McpClient::Stdio(EA_BINARY, std::string(EA_SOURCE_DIR) + "/schema.yaml",
-                                    server().db_url(), agent_name_, kAgentPassword);
+                                    server().db_url(), agent_name_, kAgentPassword,
+                                    server().sessions_url());
         }
         return McpClient::Http(GetParam(), port(), agent_token_);
     }

@@ -41,11 +41,11 @@ protected:
             "--db \"$DB\" user add \"$NAME\" --role read --password-stdin "
             "--update";
         return RunCommand("/bin/sh", {"-c", command},
-                          {{"NEW_PASSWORD", password},
-                           {"BIN", options.binary.string()},
-                           {"SCHEMA", options.schema.string()},
-                           {"DB", server().db_url()},
-                           {"NAME", username}},
+                          CommandEnv(server(), {{"NEW_PASSWORD", password},
+                                                {"BIN", options.binary.string()},
+                                                {"SCHEMA", options.schema.string()},
+                                                {"DB", server().db_url()},
+                                                {"NAME", username}}),
                           std::chrono::seconds(60));
     }
 };

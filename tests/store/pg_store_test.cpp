@@ -202,8 +202,11 @@ TEST_F(PgStoreTest, ConnectionErrorsNameTheServerButNeverThePassword) {
         const std::string logged = ::testing::internal::GetCapturedStderr();
         ASSERT_FALSE(opened) << url;
         EXPECT_EQ(opened.error().code, ErrorCode::kUnavailable) << url;
-        EXPECT_THAT(opened.error().message, HasSubstr("cannot connect to PostgreSQL at "));
-        EXPECT_THAT(opened.error().message, HasSubstr("***")) << opened.error().message;
+        // The message names no server (a client may see it); the detail, for the operator's
+        // terminal and the log, names it without its password.
+        EXPECT_THAT(opened.error().message, HasSubstr("cannot connect to PostgreSQL"));
+        EXPECT_THAT(opened.error().message, Not(HasSubstr("127.0.0.1"))) << opened.error().message;
+        EXPECT_THAT(opened.error().detail, HasSubstr("***")) << opened.error().detail;
         EXPECT_THAT(opened.error().message + opened.error().detail, Not(HasSubstr("s3cret")));
         EXPECT_THAT(logged, Not(HasSubstr("s3cret"))) << logged;
     }

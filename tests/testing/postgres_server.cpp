@@ -123,17 +123,7 @@ std::string PostgresServer::Start() {
         return "initdb failed: " + ReadFile(log);
     }
     for (int attempt = 0; attempt < 3 && !running_; ++attempt) {
-        port_ = FreePort();
-        const std::string server_log = (*dir_ / "server.log").string();
-        const std::string options = "-p " + std::to_string(port_) + " -k " + dir_->path().string() +
-                                    " -c listen_addresses=127.0.0.1 -c fsync=off "
-                                    "-c synchronous_commit=off -c full_page_writes=off "
-                                    "-c max_connections=200";
-        const std::string start = AsServerUser() + kBinDir + "/pg_ctl -D " + data.string() +
-                                  " -l " + server_log + " -w -t " +
-                                  std::to_string(kStartDeadline.count()) + " -o \"" + options +
-                                  "\" start > /dev/null 2>&1";
-        if (std::system(start.c_str()) != 0) {
+        if (!Launch(FreePort())) {
             continue;  // the port may have been taken in between: try another
         }
         // pg_ctl -w waited for the server; confirm it answers on our port before the deadline.
@@ -142,7 +132,8 @@ std::string PostgresServer::Start() {
         while (PQping(ping.c_str()) != PQPING_OK) {
             if (std::chrono::steady_clock::now() > deadline) {
                 return "the server did not answer within " +
-                       std::to_string(kStartDeadline.count()) + " s: " + ReadFile(server_log);
+                       std::to_string(kStartDeadline.count()) +
+                       " s: " + ReadFile(*dir_ / "server.log");
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
@@ -152,6 +143,43 @@ std::string PostgresServer::Start() {
     }
     if (!running_) {
         return "pg_ctl start failed: " + ReadFile(*dir_ / "server.log");
+    }
+    return {};
+}
+
+bool PostgresServer::Launch(int port) {
+    port_ = port;
+    const std::string server_log = (*dir_ / "server.log").string();
+    const std::string options = "-p " + std::to_string(port_) + " -k " + dir_->path().string() +
+                                " -c listen_addresses=127.0.0.1 -c fsync=off "
+                                "-c synchronous_commit=off -c full_page_writes=off "
+                                "-c max_connections=200";
+    const std::string start = AsServerUser() + kBinDir + "/pg_ctl -D " + (*dir_ / "data").string() +
+                              " -l " + server_log + " -w -t " +
+                              std::to_string(kStartDeadline.count()) + " -o \"" + options +
+                              "\" start > /dev/null 2>&1";
+    return std::system(start.c_str()) == 0;
+}
+
+std::unique_ptr<PostgresServer> PostgresServer::StartOwn(std::string* error) {
+    std::unique_ptr<PostgresServer> server(new PostgresServer());
+    *error = server->Start();
+    if (!error->empty()) {
+        return nullptr;
+    }
+    return server;
+}
+
+void PostgresServer::StopServer() {
+    const std::string stop = AsServerUser() + kBinDir + "/pg_ctl -D " + (*dir_ / "data").string() +
+                             " -m fast -w stop > /dev/null 2>&1";
+    (void)std::system(stop.c_str());
+}
+
+std::string PostgresServer::StartAgain() {
+    if (!Launch(port_)) {
+        return "pg_ctl start on port " + std::to_string(port_) +
+               " failed: " + ReadFile(*dir_ / "server.log");
     }
     return {};
 }

@@ -20,7 +20,16 @@ public:
     // them with scripts/install-deps.sh's test packages).
     static PostgresServer* Shared();
 
+    // A server of the caller's own (for tests that stop and restart it: fault tests), started
+    // the same way; nullptr with *error set when it cannot start.
+    static std::unique_ptr<PostgresServer> StartOwn(std::string* error);
+
     ~PostgresServer();
+
+    // Stops the server (pg_ctl -m fast: sessions are ended, as on a restart) and waits for it.
+    void StopServer();
+    // Starts it again on the same port and data after StopServer: "" or what went wrong.
+    std::string StartAgain();
 
     // The URL of a database named after `key` (created on first request, empty).
     std::string Database(const std::string& key);
@@ -38,7 +47,8 @@ public:
 
 private:
     PostgresServer() = default;
-    std::string Start();  // "" or what went wrong
+    std::string Start();    // "" or what went wrong
+    bool Launch(int port);  // pg_ctl start on `port`; whether it started
     void Stop();
 
     std::unique_ptr<TempDir> dir_;

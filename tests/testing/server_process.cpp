@@ -1,5 +1,6 @@
 #include "testing/server_process.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -134,15 +135,32 @@ CommandResult RunCommand(const std::filesystem::path& binary, const std::vector<
 std::unique_ptr<ServerProcess> ServerProcess::Start(const ServerOptions& options,
                                                     std::string* error) {
     std::unique_ptr<ServerProcess> server(new ServerProcess());
-    server->db_path_ = server->dir_ / "events.db";
+    server->db_url_ = options.db_url;
+    if (options.db_url.empty()) {
+        server->db_path_ = server->dir_ / "events.db";
+    }
     server->stdout_path_ = server->dir_ / "serve.stdout";
     server->stderr_path_ = server->dir_ / "serve.stderr";
     const std::vector<std::string> common = {
         "--schema", options.schema.string(), "--db",
         options.db_url.empty() ? server->db_url() : options.db_url};
 
+    auto env = options.env;
+    const bool sessions_named = env.contains("EVENTS_API_SESSIONS") ||
+                                std::find(options.extra_args.begin(), options.extra_args.end(),
+                                          "--sessions") != options.extra_args.end();
+    if (!options.db_url.empty() && !sessions_named) {
+        server->sessions_url_ = "sqlite://" + (server->dir_ / "sessions.db").string();
+        env.emplace("EVENTS_API_SESSIONS", server->sessions_url_);
+    } else if (auto named = env.find("EVENTS_API_SESSIONS"); named != env.end()) {
+        server->sessions_url_ = named->second;
+    }
     if (!options.db_url.empty()) {
-        // The caller's database, prepared by the caller.
+        env.emplace("EVENTS_API_AUDIT_FILE", server->audit_file().string());
+    }
+
+    if (!options.db_url.empty()) {
+        // prepared by the caller
     } else if (options.template_db) {
         std::error_code ec;
         std::filesystem::copy_file(*options.template_db, server->db_path_, ec);
@@ -164,7 +182,6 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const ServerOptions& options
     args.insert(args.end(), {"--listen", "127.0.0.1:0"});
     args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
     args.push_back("serve");
-    auto env = options.env;
     if (!options.admin_password.empty()) {
         env.emplace("EVENTS_API_ADMIN_PASSWORD", options.admin_password);
     }

@@ -1,5 +1,6 @@
 #include "store/postgres/pg_connection.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <boost/json/serialize.hpp>
@@ -94,19 +95,28 @@ std::string_view PgResult::Text(int row, int column) const {
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& url,
                                                             const std::string& redacted,
-                                                            const std::string& secret) {
+                                                            const std::string& secret,
+                                                            std::chrono::milliseconds timeout) {
     // Our defaults first, the URL last: what the URL says wins.
+    const auto seconds = std::max<long long>(2, (timeout.count() + 999) / 1000);
+    const std::string connect_timeout = std::to_string(seconds);
     const char* keywords[] = {"application_name", "connect_timeout", "client_encoding", "dbname",
                               nullptr};
-    const char* values[] = {"events-api", "10", "UTF8", url.c_str(), nullptr};
+    const char* values[] = {"events-api", connect_timeout.c_str(), "UTF8", url.c_str(), nullptr};
     pg_conn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+    // The client sees that the database is unavailable; where it is goes to the log only.
+    auto unavailable = [&](std::string why) {
+        Error error = Unavailable("cannot connect to PostgreSQL: the database is unavailable");
+        error.detail = "PostgreSQL at " + redacted + ": " + why;
+        return error;
+    };
     if (conn == nullptr) {
-        return Unavailable("cannot connect to PostgreSQL at " + redacted + ": out of memory");
+        return unavailable("out of memory");
     }
     if (PQstatus(conn) != CONNECTION_OK) {
         LogInternal("connect to " + redacted, PQerrorMessage(conn), secret);
         PQfinish(conn);
-        return Unavailable("cannot connect to PostgreSQL at " + redacted);
+        return unavailable("cannot connect");
     }
     // The server's NOTICEs ("relation already exists, skipping" on every migration) are noise.
     PQsetNoticeProcessor(

@@ -4,6 +4,7 @@
 // lease guarantees it). Internal to store/postgres.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -49,10 +50,12 @@ struct PgFailure {
 class PgConnection {
 public:
     // Connects to `url` (a libpq connection URI). `redacted` names the server in log lines and
-    // errors (no password). Errors: kUnavailable.
-    [[nodiscard]] static Result<std::unique_ptr<PgConnection>> Connect(const std::string& url,
-                                                                       const std::string& redacted,
-                                                                       const std::string& secret);
+    // errors (no password). `timeout` bounds the connection attempt (libpq's connect_timeout:
+    // whole seconds, rounded up, at least 2) unless the URL sets connect_timeout itself.
+    // Errors: kUnavailable (the message names no server; the detail, for the log, does).
+    [[nodiscard]] static Result<std::unique_ptr<PgConnection>> Connect(
+        const std::string& url, const std::string& redacted, const std::string& secret,
+        std::chrono::milliseconds timeout = std::chrono::seconds(10));
     ~PgConnection();
     PgConnection(const PgConnection&) = delete;
     PgConnection& operator=(const PgConnection&) = delete;

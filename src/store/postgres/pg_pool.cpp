@@ -46,7 +46,8 @@ Result<PgPool::Lease> PgPool::Acquire() {
     }
     ++open_;  // reserve the slot, connect without holding the lock
     lock.unlock();
-    auto conn = PgConnection::Connect(options_.url, options_.redacted, options_.secret);
+    auto conn = PgConnection::Connect(options_.url, options_.redacted, options_.secret,
+                                      options_.acquire_timeout);
     if (conn && options_.on_connect) {
         if (auto s = options_.on_connect(**conn); !s) {
             conn = s.error();

@@ -22,7 +22,7 @@ struct PgPoolOptions {
     std::string redacted;  // the URL without its password, for messages
     std::string secret;    // the password, scrubbed from logged server text
     std::size_t max_size = 8;
-    std::chrono::milliseconds acquire_timeout{5000};
+    std::chrono::milliseconds acquire_timeout{5000};  // also bounds opening a connection
     // Runs on every new connection before first use (session settings).
     std::function<Status(PgConnection&)> on_connect;
 };
