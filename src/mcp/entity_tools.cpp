@@ -169,10 +169,16 @@ Result<ToolOutput> RunUpdate(service::DocumentService& documents,
 object EntityInputSchema(ToolKind kind, const Entity& entity, const ToolSchemaOptions& options,
                          const rbac::InputOffer& offer) {
     switch (kind) {
-        case ToolKind::kList:
-            return ListInputSchema(entity, options, offer);
-        case ToolKind::kGet:
-            return GetInputSchema(entity, offer);
+        case ToolKind::kList: {
+            object list_schema = ListInputSchema(entity, options, offer);
+            list_schema["properties"].as_object()["fields"] = FieldSelectionSchema(entity, offer);
+            return list_schema;
+        }
+        case ToolKind::kGet: {
+            object get_schema = GetInputSchema(entity, offer);
+            get_schema["properties"].as_object()["fields"] = FieldSelectionSchema(entity, offer);
+            return get_schema;
+        }
         case ToolKind::kCreate:
             return CreateInputSchema(entity, offer);
         case ToolKind::kUpdate:
@@ -188,10 +194,8 @@ std::vector<Tool> EntityTools(const Entity& entity, const ToolSchemaOptions& opt
     const std::string& name = entity.name();
     std::vector<Tool> tools;
     if (entity.Allows(schema::kRead)) {
-        object list_schema = ListInputSchema(entity, options);
-        list_schema["properties"].as_object()["fields"] = FieldSelectionSchema(entity);
-        object get_schema = GetInputSchema(entity);
-        get_schema["properties"].as_object()["fields"] = FieldSelectionSchema(entity);
+        object list_schema = EntityInputSchema(ToolKind::kList, entity, options, {});
+        object get_schema = EntityInputSchema(ToolKind::kGet, entity, options, {});
         tools.push_back(Tool{
             "list_" + plural, "List " + plural,
             "List " + name + " records, " + std::to_string(query::kDefaultPageSize) +

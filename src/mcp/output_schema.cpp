@@ -147,12 +147,10 @@ object RecordOutputSchema(const Entity& entity) {
                   {"additionalProperties", false}};
 }
 
-object FieldSelectionSchema(const Entity& entity) {
+object FieldSelectionSchema(const Entity& entity, const rbac::InputOffer& offer) {
     array names;
-    for (const auto& field : entity.fields()) {
-        if (!field.write_only) {
-            names.emplace_back(field.name);
-        }
+    for (const auto* field : offer.ReadableFields(entity)) {
+        names.emplace_back(field->name);
     }
     return object{{"type", "array"},
                   {"items", object{{"type", "string"}, {"enum", std::move(names)}}},

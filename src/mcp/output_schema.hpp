@@ -11,6 +11,7 @@
 #include <boost/json/object.hpp>
 
 #include "mcp/tool_registry.hpp"
+#include "rbac/input_offer.hpp"
 #include "schema/schema.hpp"
 
 namespace ea::mcp::detail {
@@ -21,7 +22,9 @@ boost::json::object OutputSchema(const Tool& tool);
 // One `entity` record as a list or get returns it (views embedded under their names).
 boost::json::object RecordOutputSchema(const schema::Entity& entity);
 
-// The `fields` argument of list and get tools: an array of the entity's readable fields.
-boost::json::object FieldSelectionSchema(const schema::Entity& entity);
+// The `fields` argument of list and get tools: an array of the entity's fields `offer` lets its
+// role read (every readable one by default).
+boost::json::object FieldSelectionSchema(const schema::Entity& entity,
+                                         const rbac::InputOffer& offer = {});
 
 }  // namespace ea::mcp::detail

@@ -3,6 +3,7 @@
 // database; events://audit is listed and readable for admins only; /metrics counts the events;
 // and no password or bearer token is anywhere in the file or the AuditEvent table.
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -238,12 +239,16 @@ TEST_F(AuditTest, TheStdioStartUpLoginIsAuditedWhetherItSucceedsOrFails) {
                       {"role", "ai_agent"},        {"accountId", "acc_demo_0"}};
     ASSERT_TRUE(IsSuccess(Admin().Post("/api/user", body), 201));
     const auto run = [&](const std::string& password) {
-        return ea::testing::RunCommand(
-            "/bin/sh", {"-c", "exec \"$0\" mcp < /dev/null", EA_BINARY},
-            {{"EVENTS_API_SCHEMA", std::string(EA_SOURCE_DIR) + "/schema.yaml"},
-             {"EVENTS_API_DB", server().db_url()},
-             {"MCP_USER", name},
-             {"MCP_PASSWORD", password}});
+        std::map<std::string, std::string> env = {
+            {"EVENTS_API_SCHEMA", std::string(EA_SOURCE_DIR) + "/schema.yaml"},
+            {"EVENTS_API_DB", server().db_url()},
+            {"MCP_USER", name},
+            {"MCP_PASSWORD", password}};
+        if (!server().sessions_url().empty()) {  // a PostgreSQL store names its sessions' place
+            env.emplace("EVENTS_API_SESSIONS", server().sessions_url());
+        }
+        return ea::testing::RunCommand("/bin/sh", {"-c", "exec \"$0\" mcp < /dev/null", EA_BINARY},
+                                       env);
     };
     const std::string wrong = "Stdio-Wrong-Pw-7731";
     const auto refused = run(wrong);

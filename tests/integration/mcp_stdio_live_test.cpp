@@ -102,6 +102,9 @@ protected:
         const auto options = DemoServerOptions();
         std::vector<std::string> all = {"--schema", options.schema.string(), "--db",
                                         server().db_url(), "token"};
+        if (!server().sessions_url().empty()) {  // a PostgreSQL store names its sessions' place
+            all.insert(all.end(), {"--sessions", server().sessions_url()});
+        }
         all.insert(all.end(), args.begin(), args.end());
         return RunCommand(options.binary, all, {}, 60s);
     }
@@ -123,16 +126,23 @@ protected:
         WriteFile(script, input);
         env.emplace("EVENTS_API_SCHEMA", DemoServerOptions().schema.string());
         env.emplace("EVENTS_API_DB", server().db_url());
+        if (!server().sessions_url().empty()) {
+            env.emplace("EVENTS_API_SESSIONS", server().sessions_url());
+        }
         return RunCommand("/bin/sh", {"-c", "exec \"$0\" mcp < \"$1\"", EA_BINARY, script.string()},
                           env, 60s);
     }
 
     static std::map<std::string, std::string> ChildEnv(const std::string& token,
                                                        const std::string& schema = "") {
-        return {
+        std::map<std::string, std::string> env = {
             {"EVENTS_API_SCHEMA", schema.empty() ? DemoServerOptions().schema.string() : schema},
             {"EVENTS_API_DB", server().db_url()},
             {"MCP_TOKEN", token}};
+        if (!server().sessions_url().empty()) {
+            env.emplace("EVENTS_API_SESSIONS", server().sessions_url());
+        }
+        return env;
     }
 };
 
@@ -153,7 +163,8 @@ TEST_F(McpStdioLiveTest, AnAccessTokenSignsInAndIsNeverEndedByTheProcess) {
     EXPECT_NE(run.out.find(R"("name":"list_users")"), std::string::npos) << run.out.substr(0, 600);
     EXPECT_EQ(run.out.find(R"("name":"delete_event")"), std::string::npos) << "ai_agent's tools";
     EXPECT_NE(run.out.find(R"("id":3,"result")"), std::string::npos) << run.out.substr(0, 600);
-    EXPECT_NE(run.out.find(R"(\"id\":\"acc_demo_0\")"), std::string::npos) << run.out.substr(0, 600);
+    EXPECT_NE(run.out.find(R"(\"id\":\"acc_demo_0\")"), std::string::npos)
+        << run.out.substr(0, 600);
     EXPECT_EQ(run.err.find(token.substr(4)), std::string::npos) << "the token is never logged";
     // The process ended; the token still works (only a session is logged out at exit).
     Api api(port(), token);
