@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "mcp/tool_schema.hpp"
 #include "query/aggregate.hpp"
 #include "service/aggregate_json.hpp"
 
@@ -12,8 +13,6 @@ namespace {
 using boost::json::array;
 using boost::json::object;
 using boost::json::value;
-
-constexpr const char* kDialect = "https://json-schema.org/draft/2020-12/schema";
 
 Error BadArgument(const std::string& problem, const std::string& field) {
     return Error{ErrorCode::kInvalidArgument, problem, {{field, problem}}};
@@ -70,7 +69,7 @@ std::optional<Tool> AggregateTool(const schema::Schema& schema) {
                            {"maxItems", query::kMaxGroupBy},
                            {"uniqueItems", true},
                            {"description", "Fields to group by: one result per distinct value."}}}};
-    object input{{"$schema", kDialect},
+    object input{{"$schema", kJsonSchemaDialect},
                  {"type", "object"},
                  {"properties", std::move(properties)},
                  {"required", array{"entity"}},

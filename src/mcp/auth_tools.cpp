@@ -7,6 +7,7 @@
 #include <boost/json/array.hpp>
 
 #include "common/datetime.hpp"
+#include "mcp/tool_schema.hpp"
 #include "schema/names.hpp"
 
 namespace ea::mcp::detail {
@@ -16,7 +17,6 @@ using boost::json::array;
 using boost::json::object;
 using boost::json::value;
 
-constexpr const char* kDialect = "https://json-schema.org/draft/2020-12/schema";
 // Login attempts through MCP are limited per "address" like REST ones; stdio has none.
 constexpr const char* kClientAddress = "mcp";
 
@@ -25,7 +25,7 @@ object StringProperty(std::string description) {
 }
 
 object Schema(object properties, array required) {
-    return object{{"$schema", kDialect},
+    return object{{"$schema", kJsonSchemaDialect},
                   {"type", "object"},
                   {"properties", std::move(properties)},
                   {"required", std::move(required)},

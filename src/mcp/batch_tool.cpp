@@ -4,14 +4,14 @@
 #include <utility>
 #include <vector>
 
+#include "mcp/tool_schema.hpp"
+
 namespace ea::mcp::detail {
 namespace {
 
 using boost::json::array;
 using boost::json::object;
 using boost::json::value;
-
-constexpr const char* kDialect = "https://json-schema.org/draft/2020-12/schema";
 
 Error BadItem(std::size_t index, const std::string& problem) {
     const std::string field = "items[" + std::to_string(index) + "]";
@@ -46,7 +46,7 @@ std::optional<Tool> BatchTool(const schema::Schema& schema) {
                                        {"items", std::move(item)},
                                        {"minItems", 1},
                                        {"maxItems", kMaxBatchItems}}}};
-    object input{{"$schema", kDialect},
+    object input{{"$schema", kJsonSchemaDialect},
                  {"type", "object"},
                  {"properties", std::move(properties)},
                  {"required", array{"items"}},

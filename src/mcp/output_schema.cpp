@@ -5,6 +5,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "mcp/tool_schema.hpp"
 #include "query/view.hpp"
 
 namespace ea::mcp::detail {
@@ -15,8 +16,6 @@ using boost::json::object;
 using schema::Entity;
 using schema::Field;
 using schema::FieldType;
-
-constexpr const char* kDialect = "https://json-schema.org/draft/2020-12/schema";
 
 object Nullable(const char* type) {
     return object{{"type", array{type, "null"}}};
@@ -72,7 +71,7 @@ object ErrorSchema() {
 // or an isError result.
 object ResultSchema(object properties, array required) {
     properties["error"] = ErrorSchema();
-    object s{{"$schema", kDialect},
+    object s{{"$schema", kJsonSchemaDialect},
              {"type", "object"},
              {"properties", std::move(properties)},
              {"additionalProperties", false}};

@@ -21,7 +21,6 @@ using schema::Entity;
 using schema::Field;
 using schema::FieldType;
 
-constexpr const char* kDialect = "https://json-schema.org/draft/2020-12/schema";
 using validate::kIdPattern;
 
 std::string Describe(const Field& field) {
@@ -62,7 +61,8 @@ object IdProperty(std::string description) {
 }
 
 object ObjectSchema(object properties, array required) {
-    object s{{"$schema", kDialect}, {"type", "object"}, {"properties", std::move(properties)}};
+    object s{
+        {"$schema", kJsonSchemaDialect}, {"type", "object"}, {"properties", std::move(properties)}};
     if (!required.empty()) {
         s["required"] = std::move(required);
     }

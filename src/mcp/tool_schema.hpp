@@ -16,6 +16,9 @@
 
 namespace ea::mcp {
 
+// The JSON Schema dialect every generated input and output schema declares (`$schema`).
+inline constexpr const char* kJsonSchemaDialect = "https://json-schema.org/draft/2020-12/schema";
+
 // Which tool set tools/list offers (config mcp.tools; ?tools= on /mcp): one set of tools per
 // entity, or compact mode's few generic ones taking an entity name (compact_tools.hpp).
 enum class ToolsMode { kPerEntity, kCompact };

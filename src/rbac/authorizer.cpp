@@ -5,6 +5,8 @@
 #include <functional>
 #include <string>
 
+#include "rbac/fields_where.hpp"
+
 namespace ea::rbac {
 namespace {
 
@@ -121,35 +123,20 @@ bool EntityAccess::CanEmbed(const schema::Field& field) const {
     return !rule_->forbidden[Position(*entity_, field)];  // CanRead: a field of this entity
 }
 
-namespace {
-
-template <class Pred>
-std::vector<const schema::Field*> FieldsWhere(const schema::Entity& entity, Pred pred) {
-    std::vector<const schema::Field*> out;
-    for (const auto& field : entity.fields()) {
-        if (pred(field)) {
-            out.push_back(&field);
-        }
-    }
-    return out;
-}
-
-}  // namespace
-
 std::vector<const schema::Field*> EntityAccess::ReadableFields() const {
-    return FieldsWhere(*entity_, [this](const schema::Field& f) { return CanRead(f); });
+    return detail::FieldsWhere(*entity_, [this](const schema::Field& f) { return CanRead(f); });
 }
 
 std::vector<const schema::Field*> EntityAccess::WritableFields() const {
-    return FieldsWhere(*entity_, [this](const schema::Field& f) { return CanWrite(f); });
+    return detail::FieldsWhere(*entity_, [this](const schema::Field& f) { return CanWrite(f); });
 }
 
 std::vector<const schema::Field*> EntityAccess::QueryableFields() const {
-    return FieldsWhere(*entity_, [this](const schema::Field& f) { return CanQuery(f); });
+    return detail::FieldsWhere(*entity_, [this](const schema::Field& f) { return CanQuery(f); });
 }
 
 std::vector<const schema::Field*> EntityAccess::EmbeddableFields() const {
-    return FieldsWhere(*entity_, [this](const schema::Field& f) { return CanEmbed(f); });
+    return detail::FieldsWhere(*entity_, [this](const schema::Field& f) { return CanEmbed(f); });
 }
 
 int EntityAccess::MaxPageSize() const {

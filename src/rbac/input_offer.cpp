@@ -1,6 +1,7 @@
 #include "rbac/input_offer.hpp"
 
 #include "rbac/authorizer.hpp"
+#include "rbac/fields_where.hpp"
 
 namespace ea::rbac {
 namespace {
@@ -12,17 +13,6 @@ bool ServerSet(const schema::Field& field) {
 
 bool SortableType(const schema::Field& field) {
     return field.type != schema::FieldType::kJson && field.type != schema::FieldType::kArray;
-}
-
-template <class Pred>
-std::vector<const schema::Field*> FieldsWhere(const schema::Entity& entity, Pred pred) {
-    std::vector<const schema::Field*> out;
-    for (const auto& field : entity.fields()) {
-        if (pred(field)) {
-            out.push_back(&field);
-        }
-    }
-    return out;
 }
 
 }  // namespace
@@ -98,19 +88,20 @@ bool InputOffer::EmbeddableField(const schema::Entity& target, const schema::Fie
 }
 
 std::vector<const schema::Field*> InputOffer::FilterableFields(const schema::Entity& entity) const {
-    return FieldsWhere(entity, [&](const schema::Field& f) { return Filterable(entity, f); });
+    return detail::FieldsWhere(entity,
+                               [&](const schema::Field& f) { return Filterable(entity, f); });
 }
 
 std::vector<const schema::Field*> InputOffer::SortableFields(const schema::Entity& entity) const {
-    return FieldsWhere(entity, [&](const schema::Field& f) { return Sortable(entity, f); });
+    return detail::FieldsWhere(entity, [&](const schema::Field& f) { return Sortable(entity, f); });
 }
 
 std::vector<const schema::Field*> InputOffer::ReadableFields(const schema::Entity& entity) const {
-    return FieldsWhere(entity, [&](const schema::Field& f) { return Readable(entity, f); });
+    return detail::FieldsWhere(entity, [&](const schema::Field& f) { return Readable(entity, f); });
 }
 
 std::vector<const schema::Field*> InputOffer::SettableFields(const schema::Entity& entity) const {
-    return FieldsWhere(entity, [&](const schema::Field& f) { return Settable(entity, f); });
+    return detail::FieldsWhere(entity, [&](const schema::Field& f) { return Settable(entity, f); });
 }
 
 std::vector<const schema::Relation*> InputOffer::EmbeddableRelations(
@@ -125,7 +116,8 @@ std::vector<const schema::Relation*> InputOffer::EmbeddableRelations(
 }
 
 std::vector<const schema::Field*> InputOffer::EmbeddableFields(const schema::Entity& target) const {
-    return FieldsWhere(target, [&](const schema::Field& f) { return EmbeddableField(target, f); });
+    return detail::FieldsWhere(target,
+                               [&](const schema::Field& f) { return EmbeddableField(target, f); });
 }
 
 }  // namespace ea::rbac
