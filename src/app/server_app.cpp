@@ -110,11 +110,13 @@ Status EnsureAdmin(Core& core) {
     query.filter->comparison =
         query::Comparison{user->FindField("role"), query::Op::kEq, boost::json::string("admin")};
     query.page_size = 1;
+    query.count = query::CountMode::kNone;  // one row answers it
+    query.time_limited = false;             // start-up, not a client's query
     auto admins = core.store->List(*user, query);
     if (!admins) {
         return admins.error();
     }
-    if (admins->page.total > 0) {
+    if (!admins->rows.empty()) {
         return Ok();
     }
     std::string password;

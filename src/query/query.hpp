@@ -64,6 +64,10 @@ struct Query {
     // The fields to return (query/field_selection.hpp): entity order, id first; empty: all.
     std::vector<const schema::Field*> fields;
     std::vector<RequestWarning> warnings;  // for the caller; the store ignores them
+    // Whether limits.query_timeout_ms bounds this list. Only the server's own start-up reads
+    // (e.g. "does an administrator exist?") set it false: a client-facing limit must not keep the
+    // server from starting on a cold cache.
+    bool time_limited = true;
 };
 
 }  // namespace ea::query

@@ -349,7 +349,7 @@ public:
     // (the fuzzy candidate clause) compares with.
     Status SetListSettings(PgConnection& conn, const query::Query& query) {
         const auto limit = options_.query_timeout;
-        if (limit.count() > 0) {
+        if (limit.count() > 0 && query.time_limited) {
             // statement_timeout counts whole milliseconds (a smaller value would disable it);
             // List's elapsed-time check enforces finer limits.
             const auto ms = (limit.count() + 999) / 1000;
@@ -382,7 +382,8 @@ public:
             return plan.error();
         }
         const auto started = std::chrono::steady_clock::now();
-        const auto limit = options_.query_timeout;
+        const auto limit =
+            query.time_limited ? options_.query_timeout : decltype(options_.query_timeout){0};
         auto listed = [&]() -> Result<ListResult> {
             Transaction tx(conn);
             if (auto s = tx.Begin(kReadSnapshot); !s) {

@@ -370,8 +370,8 @@ public:
     // Arms the List deadline (when a query timeout is configured) for its lifetime.
     class DeadlineScope {
     public:
-        explicit DeadlineScope(Impl& impl) : impl_(impl) {
-            if (impl_.options_.query_timeout.count() > 0) {
+        DeadlineScope(Impl& impl, bool armed) : impl_(impl) {
+            if (armed && impl_.options_.query_timeout.count() > 0) {
                 impl_.interrupts_.deadline =
                     std::chrono::steady_clock::now() + impl_.options_.query_timeout;
                 impl_.interrupts_.deadline_hit = false;
@@ -736,7 +736,7 @@ public:
         // One read transaction so the count and the page see the same snapshot.
         Transaction tx(*this);
         // Declared after tx so it is disarmed before tx's rollback runs.
-        DeadlineScope deadline(*this);
+        DeadlineScope deadline(*this, query.time_limited);
         if (auto s = sql::CheckView(entity, query.view); !s) {
             return s.error();
         }
@@ -1807,7 +1807,7 @@ Status SqliteStore::ReadRows(const std::function<Result<sql::Sql>(const sql::Dia
         if (!statement) {
             return statement.error();
         }
-        Impl::DeadlineScope deadline(reader);
+        Impl::DeadlineScope deadline(reader, true);
         return reader.Query(statement->text, statement->params, on_row);
     });
 }
