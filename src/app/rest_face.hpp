@@ -7,10 +7,9 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
-#include <utility>
 
 #include "app/core.hpp"
+#include "common/swap_slot.hpp"
 #include "http/router.hpp"
 #include "rest/rest_api.hpp"
 #include "service/admin_service.hpp"
@@ -26,21 +25,7 @@ struct RestFace {
     std::unique_ptr<http::Router> router;
 };
 
-// The face in service. Current() is one mutex-guarded shared_ptr copy per request.
-class RestFaceSlot {
-public:
-    std::shared_ptr<const RestFace> Current() const {
-        std::lock_guard lock(mutex_);
-        return face_;
-    }
-    void Replace(std::shared_ptr<const RestFace> face) {
-        std::lock_guard lock(mutex_);
-        face_.swap(face);
-    }  // the old face is released outside the lock, when its last request ends
-
-private:
-    mutable std::mutex mutex_;
-    std::shared_ptr<const RestFace> face_;
-};
+// The face in service (common/swap_slot.hpp).
+using RestFaceSlot = SwapSlot<RestFace>;
 
 }  // namespace ea::app
