@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "auth/session_store_conformance.hpp"
+#include "auth/store_harness.hpp"
 #include "auth/token.hpp"
 #include "testing/temp_dir.hpp"
 
@@ -23,35 +24,15 @@ using std::chrono::seconds;
 using TimePoint = std::chrono::system_clock::time_point;
 using testing::SessionStoreConformanceTest;
 
-class SqliteHarness final : public testing::SessionStoreHarness {
-public:
-    Result<bool> Open() {
-        auto store = SqliteSessionStore::Open(dir_ / "events.db");
-        if (!store) {
-            return store.error();
-        }
-        store_ = std::move(*store);
-        return true;
-    }
-    SessionStore& store() override { return *store_; }
-
-private:
-    ea::testing::TempDir dir_;
-    std::unique_ptr<SqliteSessionStore> store_;
-};
-
-INSTANTIATE_TEST_SUITE_P(Sqlite, SessionStoreConformanceTest,
-                         ::testing::Values(testing::SessionStoreBackend{
-                             "Sqlite",
-                             []() -> Result<std::unique_ptr<testing::SessionStoreHarness>> {
-                                 auto harness = std::make_unique<SqliteHarness>();
-                                 if (auto opened = harness->Open(); !opened) {
-                                     return opened.error();
-                                 }
-                                 return std::unique_ptr<testing::SessionStoreHarness>(
-                                     std::move(harness));
-                             }}),
-                         testing::BackendName);
+INSTANTIATE_TEST_SUITE_P(
+    Sqlite, SessionStoreConformanceTest,
+    ::testing::Values(testing::SessionStoreBackend{
+        "Sqlite",
+        [] {
+            return testing::MakeSqliteHarness<testing::SessionStoreHarness, SqliteSessionStore>(
+                "events.db");
+        }}),
+    testing::BackendName);
 
 const TimePoint kT0 = TimePoint(seconds(1'700'000'000));
 
