@@ -7,53 +7,15 @@
 #include <string>
 
 #include "integration/integration_fixture.hpp"
+#include "integration/service_user_suite.hpp"
 
 namespace ea::integration {
 namespace {
 
-using ea::testing::CommandResult;
 using ea::testing::Request;
-using ea::testing::RunCommand;
 
-class AccessTokenTest : public ServerSuite {
+class AccessTokenTest : public ServiceUserSuite {
 protected:
-    // A fresh user with `role`, created over REST; returns its id.
-    static std::string CreateUser(const std::string& username, const std::string& role) {
-        auto created = Admin().Post("/api/user", json::object{{"username", username},
-                                                              {"email", username + "@example.org"},
-                                                              {"password", "svc-password-1"},
-                                                              {"role", role},
-                                                              {"firstName", "Service"},
-                                                              {"lastName", "Client"},
-                                                              {"isAccountOwner", false},
-                                                              {"accountId", "acc_demo_0"}});
-        EXPECT_TRUE(IsSuccess(created, 201)) << Describe(created);
-        return Str(DataOf(created).at("id"));
-    }
-
-    // `events-api --schema S --db DB token ARGS...` on the server's database.
-    static CommandResult Token(std::vector<std::string> args) {
-        const auto options = DemoServerOptions();
-        std::vector<std::string> all = {"--schema", options.schema.string(), "--db",
-                                        server().db_url(), "token"};
-        all.insert(all.end(), args.begin(), args.end());
-        return RunCommand(options.binary, all, CommandEnv(server()), std::chrono::seconds(60));
-    }
-
-    // The token `token create USERNAME ARGS...` printed ("" with a test failure).
-    static std::string CreateToken(const std::string& username,
-                                   std::vector<std::string> args = {}) {
-        args.insert(args.begin(), {"create", username});
-        const auto created = Token(args);
-        EXPECT_EQ(created.exit_code, 0) << created.err;
-        std::string token = created.out;
-        while (!token.empty() && token.back() == '\n') {
-            token.pop_back();
-        }
-        EXPECT_TRUE(token.starts_with("eat_") && token.size() == 47) << token;
-        return token;
-    }
-
     // The tok_... id that `token create` reported on stderr for the last token of `username`.
     static std::string IdOf(const std::string& username) {
         const auto listed = Token({"list", username});

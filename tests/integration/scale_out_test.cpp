@@ -9,16 +9,17 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "integration/integration_fixture.hpp"
 #include "integration/mcp_client.hpp"
+#include "integration/reload_schema.hpp"
 #include "testing/postgres_server.hpp"
 #include "testing/redis_server.hpp"
 #include "testing/temp_dir.hpp"
+#include "testing/text_file.hpp"
 
 namespace ea::integration {
 namespace {
@@ -34,13 +35,6 @@ constexpr const char* kStatelessMeta =
     R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
     R"("io.modelcontextprotocol/clientCapabilities":{}})";
 
-std::string ReadFile(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 // Redis (with a password), a seeded PostgreSQL database and `kInstances` servers on them, all
 // reading `schema` (a copy the test may rewrite). Fails the test when any part does not start.
 struct Deployment {
@@ -52,7 +46,7 @@ struct Deployment {
 
     bool Start(const std::string& database_key, std::vector<std::string> extra_args = {}) {
         schema = dir / "schema.yaml";
-        std::ofstream(schema) << ReadFile(std::filesystem::path(EA_SOURCE_DIR) / "schema.yaml");
+        ea::testing::WriteTextFile(schema, ea::testing::ReadTextFile(DefaultSchemaPath()));
         auto started = ea::testing::RedisServer::Start({"--requirepass", "scale-out-secret"});
         if (!started) {
             ADD_FAILURE() << started.error().message;
