@@ -43,6 +43,18 @@ std::string_view McpPathName(McpPath path) {
     return "?";
 }
 
+std::string McpPathTestName(const ::testing::TestParamInfo<McpPath>& info) {
+    switch (info.param) {
+        case McpPath::kHttpStateless:
+            return "HttpStateless";
+        case McpPath::kHttpSession:
+            return "HttpSession";
+        case McpPath::kStdio:
+            return "Stdio";
+    }
+    return "Unknown";
+}
+
 McpOutcome ParseMcpAnswer(std::string_view text) {
     McpOutcome outcome;
     outcome.raw = std::string(text);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 #include "testing/http_client.hpp"
 
@@ -29,6 +30,8 @@ struct McpOutcome {
 enum class McpPath { kHttpStateless, kHttpSession, kStdio };
 
 std::string_view McpPathName(McpPath path);
+// The test name suffix of a suite parameterized over the paths: HttpStateless, HttpSession, Stdio.
+std::string McpPathTestName(const ::testing::TestParamInfo<McpPath>& info);
 
 class McpClient {
 public:
