@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "auth/access_token_store.hpp"
 #include "auth/session_store_conformance.hpp"
 #include "auth/store_harness.hpp"
 #include "auth/token.hpp"
@@ -264,6 +265,11 @@ TEST(OpenSessionStoreTest, RejectsUnknownSchemesAndEmptyPathsWithoutEchoingSecre
         ASSERT_FALSE(store.has_value()) << url;
         EXPECT_EQ(store.error().code, ErrorCode::kInvalidArgument) << url;
         EXPECT_EQ(store.error().message.find("s3cret"), std::string::npos) << store.error().message;
+        // The access tokens follow the same URL, read by the same code: the same refusal.
+        auto tokens = OpenAccessTokenStore(url, dir / "main.db");
+        ASSERT_FALSE(tokens.has_value()) << url;
+        EXPECT_EQ(tokens.error().code, ErrorCode::kInvalidArgument) << url;
+        EXPECT_EQ(tokens.error().message, store.error().message) << url;
     }
 }
 
