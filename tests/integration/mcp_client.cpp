@@ -55,6 +55,22 @@ std::string McpPathTestName(const ::testing::TestParamInfo<McpPath>& info) {
     return "Unknown";
 }
 
+ea::testing::HttpResponse StatelessToolCall(std::uint16_t port, const std::string& token,
+                                            const std::string& tool, const std::string& arguments) {
+    const std::string body = R"({"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":")" +
+                             tool + R"(","arguments":)" + arguments +
+                             R"(,"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+                             R"("io.modelcontextprotocol/clientCapabilities":{}}}})";
+    return ea::testing::Request(port, "POST", "/mcp",
+                                {{"Content-Type", "application/json"},
+                                 {"Accept", "application/json, text/event-stream"},
+                                 {"Authorization", "Bearer " + token},
+                                 {"MCP-Protocol-Version", "2026-07-28"},
+                                 {"Mcp-Method", "tools/call"},
+                                 {"Mcp-Name", tool}},
+                                body);
+}
+
 McpOutcome ParseMcpAnswer(std::string_view text) {
     McpOutcome outcome;
     outcome.raw = std::string(text);

@@ -33,6 +33,11 @@ std::string_view McpPathName(McpPath path);
 // The test name suffix of a suite parameterized over the paths: HttpStateless, HttpSession, Stdio.
 std::string McpPathTestName(const ::testing::TestParamInfo<McpPath>& info);
 
+// A 2026-07-28 tools/call on /mcp with `token` as the bearer, as the raw HTTP answer: for tests
+// that look at the status and headers (401, 429 and Retry-After), not only the outcome.
+ea::testing::HttpResponse StatelessToolCall(std::uint16_t port, const std::string& token,
+                                            const std::string& tool, const std::string& arguments);
+
 class McpClient {
 public:
     // HTTP paths: `token` is the bearer. Stdio: `username`/`password` are MCP_USER/MCP_PASSWORD

@@ -431,15 +431,7 @@ TEST(ScaleOutReloadTest, ASchemaReloadOnAReachesTheOtherInstancesAndTheirClients
                 on_b.CallTool("create_widget", widget).is_error)
         << "create_widget exists before the reload";
 
-    std::ofstream(deployment.schema, std::ios::app) << R"(
-Widget:
-  description: A thing added by a schema reload.
-  fields:
-    label:
-      type: String
-      required: true
-      description: What the widget is called.
-)";
+    std::ofstream(deployment.schema, std::ios::app) << "\n" << kWidgetEntity;
     const auto reloaded =
         Api(deployment.port(0), token).Send("POST", "/api/_admin/reload-schema", "");
     ASSERT_EQ(reloaded.status, 200) << Describe(reloaded);
