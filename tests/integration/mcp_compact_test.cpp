@@ -85,11 +85,7 @@ INSTANTIATE_TEST_SUITE_P(Paths, McpCompactTest,
 class McpCompactHttpTest : public ServerSuite {
 protected:
     HttpResponse Post(const std::string& target, std::string_view body, Headers extra = {}) {
-        Headers headers = {{"Content-Type", "application/json"},
-                           {"Accept", "application/json, text/event-stream"},
-                           {"Authorization", "Bearer " + admin_token()}};
-        headers.insert(headers.end(), extra.begin(), extra.end());
-        return ea::testing::Request(port(), "POST", target, headers, body);
+        return ea::testing::Request(port(), "POST", target, McpHeaders(admin_token(), extra), body);
     }
 };
 

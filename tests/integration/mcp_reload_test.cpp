@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include "integration/integration_fixture.hpp"
+#include "integration/mcp_client.hpp"
 #include "integration/reload_schema.hpp"
 #include "testing/temp_dir.hpp"
 #include "testing/text_file.hpp"
@@ -24,13 +25,8 @@ using namespace std::chrono_literals;
 
 HttpResponse Mcp(std::uint16_t port, const std::string& token, const std::string& session,
                  std::string_view body) {
-    Headers headers = {{"Content-Type", "application/json"},
-                       {"Accept", "application/json, text/event-stream"},
-                       {"Authorization", "Bearer " + token}};
-    if (!session.empty()) {
-        headers.emplace_back("Mcp-Session-Id", session);
-    }
-    return Request(port, "POST", "/mcp", headers, body);
+    return McpPost(port, token, body,
+                   session.empty() ? Headers{} : Headers{{"Mcp-Session-Id", session}});
 }
 
 // The names of the tools tools/list gives on `session`.
@@ -85,11 +81,8 @@ TEST(McpReloadTest, ReloadRegeneratesToolsAnnouncesItAndRefusesABrokenSchema) {
     HttpConnection listen(port);
     ASSERT_TRUE(listen.Send(
         FormatRequest("POST", "/mcp",
-                      {{"Content-Type", "application/json"},
-                       {"Accept", "application/json, text/event-stream"},
-                       {"Authorization", "Bearer " + token},
-                       {"MCP-Protocol-Version", "2026-07-28"},
-                       {"Mcp-Method", "subscriptions/listen"}},
+                      McpHeaders(token, {{"MCP-Protocol-Version", "2026-07-28"},
+                                         {"Mcp-Method", "subscriptions/listen"}}),
                       R"({"jsonrpc":"2.0","id":"tools-1","method":"subscriptions/listen","params":)"
                       R"({"notifications":{"toolsListChanged":true},"_meta":{)"
                       R"("io.modelcontextprotocol/protocolVersion":"2026-07-28",)"

@@ -82,15 +82,6 @@ struct Deployment {
     std::uint16_t port(int i) const { return servers.at(i)->port(); }
 };
 
-HttpResponse McpPost(std::uint16_t port, const std::string& token, std::string_view body,
-                     Headers extra = {}) {
-    Headers headers = {{"Content-Type", "application/json"},
-                       {"Accept", "application/json, text/event-stream"},
-                       {"Authorization", "Bearer " + token}};
-    headers.insert(headers.end(), extra.begin(), extra.end());
-    return Request(port, "POST", "/mcp", headers, body);
-}
-
 // A session-era request on `session` (on whichever instance `port` is); the answer's JSON.
 json::value SessionCall(std::uint16_t port, const std::string& token, const std::string& session,
                         std::string_view method, std::string_view params, int id = 7) {
@@ -110,11 +101,8 @@ bool Listen(HttpConnection& stream, const std::string& token, std::string_view n
                              R"(","method":"subscriptions/listen","params":{"notifications":)" +
                              std::string(notifications) + "," + kStatelessMeta + "}}";
     if (!stream.Send(FormatRequest("POST", "/mcp",
-                                   {{"Content-Type", "application/json"},
-                                    {"Accept", "application/json, text/event-stream"},
-                                    {"Authorization", "Bearer " + token},
-                                    {"MCP-Protocol-Version", "2026-07-28"},
-                                    {"Mcp-Method", "subscriptions/listen"}},
+                                   McpHeaders(token, {{"MCP-Protocol-Version", "2026-07-28"},
+                                                      {"Mcp-Method", "subscriptions/listen"}}),
                                    body))) {
         return false;
     }
@@ -352,10 +340,7 @@ TEST_F(ScaleOutTest, ASessionEraClientMovedFromAToBKeepsItsRevisionLevelAndSubsc
 
 // The tool set a session chose at initialize (/mcp?tools=compact) moves with it.
 TEST_F(ScaleOutTest, ACompactSessionOpenedOnAIsServedCompactToolsOnB) {
-    const auto init = Request(port(0), "POST", "/mcp?tools=compact",
-                              {{"Content-Type", "application/json"},
-                               {"Accept", "application/json, text/event-stream"},
-                               {"Authorization", "Bearer " + admin_token_}},
+    const auto init = Request(port(0), "POST", "/mcp?tools=compact", McpHeaders(admin_token_),
                               InitializeBody("2025-11-25"));
     const std::string session = init.Header("Mcp-Session-Id");
     ASSERT_FALSE(session.empty()) << Describe(init);
