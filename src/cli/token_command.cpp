@@ -63,22 +63,6 @@ std::string Cell(const std::optional<std::chrono::system_clock::time_point>& tim
     return time ? FormatDatetime(*time) : "never";
 }
 
-// body(store) on the configured access token store, or 2 when the configuration is bad and 1
-// when the store cannot be opened (each printed): the start `token list` and `token revoke` share.
-template <class Body>
-int WithTokens(const app::ConfigFlags& flags, Body body) {
-    const auto* config = ResolvedConfig(flags);
-    if (config == nullptr) {
-        return 2;
-    }
-    auto tokens = app::OpenConfiguredTokens(*config);
-    if (!tokens) {
-        PrintError(tokens.error());
-        return 1;
-    }
-    return body(**tokens);
-}
-
 int List(auth::AccessTokenStore& tokens, const TokenOptions& options) {
     auto listed = tokens.List(
         options.user.empty() ? std::nullopt : std::optional<std::string_view>(options.user),
@@ -137,13 +121,16 @@ Command AddTokenCommand(CLI::App& root, const app::ConfigFlags& flags) {
                            return Create(flags, *options);
                        }
                        if (list->parsed()) {
-                           return WithTokens(flags, [&](auth::AccessTokenStore& tokens) {
-                               return List(tokens, *options);
-                           });
+                           return WithOpened(
+                               flags, app::OpenConfiguredTokens,
+                               [&](const app::Config&, auth::AccessTokenStore& tokens) {
+                                   return List(tokens, *options);
+                               });
                        }
-                       return WithTokens(flags, [&](auth::AccessTokenStore& tokens) {
-                           return Revoke(tokens, *options);
-                       });
+                       return WithOpened(flags, app::OpenConfiguredTokens,
+                                         [&](const app::Config&, auth::AccessTokenStore& tokens) {
+                                             return Revoke(tokens, *options);
+                                         });
                    }};
 }
 
