@@ -1,18 +1,20 @@
 #include "auth/redis_access_token_store.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <optional>
 #include <utility>
 
 #include <hiredis/hiredis.h>
 
+#include "auth/redis_hash.hpp"
 #include "auth/session_common.hpp"
 
 namespace ea::auth {
 namespace {
 
+using detail::ForEachHashField;
 using detail::FromMillis;
+using detail::ParseRedisInteger;
 using detail::TimePoint;
 using detail::ToMillis;
 
@@ -90,31 +92,12 @@ std::string WithDrop(std::string_view script) {
     return std::string(kDropHelper) + std::string(script);
 }
 
-std::optional<std::int64_t> ParseInt(std::string_view text) {
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size()) {
-        return std::nullopt;
-    }
-    return value;
-}
-
 // An HGETALL-shaped reply to an AccessToken; nullopt when malformed (a key someone else wrote).
 std::optional<AccessToken> TokenFromFields(const redisReply& reply) {
-    if (reply.type != REDIS_REPLY_ARRAY || reply.elements % 2 != 0 || reply.elements == 0) {
-        return std::nullopt;
-    }
     AccessToken token;
     std::optional<std::int64_t> created_ms;
     std::optional<std::int64_t> expires_ms;
-    for (std::size_t i = 0; i + 1 < reply.elements; i += 2) {
-        const redisReply* name = reply.element[i];
-        const redisReply* value = reply.element[i + 1];
-        if (name->type != REDIS_REPLY_STRING || value->type != REDIS_REPLY_STRING) {
-            return std::nullopt;
-        }
-        const std::string_view field(name->str, name->len);
-        const std::string_view text(value->str, value->len);
+    const bool pairs = ForEachHashField(reply, [&](std::string_view field, std::string_view text) {
         if (field == "id") {
             token.id = text;
         } else if (field == "name") {
@@ -128,16 +111,16 @@ std::optional<AccessToken> TokenFromFields(const redisReply& reply) {
         } else if (field == "account_id") {
             token.account_id = text;
         } else if (field == "created_at") {
-            created_ms = ParseInt(text);
+            created_ms = ParseRedisInteger(text);
         } else if (field == "expires_at") {
-            expires_ms = ParseInt(text);
+            expires_ms = ParseRedisInteger(text);
         } else if (field == "last_used_at") {
-            if (auto used = ParseInt(text)) {
+            if (auto used = ParseRedisInteger(text)) {
                 token.last_used_at = FromMillis(*used);
             }
         }
-    }
-    if (token.id.empty() || token.user_id.empty() || !created_ms || !expires_ms) {
+    });
+    if (!pairs || token.id.empty() || token.user_id.empty() || !created_ms || !expires_ms) {
         return std::nullopt;
     }
     token.created_at = FromMillis(*created_ms);
@@ -246,20 +229,11 @@ Status RedisAccessTokenStore::Revoke(std::string_view id) {
 }
 
 Status RedisAccessTokenStore::RevokeUser(std::string_view user_id) {
-    auto reply =
-        client_->Command({"EVAL", WithDrop(kRevokeUserScript), "0", prefix_, std::string(user_id)});
-    if (!reply) {
-        return reply.error();
-    }
-    return Ok();
+    return client_->Run({"EVAL", WithDrop(kRevokeUserScript), "0", prefix_, std::string(user_id)});
 }
 
 Status RedisAccessTokenStore::RevokeAll() {
-    auto reply = client_->Command({"EVAL", WithDrop(kRevokeAllScript), "0", prefix_});
-    if (!reply) {
-        return reply.error();
-    }
-    return Ok();
+    return client_->Run({"EVAL", WithDrop(kRevokeAllScript), "0", prefix_});
 }
 
 }  // namespace ea::auth

@@ -94,6 +94,14 @@ Result<RedisClient::ContextPtr> RedisClient::Connect() const {
     return context;
 }
 
+Status RedisClient::Run(const std::vector<std::string>& args) {
+    auto reply = Command(args);
+    if (!reply) {
+        return reply.error();
+    }
+    return Ok();
+}
+
 Result<RedisClient::ReplyPtr> RedisClient::Command(const std::vector<std::string>& args) {
     std::vector<const char*> argv;
     std::vector<std::size_t> lengths;

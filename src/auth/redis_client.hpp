@@ -48,6 +48,8 @@ public:
     // Runs one command; a Redis error reply is kUnavailable too. Every command callers send must
     // be safe to repeat (the one retry after a broken connection).
     [[nodiscard]] Result<ReplyPtr> Command(const std::vector<std::string>& args);
+    // Command for a caller that needs only whether it succeeded, not the reply.
+    [[nodiscard]] Status Run(const std::vector<std::string>& args);
 
     // kUnavailable with a generic message for clients and `reason` plus the endpoint (never a
     // password) in Error::detail.

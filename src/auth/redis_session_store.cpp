@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -11,12 +10,15 @@
 
 #include <hiredis/hiredis.h>
 
+#include "auth/redis_hash.hpp"
 #include "auth/session_common.hpp"
 
 namespace ea::auth {
 namespace {
 
+using detail::ForEachHashField;
 using detail::FromMillis;
+using detail::ParseRedisInteger;
 using detail::TimePoint;
 using detail::ToMillis;
 using detail::Unauthenticated;
@@ -93,15 +95,6 @@ std::string WithHelpers(std::string_view script) {
     return std::string(kExtendUserSet) + std::string(script);
 }
 
-std::optional<std::int64_t> ParseInt(std::string_view text) {
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size()) {
-        return std::nullopt;
-    }
-    return value;
-}
-
 // `text` with Redis glob metacharacters escaped, for a MATCH pattern.
 std::string GlobEscaped(std::string_view text) {
     std::string escaped;
@@ -142,22 +135,12 @@ namespace {
 // An HGETALL-shaped reply (field, value, field, value...) to a Session. nullopt when a field is
 // missing or malformed (a key someone else wrote).
 std::optional<Session> SessionFromFields(const redisReply& reply, std::string_view token_hash) {
-    if (reply.type != REDIS_REPLY_ARRAY || reply.elements % 2 != 0) {
-        return std::nullopt;
-    }
     Session session;
     session.token_hash = token_hash;
     std::optional<std::int64_t> created_ms;
     std::optional<std::int64_t> expires_ms;
     bool has_user = false;
-    for (std::size_t i = 0; i + 1 < reply.elements; i += 2) {
-        const redisReply* name = reply.element[i];
-        const redisReply* value = reply.element[i + 1];
-        if (name->type != REDIS_REPLY_STRING || value->type != REDIS_REPLY_STRING) {
-            return std::nullopt;
-        }
-        const std::string_view field(name->str, name->len);
-        const std::string_view text(value->str, value->len);
+    const bool pairs = ForEachHashField(reply, [&](std::string_view field, std::string_view text) {
         if (field == "user_id") {
             session.user_id = text;
             has_user = true;
@@ -168,12 +151,12 @@ std::optional<Session> SessionFromFields(const redisReply& reply, std::string_vi
         } else if (field == "account_id") {
             session.account_id = text;
         } else if (field == "created_at") {
-            created_ms = ParseInt(text);
+            created_ms = ParseRedisInteger(text);
         } else if (field == "expires_at") {
-            expires_ms = ParseInt(text);
+            expires_ms = ParseRedisInteger(text);
         }
-    }
-    if (!has_user || !created_ms || !expires_ms) {
+    });
+    if (!pairs || !has_user || !created_ms || !expires_ms) {
         return std::nullopt;
     }
     session.created_at = FromMillis(*created_ms);
@@ -190,15 +173,11 @@ Status RedisSessionStore::Put(const Session& session) {
     const std::int64_t created_ms = ToMillis(session.created_at);
     const std::int64_t expires_ms = ToMillis(session.expires_at);
     const std::string user_prefix = key_prefix_ + "user-sessions:";
-    auto reply = client_->Command(
-        {"EVAL", WithHelpers(kPutScript), "2", SessionKey(session.token_hash),
-         user_prefix + session.user_id, session.token_hash, session.user_id, session.username,
-         session.role, session.account_id, std::to_string(created_ms), std::to_string(expires_ms),
-         key_prefix_ + "session:", user_prefix});
-    if (!reply) {
-        return reply.error();
-    }
-    return Ok();
+    return client_->Run({"EVAL", WithHelpers(kPutScript), "2", SessionKey(session.token_hash),
+                         user_prefix + session.user_id, session.token_hash, session.user_id,
+                         session.username, session.role, session.account_id,
+                         std::to_string(created_ms), std::to_string(expires_ms),
+                         key_prefix_ + "session:", user_prefix});
 }
 
 Result<Session> RedisSessionStore::Get(std::string_view token_hash, TimePoint now) {
@@ -244,22 +223,14 @@ Result<Session> RedisSessionStore::Touch(std::string_view token_hash, std::chron
 }
 
 Status RedisSessionStore::Delete(std::string_view token_hash) {
-    auto reply = client_->Command({"EVAL", std::string(kDeleteScript), "1", SessionKey(token_hash),
-                                   key_prefix_ + "user-sessions:", std::string(token_hash)});
-    if (!reply) {
-        return reply.error();
-    }
-    return Ok();
+    return client_->Run({"EVAL", std::string(kDeleteScript), "1", SessionKey(token_hash),
+                         key_prefix_ + "user-sessions:", std::string(token_hash)});
 }
 
 Status RedisSessionStore::DeleteUser(std::string_view user_id) {
-    auto reply = client_->Command({"EVAL", std::string(kDeleteUserScript), "1",
-                                   key_prefix_ + "user-sessions:" + std::string(user_id),
-                                   key_prefix_ + "session:"});
-    if (!reply) {
-        return reply.error();
-    }
-    return Ok();
+    return client_->Run({"EVAL", std::string(kDeleteUserScript), "1",
+                         key_prefix_ + "user-sessions:" + std::string(user_id),
+                         key_prefix_ + "session:"});
 }
 
 Status RedisSessionStore::DeleteAll() {
@@ -296,11 +267,7 @@ Status RedisSessionStore::DeleteAll() {
 }
 
 Status RedisSessionStore::Ping() {
-    auto reply = client_->Command({"PING"});
-    if (!reply) {
-        return reply.error();
-    }
-    return Ok();
+    return client_->Run({"PING"});
 }
 
 }  // namespace ea::auth

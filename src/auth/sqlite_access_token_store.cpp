@@ -8,10 +8,12 @@
 #include <sqlite3.h>
 
 #include "auth/session_common.hpp"
+#include "auth/sqlite_db.hpp"
 
 namespace ea::auth {
 namespace {
 
+using detail::ColumnText;
 using detail::FromMillis;
 using detail::TimePoint;
 using detail::ToMillis;
@@ -71,14 +73,6 @@ private:
     bool ok_ = false;
 };
 
-std::string ColumnText(sqlite3_stmt* statement, int column) {
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
-    return text == nullptr
-               ? std::string()
-               : std::string(text,
-                             static_cast<std::size_t>(sqlite3_column_bytes(statement, column)));
-}
-
 AccessToken ReadToken(sqlite3_stmt* statement) {
     AccessToken token;
     token.id = ColumnText(statement, 0);
@@ -98,34 +92,16 @@ AccessToken ReadToken(sqlite3_stmt* statement) {
 
 }  // namespace
 
-void SqliteAccessTokenStore::DbCloser::operator()(sqlite3* db) const {
-    sqlite3_close_v2(db);
-}
-
 SqliteAccessTokenStore::~SqliteAccessTokenStore() = default;
 
 Result<std::unique_ptr<SqliteAccessTokenStore>> SqliteAccessTokenStore::Open(
     const std::filesystem::path& file) {
-    if (file.empty()) {
-        return InvalidArgument("access token database file name is empty");
+    auto opened = detail::OpenSqliteStoreFile(file, "access token database", kSchemaSql);
+    if (!opened) {
+        return opened.error();
     }
-    const std::string where = "access token database '" + file.string() + "'";
     std::unique_ptr<SqliteAccessTokenStore> store(new SqliteAccessTokenStore(file));
-    sqlite3* raw = nullptr;
-    const int rc =
-        sqlite3_open_v2(file.c_str(), &raw,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-    store->db_.reset(raw);
-    if (rc != SQLITE_OK) {
-        return Unavailable("cannot open " + where + ": " +
-                           (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
-    }
-    sqlite3_busy_timeout(raw, 5000);
-    for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", kSchemaSql}) {
-        if (sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-            return Unavailable("cannot initialize " + where + ": " + sqlite3_errmsg(raw));
-        }
-    }
+    store->db_ = *std::move(opened);
     return store;
 }
 

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "auth/access_token_store.hpp"
+#include "auth/sqlite_db.hpp"
 
 struct sqlite3;
 
@@ -36,9 +37,6 @@ public:
     [[nodiscard]] Status RevokeAll() override;
 
 private:
-    struct DbCloser {
-        void operator()(sqlite3* db) const;
-    };
     explicit SqliteAccessTokenStore(std::filesystem::path file) : file_(std::move(file)) {}
 
     // Runs `sql` with text/integer parameters bound in order; see the .cpp.
@@ -46,7 +44,7 @@ private:
 
     const std::filesystem::path file_;
     std::mutex mutex_;  // guards db_: one connection, used by one thread at a time
-    std::unique_ptr<sqlite3, DbCloser> db_;
+    detail::SqliteDbPtr db_;
 };
 
 }  // namespace ea::auth

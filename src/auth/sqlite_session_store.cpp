@@ -6,10 +6,12 @@
 #include <sqlite3.h>
 
 #include "auth/session_common.hpp"
+#include "auth/sqlite_db.hpp"
 
 namespace ea::auth {
 namespace {
 
+using detail::ColumnText;
 using detail::FromMillis;
 using detail::TimePoint;
 using detail::ToMillis;
@@ -40,14 +42,6 @@ void BindText(sqlite3_stmt* statement, int index, std::string_view text) {
 // scope), so SQLite need not copy it; for the lookup every authenticated request makes.
 void BindTextNoCopy(sqlite3_stmt* statement, int index, std::string_view text) {
     sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
-}
-
-std::string ColumnText(sqlite3_stmt* statement, int column) {
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
-    if (text == nullptr) {
-        return {};
-    }
-    return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, column)));
 }
 
 constexpr const char* kSchemaSql = R"sql(
@@ -85,37 +79,18 @@ void SqliteSessionStore::StatementCloser::operator()(sqlite3_stmt* statement) co
     sqlite3_finalize(statement);
 }
 
-void SqliteSessionStore::DbCloser::operator()(sqlite3* db) const {
-    sqlite3_close_v2(db);
-}
-
 SqliteSessionStore::~SqliteSessionStore() = default;
 
 Result<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::Open(
     const std::filesystem::path& file) {
+    auto opened = detail::OpenSqliteStoreFile(file, "session database", kSchemaSql);
+    if (!opened) {
+        return opened.error();
+    }
     const std::string where = "session database '" + file.string() + "'";
-    if (file.empty()) {
-        return InvalidArgument("session database file name is empty");
-    }
     std::unique_ptr<SqliteSessionStore> store(new SqliteSessionStore(file));
-    sqlite3* raw = nullptr;
-    const int open_rc =
-        sqlite3_open_v2(file.c_str(), &raw,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-    store->db_.reset(raw);  // sqlite3_open_v2 allocates a handle even on failure
-    if (open_rc != SQLITE_OK) {
-        return Unavailable("cannot open " + where + ": " +
-                           (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(open_rc)));
-    }
+    store->db_ = *std::move(opened);
     sqlite3* db = store->db_.get();
-    sqlite3_busy_timeout(db, kBusyTimeoutMs);
-    // WAL persists in the file; NORMAL sync is durable in WAL mode except on power loss, where
-    // losing the last sessions only means logging in again.
-    for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", kSchemaSql}) {
-        if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-            return Unavailable("cannot initialize " + where + ": " + sqlite3_errmsg(db));
-        }
-    }
 
     const std::string columns = kColumns;
     const std::pair<StatementPtr*, std::string> statements[] = {
@@ -179,7 +154,7 @@ Result<std::unique_ptr<SqliteSessionStore::Reader>> SqliteSessionStore::OpenRead
             "cannot open a read connection to " + where + ": " +
             (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(open_rc)));
     }
-    sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+    sqlite3_busy_timeout(raw, detail::kSqliteBusyTimeoutMs);
     // query_only: this connection can never write, whatever a future edit prepares on it.
     const std::string sql =
         "SELECT " + std::string(kColumns) + " FROM _sessions WHERE token_hash = ?1";

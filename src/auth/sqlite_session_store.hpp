@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "auth/session_store.hpp"
+#include "auth/sqlite_db.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -61,13 +62,10 @@ private:
         void operator()(sqlite3_stmt* statement) const;
     };
     using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementCloser>;
-    struct DbCloser {
-        void operator()(sqlite3* db) const;
-    };
 
     // A read connection with its own prepared lookup; used by one thread at a time.
     struct Reader {
-        std::unique_ptr<sqlite3, DbCloser> db;
+        detail::SqliteDbPtr db;
         StatementPtr get;
     };
     class ReaderLease;
@@ -88,11 +86,10 @@ private:
     Status PurgeExpiredLocked(std::chrono::system_clock::time_point now);
     Error SqliteError(std::string_view what) const;
 
-    static constexpr int kBusyTimeoutMs = 5000;
     static constexpr std::chrono::minutes kPurgeInterval{1};
 
     std::mutex mutex_;  // guards everything below: one connection, used by one thread at a time
-    std::unique_ptr<sqlite3, DbCloser> db_;
+    detail::SqliteDbPtr db_;
     // Prepared once in Open; each is reset after use.
     StatementPtr put_;
     StatementPtr get_;

@@ -10,6 +10,31 @@
 #include "query/query.hpp"
 
 namespace ea::cli {
+namespace {
+
+// `docs tools`: the reference of `schema`'s tools, to `output` ("-" for stdout).
+int WriteToolsDoc(const schema::Schema& schema, const std::string& output) {
+    // The same options `events-api mcp` generates its tools with.
+    const mcp::ToolSchemaOptions options{query::kMaxPageSize};
+    const std::string text =
+        mcp::ToolsMarkdown(schema, mcp::ToolRegistry::Definitions(schema, options),
+                           mcp::ToolRegistry::CompactDefinitions(schema, options));
+    if (output == "-") {
+        std::cout << text;
+        return 0;
+    }
+    std::ofstream out(output, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) {
+        PrintError(Error{ErrorCode::kInvalidArgument, "cannot write " + output, {}});
+        return 1;
+    }
+    std::cerr << "wrote " << output << "\n";
+    return 0;
+}
+
+}  // namespace
 
 Command AddDocsCommand(CLI::App& root, const app::ConfigFlags& flags) {
     auto* docs = root.add_subcommand("docs", "generate documentation from the schema");
@@ -21,40 +46,16 @@ Command AddDocsCommand(CLI::App& root, const app::ConfigFlags& flags) {
         ->capture_default_str();
     tools->fallthrough();
 
-    return Command{
-        docs, [docs, tools, output, &flags]() {
-            if (!tools->parsed()) {
-                std::cerr << docs->help();
-                return 2;
-            }
-            const auto* config = ResolvedConfig(flags);
-            if (config == nullptr) {
-                return 2;
-            }
-            auto loaded = app::LoadConfiguredSchema(*config);
-            if (!loaded) {
-                PrintError(loaded.error());
-                return 1;
-            }
-            // The same options `events-api mcp` generates its tools with.
-            const mcp::ToolSchemaOptions options{query::kMaxPageSize};
-            const std::string text =
-                mcp::ToolsMarkdown(**loaded, mcp::ToolRegistry::Definitions(**loaded, options),
-                                   mcp::ToolRegistry::CompactDefinitions(**loaded, options));
-            if (*output == "-") {
-                std::cout << text;
-                return 0;
-            }
-            std::ofstream out(*output, std::ios::binary | std::ios::trunc);
-            out << text;
-            out.close();
-            if (!out) {
-                PrintError(Error{ErrorCode::kInvalidArgument, "cannot write " + *output, {}});
-                return 1;
-            }
-            std::cerr << "wrote " << *output << "\n";
-            return 0;
-        }};
+    return Command{docs, [docs, tools, output, &flags]() {
+                       if (!tools->parsed()) {
+                           std::cerr << docs->help();
+                           return 2;
+                       }
+                       return WithOpened(flags, app::LoadConfiguredSchema,
+                                         [&](const app::Config&, const schema::Schema& schema) {
+                                             return WriteToolsDoc(schema, *output);
+                                         });
+                   }};
 }
 
 }  // namespace ea::cli

@@ -10,18 +10,12 @@ namespace ea::cli {
 Command AddMigrateCommand(CLI::App& root, const app::ConfigFlags& flags) {
     auto* migrate = root.add_subcommand("migrate", "create or extend the database tables");
     return Command{migrate, [&flags]() {
-                       const auto* config = ResolvedConfig(flags);
-                       if (config == nullptr) {
-                           return 2;
-                       }
-                       auto core = app::OpenCore(*config);
-                       if (!core) {
-                           PrintError(core.error());
-                           return 1;
-                       }
-                       std::cout << "migrated " << RedactedUrl(config->db) << " to "
-                                 << (*core)->schema->entities().size() << " entities\n";
-                       return 0;
+                       return WithOpened(
+                           flags, app::OpenCore, [](const app::Config& config, app::Core& core) {
+                               std::cout << "migrated " << RedactedUrl(config.db) << " to "
+                                         << core.schema->entities().size() << " entities\n";
+                               return 0;
+                           });
                    }};
 }
 

@@ -21,27 +21,22 @@ Command AddSchemaCommand(CLI::App& root, const app::ConfigFlags& flags) {
     dump->fallthrough();
 
     return Command{schema, [schema, check, dump, json, &flags]() {
-                       const auto* config = ResolvedConfig(flags);
-                       if (config == nullptr) {
-                           return 2;
-                       }
-                       auto loaded = app::LoadConfiguredSchema(*config);
-                       if (!loaded) {
-                           PrintError(loaded.error());
-                           return 1;
-                       }
-                       if (check->parsed()) {
-                           std::cout << config->schema << ": ok, " << (*loaded)->entities().size()
-                                     << " entities\n";
-                           return 0;
-                       }
-                       if (dump->parsed()) {
-                           std::cout << boost::json::serialize(schema::SchemaToJson(**loaded))
-                                     << "\n";
-                           return 0;
-                       }
-                       std::cerr << schema->help();
-                       return 2;
+                       return WithOpened(
+                           flags, app::LoadConfiguredSchema,
+                           [&](const app::Config& config, const schema::Schema& loaded) {
+                               if (check->parsed()) {
+                                   std::cout << config.schema << ": ok, "
+                                             << loaded.entities().size() << " entities\n";
+                                   return 0;
+                               }
+                               if (dump->parsed()) {
+                                   std::cout << boost::json::serialize(schema::SchemaToJson(loaded))
+                                             << "\n";
+                                   return 0;
+                               }
+                               std::cerr << schema->help();
+                               return 2;
+                           });
                    }};
 }
 

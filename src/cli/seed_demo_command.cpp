@@ -59,18 +59,9 @@ Result<const schema::Entity*> Need(const schema::Schema& schema, const char* nam
     return entity;
 }
 
-int Run(const app::ConfigFlags& flags, std::int64_t scale) {
-    const auto* config = ResolvedConfig(flags);
-    if (config == nullptr) {
-        return 2;
-    }
-    auto core = app::OpenCore(*config);
-    if (!core) {
-        PrintError(core.error());
-        return 1;
-    }
-    const auto& schema = *(*core)->schema;
-    auto& store = *(*core)->store;
+int Seed(const app::Config& config, app::Core& core, std::int64_t scale) {
+    const auto& schema = *core.schema;
+    auto& store = *core.store;
     const schema::Entity* entities[8];
     const char* names[8] = {"Account", "User",      "Profile", "TagAffinity",
                             "Event",   "UserEvent", "Url",     "Crawl"};
@@ -83,7 +74,7 @@ int Run(const app::ConfigFlags& flags, std::int64_t scale) {
         entities[i] = *entity;
     }
     if (store.Get(*entities[0], kDemoMarkerAccount)) {
-        std::cout << "demo data already present in " << RedactedUrl(config->db)
+        std::cout << "demo data already present in " << RedactedUrl(config.db)
                   << "; nothing to do\n";
         return 0;
     }
@@ -138,7 +129,7 @@ int Run(const app::ConfigFlags& flags, std::int64_t scale) {
         return 1;
     }
     const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
-    std::cout << "seeded " << RedactedUrl(config->db) << " in " << seconds.count()
+    std::cout << "seeded " << RedactedUrl(config.db) << " in " << seconds.count()
               << " s: " << n.accounts << " accounts, " << n.users << " users, " << n.profiles
               << " profiles, " << n.tag_affinities << " tag affinities, " << n.events << " events, "
               << n.user_events << " user events, " << n.urls << " urls, " << n.crawls << " crawls\n"
@@ -154,7 +145,12 @@ Command AddSeedDemoCommand(CLI::App& root, const app::ConfigFlags& flags) {
     auto scale = std::make_shared<std::int64_t>(1);
     seed->add_option("--scale", *scale, "multiplier; 1 = 1,000 events, 1000 = 1,000,000 events")
         ->check(CLI::Range(std::int64_t{1}, std::int64_t{10'000}));
-    return Command{seed, [&flags, scale]() { return Run(flags, *scale); }};
+    return Command{seed, [&flags, scale]() {
+                       return WithOpened(flags, app::OpenCore,
+                                         [&](const app::Config& config, app::Core& core) {
+                                             return Seed(config, core, *scale);
+                                         });
+                   }};
 }
 
 }  // namespace ea::cli

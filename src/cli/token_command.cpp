@@ -11,6 +11,7 @@
 
 #include "app/core.hpp"
 #include "cli/command.hpp"
+#include "cli/user_core.hpp"
 #include "common/datetime.hpp"
 #include "service/access_token_service.hpp"
 
@@ -34,14 +35,8 @@ int Create(const app::ConfigFlags& flags, const TokenOptions& options) {
         PrintError(ttl.error());
         return 2;
     }
-    auto core = app::OpenCore(*config);
-    if (!core) {
-        PrintError(core.error());
-        return 1;
-    }
-    const auto* user = (*core)->schema->FindEntity("User");
-    if (user == nullptr || !user->auth()) {
-        PrintError(InvalidArgument("the schema has no User entity with the auth service"));
+    auto opened = OpenUserCore(*config);
+    if (!opened) {
         return 1;
     }
     auto tokens = app::OpenConfiguredTokens(*config);
@@ -49,9 +44,9 @@ int Create(const app::ConfigFlags& flags, const TokenOptions& options) {
         PrintError(tokens.error());
         return 1;
     }
-    service::AccessTokenService service(*(*core)->store, **tokens);
-    auto issued =
-        service.Create(*user, options.user, options.name, *ttl, std::chrono::system_clock::now());
+    service::AccessTokenService service(*opened->core->store, **tokens);
+    auto issued = service.Create(*opened->user, options.user, options.name, *ttl,
+                                 std::chrono::system_clock::now());
     if (!issued) {
         PrintError(issued.error());
         return 1;
@@ -68,17 +63,8 @@ std::string Cell(const std::optional<std::chrono::system_clock::time_point>& tim
     return time ? FormatDatetime(*time) : "never";
 }
 
-int List(const app::ConfigFlags& flags, const TokenOptions& options) {
-    const auto* config = ResolvedConfig(flags);
-    if (config == nullptr) {
-        return 2;
-    }
-    auto tokens = app::OpenConfiguredTokens(*config);
-    if (!tokens) {
-        PrintError(tokens.error());
-        return 1;
-    }
-    auto listed = (*tokens)->List(
+int List(auth::AccessTokenStore& tokens, const TokenOptions& options) {
+    auto listed = tokens.List(
         options.user.empty() ? std::nullopt : std::optional<std::string_view>(options.user),
         std::chrono::system_clock::now());
     if (!listed) {
@@ -103,17 +89,8 @@ int List(const app::ConfigFlags& flags, const TokenOptions& options) {
     return 0;
 }
 
-int Revoke(const app::ConfigFlags& flags, const TokenOptions& options) {
-    const auto* config = ResolvedConfig(flags);
-    if (config == nullptr) {
-        return 2;
-    }
-    auto tokens = app::OpenConfiguredTokens(*config);
-    if (!tokens) {
-        PrintError(tokens.error());
-        return 1;
-    }
-    if (auto revoked = (*tokens)->Revoke(options.id); !revoked) {
+int Revoke(auth::AccessTokenStore& tokens, const TokenOptions& options) {
+    if (auto revoked = tokens.Revoke(options.id); !revoked) {
         PrintError(revoked.error());
         return 1;
     }
@@ -144,9 +121,16 @@ Command AddTokenCommand(CLI::App& root, const app::ConfigFlags& flags) {
                            return Create(flags, *options);
                        }
                        if (list->parsed()) {
-                           return List(flags, *options);
+                           return WithOpened(
+                               flags, app::OpenConfiguredTokens,
+                               [&](const app::Config&, auth::AccessTokenStore& tokens) {
+                                   return List(tokens, *options);
+                               });
                        }
-                       return Revoke(flags, *options);
+                       return WithOpened(flags, app::OpenConfiguredTokens,
+                                         [&](const app::Config&, auth::AccessTokenStore& tokens) {
+                                             return Revoke(tokens, *options);
+                                         });
                    }};
 }
 

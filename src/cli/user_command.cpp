@@ -9,6 +9,7 @@
 #include "app/core.hpp"
 #include "app/system_users.hpp"
 #include "cli/command.hpp"
+#include "cli/user_core.hpp"
 #include "common/ids.hpp"
 #include "query/filter.hpp"
 #include "service/session_revoker.hpp"
@@ -105,21 +106,17 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
         PrintError(password.error());
         return 2;
     }
-    auto core = app::OpenCore(*config);
-    if (!core) {
-        PrintError(core.error());
+    auto opened = OpenUserCore(*config);
+    if (!opened) {
         return 1;
     }
-    const auto* user = (*core)->schema->FindEntity("User");
-    if (user == nullptr || !user->auth()) {
-        PrintError(InvalidArgument("the schema has no User entity with the auth service"));
-        return 1;
-    }
+    app::Core& core = *opened->core;
+    const auto* user = opened->user;
     // The operator's own shell: the privileged channel, said here and not by any default.
     service::RequestContext ctx{Principal::System(), "cli", service::Channel::kCli};
     const auto& password_field = user->auth()->password_field;
 
-    auto existing = FindUser(**core, *user, options.name);
+    auto existing = FindUser(core, *user, options.name);
     if (existing) {
         if (!options.update) {
             PrintError(Conflict("user '" + options.name +
@@ -134,14 +131,14 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
             return 1;
         }
         service::SessionRevoker revoker(**sessions);
-        (*core)->documents->AddObserver(revoker);
+        core.documents->AddObserver(revoker);
         auto tokens = app::OpenConfiguredTokens(*config);  // its access tokens end too
         if (!tokens) {
             PrintError(tokens.error());
             return 1;
         }
         service::TokenRevoker token_revoker(**tokens);
-        (*core)->documents->AddObserver(token_revoker);
+        core.documents->AddObserver(token_revoker);
         boost::json::object patch{{password_field, *password}, {"role", options.role}};
         // Names change on --update only when asked for; the defaults never overwrite real ones.
         if (!options.first_name.empty()) {
@@ -150,7 +147,7 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
         if (!options.last_name.empty()) {
             patch["lastName"] = options.last_name;
         }
-        auto updated = (*core)->documents->Patch(ctx, *user, (*existing)["id"].as_string(), patch);
+        auto updated = core.documents->Patch(ctx, *user, (*existing)["id"].as_string(), patch);
         if (!updated) {
             PrintError(updated.error());
             return 1;
@@ -186,14 +183,14 @@ int Run(const app::ConfigFlags& flags, const UserOptions& options) {
     // The account (when missing) and the user are written in one transaction: a user the store
     // refuses (a taken email) leaves no account behind.
     std::vector<service::DocumentService::NewRecord> records;
-    const auto* account = (*core)->schema->FindEntity("Account");
+    const auto* account = core.schema->FindEntity("Account");
     const bool new_account =
-        account != nullptr && !(*core)->store->Get(*account, NormalizeId(options.account_id));
+        account != nullptr && !core.store->Get(*account, NormalizeId(options.account_id));
     if (new_account) {
         records.push_back({account, boost::json::object{{"id", options.account_id}}});
     }
     records.push_back({user, body});
-    auto written = (*core)->documents->CreateAll(ctx, records);
+    auto written = core.documents->CreateAll(ctx, records);
     if (!written) {
         PrintError(written.error());
         return 1;

@@ -2,16 +2,17 @@
 
 #include "auth/access_token_store_conformance.hpp"
 #include "auth/redis_access_token_store.hpp"
-#include "testing/redis_server.hpp"
+#include "auth/store_harness.hpp"
 #include "auth/token.hpp"
+#include "testing/redis_server.hpp"
 
 namespace ea::auth {
 namespace {
 
 using testing::AccessTokenStoreConformanceTest;
 
-using std::chrono::milliseconds;
 using ea::testing::RedisServer;
+using std::chrono::milliseconds;
 
 RedisClientOptions FastOptions() {
     RedisClientOptions options;
@@ -20,42 +21,13 @@ RedisClientOptions FastOptions() {
     return options;
 }
 
-class RedisHarness final : public testing::AccessTokenStoreHarness {
-public:
-    Status Start() {
-        auto server = RedisServer::Start();
-        if (!server) {
-            return server.error();
-        }
-        server_ = std::move(*server);
-        auto endpoint = ParseRedisUrl(server_->Url());
-        if (!endpoint) {
-            return endpoint.error();
-        }
-        auto store = RedisAccessTokenStore::Open(*endpoint, FastOptions());
-        if (!store) {
-            return store.error();
-        }
-        store_ = std::move(*store);
-        return Ok();
-    }
-    AccessTokenStore& store() override { return *store_; }
-
-private:
-    std::unique_ptr<RedisServer> server_;
-    std::unique_ptr<RedisAccessTokenStore> store_;
-};
-
 INSTANTIATE_TEST_SUITE_P(Redis, AccessTokenStoreConformanceTest,
                          ::testing::Values(testing::AccessTokenStoreBackend{
                              "Redis",
-                             []() -> Result<std::unique_ptr<testing::AccessTokenStoreHarness>> {
-                                 auto harness = std::make_unique<RedisHarness>();
-                                 if (auto started = harness->Start(); !started) {
-                                     return started.error();
-                                 }
-                                 return std::unique_ptr<testing::AccessTokenStoreHarness>(
-                                     std::move(harness));
+                             [] {
+                                 return testing::MakeRedisHarness<testing::AccessTokenStoreHarness,
+                                                                  RedisAccessTokenStore>(
+                                     FastOptions());
                              }}),
                          testing::TokenBackendName);
 

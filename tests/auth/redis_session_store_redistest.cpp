@@ -3,10 +3,11 @@
 
 #include <gtest/gtest.h>
 
-#include "testing/redis_server.hpp"
 #include "auth/redis_session_store.hpp"
 #include "auth/session_store_conformance.hpp"
+#include "auth/store_harness.hpp"
 #include "auth/token.hpp"
+#include "testing/redis_server.hpp"
 
 namespace ea::auth {
 namespace {
@@ -25,44 +26,15 @@ RedisSessionStoreOptions FastOptions() {
     return options;
 }
 
-class RedisHarness final : public testing::SessionStoreHarness {
-public:
-    Status Start() {
-        auto server = RedisServer::Start();
-        if (!server) {
-            return server.error();
-        }
-        server_ = std::move(*server);
-        auto endpoint = ParseRedisUrl(server_->Url());
-        if (!endpoint) {
-            return endpoint.error();
-        }
-        auto store = RedisSessionStore::Open(*endpoint, FastOptions());
-        if (!store) {
-            return store.error();
-        }
-        store_ = std::move(*store);
-        return Ok();
-    }
-    SessionStore& store() override { return *store_; }
-
-private:
-    std::unique_ptr<RedisServer> server_;
-    std::unique_ptr<RedisSessionStore> store_;
-};
-
-INSTANTIATE_TEST_SUITE_P(Redis, SessionStoreConformanceTest,
-                         ::testing::Values(testing::SessionStoreBackend{
-                             "Redis",
-                             []() -> Result<std::unique_ptr<testing::SessionStoreHarness>> {
-                                 auto harness = std::make_unique<RedisHarness>();
-                                 if (auto started = harness->Start(); !started) {
-                                     return started.error();
-                                 }
-                                 return std::unique_ptr<testing::SessionStoreHarness>(
-                                     std::move(harness));
-                             }}),
-                         testing::BackendName);
+INSTANTIATE_TEST_SUITE_P(
+    Redis, SessionStoreConformanceTest,
+    ::testing::Values(testing::SessionStoreBackend{
+        "Redis",
+        [] {
+            return testing::MakeRedisHarness<testing::SessionStoreHarness, RedisSessionStore>(
+                FastOptions());
+        }}),
+    testing::BackendName);
 
 TimePoint Now() {
     return std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "auth/access_token_store_conformance.hpp"
+#include "auth/store_harness.hpp"
 #include "auth/token.hpp"
 #include "testing/temp_dir.hpp"
 
@@ -11,33 +12,13 @@ namespace {
 
 using testing::AccessTokenStoreConformanceTest;
 
-class SqliteHarness final : public testing::AccessTokenStoreHarness {
-public:
-    Status Open() {
-        auto store = SqliteAccessTokenStore::Open(dir_.path() / "tokens.db");
-        if (!store) {
-            return store.error();
-        }
-        store_ = std::move(*store);
-        return Ok();
-    }
-    AccessTokenStore& store() override { return *store_; }
-
-private:
-    ea::testing::TempDir dir_;
-    std::unique_ptr<SqliteAccessTokenStore> store_;
-};
-
 INSTANTIATE_TEST_SUITE_P(Sqlite, AccessTokenStoreConformanceTest,
                          ::testing::Values(testing::AccessTokenStoreBackend{
                              "Sqlite",
-                             []() -> Result<std::unique_ptr<testing::AccessTokenStoreHarness>> {
-                                 auto harness = std::make_unique<SqliteHarness>();
-                                 if (auto opened = harness->Open(); !opened) {
-                                     return opened.error();
-                                 }
-                                 return std::unique_ptr<testing::AccessTokenStoreHarness>(
-                                     std::move(harness));
+                             [] {
+                                 return testing::MakeSqliteHarness<testing::AccessTokenStoreHarness,
+                                                                   SqliteAccessTokenStore>(
+                                     "tokens.db");
                              }}),
                          testing::TokenBackendName);
 

@@ -10,7 +10,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "auth/access_token_store.hpp"
 #include "auth/session_store_conformance.hpp"
+#include "auth/store_harness.hpp"
 #include "auth/token.hpp"
 #include "testing/temp_dir.hpp"
 
@@ -23,35 +25,15 @@ using std::chrono::seconds;
 using TimePoint = std::chrono::system_clock::time_point;
 using testing::SessionStoreConformanceTest;
 
-class SqliteHarness final : public testing::SessionStoreHarness {
-public:
-    Result<bool> Open() {
-        auto store = SqliteSessionStore::Open(dir_ / "events.db");
-        if (!store) {
-            return store.error();
-        }
-        store_ = std::move(*store);
-        return true;
-    }
-    SessionStore& store() override { return *store_; }
-
-private:
-    ea::testing::TempDir dir_;
-    std::unique_ptr<SqliteSessionStore> store_;
-};
-
-INSTANTIATE_TEST_SUITE_P(Sqlite, SessionStoreConformanceTest,
-                         ::testing::Values(testing::SessionStoreBackend{
-                             "Sqlite",
-                             []() -> Result<std::unique_ptr<testing::SessionStoreHarness>> {
-                                 auto harness = std::make_unique<SqliteHarness>();
-                                 if (auto opened = harness->Open(); !opened) {
-                                     return opened.error();
-                                 }
-                                 return std::unique_ptr<testing::SessionStoreHarness>(
-                                     std::move(harness));
-                             }}),
-                         testing::BackendName);
+INSTANTIATE_TEST_SUITE_P(
+    Sqlite, SessionStoreConformanceTest,
+    ::testing::Values(testing::SessionStoreBackend{
+        "Sqlite",
+        [] {
+            return testing::MakeSqliteHarness<testing::SessionStoreHarness, SqliteSessionStore>(
+                "events.db");
+        }}),
+    testing::BackendName);
 
 const TimePoint kT0 = TimePoint(seconds(1'700'000'000));
 
@@ -283,6 +265,11 @@ TEST(OpenSessionStoreTest, RejectsUnknownSchemesAndEmptyPathsWithoutEchoingSecre
         ASSERT_FALSE(store.has_value()) << url;
         EXPECT_EQ(store.error().code, ErrorCode::kInvalidArgument) << url;
         EXPECT_EQ(store.error().message.find("s3cret"), std::string::npos) << store.error().message;
+        // The access tokens follow the same URL, read by the same code: the same refusal.
+        auto tokens = OpenAccessTokenStore(url, dir / "main.db");
+        ASSERT_FALSE(tokens.has_value()) << url;
+        EXPECT_EQ(tokens.error().code, ErrorCode::kInvalidArgument) << url;
+        EXPECT_EQ(tokens.error().message, store.error().message) << url;
     }
 }
 

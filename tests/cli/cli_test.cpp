@@ -18,12 +18,14 @@
 #include "cli/demo_data.hpp"
 #include "store/document_store.hpp"
 #include "subprocess.hpp"
+#include "testing/all_rows.hpp"
 #include "testing/temp_dir.hpp"
 #include "testing/test_schema.hpp"
 
 namespace ea::cli {
 namespace {
 
+using ea::testing::AllRows;
 using ea::testing::ProcessResult;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -73,24 +75,6 @@ protected:
 
     static const schema::Entity& Entity(std::string_view name) {
         return *ea::testing::DefaultSchema().FindEntity(name);
-    }
-
-    static std::vector<Record> AllRows(store::DocumentStore& store, const schema::Entity& entity) {
-        std::vector<Record> rows;
-        for (int page = 1;; ++page) {
-            query::Query query;
-            query.page = page;
-            query.page_size = query::kMaxPageSize;
-            auto result = store.List(entity, query);
-            if (!result) {
-                ADD_FAILURE() << result.error().message;
-                return rows;
-            }
-            rows.insert(rows.end(), result->rows.begin(), result->rows.end());
-            if (page >= result->page.total_pages) {
-                return rows;
-            }
-        }
     }
 
     Dump DumpAll(const std::string& db) {

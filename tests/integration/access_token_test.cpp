@@ -7,77 +7,22 @@
 #include <string>
 
 #include "integration/integration_fixture.hpp"
+#include "integration/mcp_client.hpp"
+#include "integration/service_user_suite.hpp"
 
 namespace ea::integration {
 namespace {
 
-using ea::testing::CommandResult;
 using ea::testing::Request;
-using ea::testing::RunCommand;
 
-class AccessTokenTest : public ServerSuite {
+class AccessTokenTest : public ServiceUserSuite {
 protected:
-    // A fresh user with `role`, created over REST; returns its id.
-    static std::string CreateUser(const std::string& username, const std::string& role) {
-        auto created = Admin().Post("/api/user", json::object{{"username", username},
-                                                              {"email", username + "@example.org"},
-                                                              {"password", "svc-password-1"},
-                                                              {"role", role},
-                                                              {"firstName", "Service"},
-                                                              {"lastName", "Client"},
-                                                              {"isAccountOwner", false},
-                                                              {"accountId", "acc_demo_0"}});
-        EXPECT_TRUE(IsSuccess(created, 201)) << Describe(created);
-        return Str(DataOf(created).at("id"));
-    }
-
-    // `events-api --schema S --db DB token ARGS...` on the server's database.
-    static CommandResult Token(std::vector<std::string> args) {
-        const auto options = DemoServerOptions();
-        std::vector<std::string> all = {"--schema", options.schema.string(), "--db",
-                                        server().db_url(), "token"};
-        all.insert(all.end(), args.begin(), args.end());
-        return RunCommand(options.binary, all, CommandEnv(server()), std::chrono::seconds(60));
-    }
-
-    // The token `token create USERNAME ARGS...` printed ("" with a test failure).
-    static std::string CreateToken(const std::string& username,
-                                   std::vector<std::string> args = {}) {
-        args.insert(args.begin(), {"create", username});
-        const auto created = Token(args);
-        EXPECT_EQ(created.exit_code, 0) << created.err;
-        std::string token = created.out;
-        while (!token.empty() && token.back() == '\n') {
-            token.pop_back();
-        }
-        EXPECT_TRUE(token.starts_with("eat_") && token.size() == 47) << token;
-        return token;
-    }
-
     // The tok_... id that `token create` reported on stderr for the last token of `username`.
     static std::string IdOf(const std::string& username) {
         const auto listed = Token({"list", username});
         EXPECT_EQ(listed.exit_code, 0) << listed.err;
         const auto at = listed.out.rfind("tok_");
         return at == std::string::npos ? "" : listed.out.substr(at, 20);
-    }
-
-    // A stateless (2026-07-28) tools/call on /mcp with `token` as the bearer.
-    static HttpResponse McpCall(const std::string& token, const std::string& tool,
-                                const std::string& arguments) {
-        const std::string body =
-            R"({"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":")" + tool +
-            R"(","arguments":)" + arguments +
-            R"(,"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
-            R"("io.modelcontextprotocol/clientCapabilities":{}}}})";
-        return Request(port(), "POST", "/mcp",
-                       {{"Content-Type", "application/json"},
-                        {"Accept", "application/json, text/event-stream"},
-                        {"Authorization", "Bearer " + token},
-                        {"MCP-Protocol-Version", "2026-07-28"},
-                        {"Mcp-Method", "tools/call"},
-                        {"Mcp-Name", tool}},
-                       body);
     }
 
     static std::string RpcErrorMessage(const HttpResponse& response) {
@@ -115,7 +60,7 @@ TEST_F(AccessTokenTest, CreatedTokenWorksOnRestAndMcpUntilRevokedThenTheNextRequ
     EXPECT_TRUE(IsSuccess(api.Get("/api/user/" + id)));
     EXPECT_TRUE(IsError(api.Delete("/api/account/acc_demo_0"), 403, "forbidden"));
 
-    auto call = McpCall(token, "get_user", R"({"id":")" + id + R"("})");
+    auto call = StatelessToolCall(port(), token, "get_user", R"({"id":")" + id + R"("})");
     ASSERT_EQ(call.status, 200) << Describe(call);
     EXPECT_TRUE(IsToolSuccess(call)) << Describe(call);
     EXPECT_NE(call.body.find(username), std::string::npos) << Describe(call);
@@ -138,7 +83,7 @@ TEST_F(AccessTokenTest, CreatedTokenWorksOnRestAndMcpUntilRevokedThenTheNextRequ
     EXPECT_EQ(revoked.out, "revoked access token " + token_id + "\n");
     EXPECT_TRUE(IsError(api.Get("/user/auth/me"), 401, "unauthenticated",
                         "access token expired, revoked or unknown"));
-    const auto refused = McpCall(token, "get_user", R"({"id":")" + id + R"("})");
+    const auto refused = StatelessToolCall(port(), token, "get_user", R"({"id":")" + id + R"("})");
     EXPECT_EQ(refused.status, 401) << Describe(refused);
     EXPECT_NE(RpcErrorMessage(refused).find("access token expired, revoked or unknown"),
               std::string::npos)
@@ -165,7 +110,7 @@ TEST_F(AccessTokenTest, ExpiredTokenIs401) {
         WaitFor([&] { return api.Get("/user/auth/me").status == 401; }, std::chrono::seconds(10)));
     EXPECT_TRUE(IsError(api.Get("/user/auth/me"), 401, "unauthenticated",
                         "access token expired, revoked or unknown"));
-    EXPECT_EQ(McpCall(token, "list_accounts", "{}").status, 401);
+    EXPECT_EQ(StatelessToolCall(port(), token, "list_accounts", "{}").status, 401);
 }
 
 TEST_F(AccessTokenTest, RoleChangeEndsTheTokenOnTheNextRequest) {
@@ -177,7 +122,7 @@ TEST_F(AccessTokenTest, RoleChangeEndsTheTokenOnTheNextRequest) {
     auto patched = Admin().Patch("/api/user/" + id, json::object{{"role", "read"}});
     ASSERT_TRUE(IsSuccess(patched)) << Describe(patched);
     EXPECT_TRUE(IsError(api.Get("/user/auth/me"), 401, "unauthenticated"));
-    EXPECT_EQ(McpCall(token, "list_accounts", "{}").status, 401);
+    EXPECT_EQ(StatelessToolCall(port(), token, "list_accounts", "{}").status, 401);
 }
 
 TEST_F(AccessTokenTest, WrongFormatBearerIs401WithAClearMessageOnRestAndMcp) {
@@ -188,7 +133,7 @@ TEST_F(AccessTokenTest, WrongFormatBearerIs401WithAClearMessageOnRestAndMcp) {
         EXPECT_TRUE(
             IsError(api.Get("/user/auth/me"), 401, "unauthenticated", "malformed bearer token"))
             << bad;
-        const auto mcp = McpCall(bad, "list_accounts", "{}");
+        const auto mcp = StatelessToolCall(port(), bad, "list_accounts", "{}");
         EXPECT_EQ(mcp.status, 401) << Describe(mcp);
         EXPECT_NE(RpcErrorMessage(mcp).find("malformed bearer token"), std::string::npos)
             << Describe(mcp);

@@ -43,6 +43,42 @@ std::string_view McpPathName(McpPath path) {
     return "?";
 }
 
+std::string McpPathTestName(const ::testing::TestParamInfo<McpPath>& info) {
+    switch (info.param) {
+        case McpPath::kHttpStateless:
+            return "HttpStateless";
+        case McpPath::kHttpSession:
+            return "HttpSession";
+        case McpPath::kStdio:
+            return "Stdio";
+    }
+    return "Unknown";
+}
+
+ea::testing::Headers McpHeaders(const std::string& token, const ea::testing::Headers& extra) {
+    ea::testing::Headers headers = {{"Content-Type", "application/json"},
+                                    {"Accept", "application/json, text/event-stream"},
+                                    {"Authorization", "Bearer " + token}};
+    headers.insert(headers.end(), extra.begin(), extra.end());
+    return headers;
+}
+
+ea::testing::HttpResponse McpPost(std::uint16_t port, const std::string& token,
+                                  std::string_view body, const ea::testing::Headers& extra) {
+    return ea::testing::Request(port, "POST", "/mcp", McpHeaders(token, extra), body);
+}
+
+ea::testing::HttpResponse StatelessToolCall(std::uint16_t port, const std::string& token,
+                                            const std::string& tool, const std::string& arguments) {
+    const std::string body = R"({"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":")" +
+                             tool + R"(","arguments":)" + arguments +
+                             R"(,"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+                             R"("io.modelcontextprotocol/clientCapabilities":{}}}})";
+    return McpPost(
+        port, token, body,
+        {{"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Method", "tools/call"}, {"Mcp-Name", tool}});
+}
+
 McpOutcome ParseMcpAnswer(std::string_view text) {
     McpOutcome outcome;
     outcome.raw = std::string(text);
@@ -129,9 +165,7 @@ void McpClient::OpenSession() {
         R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":")" +
         std::string(kSessionVersion) +
         R"(","capabilities":{},"clientInfo":{"name":"integration","version":"1"}}})";
-    ea::testing::Headers headers = {{"Content-Type", "application/json"},
-                                    {"Accept", "application/json, text/event-stream"},
-                                    {"Authorization", "Bearer " + token_}};
+    ea::testing::Headers headers = McpHeaders(token_);
     const auto opened = ea::testing::Request(port_, "POST", endpoint_, headers, init);
     session_id_ = opened.Header("Mcp-Session-Id");
     ASSERT_FALSE(session_id_.empty()) << opened.status << " " << opened.body;
@@ -147,9 +181,7 @@ McpOutcome McpClient::SendHttp(std::string_view method, std::string_view params_
     if (path_ == McpPath::kHttpSession && session_id_.empty()) {
         OpenSession();
     }
-    ea::testing::Headers headers = {{"Content-Type", "application/json"},
-                                    {"Accept", "application/json, text/event-stream"},
-                                    {"Authorization", "Bearer " + token_}};
+    ea::testing::Headers headers = McpHeaders(token_);
     if (path_ == McpPath::kHttpSession) {
         headers.emplace_back("Mcp-Session-Id", session_id_);
         headers.emplace_back("MCP-Protocol-Version", std::string(kSessionVersion));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 #include "testing/http_client.hpp"
 
@@ -29,6 +30,21 @@ struct McpOutcome {
 enum class McpPath { kHttpStateless, kHttpSession, kStdio };
 
 std::string_view McpPathName(McpPath path);
+// The test name suffix of a suite parameterized over the paths: HttpStateless, HttpSession, Stdio.
+std::string McpPathTestName(const ::testing::TestParamInfo<McpPath>& info);
+
+// The headers every MCP request over HTTP carries (a JSON body, a JSON or event-stream answer,
+// `token` as the bearer), then `extra` (a session id, a protocol version, Mcp-Method...).
+ea::testing::Headers McpHeaders(const std::string& token, const ea::testing::Headers& extra = {});
+
+// POST /mcp with McpHeaders(token, extra).
+ea::testing::HttpResponse McpPost(std::uint16_t port, const std::string& token,
+                                  std::string_view body, const ea::testing::Headers& extra = {});
+
+// A 2026-07-28 tools/call on /mcp with `token` as the bearer, as the raw HTTP answer: for tests
+// that look at the status and headers (401, 429 and Retry-After), not only the outcome.
+ea::testing::HttpResponse StatelessToolCall(std::uint16_t port, const std::string& token,
+                                            const std::string& tool, const std::string& arguments);
 
 class McpClient {
 public:

@@ -80,26 +80,12 @@ TEST_P(McpCompactTest, ListsAndCallsTheCompactToolsOnEveryPath) {
 INSTANTIATE_TEST_SUITE_P(Paths, McpCompactTest,
                          ::testing::Values(McpPath::kHttpStateless, McpPath::kHttpSession,
                                            McpPath::kStdio),
-                         [](const auto& param_info) {
-                             switch (param_info.param) {
-                                 case McpPath::kHttpStateless:
-                                     return std::string("HttpStateless");
-                                 case McpPath::kHttpSession:
-                                     return std::string("HttpSession");
-                                 case McpPath::kStdio:
-                                     return std::string("Stdio");
-                             }
-                             return std::string("Unknown");
-                         });
+                         McpPathTestName);
 
 class McpCompactHttpTest : public ServerSuite {
 protected:
     HttpResponse Post(const std::string& target, std::string_view body, Headers extra = {}) {
-        Headers headers = {{"Content-Type", "application/json"},
-                           {"Accept", "application/json, text/event-stream"},
-                           {"Authorization", "Bearer " + admin_token()}};
-        headers.insert(headers.end(), extra.begin(), extra.end());
-        return ea::testing::Request(port(), "POST", target, headers, body);
+        return ea::testing::Request(port(), "POST", target, McpHeaders(admin_token(), extra), body);
     }
 };
 

@@ -3,54 +3,30 @@
 // announce notifications/tools/list_changed on a session's GET stream, and refuse a broken
 // schema with its errors while the old one keeps serving.
 #include <chrono>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include <signal.h>
 
 #include "integration/integration_fixture.hpp"
+#include "integration/mcp_client.hpp"
+#include "integration/reload_schema.hpp"
 #include "testing/temp_dir.hpp"
+#include "testing/text_file.hpp"
 
 namespace ea::integration {
 namespace {
 
 using ea::testing::FormatRequest;
 using ea::testing::HttpConnection;
+using ea::testing::ReadTextFile;
 using ea::testing::Request;
+using ea::testing::WriteTextFile;
 using namespace std::chrono_literals;
-
-constexpr const char* kWidget = R"(
-Widget:
-  description: A thing added by a schema reload.
-  fields:
-    label:
-      type: String
-      required: true
-      description: What the widget is called.
-
-)";
-
-std::string ReadFile(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-void WriteFile(const std::filesystem::path& path, const std::string& text) {
-    std::ofstream(path, std::ios::trunc) << text;
-}
 
 HttpResponse Mcp(std::uint16_t port, const std::string& token, const std::string& session,
                  std::string_view body) {
-    Headers headers = {{"Content-Type", "application/json"},
-                       {"Accept", "application/json, text/event-stream"},
-                       {"Authorization", "Bearer " + token}};
-    if (!session.empty()) {
-        headers.emplace_back("Mcp-Session-Id", session);
-    }
-    return Request(port, "POST", "/mcp", headers, body);
+    return McpPost(port, token, body,
+                   session.empty() ? Headers{} : Headers{{"Mcp-Session-Id", session}});
 }
 
 // The names of the tools tools/list gives on `session`.
@@ -77,9 +53,9 @@ bool Has(const std::vector<std::string>& names, std::string_view name) {
 TEST(McpReloadTest, ReloadRegeneratesToolsAnnouncesItAndRefusesABrokenSchema) {
     ea::testing::TempDir dir;
     const auto schema_path = dir / "schema.yaml";
-    const std::string original = ReadFile(std::filesystem::path(EA_SOURCE_DIR) / "schema.yaml");
+    const std::string original = ReadTextFile(DefaultSchemaPath());
     ASSERT_NE(original.find("\nrbac:"), std::string::npos);
-    WriteFile(schema_path, original);
+    WriteTextFile(schema_path, original);
     auto options = DemoServerOptions();
     options.schema = schema_path;
     auto server = StartServer(options);
@@ -105,11 +81,8 @@ TEST(McpReloadTest, ReloadRegeneratesToolsAnnouncesItAndRefusesABrokenSchema) {
     HttpConnection listen(port);
     ASSERT_TRUE(listen.Send(
         FormatRequest("POST", "/mcp",
-                      {{"Content-Type", "application/json"},
-                       {"Accept", "application/json, text/event-stream"},
-                       {"Authorization", "Bearer " + token},
-                       {"MCP-Protocol-Version", "2026-07-28"},
-                       {"Mcp-Method", "subscriptions/listen"}},
+                      McpHeaders(token, {{"MCP-Protocol-Version", "2026-07-28"},
+                                         {"Mcp-Method", "subscriptions/listen"}}),
                       R"({"jsonrpc":"2.0","id":"tools-1","method":"subscriptions/listen","params":)"
                       R"({"notifications":{"toolsListChanged":true},"_meta":{)"
                       R"("io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
@@ -120,9 +93,8 @@ TEST(McpReloadTest, ReloadRegeneratesToolsAnnouncesItAndRefusesABrokenSchema) {
     EXPECT_FALSE(Has(before, "list_widgets"));
 
     // A new entity: its tools appear, are announced, and work (its table is created).
-    std::string with_widget = original;
-    with_widget.insert(with_widget.find("\nrbac:") + 1, std::string(kWidget).substr(1));
-    WriteFile(schema_path, with_widget);
+    const std::string with_widget = WithEntity(original, kWidgetEntity);
+    WriteTextFile(schema_path, with_widget);
     Api admin(port, token);
     const auto reloaded = admin.Post("/api/_admin/reload-schema", json::object{});
     ASSERT_EQ(reloaded.status, 200) << Describe(reloaded);
@@ -160,7 +132,8 @@ TEST(McpReloadTest, ReloadRegeneratesToolsAnnouncesItAndRefusesABrokenSchema) {
     EXPECT_EQ(read.Post("/api/_admin/reload-schema", json::object{}).status, 403);
 
     // A broken schema is refused with what is wrong; the reloaded tools keep serving.
-    WriteFile(schema_path, with_widget + "\nBroken:\n  fields:\n    x:\n      type: NoSuchType\n");
+    WriteTextFile(schema_path,
+                  with_widget + "\nBroken:\n  fields:\n    x:\n      type: NoSuchType\n");
     const auto refused = admin.Post("/api/_admin/reload-schema", json::object{});
     EXPECT_EQ(refused.status, 422) << Describe(refused);
     EXPECT_NE(refused.body.find("schema reload refused, the old schema keeps serving"),
@@ -170,7 +143,7 @@ TEST(McpReloadTest, ReloadRegeneratesToolsAnnouncesItAndRefusesABrokenSchema) {
     EXPECT_EQ(ToolNames(port, token, session).size(), 47U);
 
     // SIGHUP reloads too: back to the original schema.
-    WriteFile(schema_path, original);
+    WriteTextFile(schema_path, original);
     ASSERT_EQ(::kill(server->pid(), SIGHUP), 0);
     EXPECT_TRUE(WaitFor([&] { return ToolNames(port, token, session).size() == 42U; }))
         << "SIGHUP did not reload the schema";

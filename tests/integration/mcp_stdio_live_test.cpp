@@ -5,21 +5,24 @@
 // subscriptions/listen) notified of a change made through this process, while a change made by
 // `serve` to the same SQLite file is not (the processes share no change feed).
 #include <chrono>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include <signal.h>
 
 #include "integration/integration_fixture.hpp"
+#include "integration/reload_schema.hpp"
+#include "integration/service_user_suite.hpp"
 #include "integration/stdio_child.hpp"
 #include "testing/temp_dir.hpp"
+#include "testing/text_file.hpp"
 
 namespace ea::integration {
 namespace {
 
 using ea::testing::CommandResult;
+using ea::testing::ReadTextFile;
 using ea::testing::RunCommand;
+using ea::testing::WriteTextFile;
 using namespace std::chrono_literals;
 
 constexpr const char* kInitialize =
@@ -29,34 +32,6 @@ constexpr const char* kInitialized = R"({"jsonrpc":"2.0","method":"notifications
 constexpr const char* kStatelessMeta =
     R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
     R"("io.modelcontextprotocol/clientCapabilities":{}})";
-
-constexpr const char* kWidget = R"(Widget:
-  description: A thing added by a schema reload.
-  fields:
-    label:
-      type: String
-      required: true
-      description: What the widget is called.
-
-)";
-
-std::string ReadFile(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-void WriteFile(const std::filesystem::path& path, const std::string& text) {
-    std::ofstream(path, std::ios::trunc) << text;
-}
-
-std::string Trimmed(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
-        text.pop_back();
-    }
-    return text;
-}
 
 json::object ParseLine(const std::optional<std::string>& line) {
     if (!line) {
@@ -83,47 +58,13 @@ bool Has(const std::vector<std::string>& names, std::string_view name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-class McpStdioLiveTest : public ServerSuite {
+class McpStdioLiveTest : public ServiceUserSuite {
 protected:
-    static std::string CreateUser(const std::string& username, const std::string& role) {
-        auto created = Admin().Post("/api/user", json::object{{"username", username},
-                                                              {"email", username + "@example.org"},
-                                                              {"password", "svc-password-1"},
-                                                              {"role", role},
-                                                              {"firstName", "Service"},
-                                                              {"lastName", "Client"},
-                                                              {"isAccountOwner", false},
-                                                              {"accountId", "acc_demo_0"}});
-        EXPECT_TRUE(IsSuccess(created, 201)) << Describe(created);
-        return Str(DataOf(created).at("id"));
-    }
-
-    static CommandResult Token(std::vector<std::string> args) {
-        const auto options = DemoServerOptions();
-        std::vector<std::string> all = {"--schema", options.schema.string(), "--db",
-                                        server().db_url(), "token"};
-        if (!server().sessions_url().empty()) {  // a PostgreSQL store names its sessions' place
-            all.insert(all.end(), {"--sessions", server().sessions_url()});
-        }
-        all.insert(all.end(), args.begin(), args.end());
-        return RunCommand(options.binary, all, {}, 60s);
-    }
-
-    static std::string CreateToken(const std::string& username,
-                                   std::vector<std::string> args = {}) {
-        args.insert(args.begin(), {"create", username});
-        const auto created = Token(args);
-        EXPECT_EQ(created.exit_code, 0) << created.err;
-        const std::string token = Trimmed(created.out);
-        EXPECT_TRUE(token.starts_with("eat_")) << token;
-        return token;
-    }
-
     // `events-api mcp` reading `input` (one request a line) with `env` on the suite's database.
     static CommandResult RunMcp(std::map<std::string, std::string> env, std::string input) {
         ea::testing::TempDir dir;
         const auto script = dir.path() / "in.jsonl";
-        WriteFile(script, input);
+        WriteTextFile(script, input);
         env.emplace("EVENTS_API_SCHEMA", DemoServerOptions().schema.string());
         env.emplace("EVENTS_API_DB", server().db_url());
         if (!server().sessions_url().empty()) {
@@ -216,9 +157,9 @@ TEST_F(McpStdioLiveTest, SighupReloadsTheSchemaAndAnnouncesItInBothEras) {
     const std::string token = CreateToken(username);
     ea::testing::TempDir dir;
     const auto schema_path = dir.path() / "schema.yaml";
-    const std::string original = ReadFile(DemoServerOptions().schema);
+    const std::string original = ReadTextFile(DefaultSchemaPath());
     ASSERT_NE(original.find("\nrbac:"), std::string::npos);
-    WriteFile(schema_path, original);
+    WriteTextFile(schema_path, original);
     StdioChild child(EA_BINARY, ChildEnv(token, schema_path.string()));
     ASSERT_TRUE(child.started());
     ASSERT_TRUE(child.Send(kInitialize));
@@ -237,9 +178,8 @@ TEST_F(McpStdioLiveTest, SighupReloadsTheSchemaAndAnnouncesItInBothEras) {
     EXPECT_EQ(before.size(), 42U);
     EXPECT_FALSE(Has(before, "create_widget"));
 
-    std::string with_widget = original;
-    with_widget.insert(with_widget.find("\nrbac:") + 1, kWidget);
-    WriteFile(schema_path, with_widget);
+    const std::string with_widget = WithEntity(original, kWidgetEntity);
+    WriteTextFile(schema_path, with_widget);
     ASSERT_TRUE(child.Signal(SIGHUP));
     EXPECT_TRUE(child.ReadLineWith(
         R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{}})", 10s))
@@ -260,7 +200,8 @@ TEST_F(McpStdioLiveTest, SighupReloadsTheSchemaAndAnnouncesItInBothEras) {
     EXPECT_FALSE(created.at("result").at("isError").as_bool()) << json::serialize(created);
 
     // A broken schema is refused on stderr; the reloaded tools keep serving.
-    WriteFile(schema_path, with_widget + "\nBroken:\n  fields:\n    x:\n      type: NoSuchType\n");
+    WriteTextFile(schema_path,
+                  with_widget + "\nBroken:\n  fields:\n    x:\n      type: NoSuchType\n");
     ASSERT_TRUE(child.Signal(SIGHUP));
     EXPECT_TRUE(child.WaitForStderr("schema reload refused, the old schema keeps serving", 10s))
         << child.stderr_text();

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 
 #include "integration/integration_fixture.hpp"
+#include "integration/mcp_client.hpp"
 
 namespace ea::integration {
 namespace {
@@ -26,18 +27,9 @@ std::string InitializeBody() {
            R"("2025-11-25","capabilities":{},"clientInfo":{"name":"streams-test","version":"1"}}})";
 }
 
-HttpResponse Post(std::uint16_t port, const std::string& token, std::string_view body,
-                  Headers extra = {}) {
-    Headers headers = {{"Content-Type", "application/json"},
-                       {"Accept", "application/json, text/event-stream"},
-                       {"Authorization", "Bearer " + token}};
-    headers.insert(headers.end(), extra.begin(), extra.end());
-    return Request(port, "POST", "/mcp", headers, body);
-}
-
 // initialize; the session id ("" with a test failure).
 std::string OpenSession(std::uint16_t port, const std::string& token) {
-    const auto init = Post(port, token, InitializeBody());
+    const auto init = McpPost(port, token, InitializeBody());
     EXPECT_EQ(init.status, 200) << Describe(init);
     const std::string id = init.Header("Mcp-Session-Id");
     EXPECT_FALSE(id.empty()) << Describe(init);
@@ -92,8 +84,9 @@ TEST_F(McpStreamsTest, PostAskingForProgressIsAnsweredAsAStreamOfProgressThenThe
     const std::string body =
         R"({"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"list_users",)"
         R"("arguments":{"pageSize":1},"_meta":{"progressToken":"tok-1"}}})";
-    const auto answer = Post(port(), admin_token(), body,
-                             {{"Mcp-Session-Id", session}, {"MCP-Protocol-Version", "2025-11-25"}});
+    const auto answer =
+        McpPost(port(), admin_token(), body,
+                {{"Mcp-Session-Id", session}, {"MCP-Protocol-Version", "2025-11-25"}});
     ASSERT_EQ(answer.status, 200) << Describe(answer);
     EXPECT_EQ(answer.Header("Content-Type"), "text/event-stream");
     // Three events in order: progress 0, progress 1, the response to id 5.
@@ -119,10 +112,11 @@ TEST_F(McpStreamsTest, PostAskingForProgressIsAnsweredAsAStreamOfProgressThenThe
 
 json::value RpcCall(std::uint16_t port, const std::string& token, const std::string& session,
                     std::string_view method, std::string_view params) {
-    const auto answer = Post(port, token,
-                             R"({"jsonrpc":"2.0","id":11,"method":")" + std::string(method) +
-                                 R"(","params":)" + std::string(params) + "}",
-                             {{"Mcp-Session-Id", session}, {"MCP-Protocol-Version", "2025-11-25"}});
+    const auto answer =
+        McpPost(port, token,
+                R"({"jsonrpc":"2.0","id":11,"method":")" + std::string(method) + R"(","params":)" +
+                    std::string(params) + "}",
+                {{"Mcp-Session-Id", session}, {"MCP-Protocol-Version", "2025-11-25"}});
     EXPECT_EQ(answer.status, 200) << Describe(answer);
     return answer.Json();
 }
@@ -199,14 +193,14 @@ TEST_F(McpStreamsTest, SubscriptionToARecordThePrincipalCannotReadIsRefused) {
         << json::serialize(refused);
 
     // The same in 2026-07-28: subscriptions/listen naming it is refused, no stream opens.
-    const auto listen =
-        Post(port(), token,
-             R"({"jsonrpc":"2.0","id":4,"method":"subscriptions/listen","params":{"notifications":)"
-             R"({"resourceSubscriptions":[")" +
-                 crawl +
-                 R"("]},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
-                 R"("io.modelcontextprotocol/clientCapabilities":{}}}})",
-             {{"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Method", "subscriptions/listen"}});
+    const auto listen = McpPost(
+        port(), token,
+        R"({"jsonrpc":"2.0","id":4,"method":"subscriptions/listen","params":{"notifications":)"
+        R"({"resourceSubscriptions":[")" +
+            crawl +
+            R"("]},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+            R"("io.modelcontextprotocol/clientCapabilities":{}}}})",
+        {{"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Method", "subscriptions/listen"}});
     EXPECT_EQ(listen.status, 400) << Describe(listen);
     EXPECT_NE(listen.body.find("ai_agent role cannot read Crawl"), std::string::npos)
         << Describe(listen);
@@ -223,13 +217,11 @@ TEST_F(McpStreamsTest, ListenStreamIsAcknowledgedThenCarriesTaggedUpdates) {
         R"("]},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
         R"("io.modelcontextprotocol/clientCapabilities":{}}}})";
     HttpConnection stream(port());
-    ASSERT_TRUE(stream.Send(FormatRequest("POST", "/mcp",
-                                          {{"Content-Type", "application/json"},
-                                           {"Accept", "application/json, text/event-stream"},
-                                           {"Authorization", "Bearer " + admin_token()},
-                                           {"MCP-Protocol-Version", "2026-07-28"},
-                                           {"Mcp-Method", "subscriptions/listen"}},
-                                          body)));
+    ASSERT_TRUE(stream.Send(
+        FormatRequest("POST", "/mcp",
+                      McpHeaders(admin_token(), {{"MCP-Protocol-Version", "2026-07-28"},
+                                                 {"Mcp-Method", "subscriptions/listen"}}),
+                      body)));
     const std::string ack =
         R"({"jsonrpc":"2.0","method":"notifications/subscriptions/acknowledged","params":)"
         R"({"notifications":{"toolsListChanged":true,"resourceSubscriptions":[")" +
@@ -280,8 +272,8 @@ TEST(McpStreamsLoadTest, AThousandIdleStreamsLeaveOtherRequestsLatencyUnchanged)
     const std::string list = R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})";
     auto healthz = [&] { return Request(port, "GET", "/healthz").status; };
     auto tools_list = [&] {
-        return Post(port, token, list,
-                    {{"Mcp-Session-Id", probe_session}, {"MCP-Protocol-Version", "2025-11-25"}})
+        return McpPost(port, token, list,
+                       {{"Mcp-Session-Id", probe_session}, {"MCP-Protocol-Version", "2025-11-25"}})
             .status;
     };
     MedianLatency(10, healthz);  // warm up

@@ -4,8 +4,9 @@
 #include <chrono>
 #include <string>
 
-#include "testing/redis_server.hpp"
 #include "integration/integration_fixture.hpp"
+#include "integration/mcp_client.hpp"
+#include "testing/redis_server.hpp"
 
 namespace ea::integration {
 namespace {
@@ -15,22 +16,6 @@ using ea::testing::Request;
 constexpr const char* kAgentPassword = "agent-password-1";
 
 // A stateless (2026-07-28) tools/call on /mcp.
-HttpResponse McpCall(std::uint16_t port, const std::string& token, const std::string& tool,
-                     const std::string& arguments) {
-    const std::string body = R"({"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":")" +
-                             tool + R"(","arguments":)" + arguments +
-                             R"(,"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
-                             R"("io.modelcontextprotocol/clientCapabilities":{}}}})";
-    return Request(port, "POST", "/mcp",
-                   {{"Content-Type", "application/json"},
-                    {"Accept", "application/json, text/event-stream"},
-                    {"Authorization", "Bearer " + token},
-                    {"MCP-Protocol-Version", "2026-07-28"},
-                    {"Mcp-Method", "tools/call"},
-                    {"Mcp-Name", tool}},
-                   body);
-}
-
 json::object ToolResult(const HttpResponse& response) {
     const auto body = response.Json();
     const auto* object = body.if_object();
@@ -110,11 +95,11 @@ TEST_F(RateLimitTest, RestAnswers429WithRetryAfterAndTheEnvelopeOnceTheRolesBudg
 TEST_F(RateLimitTest, McpToolCallsGetAnIsErrorResultSayingWhenToRetry) {
     const std::string token = AgentToken();
     for (int i = 0; i < 3; ++i) {
-        auto call = McpCall(server_->port(), token, "list_accounts", R"({"pageSize":1})");
+        auto call = StatelessToolCall(server_->port(), token, "list_accounts", R"({"pageSize":1})");
         ASSERT_EQ(call.status, 200) << Describe(call);
         ASSERT_FALSE(IsToolError(ToolResult(call))) << i << " " << Describe(call);
     }
-    auto limited = McpCall(server_->port(), token, "list_accounts", R"({"pageSize":1})");
+    auto limited = StatelessToolCall(server_->port(), token, "list_accounts", R"({"pageSize":1})");
     ASSERT_EQ(limited.status, 200) << Describe(limited);
     const auto result = ToolResult(limited);
     EXPECT_TRUE(IsToolError(result)) << Describe(limited);

@@ -281,17 +281,7 @@ TEST_P(RbacPathsTest, PagesAreClampedOrRefusedAsOnRest) {
 INSTANTIATE_TEST_SUITE_P(EveryMcpPath, RbacPathsTest,
                          ::testing::Values(McpPath::kHttpStateless, McpPath::kHttpSession,
                                            McpPath::kStdio),
-                         [](const auto& param_info) {
-                             switch (param_info.param) {
-                                 case McpPath::kHttpStateless:
-                                     return std::string("HttpStateless");
-                                 case McpPath::kHttpSession:
-                                     return std::string("HttpSession");
-                                 case McpPath::kStdio:
-                                     return std::string("Stdio");
-                             }
-                             return std::string("Unknown");
-                         });
+                         McpPathTestName);
 
 }  // namespace
 }  // namespace ea::integration

@@ -5,8 +5,6 @@
 // REST load fails no request.
 #include <atomic>
 #include <chrono>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,11 +12,15 @@
 #include <signal.h>
 
 #include "integration/integration_fixture.hpp"
+#include "integration/reload_schema.hpp"
 #include "testing/temp_dir.hpp"
+#include "testing/text_file.hpp"
 
 namespace ea::integration {
 namespace {
 
+using ea::testing::ReadTextFile;
+using ea::testing::WriteTextFile;
 using namespace std::chrono_literals;
 
 // Inserted before the rbac section. No rbac rule names it: administrators only.
@@ -48,23 +50,6 @@ constexpr const char* kWidgetChanged = R"(Widget:
       description: Its colour.
 
 )";
-
-std::string ReadFile(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-void WriteFile(const std::filesystem::path& path, const std::string& text) {
-    std::ofstream(path, std::ios::trunc) << text;
-}
-
-std::string WithEntity(const std::string& schema, std::string_view entity) {
-    std::string text = schema;
-    text.insert(text.find("\nrbac:") + 1, entity);
-    return text;
-}
 
 // The entity names /api/metadata lists for this caller.
 std::vector<std::string> MetadataEntities(const Api& api) {
@@ -102,10 +87,10 @@ bool OpenApiHasPath(const Api& api, const std::string& path) {
 class RestReloadTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        original_ = ReadFile(std::filesystem::path(EA_SOURCE_DIR) / "schema.yaml");
+        original_ = ReadTextFile(DefaultSchemaPath());
         ASSERT_NE(original_.find("\nrbac:"), std::string::npos);
         schema_path_ = dir_ / "schema.yaml";
-        WriteFile(schema_path_, original_);
+        WriteTextFile(schema_path_, original_);
         auto options = DemoServerOptions();
         options.schema = schema_path_;
         server_ = StartServer(options);
@@ -133,7 +118,7 @@ TEST_F(RestReloadTest, ReloadRegeneratesRoutesValidationMetadataAndOpenApi) {
     EXPECT_FALSE(OpenApiHasPath(admin, "/api/widget"));
 
     // A new entity: its routes answer, validate by its fields, and it is described.
-    WriteFile(schema_path_, WithEntity(original_, kWidget));
+    WriteTextFile(schema_path_, WithEntity(original_, kWidget));
     const auto reloaded = Reload();
     ASSERT_EQ(reloaded.status, 200) << Describe(reloaded);
     EXPECT_EQ(reloaded.Json().at("entities").as_int64(), 9) << reloaded.body;
@@ -157,7 +142,7 @@ TEST_F(RestReloadTest, ReloadRegeneratesRoutesValidationMetadataAndOpenApi) {
 
     // Changed fields validate by the new schema: the longer label passes, the new field's enum
     // is enforced.
-    WriteFile(schema_path_, WithEntity(original_, kWidgetChanged));
+    WriteTextFile(schema_path_, WithEntity(original_, kWidgetChanged));
     const auto changed = Reload();
     ASSERT_EQ(changed.status, 200) << Describe(changed);
     EXPECT_TRUE(IsError(admin.Post("/api/widget", json::object{{"label", "a longer label now"},
@@ -171,8 +156,8 @@ TEST_F(RestReloadTest, ReloadRegeneratesRoutesValidationMetadataAndOpenApi) {
     EXPECT_NE(description.find("A thing changed by a schema reload."), std::string::npos);
 
     // A broken schema is refused; REST keeps the schema in service.
-    WriteFile(schema_path_, WithEntity(original_, kWidgetChanged) +
-                                "\nBroken:\n  fields:\n    x:\n      type: NoSuchType\n");
+    WriteTextFile(schema_path_, WithEntity(original_, kWidgetChanged) +
+                                    "\nBroken:\n  fields:\n    x:\n      type: NoSuchType\n");
     const auto refused = Reload();
     EXPECT_EQ(refused.status, 422) << Describe(refused);
     EXPECT_NE(refused.body.find("NoSuchType"), std::string::npos) << refused.body;
@@ -182,7 +167,7 @@ TEST_F(RestReloadTest, ReloadRegeneratesRoutesValidationMetadataAndOpenApi) {
         422, "", "", "colour"));
 
     // A removed entity's routes answer 404 and it is no longer described. SIGHUP reloads too.
-    WriteFile(schema_path_, original_);
+    WriteTextFile(schema_path_, original_);
     ASSERT_EQ(::kill(server_->pid(), SIGHUP), 0);
     EXPECT_TRUE(WaitFor([&] { return admin.Get("/api/widget").status == 404; }))
         << "SIGHUP did not remove the widget routes";
@@ -249,7 +234,7 @@ TEST_F(RestReloadTest, ReloadsUnderConcurrentRestLoadFailNoRequest) {
         // Each reload lands among requests: some complete between one reload and the next.
         const int before = requests;
         EXPECT_TRUE(WaitFor([&] { return requests >= before + 10; }));
-        WriteFile(schema_path_, i % 2 == 0 ? with_widget : original_);
+        WriteTextFile(schema_path_, i % 2 == 0 ? with_widget : original_);
         const auto reloaded = Reload();
         EXPECT_EQ(reloaded.status, 200) << Describe(reloaded);
         reloads += reloaded.status == 200 ? 1 : 0;

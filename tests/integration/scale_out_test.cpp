@@ -9,16 +9,17 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "integration/integration_fixture.hpp"
 #include "integration/mcp_client.hpp"
+#include "integration/reload_schema.hpp"
 #include "testing/postgres_server.hpp"
 #include "testing/redis_server.hpp"
 #include "testing/temp_dir.hpp"
+#include "testing/text_file.hpp"
 
 namespace ea::integration {
 namespace {
@@ -34,13 +35,6 @@ constexpr const char* kStatelessMeta =
     R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
     R"("io.modelcontextprotocol/clientCapabilities":{}})";
 
-std::string ReadFile(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 // Redis (with a password), a seeded PostgreSQL database and `kInstances` servers on them, all
 // reading `schema` (a copy the test may rewrite). Fails the test when any part does not start.
 struct Deployment {
@@ -52,7 +46,7 @@ struct Deployment {
 
     bool Start(const std::string& database_key, std::vector<std::string> extra_args = {}) {
         schema = dir / "schema.yaml";
-        std::ofstream(schema) << ReadFile(std::filesystem::path(EA_SOURCE_DIR) / "schema.yaml");
+        ea::testing::WriteTextFile(schema, ea::testing::ReadTextFile(DefaultSchemaPath()));
         auto started = ea::testing::RedisServer::Start({"--requirepass", "scale-out-secret"});
         if (!started) {
             ADD_FAILURE() << started.error().message;
@@ -88,15 +82,6 @@ struct Deployment {
     std::uint16_t port(int i) const { return servers.at(i)->port(); }
 };
 
-HttpResponse McpPost(std::uint16_t port, const std::string& token, std::string_view body,
-                     Headers extra = {}) {
-    Headers headers = {{"Content-Type", "application/json"},
-                       {"Accept", "application/json, text/event-stream"},
-                       {"Authorization", "Bearer " + token}};
-    headers.insert(headers.end(), extra.begin(), extra.end());
-    return Request(port, "POST", "/mcp", headers, body);
-}
-
 // A session-era request on `session` (on whichever instance `port` is); the answer's JSON.
 json::value SessionCall(std::uint16_t port, const std::string& token, const std::string& session,
                         std::string_view method, std::string_view params, int id = 7) {
@@ -116,11 +101,8 @@ bool Listen(HttpConnection& stream, const std::string& token, std::string_view n
                              R"(","method":"subscriptions/listen","params":{"notifications":)" +
                              std::string(notifications) + "," + kStatelessMeta + "}}";
     if (!stream.Send(FormatRequest("POST", "/mcp",
-                                   {{"Content-Type", "application/json"},
-                                    {"Accept", "application/json, text/event-stream"},
-                                    {"Authorization", "Bearer " + token},
-                                    {"MCP-Protocol-Version", "2026-07-28"},
-                                    {"Mcp-Method", "subscriptions/listen"}},
+                                   McpHeaders(token, {{"MCP-Protocol-Version", "2026-07-28"},
+                                                      {"Mcp-Method", "subscriptions/listen"}}),
                                    body))) {
         return false;
     }
@@ -358,10 +340,7 @@ TEST_F(ScaleOutTest, ASessionEraClientMovedFromAToBKeepsItsRevisionLevelAndSubsc
 
 // The tool set a session chose at initialize (/mcp?tools=compact) moves with it.
 TEST_F(ScaleOutTest, ACompactSessionOpenedOnAIsServedCompactToolsOnB) {
-    const auto init = Request(port(0), "POST", "/mcp?tools=compact",
-                              {{"Content-Type", "application/json"},
-                               {"Accept", "application/json, text/event-stream"},
-                               {"Authorization", "Bearer " + admin_token_}},
+    const auto init = Request(port(0), "POST", "/mcp?tools=compact", McpHeaders(admin_token_),
                               InitializeBody("2025-11-25"));
     const std::string session = init.Header("Mcp-Session-Id");
     ASSERT_FALSE(session.empty()) << Describe(init);
@@ -437,15 +416,7 @@ TEST(ScaleOutReloadTest, ASchemaReloadOnAReachesTheOtherInstancesAndTheirClients
                 on_b.CallTool("create_widget", widget).is_error)
         << "create_widget exists before the reload";
 
-    std::ofstream(deployment.schema, std::ios::app) << R"(
-Widget:
-  description: A thing added by a schema reload.
-  fields:
-    label:
-      type: String
-      required: true
-      description: What the widget is called.
-)";
+    std::ofstream(deployment.schema, std::ios::app) << "\n" << kWidgetEntity;
     const auto reloaded =
         Api(deployment.port(0), token).Send("POST", "/api/_admin/reload-schema", "");
     ASSERT_EQ(reloaded.status, 200) << Describe(reloaded);

@@ -41,9 +41,6 @@ protected:
             ASSERT_EQ(created.at("isError"), value(false)) << boost::json::serialize(created);
         }
     }
-    static std::string Text(const object& result) {
-        return std::string(result.at("content").at(0).at("text").as_string());
-    }
     const object* AggregateListing() {
         static thread_local value listed;
         listed = Request("tools/list");

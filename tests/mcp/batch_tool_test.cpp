@@ -18,9 +18,6 @@ using boost::json::value;
 class BatchToolTest : public McpTest {
 protected:
     void SetUp() override { InitializeSession("2025-11-25"); }
-    static std::string Text(const object& result) {
-        return std::string(result.at("content").at(0).at("text").as_string());
-    }
     static object Event(const std::string& title, const std::string& url = "https://example.com") {
         return object{{"url", url}, {"title", title}, {"dateTime", "2026-05-01T10:00:00Z"}};
     }

@@ -16,12 +16,8 @@ using boost::json::array;
 using boost::json::object;
 using boost::json::value;
 
-class CompactModeTest : public McpTest {
+class CompactModeTest : public McpAccountTest {
 protected:
-    void SetUp() override {
-        InitializeSession("2025-11-25");
-        account_ = MakeAccount();
-    }
     std::vector<std::string> Names() {
         std::vector<std::string> names;
         // Held in a variable: a range-for over Request(...).at(...) would walk a destroyed
@@ -43,19 +39,6 @@ protected:
         ADD_FAILURE() << name << " not listed";
         return kNone;
     }
-    static std::string Text(const object& result) {
-        return std::string(result.at("content").at(0).at("text").as_string());
-    }
-    object UserArgs(const std::string& username) {
-        return object{{"username", username},
-                      {"email", username + "@example.com"},
-                      {"password", "long-enough-password"},
-                      {"firstName", "Johnny"},
-                      {"lastName", "Doelittle"},
-                      {"isAccountOwner", false},
-                      {"accountId", account_}};
-    }
-    std::string account_;
     value listed_;
 };
 

@@ -116,4 +116,23 @@ std::string McpTest::MakeAccount() {
     return created ? std::string((*created)["id"].as_string()) : std::string();
 }
 
+std::string McpTest::Text(const boost::json::object& result) {
+    return std::string(result.at("content").at(0).at("text").as_string());
+}
+
+void McpAccountTest::SetUp() {
+    InitializeSession("2025-11-25");
+    account_ = MakeAccount();
+}
+
+boost::json::object McpAccountTest::UserArgs(const std::string& username) const {
+    return boost::json::object{{"username", username},
+                               {"email", username + "@example.com"},
+                               {"password", "long-enough-password"},
+                               {"firstName", "Johnny"},
+                               {"lastName", "Doelittle"},
+                               {"isAccountOwner", false},
+                               {"accountId", account_}};
+}
+
 }  // namespace ea::mcp::testing

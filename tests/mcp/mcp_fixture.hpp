@@ -42,6 +42,8 @@ protected:
     boost::json::object CallTool(std::string_view name, boost::json::object arguments);
     // _meta for a 2026-07-28 request.
     static boost::json::object ModernMeta(std::string_view version = "2026-07-28");
+    // The text of a tool result's first content block.
+    static std::string Text(const boost::json::object& result);
 
     const schema::Schema& schema() const { return *schema_; }
     std::string MakeAccount();
@@ -60,6 +62,18 @@ protected:
     std::unique_ptr<Completer> completions_;
     std::unique_ptr<McpServer> server_;
     Connection connection_;
+};
+
+// An initialized 2025-11-25 session and a fresh account to put users in: the fixture of the tool
+// tests that create users.
+class McpAccountTest : public McpTest {
+protected:
+    void SetUp() override;
+
+    // create_user arguments for a valid user `username` (not an account owner) in account_.
+    boost::json::object UserArgs(const std::string& username) const;
+
+    std::string account_;
 };
 
 }  // namespace ea::mcp::testing

@@ -18,11 +18,10 @@ using boost::json::array;
 using boost::json::object;
 using boost::json::value;
 
-class RbacToolTest : public McpTest {
+class RbacToolTest : public McpAccountTest {
 protected:
     void SetUp() override {
-        InitializeSession("2025-11-25");
-        account_ = MakeAccount();
+        McpAccountTest::SetUp();
         // A profile and its user, written as the system principal before switching.
         auto user = CallTool("create_user", UserArgs("owner1"));
         ASSERT_EQ(user.at("isError"), value(false)) << Text(user);
@@ -31,20 +30,6 @@ protected:
         ASSERT_EQ(profile.at("isError"), value(false)) << Text(profile);
         profile_ = std::string(profile.at("structuredContent").at("id").as_string());
         connection_.principal = Principal{"usr_agent", "claude", "ai_agent", account_, true};
-    }
-
-    object UserArgs(const std::string& username) {
-        return object{{"username", username},
-                      {"email", username + "@example.com"},
-                      {"password", "long-enough-password"},
-                      {"firstName", "Johnny"},
-                      {"lastName", "Doelittle"},
-                      {"isAccountOwner", false},
-                      {"accountId", account_}};
-    }
-
-    static std::string Text(const object& result) {
-        return std::string(result.at("content").at(0).at("text").as_string());
     }
 
     // An isError result whose text is exactly "Permission denied: <message>", with no hash.
@@ -81,7 +66,7 @@ protected:
             listed.at("structuredContent").at("pagination").at("total").as_int64());
     }
 
-    std::string account_, user_, profile_;
+    std::string user_, profile_;
 };
 
 TEST_F(RbacToolTest, ToolsListShowsOnlyWhatTheRoleMayCall) {

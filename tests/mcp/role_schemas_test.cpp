@@ -149,9 +149,6 @@ rbac:
         connection_.principal = before;
         return result;
     }
-    static std::string Text(const object& result) {
-        return std::string(result.at("content").at(0).at("text").as_string());
-    }
 };
 
 TEST_F(RoleSchemasTest, FiltersAndSortKeysAreOnlyTheAllowedFields) {

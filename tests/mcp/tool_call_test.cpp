@@ -19,29 +19,7 @@ using boost::json::array;
 using boost::json::object;
 using boost::json::value;
 
-class ToolCallTest : public McpTest {
-protected:
-    void SetUp() override {
-        InitializeSession("2025-11-25");
-        account_ = MakeAccount();
-    }
-
-    object UserArgs(const std::string& username) {
-        return object{{"username", username},
-                      {"email", username + "@example.com"},
-                      {"password", "long-enough-password"},
-                      {"firstName", "Johnny"},
-                      {"lastName", "Doelittle"},
-                      {"isAccountOwner", false},
-                      {"accountId", account_}};
-    }
-
-    static std::string Text(const object& result) {
-        return std::string(result.at("content").at(0).at("text").as_string());
-    }
-
-    std::string account_;
-};
+class ToolCallTest : public McpAccountTest {};
 
 TEST_F(ToolCallTest, CreateGetUpdateListDeleteRoundTrip) {
     auto created = CallTool("create_event", object{{"title", "Jazz night"},

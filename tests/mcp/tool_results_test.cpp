@@ -20,10 +20,6 @@ using boost::json::array;
 using boost::json::object;
 using boost::json::value;
 
-std::string Text(const object& result) {
-    return std::string(result.at("content").at(0).at("text").as_string());
-}
-
 class ToolResultsTest : public testing::McpTest {
 protected:
     // The server again with a result budget of `bytes`.

@@ -3,6 +3,7 @@
 #include "rbac/row_scope.hpp"
 
 #include <map>
+#include <string>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -10,23 +11,13 @@
 
 #include "query/filter_parser.hpp"
 #include "rbac/list_guard.hpp"
+#include "testing/tenant_schema.hpp"
 #include "testing/test_schema.hpp"
 
 namespace ea::rbac {
 namespace {
 
-constexpr const char* kTenantSchema = R"(Account:
-  fields:
-    name: String
-User:
-  fields:
-    name: String
-    accountId: ObjectId
-Note:
-  fields:
-    title: String
-    userId: ObjectId
-Topic:
+const std::string kTenantSchema = std::string(ea::testing::kTenantEntities) + R"(Topic:
   fields:
     label: String
 rbac:

@@ -9,23 +9,13 @@
 
 #include "service_fixture.hpp"
 #include "testing/temp_dir.hpp"
+#include "testing/tenant_schema.hpp"
 #include "testing/test_schema.hpp"
 
 namespace ea::service::testing {
 namespace {
 
-constexpr const char* kTenantSchema = R"(Account:
-  fields:
-    name: String
-User:
-  fields:
-    name: String
-    accountId: ObjectId
-Note:
-  fields:
-    title: String
-    userId: ObjectId
-rbac:
+const std::string kTenantSchema = std::string(ea::testing::kTenantEntities) + R"(rbac:
   tenant:
     row_scope: Account
     entities:

@@ -25,26 +25,6 @@ Record Json(std::string_view text) {
     return value.as_object();
 }
 
-std::vector<Record> AllRows(store::DocumentStore& store, const schema::Entity& entity) {
-    std::vector<Record> rows;
-    for (int page = 1;; ++page) {
-        query::Query query;
-        query.page = page;
-        query.page_size = query::kMaxPageSize;
-        auto result = store.List(entity, query);
-        if (!result) {
-            ADD_FAILURE() << "List " << entity.name() << ": " << result.error().message;
-            return rows;
-        }
-        for (auto& row : result->rows) {
-            rows.push_back(std::move(row));
-        }
-        if (page >= result->page.total_pages) {
-            return rows;
-        }
-    }
-}
-
 ServiceTest::ServiceTest() : db_file_((dir_ / "t.db").string()) {
     auto opened = store::OpenStore(store::StoreConfig{"sqlite://" + db_file_}, schema());
     if (!opened) {

@@ -11,6 +11,7 @@
 #include "common/record.hpp"
 #include "service/document_service.hpp"
 #include "store/document_store.hpp"
+#include "testing/all_rows.hpp"
 #include "testing/temp_dir.hpp"
 
 namespace ea::service::testing {
@@ -26,8 +27,7 @@ RequestContext Context(Channel channel, TimePoint now = kT0,
 // Parses a JSON object literal (aborts the test on malformed text).
 Record Json(std::string_view text);
 
-// All rows of `entity` (every page), in id order.
-std::vector<Record> AllRows(store::DocumentStore& store, const schema::Entity& entity);
+using ea::testing::AllRows;
 
 class ServiceTest : public ::testing::Test {
 protected:

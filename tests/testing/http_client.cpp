@@ -147,16 +147,17 @@ HttpResponse HttpConnection::Read(std::chrono::milliseconds timeout, bool head_r
         }
     }
     HttpResponse response;
-    std::string head = buffer_.substr(0, end + 2);
+    response.raw_head = buffer_.substr(0, end + 2);
+    const std::string_view head = response.raw_head;
     buffer_.erase(0, end + 4);
 
     const auto first_line_end = head.find("\r\n");
-    const std::string status_line = head.substr(0, first_line_end);
+    const std::string status_line(head.substr(0, first_line_end));
     if (status_line.size() < 12 || !status_line.starts_with("HTTP/1.")) {
         return Failed("bad status line: " + status_line);
     }
     response.status = std::atoi(status_line.substr(9, 3).c_str());
-    std::string_view rest = std::string_view(head).substr(first_line_end + 2);
+    std::string_view rest = head.substr(first_line_end + 2);
     while (!rest.empty()) {
         const auto line_end = rest.find("\r\n");
         const std::string_view line = rest.substr(0, line_end);

@@ -20,7 +20,8 @@ struct HttpResponse {
     int status = 0;   // 0 when no response arrived (connect failure, timeout, closed early)
     Headers headers;  // in the order received
     std::string body;
-    std::string error;  // why status is 0
+    std::string error;     // why status is 0
+    std::string raw_head;  // status line and headers exactly as received (each line ends in CRLF)
 
     // The first header named `name` (case-insensitive), or "" when absent.
     std::string Header(std::string_view name) const;

@@ -15,6 +15,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "testing/text_file.hpp"
+
 namespace ea::testing {
 namespace {
 
@@ -40,11 +42,6 @@ int FreePort() {
 // "runuser -u postgres -- " when we are root (PostgreSQL refuses to run as root), else "".
 std::string AsServerUser() {
     return geteuid() == 0 ? "runuser -u postgres -- " : "";
-}
-
-std::string ReadFile(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 std::mutex& SharedMutex() {
@@ -120,7 +117,7 @@ std::string PostgresServer::Start() {
                                " -U postgres -A scram-sha-256 --pwfile=" + password_file.string() +
                                " -E UTF8 --locale=C.UTF-8 -N > " + log + " 2>&1";
     if (std::system(initdb.c_str()) != 0) {
-        return "initdb failed: " + ReadFile(log);
+        return "initdb failed: " + ReadTextFile(log);
     }
     for (int attempt = 0; attempt < 3 && !running_; ++attempt) {
         if (!Launch(FreePort())) {
@@ -133,7 +130,7 @@ std::string PostgresServer::Start() {
             if (std::chrono::steady_clock::now() > deadline) {
                 return "the server did not answer within " +
                        std::to_string(kStartDeadline.count()) +
-                       " s: " + ReadFile(*dir_ / "server.log");
+                       " s: " + ReadTextFile(*dir_ / "server.log");
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
@@ -142,7 +139,7 @@ std::string PostgresServer::Start() {
                       " -m immediate -w stop > /dev/null 2>&1; rm -rf " + dir_->path().string());
     }
     if (!running_) {
-        return "pg_ctl start failed: " + ReadFile(*dir_ / "server.log");
+        return "pg_ctl start failed: " + ReadTextFile(*dir_ / "server.log");
     }
     return {};
 }
@@ -179,7 +176,7 @@ void PostgresServer::StopServer() {
 std::string PostgresServer::StartAgain() {
     if (!Launch(port_)) {
         return "pg_ctl start on port " + std::to_string(port_) +
-               " failed: " + ReadFile(*dir_ / "server.log");
+               " failed: " + ReadTextFile(*dir_ / "server.log");
     }
     return {};
 }

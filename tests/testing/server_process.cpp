@@ -14,19 +14,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "testing/text_file.hpp"
+
 extern char** environ;
 
 namespace ea::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string ReadFile(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // The child's environment: ours without any EVENTS_API_* setting (so a developer's shell cannot
 // change what a test sees), plus `extra`.
@@ -127,8 +122,8 @@ CommandResult RunCommand(const std::filesystem::path& binary, const std::vector<
     } else {
         result.exit_code = ExitCodeOf(*status);
     }
-    result.out = ReadFile(dir / "stdout");
-    result.err = ReadFile(dir / "stderr");
+    result.out = ReadTextFile(dir / "stdout");
+    result.err = ReadTextFile(dir / "stderr");
     return result;
 }
 
@@ -236,10 +231,10 @@ ServerProcess::~ServerProcess() {
 }
 
 std::string ServerProcess::StdoutText() const {
-    return ReadFile(stdout_path_);
+    return ReadTextFile(stdout_path_);
 }
 std::string ServerProcess::StderrText() const {
-    return ReadFile(stderr_path_);
+    return ReadTextFile(stderr_path_);
 }
 
 }  // namespace ea::testing
