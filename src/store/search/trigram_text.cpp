@@ -186,7 +186,51 @@ TrigramCode TrigramCodeOf(std::string_view trigram) {
     return ((crc & 0xFF) << 16) | (((crc >> 8) & 0xFF) << 8) | ((crc >> 16) & 0xFF);
 }
 
+namespace {
+
+// AppendTrigramCodes for text that is all ASCII, where a word is a run of [A-Za-z0-9], lowering is
+// by byte and a trigram's code is its three bytes: the same codes as the general path below,
+// without building each padded word (most stored text is ASCII, and a fuzzy search codes every
+// candidate's value).
+void AppendAsciiTrigramCodes(std::string_view text, std::vector<TrigramCode>& out) {
+    const auto is_word = [](unsigned char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    };
+    const auto lower = [](unsigned char c) -> TrigramCode {
+        return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+    };
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    while (i < n) {
+        if (!is_word(static_cast<unsigned char>(text[i]))) {
+            ++i;
+            continue;
+        }
+        // The window over "  word ": it starts as the two leading pad spaces.
+        TrigramCode window = (TrigramCode{' '} << 8) | ' ';
+        for (; i < n && is_word(static_cast<unsigned char>(text[i])); ++i) {
+            window = ((window << 8) | lower(static_cast<unsigned char>(text[i]))) & 0xFFFFFF;
+            out.push_back(window);
+        }
+        out.push_back(((window << 8) | ' ') & 0xFFFFFF);
+    }
+}
+
+bool IsAscii(std::string_view text) {
+    unsigned char any = 0;
+    for (const char c : text) {
+        any |= static_cast<unsigned char>(c);
+    }
+    return any < 0x80;
+}
+
+}  // namespace
+
 void AppendTrigramCodes(std::string_view text, std::vector<TrigramCode>& out) {
+    if (IsAscii(text)) {
+        AppendAsciiTrigramCodes(text, out);
+        return;
+    }
     ForEachPaddedWord(text, [&](std::string_view padded, const std::vector<std::uint32_t>& starts) {
         for (std::size_t k = 0; k + 3 < starts.size(); ++k) {
             out.push_back(TrigramCodeOf(padded.substr(starts[k], starts[k + 3] - starts[k])));

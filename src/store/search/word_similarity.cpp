@@ -13,11 +13,71 @@ inline float CalcSml(int count, int len1, int len2) {
     return static_cast<float>(count) / static_cast<float>(len1 + len2 - count);
 }
 
+// Numbers a value's trigrams as pg's merge of the sorted positional arrays does, with one change of
+// labels: a query trigram gets its index among the query's codes (so "found" is id < ulen1), any
+// other distinct trigram the next id from ulen1 up. Only equality matters to the scan. An
+// open-addressing table, reused per thread: a slot is empty unless stamped with this call's
+// generation, so nothing is cleared between calls (sorting the positions, as before, was a
+// quarter of a score).
+class TrigramIds {
+public:
+    // Starts a numbering for up to `distinct` trigrams, the query's `codes` first.
+    void Begin(const std::vector<TrigramCode>& codes, std::size_t distinct) {
+        std::size_t capacity = 64;
+        int bits = 6;
+        while (capacity < 2 * distinct) {
+            capacity *= 2;
+            ++bits;
+        }
+        if (capacity > code_.size()) {
+            code_.assign(capacity, 0);
+            id_.assign(capacity, 0);
+            stamp_.assign(capacity, 0);
+            generation_ = 0;
+        }
+        mask_ = capacity - 1;
+        shift_ = 32 - bits;
+        if (++generation_ == 0) {  // wrapped: every old stamp could look current
+            std::fill(stamp_.begin(), stamp_.end(), 0);
+            generation_ = 1;
+        }
+        next_ = 0;
+        for (const TrigramCode code : codes)
+            IdOf(code);
+    }
+
+    // The id of `code`, numbering it if new.
+    int IdOf(TrigramCode code) {
+        // Fibonacci hashing: the product's high bits depend on every bit of the code.
+        std::size_t slot = static_cast<std::uint32_t>(code * 0x9E3779B1u) >> shift_;
+        while (stamp_[slot] == generation_) {
+            if (code_[slot] == code)
+                return id_[slot];
+            slot = (slot + 1) & mask_;
+        }
+        stamp_[slot] = generation_;
+        code_[slot] = code;
+        id_[slot] = next_;
+        return next_++;
+    }
+
+    int count() const { return next_; }
+
+private:
+    std::vector<TrigramCode> code_;
+    std::vector<int> id_;
+    std::vector<std::uint32_t> stamp_;
+    std::size_t mask_ = 0;
+    int shift_ = 32;
+    std::uint32_t generation_ = 0;
+    int next_ = 0;
+};
+
 struct Scratch {
     std::vector<TrigramCode> value_codes;
-    std::vector<std::uint64_t> keyed;  // code << 32 | position, sorted to group equal trigrams
-    std::vector<int> ids;              // per value position: trigram id (pg's trg2indexes)
-    std::vector<int> lastpos;          // per trigram id: last position seen in the extent, or -1
+    TrigramIds numbering;
+    std::vector<int> ids;      // per value position: trigram id (pg's trg2indexes)
+    std::vector<int> lastpos;  // per trigram id: last position seen in the extent, or -1
 };
 
 Scratch& ThreadScratch() {
@@ -53,28 +113,12 @@ float WordSimilarityQuery::Run(std::string_view value, bool check_only, float th
     if (len2 == 0)
         return 0.0f;
 
-    // Number the trigrams as pg's merge of the sorted positional arrays does, with one change of
-    // labels: a query trigram gets its index in codes_ (so "found" is id < ulen1), any other
-    // distinct value trigram gets the next id from ulen1 up. Only equality matters to the search.
-    s.keyed.resize(static_cast<std::size_t>(len2));
-    for (int i = 0; i < len2; ++i) {
-        s.keyed[i] = (std::uint64_t{s.value_codes[i]} << 32) | static_cast<std::uint32_t>(i);
-    }
-    std::sort(s.keyed.begin(), s.keyed.end());
+    s.numbering.Begin(codes_, codes_.size() + static_cast<std::size_t>(len2));
     s.ids.resize(static_cast<std::size_t>(len2));
-    int next_id = ulen1;
-    std::size_t q = 0;
-    int current_id = -1;
-    for (int k = 0; k < len2; ++k) {
-        const auto code = static_cast<TrigramCode>(s.keyed[k] >> 32);
-        if (k == 0 || code != static_cast<TrigramCode>(s.keyed[k - 1] >> 32)) {
-            while (q < codes_.size() && codes_[q] < code)
-                ++q;
-            current_id = (q < codes_.size() && codes_[q] == code) ? static_cast<int>(q) : next_id++;
-        }
-        s.ids[static_cast<std::uint32_t>(s.keyed[k])] = current_id;
+    for (int i = 0; i < len2; ++i) {
+        s.ids[static_cast<std::size_t>(i)] = s.numbering.IdOf(s.value_codes[i]);
     }
-    s.lastpos.assign(static_cast<std::size_t>(next_id), -1);
+    s.lastpos.assign(static_cast<std::size_t>(s.numbering.count()), -1);
 
     const auto found = [ulen1](int id) { return id < ulen1; };
     const int* ids = s.ids.data();

@@ -92,14 +92,40 @@ TEST(TrigramTextTest, EachWordOfNCharactersHasNPlusOneTrigramsInOrder) {
     EXPECT_EQ(codes, expected);
 }
 
+// All-ASCII text takes a shorter path (no padded words built). Appending a non-ASCII word sends
+// the same ASCII through the general path; its codes must be the short path's, then the word's.
+TEST(TrigramTextTest, AsciiTextGetsTheSameCodesAsTheGeneralPath) {
+    // Word characters of both cases, separators and control characters.
+    const std::string alphabet = "abqxyzABQXYZ0189 .-_,!\t\x01\x7f";
+    std::uint32_t seed = 12345;
+    std::vector<TrigramCode> accent;
+    AppendTrigramCodes("\xc3\xa9t\xc3\xa9", accent);  // "été"
+    ASSERT_EQ(accent.size(), 4u);
+    for (int round = 0; round < 2000; ++round) {
+        std::string text;
+        const int length = round % 40;
+        for (int i = 0; i < length; ++i) {
+            seed = seed * 1103515245u + 12345u;
+            text.push_back(alphabet[(seed >> 16) % alphabet.size()]);
+        }
+        std::vector<TrigramCode> fast;
+        AppendTrigramCodes(text, fast);
+        std::vector<TrigramCode> general;
+        AppendTrigramCodes(text + " \xc3\xa9t\xc3\xa9", general);
+        std::vector<TrigramCode> expected = fast;
+        expected.insert(expected.end(), accent.begin(), accent.end());
+        ASSERT_EQ(general, expected) << "text: " << text;
+    }
+}
+
 // Contains candidates: windows inside each run of word characters, never the padding (the run
 // may be the middle of a longer word), lower-cased like TrigramIndexText, each a substring of the
 // trigram text of any value that contains the needle.
 TEST(TrigramTextTest, SubstringTrigramsAreInWordWindowsOfEveryContainingValue) {
     using V = std::vector<std::string>;
     EXPECT_EQ(SubstringTrigrams("Jazz"), (V{"jaz", "azz"}));
-    EXPECT_EQ(SubstringTrigrams("ta fa"), V{});         // no run of three word characters
-    EXPECT_EQ(SubstringTrigrams("r_s"), V{});           // '_' separates words
+    EXPECT_EQ(SubstringTrigrams("ta fa"), V{});  // no run of three word characters
+    EXPECT_EQ(SubstringTrigrams("r_s"), V{});    // '_' separates words
     EXPECT_EQ(SubstringTrigrams("zz ni"), V{});
     EXPECT_EQ(SubstringTrigrams("100% s"), (V{"100"}));
     EXPECT_EQ(SubstringTrigrams("abab aba"), (V{"aba", "bab"}));
