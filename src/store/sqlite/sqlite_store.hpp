@@ -2,12 +2,12 @@
 // with free-text fields (sqlite_dialect.hpp), additive migration on open, WAL, cached prepared
 // statements. One write connection, serialised by a mutex (SQLite has one writer anyway), and a
 // small pool of read connections that run List/Get/Count beside it (WAL lets readers proceed
-// while a write is in progress; each sees the last committed state).
+// while a write is in progress; each sees the last committed state). The class is a thin
+// composition: each operation runs on a SqliteConnection (sqlite_connection.hpp lists the file of
+// each idea), the readers are a ReaderPool (reader_pool.hpp).
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -16,13 +16,14 @@
 #include <vector>
 
 #include "store/document_store.hpp"
-#include "store/sqlite/sqlite_dialect.hpp"
-#include "store/sqlite/sqlite_statement.hpp"
+#include "store/sql/dialect.hpp"
 
-struct sqlite3;
 struct sqlite3_stmt;
 
 namespace ea::store::sqlite {
+
+class SqliteConnection;
+class ReaderPool;
 
 struct SqliteOptions {
     // kFull: synchronous=FULL (the WAL is synced at every commit); kNormal: synchronous=NORMAL
@@ -81,8 +82,6 @@ public:
     // PRAGMA synchronous as the writer connection reports it (0 OFF, 1 NORMAL, 2 FULL).
     int WriterSynchronousForTest();
 
-    class Impl;  // one connection and its operations; public so the .cpp's helpers can name it
-
 private:
     // Read connections per store: the machine this targets has 2 cores; a few more than that
     // lets a slow search not hold up a get-by-id. None for ":memory:" (cannot be shared).
@@ -94,21 +93,20 @@ private:
     Status ReadRows(const std::function<Result<sql::Sql>(const sql::Dialect&)>& build,
                     const RowCallback& on_row);
 
-    SqliteStore(std::unique_ptr<Impl> writer, std::vector<std::unique_ptr<Impl>> readers);
+    SqliteStore(std::unique_ptr<SqliteConnection> writer,
+                std::vector<std::unique_ptr<SqliteConnection>> readers);
 
-    // Runs read(Impl&) on an idle read connection (waiting for one), or on the writer when
-    // there are no readers.
+    // Runs read(SqliteConnection&) on an idle read connection (waiting for one), or on the
+    // writer when there are no readers.
     template <class F>
     auto WithReader(F&& read);
+    // Runs write(SqliteConnection&) on the writer, in one write transaction.
+    template <class T, class F>
+    Result<T> WithWriter(F&& write);
 
-    std::mutex write_mutex_;        // serialises every use of writer_
-    std::unique_ptr<Impl> writer_;  // guarded by write_mutex_
-
-    std::vector<std::unique_ptr<Impl>> readers_;  // fixed after Open
-    std::mutex pool_mutex_;                        // guards idle_readers_, pool_paused_
-    std::condition_variable pool_idle_;            // signalled when a reader is returned
-    std::vector<Impl*> idle_readers_;              // each used by one thread at a time
-    bool pool_paused_ = false;                     // Reset() holds every reader
+    std::mutex write_mutex_;                    // serialises every use of writer_
+    std::unique_ptr<SqliteConnection> writer_;  // guarded by write_mutex_
+    std::unique_ptr<ReaderPool> readers_;       // fixed after Open
 };
 
 }  // namespace ea::store::sqlite
