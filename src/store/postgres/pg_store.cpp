@@ -22,7 +22,11 @@
 #include "store/postgres/pg_values.hpp"
 #include "store/sql/view_embed.hpp"
 #include "store/sql/aggregate_builder.hpp"
+#include "store/sql/cascade.hpp"
 #include "store/sql/ddl.hpp"
+#include "store/sql/integrity.hpp"
+#include "store/sql/list_totals.hpp"
+#include "store/sql/record_params.hpp"
 #include "store/sql/select_builder.hpp"
 
 namespace ea::store::postgres {
@@ -31,41 +35,32 @@ namespace {
 using boost::json::value;
 using Params = std::vector<value>;
 
-// count=auto counts exactly when the estimate says the count is cheap (docs/query.md, "Totals";
-// the SQLite store's threshold, so both backends switch at the same size).
-constexpr std::int64_t kAutoExactRows = 10'000;
-
 std::string Quote(std::string_view name) {
     return sql::Dialect::QuoteIdentifier(name);
 }
 
-std::string JoinNames(const std::vector<std::string>& names, std::string_view separator) {
-    std::string out;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        out += (i > 0 ? std::string(separator) : std::string()) + names[i];
+using sql::JoinNames;
+using sql::QueryTimeoutError;
+using sql::WithArticle;
+
+// A statement that ran under the query timeout `limit` (0: none): the server cancelled it
+// (SQLSTATE 57014, statement_timeout) or it finished after `limit` (statement_timeout counts
+// whole milliseconds; finer limits are checked here). Either is the timeout error.
+template <class T>
+Result<T> WithinLimit(Result<T> result, const PgConnection& conn,
+                      std::chrono::steady_clock::time_point started,
+                      std::chrono::microseconds limit) {
+    if (limit.count() > 0) {
+        if (!result && conn.last_failure().sqlstate == "57014") {
+            return QueryTimeoutError(limit);
+        }
+        if (result && std::chrono::steady_clock::now() - started > limit) {
+            return QueryTimeoutError(limit);
+        }
     }
-    return out;
+    return result;
 }
 
-// The messages below are the SQLite store's, word for word (the conformance suite compares them).
-
-std::string WithArticle(const std::string& name) {
-    const char first = name.empty() ? 'x' : static_cast<char>(name[0] | 0x20);
-    const bool vowel = first == 'a' || first == 'e' || first == 'i' || first == 'o';
-    return (vowel ? "an " : "a ") + name;
-}
-
-Error QueryTimeoutError(std::chrono::microseconds limit) {
-    const auto us = limit.count();
-    const std::string amount =
-        us % 1000 == 0 ? std::to_string(us / 1000) + " ms" : std::to_string(us) + " us";
-    return Unavailable("the query took longer than the " + amount +
-                       " limit (limits.query_timeout_ms); narrow the filter or the search");
-}
-
-Error MissingReference() {
-    return Error{ErrorCode::kValidationFailed, "a referenced record does not exist"};
-}
 
 // A transaction on one connection, rolled back unless committed.
 class Transaction {
@@ -304,22 +299,13 @@ public:
         return static_cast<std::int64_t>(std::llround(rows->to_number<double>()));
     }
 
-    struct CountedTotal {
-        std::int64_t total = 0;
-        TotalKind kind = TotalKind::kExact;
-    };
+    using CountedTotal = sql::CountedTotal;
 
     // The total query.count asks for (docs/query.md, "Totals"), after the page was read.
     Result<CountedTotal> TotalFor(PgConnection& conn, const sql::ListSql& plan,
                                   const query::Query& query, std::size_t rows, bool has_more) {
-        if (query.count == query::CountMode::kNone) {
-            return CountedTotal{0, TotalKind::kNone};
-        }
-        const std::int64_t offset =
-            static_cast<std::int64_t>(query.page - 1) * static_cast<std::int64_t>(query.page_size);
-        const auto seen = offset + static_cast<std::int64_t>(rows);
-        if (!has_more && (rows > 0 || query.page == 1)) {
-            return CountedTotal{seen, TotalKind::kExact};
+        if (auto told = sql::TotalFromPage(query, rows, has_more)) {
+            return *told;
         }
         const auto exact = [&]() -> Result<CountedTotal> {
             auto count = Scalar(conn, plan.count.text, plan.count.params);
@@ -335,14 +321,10 @@ public:
         if (!estimate) {
             return estimate.error();
         }
-        if (query.count == query::CountMode::kAuto && *estimate <= kAutoExactRows) {
+        if (query.count == query::CountMode::kAuto && *estimate <= sql::kAutoExactRows) {
             return exact();
         }
-        // What the page saw bounds the estimate: more rows than it read, or (past the end) no
-        // more than the rows before it.
-        std::int64_t total = *estimate;
-        total = has_more ? std::max(total, seen + 1) : std::min(total, offset);
-        return CountedTotal{total, TotalKind::kEstimate};
+        return sql::BoundedEstimate(*estimate, query, rows, has_more);
     }
 
     // The list transaction's settings: the statement timeout, and the threshold pg_trgm's <%
@@ -416,24 +398,10 @@ public:
             if (auto s = tx.Commit(); !s) {
                 return s.error();
             }
-            out.page.page = query.page;
-            out.page.page_size = query.page_size;
-            out.page.total_kind = total->kind;
-            if (total->kind != TotalKind::kNone) {
-                out.page.total = total->total;
-                out.page.total_pages = (total->total + query.page_size - 1) / query.page_size;
-            }
+            sql::SetPage(out.page, query, *total);
             return out;
         }();
-        if (limit.count() > 0) {
-            if (!listed && conn.last_failure().sqlstate == "57014") {
-                return QueryTimeoutError(limit);
-            }
-            if (listed && std::chrono::steady_clock::now() - started > limit) {
-                return QueryTimeoutError(limit);
-            }
-        }
-        return listed;
+        return WithinLimit(std::move(listed), conn, started, limit);
     }
 
     // A metric column: count as an integer, avg as a double, sum as an integer for an Integer
@@ -509,15 +477,7 @@ public:
             }
             return out;
         }();
-        if (limit.count() > 0) {
-            if (!computed && conn.last_failure().sqlstate == "57014") {
-                return QueryTimeoutError(limit);
-            }
-            if (computed && std::chrono::steady_clock::now() - started > limit) {
-                return QueryTimeoutError(limit);
-            }
-        }
-        return computed;
+        return WithinLimit(std::move(computed), conn, started, limit);
     }
 
     Result<std::vector<EntityCount>> Count(PgConnection& conn) {
@@ -541,73 +501,33 @@ public:
 
     // ---- Writes ----------------------------------------------------------------------------
 
-    Status CheckReferences(PgConnection& conn, const schema::Entity& entity, const Record& record,
-                           std::vector<FieldError>& errors) {
-        for (const auto& field : entity.fields()) {
-            if (!field.is_reference()) {
-                continue;
-            }
-            const value* v = record.if_contains(field.name);
-            if (v == nullptr || v->is_null()) {
-                continue;
-            }
-            if (!v->is_string()) {
-                errors.push_back({field.name, "must be the id of a " + field.target->name()});
-                continue;
-            }
-            auto found = conn.Exec(SqlFor(*field.target).exists_by_id, {*v});
-            if (!found) {
-                return found.error();
-            }
-            if (found->rows() == 0) {
-                errors.push_back({field.name, "references a missing " + field.target->name() +
-                                                  ": " + std::string(v->get_string())});
-            }
-        }
-        return Ok();
-    }
+    // The probes of sql/integrity.hpp on one connection, inside the write transaction.
+    class Probes {
+    public:
+        Probes(const Impl& impl, PgConnection& conn) : impl_(impl), conn_(conn) {}
 
-    Status CheckUniques(PgConnection& conn, const schema::Entity& entity, const Record& record,
-                        const std::optional<std::string>& self, std::vector<FieldError>& errors) {
-        const std::string table = Quote(sql::TableName(entity));
-        for (const auto& unique : entity.uniques()) {
-            std::string where;
-            Params params;
-            bool has_null = false;
-            for (const auto& name : unique) {
-                const schema::Field* field = entity.FindField(name);
-                if (field == nullptr) {
-                    continue;
-                }
-                value v = BindableValue(record, *field);
-                if (v.is_null()) {
-                    has_null = true;  // NULLs never collide in a UNIQUE index
-                    break;
-                }
-                params.push_back(std::move(v));
-                where += (where.empty() ? "" : " AND ") + Quote(name) + " = $" +
-                         std::to_string(params.size()) + "::" + CastType(*field);
-            }
-            if (has_null || params.empty()) {
-                continue;
-            }
-            if (self) {
-                params.emplace_back(*self);
-                where += " AND \"id\" <> $" + std::to_string(params.size());
-            }
-            auto taken = conn.Exec("SELECT 1 FROM " + table + " WHERE " + where + " LIMIT 1",
-                                   params, /*typed=*/false);
-            if (!taken) {
-                return taken.error();
-            }
-            if (taken->rows() > 0) {
-                errors.push_back(
-                    {JoinNames(unique, ","), WithArticle(entity.name()) + " with this " +
-                                                 JoinNames(unique, " and ") + " already exists"});
-            }
+        Result<bool> ReferenceExists(const schema::Entity& target, const value& id) {
+            return Found(conn_.Exec(impl_.SqlFor(target).exists_by_id, {id}));
         }
-        return Ok();
-    }
+        Result<bool> IdTaken(const schema::Entity& entity, const std::string& id) {
+            return Found(conn_.Exec(impl_.SqlFor(entity).exists_by_id, {value(id)}));
+        }
+        // Every value is cast in the probe's text, so none is typed by its JSON kind.
+        Result<bool> UniqueTaken(const sql::Sql& probe) {
+            return Found(conn_.Exec(probe.text, probe.params, /*typed=*/false));
+        }
+
+    private:
+        static Result<bool> Found(Result<PgResult> result) {
+            if (!result) {
+                return result.error();
+            }
+            return result->rows() > 0;
+        }
+
+        const Impl& impl_;
+        PgConnection& conn_;
+    };
 
     // A write the database refused although the checks passed (a concurrent writer took the
     // unique value or deleted the referenced record in between): the same errors the checks
@@ -617,9 +537,8 @@ public:
         const PgFailure& failure = conn.last_failure();
         if (failure.sqlstate == "23505") {
             if (failure.constraint == sql::TableName(entity) + "_pkey") {
-                return Conflict(
-                    "the record conflicts with an existing " + entity.name(),
-                    {{"id", WithArticle(entity.name()) + " with this id already exists"}});
+                return sql::WriteConflict(
+                    entity, {{"id", WithArticle(entity.name()) + " with this id already exists"}});
             }
             for (const auto& index : sql::IndexesFor(entity)) {
                 if (index.unique && index.name == failure.constraint) {
@@ -627,10 +546,8 @@ public:
                     for (const auto* field : index.fields) {
                         names.push_back(field->name);
                     }
-                    return Conflict("the record conflicts with an existing " + entity.name(),
-                                    {{JoinNames(names, ","),
-                                      WithArticle(entity.name()) + " with this " +
-                                          JoinNames(names, " and ") + " already exists"}});
+                    return sql::WriteConflict(entity, {{JoinNames(names, ","),
+                                                        sql::UniqueTakenMessage(entity, names)}});
                 }
             }
         }
@@ -642,7 +559,7 @@ public:
                     const std::string id = v != nullptr && v->is_string()
                                                ? std::string(v->get_string())
                                                : std::string();
-                    Error missing = MissingReference();
+                    Error missing = sql::MissingReference();
                     missing.fields.push_back(
                         {field.name, "references a missing " + field.target->name() + ": " + id});
                     return missing;
@@ -650,14 +567,6 @@ public:
             }
         }
         return error;
-    }
-
-    Params RowParams(const schema::Entity& entity, const Record& record, const std::string& id) {
-        Params params;
-        for (const auto& field : sql::ColumnFields(entity)) {
-            params.push_back(field.name == "id" ? value(id) : BindableValue(record, field));
-        }
-        return params;
     }
 
     Result<Record> ReadBack(PgConnection& conn, const schema::Entity& entity,
@@ -681,30 +590,12 @@ public:
                          {{"id", "must be a valid id"}}};
         }
         const std::string id = NormalizeId(id_value->get_string());
-        std::vector<FieldError> errors;
-        if (auto s = CheckReferences(conn, entity, record, errors); !s) {
+        Probes probes(*this, conn);
+        if (auto s = sql::CheckWrite(probes, dialect_, entity, record, id, std::nullopt); !s) {
             return s.error();
         }
-        if (!errors.empty()) {
-            return Error{ErrorCode::kValidationFailed, "a referenced record does not exist",
-                         std::move(errors)};
-        }
-        auto taken = conn.Exec(SqlFor(entity).exists_by_id, {value(id)});
-        if (!taken) {
-            return taken.error();
-        }
-        if (taken->rows() > 0) {
-            errors.push_back({"id", WithArticle(entity.name()) + " with this id already exists"});
-        }
-        if (auto s = CheckUniques(conn, entity, record, std::nullopt, errors); !s) {
-            return s.error();
-        }
-        if (!errors.empty()) {
-            return Conflict("the record conflicts with an existing " + entity.name(),
-                            std::move(errors));
-        }
-        auto inserted = conn.Exec(SqlFor(entity).insert, RowParams(entity, record, id),
-                                  /*typed=*/false);
+        auto inserted = conn.Exec(SqlFor(entity).insert,
+                                  sql::RowParams(dialect_, entity, record, id), /*typed=*/false);
         if (!inserted) {
             return WriteRefused(conn, entity, record, inserted.error());
         }
@@ -724,27 +615,12 @@ public:
         if (found->rows() == 0) {
             return NotFound(entity.name() + " " + id + " not found");
         }
-        std::vector<FieldError> errors;
-        if (auto s = CheckReferences(conn, entity, record, errors); !s) {
+        Probes probes(*this, conn);
+        if (auto s = sql::CheckWrite(probes, dialect_, entity, record, id, id); !s) {
             return s.error();
-        }
-        if (!errors.empty()) {
-            return Error{ErrorCode::kValidationFailed, "a referenced record does not exist",
-                         std::move(errors)};
-        }
-        if (auto s = CheckUniques(conn, entity, record, id, errors); !s) {
-            return s.error();
-        }
-        if (!errors.empty()) {
-            return Conflict("the record conflicts with an existing " + entity.name(),
-                            std::move(errors));
         }
         const EntitySql& statements = SqlFor(entity);
-        Params params;
-        for (const auto* field : statements.update_fields) {
-            params.push_back(BindableValue(record, *field));
-        }
-        params.emplace_back(id);
+        const Params params = sql::UpdateParams(dialect_, statements.update_fields, record, id);
         if (auto s = conn.Exec(statements.update, params, /*typed=*/false); !s) {
             return WriteRefused(conn, entity, record, s.error());
         }
@@ -771,109 +647,63 @@ public:
         return ReplaceLocked(conn, entity, id, *merged);
     }
 
-    // Deletes `id` after applying on_delete along every incoming reference, inside the caller's
-    // transaction; `visiting` stops reference cycles.
-    Status DeleteRecursive(PgConnection& conn, const schema::Entity& entity, const std::string& id,
-                           std::set<std::pair<const schema::Entity*, std::string>>& visiting) {
-        if (!visiting.emplace(&entity, id).second) {
+    // The steps of sql/cascade.hpp on one connection, inside the write transaction: the rows it
+    // reads are locked (FOR UPDATE) so a concurrent writer of one of them waits.
+    class CascadeSteps {
+    public:
+        CascadeSteps(Impl& impl, PgConnection& conn) : impl_(impl), conn_(conn) {}
+
+        Result<std::optional<Record>> FindForDelete(const schema::Entity& entity,
+                                                    const std::string& id) {
+            return impl_.FindById(conn_, entity, id, /*for_update=*/true);
+        }
+        Result<bool> StillReferenced(const std::string& child_table, const std::string& column,
+                                     const std::string& id, bool self_reference) {
+            auto found = conn_.Exec("SELECT 1 FROM " + child_table + " WHERE " + column +
+                                        " = $1 AND NOT (\"id\" = $1 AND $2) LIMIT 1",
+                                    {value(id), value(self_reference)});
+            if (!found) {
+                return found.error();
+            }
+            return found->rows() > 0;
+        }
+        Result<std::vector<std::string>> Ids(const std::string& sql, const std::string& id) {
+            auto rows = conn_.Exec(sql, {value(id)});
+            if (!rows) {
+                return rows.error();
+            }
+            std::vector<std::string> ids;
+            for (int r = 0; r < rows->rows(); ++r) {
+                ids.emplace_back(rows->Text(r, 0));
+            }
+            return ids;
+        }
+        Status Run(const std::string& sql, const std::string& id) {
+            auto done = conn_.Exec(sql, {value(id)});
+            return done ? Ok() : Status(done.error());
+        }
+        Status DeleteRow(const schema::Entity& entity, const std::string& id) {
+            auto deleted = conn_.Exec(impl_.SqlFor(entity).delete_by_id, {value(id)});
+            if (!deleted) {
+                if (conn_.last_failure().sqlstate == "23503") {
+                    // The database's own foreign key (the safety net) refused: a reference
+                    // appeared after the check.
+                    return Conflict(entity.name() + " " + id + " is still referenced");
+                }
+                return deleted.error();
+            }
             return Ok();
         }
-        for (const auto& relation : entity.referenced_by()) {
-            const schema::Entity& child = *relation.from;
-            const schema::Field& field = *relation.field;
-            const std::string child_table = Quote(sql::TableName(child));
-            const std::string column = Quote(field.name);
-            switch (field.on_delete) {
-                case schema::OnDelete::kRestrict: {
-                    auto found = conn.Exec("SELECT 1 FROM " + child_table + " WHERE " + column +
-                                               " = $1 AND NOT (\"id\" = $1 AND $2) LIMIT 1",
-                                           {value(id), value(&child == &entity)});
-                    if (!found) {
-                        return found.error();
-                    }
-                    if (found->rows() > 0) {
-                        return Conflict(entity.name() + " " + id + " is still referenced by " +
-                                        child.name() + "." + field.name);
-                    }
-                    break;
-                }
-                case schema::OnDelete::kCascade: {
-                    auto children = conn.Exec("SELECT \"id\" FROM " + child_table + " WHERE " +
-                                                  column + " = $1 FOR UPDATE",
-                                              {value(id)});
-                    if (!children) {
-                        return children.error();
-                    }
-                    std::vector<std::string> ids;
-                    for (int r = 0; r < children->rows(); ++r) {
-                        ids.emplace_back(children->Text(r, 0));
-                    }
-                    for (const auto& child_id : ids) {
-                        if (auto d = DeleteRecursive(conn, child, child_id, visiting); !d) {
-                            return d;
-                        }
-                    }
-                    break;
-                }
-                case schema::OnDelete::kSetNull: {
-                    // The child changed, so its version (updatedAt, the REST ETag) moves too: to
-                    // now, or 1 ms past the old one when the clock has not passed it.
-                    std::string moved;
-                    if (child.FindField("updatedAt") != nullptr) {
-                        constexpr const char* kFormat = "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'";
-                        moved = std::string(
-                                    ", \"updatedAt\" = greatest(to_char(now() AT TIME ZONE "
-                                    "'UTC', ") +
-                                kFormat +
-                                ") COLLATE \"C\", to_char((\"updatedAt\"::timestamptz + interval "
-                                "'1 millisecond') AT TIME ZONE 'UTC', " +
-                                kFormat + ") COLLATE \"C\")";
-                    }
-                    auto s = conn.Exec("UPDATE " + child_table + " SET " + column + " = NULL" +
-                                           moved + " WHERE " + column + " = $1",
-                                       {value(id)});
-                    if (!s) {
-                        return s.error();
-                    }
-                    break;
-                }
-            }
-        }
-        auto deleted = conn.Exec(SqlFor(entity).delete_by_id, {value(id)});
-        if (!deleted) {
-            if (conn.last_failure().sqlstate == "23503") {
-                // The database's own foreign key (the safety net) refused: a reference appeared
-                // after the check.
-                return Conflict(entity.name() + " " + id + " is still referenced");
-            }
-            return deleted.error();
-        }
-        return Ok();
-    }
+
+    private:
+        Impl& impl_;
+        PgConnection& conn_;
+    };
 
     Result<Record> DeleteLocked(PgConnection& conn, const schema::Entity& entity,
                                 std::string_view raw_id, const Check& check = {}) {
-        if (!IsValidId(raw_id)) {
-            return NotFound(entity.name() + " " + std::string(raw_id) + " not found");
-        }
-        const std::string id = NormalizeId(raw_id);
-        auto row = FindById(conn, entity, id, /*for_update=*/true);
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return NotFound(entity.name() + " " + id + " not found");
-        }
-        if (check) {
-            if (auto passed = check(**row); !passed) {
-                return passed.error();
-            }
-        }
-        std::set<std::pair<const schema::Entity*, std::string>> visiting;
-        if (auto s = DeleteRecursive(conn, entity, id, visiting); !s) {
-            return s.error();
-        }
-        return std::move(**row);
+        CascadeSteps steps(*this, conn);
+        return sql::DeleteRecord(steps, dialect_, entity, raw_id, check);
     }
 
 private:

@@ -127,4 +127,14 @@ std::string ColumnList(const schema::Entity& entity) {
     return out;
 }
 
+std::vector<const schema::Field*> FreeTextFields(const schema::Entity& entity) {
+    std::vector<const schema::Field*> out;
+    for (const auto& field : entity.fields()) {
+        if (field.is_search_indexed() && field.name != "id") {
+            out.push_back(&field);
+        }
+    }
+    return out;
+}
+
 }  // namespace ea::store::sql

@@ -1,80 +1,37 @@
-// Integrity before a write: every reference names an existing record and every unique
-// constraint is free, each failure as a field error (the database's own foreign keys and unique
-// indexes are the safety net behind these checks).
+// Integrity before a write (sql/integrity.hpp) on the writer connection: the probes it runs, as
+// cached statements inside the write transaction.
+#include "store/sql/integrity.hpp"
+
 #include "store/sqlite/sqlite_connection.hpp"
 
 namespace ea::store::sqlite {
+namespace {
 
-using boost::json::value;
+class Probes {
+public:
+    explicit Probes(SqliteConnection& connection) : connection_(connection) {}
 
-// Every non-null reference must name an existing record. Appends one error per field.
-Status SqliteConnection::CheckReferences(const schema::Entity& entity, const Record& record,
-                                         std::vector<FieldError>& errors) {
-    for (const auto& field : entity.fields()) {
-        if (!field.is_reference()) {
-            continue;
-        }
-        const value* v = record.if_contains(field.name);
-        if (v == nullptr || v->is_null()) {
-            continue;
-        }
-        if (!v->is_string()) {
-            errors.push_back({field.name, "must be the id of a " + field.target->name()});
-            continue;
-        }
-        auto exists = Exists(SqlFor(*field.target).exists_by_id, {*v});
-        if (!exists) {
-            return exists.error();
-        }
-        if (!*exists) {
-            errors.push_back({field.name, "references a missing " + field.target->name() + ": " +
-                                              std::string(v->get_string())});
-        }
+    Result<bool> ReferenceExists(const schema::Entity& target, const boost::json::value& id) {
+        return connection_.Exists(connection_.SqlFor(target).exists_by_id, {id});
     }
-    return Ok();
-}
-
-// Unique constraints (and the id on create) must be free. `self` is the row being replaced.
-Status SqliteConnection::CheckUniques(const schema::Entity& entity, const Record& record,
-                                      const std::optional<std::string>& self,
-                                      std::vector<FieldError>& errors) {
-    const std::string table = Quote(sql::TableName(entity));
-    for (const auto& unique : entity.uniques()) {
-        std::string where;
-        Params params;
-        bool has_null = false;
-        for (const auto& name : unique) {
-            const schema::Field* field = entity.FindField(name);
-            if (field == nullptr) {
-                continue;
-            }
-            value v = BindableValue(record, *field);
-            if (v.is_null()) {
-                has_null = true;  // NULLs never collide in a UNIQUE index
-                break;
-            }
-            params.push_back(std::move(v));
-            where += (where.empty() ? "" : " AND ") + Quote(name) + " = ?" +
-                     std::to_string(params.size());
-        }
-        if (has_null || params.empty()) {
-            continue;
-        }
-        if (self) {
-            params.emplace_back(*self);
-            where += " AND \"id\" <> ?" + std::to_string(params.size());
-        }
-        auto taken = Exists("SELECT 1 FROM " + table + " WHERE " + where + " LIMIT 1", params);
-        if (!taken) {
-            return taken.error();
-        }
-        if (*taken) {
-            errors.push_back({sql::JoinNames(unique, ","),
-                              sql::WithArticle(entity.name()) + " with this " +
-                                  sql::JoinNames(unique, " and ") + " already exists"});
-        }
+    Result<bool> IdTaken(const schema::Entity& entity, const std::string& id) {
+        return connection_.Exists(connection_.SqlFor(entity).exists_by_id,
+                                  {boost::json::value(id)});
     }
-    return Ok();
+    Result<bool> UniqueTaken(const sql::Sql& probe) {
+        return connection_.Exists(probe.text, probe.params);
+    }
+
+private:
+    SqliteConnection& connection_;
+};
+
+}  // namespace
+
+Status SqliteConnection::CheckWrite(const schema::Entity& entity, const Record& record,
+                                    const std::string& id, const std::optional<std::string>& self) {
+    Probes probes(*this);
+    return sql::CheckWrite(probes, dialect_, entity, record, id, self);
 }
 
 }  // namespace ea::store::sqlite

@@ -4,6 +4,7 @@
 // from the search index (fuzzy_search.hpp); totals per docs/query.md, "Totals".
 #include <algorithm>
 
+#include "store/sql/list_totals.hpp"
 #include "store/sql/view_embed.hpp"
 #include "store/sqlite/fuzzy_search.hpp"
 #include "store/sqlite/search_index.hpp"
@@ -149,13 +150,7 @@ Result<ListResult> SqliteConnection::List(const schema::Entity& entity, const qu
     if (auto s = tx.Commit(); !s) {
         return s.error();
     }
-    out.page.page = query.page;
-    out.page.page_size = query.page_size;
-    out.page.total_kind = total->kind;
-    if (total->kind != TotalKind::kNone) {
-        out.page.total = total->total;
-        out.page.total_pages = (total->total + query.page_size - 1) / query.page_size;
-    }
+    sql::SetPage(out.page, query, *total);
     return out;
 }
 
@@ -169,7 +164,7 @@ bool SqliteConnection::PastDeadline() {
 // A fuzzy page in similarity order and its total, from the search index (AnswerFuzzy).
 // Fills out.rows and out.page.has_more. Returns nullopt when the query cannot use this path
 // (then the SQL plan answers it).
-Result<std::optional<SqliteConnection::CountedTotal>> SqliteConnection::FuzzyList(
+Result<std::optional<sql::CountedTotal>> SqliteConnection::FuzzyList(
     const schema::Entity& entity, const query::Query& query, const query::Comparison& cmp,
     ListResult& out) {
     FuzzySearch search;
@@ -212,18 +207,12 @@ Result<std::optional<SqliteConnection::CountedTotal>> SqliteConnection::FuzzyLis
 
 // The total query.count asks for (docs/query.md, "Totals"), after the page was read: a page
 // that reaches the end of the result already tells the exact total, without counting.
-Result<SqliteConnection::CountedTotal> SqliteConnection::TotalFor(const schema::Entity& entity,
+Result<sql::CountedTotal> SqliteConnection::TotalFor(const schema::Entity& entity,
                                                                   const sql::ListSql& plan,
                                                                   const query::Query& query,
                                                                   std::size_t rows, bool has_more) {
-    if (query.count == query::CountMode::kNone) {
-        return CountedTotal{0, TotalKind::kNone};
-    }
-    const std::int64_t offset =
-        static_cast<std::int64_t>(query.page - 1) * static_cast<std::int64_t>(query.page_size);
-    const auto seen = offset + static_cast<std::int64_t>(rows);
-    if (!has_more && (rows > 0 || query.page == 1)) {
-        return CountedTotal{seen, TotalKind::kExact};
+    if (auto told = sql::TotalFromPage(query, rows, has_more)) {
+        return *told;
     }
     std::optional<std::int64_t> max_row;
     const auto exact = [&]() -> Result<CountedTotal> {
@@ -259,9 +248,7 @@ Result<SqliteConnection::CountedTotal> SqliteConnection::TotalFor(const schema::
             if (sampled->complete) {
                 return CountedTotal{sampled->estimate, TotalKind::kExact};
             }
-            std::int64_t estimate = sampled->estimate;
-            estimate = has_more ? std::max(estimate, seen + 1) : std::min(estimate, offset);
-            return CountedTotal{estimate, TotalKind::kEstimate};
+            return sql::BoundedEstimate(sampled->estimate, query, rows, has_more);
         }
     }
     auto sample = SampleTotal(plan.count_sample, *max_row,
@@ -275,11 +262,7 @@ Result<SqliteConnection::CountedTotal> SqliteConnection::TotalFor(const schema::
     if (automatic && sample->estimate <= kAutoExactRows) {
         return exact();
     }
-    // What the page saw bounds the estimate: more rows than it read, or (past the end) no
-    // more than the rows before it.
-    std::int64_t estimate = sample->estimate;
-    estimate = has_more ? std::max(estimate, seen + 1) : std::min(estimate, offset);
-    return CountedTotal{estimate, TotalKind::kEstimate};
+    return sql::BoundedEstimate(sample->estimate, query, rows, has_more);
 }
 
 Result<TotalEstimate> SqliteConnection::SampleTotal(const sql::Sql& sample, std::int64_t max_row,

@@ -1,20 +1,12 @@
 // Create, replace and update of one record inside the caller's write transaction: the id, the
 // integrity checks (integrity.cpp), the row and its search index entry.
 #include "common/ids.hpp"
+#include "store/sql/record_params.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 
 namespace ea::store::sqlite {
 
 using boost::json::value;
-
-Params SqliteConnection::RowParams(const schema::Entity& entity, const Record& record,
-                                   const std::string& id) {
-    Params params;
-    for (const auto& field : sql::ColumnFields(entity)) {
-        params.push_back(field.name == "id" ? value(id) : BindableValue(record, field));
-    }
-    return params;
-}
 
 Result<Record> SqliteConnection::CreateLocked(const schema::Entity& entity, const Record& record) {
     const value* id_value = record.if_contains("id");
@@ -24,31 +16,11 @@ Result<Record> SqliteConnection::CreateLocked(const schema::Entity& entity, cons
                      {{"id", "must be a valid id"}}};
     }
     const std::string id = NormalizeId(id_value->get_string());
-    std::vector<FieldError> errors;
-    if (auto s = CheckReferences(entity, record, errors); !s) {
+    if (auto s = CheckWrite(entity, record, id, std::nullopt); !s) {
         return s.error();
-    }
-    // A missing reference (422) is reported before any conflict (409).
-    if (!errors.empty()) {
-        return Error{ErrorCode::kValidationFailed, "a referenced record does not exist",
-                     std::move(errors)};
-    }
-    auto taken = Exists(SqlFor(entity).exists_by_id, {value(id)});
-    if (!taken) {
-        return taken.error();
-    }
-    if (*taken) {
-        errors.push_back({"id", sql::WithArticle(entity.name()) + " with this id already exists"});
-    }
-    if (auto s = CheckUniques(entity, record, std::nullopt, errors); !s) {
-        return s.error();
-    }
-    if (!errors.empty()) {
-        return Conflict("the record conflicts with an existing " + entity.name(),
-                        std::move(errors));
     }
     const EntitySql& statements = SqlFor(entity);
-    if (auto s = Exec(statements.insert, RowParams(entity, record, id)); !s) {
+    if (auto s = Exec(statements.insert, sql::RowParams(dialect_, entity, record, id)); !s) {
         return s.error();
     }
     if (auto s = FtsAdd(entity, sqlite3_last_insert_rowid(db_), record); !s) {
@@ -74,27 +46,11 @@ Result<Record> SqliteConnection::ReplaceLocked(const schema::Entity& entity,
     if (!rowid) {
         return NotFound(entity.name() + " " + id + " not found");
     }
-    std::vector<FieldError> errors;
-    if (auto s = CheckReferences(entity, record, errors); !s) {
+    if (auto s = CheckWrite(entity, record, id, id); !s) {
         return s.error();
-    }
-    if (!errors.empty()) {
-        return Error{ErrorCode::kValidationFailed, "a referenced record does not exist",
-                     std::move(errors)};
-    }
-    if (auto s = CheckUniques(entity, record, id, errors); !s) {
-        return s.error();
-    }
-    if (!errors.empty()) {
-        return Conflict("the record conflicts with an existing " + entity.name(),
-                        std::move(errors));
     }
     const EntitySql& statements = SqlFor(entity);
-    Params params;
-    for (const auto* field : statements.update_fields) {
-        params.push_back(BindableValue(record, *field));
-    }
-    params.emplace_back(id);
+    const Params params = sql::UpdateParams(dialect_, statements.update_fields, record, id);
     if (auto s = FtsRemove(entity, id); !s) {
         return s.error();
     }

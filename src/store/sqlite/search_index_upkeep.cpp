@@ -92,7 +92,7 @@ Status SqliteConnection::FtsAdd(const schema::Entity& entity, std::int64_t rowid
     }
     Params params{value(rowid)};
     for (const auto* field : statements.free_text) {
-        params.push_back(BindableValue(record, *field));
+        params.push_back(dialect_.BindableValue(record, *field));
     }
     return Exec(statements.fts_insert, params);
 }

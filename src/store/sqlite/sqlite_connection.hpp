@@ -30,6 +30,7 @@
 
 #include "store/document_store.hpp"
 #include "store/sql/ddl.hpp"
+#include "store/sql/list_totals.hpp"
 #include "store/sql/select_builder.hpp"
 #include "store/sql/store_messages.hpp"
 #include "store/sqlite/count_estimate.hpp"
@@ -227,10 +228,9 @@ public:
 
     // ---- Writes (integrity.cpp, record_writes.cpp, cascade.cpp, bulk_load.cpp) ---------------
 
-    Status CheckReferences(const schema::Entity& entity, const Record& record,
-                           std::vector<FieldError>& errors);
-    Status CheckUniques(const schema::Entity& entity, const Record& record,
-                        const std::optional<std::string>& self, std::vector<FieldError>& errors);
+    // sql::CheckWrite on this connection: a create of `id` (`self` nullopt) or a replace.
+    Status CheckWrite(const schema::Entity& entity, const Record& record, const std::string& id,
+                      const std::optional<std::string>& self);
     Result<Record> CreateLocked(const schema::Entity& entity, const Record& record);
     Result<Record> ReplaceLocked(const schema::Entity& entity, std::string_view raw_id,
                                  const Record& record);
@@ -302,10 +302,7 @@ private:
                                                const std::vector<std::string>& trigrams);
 
     // Lists.
-    struct CountedTotal {
-        std::int64_t total = 0;
-        TotalKind kind = TotalKind::kExact;
-    };
+    using CountedTotal = sql::CountedTotal;
     bool PastDeadline();
     Result<std::optional<CountedTotal>> FuzzyList(const schema::Entity& entity,
                                                   const query::Query& query,
@@ -321,10 +318,7 @@ private:
                      std::vector<Notice>& warnings);
 
     // Writes.
-    Params RowParams(const schema::Entity& entity, const Record& record, const std::string& id);
     Result<Record> ReadBack(const schema::Entity& entity, const std::string& id);
-    Status DeleteRecursive(const schema::Entity& entity, const std::string& id,
-                           std::set<std::pair<const schema::Entity*, std::string>>& visiting);
 
     sqlite3* db_;
     const schema::Schema& schema_;

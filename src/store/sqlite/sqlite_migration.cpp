@@ -118,7 +118,7 @@ Status SqliteConnection::MigrateTable(const schema::Entity& entity) {
             holder[field.name] = *field.default_value;
             if (auto s = Exec("UPDATE " + Quote(table) + " SET " + Quote(field.name) +
                                   " = ?1 WHERE " + Quote(field.name) + " IS NULL",
-                              {BindableValue(holder, field)});
+                              {dialect_.BindableValue(holder, field)});
                 !s) {
                 return s;
             }

@@ -1,7 +1,6 @@
 #include "store/sqlite/sqlite_values.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <sqlite3.h>
 
 #include "store/sql/ddl.hpp"
@@ -10,17 +9,6 @@
 namespace ea::store::sqlite {
 
 using boost::json::value;
-
-value BindableValue(const Record& record, const schema::Field& field) {
-    const value* v = record.if_contains(field.name);
-    if (v == nullptr || v->is_null()) {
-        return nullptr;
-    }
-    if (field.type == schema::FieldType::kJson || field.type == schema::FieldType::kArray) {
-        return value(boost::json::serialize(*v));
-    }
-    return *v;
-}
 
 value ColumnValue(sqlite3_stmt* stmt, int column, const schema::Field& field) {
     const int type = sqlite3_column_type(stmt, column);

@@ -1,6 +1,7 @@
-// How records travel to and from SQLite: each field's value ready to bind and back from a result
-// column, and the per-entity statements every get and write uses (built once at open). Internal
-// to store/sqlite; postgres/pg_values.hpp is PostgreSQL's counterpart.
+// How records travel back from SQLite (a result column as each field's value), and the per-entity
+// statements every get and write uses (built once at open); values are bound as
+// sql::Dialect::BindableValue makes them. Internal to store/sqlite; postgres/pg_values.hpp is
+// PostgreSQL's counterpart.
 #pragma once
 
 #include <string>
@@ -14,9 +15,6 @@
 struct sqlite3_stmt;
 
 namespace ea::store::sqlite {
-
-// The value a record holds for `field`, ready to bind: JSON and Array values as their JSON text.
-boost::json::value BindableValue(const Record& record, const schema::Field& field);
 
 // Column `column` of the current row as `field`'s JSON value (null for SQL NULL).
 boost::json::value ColumnValue(sqlite3_stmt* stmt, int column, const schema::Field& field);
