@@ -20,7 +20,6 @@
 #include "store/postgres/pg_pool.hpp"
 #include "store/postgres/pg_url.hpp"
 #include "store/postgres/pg_values.hpp"
-#include "store/sql/view_embed.hpp"
 #include "store/sql/aggregate_builder.hpp"
 #include "store/sql/cascade.hpp"
 #include "store/sql/ddl.hpp"
@@ -28,6 +27,7 @@
 #include "store/sql/list_totals.hpp"
 #include "store/sql/record_params.hpp"
 #include "store/sql/select_builder.hpp"
+#include "store/sql/view_embed.hpp"
 
 namespace ea::store::postgres {
 namespace {
@@ -60,7 +60,6 @@ Result<T> WithinLimit(Result<T> result, const PgConnection& conn,
     }
     return result;
 }
-
 
 // A transaction on one connection, rolled back unless committed.
 class Transaction {
@@ -467,8 +466,8 @@ public:
                     group.keys.push_back(ColumnValue(*rows, r, i, *aggregate.group_by[i]));
                 }
                 for (std::size_t i = 0; i < aggregate.metrics.size(); ++i) {
-                    group.values.push_back(MetricValue(*rows, r, keys + static_cast<int>(i),
-                                                       aggregate.metrics[i]));
+                    group.values.push_back(
+                        MetricValue(*rows, r, keys + static_cast<int>(i), aggregate.metrics[i]));
                 }
                 out.groups.push_back(std::move(group));
             }
@@ -546,8 +545,8 @@ public:
                     for (const auto* field : index.fields) {
                         names.push_back(field->name);
                     }
-                    return sql::WriteConflict(entity, {{JoinNames(names, ","),
-                                                        sql::UniqueTakenMessage(entity, names)}});
+                    return sql::WriteConflict(
+                        entity, {{JoinNames(names, ","), sql::UniqueTakenMessage(entity, names)}});
                 }
             }
         }
@@ -750,108 +749,54 @@ Result<ListResult> PgStore::List(const schema::Entity& entity, const query::Quer
         [&](PgConnection& conn) { return impl_->List(conn, entity, query); });
 }
 
-Result<Record> PgStore::Get(const schema::Entity& entity, std::string_view id) {
-    if (!IsValidId(id)) {
-        return NotFound(entity.name() + " not found: the id is not valid");
+// A sql::SqlStore session: the store's operations on one connection.
+class PgSession {
+public:
+    PgSession(PgStore::Impl& impl, PgConnection& conn) : impl_(impl), conn_(conn) {}
+
+    Result<std::optional<Record>> FindById(const schema::Entity& entity, const std::string& id) {
+        return impl_.FindById(conn_, entity, id);
     }
-    const std::string normalized = NormalizeId(id);
-    return impl_->WithConnection<Record>([&](PgConnection& conn) -> Result<Record> {
-        auto row = impl_->FindById(conn, entity, normalized);
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return NotFound(entity.name() + " " + normalized + " not found");
-        }
-        return std::move(**row);
+    Result<std::optional<GetResult>> FindByIdWithView(const schema::Entity& entity,
+                                                      const std::string& id,
+                                                      const std::vector<query::ViewSpec>& view) {
+        return impl_.FindByIdWithView(conn_, entity, id, view);
+    }
+    Result<Record> CreateLocked(const schema::Entity& entity, const Record& record) {
+        return impl_.CreateLocked(conn_, entity, record);
+    }
+    Result<Record> ReplaceLocked(const schema::Entity& entity, std::string_view id,
+                                 const Record& record) {
+        return impl_.ReplaceLocked(conn_, entity, id, record);
+    }
+    Result<Record> UpdateLocked(const schema::Entity& entity, std::string_view id,
+                                const DocumentStore::Merge& merge) {
+        return impl_.UpdateLocked(conn_, entity, id, merge);
+    }
+    Result<Record> DeleteLocked(const schema::Entity& entity, std::string_view id,
+                                const DocumentStore::Check& check) {
+        return impl_.DeleteLocked(conn_, entity, id, check);
+    }
+
+private:
+    PgStore::Impl& impl_;
+    PgConnection& conn_;
+};
+
+template <class T, class F>
+Result<T> PgStore::WithReadSession(F&& read) {
+    return impl_->WithConnection<T>([&](PgConnection& conn) -> Result<T> {
+        PgSession session(*impl_, conn);
+        return read(session);
     });
 }
 
-Result<GetResult> PgStore::GetWithView(const schema::Entity& entity, std::string_view id,
-                                       const std::vector<query::ViewSpec>& view) {
-    if (!IsValidId(id)) {
-        return NotFound(entity.name() + " not found: the id is not valid");
-    }
-    const std::string normalized = NormalizeId(id);
-    return impl_->WithConnection<GetResult>([&](PgConnection& conn) -> Result<GetResult> {
-        auto found = impl_->FindByIdWithView(conn, entity, normalized, view);
-        if (!found) {
-            return found.error();
-        }
-        if (!*found) {
-            return NotFound(entity.name() + " " + normalized + " not found");
-        }
-        return std::move(**found);
+template <class T, class F>
+Result<T> PgStore::WithWriteSession(F&& write) {
+    return impl_->InWriteTransaction<T>([&](PgConnection& conn) -> Result<T> {
+        PgSession session(*impl_, conn);
+        return write(session);
     });
-}
-
-Result<Record> PgStore::Create(const schema::Entity& entity, const Record& record) {
-    return impl_->InWriteTransaction<Record>(
-        [&](PgConnection& conn) { return impl_->CreateLocked(conn, entity, record); });
-}
-
-Result<Record> PgStore::Replace(const schema::Entity& entity, std::string_view id,
-                                const Record& record) {
-    return impl_->InWriteTransaction<Record>(
-        [&](PgConnection& conn) { return impl_->ReplaceLocked(conn, entity, id, record); });
-}
-
-Result<Record> PgStore::Update(const schema::Entity& entity, std::string_view id,
-                               const Merge& merge) {
-    return impl_->InWriteTransaction<Record>(
-        [&](PgConnection& conn) { return impl_->UpdateLocked(conn, entity, id, merge); });
-}
-
-Result<Record> PgStore::Delete(const schema::Entity& entity, std::string_view id) {
-    return impl_->InWriteTransaction<Record>(
-        [&](PgConnection& conn) { return impl_->DeleteLocked(conn, entity, id); });
-}
-
-Result<Record> PgStore::DeleteIf(const schema::Entity& entity, std::string_view id,
-                                 const Check& check) {
-    return impl_->InWriteTransaction<Record>(
-        [&](PgConnection& conn) { return impl_->DeleteLocked(conn, entity, id, check); });
-}
-
-Result<std::vector<Record>> PgStore::Batch(std::vector<BatchItem> items) {
-    return impl_->InWriteTransaction<std::vector<Record>>(
-        [&](PgConnection& conn) -> Result<std::vector<Record>> {
-            std::vector<Record> out;
-            out.reserve(items.size());
-            for (std::size_t i = 0; i < items.size(); ++i) {
-                const auto& item = items[i];
-                const std::string prefix = "[" + std::to_string(i) + "]";
-                if (item.entity == nullptr) {
-                    return InvalidArgument("batch item " + std::to_string(i) + " names no entity");
-                }
-                Result<Record> written = [&]() -> Result<Record> {
-                    if (!item.replace) {
-                        return impl_->CreateLocked(conn, *item.entity, item.record);
-                    }
-                    const value* id = item.record.if_contains("id");
-                    if (id == nullptr || !id->is_string()) {
-                        return Error{ErrorCode::kValidationFailed,
-                                     "a replace needs the record's id",
-                                     {{"id", "is required to replace a record"}}};
-                    }
-                    if (item.merge) {
-                        return impl_->UpdateLocked(conn, *item.entity, id->get_string(),
-                                                   item.merge);
-                    }
-                    return impl_->ReplaceLocked(conn, *item.entity, id->get_string(), item.record);
-                }();
-                if (!written) {
-                    Error error = std::move(written.error());
-                    error.message = prefix + " " + error.message;
-                    for (auto& field : error.fields) {
-                        field.field = prefix + "." + field.field;
-                    }
-                    return error;
-                }
-                out.push_back(std::move(*written));
-            }
-            return out;
-        });
 }
 
 Result<std::vector<EntityCount>> PgStore::Count() {
@@ -934,3 +879,5 @@ Result<std::string> PgStore::SettingForTest(const std::string& name) {
 }
 
 }  // namespace ea::store::postgres
+
+template class ea::store::sql::SqlStore<ea::store::postgres::PgStore>;

@@ -164,9 +164,10 @@ bool SqliteConnection::PastDeadline() {
 // A fuzzy page in similarity order and its total, from the search index (AnswerFuzzy).
 // Fills out.rows and out.page.has_more. Returns nullopt when the query cannot use this path
 // (then the SQL plan answers it).
-Result<std::optional<sql::CountedTotal>> SqliteConnection::FuzzyList(
-    const schema::Entity& entity, const query::Query& query, const query::Comparison& cmp,
-    ListResult& out) {
+Result<std::optional<sql::CountedTotal>> SqliteConnection::FuzzyList(const schema::Entity& entity,
+                                                                     const query::Query& query,
+                                                                     const query::Comparison& cmp,
+                                                                     ListResult& out) {
     FuzzySearch search;
     search.entity = &entity;
     search.field = cmp.field;
@@ -208,9 +209,9 @@ Result<std::optional<sql::CountedTotal>> SqliteConnection::FuzzyList(
 // The total query.count asks for (docs/query.md, "Totals"), after the page was read: a page
 // that reaches the end of the result already tells the exact total, without counting.
 Result<sql::CountedTotal> SqliteConnection::TotalFor(const schema::Entity& entity,
-                                                                  const sql::ListSql& plan,
-                                                                  const query::Query& query,
-                                                                  std::size_t rows, bool has_more) {
+                                                     const sql::ListSql& plan,
+                                                     const query::Query& query, std::size_t rows,
+                                                     bool has_more) {
     if (auto told = sql::TotalFromPage(query, rows, has_more)) {
         return *told;
     }

@@ -79,109 +79,6 @@ Result<ListResult> SqliteStore::List(const schema::Entity& entity, const query::
     return WithReader([&](SqliteConnection& reader) { return reader.List(entity, query); });
 }
 
-Result<Record> SqliteStore::Get(const schema::Entity& entity, std::string_view id) {
-    if (!IsValidId(id)) {
-        return NotFound(entity.name() + " not found: the id is not valid");
-    }
-    const std::string normalized = NormalizeId(id);
-    return WithReader([&](SqliteConnection& reader) -> Result<Record> {
-        auto row = reader.FindById(entity, normalized);
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return NotFound(entity.name() + " " + normalized + " not found");
-        }
-        return std::move(**row);
-    });
-}
-
-Result<GetResult> SqliteStore::GetWithView(const schema::Entity& entity, std::string_view id,
-                                           const std::vector<query::ViewSpec>& view) {
-    if (!IsValidId(id)) {
-        return NotFound(entity.name() + " not found: the id is not valid");
-    }
-    const std::string normalized = NormalizeId(id);
-    return WithReader([&](SqliteConnection& reader) -> Result<GetResult> {
-        auto found = reader.FindByIdWithView(entity, normalized, view);
-        if (!found) {
-            return found.error();
-        }
-        if (!*found) {
-            return NotFound(entity.name() + " " + normalized + " not found");
-        }
-        return std::move(**found);
-    });
-}
-
-Result<Record> SqliteStore::Create(const schema::Entity& entity, const Record& record) {
-    return WithWriter<Record>(
-        [&](SqliteConnection& writer) { return writer.CreateLocked(entity, record); });
-}
-
-Result<Record> SqliteStore::Replace(const schema::Entity& entity, std::string_view id,
-                                    const Record& record) {
-    return WithWriter<Record>(
-        [&](SqliteConnection& writer) { return writer.ReplaceLocked(entity, id, record); });
-}
-
-Result<Record> SqliteStore::Update(const schema::Entity& entity, std::string_view id,
-                                   const Merge& merge) {
-    return WithWriter<Record>(
-        [&](SqliteConnection& writer) { return writer.UpdateLocked(entity, id, merge); });
-}
-
-Result<Record> SqliteStore::Delete(const schema::Entity& entity, std::string_view id) {
-    return WithWriter<Record>(
-        [&](SqliteConnection& writer) { return writer.DeleteLocked(entity, id); });
-}
-
-Result<Record> SqliteStore::DeleteIf(const schema::Entity& entity, std::string_view id,
-                                     const Check& check) {
-    return WithWriter<Record>(
-        [&](SqliteConnection& writer) { return writer.DeleteLocked(entity, id, check); });
-}
-
-Result<std::vector<Record>> SqliteStore::Batch(std::vector<BatchItem> items) {
-    return WithWriter<std::vector<Record>>(
-        [&](SqliteConnection& writer) -> Result<std::vector<Record>> {
-            std::vector<Record> out;
-            out.reserve(items.size());
-            for (std::size_t i = 0; i < items.size(); ++i) {
-                const auto& item = items[i];
-                const std::string prefix = "[" + std::to_string(i) + "]";
-                if (item.entity == nullptr) {
-                    return InvalidArgument("batch item " + std::to_string(i) + " names no entity");
-                }
-                Result<Record> written = [&]() -> Result<Record> {
-                    if (!item.replace) {
-                        return writer.CreateLocked(*item.entity, item.record);
-                    }
-                    const value* id = item.record.if_contains("id");
-                    if (id == nullptr || !id->is_string()) {
-                        return Error{ErrorCode::kValidationFailed,
-                                     "a replace needs the record's id",
-                                     {{"id", "is required to replace a record"}}};
-                    }
-                    if (item.merge) {
-                        return writer.UpdateLocked(*item.entity, id->get_string(), item.merge);
-                    }
-                    return writer.ReplaceLocked(*item.entity, id->get_string(), item.record);
-                }();
-                if (!written) {
-                    Error error = std::move(written.error());
-                    error.message = prefix + " " + error.message;
-                    for (auto& field : error.fields) {
-                        field.field = prefix + "." + field.field;
-                    }
-                    return error;
-                }
-                out.push_back(std::move(*written));
-            }
-            return out;
-        });
-}
-
 Result<std::vector<EntityCount>> SqliteStore::Count() {
     return WithReader([&](SqliteConnection& reader) -> Result<std::vector<EntityCount>> {
         SqliteConnection::Transaction tx(reader);
@@ -297,3 +194,5 @@ int SqliteStore::WriterSynchronousForTest() {
 }
 
 }  // namespace ea::store::sqlite
+
+template class ea::store::sql::SqlStore<ea::store::sqlite::SqliteStore>;

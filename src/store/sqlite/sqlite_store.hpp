@@ -17,6 +17,7 @@
 
 #include "store/document_store.hpp"
 #include "store/sql/dialect.hpp"
+#include "store/sql/sql_store.hpp"
 
 struct sqlite3_stmt;
 
@@ -32,7 +33,8 @@ struct SqliteOptions {
     std::chrono::microseconds query_timeout{0};  // as StoreConfig::query_timeout
 };
 
-class SqliteStore final : public DocumentStore {
+// Get, GetWithView, the writes and Batch are sql::SqlStore's, over SqliteConnection sessions.
+class SqliteStore final : public sql::SqlStore<SqliteStore> {
 public:
     using Options = SqliteOptions;
 
@@ -48,18 +50,6 @@ public:
     ~SqliteStore() override;
 
     Result<ListResult> List(const schema::Entity& entity, const query::Query& query) override;
-    Result<Record> Get(const schema::Entity& entity, std::string_view id) override;
-    Result<GetResult> GetWithView(const schema::Entity& entity, std::string_view id,
-                                  const std::vector<query::ViewSpec>& view) override;
-    Result<Record> Create(const schema::Entity& entity, const Record& record) override;
-    Result<Record> Replace(const schema::Entity& entity, std::string_view id,
-                           const Record& record) override;
-    Result<Record> Update(const schema::Entity& entity, std::string_view id,
-                          const Merge& merge) override;
-    Result<Record> Delete(const schema::Entity& entity, std::string_view id) override;
-    Result<Record> DeleteIf(const schema::Entity& entity, std::string_view id,
-                            const Check& check) override;
-    Result<std::vector<Record>> Batch(std::vector<BatchItem> items) override;
     Result<std::vector<EntityCount>> Count() override;
     Status Ping() override;
     // In sqlite_aggregate.cpp.
@@ -83,6 +73,8 @@ public:
     int WriterSynchronousForTest();
 
 private:
+    friend class sql::SqlStore<SqliteStore>;
+
     // Read connections per store: the machine this targets has 2 cores; a few more than that
     // lets a slow search not hold up a get-by-id. None for ":memory:" (cannot be shared).
     static constexpr int kReadConnections = 4;
@@ -103,6 +95,15 @@ private:
     // Runs write(SqliteConnection&) on the writer, in one write transaction.
     template <class T, class F>
     Result<T> WithWriter(F&& write);
+    // sql::SqlStore's sessions: a reader (WithReader), the writer (WithWriter).
+    template <class T, class F>
+    Result<T> WithReadSession(F&& read) {
+        return WithReader(std::forward<F>(read));
+    }
+    template <class T, class F>
+    Result<T> WithWriteSession(F&& write) {
+        return WithWriter<T>(std::forward<F>(write));
+    }
 
     std::mutex write_mutex_;                    // serialises every use of writer_
     std::unique_ptr<SqliteConnection> writer_;  // guarded by write_mutex_
@@ -110,3 +111,6 @@ private:
 };
 
 }  // namespace ea::store::sqlite
+
+// Instantiated once, in sqlite_store.cpp.
+extern template class ea::store::sql::SqlStore<ea::store::sqlite::SqliteStore>;
