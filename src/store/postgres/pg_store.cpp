@@ -25,7 +25,9 @@
 #include "store/sql/ddl.hpp"
 #include "store/sql/integrity.hpp"
 #include "store/sql/list_totals.hpp"
+#include "store/sql/per_entity.hpp"
 #include "store/sql/record_params.hpp"
+#include "store/sql/record_writes.hpp"
 #include "store/sql/select_builder.hpp"
 #include "store/sql/view_embed.hpp"
 
@@ -96,11 +98,10 @@ constexpr const char* kReadSnapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ REA
 class PgStore::Impl {
 public:
     Impl(const schema::Schema& schema, const Options& options, PgPoolOptions pool)
-        : schema_(schema), options_(options), pool_(std::move(pool)) {
-        for (const auto& entity : schema.entities()) {
-            entity_sql_.emplace(entity.get(), BuildEntitySql(*entity));
-        }
-    }
+        : schema_(schema),
+          options_(options),
+          pool_(std::move(pool)),
+          entity_sql_(schema, BuildEntitySql) {}
 
     PgPool& pool() { return pool_; }
     const schema::Schema& schema() const { return schema_; }
@@ -164,15 +165,7 @@ public:
 
     // ---- Reads -----------------------------------------------------------------------------
 
-    const EntitySql& SqlFor(const schema::Entity& entity) const {
-        auto it = entity_sql_.find(&entity);
-        if (it == entity_sql_.end()) {
-            std::fprintf(stderr, "events-api store: entity %s is not of this store's schema\n",
-                         entity.name().c_str());
-            std::abort();
-        }
-        return it->second;
-    }
+    const EntitySql& SqlFor(const schema::Entity& entity) const { return entity_sql_.For(entity); }
 
     static Record ReadRow(const PgResult& result, int row, const schema::Entity& entity) {
         Record record;
@@ -200,66 +193,59 @@ public:
     // One batched look-up per view relation for the whole page (never one per row).
     Status EmbedView(PgConnection& conn, const query::ViewSpec& spec, std::vector<Record>& rows,
                      std::vector<Notice>& warnings) {
-        const schema::Field& reference = *spec.reference;
-        const schema::Entity& target = *reference.target;
-        const std::vector<std::string> ids = sql::ReferencedIds(rows, reference);
-        std::unordered_map<std::string, Record> found;
-        if (!ids.empty()) {
-            std::vector<const schema::Field*> selected;
-            const sql::Sql lookup = sql::BuildViewSql(dialect_, target, spec.fields, ids, selected);
-            auto result = conn.Exec(lookup.text, lookup.params);
-            if (!result) {
-                return result.error();
-            }
-            for (int r = 0; r < result->rows(); ++r) {
-                Record embedded;
-                embedded["exists"] = true;
-                for (std::size_t i = 0; i < selected.size(); ++i) {
-                    embedded[selected[i]->name] =
-                        ColumnValue(*result, r, static_cast<int>(i), *selected[i]);
+        return sql::EmbedView(
+            dialect_, spec, rows, warnings,
+            [&](const sql::Sql& lookup, const std::vector<const schema::Field*>& selected,
+                std::unordered_map<std::string, Record>& found) -> Status {
+                auto result = conn.Exec(lookup.text, lookup.params);
+                if (!result) {
+                    return result.error();
                 }
-                std::string id(embedded["id"].as_string());
-                found.emplace(std::move(id), std::move(embedded));
-            }
-        }
-        sql::AttachView(spec, found, rows, warnings);
-        return Ok();
+                for (int r = 0; r < result->rows(); ++r) {
+                    sql::AddFound(found, selected, [&](int column, const schema::Field& field) {
+                        return ColumnValue(*result, r, column, field);
+                    });
+                }
+                return Ok();
+            });
     }
+
+    // sql::FindByIdWithView's reads on one connection (the snapshot as List's).
+    class ViewReads {
+    public:
+        ViewReads(Impl& impl, PgConnection& conn) : impl_(impl), conn_(conn) {}
+
+        class Snapshot {
+        public:
+            explicit Snapshot(PgConnection& conn) : tx_(conn) {}
+            Status Begin() { return tx_.Begin(kReadSnapshot); }
+            Status Commit() { return tx_.Commit(); }
+
+        private:
+            Transaction tx_;
+        };
+
+        Result<std::optional<Record>> FindById(const schema::Entity& entity,
+                                               const std::string& id) {
+            return impl_.FindById(conn_, entity, id);
+        }
+        Status EmbedView(const query::ViewSpec& spec, std::vector<Record>& rows,
+                         std::vector<Notice>& warnings) {
+            return impl_.EmbedView(conn_, spec, rows, warnings);
+        }
+        Snapshot ReadSnapshot() { return Snapshot(conn_); }
+
+    private:
+        Impl& impl_;
+        PgConnection& conn_;
+    };
 
     Result<std::optional<GetResult>> FindByIdWithView(PgConnection& conn,
                                                       const schema::Entity& entity,
                                                       const std::string& id,
                                                       const std::vector<query::ViewSpec>& view) {
-        if (auto s = sql::CheckView(entity, view); !s) {
-            return s.error();
-        }
-        Transaction tx(conn);
-        if (!view.empty()) {
-            if (auto s = tx.Begin(kReadSnapshot); !s) {
-                return s.error();
-            }
-        }
-        auto row = FindById(conn, entity, id);
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return std::optional<GetResult>();
-        }
-        std::vector<Record> rows;
-        rows.push_back(std::move(**row));
-        std::vector<Notice> warnings;
-        for (const auto& spec : view) {
-            if (auto s = EmbedView(conn, spec, rows, warnings); !s) {
-                return s.error();
-            }
-        }
-        if (!view.empty()) {
-            if (auto s = tx.Commit(); !s) {
-                return s.error();
-            }
-        }
-        return std::optional<GetResult>(GetResult{std::move(rows.front()), std::move(warnings)});
+        ViewReads reads(*this, conn);
+        return sql::FindByIdWithView(reads, entity, id, view);
     }
 
     Result<std::int64_t> Scalar(PgConnection& conn, const std::string& sql, const Params& params) {
@@ -568,27 +554,13 @@ public:
         return error;
     }
 
-    Result<Record> ReadBack(PgConnection& conn, const schema::Entity& entity,
-                            const std::string& id) {
-        auto row = FindById(conn, entity, id);
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return Internal("a written record could not be read back");
-        }
-        return std::move(**row);
-    }
-
     Result<Record> CreateLocked(PgConnection& conn, const schema::Entity& entity,
                                 const Record& record) {
-        const value* id_value = record.if_contains("id");
-        if (id_value == nullptr || !id_value->is_string() || !IsValidId(id_value->get_string())) {
-            return Error{ErrorCode::kValidationFailed,
-                         "the record has no valid id",
-                         {{"id", "must be a valid id"}}};
+        auto new_id = sql::NewRecordId(record);
+        if (!new_id) {
+            return new_id.error();
         }
-        const std::string id = NormalizeId(id_value->get_string());
+        const std::string& id = *new_id;
         Probes probes(*this, conn);
         if (auto s = sql::CheckWrite(probes, dialect_, entity, record, id, std::nullopt); !s) {
             return s.error();
@@ -598,13 +570,13 @@ public:
         if (!inserted) {
             return WriteRefused(conn, entity, record, inserted.error());
         }
-        return ReadBack(conn, entity, id);
+        return sql::ReadBack(FindById(conn, entity, id));
     }
 
     Result<Record> ReplaceLocked(PgConnection& conn, const schema::Entity& entity,
                                  std::string_view raw_id, const Record& record) {
         if (!IsValidId(raw_id)) {
-            return NotFound(entity.name() + " " + std::string(raw_id) + " not found");
+            return sql::RecordNotFound(entity, raw_id);
         }
         const std::string id = NormalizeId(raw_id);
         auto found = conn.Exec(SqlFor(entity).exists_by_id + " FOR UPDATE", {value(id)});
@@ -612,7 +584,7 @@ public:
             return found.error();
         }
         if (found->rows() == 0) {
-            return NotFound(entity.name() + " " + id + " not found");
+            return sql::RecordNotFound(entity, id);
         }
         Probes probes(*this, conn);
         if (auto s = sql::CheckWrite(probes, dialect_, entity, record, id, id); !s) {
@@ -623,27 +595,33 @@ public:
         if (auto s = conn.Exec(statements.update, params, /*typed=*/false); !s) {
             return WriteRefused(conn, entity, record, s.error());
         }
-        return ReadBack(conn, entity, id);
+        return sql::ReadBack(FindById(conn, entity, id));
     }
+
+    // sql::UpdateRecord's steps on one connection: the row is read FOR UPDATE, so concurrent
+    // writers of one record queue instead of losing a change.
+    class UpdateSteps {
+    public:
+        UpdateSteps(Impl& impl, PgConnection& conn) : impl_(impl), conn_(conn) {}
+
+        Result<std::optional<Record>> FindForUpdate(const schema::Entity& entity,
+                                                    const std::string& id) {
+            return impl_.FindById(conn_, entity, id, /*for_update=*/true);
+        }
+        Result<Record> ReplaceLocked(const schema::Entity& entity, std::string_view id,
+                                     const Record& record) {
+            return impl_.ReplaceLocked(conn_, entity, id, record);
+        }
+
+    private:
+        Impl& impl_;
+        PgConnection& conn_;
+    };
 
     Result<Record> UpdateLocked(PgConnection& conn, const schema::Entity& entity,
                                 std::string_view raw_id, const Merge& merge) {
-        if (!IsValidId(raw_id)) {
-            return NotFound(entity.name() + " " + std::string(raw_id) + " not found");
-        }
-        const std::string id = NormalizeId(raw_id);
-        auto row = FindById(conn, entity, id, /*for_update=*/true);
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return NotFound(entity.name() + " " + id + " not found");
-        }
-        auto merged = merge(**row);
-        if (!merged) {
-            return merged.error();
-        }
-        return ReplaceLocked(conn, entity, id, *merged);
+        UpdateSteps steps(*this, conn);
+        return sql::UpdateRecord(steps, entity, raw_id, merge);
     }
 
     // The steps of sql/cascade.hpp on one connection, inside the write transaction: the rows it
@@ -710,7 +688,7 @@ private:
     Options options_;
     PgDialect dialect_;
     PgPool pool_;
-    std::unordered_map<const schema::Entity*, EntitySql> entity_sql_;
+    sql::PerEntity<EntitySql> entity_sql_;
     std::atomic<std::uint64_t> generation_{0};  // Reset count
 };
 

@@ -32,6 +32,7 @@
 #include "store/document_store.hpp"
 #include "store/sql/ddl.hpp"
 #include "store/sql/dialect.hpp"
+#include "store/sql/store_messages.hpp"
 
 namespace ea::store::sql {
 
@@ -100,7 +101,7 @@ template <class Db>
 Result<Record> DeleteRecord(Db& db, const Dialect& dialect, const schema::Entity& entity,
                             std::string_view raw_id, const DocumentStore::Check& check) {
     if (!IsValidId(raw_id)) {
-        return NotFound(entity.name() + " " + std::string(raw_id) + " not found");
+        return RecordNotFound(entity, raw_id);
     }
     const std::string id = NormalizeId(raw_id);
     auto row = db.FindForDelete(entity, id);
@@ -108,7 +109,7 @@ Result<Record> DeleteRecord(Db& db, const Dialect& dialect, const schema::Entity
         return row.error();
     }
     if (!*row) {
-        return NotFound(entity.name() + " " + id + " not found");
+        return RecordNotFound(entity, id);
     }
     if (check) {
         if (auto passed = check(**row); !passed) {

@@ -28,6 +28,10 @@ Error QueryTimeoutError(std::chrono::microseconds limit) {
                        " limit (limits.query_timeout_ms); narrow the filter or the search");
 }
 
+Error RecordNotFound(const schema::Entity& entity, std::string_view id) {
+    return NotFound(entity.name() + " " + std::string(id) + " not found");
+}
+
 Error MissingReference() {
     return Error{ErrorCode::kValidationFailed, "a referenced record does not exist"};
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "schema/schema.hpp"
 
 namespace ea::store::sql {
 
@@ -20,6 +21,10 @@ std::string JoinNames(const std::vector<std::string>& names, std::string_view se
 // The error of a List that ran past its time limit (the limit is named so the operator knows
 // which setting it is; sub-millisecond limits exist only in tests).
 Error QueryTimeoutError(std::chrono::microseconds limit);
+
+// "User 42 not found": the record a write or delete names does not exist (an invalid id is named
+// as given).
+Error RecordNotFound(const schema::Entity& entity, std::string_view id);
 
 // A write naming a record that does not exist (the field errors say which).
 Error MissingReference();

@@ -1,5 +1,8 @@
 // Create, replace and update of one record inside the caller's write transaction: the id, the
-// integrity checks (integrity.cpp), the row and its search index entry.
+// integrity checks (integrity.cpp), the row and its search index entry (the backend-neutral
+// steps are sql/record_writes.hpp's).
+#include "store/sql/record_writes.hpp"
+
 #include "common/ids.hpp"
 #include "store/sql/record_params.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
@@ -9,13 +12,11 @@ namespace ea::store::sqlite {
 using boost::json::value;
 
 Result<Record> SqliteConnection::CreateLocked(const schema::Entity& entity, const Record& record) {
-    const value* id_value = record.if_contains("id");
-    if (id_value == nullptr || !id_value->is_string() || !IsValidId(id_value->get_string())) {
-        return Error{ErrorCode::kValidationFailed,
-                     "the record has no valid id",
-                     {{"id", "must be a valid id"}}};
+    auto new_id = sql::NewRecordId(record);
+    if (!new_id) {
+        return new_id.error();
     }
-    const std::string id = NormalizeId(id_value->get_string());
+    const std::string& id = *new_id;
     if (auto s = CheckWrite(entity, record, id, std::nullopt); !s) {
         return s.error();
     }
@@ -26,13 +27,13 @@ Result<Record> SqliteConnection::CreateLocked(const schema::Entity& entity, cons
     if (auto s = FtsAdd(entity, sqlite3_last_insert_rowid(db_), record); !s) {
         return s.error();
     }
-    return ReadBack(entity, id);
+    return sql::ReadBack(FindById(entity, id));
 }
 
 Result<Record> SqliteConnection::ReplaceLocked(const schema::Entity& entity,
                                                std::string_view raw_id, const Record& record) {
     if (!IsValidId(raw_id)) {
-        return NotFound(entity.name() + " " + std::string(raw_id) + " not found");
+        return sql::RecordNotFound(entity, raw_id);
     }
     const std::string id = NormalizeId(raw_id);
     std::optional<std::int64_t> rowid;
@@ -44,7 +45,7 @@ Result<Record> SqliteConnection::ReplaceLocked(const schema::Entity& entity,
         return found.error();
     }
     if (!rowid) {
-        return NotFound(entity.name() + " " + id + " not found");
+        return sql::RecordNotFound(entity, id);
     }
     if (auto s = CheckWrite(entity, record, id, id); !s) {
         return s.error();
@@ -60,39 +61,35 @@ Result<Record> SqliteConnection::ReplaceLocked(const schema::Entity& entity,
     if (auto s = FtsAdd(entity, *rowid, record); !s) {
         return s.error();
     }
-    return ReadBack(entity, id);
+    return sql::ReadBack(FindById(entity, id));
 }
 
-// Read, merge and replace inside the caller's write transaction (see DocumentStore::Update).
+namespace {
+
+// sql::UpdateRecord's steps on the writer (whose transaction holds the database's write lock).
+class UpdateSteps {
+public:
+    explicit UpdateSteps(SqliteConnection& connection) : connection_(connection) {}
+
+    Result<std::optional<Record>> FindForUpdate(const schema::Entity& entity,
+                                                const std::string& id) {
+        return connection_.FindById(entity, id);
+    }
+    Result<Record> ReplaceLocked(const schema::Entity& entity, std::string_view id,
+                                 const Record& record) {
+        return connection_.ReplaceLocked(entity, id, record);
+    }
+
+private:
+    SqliteConnection& connection_;
+};
+
+}  // namespace
+
 Result<Record> SqliteConnection::UpdateLocked(const schema::Entity& entity, std::string_view raw_id,
                                               const Merge& merge) {
-    if (!IsValidId(raw_id)) {
-        return NotFound(entity.name() + " " + std::string(raw_id) + " not found");
-    }
-    const std::string id = NormalizeId(raw_id);
-    auto row = FindById(entity, id);
-    if (!row) {
-        return row.error();
-    }
-    if (!*row) {
-        return NotFound(entity.name() + " " + id + " not found");
-    }
-    auto merged = merge(**row);
-    if (!merged) {
-        return merged.error();
-    }
-    return ReplaceLocked(entity, id, *merged);
-}
-
-Result<Record> SqliteConnection::ReadBack(const schema::Entity& entity, const std::string& id) {
-    auto row = FindById(entity, id);
-    if (!row) {
-        return row.error();
-    }
-    if (!*row) {
-        return Internal("a written record could not be read back");
-    }
-    return std::move(**row);
+    UpdateSteps steps(*this);
+    return sql::UpdateRecord(steps, entity, raw_id, merge);
 }
 
 }  // namespace ea::store::sqlite

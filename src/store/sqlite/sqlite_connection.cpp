@@ -30,10 +30,7 @@ const char* SynchronousPragma(Durability durability) {
 }
 
 SqliteConnection::SqliteConnection(sqlite3* db, const schema::Schema& schema)
-    : db_(db), schema_(schema), cache_(db) {
-    for (const auto& entity : schema.entities()) {
-        entity_sql_.emplace(entity.get(), BuildEntitySql(*entity));
-    }
+    : db_(db), schema_(schema), cache_(db), entity_sql_(schema, BuildEntitySql) {
     // Runs inside List, on this connection, with the store's mutex held.
     dialect_.SetTrigramDocCounts([this](const schema::Entity& entity, const schema::Field& field,
                                         const std::vector<std::string>& trigrams) {
@@ -151,14 +148,7 @@ Result<std::int64_t> SqliteConnection::Scalar(const std::string& sql, const Para
 }
 
 const EntitySql& SqliteConnection::SqlFor(const schema::Entity& entity) const {
-    auto it = entity_sql_.find(&entity);
-    if (it == entity_sql_.end()) {
-        // Only entities of this store's schema may be passed (REQUIRES of DocumentStore).
-        std::fprintf(stderr, "events-api store: entity %s is not of this store's schema\n",
-                     entity.name().c_str());
-        std::abort();
-    }
-    return it->second;
+    return entity_sql_.For(entity);
 }
 
 }  // namespace ea::store::sqlite

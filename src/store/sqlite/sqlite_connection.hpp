@@ -31,6 +31,7 @@
 #include "store/document_store.hpp"
 #include "store/sql/ddl.hpp"
 #include "store/sql/list_totals.hpp"
+#include "store/sql/per_entity.hpp"
 #include "store/sql/select_builder.hpp"
 #include "store/sql/store_messages.hpp"
 #include "store/sqlite/count_estimate.hpp"
@@ -225,6 +226,9 @@ public:
                                                       const std::string& id,
                                                       const std::vector<query::ViewSpec>& view);
     Result<ListResult> List(const schema::Entity& entity, const query::Query& query);
+    // Embeds `spec` into the rows (of a get or a List page), inside the caller's read transaction.
+    Status EmbedView(const query::ViewSpec& spec, std::vector<Record>& rows,
+                     std::vector<Notice>& warnings);
 
     // ---- Writes (integrity.cpp, record_writes.cpp, cascade.cpp, bulk_load.cpp) ---------------
 
@@ -314,17 +318,14 @@ private:
     Result<std::int64_t> MaxRowNumber(const schema::Entity& entity);
     Result<std::int64_t> Count(const schema::Entity& entity, const sql::ListSql& plan,
                                std::optional<std::int64_t> max_row = std::nullopt);
-    Status EmbedView(const query::ViewSpec& spec, std::vector<Record>& rows,
-                     std::vector<Notice>& warnings);
 
     // Writes.
-    Result<Record> ReadBack(const schema::Entity& entity, const std::string& id);
 
     sqlite3* db_;
     const schema::Schema& schema_;
     SqliteDialect dialect_;
     StatementCache cache_;
-    std::unordered_map<const schema::Entity*, EntitySql> entity_sql_;
+    sql::PerEntity<EntitySql> entity_sql_;
     std::function<void(std::string_view)> observer_;
     bool bulk_load_ = false;  // writer only: search index upkeep deferred (BeginBulkLoadLocked)
     SqliteOptions options_;

@@ -2,12 +2,36 @@
 // table and migrate again).
 #include <set>
 
+#include "store/sql/migration.hpp"
 #include "store/sqlite/search_index.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 
 namespace ea::store::sqlite {
 
 using boost::json::value;
+
+namespace {
+
+// sql::AddMissingColumns's steps on the writer, in the migration's transaction.
+class MigrationSteps {
+public:
+    MigrationSteps(SqliteConnection& connection, const sql::Dialect& dialect)
+        : connection_(connection), dialect_(dialect) {}
+
+    Result<bool> HasRows(const std::string& sql) { return connection_.Exists(sql, {}); }
+    Status Run(const std::string& sql) { return connection_.Exec(sql); }
+    Status FillDefault(const std::string& sql, const schema::Field& field) {
+        Record holder;
+        holder[field.name] = *field.default_value;
+        return connection_.Exec(sql, {dialect_.BindableValue(holder, field)});
+    }
+
+private:
+    SqliteConnection& connection_;
+    const sql::Dialect& dialect_;
+};
+
+}  // namespace
 
 Result<bool> SqliteConnection::TableExists(const std::string& name) {
     return Exists("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?1",
@@ -91,51 +115,16 @@ Status SqliteConnection::MigrateTable(const schema::Entity& entity) {
         return status;
     }
     if (columns.count("_rowid") == 0 || columns.count("id") == 0) {
-        return InvalidArgument("table " + table +
-                               " exists but was not created by events-api; rename or drop it");
+        return sql::ForeignTableError(table);
     }
-    for (const auto& field : sql::ColumnFields(entity)) {
-        if (columns.count(field.name) != 0) {
-            continue;
-        }
-        if (field.required && !field.default_value) {
-            auto has_rows = Exists("SELECT 1 FROM " + Quote(table) + " LIMIT 1", {});
-            if (!has_rows) {
-                return has_rows.error();
-            }
-            if (*has_rows) {
-                return InvalidArgument("cannot add required field " + entity.name() + "." +
-                                       field.name +
-                                       ": the table already has rows; give the field a "
-                                       "default or make it optional");
-            }
-        }
-        if (auto s = Exec(sql::AddColumnSql(dialect_, entity, field)); !s) {
-            return s;
-        }
-        if (field.default_value && !field.default_value->is_null()) {
-            Record holder;
-            holder[field.name] = *field.default_value;
-            if (auto s = Exec("UPDATE " + Quote(table) + " SET " + Quote(field.name) +
-                                  " = ?1 WHERE " + Quote(field.name) + " IS NULL",
-                              {dialect_.BindableValue(holder, field)});
-                !s) {
-                return s;
-            }
-        }
-    }
-    return Ok();
+    MigrationSteps steps(*this, dialect_);
+    return sql::AddMissingColumns(steps, dialect_, entity, columns);
 }
 
 Status SqliteConnection::CreateIndex(const schema::Entity& entity, const sql::IndexDef& index) {
     auto status = Exec(sql::CreateIndexSql(dialect_, entity, index));
     if (!status && index.unique && status.error().code == ErrorCode::kConflict) {
-        std::vector<std::string> names;
-        for (const auto* field : index.fields) {
-            names.push_back(field->name);
-        }
-        return InvalidArgument("cannot make " + entity.name() + "(" + sql::JoinNames(names, ", ") +
-                               ") unique: existing rows share values");
+        return sql::UniqueIndexError(entity, index);
     }
     return status;
 }
