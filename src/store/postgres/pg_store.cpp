@@ -23,6 +23,7 @@
 #include "store/sql/aggregate_builder.hpp"
 #include "store/sql/cascade.hpp"
 #include "store/sql/ddl.hpp"
+#include "store/sql/entity_counts.hpp"
 #include "store/sql/integrity.hpp"
 #include "store/sql/list_totals.hpp"
 #include "store/sql/per_entity.hpp"
@@ -36,10 +37,6 @@ namespace {
 
 using boost::json::value;
 using Params = std::vector<value>;
-
-std::string Quote(std::string_view name) {
-    return sql::Dialect::QuoteIdentifier(name);
-}
 
 using sql::JoinNames;
 using sql::QueryTimeoutError;
@@ -470,13 +467,10 @@ public:
         if (auto s = tx.Begin(kReadSnapshot); !s) {
             return s.error();
         }
-        std::vector<EntityCount> out;
-        for (const auto& entity : schema_.entities()) {
-            auto count = Scalar(conn, "SELECT COUNT(*) FROM " + Quote(sql::TableName(*entity)), {});
-            if (!count) {
-                return count.error();
-            }
-            out.push_back(EntityCount{entity->name(), *count});
+        auto out = sql::CountEntities(
+            schema_, [&](const std::string& sql) { return Scalar(conn, sql, {}); });
+        if (!out) {
+            return out;
         }
         if (auto s = tx.Commit(); !s) {
             return s.error();

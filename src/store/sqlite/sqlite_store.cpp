@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "common/ids.hpp"
+#include "store/sql/entity_counts.hpp"
 #include "store/sqlite/reader_pool.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 
@@ -85,14 +86,10 @@ Result<std::vector<EntityCount>> SqliteStore::Count() {
         if (auto s = tx.Begin(/*immediate=*/false); !s) {
             return s.error();
         }
-        std::vector<EntityCount> out;
-        for (const auto& entity : reader.schema().entities()) {
-            auto count =
-                reader.Scalar("SELECT COUNT(*) FROM " + Quote(sql::TableName(*entity)), {});
-            if (!count) {
-                return count.error();
-            }
-            out.push_back(EntityCount{entity->name(), *count});
+        auto out = sql::CountEntities(
+            reader.schema(), [&](const std::string& sql) { return reader.Scalar(sql, {}); });
+        if (!out) {
+            return out;
         }
         if (auto s = tx.Commit(); !s) {
             return s.error();
