@@ -83,17 +83,31 @@ public:
     // DbError, or the query-timeout error when the List deadline interrupted the statement.
     Error ReadError(int rc, std::string_view what) const;
 
+    // The cached statement for `sql` with `params` bound. On failure *failed names the step
+    // ("prepare", "bind") and *rc is SQLite's code; the lease lives on until the caller has read
+    // the connection's error message.
+    StatementLease Prepared(const std::string& sql, const Params& params, int* rc,
+                            const char** failed) {
+        StatementLease stmt = cache_.Get(sql, rc);
+        if (!stmt) {
+            *failed = "prepare";
+            return stmt;
+        }
+        if (*rc = stmt->Bind(params); *rc != SQLITE_OK) {
+            *failed = "bind";
+        }
+        return stmt;
+    }
+
     // Prepares (cached) and binds `sql`, then calls on_row(stmt) for each row. on_row returns
     // false to stop early.
     template <class OnRow>
     Status Query(const std::string& sql, const Params& params, OnRow&& on_row) {
         int rc = SQLITE_OK;
-        StatementLease stmt = cache_.Get(sql, &rc);
-        if (!stmt) {
-            return DbError(rc, "prepare");
-        }
-        if (rc = stmt->Bind(params); rc != SQLITE_OK) {
-            return DbError(rc, "bind");
+        const char* failed = nullptr;
+        StatementLease stmt = Prepared(sql, params, &rc, &failed);
+        if (failed != nullptr) {
+            return DbError(rc, failed);
         }
         while (true) {
             rc = stmt->Step();
@@ -119,12 +133,10 @@ public:
     Result<bool> QueryWithin(const std::string& sql, const Params& params, std::int64_t budget,
                              OnRow&& on_row) {
         int rc = SQLITE_OK;
-        StatementLease stmt = cache_.Get(sql, &rc);
-        if (!stmt) {
-            return DbError(rc, "prepare");
-        }
-        if (rc = stmt->Bind(params); rc != SQLITE_OK) {
-            return DbError(rc, "bind");
+        const char* failed = nullptr;
+        StatementLease stmt = Prepared(sql, params, &rc, &failed);
+        if (failed != nullptr) {
+            return DbError(rc, failed);
         }
         interrupts_.budget_left = budget;
         interrupts_.budget_on = true;
