@@ -1,5 +1,7 @@
 #include "store/postgres/pg_dialect.hpp"
 
+#include <cmath>
+
 #include <boost/json/serialize.hpp>
 
 namespace ea::store::postgres {
@@ -13,18 +15,6 @@ constexpr const char* kFoldTo = "'abcdefghijklmnopqrstuvwxyz'";
 void AppendFolded(sql::SqlWriter& out, std::string_view expression) {
     out.Append("translate(").Append(expression).Append(", ").Append(kFoldFrom).Append(", ");
     out.Append(kFoldTo).Append(")");
-}
-
-std::string LikeEscaped(std::string_view needle) {
-    std::string escaped;
-    escaped.reserve(needle.size());
-    for (char c : needle) {
-        if (c == '%' || c == '_' || c == '\\') {
-            escaped += '\\';
-        }
-        escaped += c;
-    }
-    return escaped;
 }
 
 // A PostgreSQL array literal ("{1,2}", "{\"a\",\"b\"}") of scalar JSON values, for "= ANY($n)":
@@ -59,16 +49,6 @@ std::string ArrayLiteral(const boost::json::array& values) {
 
 }  // namespace
 
-std::vector<const schema::Field*> FreeTextFields(const schema::Entity& entity) {
-    std::vector<const schema::Field*> out;
-    for (const auto& field : entity.fields()) {
-        if (field.is_search_indexed() && field.name != "id") {
-            out.push_back(&field);
-        }
-    }
-    return out;
-}
-
 std::string TrigramIndexName(const schema::Entity& entity, const schema::Field& field) {
     return "_trgm_" + entity.name() + "_" + field.name;
 }
@@ -81,14 +61,8 @@ std::string PgDialect::Placeholder(std::size_t index) const {
     return "$" + std::to_string(index);
 }
 
-std::string PgDialect::ColumnType(const schema::Field& field) const {
+std::string CastType(const schema::Field& field) {
     switch (field.type) {
-        case schema::FieldType::kString:
-        case schema::FieldType::kObjectId:
-        case schema::FieldType::kDate:
-        case schema::FieldType::kDatetime:
-        case schema::FieldType::kJson:
-            return "text COLLATE \"C\"";
         case schema::FieldType::kArray:
             return "jsonb";
         case schema::FieldType::kInteger:
@@ -98,8 +72,41 @@ std::string PgDialect::ColumnType(const schema::Field& field) const {
         case schema::FieldType::kNumber:
         case schema::FieldType::kCurrency:
             return "double precision";
+        default:
+            return "text";
     }
-    return "text COLLATE \"C\"";
+}
+
+std::string PgDialect::ColumnType(const schema::Field& field) const {
+    std::string type = CastType(field);
+    if (type == "text") {
+        type += " COLLATE \"C\"";  // byte order, as SQLite's BINARY
+    }
+    return type;
+}
+
+std::string PgDialect::ParamCast(const schema::Field& field) const {
+    return "::" + CastType(field);
+}
+
+boost::json::value PgDialect::BindableValue(const Record& record,
+                                            const schema::Field& field) const {
+    const boost::json::value* v = record.if_contains(field.name);
+    if (v != nullptr && field.type == schema::FieldType::kInteger && v->is_double()) {
+        const double d = v->get_double();
+        if (std::trunc(d) == d && std::fabs(d) < 9.2e18) {
+            return boost::json::value(static_cast<std::int64_t>(d));
+        }
+    }
+    return sql::Dialect::BindableValue(record, field);
+}
+
+std::string PgDialect::TouchedUpdatedAt() const {
+    constexpr const char* kFormat = "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'";
+    return std::string("greatest(to_char(now() AT TIME ZONE 'UTC', ") + kFormat +
+           ") COLLATE \"C\", to_char((\"updatedAt\"::timestamptz + interval "
+           "'1 millisecond') AT TIME ZONE 'UTC', " +
+           kFormat + ") COLLATE \"C\")";
 }
 
 void PgDialect::AppendArrayAny(sql::SqlWriter& out, std::string_view column, std::string_view op,

@@ -9,18 +9,28 @@
 #include <string>
 #include <vector>
 
+#include "store/sql/ddl.hpp"
 #include "store/sql/dialect.hpp"
 
 namespace ea::store::postgres {
 
 // The free-text fields of `entity` (those with a trigram index), in field order.
-std::vector<const schema::Field*> FreeTextFields(const schema::Entity& entity);
+using sql::FreeTextFields;
 std::string TrigramIndexName(const schema::Entity& entity, const schema::Field& field);
+
+// The type a write's parameter is cast to (the column's type without its collation).
+std::string CastType(const schema::Field& field);
 
 class PgDialect final : public sql::Dialect {
 public:
     std::string Placeholder(std::size_t index) const override;
     std::string ColumnType(const schema::Field& field) const override;
+    // As the shared one, and an integral number for an Integer field as an integer.
+    boost::json::value BindableValue(const Record& record,
+                                     const schema::Field& field) const override;
+    std::string ParamCast(const schema::Field& field) const override;
+    std::string RowLockSuffix() const override { return " FOR UPDATE"; }
+    std::string TouchedUpdatedAt() const override;
     void AppendArrayAny(sql::SqlWriter& out, std::string_view column, std::string_view op,
                         const std::vector<boost::json::value>& values) const override;
     void AppendInList(sql::SqlWriter& out, std::string_view column,

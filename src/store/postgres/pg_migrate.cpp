@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "store/sql/ddl.hpp"
+#include "store/sql/migration.hpp"
 
 namespace ea::store::postgres {
 namespace {
@@ -64,6 +65,33 @@ Status InTransaction(PgConnection& conn, const std::function<Status()>& work) {
     return result;
 }
 
+// sql::AddMissingColumns's steps on the migrating connection, under the advisory lock.
+class MigrationSteps {
+public:
+    explicit MigrationSteps(PgConnection& conn) : conn_(conn) {}
+
+    Result<bool> HasRows(const std::string& sql) {
+        auto rows = conn_.Exec(sql);
+        if (!rows) {
+            return rows.error();
+        }
+        return rows->rows() > 0;
+    }
+    Status Run(const std::string& sql) { return conn_.Simple(sql); }
+    // JSON and Array defaults as their JSON text; the column's type gives the value its type.
+    Status FillDefault(const std::string& sql, const schema::Field& field) {
+        value fill = *field.default_value;
+        if (field.type == schema::FieldType::kJson || field.type == schema::FieldType::kArray) {
+            fill = value(boost::json::serialize(fill));
+        }
+        auto s = conn_.Exec(sql, {fill}, /*typed=*/false);
+        return s ? Ok() : Status(s.error());
+    }
+
+private:
+    PgConnection& conn_;
+};
+
 Status MigrateTable(PgConnection& conn, const PgDialect& dialect, const schema::Entity& entity) {
     const std::string& table = sql::TableName(entity);
     auto columns_result = conn.Exec(
@@ -81,54 +109,17 @@ Status MigrateTable(PgConnection& conn, const PgDialect& dialect, const schema::
         columns.emplace(columns_result->Text(i, 0));
     }
     if (columns.count("id") == 0) {
-        return InvalidArgument("table " + table +
-                               " exists but was not created by events-api; rename or drop it");
+        return sql::ForeignTableError(table);
     }
-    for (const auto& field : sql::ColumnFields(entity)) {
-        if (columns.count(field.name) != 0) {
-            continue;
-        }
-        if (field.required && !field.default_value) {
-            auto rows = conn.Exec("SELECT 1 FROM " + Quote(table) + " LIMIT 1");
-            if (!rows) {
-                return rows.error();
-            }
-            if (rows->rows() > 0) {
-                return InvalidArgument("cannot add required field " + entity.name() + "." +
-                                       field.name +
-                                       ": the table already has rows; give the field a default "
-                                       "or make it optional");
-            }
-        }
-        if (auto s = conn.Simple(sql::AddColumnSql(dialect, entity, field)); !s) {
-            return s;
-        }
-        if (field.default_value && !field.default_value->is_null()) {
-            value fill = *field.default_value;
-            if (field.type == schema::FieldType::kJson || field.type == schema::FieldType::kArray) {
-                fill = value(boost::json::serialize(fill));
-            }
-            auto s = conn.Exec("UPDATE " + Quote(table) + " SET " + Quote(field.name) +
-                                   " = $1 WHERE " + Quote(field.name) + " IS NULL",
-                               {fill}, /*typed=*/false);
-            if (!s) {
-                return s.error();
-            }
-        }
-    }
-    return Ok();
+    MigrationSteps steps(conn);
+    return sql::AddMissingColumns(steps, dialect, entity, columns);
 }
 
 Status CreateIndexes(PgConnection& conn, const PgDialect& dialect, const schema::Entity& entity) {
     for (const auto& index : sql::IndexesFor(entity)) {
         auto status = conn.Simple(sql::CreateIndexSql(dialect, entity, index));
         if (!status && index.unique && status.error().code == ErrorCode::kConflict) {
-            std::string names;
-            for (const auto* field : index.fields) {
-                names += (names.empty() ? "" : ", ") + field->name;
-            }
-            return InvalidArgument("cannot make " + entity.name() + "(" + names +
-                                   ") unique: existing rows share values");
+            return sql::UniqueIndexError(entity, index);
         }
         if (!status) {
             return status;

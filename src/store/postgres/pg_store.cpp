@@ -20,10 +20,17 @@
 #include "store/postgres/pg_pool.hpp"
 #include "store/postgres/pg_url.hpp"
 #include "store/postgres/pg_values.hpp"
-#include "store/sql/view_embed.hpp"
 #include "store/sql/aggregate_builder.hpp"
+#include "store/sql/cascade.hpp"
 #include "store/sql/ddl.hpp"
+#include "store/sql/entity_counts.hpp"
+#include "store/sql/integrity.hpp"
+#include "store/sql/list_totals.hpp"
+#include "store/sql/per_entity.hpp"
+#include "store/sql/record_params.hpp"
+#include "store/sql/record_writes.hpp"
 #include "store/sql/select_builder.hpp"
+#include "store/sql/view_embed.hpp"
 
 namespace ea::store::postgres {
 namespace {
@@ -31,40 +38,26 @@ namespace {
 using boost::json::value;
 using Params = std::vector<value>;
 
-// count=auto counts exactly when the estimate says the count is cheap (docs/query.md, "Totals";
-// the SQLite store's threshold, so both backends switch at the same size).
-constexpr std::int64_t kAutoExactRows = 10'000;
+using sql::JoinNames;
+using sql::QueryTimeoutError;
+using sql::WithArticle;
 
-std::string Quote(std::string_view name) {
-    return sql::Dialect::QuoteIdentifier(name);
-}
-
-std::string JoinNames(const std::vector<std::string>& names, std::string_view separator) {
-    std::string out;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        out += (i > 0 ? std::string(separator) : std::string()) + names[i];
+// A statement that ran under the query timeout `limit` (0: none): the server cancelled it
+// (SQLSTATE 57014, statement_timeout) or it finished after `limit` (statement_timeout counts
+// whole milliseconds; finer limits are checked here). Either is the timeout error.
+template <class T>
+Result<T> WithinLimit(Result<T> result, const PgConnection& conn,
+                      std::chrono::steady_clock::time_point started,
+                      std::chrono::microseconds limit) {
+    if (limit.count() > 0) {
+        if (!result && conn.last_failure().sqlstate == "57014") {
+            return QueryTimeoutError(limit);
+        }
+        if (result && std::chrono::steady_clock::now() - started > limit) {
+            return QueryTimeoutError(limit);
+        }
     }
-    return out;
-}
-
-// The messages below are the SQLite store's, word for word (the conformance suite compares them).
-
-std::string WithArticle(const std::string& name) {
-    const char first = name.empty() ? 'x' : static_cast<char>(name[0] | 0x20);
-    const bool vowel = first == 'a' || first == 'e' || first == 'i' || first == 'o';
-    return (vowel ? "an " : "a ") + name;
-}
-
-Error QueryTimeoutError(std::chrono::microseconds limit) {
-    const auto us = limit.count();
-    const std::string amount =
-        us % 1000 == 0 ? std::to_string(us / 1000) + " ms" : std::to_string(us) + " us";
-    return Unavailable("the query took longer than the " + amount +
-                       " limit (limits.query_timeout_ms); narrow the filter or the search");
-}
-
-Error MissingReference() {
-    return Error{ErrorCode::kValidationFailed, "a referenced record does not exist"};
+    return result;
 }
 
 // A transaction on one connection, rolled back unless committed.
@@ -102,11 +95,10 @@ constexpr const char* kReadSnapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ REA
 class PgStore::Impl {
 public:
     Impl(const schema::Schema& schema, const Options& options, PgPoolOptions pool)
-        : schema_(schema), options_(options), pool_(std::move(pool)) {
-        for (const auto& entity : schema.entities()) {
-            entity_sql_.emplace(entity.get(), BuildEntitySql(*entity));
-        }
-    }
+        : schema_(schema),
+          options_(options),
+          pool_(std::move(pool)),
+          entity_sql_(schema, BuildEntitySql) {}
 
     PgPool& pool() { return pool_; }
     const schema::Schema& schema() const { return schema_; }
@@ -170,15 +162,7 @@ public:
 
     // ---- Reads -----------------------------------------------------------------------------
 
-    const EntitySql& SqlFor(const schema::Entity& entity) const {
-        auto it = entity_sql_.find(&entity);
-        if (it == entity_sql_.end()) {
-            std::fprintf(stderr, "events-api store: entity %s is not of this store's schema\n",
-                         entity.name().c_str());
-            std::abort();
-        }
-        return it->second;
-    }
+    const EntitySql& SqlFor(const schema::Entity& entity) const { return entity_sql_.For(entity); }
 
     static Record ReadRow(const PgResult& result, int row, const schema::Entity& entity) {
         Record record;
@@ -206,66 +190,59 @@ public:
     // One batched look-up per view relation for the whole page (never one per row).
     Status EmbedView(PgConnection& conn, const query::ViewSpec& spec, std::vector<Record>& rows,
                      std::vector<Notice>& warnings) {
-        const schema::Field& reference = *spec.reference;
-        const schema::Entity& target = *reference.target;
-        const std::vector<std::string> ids = sql::ReferencedIds(rows, reference);
-        std::unordered_map<std::string, Record> found;
-        if (!ids.empty()) {
-            std::vector<const schema::Field*> selected;
-            const sql::Sql lookup = sql::BuildViewSql(dialect_, target, spec.fields, ids, selected);
-            auto result = conn.Exec(lookup.text, lookup.params);
-            if (!result) {
-                return result.error();
-            }
-            for (int r = 0; r < result->rows(); ++r) {
-                Record embedded;
-                embedded["exists"] = true;
-                for (std::size_t i = 0; i < selected.size(); ++i) {
-                    embedded[selected[i]->name] =
-                        ColumnValue(*result, r, static_cast<int>(i), *selected[i]);
+        return sql::EmbedView(
+            dialect_, spec, rows, warnings,
+            [&](const sql::Sql& lookup, const std::vector<const schema::Field*>& selected,
+                std::unordered_map<std::string, Record>& found) -> Status {
+                auto result = conn.Exec(lookup.text, lookup.params);
+                if (!result) {
+                    return result.error();
                 }
-                std::string id(embedded["id"].as_string());
-                found.emplace(std::move(id), std::move(embedded));
-            }
-        }
-        sql::AttachView(spec, found, rows, warnings);
-        return Ok();
+                for (int r = 0; r < result->rows(); ++r) {
+                    sql::AddFound(found, selected, [&](int column, const schema::Field& field) {
+                        return ColumnValue(*result, r, column, field);
+                    });
+                }
+                return Ok();
+            });
     }
+
+    // sql::FindByIdWithView's reads on one connection (the snapshot as List's).
+    class ViewReads {
+    public:
+        ViewReads(Impl& impl, PgConnection& conn) : impl_(impl), conn_(conn) {}
+
+        class Snapshot {
+        public:
+            explicit Snapshot(PgConnection& conn) : tx_(conn) {}
+            Status Begin() { return tx_.Begin(kReadSnapshot); }
+            Status Commit() { return tx_.Commit(); }
+
+        private:
+            Transaction tx_;
+        };
+
+        Result<std::optional<Record>> FindById(const schema::Entity& entity,
+                                               const std::string& id) {
+            return impl_.FindById(conn_, entity, id);
+        }
+        Status EmbedView(const query::ViewSpec& spec, std::vector<Record>& rows,
+                         std::vector<Notice>& warnings) {
+            return impl_.EmbedView(conn_, spec, rows, warnings);
+        }
+        Snapshot ReadSnapshot() { return Snapshot(conn_); }
+
+    private:
+        Impl& impl_;
+        PgConnection& conn_;
+    };
 
     Result<std::optional<GetResult>> FindByIdWithView(PgConnection& conn,
                                                       const schema::Entity& entity,
                                                       const std::string& id,
                                                       const std::vector<query::ViewSpec>& view) {
-        if (auto s = sql::CheckView(entity, view); !s) {
-            return s.error();
-        }
-        Transaction tx(conn);
-        if (!view.empty()) {
-            if (auto s = tx.Begin(kReadSnapshot); !s) {
-                return s.error();
-            }
-        }
-        auto row = FindById(conn, entity, id);
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return std::optional<GetResult>();
-        }
-        std::vector<Record> rows;
-        rows.push_back(std::move(**row));
-        std::vector<Notice> warnings;
-        for (const auto& spec : view) {
-            if (auto s = EmbedView(conn, spec, rows, warnings); !s) {
-                return s.error();
-            }
-        }
-        if (!view.empty()) {
-            if (auto s = tx.Commit(); !s) {
-                return s.error();
-            }
-        }
-        return std::optional<GetResult>(GetResult{std::move(rows.front()), std::move(warnings)});
+        ViewReads reads(*this, conn);
+        return sql::FindByIdWithView(reads, entity, id, view);
     }
 
     Result<std::int64_t> Scalar(PgConnection& conn, const std::string& sql, const Params& params) {
@@ -304,22 +281,13 @@ public:
         return static_cast<std::int64_t>(std::llround(rows->to_number<double>()));
     }
 
-    struct CountedTotal {
-        std::int64_t total = 0;
-        TotalKind kind = TotalKind::kExact;
-    };
+    using CountedTotal = sql::CountedTotal;
 
     // The total query.count asks for (docs/query.md, "Totals"), after the page was read.
     Result<CountedTotal> TotalFor(PgConnection& conn, const sql::ListSql& plan,
                                   const query::Query& query, std::size_t rows, bool has_more) {
-        if (query.count == query::CountMode::kNone) {
-            return CountedTotal{0, TotalKind::kNone};
-        }
-        const std::int64_t offset =
-            static_cast<std::int64_t>(query.page - 1) * static_cast<std::int64_t>(query.page_size);
-        const auto seen = offset + static_cast<std::int64_t>(rows);
-        if (!has_more && (rows > 0 || query.page == 1)) {
-            return CountedTotal{seen, TotalKind::kExact};
+        if (auto told = sql::TotalFromPage(query, rows, has_more)) {
+            return *told;
         }
         const auto exact = [&]() -> Result<CountedTotal> {
             auto count = Scalar(conn, plan.count.text, plan.count.params);
@@ -335,14 +303,10 @@ public:
         if (!estimate) {
             return estimate.error();
         }
-        if (query.count == query::CountMode::kAuto && *estimate <= kAutoExactRows) {
+        if (query.count == query::CountMode::kAuto && *estimate <= sql::kAutoExactRows) {
             return exact();
         }
-        // What the page saw bounds the estimate: more rows than it read, or (past the end) no
-        // more than the rows before it.
-        std::int64_t total = *estimate;
-        total = has_more ? std::max(total, seen + 1) : std::min(total, offset);
-        return CountedTotal{total, TotalKind::kEstimate};
+        return sql::BoundedEstimate(*estimate, query, rows, has_more);
     }
 
     // The list transaction's settings: the statement timeout, and the threshold pg_trgm's <%
@@ -416,24 +380,10 @@ public:
             if (auto s = tx.Commit(); !s) {
                 return s.error();
             }
-            out.page.page = query.page;
-            out.page.page_size = query.page_size;
-            out.page.total_kind = total->kind;
-            if (total->kind != TotalKind::kNone) {
-                out.page.total = total->total;
-                out.page.total_pages = (total->total + query.page_size - 1) / query.page_size;
-            }
+            sql::SetPage(out.page, query, *total);
             return out;
         }();
-        if (limit.count() > 0) {
-            if (!listed && conn.last_failure().sqlstate == "57014") {
-                return QueryTimeoutError(limit);
-            }
-            if (listed && std::chrono::steady_clock::now() - started > limit) {
-                return QueryTimeoutError(limit);
-            }
-        }
-        return listed;
+        return WithinLimit(std::move(listed), conn, started, limit);
     }
 
     // A metric column: count as an integer, avg as a double, sum as an integer for an Integer
@@ -499,8 +449,8 @@ public:
                     group.keys.push_back(ColumnValue(*rows, r, i, *aggregate.group_by[i]));
                 }
                 for (std::size_t i = 0; i < aggregate.metrics.size(); ++i) {
-                    group.values.push_back(MetricValue(*rows, r, keys + static_cast<int>(i),
-                                                       aggregate.metrics[i]));
+                    group.values.push_back(
+                        MetricValue(*rows, r, keys + static_cast<int>(i), aggregate.metrics[i]));
                 }
                 out.groups.push_back(std::move(group));
             }
@@ -509,15 +459,7 @@ public:
             }
             return out;
         }();
-        if (limit.count() > 0) {
-            if (!computed && conn.last_failure().sqlstate == "57014") {
-                return QueryTimeoutError(limit);
-            }
-            if (computed && std::chrono::steady_clock::now() - started > limit) {
-                return QueryTimeoutError(limit);
-            }
-        }
-        return computed;
+        return WithinLimit(std::move(computed), conn, started, limit);
     }
 
     Result<std::vector<EntityCount>> Count(PgConnection& conn) {
@@ -525,13 +467,10 @@ public:
         if (auto s = tx.Begin(kReadSnapshot); !s) {
             return s.error();
         }
-        std::vector<EntityCount> out;
-        for (const auto& entity : schema_.entities()) {
-            auto count = Scalar(conn, "SELECT COUNT(*) FROM " + Quote(sql::TableName(*entity)), {});
-            if (!count) {
-                return count.error();
-            }
-            out.push_back(EntityCount{entity->name(), *count});
+        auto out = sql::CountEntities(
+            schema_, [&](const std::string& sql) { return Scalar(conn, sql, {}); });
+        if (!out) {
+            return out;
         }
         if (auto s = tx.Commit(); !s) {
             return s.error();
@@ -541,73 +480,33 @@ public:
 
     // ---- Writes ----------------------------------------------------------------------------
 
-    Status CheckReferences(PgConnection& conn, const schema::Entity& entity, const Record& record,
-                           std::vector<FieldError>& errors) {
-        for (const auto& field : entity.fields()) {
-            if (!field.is_reference()) {
-                continue;
-            }
-            const value* v = record.if_contains(field.name);
-            if (v == nullptr || v->is_null()) {
-                continue;
-            }
-            if (!v->is_string()) {
-                errors.push_back({field.name, "must be the id of a " + field.target->name()});
-                continue;
-            }
-            auto found = conn.Exec(SqlFor(*field.target).exists_by_id, {*v});
-            if (!found) {
-                return found.error();
-            }
-            if (found->rows() == 0) {
-                errors.push_back({field.name, "references a missing " + field.target->name() +
-                                                  ": " + std::string(v->get_string())});
-            }
-        }
-        return Ok();
-    }
+    // The probes of sql/integrity.hpp on one connection, inside the write transaction.
+    class Probes {
+    public:
+        Probes(const Impl& impl, PgConnection& conn) : impl_(impl), conn_(conn) {}
 
-    Status CheckUniques(PgConnection& conn, const schema::Entity& entity, const Record& record,
-                        const std::optional<std::string>& self, std::vector<FieldError>& errors) {
-        const std::string table = Quote(sql::TableName(entity));
-        for (const auto& unique : entity.uniques()) {
-            std::string where;
-            Params params;
-            bool has_null = false;
-            for (const auto& name : unique) {
-                const schema::Field* field = entity.FindField(name);
-                if (field == nullptr) {
-                    continue;
-                }
-                value v = BindableValue(record, *field);
-                if (v.is_null()) {
-                    has_null = true;  // NULLs never collide in a UNIQUE index
-                    break;
-                }
-                params.push_back(std::move(v));
-                where += (where.empty() ? "" : " AND ") + Quote(name) + " = $" +
-                         std::to_string(params.size()) + "::" + CastType(*field);
-            }
-            if (has_null || params.empty()) {
-                continue;
-            }
-            if (self) {
-                params.emplace_back(*self);
-                where += " AND \"id\" <> $" + std::to_string(params.size());
-            }
-            auto taken = conn.Exec("SELECT 1 FROM " + table + " WHERE " + where + " LIMIT 1",
-                                   params, /*typed=*/false);
-            if (!taken) {
-                return taken.error();
-            }
-            if (taken->rows() > 0) {
-                errors.push_back(
-                    {JoinNames(unique, ","), WithArticle(entity.name()) + " with this " +
-                                                 JoinNames(unique, " and ") + " already exists"});
-            }
+        Result<bool> ReferenceExists(const schema::Entity& target, const value& id) {
+            return Found(conn_.Exec(impl_.SqlFor(target).exists_by_id, {id}));
         }
-        return Ok();
-    }
+        Result<bool> IdTaken(const schema::Entity& entity, const std::string& id) {
+            return Found(conn_.Exec(impl_.SqlFor(entity).exists_by_id, {value(id)}));
+        }
+        // Every value is cast in the probe's text, so none is typed by its JSON kind.
+        Result<bool> UniqueTaken(const sql::Sql& probe) {
+            return Found(conn_.Exec(probe.text, probe.params, /*typed=*/false));
+        }
+
+    private:
+        static Result<bool> Found(Result<PgResult> result) {
+            if (!result) {
+                return result.error();
+            }
+            return result->rows() > 0;
+        }
+
+        const Impl& impl_;
+        PgConnection& conn_;
+    };
 
     // A write the database refused although the checks passed (a concurrent writer took the
     // unique value or deleted the referenced record in between): the same errors the checks
@@ -617,9 +516,8 @@ public:
         const PgFailure& failure = conn.last_failure();
         if (failure.sqlstate == "23505") {
             if (failure.constraint == sql::TableName(entity) + "_pkey") {
-                return Conflict(
-                    "the record conflicts with an existing " + entity.name(),
-                    {{"id", WithArticle(entity.name()) + " with this id already exists"}});
+                return sql::WriteConflict(
+                    entity, {{"id", WithArticle(entity.name()) + " with this id already exists"}});
             }
             for (const auto& index : sql::IndexesFor(entity)) {
                 if (index.unique && index.name == failure.constraint) {
@@ -627,10 +525,8 @@ public:
                     for (const auto* field : index.fields) {
                         names.push_back(field->name);
                     }
-                    return Conflict("the record conflicts with an existing " + entity.name(),
-                                    {{JoinNames(names, ","),
-                                      WithArticle(entity.name()) + " with this " +
-                                          JoinNames(names, " and ") + " already exists"}});
+                    return sql::WriteConflict(
+                        entity, {{JoinNames(names, ","), sql::UniqueTakenMessage(entity, names)}});
                 }
             }
         }
@@ -642,7 +538,7 @@ public:
                     const std::string id = v != nullptr && v->is_string()
                                                ? std::string(v->get_string())
                                                : std::string();
-                    Error missing = MissingReference();
+                    Error missing = sql::MissingReference();
                     missing.fields.push_back(
                         {field.name, "references a missing " + field.target->name() + ": " + id});
                     return missing;
@@ -652,69 +548,29 @@ public:
         return error;
     }
 
-    Params RowParams(const schema::Entity& entity, const Record& record, const std::string& id) {
-        Params params;
-        for (const auto& field : sql::ColumnFields(entity)) {
-            params.push_back(field.name == "id" ? value(id) : BindableValue(record, field));
-        }
-        return params;
-    }
-
-    Result<Record> ReadBack(PgConnection& conn, const schema::Entity& entity,
-                            const std::string& id) {
-        auto row = FindById(conn, entity, id);
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return Internal("a written record could not be read back");
-        }
-        return std::move(**row);
-    }
-
     Result<Record> CreateLocked(PgConnection& conn, const schema::Entity& entity,
                                 const Record& record) {
-        const value* id_value = record.if_contains("id");
-        if (id_value == nullptr || !id_value->is_string() || !IsValidId(id_value->get_string())) {
-            return Error{ErrorCode::kValidationFailed,
-                         "the record has no valid id",
-                         {{"id", "must be a valid id"}}};
+        auto new_id = sql::NewRecordId(record);
+        if (!new_id) {
+            return new_id.error();
         }
-        const std::string id = NormalizeId(id_value->get_string());
-        std::vector<FieldError> errors;
-        if (auto s = CheckReferences(conn, entity, record, errors); !s) {
+        const std::string& id = *new_id;
+        Probes probes(*this, conn);
+        if (auto s = sql::CheckWrite(probes, dialect_, entity, record, id, std::nullopt); !s) {
             return s.error();
         }
-        if (!errors.empty()) {
-            return Error{ErrorCode::kValidationFailed, "a referenced record does not exist",
-                         std::move(errors)};
-        }
-        auto taken = conn.Exec(SqlFor(entity).exists_by_id, {value(id)});
-        if (!taken) {
-            return taken.error();
-        }
-        if (taken->rows() > 0) {
-            errors.push_back({"id", WithArticle(entity.name()) + " with this id already exists"});
-        }
-        if (auto s = CheckUniques(conn, entity, record, std::nullopt, errors); !s) {
-            return s.error();
-        }
-        if (!errors.empty()) {
-            return Conflict("the record conflicts with an existing " + entity.name(),
-                            std::move(errors));
-        }
-        auto inserted = conn.Exec(SqlFor(entity).insert, RowParams(entity, record, id),
-                                  /*typed=*/false);
+        auto inserted = conn.Exec(SqlFor(entity).insert,
+                                  sql::RowParams(dialect_, entity, record, id), /*typed=*/false);
         if (!inserted) {
             return WriteRefused(conn, entity, record, inserted.error());
         }
-        return ReadBack(conn, entity, id);
+        return sql::ReadBack(FindById(conn, entity, id));
     }
 
     Result<Record> ReplaceLocked(PgConnection& conn, const schema::Entity& entity,
                                  std::string_view raw_id, const Record& record) {
         if (!IsValidId(raw_id)) {
-            return NotFound(entity.name() + " " + std::string(raw_id) + " not found");
+            return sql::RecordNotFound(entity, raw_id);
         }
         const std::string id = NormalizeId(raw_id);
         auto found = conn.Exec(SqlFor(entity).exists_by_id + " FOR UPDATE", {value(id)});
@@ -722,158 +578,103 @@ public:
             return found.error();
         }
         if (found->rows() == 0) {
-            return NotFound(entity.name() + " " + id + " not found");
+            return sql::RecordNotFound(entity, id);
         }
-        std::vector<FieldError> errors;
-        if (auto s = CheckReferences(conn, entity, record, errors); !s) {
+        Probes probes(*this, conn);
+        if (auto s = sql::CheckWrite(probes, dialect_, entity, record, id, id); !s) {
             return s.error();
-        }
-        if (!errors.empty()) {
-            return Error{ErrorCode::kValidationFailed, "a referenced record does not exist",
-                         std::move(errors)};
-        }
-        if (auto s = CheckUniques(conn, entity, record, id, errors); !s) {
-            return s.error();
-        }
-        if (!errors.empty()) {
-            return Conflict("the record conflicts with an existing " + entity.name(),
-                            std::move(errors));
         }
         const EntitySql& statements = SqlFor(entity);
-        Params params;
-        for (const auto* field : statements.update_fields) {
-            params.push_back(BindableValue(record, *field));
-        }
-        params.emplace_back(id);
+        const Params params = sql::UpdateParams(dialect_, statements.update_fields, record, id);
         if (auto s = conn.Exec(statements.update, params, /*typed=*/false); !s) {
             return WriteRefused(conn, entity, record, s.error());
         }
-        return ReadBack(conn, entity, id);
+        return sql::ReadBack(FindById(conn, entity, id));
     }
+
+    // sql::UpdateRecord's steps on one connection: the row is read FOR UPDATE, so concurrent
+    // writers of one record queue instead of losing a change.
+    class UpdateSteps {
+    public:
+        UpdateSteps(Impl& impl, PgConnection& conn) : impl_(impl), conn_(conn) {}
+
+        Result<std::optional<Record>> FindForUpdate(const schema::Entity& entity,
+                                                    const std::string& id) {
+            return impl_.FindById(conn_, entity, id, /*for_update=*/true);
+        }
+        Result<Record> ReplaceLocked(const schema::Entity& entity, std::string_view id,
+                                     const Record& record) {
+            return impl_.ReplaceLocked(conn_, entity, id, record);
+        }
+
+    private:
+        Impl& impl_;
+        PgConnection& conn_;
+    };
 
     Result<Record> UpdateLocked(PgConnection& conn, const schema::Entity& entity,
                                 std::string_view raw_id, const Merge& merge) {
-        if (!IsValidId(raw_id)) {
-            return NotFound(entity.name() + " " + std::string(raw_id) + " not found");
-        }
-        const std::string id = NormalizeId(raw_id);
-        auto row = FindById(conn, entity, id, /*for_update=*/true);
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return NotFound(entity.name() + " " + id + " not found");
-        }
-        auto merged = merge(**row);
-        if (!merged) {
-            return merged.error();
-        }
-        return ReplaceLocked(conn, entity, id, *merged);
+        UpdateSteps steps(*this, conn);
+        return sql::UpdateRecord(steps, entity, raw_id, merge);
     }
 
-    // Deletes `id` after applying on_delete along every incoming reference, inside the caller's
-    // transaction; `visiting` stops reference cycles.
-    Status DeleteRecursive(PgConnection& conn, const schema::Entity& entity, const std::string& id,
-                           std::set<std::pair<const schema::Entity*, std::string>>& visiting) {
-        if (!visiting.emplace(&entity, id).second) {
+    // The steps of sql/cascade.hpp on one connection, inside the write transaction: the rows it
+    // reads are locked (FOR UPDATE) so a concurrent writer of one of them waits.
+    class CascadeSteps {
+    public:
+        CascadeSteps(Impl& impl, PgConnection& conn) : impl_(impl), conn_(conn) {}
+
+        Result<std::optional<Record>> FindForDelete(const schema::Entity& entity,
+                                                    const std::string& id) {
+            return impl_.FindById(conn_, entity, id, /*for_update=*/true);
+        }
+        Result<bool> StillReferenced(const std::string& child_table, const std::string& column,
+                                     const std::string& id, bool self_reference) {
+            auto found = conn_.Exec("SELECT 1 FROM " + child_table + " WHERE " + column +
+                                        " = $1 AND NOT (\"id\" = $1 AND $2) LIMIT 1",
+                                    {value(id), value(self_reference)});
+            if (!found) {
+                return found.error();
+            }
+            return found->rows() > 0;
+        }
+        Result<std::vector<std::string>> Ids(const std::string& sql, const std::string& id) {
+            auto rows = conn_.Exec(sql, {value(id)});
+            if (!rows) {
+                return rows.error();
+            }
+            std::vector<std::string> ids;
+            for (int r = 0; r < rows->rows(); ++r) {
+                ids.emplace_back(rows->Text(r, 0));
+            }
+            return ids;
+        }
+        Status Run(const std::string& sql, const std::string& id) {
+            auto done = conn_.Exec(sql, {value(id)});
+            return done ? Ok() : Status(done.error());
+        }
+        Status DeleteRow(const schema::Entity& entity, const std::string& id) {
+            auto deleted = conn_.Exec(impl_.SqlFor(entity).delete_by_id, {value(id)});
+            if (!deleted) {
+                if (conn_.last_failure().sqlstate == "23503") {
+                    // The database's own foreign key (the safety net) refused: a reference
+                    // appeared after the check.
+                    return Conflict(entity.name() + " " + id + " is still referenced");
+                }
+                return deleted.error();
+            }
             return Ok();
         }
-        for (const auto& relation : entity.referenced_by()) {
-            const schema::Entity& child = *relation.from;
-            const schema::Field& field = *relation.field;
-            const std::string child_table = Quote(sql::TableName(child));
-            const std::string column = Quote(field.name);
-            switch (field.on_delete) {
-                case schema::OnDelete::kRestrict: {
-                    auto found = conn.Exec("SELECT 1 FROM " + child_table + " WHERE " + column +
-                                               " = $1 AND NOT (\"id\" = $1 AND $2) LIMIT 1",
-                                           {value(id), value(&child == &entity)});
-                    if (!found) {
-                        return found.error();
-                    }
-                    if (found->rows() > 0) {
-                        return Conflict(entity.name() + " " + id + " is still referenced by " +
-                                        child.name() + "." + field.name);
-                    }
-                    break;
-                }
-                case schema::OnDelete::kCascade: {
-                    auto children = conn.Exec("SELECT \"id\" FROM " + child_table + " WHERE " +
-                                                  column + " = $1 FOR UPDATE",
-                                              {value(id)});
-                    if (!children) {
-                        return children.error();
-                    }
-                    std::vector<std::string> ids;
-                    for (int r = 0; r < children->rows(); ++r) {
-                        ids.emplace_back(children->Text(r, 0));
-                    }
-                    for (const auto& child_id : ids) {
-                        if (auto d = DeleteRecursive(conn, child, child_id, visiting); !d) {
-                            return d;
-                        }
-                    }
-                    break;
-                }
-                case schema::OnDelete::kSetNull: {
-                    // The child changed, so its version (updatedAt, the REST ETag) moves too: to
-                    // now, or 1 ms past the old one when the clock has not passed it.
-                    std::string moved;
-                    if (child.FindField("updatedAt") != nullptr) {
-                        constexpr const char* kFormat = "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'";
-                        moved = std::string(
-                                    ", \"updatedAt\" = greatest(to_char(now() AT TIME ZONE "
-                                    "'UTC', ") +
-                                kFormat +
-                                ") COLLATE \"C\", to_char((\"updatedAt\"::timestamptz + interval "
-                                "'1 millisecond') AT TIME ZONE 'UTC', " +
-                                kFormat + ") COLLATE \"C\")";
-                    }
-                    auto s = conn.Exec("UPDATE " + child_table + " SET " + column + " = NULL" +
-                                           moved + " WHERE " + column + " = $1",
-                                       {value(id)});
-                    if (!s) {
-                        return s.error();
-                    }
-                    break;
-                }
-            }
-        }
-        auto deleted = conn.Exec(SqlFor(entity).delete_by_id, {value(id)});
-        if (!deleted) {
-            if (conn.last_failure().sqlstate == "23503") {
-                // The database's own foreign key (the safety net) refused: a reference appeared
-                // after the check.
-                return Conflict(entity.name() + " " + id + " is still referenced");
-            }
-            return deleted.error();
-        }
-        return Ok();
-    }
+
+    private:
+        Impl& impl_;
+        PgConnection& conn_;
+    };
 
     Result<Record> DeleteLocked(PgConnection& conn, const schema::Entity& entity,
                                 std::string_view raw_id, const Check& check = {}) {
-        if (!IsValidId(raw_id)) {
-            return NotFound(entity.name() + " " + std::string(raw_id) + " not found");
-        }
-        const std::string id = NormalizeId(raw_id);
-        auto row = FindById(conn, entity, id, /*for_update=*/true);
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return NotFound(entity.name() + " " + id + " not found");
-        }
-        if (check) {
-            if (auto passed = check(**row); !passed) {
-                return passed.error();
-            }
-        }
-        std::set<std::pair<const schema::Entity*, std::string>> visiting;
-        if (auto s = DeleteRecursive(conn, entity, id, visiting); !s) {
-            return s.error();
-        }
-        return std::move(**row);
+        CascadeSteps steps(*this, conn);
+        return sql::DeleteRecord(steps, dialect_, entity, raw_id, check);
     }
 
 private:
@@ -881,7 +682,7 @@ private:
     Options options_;
     PgDialect dialect_;
     PgPool pool_;
-    std::unordered_map<const schema::Entity*, EntitySql> entity_sql_;
+    sql::PerEntity<EntitySql> entity_sql_;
     std::atomic<std::uint64_t> generation_{0};  // Reset count
 };
 
@@ -920,108 +721,54 @@ Result<ListResult> PgStore::List(const schema::Entity& entity, const query::Quer
         [&](PgConnection& conn) { return impl_->List(conn, entity, query); });
 }
 
-Result<Record> PgStore::Get(const schema::Entity& entity, std::string_view id) {
-    if (!IsValidId(id)) {
-        return NotFound(entity.name() + " not found: the id is not valid");
+// A sql::SqlStore session: the store's operations on one connection.
+class PgSession {
+public:
+    PgSession(PgStore::Impl& impl, PgConnection& conn) : impl_(impl), conn_(conn) {}
+
+    Result<std::optional<Record>> FindById(const schema::Entity& entity, const std::string& id) {
+        return impl_.FindById(conn_, entity, id);
     }
-    const std::string normalized = NormalizeId(id);
-    return impl_->WithConnection<Record>([&](PgConnection& conn) -> Result<Record> {
-        auto row = impl_->FindById(conn, entity, normalized);
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return NotFound(entity.name() + " " + normalized + " not found");
-        }
-        return std::move(**row);
+    Result<std::optional<GetResult>> FindByIdWithView(const schema::Entity& entity,
+                                                      const std::string& id,
+                                                      const std::vector<query::ViewSpec>& view) {
+        return impl_.FindByIdWithView(conn_, entity, id, view);
+    }
+    Result<Record> CreateLocked(const schema::Entity& entity, const Record& record) {
+        return impl_.CreateLocked(conn_, entity, record);
+    }
+    Result<Record> ReplaceLocked(const schema::Entity& entity, std::string_view id,
+                                 const Record& record) {
+        return impl_.ReplaceLocked(conn_, entity, id, record);
+    }
+    Result<Record> UpdateLocked(const schema::Entity& entity, std::string_view id,
+                                const DocumentStore::Merge& merge) {
+        return impl_.UpdateLocked(conn_, entity, id, merge);
+    }
+    Result<Record> DeleteLocked(const schema::Entity& entity, std::string_view id,
+                                const DocumentStore::Check& check) {
+        return impl_.DeleteLocked(conn_, entity, id, check);
+    }
+
+private:
+    PgStore::Impl& impl_;
+    PgConnection& conn_;
+};
+
+template <class T, class F>
+Result<T> PgStore::WithReadSession(F&& read) {
+    return impl_->WithConnection<T>([&](PgConnection& conn) -> Result<T> {
+        PgSession session(*impl_, conn);
+        return read(session);
     });
 }
 
-Result<GetResult> PgStore::GetWithView(const schema::Entity& entity, std::string_view id,
-                                       const std::vector<query::ViewSpec>& view) {
-    if (!IsValidId(id)) {
-        return NotFound(entity.name() + " not found: the id is not valid");
-    }
-    const std::string normalized = NormalizeId(id);
-    return impl_->WithConnection<GetResult>([&](PgConnection& conn) -> Result<GetResult> {
-        auto found = impl_->FindByIdWithView(conn, entity, normalized, view);
-        if (!found) {
-            return found.error();
-        }
-        if (!*found) {
-            return NotFound(entity.name() + " " + normalized + " not found");
-        }
-        return std::move(**found);
+template <class T, class F>
+Result<T> PgStore::WithWriteSession(F&& write) {
+    return impl_->InWriteTransaction<T>([&](PgConnection& conn) -> Result<T> {
+        PgSession session(*impl_, conn);
+        return write(session);
     });
-}
-
-Result<Record> PgStore::Create(const schema::Entity& entity, const Record& record) {
-    return impl_->InWriteTransaction<Record>(
-        [&](PgConnection& conn) { return impl_->CreateLocked(conn, entity, record); });
-}
-
-Result<Record> PgStore::Replace(const schema::Entity& entity, std::string_view id,
-                                const Record& record) {
-    return impl_->InWriteTransaction<Record>(
-        [&](PgConnection& conn) { return impl_->ReplaceLocked(conn, entity, id, record); });
-}
-
-Result<Record> PgStore::Update(const schema::Entity& entity, std::string_view id,
-                               const Merge& merge) {
-    return impl_->InWriteTransaction<Record>(
-        [&](PgConnection& conn) { return impl_->UpdateLocked(conn, entity, id, merge); });
-}
-
-Result<Record> PgStore::Delete(const schema::Entity& entity, std::string_view id) {
-    return impl_->InWriteTransaction<Record>(
-        [&](PgConnection& conn) { return impl_->DeleteLocked(conn, entity, id); });
-}
-
-Result<Record> PgStore::DeleteIf(const schema::Entity& entity, std::string_view id,
-                                 const Check& check) {
-    return impl_->InWriteTransaction<Record>(
-        [&](PgConnection& conn) { return impl_->DeleteLocked(conn, entity, id, check); });
-}
-
-Result<std::vector<Record>> PgStore::Batch(std::vector<BatchItem> items) {
-    return impl_->InWriteTransaction<std::vector<Record>>(
-        [&](PgConnection& conn) -> Result<std::vector<Record>> {
-            std::vector<Record> out;
-            out.reserve(items.size());
-            for (std::size_t i = 0; i < items.size(); ++i) {
-                const auto& item = items[i];
-                const std::string prefix = "[" + std::to_string(i) + "]";
-                if (item.entity == nullptr) {
-                    return InvalidArgument("batch item " + std::to_string(i) + " names no entity");
-                }
-                Result<Record> written = [&]() -> Result<Record> {
-                    if (!item.replace) {
-                        return impl_->CreateLocked(conn, *item.entity, item.record);
-                    }
-                    const value* id = item.record.if_contains("id");
-                    if (id == nullptr || !id->is_string()) {
-                        return Error{ErrorCode::kValidationFailed,
-                                     "a replace needs the record's id",
-                                     {{"id", "is required to replace a record"}}};
-                    }
-                    if (item.merge) {
-                        return impl_->UpdateLocked(conn, *item.entity, id->get_string(),
-                                                   item.merge);
-                    }
-                    return impl_->ReplaceLocked(conn, *item.entity, id->get_string(), item.record);
-                }();
-                if (!written) {
-                    Error error = std::move(written.error());
-                    error.message = prefix + " " + error.message;
-                    for (auto& field : error.fields) {
-                        field.field = prefix + "." + field.field;
-                    }
-                    return error;
-                }
-                out.push_back(std::move(*written));
-            }
-            return out;
-        });
 }
 
 Result<std::vector<EntityCount>> PgStore::Count() {
@@ -1104,3 +851,5 @@ Result<std::string> PgStore::SettingForTest(const std::string& name) {
 }
 
 }  // namespace ea::store::postgres
+
+template class ea::store::sql::SqlStore<ea::store::postgres::PgStore>;

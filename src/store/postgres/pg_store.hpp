@@ -19,6 +19,7 @@
 #include <string>
 
 #include "store/document_store.hpp"
+#include "store/sql/sql_store.hpp"
 
 namespace ea::store::postgres {
 
@@ -29,7 +30,8 @@ struct PgOptions {
     std::chrono::milliseconds acquire_timeout{5000};  // longest wait for a free connection
 };
 
-class PgStore final : public DocumentStore {
+// Get, GetWithView, the writes and Batch are sql::SqlStore's, over pooled-connection sessions.
+class PgStore final : public sql::SqlStore<PgStore> {
 public:
     using Options = PgOptions;
 
@@ -41,18 +43,6 @@ public:
     ~PgStore() override;
 
     Result<ListResult> List(const schema::Entity& entity, const query::Query& query) override;
-    Result<Record> Get(const schema::Entity& entity, std::string_view id) override;
-    Result<GetResult> GetWithView(const schema::Entity& entity, std::string_view id,
-                                  const std::vector<query::ViewSpec>& view) override;
-    Result<Record> Create(const schema::Entity& entity, const Record& record) override;
-    Result<Record> Replace(const schema::Entity& entity, std::string_view id,
-                           const Record& record) override;
-    Result<Record> Update(const schema::Entity& entity, std::string_view id,
-                          const Merge& merge) override;
-    Result<Record> Delete(const schema::Entity& entity, std::string_view id) override;
-    Result<Record> DeleteIf(const schema::Entity& entity, std::string_view id,
-                            const Check& check) override;
-    Result<std::vector<Record>> Batch(std::vector<BatchItem> items) override;
     Result<std::vector<EntityCount>> Count() override;
     Result<AggregateResult> Aggregate(const schema::Entity& entity,
                                       const query::AggregateQuery& query) override;
@@ -70,8 +60,20 @@ public:
     class Impl;
 
 private:
+    friend class sql::SqlStore<PgStore>;
+
     explicit PgStore(std::unique_ptr<Impl> impl);
+    // sql::SqlStore's sessions: a pooled connection, and one in a READ COMMITTED write
+    // transaction (pg_store.cpp).
+    template <class T, class F>
+    Result<T> WithReadSession(F&& read);
+    template <class T, class F>
+    Result<T> WithWriteSession(F&& write);
+
     std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace ea::store::postgres
+
+// Instantiated once, in pg_store.cpp.
+extern template class ea::store::sql::SqlStore<ea::store::postgres::PgStore>;

@@ -1,11 +1,10 @@
 #include "store/postgres/pg_values.hpp"
 
-#include <cmath>
 #include <cstdlib>
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
+#include "store/postgres/pg_dialect.hpp"
 #include "store/sql/ddl.hpp"
 
 namespace ea::store::postgres {
@@ -18,39 +17,6 @@ std::string Quote(std::string_view name) {
 }
 
 }  // namespace
-
-std::string CastType(const schema::Field& field) {
-    switch (field.type) {
-        case schema::FieldType::kArray:
-            return "jsonb";
-        case schema::FieldType::kInteger:
-            return "bigint";
-        case schema::FieldType::kBoolean:
-            return "boolean";
-        case schema::FieldType::kNumber:
-        case schema::FieldType::kCurrency:
-            return "double precision";
-        default:
-            return "text";
-    }
-}
-
-value BindableValue(const Record& record, const schema::Field& field) {
-    const value* v = record.if_contains(field.name);
-    if (v == nullptr || v->is_null()) {
-        return nullptr;
-    }
-    if (field.type == schema::FieldType::kJson || field.type == schema::FieldType::kArray) {
-        return value(boost::json::serialize(*v));
-    }
-    if (field.type == schema::FieldType::kInteger && v->is_double()) {
-        const double d = v->get_double();
-        if (std::trunc(d) == d && std::fabs(d) < 9.2e18) {
-            return value(static_cast<std::int64_t>(d));
-        }
-    }
-    return *v;
-}
 
 value ColumnValue(const PgResult& result, int row, int column, const schema::Field& field) {
     if (result.IsNull(row, column)) {

@@ -1,6 +1,6 @@
-// How records travel to and from PostgreSQL: each field's value as bound text (with the cast that
-// gives it its column's type) and back from a text-format result, and the per-entity statements
-// every get and write uses. Internal to store/postgres.
+// How records travel back from PostgreSQL (a text-format result as each field's value), and the
+// per-entity statements every get and write uses; values are bound as PgDialect::BindableValue
+// makes them, cast as CastType (pg_dialect.hpp) says. Internal to store/postgres.
 #pragma once
 
 #include <string>
@@ -13,13 +13,6 @@
 #include "store/postgres/pg_connection.hpp"
 
 namespace ea::store::postgres {
-
-// The type a write's parameter is cast to (the column's type without its collation).
-std::string CastType(const schema::Field& field);
-
-// The value `record` holds for `field`, ready to bind: JSON and arrays as their JSON text, an
-// integral number for an Integer field as an integer.
-boost::json::value BindableValue(const Record& record, const schema::Field& field);
 
 // Column `column` of `row` as `field`'s JSON value (null for SQL NULL).
 boost::json::value ColumnValue(const PgResult& result, int row, int column,

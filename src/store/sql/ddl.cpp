@@ -1,15 +1,22 @@
 #include "store/sql/ddl.hpp"
 
+#include <cstdio>
+#include <cstdlib>
 #include <set>
+
+#include "store/sql/per_entity.hpp"
 
 namespace ea::store::sql {
 namespace {
 
 std::string OnDeleteSql(schema::OnDelete on_delete) {
     switch (on_delete) {
-        case schema::OnDelete::kRestrict: return "RESTRICT";
-        case schema::OnDelete::kCascade: return "CASCADE";
-        case schema::OnDelete::kSetNull: return "SET NULL";
+        case schema::OnDelete::kRestrict:
+            return "RESTRICT";
+        case schema::OnDelete::kCascade:
+            return "CASCADE";
+        case schema::OnDelete::kSetNull:
+            return "SET NULL";
     }
     return "RESTRICT";
 }
@@ -20,14 +27,18 @@ bool IsSortableType(schema::FieldType type) {
         case schema::FieldType::kDatetime:
         case schema::FieldType::kInteger:
         case schema::FieldType::kNumber:
-        case schema::FieldType::kCurrency: return true;
-        default: return false;
+        case schema::FieldType::kCurrency:
+            return true;
+        default:
+            return false;
     }
 }
 
 }  // namespace
 
-const std::string& TableName(const schema::Entity& entity) { return entity.name(); }
+const std::string& TableName(const schema::Entity& entity) {
+    return entity.name();
+}
 
 const std::vector<schema::Field>& ColumnFields(const schema::Entity& entity) {
     return entity.fields();
@@ -46,7 +57,8 @@ std::string ColumnDefinition(const Dialect& dialect, const schema::Field& field)
 }
 
 std::string CreateTableSql(const Dialect& dialect, const schema::Entity& entity) {
-    std::string out = "CREATE TABLE IF NOT EXISTS " + Dialect::QuoteIdentifier(TableName(entity)) + " (";
+    std::string out =
+        "CREATE TABLE IF NOT EXISTS " + Dialect::QuoteIdentifier(TableName(entity)) + " (";
     bool first = true;
     if (auto extra = dialect.ExtraColumns(); !extra.empty()) {
         out += extra;
@@ -103,7 +115,8 @@ std::vector<IndexDef> IndexesFor(const schema::Entity& entity) {
 
 std::string CreateIndexSql(const Dialect& /*dialect*/, const schema::Entity& entity,
                            const IndexDef& index) {
-    std::string out = index.unique ? "CREATE UNIQUE INDEX IF NOT EXISTS " : "CREATE INDEX IF NOT EXISTS ";
+    std::string out =
+        index.unique ? "CREATE UNIQUE INDEX IF NOT EXISTS " : "CREATE INDEX IF NOT EXISTS ";
     out += Dialect::QuoteIdentifier(index.name) + " ON " +
            Dialect::QuoteIdentifier(TableName(entity)) + " (";
     for (std::size_t i = 0; i < index.fields.size(); ++i) {
@@ -123,6 +136,22 @@ std::string ColumnList(const schema::Entity& entity) {
             out += ", ";
         }
         out += Dialect::QuoteIdentifier(field.name);
+    }
+    return out;
+}
+
+void AbortForeignEntity(const schema::Entity& entity) {
+    std::fprintf(stderr, "events-api store: entity %s is not of this store's schema\n",
+                 entity.name().c_str());
+    std::abort();
+}
+
+std::vector<const schema::Field*> FreeTextFields(const schema::Entity& entity) {
+    std::vector<const schema::Field*> out;
+    for (const auto& field : entity.fields()) {
+        if (field.is_search_indexed() && field.name != "id") {
+            out.push_back(&field);
+        }
     }
     return out;
 }

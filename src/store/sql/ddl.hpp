@@ -45,6 +45,9 @@ std::vector<IndexDef> IndexesFor(const schema::Entity& entity);
 std::string CreateIndexSql(const Dialect& dialect, const schema::Entity& entity,
                            const IndexDef& index);
 
+// The free-text fields of `entity` that the backend's search index covers, in field order.
+std::vector<const schema::Field*> FreeTextFields(const schema::Entity& entity);
+
 // The fields of `entity` stored as columns, in column order (all of them, write-only included).
 const std::vector<schema::Field>& ColumnFields(const schema::Entity& entity);
 

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/record.hpp"
 #include "schema/schema.hpp"
 
 namespace ea::store::sql {
@@ -55,6 +56,24 @@ public:
 
     // "name" with embedded quotes doubled; the same on SQLite and PostgreSQL.
     static std::string QuoteIdentifier(std::string_view name);
+    // `needle` with LIKE's wildcards (% _) and the escape character (\) escaped by "\", for
+    // "LIKE '%' || ? || '%' ESCAPE '\'"; the same on SQLite and PostgreSQL.
+    static std::string LikeEscaped(std::string_view needle);
+
+    // The value `record` holds for `field`, ready to bind: JSON and Array values as their JSON
+    // text (the columns hold text or jsonb), others as they are.
+    virtual boost::json::value BindableValue(const Record& record,
+                                             const schema::Field& field) const;
+    // Text after a placeholder that gives a write's parameter its column's type ("" when the
+    // backend infers it from the column; PostgreSQL: "::bigint").
+    virtual std::string ParamCast(const schema::Field& /*field*/) const { return {}; }
+    // Text after a SELECT that locks the rows it reads until the transaction ends, or "" where
+    // the transaction already holds the database's write lock (SQLite).
+    virtual std::string RowLockSuffix() const { return {}; }
+    // The value a record's "updatedAt" (an ISO-8601 UTC text with milliseconds) moves to when
+    // the store changes the record itself (on_delete set null): now, or 1 ms past the old value
+    // when the clock has not passed it, so the version (the REST ETag) always moves.
+    virtual std::string TouchedUpdatedAt() const = 0;
 
     // The placeholder for the `index`-th (1-based) parameter: "?1" (SQLite), "$1" (PostgreSQL).
     virtual std::string Placeholder(std::size_t index) const = 0;

@@ -1,6 +1,7 @@
 #include "store/sql/select_builder.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "store/sql/ddl.hpp"
 
@@ -16,6 +17,29 @@ std::string Dialect::QuoteIdentifier(std::string_view name) {
     }
     out += '"';
     return out;
+}
+
+std::string Dialect::LikeEscaped(std::string_view needle) {
+    std::string escaped;
+    escaped.reserve(needle.size());
+    for (char c : needle) {
+        if (c == '%' || c == '_' || c == '\\') {
+            escaped += '\\';
+        }
+        escaped += c;
+    }
+    return escaped;
+}
+
+boost::json::value Dialect::BindableValue(const Record& record, const schema::Field& field) const {
+    const boost::json::value* v = record.if_contains(field.name);
+    if (v == nullptr || v->is_null()) {
+        return nullptr;
+    }
+    if (field.type == schema::FieldType::kJson || field.type == schema::FieldType::kArray) {
+        return boost::json::value(boost::json::serialize(*v));
+    }
+    return *v;
 }
 
 SqlWriter& SqlWriter::Param(boost::json::value value) {

@@ -15,6 +15,7 @@
 #include <functional>
 
 #include "common/result.hpp"
+#include "store/sql/list_totals.hpp"
 
 namespace ea::store::sqlite {
 
@@ -22,9 +23,9 @@ inline constexpr int kSampleStrata = 1024;
 inline constexpr std::int64_t kSampleBlockRows = 64;
 inline constexpr std::int64_t kSampleMaxRows = kSampleStrata * kSampleBlockRows;  // 65,536
 inline constexpr std::int64_t kSampleMinMatches = 1'000;
-// count=auto counts exactly when the estimate is at most this many rows (the row budget), or
-// when the table has at most kSampleMaxRows rows.
-inline constexpr std::int64_t kAutoExactRows = 10'000;
+// count=auto counts exactly when the estimate is at most sql::kAutoExactRows rows (the row
+// budget), or when the table has at most kSampleMaxRows rows.
+using sql::kAutoExactRows;
 
 // What to sample for. kDecideBudget also stops as soon as the total is confidently at most
 // `budget` (then the caller counts exactly, and the estimate only chose to).

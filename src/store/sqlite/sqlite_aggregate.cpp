@@ -1,41 +1,18 @@
 // SqliteStore::Aggregate: the shared aggregate SQL (sql/aggregate_builder.hpp) run on a read
-// connection under List's time limit, its columns decoded by field type.
+// connection under List's time limit, its columns decoded by field type (group-by, min and max
+// fields are scalar, query/aggregate.cpp, so ColumnValue reads them as a get does).
 #include <string_view>
 
 #include <sqlite3.h>
 
 #include "store/sql/aggregate_builder.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_values.hpp"
 
 namespace ea::store::sqlite {
 namespace {
 
 using boost::json::value;
-
-// A group-by, min or max column as a value of `field`'s type (booleans are stored as 0/1).
-value FieldColumn(sqlite3_stmt* stmt, int column, const schema::Field& field) {
-    const int type = sqlite3_column_type(stmt, column);
-    if (type == SQLITE_NULL) {
-        return nullptr;
-    }
-    switch (field.type) {
-        case schema::FieldType::kBoolean:
-            return sqlite3_column_int64(stmt, column) != 0;
-        case schema::FieldType::kInteger:
-            if (type == SQLITE_FLOAT) {
-                return sqlite3_column_double(stmt, column);
-            }
-            return static_cast<std::int64_t>(sqlite3_column_int64(stmt, column));
-        case schema::FieldType::kNumber:
-        case schema::FieldType::kCurrency:
-            return sqlite3_column_double(stmt, column);
-        default:
-            break;
-    }
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
-    return value(std::string_view(text == nullptr ? "" : text,
-                                  static_cast<std::size_t>(sqlite3_column_bytes(stmt, column))));
-}
 
 value MetricColumn(sqlite3_stmt* stmt, int column, const query::Metric& metric) {
     const int type = sqlite3_column_type(stmt, column);
@@ -54,7 +31,7 @@ value MetricColumn(sqlite3_stmt* stmt, int column, const query::Metric& metric) 
             return sqlite3_column_double(stmt, column);
         case query::AggregateOp::kMin:
         case query::AggregateOp::kMax:
-            return FieldColumn(stmt, column, *metric.field);
+            return ColumnValue(stmt, column, *metric.field);
     }
     return nullptr;
 }
@@ -75,7 +52,7 @@ Result<AggregateResult> SqliteStore::Aggregate(const schema::Entity& entity,
             AggregateGroup group;
             group.keys.reserve(query.group_by.size());
             for (int i = 0; i < keys; ++i) {
-                group.keys.push_back(FieldColumn(stmt, i, *query.group_by[i]));
+                group.keys.push_back(ColumnValue(stmt, i, *query.group_by[i]));
             }
             group.values.reserve(query.metrics.size());
             for (std::size_t i = 0; i < query.metrics.size(); ++i) {

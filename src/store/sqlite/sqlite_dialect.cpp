@@ -6,23 +6,11 @@
 
 #include "store/search/trigram_text.hpp"
 #include "store/sql/ddl.hpp"
+#include "store/sqlite/search_index.hpp"
 #include "store/search/word_similarity.hpp"
 
 namespace ea::store::sqlite {
 namespace {
-
-// An FTS5 string ("...") with embedded quotes doubled: read literally by the FTS5 query parser.
-std::string FtsString(std::string_view text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"') {
-            out += '"';
-        }
-        out += c;
-    }
-    out += '"';
-    return out;
-}
 
 void AppendCandidates(sql::SqlWriter& out, const schema::Entity& entity, std::string match) {
     const std::string fts = sql::Dialect::QuoteIdentifier(FtsTableName(entity));
@@ -35,14 +23,9 @@ void AppendCandidates(sql::SqlWriter& out, const schema::Entity& entity, std::st
 std::string FtsTableName(const schema::Entity& entity) { return "_fts_" + entity.name(); }
 std::string FtsTrigramColumn(const schema::Field& field) { return "t_" + field.name; }
 
-std::vector<const schema::Field*> FreeTextFields(const schema::Entity& entity) {
-    std::vector<const schema::Field*> out;
-    for (const auto& field : entity.fields()) {
-        if (field.is_search_indexed() && field.name != "id") {
-            out.push_back(&field);
-        }
-    }
-    return out;
+std::string SqliteDialect::TouchedUpdatedAt() const {
+    return "max(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
+           "strftime('%Y-%m-%dT%H:%M:%fZ', \"updatedAt\", '+0.001 seconds'))";
 }
 
 std::string SqliteDialect::Placeholder(std::size_t index) const {
@@ -104,15 +87,7 @@ void SqliteDialect::AppendNullSafeNotEqual(sql::SqlWriter& out, std::string_view
 
 void SqliteDialect::AppendContains(sql::SqlWriter& out, std::string_view column,
                                    std::string_view needle) const {
-    std::string escaped;
-    escaped.reserve(needle.size());
-    for (char c : needle) {
-        if (c == '%' || c == '_' || c == '\\') {
-            escaped += '\\';
-        }
-        escaped += c;
-    }
-    out.Append(column).Append(" LIKE '%' || ").Param(std::move(escaped));
+    out.Append(column).Append(" LIKE '%' || ").Param(LikeEscaped(needle));
     out.Append(" || '%' ESCAPE '\\'");
 }
 
@@ -147,9 +122,9 @@ void SqliteDialect::AppendContainsCandidates(sql::SqlWriter& out, const schema::
     if (trigrams.empty()) {
         return;  // no run of three word characters: nothing to look up, the LIKE scans
     }
-    std::string match = FtsString(FtsTrigramColumn(field)) + " : (";
+    std::string match = FtsPhrase(FtsTrigramColumn(field)) + " : (";
     for (std::size_t i = 0; i < trigrams.size(); ++i) {
-        match += (i > 0 ? " AND " : "") + FtsString(trigrams[i]);
+        match += (i > 0 ? " AND " : "") + FtsPhrase(trigrams[i]);
     }
     match += ")";
     AppendCandidates(out, entity, std::move(match));
@@ -185,12 +160,12 @@ void SqliteDialect::AppendFuzzyCandidates(sql::SqlWriter& out, const schema::Ent
             chosen.resize(n - static_cast<std::size_t>(k) + 1);
         }
     }
-    std::string match = FtsString(FtsTrigramColumn(field)) + " : (";
+    std::string match = FtsPhrase(FtsTrigramColumn(field)) + " : (";
     for (std::size_t i = 0; i < chosen.size(); ++i) {
         if (i > 0) {
             match += " OR ";
         }
-        match += FtsString(trigrams[chosen[i]]);
+        match += FtsPhrase(trigrams[chosen[i]]);
     }
     match += ")";
     AppendCandidates(out, entity, std::move(match));

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "store/sql/ddl.hpp"
 #include "store/sql/dialect.hpp"
 
 namespace ea::store::sqlite {
@@ -18,7 +19,7 @@ std::string FtsTableName(const schema::Entity& entity);
 std::string FtsTrigramColumn(const schema::Field& field);
 
 // The free-text fields of `entity`, in field order: those the FTS table indexes.
-std::vector<const schema::Field*> FreeTextFields(const schema::Entity& entity);
+using sql::FreeTextFields;
 
 class SqliteDialect final : public sql::Dialect {
 public:
@@ -57,6 +58,7 @@ public:
     void AppendFuzzyMatch(sql::SqlWriter& out, std::string_view column, std::string_view query,
                           double threshold) const override;
     std::string CaseInsensitiveOrder() const override { return " COLLATE NOCASE"; }
+    std::string TouchedUpdatedAt() const override;
     // INDEXED BY the single-column index of a non-String field (String order is COLLATE NOCASE,
     // which the BINARY index cannot give); NOT INDEXED.
     std::string SortIndexHint(const schema::Entity& entity,

@@ -2,12 +2,12 @@
 // with free-text fields (sqlite_dialect.hpp), additive migration on open, WAL, cached prepared
 // statements. One write connection, serialised by a mutex (SQLite has one writer anyway), and a
 // small pool of read connections that run List/Get/Count beside it (WAL lets readers proceed
-// while a write is in progress; each sees the last committed state).
+// while a write is in progress; each sees the last committed state). The class is a thin
+// composition: each operation runs on a SqliteConnection (sqlite_connection.hpp lists the file of
+// each idea), the readers are a ReaderPool (reader_pool.hpp).
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -16,13 +16,15 @@
 #include <vector>
 
 #include "store/document_store.hpp"
-#include "store/sqlite/sqlite_dialect.hpp"
-#include "store/sqlite/sqlite_statement.hpp"
+#include "store/sql/dialect.hpp"
+#include "store/sql/sql_store.hpp"
 
-struct sqlite3;
 struct sqlite3_stmt;
 
 namespace ea::store::sqlite {
+
+class SqliteConnection;
+class ReaderPool;
 
 struct SqliteOptions {
     // kFull: synchronous=FULL (the WAL is synced at every commit); kNormal: synchronous=NORMAL
@@ -31,7 +33,8 @@ struct SqliteOptions {
     std::chrono::microseconds query_timeout{0};  // as StoreConfig::query_timeout
 };
 
-class SqliteStore final : public DocumentStore {
+// Get, GetWithView, the writes and Batch are sql::SqlStore's, over SqliteConnection sessions.
+class SqliteStore final : public sql::SqlStore<SqliteStore> {
 public:
     using Options = SqliteOptions;
 
@@ -47,18 +50,6 @@ public:
     ~SqliteStore() override;
 
     Result<ListResult> List(const schema::Entity& entity, const query::Query& query) override;
-    Result<Record> Get(const schema::Entity& entity, std::string_view id) override;
-    Result<GetResult> GetWithView(const schema::Entity& entity, std::string_view id,
-                                  const std::vector<query::ViewSpec>& view) override;
-    Result<Record> Create(const schema::Entity& entity, const Record& record) override;
-    Result<Record> Replace(const schema::Entity& entity, std::string_view id,
-                           const Record& record) override;
-    Result<Record> Update(const schema::Entity& entity, std::string_view id,
-                          const Merge& merge) override;
-    Result<Record> Delete(const schema::Entity& entity, std::string_view id) override;
-    Result<Record> DeleteIf(const schema::Entity& entity, std::string_view id,
-                            const Check& check) override;
-    Result<std::vector<Record>> Batch(std::vector<BatchItem> items) override;
     Result<std::vector<EntityCount>> Count() override;
     Status Ping() override;
     // In sqlite_aggregate.cpp.
@@ -81,9 +72,9 @@ public:
     // PRAGMA synchronous as the writer connection reports it (0 OFF, 1 NORMAL, 2 FULL).
     int WriterSynchronousForTest();
 
-    class Impl;  // one connection and its operations; public so the .cpp's helpers can name it
-
 private:
+    friend class sql::SqlStore<SqliteStore>;
+
     // Read connections per store: the machine this targets has 2 cores; a few more than that
     // lets a slow search not hold up a get-by-id. None for ":memory:" (cannot be shared).
     static constexpr int kReadConnections = 4;
@@ -94,21 +85,32 @@ private:
     Status ReadRows(const std::function<Result<sql::Sql>(const sql::Dialect&)>& build,
                     const RowCallback& on_row);
 
-    SqliteStore(std::unique_ptr<Impl> writer, std::vector<std::unique_ptr<Impl>> readers);
+    SqliteStore(std::unique_ptr<SqliteConnection> writer,
+                std::vector<std::unique_ptr<SqliteConnection>> readers);
 
-    // Runs read(Impl&) on an idle read connection (waiting for one), or on the writer when
-    // there are no readers.
+    // Runs read(SqliteConnection&) on an idle read connection (waiting for one), or on the
+    // writer when there are no readers.
     template <class F>
     auto WithReader(F&& read);
+    // Runs write(SqliteConnection&) on the writer, in one write transaction.
+    template <class T, class F>
+    Result<T> WithWriter(F&& write);
+    // sql::SqlStore's sessions: a reader (WithReader), the writer (WithWriter).
+    template <class T, class F>
+    Result<T> WithReadSession(F&& read) {
+        return WithReader(std::forward<F>(read));
+    }
+    template <class T, class F>
+    Result<T> WithWriteSession(F&& write) {
+        return WithWriter<T>(std::forward<F>(write));
+    }
 
-    std::mutex write_mutex_;        // serialises every use of writer_
-    std::unique_ptr<Impl> writer_;  // guarded by write_mutex_
-
-    std::vector<std::unique_ptr<Impl>> readers_;  // fixed after Open
-    std::mutex pool_mutex_;                        // guards idle_readers_, pool_paused_
-    std::condition_variable pool_idle_;            // signalled when a reader is returned
-    std::vector<Impl*> idle_readers_;              // each used by one thread at a time
-    bool pool_paused_ = false;                     // Reset() holds every reader
+    std::mutex write_mutex_;                    // serialises every use of writer_
+    std::unique_ptr<SqliteConnection> writer_;  // guarded by write_mutex_
+    std::unique_ptr<ReaderPool> readers_;       // fixed after Open
 };
 
 }  // namespace ea::store::sqlite
+
+// Instantiated once, in sqlite_store.cpp.
+extern template class ea::store::sql::SqlStore<ea::store::sqlite::SqliteStore>;
