@@ -59,6 +59,8 @@ public:
     Result<Record> DeleteIf(const schema::Entity& entity, std::string_view id,
                             const Check& check) override;
     Result<std::vector<Record>> Batch(std::vector<BatchItem> items) override;
+    // In sqlite_append.cpp: one prepared INSERT per row for a plain log table, the default else.
+    Status Append(const schema::Entity& entity, std::span<const Cell> cells) override;
     Result<std::vector<EntityCount>> Count() override;
     Status Ping() override;
     // In sqlite_aggregate.cpp.
@@ -93,6 +95,12 @@ private:
     using RowCallback = std::function<bool(sqlite3_stmt*)>;
     Status ReadRows(const std::function<Result<sql::Sql>(const sql::Dialect&)>& build,
                     const RowCallback& on_row);
+
+    // Runs `write` on the writer connection inside one write transaction, committed when it
+    // returns SQLITE_OK and rolled back otherwise (the code then becomes our Error as any write's
+    // does). `write` uses the connection's statement cache. For sqlite_append.cpp.
+    using WriteFn = std::function<int(StatementCache& cache)>;
+    Status WriteInTransaction(const WriteFn& write);
 
     SqliteStore(std::unique_ptr<Impl> writer, std::vector<std::unique_ptr<Impl>> readers);
 
