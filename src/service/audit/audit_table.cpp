@@ -18,8 +18,9 @@ AuditEvent:
   description: One audited operation (docs/security.md, "Audit"). Written by the server only.
   operations: r
   search_index: false
+  sort_index: false
   fields:
-    time: {type: Datetime, required: true}
+    time: {type: Datetime, required: true, sort_index: true}
     userId: {type: String}
     username: {type: String}
     role: {type: String}

@@ -477,7 +477,8 @@ public:
 
     // Brings the database up to `schema_`, additively: creates missing tables, adds missing
     // columns (a new required field needs a default, which fills existing rows, or an empty
-    // table), creates missing indexes and (re)builds search indexes whose layout changed. Never
+    // table), creates missing indexes (and drops the sort indexes of fields now `sort_index:
+    // false`) and (re)builds search indexes whose layout changed. Never
     // drops a table or column holding data; columns of fields removed from the schema are kept
     // and ignored. Column type changes are not migrated.
     Status Migrate() {
@@ -498,6 +499,11 @@ public:
         for (const auto& entity : schema_.entities()) {
             for (const auto& index : sql::IndexesFor(*entity)) {
                 if (auto s = CreateIndex(*entity, index); !s) {
+                    return s;
+                }
+            }
+            for (const auto& name : sql::UnwantedSortIndexNames(*entity)) {  // sort_index: false
+                if (auto s = Exec("DROP INDEX IF EXISTS " + Quote(name)); !s) {
                     return s;
                 }
             }
