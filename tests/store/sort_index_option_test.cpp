@@ -1,7 +1,7 @@
-// `sort_index: false` (docs/schema.md) on SQLite: the field gets no B-tree index (createdAt and
-// updatedAt too, when the entity says it), an index it had is dropped on the next open, a
-// reference keeps its index, and sorts and range filters on such a field answer what they answer
-// with the index.
+// `sort_index: false` (docs/schema.md) on SQLite and PostgreSQL: the field gets no B-tree index
+// (createdAt and updatedAt too, when the entity says it), an index it had is dropped on the next
+// open, a reference keeps its index, and sorts and range filters on such a field answer what they
+// answer with the index.
 #include <set>
 #include <string>
 #include <vector>
@@ -11,6 +11,7 @@
 
 #include "store/document_store.hpp"
 #include "store_test_util.hpp"
+#include "testing/postgres_server.hpp"
 #include "testing/temp_dir.hpp"
 #include "testing/test_schema.hpp"
 
@@ -101,6 +102,39 @@ TEST(SortIndexOptionTest, AFieldWithoutTheIndexHasNoneLosesItsOldOneAndSortsTheS
     ASSERT_TRUE(reopened) << reopened.error().message;
     EXPECT_EQ(SortIndexes(file, "Log"), (std::set<std::string>{"_ix_Log_at", "_ix_Log_ownerId"}))
         << "a reference keeps its index";
+    EXPECT_EQ(ByN(**reopened, *unindexed->FindEntity("Log")), expected);
+}
+
+TEST(SortIndexOptionTest, OnPostgresTheIndexIsLeftOutAndAnOldOneDropped) {
+    auto* server = ea::testing::PostgresServer::Shared();
+    ASSERT_NE(server, nullptr);
+    ea::testing::TempDir dir;
+    const std::string url = server->Database(dir.path().string());
+    const std::string database = url.substr(url.rfind('/') + 1);
+    const std::string indexes_sql =
+        "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = "
+        "'Log' AND indexname LIKE '\\_ix\\_%'";
+    const auto indexed = ea::testing::SchemaFromText(kIndexed);
+    std::vector<std::string> expected;
+    {
+        auto opened = OpenStore(StoreConfig{url}, *indexed);
+        ASSERT_TRUE(opened) << opened.error().message;
+        const auto& log = *indexed->FindEntity("Log");
+        for (int i = 0; i < 8; ++i) {
+            Record record = MakeRecord(R"({"at": "2025-06-01T12:00:00.000Z"})");
+            record["id"] = "log" + std::to_string(i);
+            record["n"] = (i * 5) % 7;
+            ASSERT_TRUE((*opened)->Create(log, record));
+        }
+        expected = ByN(**opened, log);
+    }
+    ASSERT_EQ(expected.size(), 4u);
+    EXPECT_EQ(server->Value(database, indexes_sql),
+              "_ix_Log_at,_ix_Log_createdAt,_ix_Log_n,_ix_Log_ownerId,_ix_Log_updatedAt");
+    const auto unindexed = ea::testing::SchemaFromText(kUnindexed);
+    auto reopened = OpenStore(StoreConfig{url}, *unindexed);
+    ASSERT_TRUE(reopened) << reopened.error().message;
+    EXPECT_EQ(server->Value(database, indexes_sql), "_ix_Log_at,_ix_Log_ownerId");
     EXPECT_EQ(ByN(**reopened, *unindexed->FindEntity("Log")), expected);
 }
 
