@@ -91,9 +91,11 @@ int main(int argc, char** argv) {
     }
 
     auto file_writer = service::JsonLinesFileWriter::Open({dir / "audit.jsonl", 1ull << 30, 1});
-    service::AsyncAuditSink file("file", *std::move(file_writer), 100000);
+    service::AsyncAuditSink file("file", *std::move(file_writer), 100000, {},
+                                 service::kAuditFileLinger);
     auto file_writer2 = service::JsonLinesFileWriter::Open({dir / "audit2.jsonl", 1ull << 30, 1});
-    service::AsyncAuditSink file2("file", *std::move(file_writer2), 100000);
+    service::AsyncAuditSink file2("file", *std::move(file_writer2), 100000, {},
+                                  service::kAuditFileLinger);
     service::AsyncAuditSink table(
         "table", std::make_unique<service::StoreAuditWriter>(**audit_store, audit_entity), 100000,
         {}, service::kAuditTableLinger);

@@ -80,7 +80,8 @@ Result<std::unique_ptr<AuditStack>> OpenAuditStack(const Config& config, Core& c
             return writer.error();
         }
         stack->file =
-            std::make_unique<service::AsyncAuditSink>("file", *std::move(writer), capacity, log);
+            std::make_unique<service::AsyncAuditSink>("file", *std::move(writer), capacity, log,
+                                                      service::kAuditFileLinger);
         sinks.push_back(stack->file.get());
     }
     if (config.audit_table) {

@@ -30,6 +30,7 @@ void AppendDouble(double number, std::string& out) {
 
 void Append(const boost::json::value& value, std::string& out);
 
+
 void AppendObject(const boost::json::object& object, std::string& out) {
     out += '{';
     bool first = true;
@@ -38,7 +39,7 @@ void AppendObject(const boost::json::object& object, std::string& out) {
             out += ',';
         }
         first = false;
-        out += boost::json::serialize(boost::json::string_view(member.key()));
+        AppendJsonString(member.key(), out);
         out += ':';
         Append(member.value(), out);
     }
@@ -52,7 +53,7 @@ void Append(const boost::json::value& value, std::string& out) {
         case boost::json::kind::int64: out += std::to_string(value.get_int64()); return;
         case boost::json::kind::uint64: out += std::to_string(value.get_uint64()); return;
         case boost::json::kind::double_: AppendDouble(value.get_double(), out); return;
-        case boost::json::kind::string: out += boost::json::serialize(value.get_string()); return;
+        case boost::json::kind::string: AppendJsonString(value.get_string(), out); return;
         case boost::json::kind::array: {
             out += '[';
             bool first = true;
@@ -71,6 +72,39 @@ void Append(const boost::json::value& value, std::string& out) {
 }
 
 }  // namespace
+
+void AppendJsonString(std::string_view text, std::string& out) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.reserve(out.size() + text.size() + 2);
+    out += '"';
+    std::size_t plain = 0;  // start of the run of bytes copied as they are
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            continue;
+        }
+        out.append(text.data() + plain, i - plain);
+        plain = i + 1;
+        out += '\\';
+        switch (c) {
+            case '"': out += '"'; break;
+            case '\\': out += '\\'; break;
+            case '\b': out += 'b'; break;
+            case '\t': out += 't'; break;
+            case '\n': out += 'n'; break;
+            case '\f': out += 'f'; break;
+            case '\r': out += 'r'; break;
+            default:
+                out += "u00";
+                out += kHex[c >> 4];
+                out += kHex[c & 0xF];
+        }
+    }
+    out.append(text.data() + plain, text.size() - plain);
+    out += '"';
+}
+
+void AppendJsonNumber(double number, std::string& out) { AppendDouble(number, out); }
 
 std::string ToJsonText(const boost::json::value& value) {
     std::string out;

@@ -4,13 +4,21 @@
 // a double always prints with a '.' or an exponent, so it reads back as a float.
 #pragma once
 
-#include <boost/json/fwd.hpp>
-
 #include <string>
+#include <string_view>
+
+#include <boost/json/fwd.hpp>
 
 namespace ea {
 
 std::string ToJsonText(const boost::json::value& value);
 std::string ToJsonText(const boost::json::object& object);
+
+// Appends `text` as a JSON string literal, quoted and escaped byte for byte as
+// boost::json::serialize escapes it, without a temporary string: for hot paths (responses, the
+// access log line) that write JSON text directly.
+void AppendJsonString(std::string_view text, std::string& out);
+// Appends a double as ToJsonText prints it.
+void AppendJsonNumber(double number, std::string& out);
 
 }  // namespace ea

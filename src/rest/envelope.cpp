@@ -11,6 +11,10 @@ http::Response JsonResponse(const boost::json::value& body, int status_code) {
     return http::MakeResponse(status_code, ToJsonText(body), kJsonContentType);
 }
 
+http::Response JsonResponse(const boost::json::object& body, int status_code) {
+    return http::MakeResponse(status_code, ToJsonText(body), kJsonContentType);
+}
+
 http::Response DataResponse(boost::json::value data, int status_code) {
     boost::json::object body;
     body["data"] = std::move(data);

@@ -32,5 +32,7 @@ http::Response RecordResponse(store::GetResult result,
 
 // Any JSON body (login answers and other shapes the original API defined).
 http::Response JsonResponse(const boost::json::value& body, int status_code = 200);
+// The same for an object: written from the object itself, not from a copy made into a value.
+http::Response JsonResponse(const boost::json::object& body, int status_code = 200);
 
 }  // namespace ea::rest

@@ -61,6 +61,10 @@ struct Field {
     // `search_index: false` (on the field or its entity): a free-text field without the trigram
     // search index. contains and fuzzy on it still answer, by scanning (docs/schema.md).
     bool search_index = true;
+    // `sort_index: false` (on the field or its entity): a Date, Datetime, Integer, Number or
+    // Currency field (or createdAt, updatedAt) without the B-tree index the store keeps for sorts
+    // and range filters; those still answer, by a scan (docs/schema.md, "Sort index").
+    bool sort_index = true;
     std::string description;
 
     // References (ObjectId fields).
@@ -122,6 +126,8 @@ public:
     int line() const { return line_; }
     // False when the entity says `search_index: false`: its fields' default.
     bool search_index() const { return search_index_; }
+    // False when the entity says `sort_index: false`: its fields' default.
+    bool sort_index() const { return sort_index_; }
 
 private:
     friend class SchemaBuilder;
@@ -137,6 +143,7 @@ private:
     std::vector<Relation> references_;
     std::vector<Relation> referenced_by_;
     bool search_index_ = true;
+    bool sort_index_ = true;
     int line_ = 0;
 };
 

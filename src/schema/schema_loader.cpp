@@ -580,10 +580,12 @@ void SchemaBuilder::ParseEntity(const std::string& name, const YAML::Node& key_n
                          services_node.emplace(v);
                      } else if (key == "search_index") {
                          e.search_index_ = ReadBool(v, name + ": search_index").value_or(true);
+                     } else if (key == "sort_index") {
+                         e.sort_index_ = ReadBool(v, name + ": sort_index").value_or(true);
                      } else {
                          Report(entry_key, name + ": unknown entity key '" + key +
                                                "' (expected description, operations, services, "
-                                               "uniques, search_index, fields)");
+                                               "uniques, search_index, sort_index, fields)");
                      }
                  });
     std::vector<std::string> field_uniques;
@@ -684,6 +686,7 @@ void SchemaBuilder::ParseFields(Entity& entity, const YAML::Node& node,
     created.type = FieldType::kDatetime;
     created.built_in = true;
     created.auto_generate = true;
+    created.sort_index = entity.sort_index_;
     created.description = "When the record was created (set by the server).";
     entity.fields_.push_back(std::move(created));
     Field updated;
@@ -691,6 +694,7 @@ void SchemaBuilder::ParseFields(Entity& entity, const YAML::Node& node,
     updated.type = FieldType::kDatetime;
     updated.built_in = true;
     updated.auto_update = true;
+    updated.sort_index = entity.sort_index_;
     updated.description = "When the record was last written (set by the server).";
     entity.fields_.push_back(std::move(updated));
 
@@ -719,6 +723,7 @@ std::optional<Field> SchemaBuilder::ParseField(Entity& entity, const std::string
     field.name = name;
     field.line = key_node.Mark().line + 1;
     field.search_index = entity.search_index_;
+    field.sort_index = entity.sort_index_;
 
     const std::string kTypeHelp =
         " (expected String, Integer, Number, Boolean, Currency, Date, Datetime, ObjectId, JSON "
@@ -840,6 +845,12 @@ std::optional<Field> SchemaBuilder::ParseField(Entity& entity, const std::string
                     field.search_index = *flag;
                     search_node.emplace(k);
                 }
+            } else if (key == "sort_index") {
+                if (auto flag = ReadBool(v, context + ": sort_index");
+                    flag && applies(k, is_numeric || is_time,
+                                    "Date, Datetime, Integer, Number and Currency")) {
+                    field.sort_index = *flag;
+                }
             } else if (key == "autoGenerate" || key == "autoUpdate") {
                 const bool flag = ReadBool(v, context + ": " + key).value_or(false);
                 if (flag && applies(k, is_time, "Date and Datetime")) {
@@ -869,7 +880,7 @@ std::optional<Field> SchemaBuilder::ParseField(Entity& entity, const std::string
                 Report(k, context + ": unknown field key '" + key +
                               "' (expected type, required, default, min_length, max_length, "
                               "pattern, ge, le, enum, autoGenerate, autoUpdate, description, "
-                              "references, on_delete, unique, search_index)");
+                              "references, on_delete, unique, search_index, sort_index)");
             }
         });
         if (!type_ok) {

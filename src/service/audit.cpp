@@ -98,27 +98,28 @@ AuditOutcome OutcomeOf(ErrorCode code) {
     }
 }
 
-boost::json::object ToJson(const AuditEvent& event) {
-    boost::json::array ids;
+boost::json::object ToJson(const AuditEvent& event, boost::json::storage_ptr storage) {
+    boost::json::array ids(storage);
+    ids.reserve(event.ids.size());
     for (const auto& id : event.ids) {
         ids.emplace_back(id);
     }
-    return boost::json::object{
-        {"time", FormatDatetime(event.time)},
-        {"userId", event.user_id},
-        {"username", event.username},
-        {"role", event.role},
-        {"channel", event.channel},
-        {"action", event.action},
-        {"entity", event.entity},
-        {"ids", std::move(ids)},
-        {"filter", event.filter},
-        {"outcome", ToString(event.outcome)},
-        {"errorCode", event.error_code},
-        {"rows", event.rows},
-        {"durationMs", event.duration_ms},
-        {"requestId", event.request_id},
-    };
+    boost::json::object out(16, storage);
+    out.emplace("time", FormatDatetime(event.time));
+    out.emplace("userId", event.user_id);
+    out.emplace("username", event.username);
+    out.emplace("role", event.role);
+    out.emplace("channel", event.channel);
+    out.emplace("action", event.action);
+    out.emplace("entity", event.entity);
+    out.emplace("ids", std::move(ids));
+    out.emplace("filter", event.filter);
+    out.emplace("outcome", ToString(event.outcome));
+    out.emplace("errorCode", event.error_code);
+    out.emplace("rows", event.rows);
+    out.emplace("durationMs", event.duration_ms);
+    out.emplace("requestId", event.request_id);
+    return out;
 }
 
 std::string MaskedFilterText(const query::FilterNode* filter) {

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,12 +41,16 @@ struct AuditEvent {
     std::string request_id;
 };
 
+// One event, shared by every sink it is handed to (no copy per sink); immutable once submitted.
+using AuditEventPtr = std::shared_ptr<const AuditEvent>;
+
 std::string_view ToString(AuditOutcome outcome);
 
 // The event as one JSON object, the JSON-lines file's line and the audit table's record:
 // {"time", "userId", "username", "role", "channel", "action", "entity", "ids", "filter",
 //  "outcome", "errorCode", "rows", "durationMs", "requestId"} (docs/security.md, "Audit").
-boost::json::object ToJson(const AuditEvent& event);
+// `storage` lets a caller build it in its own memory resource (the file writer's scratch buffer).
+boost::json::object ToJson(const AuditEvent& event, boost::json::storage_ptr storage = {});
 
 // Denied for a refusal of the caller (kForbidden, kUnauthenticated, kRateLimited), error for any
 // other failure.
@@ -69,8 +74,8 @@ public:
     // Gives back room Reserve held.
     virtual void Release() = 0;
     // Takes one event: into the room Reserve held when `reserved`; otherwise the event is
-    // dropped (and counted) when the sink is full or failing.
-    virtual void Submit(const AuditEvent& event, bool reserved) = 0;
+    // dropped (and counted) when the sink is full or failing. `event` is never null.
+    virtual void Submit(AuditEventPtr event, bool reserved) = 0;
 };
 
 }  // namespace ea::service

@@ -126,7 +126,8 @@ void AuditScope::Finish(const Status& status) {
     event_.duration_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_)
             .count();
-    sink_->Submit(event_, reserved_);
+    // The event moves into one shared copy that every sink keeps (AuditFanout hands it on).
+    sink_->Submit(std::make_shared<const AuditEvent>(std::move(event_)), reserved_);
     reserved_ = false;
 }
 

@@ -9,8 +9,10 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -152,6 +154,20 @@ public:
         Merge merge = {};
     };
     [[nodiscard]] virtual Result<std::vector<Record>> Batch(std::vector<BatchItem> items) = 0;
+
+    // One column value of a row given to Append: null, an integer (a Boolean field's 0 or 1), a
+    // number, or text (an Array or JSON field as its JSON text). Text is borrowed for the call.
+    using Cell = std::variant<std::nullptr_t, std::int64_t, double, std::string_view>;
+
+    // Inserts rows into `entity`'s table in one transaction, all or nothing, and reads nothing
+    // back: the write path of an insert-only log (the audit trail). `cells` holds the rows one
+    // after another, each one Cell per field of entity.fields() in that order, complete and
+    // canonical as Create wants them, each with a new id. The rows read back as Create would
+    // have stored them. Errors: as Batch (kConflict for a taken id, kValidationFailed for an
+    // invalid id), and kInvalidArgument when cells.size() is not a multiple of the field count.
+    // The default (append_default.cpp) builds each row's Record and runs Batch; a backend may
+    // insert directly when nothing but the id can conflict (no reference, unique or search index).
+    [[nodiscard]] virtual Status Append(const schema::Entity& entity, std::span<const Cell> cells);
 
     // count, sum, avg, min and max of the records of `entity` matching query.filter (same
     // semantics as List's), one result per distinct combination of query.group_by values, at

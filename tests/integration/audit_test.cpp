@@ -228,6 +228,54 @@ TEST_F(AuditTest, AnMcpToolCallOverHttpIsAuditedWithChannelMcpHttp) {
     EXPECT_EQ(Str(refused[0].at("entity")), "Event");
 }
 
+// One event, two sinks: the line the file sink wrote and the row GET /api/_audit answers hold the
+// same value for every field of the line (the row adds its id, createdAt and updatedAt), for a
+// REST request and for an MCP tool call over HTTP.
+TEST_F(AuditTest, TheFileLineAndTheTableRowOfAnEventAgreeFieldByField) {
+    const std::string rest_id = UniqueId("evt_both_sinks");
+    ASSERT_EQ(Admin().Get("/api/event/" + rest_id).status, 404);
+    const std::string token = UserToken("ai_agent");
+    const std::string session = McpSession(port(), token);
+    const std::string mcp_id = UniqueId("usr_both_sinks");
+    const auto called = McpPost(
+        port(), token, session,
+        R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_user",)"
+        R"("arguments":{"id":")" + mcp_id + R"("}}})");
+    ASSERT_EQ(called.status, 200) << Describe(called);
+
+    for (const auto& [id, channel] : {std::pair{rest_id, "rest"}, std::pair{mcp_id, "mcp-http"}}) {
+        const auto rows =
+            EventsMatching(std::string("action:get,channel:") + channel + ",outcome:error");
+        const json::object* row = nullptr;
+        for (const auto& one : rows) {
+            const auto& ids = one.at("ids").as_array();
+            if (!ids.empty() && Str(ids[0]) == id) {
+                row = &one.as_object();
+            }
+        }
+        ASSERT_NE(row, nullptr) << channel << ": " << json::serialize(rows);
+        json::object line;
+        ASSERT_TRUE(WaitFor([&] {
+            std::istringstream text(FileText(AuditFile()));
+            for (std::string one; std::getline(text, one);) {
+                if (one.find("\"" + id + "\"") != std::string::npos) {
+                    line = json::parse(one).as_object();
+                    return true;
+                }
+            }
+            return false;
+        })) << channel;
+        EXPECT_EQ(Str(line.at("errorCode")), "not_found") << channel;  // means something
+        EXPECT_EQ(line.size(), 14u) << json::serialize(line);
+        for (const auto& [key, value] : line) {
+            ASSERT_TRUE(row->contains(key)) << channel << " " << key;
+            EXPECT_EQ(row->at(key), value) << channel << " " << key;
+        }
+        EXPECT_EQ(row->size(), line.size() + 3) << json::serialize(*row);
+        EXPECT_EQ(row->at("createdAt"), line.at("time")) << channel;
+    }
+}
+
 // `events-api mcp` signs in at start-up: that login is audited (channel mcp-stdio, action login,
 // the outcome), a failed one too, with the tried username and never the password; the logout at
 // exit likewise.

@@ -3,7 +3,9 @@
 // comes from (trust_proxy) for the per-address login limit and the access log.
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "integration/integration_fixture.hpp"
@@ -433,6 +435,56 @@ TEST(TrustProxyTest, WithTrustProxyTheLastOfSeveralHeadersCounts) {
     const std::regex kept(R"re("request_id":"not-an-address"[^\n]*"remote":"127\.0\.0\.1")re");
     EXPECT_TRUE(std::regex_search(log, kept)) << log;
     EXPECT_EQ(log.find("6.6.6.6"), std::string::npos);
+}
+
+// The access log line, written without a JSON object: one JSON object per request with every
+// field and its type, for a routed authenticated request and for an unmatched one.
+TEST(AccessLogTest, EachRequestIsOneJsonLineWithEveryField) {
+    auto server = StartServer(DemoServerOptions());
+    ASSERT_TRUE(server);
+    const std::string token = LoginToken(server->port(), "admin", kAdminPassword);
+    ASSERT_FALSE(token.empty());
+    auto got = SendRaw(server->port(),
+                       "GET /api/user/usr_demo_1 HTTP/1.1\r\nHost: x\r\n"
+                       "Authorization: Bearer " +
+                           token +
+                           "\r\n"
+                           "X-Request-Id: log-line-get\r\nConnection: close\r\n\r\n");
+    ASSERT_EQ(got.status, 200);
+    auto unmatched = SendRaw(server->port(),
+                             "GET /nowhere HTTP/1.1\r\nHost: x\r\n"
+                             "X-Request-Id: log-line-404\r\n"
+                             "Connection: close\r\n\r\n");
+    ASSERT_EQ(unmatched.status, 404);
+    std::map<std::string, json::object> lines;
+    ASSERT_TRUE(WaitFor([&] {
+        std::istringstream log(server->StdoutText());
+        for (std::string line; std::getline(log, line);) {
+            if (line.find("\"msg\":\"request\"") == std::string::npos) {
+                continue;
+            }
+            const auto parsed = json::parse(line).as_object();  // the whole line is one object
+            lines[std::string(parsed.at("request_id").as_string())] = parsed;
+        }
+        return lines.count("log-line-get") == 1 && lines.count("log-line-404") == 1;
+    }));
+    const auto& get = lines["log-line-get"];
+    EXPECT_TRUE(get.at("ts").is_int64());
+    EXPECT_GT(get.at("ts").as_int64(), 1'700'000'000'000);
+    EXPECT_EQ(get.at("level").as_string(), "info");
+    EXPECT_EQ(get.at("method").as_string(), "GET");
+    EXPECT_EQ(get.at("route").as_string(), "/api/{entity}/{id}");
+    EXPECT_EQ(get.at("status").as_int64(), 200);
+    EXPECT_TRUE(get.at("duration_ms").is_double());
+    EXPECT_GE(get.at("duration_ms").as_double(), 0.0);
+    EXPECT_EQ(get.at("remote").as_string(), "127.0.0.1");
+    EXPECT_FALSE(get.at("principal").as_string().empty());
+    EXPECT_FALSE(get.contains("detail"));
+    EXPECT_EQ(get.size(), 10u) << json::serialize(get);
+    const auto& missing = lines["log-line-404"];
+    EXPECT_EQ(missing.at("route").as_string(), "(unmatched)");
+    EXPECT_EQ(missing.at("status").as_int64(), 404);
+    EXPECT_EQ(missing.at("principal").as_string(), "");
 }
 
 }  // namespace

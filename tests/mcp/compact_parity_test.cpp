@@ -30,9 +30,9 @@ class RecordingSink : public service::AuditSink {
 public:
     Status Reserve() override { return Ok(); }
     void Release() override {}
-    void Submit(const service::AuditEvent& event, bool) override {
+    void Submit(service::AuditEventPtr event, bool) override {
         std::lock_guard lock(mutex_);
-        events_.push_back(event);
+        events_.push_back(*event);
     }
     std::vector<service::AuditEvent> events() {
         std::lock_guard lock(mutex_);

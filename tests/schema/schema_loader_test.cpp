@@ -440,6 +440,11 @@ const ErrorCase kErrorCases[] = {
      "`search_index` applies to free-text String fields only (this field is String with an enum)"},
     {"search_index not a boolean", "A:\n  search_index: sometimes\n  fields: {x: String}\n", "2:17",
      "A: search_index"},
+    {"sort_index on a String", "A:\n  fields:\n    s: {type: String, sort_index: false}\n", "3:23",
+     "A.s: `sort_index` applies to Date, Datetime, Integer, Number and Currency fields only "
+     "(this field is String)"},
+    {"sort_index not a boolean", "A:\n  sort_index: maybe\n  fields: {x: String}\n", "2:15",
+     "A: sort_index"},
 };
 
 TEST(SchemaLoaderTest, SearchIndexCanBeTurnedOffPerFieldOrPerEntity) {
@@ -465,6 +470,31 @@ B:
     EXPECT_FALSE(b.search_index());
     EXPECT_FALSE(b.FindField("one")->is_search_indexed());
     EXPECT_TRUE(b.FindField("back")->is_search_indexed());  // the field's own word wins
+}
+
+TEST(SchemaLoaderTest, SortIndexCanBeTurnedOffPerFieldOrPerEntityBuiltInsIncluded) {
+    auto schema = Load(R"(A:
+  fields:
+    n: {type: Integer, sort_index: false}
+    x: Number
+B:
+  sort_index: false
+  fields:
+    at: {type: Datetime, sort_index: true}
+    n: Integer
+)");
+    ASSERT_TRUE(schema);
+    const Entity& a = *schema->FindEntity("A");
+    EXPECT_TRUE(a.sort_index());
+    EXPECT_FALSE(a.FindField("n")->sort_index);
+    EXPECT_TRUE(a.FindField("x")->sort_index);
+    EXPECT_TRUE(a.FindField("createdAt")->sort_index);
+    const Entity& b = *schema->FindEntity("B");
+    EXPECT_FALSE(b.sort_index());
+    EXPECT_TRUE(b.FindField("at")->sort_index);  // the field's own word wins
+    EXPECT_FALSE(b.FindField("n")->sort_index);
+    EXPECT_FALSE(b.FindField("createdAt")->sort_index);
+    EXPECT_FALSE(b.FindField("updatedAt")->sort_index);
 }
 
 TEST(SchemaLoaderTest, AWriteOnlyPasswordHasNoSearchIndex) {

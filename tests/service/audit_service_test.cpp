@@ -30,12 +30,12 @@ public:
         std::lock_guard lock(mutex);
         --reserved;
     }
-    void Submit(const AuditEvent& event, bool was_reserved) override {
+    void Submit(AuditEventPtr event, bool was_reserved) override {
         std::lock_guard lock(mutex);
         if (was_reserved) {
             --reserved;
         }
-        events.push_back(event);
+        events.push_back(*event);
         reserved_flags.push_back(was_reserved);
     }
 

@@ -35,6 +35,10 @@ AuditEvent Event(std::string action, int seconds = 0) {
     return event;
 }
 
+AuditEventPtr Shared(AuditEvent event) {
+    return std::make_shared<const AuditEvent>(std::move(event));
+}
+
 std::vector<std::string> Lines(const std::filesystem::path& file) {
     std::ifstream in(file);
     std::vector<std::string> lines;
@@ -48,7 +52,7 @@ TEST(AuditFileWriter, AppendsOneJsonObjectPerEvent) {
     ea::testing::TempDir dir;
     auto writer = JsonLinesFileWriter::Open({dir / "sub" / "audit.jsonl", 1 << 20, 3});
     ASSERT_TRUE(writer) << writer.error().message;
-    const AuditEvent events[] = {Event("create", 1), Event("delete", 2)};
+    const AuditEventPtr events[] = {Shared(Event("create", 1)), Shared(Event("delete", 2))};
     ASSERT_TRUE((*writer)->Write(events));
     const auto lines = Lines(dir / "sub" / "audit.jsonl");
     ASSERT_EQ(lines.size(), 2u);
@@ -68,7 +72,7 @@ TEST(AuditFileWriter, RotatesBySizeAndKeepsTheConfiguredNumberOfFiles) {
     auto writer = JsonLinesFileWriter::Open({path, 2 * line_size + 1, 2});
     ASSERT_TRUE(writer) << writer.error().message;
     for (int i = 10; i < 20; ++i) {  // ten events, two per file
-        const AuditEvent event[] = {Event("list", i)};
+        const AuditEventPtr event[] = {Shared(Event("list", i))};
         ASSERT_TRUE((*writer)->Write(event));
     }
     EXPECT_TRUE(std::filesystem::exists(path.string() + ".1"));
@@ -107,7 +111,7 @@ public:
         int calls = 0;
     };
     explicit ControlledWriter(State& state) : state_(state) {}
-    Status Write(std::span<const AuditEvent> events) override {
+    Status Write(std::span<const AuditEventPtr> events) override {
         std::unique_lock lock(state_.mutex);
         ++state_.calls;
         state_.changed.notify_all();
@@ -116,7 +120,7 @@ public:
             return Error{ErrorCode::kUnavailable, "disk full"};
         }
         for (const auto& event : events) {
-            state_.written.push_back(event.request_id);
+            state_.written.push_back(event->request_id);
         }
         return Ok();
     }
@@ -129,7 +133,7 @@ TEST(AsyncAuditSink, WritesEverySubmittedEventInOrder) {
     ControlledWriter::State state;
     AsyncAuditSink sink("file", std::make_unique<ControlledWriter>(state), 100);
     for (int i = 0; i < 20; ++i) {
-        sink.Submit(Event("get", i), false);
+        sink.Submit(Shared(Event("get", i)), false);
     }
     ASSERT_TRUE(sink.Flush(5s));
     std::lock_guard lock(state.mutex);
@@ -140,20 +144,35 @@ TEST(AsyncAuditSink, WritesEverySubmittedEventInOrder) {
     EXPECT_EQ(sink.stats().dropped, 0u);
 }
 
+TEST(AsyncAuditSink, ALingeringSinkWritesTheEventsOfItsLingerInOneBatch) {
+    ControlledWriter::State state;
+    AsyncAuditSink sink("file", std::make_unique<ControlledWriter>(state), 100, {}, 300ms);
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 10; ++i) {
+        sink.Submit(Shared(Event("get", i)), false);
+    }
+    ASSERT_LT(std::chrono::steady_clock::now() - start, 250ms) << "too slow to test the linger";
+    ASSERT_TRUE(sink.Flush(5s));
+    std::lock_guard lock(state.mutex);
+    EXPECT_EQ(state.calls, 1) << "one write for the ten events";
+    EXPECT_EQ(state.written.size(), 10u);
+    EXPECT_EQ(state.written.back(), "req-9");
+}
+
 TEST(AsyncAuditSink, AFullQueueRefusesReservationsAndDropsUnreservedEvents) {
     ControlledWriter::State state;
     state.hold = true;  // the writer takes the first event and blocks
     AsyncAuditSink sink("file", std::make_unique<ControlledWriter>(state), 3);
-    sink.Submit(Event("get", 0), false);
+    sink.Submit(Shared(Event("get", 0)), false);
     {
         std::unique_lock lock(state.mutex);
         ASSERT_TRUE(state.changed.wait_for(lock, 5s, [&] { return state.calls == 1; }));
     }
-    ASSERT_TRUE(sink.Reserve());          // 1 in flight + 1 reserved
-    sink.Submit(Event("get", 1), false);  // 3: full
+    ASSERT_TRUE(sink.Reserve());                  // 1 in flight + 1 reserved
+    sink.Submit(Shared(Event("get", 1)), false);  // 3: full
     EXPECT_FALSE(sink.Reserve());
-    sink.Submit(Event("get", 2), false);    // dropped
-    sink.Submit(Event("create", 3), true);  // into the reserved room: kept
+    sink.Submit(Shared(Event("get", 2)), false);    // dropped
+    sink.Submit(Shared(Event("create", 3)), true);  // into the reserved room: kept
     EXPECT_EQ(sink.stats().dropped, 1u);
     EXPECT_EQ(sink.stats().refused, 1u);
     {
@@ -177,7 +196,7 @@ TEST(AsyncAuditSink, AFailingWriterRefusesWritesKeepsItsBatchAndRecovers) {
                             log.push_back(std::string(level) + ": " + std::string(message));
                         });
     ASSERT_TRUE(sink.Reserve());
-    sink.Submit(Event("create", 1), true);
+    sink.Submit(Shared(Event("create", 1)), true);
     // Wait for the first failure: then the sink is unhealthy.
     const auto deadline = std::chrono::steady_clock::now() + 5s;
     while (sink.stats().failures == 0 && std::chrono::steady_clock::now() < deadline) {
@@ -186,7 +205,7 @@ TEST(AsyncAuditSink, AFailingWriterRefusesWritesKeepsItsBatchAndRecovers) {
     ASSERT_GE(sink.stats().failures, 1u);
     EXPECT_FALSE(sink.stats().healthy);
     EXPECT_FALSE(sink.Reserve()) << "a write must be refused while the sink fails";
-    sink.Submit(Event("get", 2), false);
+    sink.Submit(Shared(Event("get", 2)), false);
     EXPECT_EQ(sink.stats().dropped, 1u);
     {
         std::lock_guard lock(state.mutex);
@@ -213,7 +232,7 @@ TEST(AuditFanout, ReservesInEverySinkOrNone) {
     b_state.fail = true;
     AsyncAuditSink a("file", std::make_unique<ControlledWriter>(a_state), 1);
     AsyncAuditSink b("table", std::make_unique<ControlledWriter>(b_state), 10);
-    b.Submit(Event("get", 0), false);
+    b.Submit(Shared(Event("get", 0)), false);
     const auto deadline = std::chrono::steady_clock::now() + 5s;
     while (b.stats().healthy && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::yield();
@@ -254,7 +273,8 @@ TEST_F(AuditTableTest, AdminsReadTheEventsNewestFirstWithEveryField) {
     denied.outcome = AuditOutcome::kDenied;
     denied.error_code = "forbidden";
     denied.rows = 0;
-    const AuditEvent events[] = {Event("create", 1), Event("get", 2), denied};
+    const AuditEventPtr events[] = {Shared(Event("create", 1)), Shared(Event("get", 2)),
+                                    Shared(denied)};
     ASSERT_TRUE(writer.Write(events));
     AuditLog log(*store_, *entity_, nullptr);
     auto listed = log.List(As("admin"), query::Query{});
@@ -275,7 +295,7 @@ TEST_F(AuditTableTest, NoOtherRoleReadsTheTrailAndTheRefusalIsAudited) {
     public:
         Status Reserve() override { return Ok(); }
         void Release() override {}
-        void Submit(const AuditEvent& event, bool) override { events.push_back(event); }
+        void Submit(AuditEventPtr event, bool) override { events.push_back(*event); }
         std::vector<AuditEvent> events;
     } capture;
     AuditLog log(*store_, *entity_, &capture);

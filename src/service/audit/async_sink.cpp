@@ -49,7 +49,8 @@ void AsyncAuditSink::Release() {
     }
 }
 
-void AsyncAuditSink::Submit(const AuditEvent& event, bool reserved) {
+void AsyncAuditSink::Submit(AuditEventPtr event, bool reserved) {
+    bool wake = false;
     {
         std::lock_guard lock(mutex_);
         if (reserved && reserved_ > 0) {
@@ -58,10 +59,17 @@ void AsyncAuditSink::Submit(const AuditEvent& event, bool reserved) {
             dropped_.fetch_add(1, std::memory_order_relaxed);
             return;
         }
-        queue_.push_back(event);
+        queue_.push_back(std::move(event));
         ++submitted_;
+        wake = waiting_ == Waiting::kAnyEvent ||
+               (waiting_ == Waiting::kFullBatch && queue_.size() >= kMaxBatch);
+        if (wake) {
+            waiting_ = Waiting::kNothing;  // one wake-up is enough
+        }
     }
-    wake_.notify_all();
+    if (wake) {
+        wake_.notify_one();
+    }
 }
 
 bool AsyncAuditSink::Flush(std::chrono::milliseconds timeout) {
@@ -89,16 +97,24 @@ void AsyncAuditSink::Log(std::string_view level, const std::string& message) con
 }
 
 void AsyncAuditSink::Run() {
-    std::vector<AuditEvent> batch;
+    std::vector<AuditEventPtr> batch;
     auto backoff = kFirstBackoff;
     std::unique_lock lock(mutex_);
     for (;;) {
-        wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        wake_.wait(lock, [&] {
+            waiting_ = Waiting::kAnyEvent;
+            return stopping_ || !queue_.empty();
+        });
+        waiting_ = Waiting::kNothing;
         if (queue_.empty()) {
             return;  // stopping, nothing left
         }
         if (linger_.count() > 0 && !stopping_ && queue_.size() < kMaxBatch) {
-            wake_.wait_for(lock, linger_, [&] { return stopping_ || queue_.size() >= kMaxBatch; });
+            wake_.wait_for(lock, linger_, [&] {
+                waiting_ = Waiting::kFullBatch;
+                return stopping_ || queue_.size() >= kMaxBatch;
+            });
+            waiting_ = Waiting::kNothing;
         }
         const std::size_t n = std::min(queue_.size(), kMaxBatch);
         batch.assign(std::make_move_iterator(queue_.begin()),
@@ -161,9 +177,9 @@ void AuditFanout::Release() {
     }
 }
 
-void AuditFanout::Submit(const AuditEvent& event, bool reserved) {
+void AuditFanout::Submit(AuditEventPtr event, bool reserved) {
     for (auto* sink : sinks_) {
-        sink->Submit(event, reserved);
+        sink->Submit(event, reserved);  // the same event for each: no copy
     }
 }
 

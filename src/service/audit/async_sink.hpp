@@ -1,6 +1,8 @@
 // AsyncAuditSink: an AuditSink that queues events in memory (bounded) and writes them on its own
 // thread through an AuditWriter (the JSON-lines file, the audit table), so a request thread only
-// takes a lock and copies one event.
+// takes a lock and queues a pointer to the event (one shared event for every sink). It wakes the
+// writer only when the writer waits for that event: the first into an empty queue, or the one
+// that fills a batch while the writer lingers; events in between cost no system call.
 //
 // When the queue is full, or the writer is failing (its last write failed and has not succeeded
 // since), Reserve refuses and an unreserved event is dropped and counted: reads carry on, writes
@@ -32,7 +34,7 @@ namespace ea::service {
 class AuditWriter {
 public:
     virtual ~AuditWriter() = default;
-    [[nodiscard]] virtual Status Write(std::span<const AuditEvent> events) = 0;
+    [[nodiscard]] virtual Status Write(std::span<const AuditEventPtr> events) = 0;
 };
 
 struct AuditSinkStats {
@@ -60,7 +62,7 @@ public:
 
     [[nodiscard]] Status Reserve() override;
     void Release() override;
-    void Submit(const AuditEvent& event, bool reserved) override;
+    void Submit(AuditEventPtr event, bool reserved) override;
 
     // Waits until every event submitted before the call is written, up to `timeout`; false when
     // some are still pending (the writer is failing or slow).
@@ -70,6 +72,9 @@ public:
     const std::string& name() const { return name_; }
 
 private:
+    // What the writer thread waits for (guarded by mutex_), so Submit wakes it only then.
+    enum class Waiting { kNothing, kAnyEvent, kFullBatch };
+
     void Run();
     void Log(std::string_view level, const std::string& message) const;
 
@@ -82,7 +87,8 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable wake_;     // the writer: events queued or stopping
     std::condition_variable drained_;  // Flush: a batch finished
-    std::deque<AuditEvent> queue_;
+    std::deque<AuditEventPtr> queue_;
+    Waiting waiting_ = Waiting::kNothing;
     std::size_t reserved_ = 0;
     std::size_t in_flight_ = 0;  // events of the batch being written
     std::uint64_t submitted_ = 0;
@@ -104,7 +110,7 @@ public:
     explicit AuditFanout(std::vector<AuditSink*> sinks) : sinks_(std::move(sinks)) {}
     [[nodiscard]] Status Reserve() override;
     void Release() override;
-    void Submit(const AuditEvent& event, bool reserved) override;
+    void Submit(AuditEventPtr event, bool reserved) override;
 
 private:
     std::vector<AuditSink*> sinks_;

@@ -4,11 +4,15 @@
 // and reads use the ordinary list query (filter, sort, page, pageSize, count). A wipe of the data
 // (db init) does not touch it: it is not an entity of the served schema.
 //
-// StoreAuditWriter appends events (one transaction per batch); AuditLog reads them for admins.
+// StoreAuditWriter appends events (one transaction per batch, DocumentStore::Append: the event's
+// fields bound as the row's columns, no Record built, nothing read back); AuditLog reads them for
+// admins.
 #pragma once
 
 #include <chrono>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "schema/schema.hpp"
 #include "service/audit/async_sink.hpp"
@@ -31,13 +35,38 @@ inline constexpr std::chrono::milliseconds kAuditTableLinger{20};
 class StoreAuditWriter final : public AuditWriter {
 public:
     // `store` was opened on AuditTableSchema(); both must outlive the writer.
-    StoreAuditWriter(store::DocumentStore& store, const schema::Entity& entity)
-        : store_(store), entity_(entity) {}
-    [[nodiscard]] Status Write(std::span<const AuditEvent> events) override;
+    StoreAuditWriter(store::DocumentStore& store, const schema::Entity& entity);
+    // The row of each event holds what ToJson(event) holds, plus a new id, and createdAt and
+    // updatedAt equal to its time.
+    [[nodiscard]] Status Write(std::span<const AuditEventPtr> events) override;
 
 private:
+    // Where each column's value comes from, in the table's column order (found once).
+    enum class Column {
+        kId,
+        kStamp,
+        kIds,
+        kUserId,
+        kUsername,
+        kRole,
+        kChannel,
+        kAction,
+        kEntity,
+        kFilter,
+        kOutcome,
+        kErrorCode,
+        kRows,
+        kDurationMs,
+        kRequestId,
+        kNull
+    };
+
     store::DocumentStore& store_;
     const schema::Entity& entity_;
+    std::vector<Column> columns_;
+    // Reused by every batch (the writer runs on one thread): the cells and the text they borrow.
+    std::vector<store::DocumentStore::Cell> cells_;
+    std::vector<std::string> text_;  // per event: id, time, ids as JSON
 };
 
 // What admins read: `GET /api/_audit` and the MCP resource events://audit. Each read is itself

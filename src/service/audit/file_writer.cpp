@@ -84,15 +84,22 @@ Status JsonLinesFileWriter::Rotate() {
     return OpenFile();
 }
 
-Status JsonLinesFileWriter::Write(std::span<const AuditEvent> events) {
+Status JsonLinesFileWriter::Write(std::span<const AuditEventPtr> events) {
     if (fd_ < 0) {
         if (auto status = OpenFile(); !status) {
             return status;
         }
     }
     buffer_.clear();
+    char chunk[4096];
+    boost::json::serializer serializer;  // its stack is kept from one event to the next
     for (const auto& event : events) {
-        buffer_ += boost::json::serialize(ToJson(event));
+        boost::json::monotonic_resource memory(scratch_, sizeof scratch_);
+        const boost::json::value line(ToJson(*event, &memory));
+        serializer.reset(&line);
+        while (!serializer.done()) {
+            buffer_ += serializer.read(chunk, sizeof chunk);
+        }
         buffer_ += '\n';
     }
     if (size_ > 0 && size_ + buffer_.size() > options_.max_bytes) {

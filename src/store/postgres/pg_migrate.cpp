@@ -125,6 +125,11 @@ Status CreateIndexes(PgConnection& conn, const PgDialect& dialect, const schema:
             return status;
         }
     }
+    for (const auto& name : sql::UnwantedSortIndexNames(entity)) {  // sort_index: false
+        if (auto status = conn.Simple("DROP INDEX IF EXISTS " + Quote(name)); !status) {
+            return status;
+        }
+    }
     for (const auto* field : FreeTextFields(entity)) {
         auto status = conn.Simple(
             "CREATE INDEX IF NOT EXISTS " + Quote(TrigramIndexName(entity, *field)) + " ON " +

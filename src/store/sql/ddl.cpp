@@ -106,8 +106,20 @@ std::vector<IndexDef> IndexesFor(const schema::Entity& entity) {
         if (field.name == "id" || single_indexed.count(field.name) != 0) {
             continue;
         }
-        if (field.is_reference() || field.name == "createdAt" || IsSortableType(field.type)) {
+        if (field.is_reference() ||
+            (field.sort_index && (field.name == "createdAt" || IsSortableType(field.type)))) {
             out.push_back(IndexDef{"_ix_" + entity.name() + "_" + field.name, {&field}, false});
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> UnwantedSortIndexNames(const schema::Entity& entity) {
+    std::vector<std::string> out;
+    for (const auto& field : entity.fields()) {
+        if (!field.sort_index && !field.is_reference() &&
+            (field.name == "createdAt" || IsSortableType(field.type))) {
+            out.push_back("_ix_" + entity.name() + "_" + field.name);
         }
     }
     return out;

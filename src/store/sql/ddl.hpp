@@ -7,8 +7,10 @@
 //
 // Indexes: every reference column (joins, on_delete look-ups); every `uniques` entry as a UNIQUE
 // index (single and compound); and for sorting and range filters createdAt plus every
-// Date/Datetime/Integer/Number/Currency field. Free-text Strings are not indexed here: contains and
-// fuzzy use the backend's search index, and a NOCASE sort on them would need its own collation.
+// Date/Datetime/Integer/Number/Currency field, unless the schema says `sort_index: false` of it
+// (a reference keeps its index: on_delete needs it). Free-text Strings are not indexed here:
+// contains and fuzzy use the backend's search index, and a NOCASE sort on them would need its own
+// collation.
 #pragma once
 
 #include <string>
@@ -40,6 +42,10 @@ std::string AddColumnSql(const Dialect& dialect, const schema::Entity& entity,
 
 // The indexes the entity should have (see the file comment for the choice).
 std::vector<IndexDef> IndexesFor(const schema::Entity& entity);
+
+// The names of the sort indexes the entity had before its schema said `sort_index: false` of
+// their fields: a migration drops them (DROP INDEX IF EXISTS).
+std::vector<std::string> UnwantedSortIndexNames(const schema::Entity& entity);
 
 // CREATE [UNIQUE] INDEX IF NOT EXISTS.
 std::string CreateIndexSql(const Dialect& dialect, const schema::Entity& entity,

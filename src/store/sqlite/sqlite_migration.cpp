@@ -61,7 +61,8 @@ Status SqliteConnection::SetMeta(const std::string& key, const std::string& text
 
 // Brings the database up to `schema_`, additively: creates missing tables, adds missing
 // columns (a new required field needs a default, which fills existing rows, or an empty
-// table), creates missing indexes and (re)builds search indexes whose layout changed. Never
+// table), creates missing indexes (and drops the sort indexes of fields now `sort_index:
+// false`) and (re)builds search indexes whose layout changed. Never
 // drops a table or column holding data; columns of fields removed from the schema are kept
 // and ignored. Column type changes are not migrated.
 Status SqliteConnection::Migrate() {
@@ -82,6 +83,11 @@ Status SqliteConnection::Migrate() {
     for (const auto& entity : schema_.entities()) {
         for (const auto& index : sql::IndexesFor(*entity)) {
             if (auto s = CreateIndex(*entity, index); !s) {
+                return s;
+            }
+        }
+        for (const auto& name : sql::UnwantedSortIndexNames(*entity)) {  // sort_index: false
+            if (auto s = Exec("DROP INDEX IF EXISTS " + sql::Dialect::QuoteIdentifier(name)); !s) {
                 return s;
             }
         }

@@ -110,6 +110,20 @@ Status SqliteStore::Ping() {
     });
 }
 
+Status SqliteStore::WriteInTransaction(const WriteFn& write) {
+    std::lock_guard lock(write_mutex_);
+    auto done = writer_->InTransaction<bool>([&]() -> Result<bool> {
+        if (const int rc = write(writer_->cache()); rc != SQLITE_OK) {
+            return writer_->DbError(rc, "append");
+        }
+        return true;
+    });
+    if (!done) {
+        return done.error();
+    }
+    return Ok();
+}
+
 Status SqliteStore::ReadRows(const std::function<Result<sql::Sql>(const sql::Dialect&)>& build,
                              const RowCallback& on_row) {
     return WithReader([&](SqliteConnection& reader) -> Status {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,7 @@ namespace ea::store::sqlite {
 
 class SqliteConnection;
 class ReaderPool;
+class StatementCache;
 
 struct SqliteOptions {
     // kFull: synchronous=FULL (the WAL is synced at every commit); kNormal: synchronous=NORMAL
@@ -50,6 +52,8 @@ public:
     ~SqliteStore() override;
 
     Result<ListResult> List(const schema::Entity& entity, const query::Query& query) override;
+    // In sqlite_append.cpp: one prepared INSERT per row for a plain log table, the default else.
+    Status Append(const schema::Entity& entity, std::span<const Cell> cells) override;
     Result<std::vector<EntityCount>> Count() override;
     Status Ping() override;
     // In sqlite_aggregate.cpp.
@@ -84,6 +88,12 @@ private:
     using RowCallback = std::function<bool(sqlite3_stmt*)>;
     Status ReadRows(const std::function<Result<sql::Sql>(const sql::Dialect&)>& build,
                     const RowCallback& on_row);
+
+    // Runs `write` on the writer connection inside one write transaction, committed when it
+    // returns SQLITE_OK and rolled back otherwise (the code then becomes our Error as any write's
+    // does). `write` uses the connection's statement cache. For sqlite_append.cpp.
+    using WriteFn = std::function<int(StatementCache& cache)>;
+    Status WriteInTransaction(const WriteFn& write);
 
     SqliteStore(std::unique_ptr<SqliteConnection> writer,
                 std::vector<std::unique_ptr<SqliteConnection>> readers);
