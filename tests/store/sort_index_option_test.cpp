@@ -74,24 +74,29 @@ std::vector<std::string> ByN(DocumentStore& store, const schema::Entity& log) {
     return listed ? Ids(*listed) : std::vector<std::string>{};
 }
 
+// Opens `url` with the indexed schema, creates eight Logs (n = 0, 5, 3, 1, 6, 4, 2, 0) and sets
+// `expected` to ByN's answer with every index in place.
+void FillWithIndexes(const std::string& url, const schema::Schema& indexed,
+                     std::vector<std::string>& expected) {
+    auto opened = OpenStore(StoreConfig{url}, indexed);
+    ASSERT_TRUE(opened) << opened.error().message;
+    const auto& log = *indexed.FindEntity("Log");
+    for (int i = 0; i < 8; ++i) {
+        Record record = MakeRecord(R"({"at": "2025-06-01T12:00:00.000Z"})");
+        record["id"] = "log" + std::to_string(i);
+        record["n"] = (i * 5) % 7;
+        ASSERT_TRUE((*opened)->Create(log, record));
+    }
+    expected = ByN(**opened, log);
+}
+
 TEST(SortIndexOptionTest, AFieldWithoutTheIndexHasNoneLosesItsOldOneAndSortsTheSame) {
     ea::testing::TempDir dir;
     const auto file = dir / "s.db";
     const std::string url = "sqlite://" + file.string();
     const auto indexed = ea::testing::SchemaFromText(kIndexed);
     std::vector<std::string> expected;
-    {
-        auto opened = OpenStore(StoreConfig{url}, *indexed);
-        ASSERT_TRUE(opened) << opened.error().message;
-        const auto& log = *indexed->FindEntity("Log");
-        for (int i = 0; i < 8; ++i) {
-            Record record = MakeRecord(R"({"at": "2025-06-01T12:00:00.000Z"})");
-            record["id"] = "log" + std::to_string(i);
-            record["n"] = (i * 5) % 7;
-            ASSERT_TRUE((*opened)->Create(log, record));
-        }
-        expected = ByN(**opened, log);
-    }
+    ASSERT_NO_FATAL_FAILURE(FillWithIndexes(url, *indexed, expected));
     ASSERT_EQ(expected.size(), 4u);  // n = 5, 4, 3, 6 ... some rows, so the order means something
     EXPECT_EQ(SortIndexes(file, "Log"),
               (std::set<std::string>{"_ix_Log_at", "_ix_Log_n", "_ix_Log_ownerId",
@@ -116,18 +121,7 @@ TEST(SortIndexOptionTest, OnPostgresTheIndexIsLeftOutAndAnOldOneDropped) {
         "'Log' AND indexname LIKE '\\_ix\\_%'";
     const auto indexed = ea::testing::SchemaFromText(kIndexed);
     std::vector<std::string> expected;
-    {
-        auto opened = OpenStore(StoreConfig{url}, *indexed);
-        ASSERT_TRUE(opened) << opened.error().message;
-        const auto& log = *indexed->FindEntity("Log");
-        for (int i = 0; i < 8; ++i) {
-            Record record = MakeRecord(R"({"at": "2025-06-01T12:00:00.000Z"})");
-            record["id"] = "log" + std::to_string(i);
-            record["n"] = (i * 5) % 7;
-            ASSERT_TRUE((*opened)->Create(log, record));
-        }
-        expected = ByN(**opened, log);
-    }
+    ASSERT_NO_FATAL_FAILURE(FillWithIndexes(url, *indexed, expected));
     ASSERT_EQ(expected.size(), 4u);
     EXPECT_EQ(server->Value(database, indexes_sql),
               "_ix_Log_at,_ix_Log_createdAt,_ix_Log_n,_ix_Log_ownerId,_ix_Log_updatedAt");
