@@ -86,11 +86,12 @@ protected:
 };
 
 TEST_F(RedisChangeFeedTest, AChangeOnOneInstanceReachesTheOtherAndItsOwnListenersOnce) {
+    // Declared before the feeds: a feed's threads call these listeners until it is destroyed.
+    Heard heard_a;
+    Heard heard_b;
     auto a = Feed("instance-a");
     auto b = Feed("instance-b");
     ASSERT_TRUE(a && b);
-    Heard heard_a;
-    Heard heard_b;
     a->Listen(heard_a.Listener());
     b->Listen(heard_b.Listener());
 
@@ -115,10 +116,11 @@ TEST_F(RedisChangeFeedTest, AChangeOnOneInstanceReachesTheOtherAndItsOwnListener
 }
 
 TEST_F(RedisChangeFeedTest, ChangesFromEveryInstanceArriveInOrderUnderConcurrentWriters) {
+    // Declared before the feeds: a feed's threads call these listeners until it is destroyed.
+    Heard heard_b;
     auto a = Feed("instance-a");
     auto b = Feed("instance-b");
     ASSERT_TRUE(a && b);
-    Heard heard_b;
     b->Listen(heard_b.Listener());
     std::vector<std::thread> writers;
     for (int w = 0; w < 4; ++w) {
@@ -143,11 +145,12 @@ TEST_F(RedisChangeFeedTest, ChangesFromEveryInstanceArriveInOrderUnderConcurrent
 }
 
 TEST_F(RedisChangeFeedTest, PublishNeverWaitsOnRedisWhileItIsDownAndTheFeedRecoversByItself) {
+    // Declared before the feeds: a feed's threads call these listeners until it is destroyed.
+    Heard heard_a;
+    Heard heard_b;
     auto a = Feed("instance-a");
     auto b = Feed("instance-b");
     ASSERT_TRUE(a && b);
-    Heard heard_a;
-    Heard heard_b;
     a->Listen(heard_a.Listener());
     b->Listen(heard_b.Listener());
 

@@ -10,6 +10,7 @@
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -159,14 +160,23 @@ Status RedisServer::Launch() {
     }
     argv.push_back(nullptr);
 
+    const pid_t parent = ::getpid();
     pid_ = ::fork();
     if (pid_ < 0) {
         return Unavailable("fork failed starting redis-server");
     }
     if (pid_ == 0) {
+        // The server must not outlive a test process that dies without running destructors (a
+        // sanitizer report, a signal): it would keep running, and would hold ctest's output pipe
+        // open, so ctest would wait for the test until its timeout instead of reporting it.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) {
+            ::_exit(127);  // the parent died before prctl took effect
+        }
         const int null_fd = ::open("/dev/null", O_RDWR);
         ::dup2(null_fd, STDIN_FILENO);
         ::dup2(null_fd, STDOUT_FILENO);
+        ::dup2(null_fd, STDERR_FILENO);  // it logs to its log file
         ::execv(argv[0], argv.data());
         ::_exit(127);
     }
