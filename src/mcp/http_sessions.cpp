@@ -37,17 +37,7 @@ void HttpSessionTable::SweepLocked(Clock::time_point now) {
 std::shared_ptr<HttpSession> HttpSessionTable::Create(std::string owner, std::string* id,
                                                       Clock::time_point now) {
     std::lock_guard lock(mutex_);
-    if (entries_.size() >= max_sessions_) {
-        SweepLocked(now);
-        if (entries_.size() >= max_sessions_) {
-            return nullptr;
-        }
-    }
-    auto session = std::make_shared<HttpSession>();
-    session->owner = std::move(owner);
-    *id = auth::NewToken();
-    entries_.emplace(*id, Entry{session, now});
-    return session;
+    return InsertLocked(auth::NewToken(), std::move(owner), now, id);
 }
 
 std::shared_ptr<HttpSession> HttpSessionTable::Find(std::string_view id, std::string_view owner,
@@ -79,6 +69,12 @@ std::shared_ptr<HttpSession> HttpSessionTable::Adopt(const std::string& id, std:
         it->second.last_used = now;
         return it->second.session;
     }
+    return InsertLocked(id, std::move(owner), now, nullptr);
+}
+
+std::shared_ptr<HttpSession> HttpSessionTable::InsertLocked(std::string id, std::string owner,
+                                                            Clock::time_point now,
+                                                            std::string* id_out) {
     if (entries_.size() >= max_sessions_) {
         SweepLocked(now);
         if (entries_.size() >= max_sessions_) {
@@ -87,7 +83,10 @@ std::shared_ptr<HttpSession> HttpSessionTable::Adopt(const std::string& id, std:
     }
     auto session = std::make_shared<HttpSession>();
     session->owner = std::move(owner);
-    entries_.emplace(id, Entry{session, now});
+    if (id_out != nullptr) {
+        *id_out = id;
+    }
+    entries_.emplace(std::move(id), Entry{session, now});
     return session;
 }
 

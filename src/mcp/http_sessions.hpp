@@ -74,6 +74,10 @@ private:
         Clock::time_point last_used;
     };
     void SweepLocked(Clock::time_point now);
+    // Adds a session `id` for `owner` (after a sweep when the table is full; nullptr when it is
+    // still full), copying the id to *id_out when given.
+    std::shared_ptr<HttpSession> InsertLocked(std::string id, std::string owner,
+                                              Clock::time_point now, std::string* id_out);
 
     const std::size_t max_sessions_;
     const std::chrono::seconds idle_timeout_;

@@ -82,18 +82,29 @@ protected:
         return feed ? *std::move(feed) : nullptr;
     }
 
+    // Two feeds on one channel, each with a listener. The listeners come first, so each feed
+    // (whose threads call them) is destroyed before them.
+    struct TwoFeeds {
+        Heard heard_a;
+        Heard heard_b;
+        std::unique_ptr<RedisChangeFeed> a;
+        std::unique_ptr<RedisChangeFeed> b;
+    };
+    void OpenTwoFeeds() {
+        feeds_.a = Feed("instance-a");
+        feeds_.b = Feed("instance-b");
+        ASSERT_TRUE(feeds_.a && feeds_.b);
+        feeds_.a->Listen(feeds_.heard_a.Listener());
+        feeds_.b->Listen(feeds_.heard_b.Listener());
+    }
+
     std::unique_ptr<ea::testing::RedisServer> server_;
+    TwoFeeds feeds_;
 };
 
 TEST_F(RedisChangeFeedTest, AChangeOnOneInstanceReachesTheOtherAndItsOwnListenersOnce) {
-    // Declared before the feeds: a feed's threads call these listeners until it is destroyed.
-    Heard heard_a;
-    Heard heard_b;
-    auto a = Feed("instance-a");
-    auto b = Feed("instance-b");
-    ASSERT_TRUE(a && b);
-    a->Listen(heard_a.Listener());
-    b->Listen(heard_b.Listener());
+    ASSERT_NO_FATAL_FAILURE(OpenTwoFeeds());
+    auto& [heard_a, heard_b, a, b] = feeds_;
 
     a->Publish(RecordChange{"Event", "e1", ChangeKind::kUpdated});
     // Its own listeners hear it at once, before Redis is involved.
@@ -116,12 +127,8 @@ TEST_F(RedisChangeFeedTest, AChangeOnOneInstanceReachesTheOtherAndItsOwnListener
 }
 
 TEST_F(RedisChangeFeedTest, ChangesFromEveryInstanceArriveInOrderUnderConcurrentWriters) {
-    // Declared before the feeds: a feed's threads call these listeners until it is destroyed.
-    Heard heard_b;
-    auto a = Feed("instance-a");
-    auto b = Feed("instance-b");
-    ASSERT_TRUE(a && b);
-    b->Listen(heard_b.Listener());
+    ASSERT_NO_FATAL_FAILURE(OpenTwoFeeds());
+    auto& [heard_a, heard_b, a, b] = feeds_;
     std::vector<std::thread> writers;
     for (int w = 0; w < 4; ++w) {
         writers.emplace_back([&, w] {
@@ -145,14 +152,8 @@ TEST_F(RedisChangeFeedTest, ChangesFromEveryInstanceArriveInOrderUnderConcurrent
 }
 
 TEST_F(RedisChangeFeedTest, PublishNeverWaitsOnRedisWhileItIsDownAndTheFeedRecoversByItself) {
-    // Declared before the feeds: a feed's threads call these listeners until it is destroyed.
-    Heard heard_a;
-    Heard heard_b;
-    auto a = Feed("instance-a");
-    auto b = Feed("instance-b");
-    ASSERT_TRUE(a && b);
-    a->Listen(heard_a.Listener());
-    b->Listen(heard_b.Listener());
+    ASSERT_NO_FATAL_FAILURE(OpenTwoFeeds());
+    auto& [heard_a, heard_b, a, b] = feeds_;
 
     server_->Stop();
     ASSERT_TRUE(WaitFor([&] { return !b->subscribed(); })) << "b did not notice Redis going";
