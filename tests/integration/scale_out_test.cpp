@@ -383,8 +383,13 @@ TEST_F(ScaleOutTest, ARecordChangeOnAReachesListenersAndSessionStreamsOnB) {
             "\"}}",
         10s))
         << "C's session stream did not hear A's change";
-    // What an operator watches: A sent it, B heard it, both are subscribed.
-    const auto metrics_a = Request(port(0), "GET", "/metrics", {}, "");
+    // What an operator watches: A sent it, B heard it, both are subscribed. A counts its publish
+    // when Redis answers the PUBLISH, which can be after B heard the message: wait for it.
+    HttpResponse metrics_a;
+    EXPECT_TRUE(WaitFor([&] {
+        metrics_a = Request(port(0), "GET", "/metrics", {}, "");
+        return metrics_a.body.find("_change_feed_published_total 0\n") == std::string::npos;
+    })) << "A never counted its publish";
     const auto metrics_b = Request(port(1), "GET", "/metrics", {}, "");
     EXPECT_NE(metrics_a.body.find("_change_feed_subscribed 1\n"), std::string::npos)
         << metrics_a.body.substr(0, 2000);
