@@ -14,6 +14,7 @@
 #include "common/ids.hpp"
 #include "service/audit/async_sink.hpp"
 #include "service/audit/audit_table.hpp"
+#include "testing/sqlite_indexes.hpp"
 #include "testing/temp_dir.hpp"
 
 namespace ea::service {
@@ -75,23 +76,7 @@ protected:
     }
 
     // The names of the table's indexes that the schema asks for (not SQLite's own for the id).
-    std::vector<std::string> Indexes() {
-        sqlite3* db = nullptr;
-        std::vector<std::string> out;
-        EXPECT_EQ(sqlite3_open(file_.c_str(), &db), SQLITE_OK);
-        sqlite3_stmt* stmt = nullptr;
-        EXPECT_EQ(sqlite3_prepare_v2(db,
-                                     "SELECT name FROM sqlite_master WHERE type = 'index' AND "
-                                     "tbl_name = 'AuditEvent' AND sql IS NOT NULL ORDER BY name",
-                                     -1, &stmt, nullptr),
-                  SQLITE_OK);
-        while (sqlite3_step(stmt) == SQLITE_ROW) {
-            out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
-        }
-        sqlite3_finalize(stmt);
-        sqlite3_close(db);
-        return out;
-    }
+    std::vector<std::string> Indexes() { return ea::testing::CreatedIndexes(file_, "AuditEvent"); }
 
     void Sql(const std::string& sql) {
         sqlite3* db = nullptr;

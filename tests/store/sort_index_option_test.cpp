@@ -7,11 +7,11 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include "store/document_store.hpp"
 #include "store_test_util.hpp"
 #include "testing/postgres_server.hpp"
+#include "testing/sqlite_indexes.hpp"
 #include "testing/temp_dir.hpp"
 #include "testing/test_schema.hpp"
 
@@ -43,24 +43,10 @@ Log:
     ownerId: {type: ObjectId, references: Owner}
 )yaml";
 
-// The names of the `_ix_` indexes of table `table` in `file` (read with sqlite3 directly).
+// The names of the indexes the schema made on table `table` in `file`.
 std::set<std::string> SortIndexes(const std::filesystem::path& file, const std::string& table) {
-    sqlite3* db = nullptr;
-    std::set<std::string> out;
-    EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db,
-                                 "SELECT name FROM sqlite_master WHERE type = 'index' AND "
-                                 "tbl_name = ?1 AND name LIKE '\\_ix\\_%' ESCAPE '\\'",
-                                 -1, &stmt, nullptr),
-              SQLITE_OK);
-    sqlite3_bind_text(stmt, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-        out.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return out;
+    const auto names = ea::testing::CreatedIndexes(file, table);
+    return {names.begin(), names.end()};
 }
 
 // The ids of Log sorted by n descending, then id, with n >= 3.
