@@ -91,6 +91,11 @@ Result<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::Open(
     std::unique_ptr<SqliteSessionStore> store(new SqliteSessionStore(file));
     store->db_ = *std::move(opened);
     sqlite3* db = store->db_.get();
+    auto revision = detail::SharedRevision::Open(file, detail::RevisionSlot::kSessions);
+    if (!revision) {
+        return revision.error();
+    }
+    store->revision_ = *std::move(revision);
 
     const std::string columns = kColumns;
     const std::pair<StatementPtr*, std::string> statements[] = {
@@ -210,6 +215,7 @@ Status SqliteSessionStore::Put(const Session& session) {
     const std::int64_t expires_ms = ToMillis(session.expires_at);
 
     std::lock_guard lock(mutex_);
+    const detail::RevisionChange change(*revision_);
     if (session.created_at - last_purge_ >= kPurgeInterval) {
         last_purge_ = session.created_at;
         // Best effort: a failed purge is retried a minute later and must not fail a login.
@@ -231,6 +237,7 @@ Status SqliteSessionStore::Put(const Session& session) {
 }
 
 void SqliteSessionStore::DeleteExpiredLocked(std::string_view token_hash) {
+    const detail::RevisionChange change(*revision_);
     sqlite3_stmt* statement = delete_.get();
     StatementScope scope(statement);
     BindText(statement, 1, token_hash);
@@ -261,6 +268,13 @@ Result<Session> SqliteSessionStore::GetLocked(std::string_view token_hash, TimeP
 }
 
 Result<Session> SqliteSessionStore::Get(std::string_view token_hash, TimePoint now) {
+    // Loaded before the read: if a change commits while we read, the revision has moved on by
+    // the time we could be asked again, and what we cache under this one is never served.
+    const std::uint64_t revision = revision_->Load();
+    if (auto cached = cache_.Find(token_hash, revision, now)) {
+        cache_hits_.fetch_add(1, std::memory_order_relaxed);
+        return *std::move(cached);
+    }
     Session session;
     {
         auto acquired = AcquireReader();
@@ -292,6 +306,7 @@ Result<Session> SqliteSessionStore::Get(std::string_view token_hash, TimePoint n
         DeleteExpiredLocked(token_hash);
         return Unauthenticated();
     }
+    cache_.Remember(session, revision, now);
     return session;
 }
 
@@ -301,6 +316,7 @@ Result<Session> SqliteSessionStore::Touch(std::string_view token_hash, std::chro
         return InvalidArgument("session ttl must be positive and at most 366 days");
     }
     std::lock_guard lock(mutex_);
+    const detail::RevisionChange change(*revision_);
     auto session = GetLocked(token_hash, now);
     if (!session) {
         return session.error();
@@ -318,6 +334,7 @@ Result<Session> SqliteSessionStore::Touch(std::string_view token_hash, std::chro
 
 Status SqliteSessionStore::Delete(std::string_view token_hash) {
     std::lock_guard lock(mutex_);
+    const detail::RevisionChange change(*revision_);
     sqlite3_stmt* statement = delete_.get();
     StatementScope scope(statement);
     BindText(statement, 1, token_hash);
@@ -329,6 +346,7 @@ Status SqliteSessionStore::Delete(std::string_view token_hash) {
 
 Status SqliteSessionStore::DeleteUser(std::string_view user_id) {
     std::lock_guard lock(mutex_);
+    const detail::RevisionChange change(*revision_);
     sqlite3_stmt* statement = delete_user_.get();
     StatementScope scope(statement);
     BindText(statement, 1, user_id);
@@ -340,6 +358,7 @@ Status SqliteSessionStore::DeleteUser(std::string_view user_id) {
 
 Status SqliteSessionStore::DeleteAll() {
     std::lock_guard lock(mutex_);
+    const detail::RevisionChange change(*revision_);
     sqlite3_stmt* statement = delete_all_.get();
     StatementScope scope(statement);
     if (sqlite3_step(statement) != SQLITE_DONE) {
@@ -367,6 +386,7 @@ Status SqliteSessionStore::PurgeExpired(TimePoint now) {
 }
 
 Status SqliteSessionStore::PurgeExpiredLocked(TimePoint now) {
+    const detail::RevisionChange change(*revision_);
     sqlite3_stmt* statement = purge_.get();
     StatementScope scope(statement);
     sqlite3_bind_int64(statement, 1, ToMillis(now));

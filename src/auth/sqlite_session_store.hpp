@@ -1,12 +1,15 @@
 // SqliteSessionStore: the embedded SessionStore, a `_sessions` table in an SQLite file (normally
 // the app's main database). Sessions survive restarts. Writes go through one connection behind a
-// mutex; Get, the lookup every authenticated request makes, runs on a pool of read connections,
-// so lookups run in parallel with each other and with writes (WAL). There is no cache: each Get
-// reads the latest committed state of the file, so a session deleted by any connection of any
-// process on this machine (e.g. `events-api user add --update` beside a running server) is gone
-// for the very next Get.
+// mutex; Get, the lookup every authenticated request makes, answers from a cache of verified
+// sessions (session_cache.hpp) and otherwise reads on a pool of read connections, so lookups run
+// in parallel with each other and with writes (WAL). Every change bumps a revision shared by the
+// processes using the file (shared_revision.hpp), which empties every cache: a session deleted
+// through any SqliteSessionStore of any process on this machine (e.g. `events-api user add
+// --update` beside a running server) is gone for the very next Get. A direct SQL edit of
+// `_sessions` bumps nothing and is seen within SessionCache::kMaxAge.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -14,7 +17,9 @@
 #include <mutex>
 #include <vector>
 
+#include "auth/session_cache.hpp"
 #include "auth/session_store.hpp"
+#include "auth/shared_revision.hpp"
 #include "auth/sqlite_db.hpp"
 
 struct sqlite3;
@@ -56,6 +61,11 @@ public:
 
     // Read connections open and idle in the pool (for tests).
     [[nodiscard]] std::size_t IdleReadersForTest();
+
+    // Gets answered from the cache so far (for tests).
+    [[nodiscard]] std::uint64_t CacheHitsForTest() const {
+        return cache_hits_.load(std::memory_order_relaxed);
+    }
 
 private:
     struct StatementCloser {
@@ -108,6 +118,10 @@ private:
     const std::filesystem::path file_;
     std::mutex readers_mutex_;  // guards idle_readers_ only; held for a push or a pop
     std::vector<std::unique_ptr<Reader>> idle_readers_;
+
+    std::unique_ptr<detail::SharedRevision> revision_;  // set in Open
+    detail::SessionCache cache_;
+    std::atomic<std::uint64_t> cache_hits_{0};
 };
 
 }  // namespace ea::auth

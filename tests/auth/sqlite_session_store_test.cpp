@@ -9,8 +9,11 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "auth/access_token_store.hpp"
+#include "auth/session_cache.hpp"
 #include "auth/session_store_conformance.hpp"
 #include "auth/store_harness.hpp"
 #include "auth/token.hpp"
@@ -140,6 +143,9 @@ TEST(SqliteSessionStoreTest, SharesTheDatabaseFileInWalModeStoringOnlyHashes) {
 
 // Two stores on one file stand for two processes (a server and `events-api user add --update`):
 // lookups read the file on every call, so a revocation made by the other one is seen at once.
+// Two stores on one file stand for two processes (a server and `events-api user add --update`):
+// each change bumps the revision they share, so a revocation made by the other one is seen at
+// once although the server's lookups are cached.
 TEST(SqliteSessionStoreTest, RevocationByAnotherConnectionIsSeenByTheVeryNextGet) {
     ea::testing::TempDir dir;
     auto server = SqliteSessionStore::Open(dir / "events.db");
@@ -161,9 +167,119 @@ TEST(SqliteSessionStoreTest, RevocationByAnotherConnectionIsSeenByTheVeryNextGet
     ASSERT_TRUE((*cli)->DeleteUser("u1"));
     EXPECT_FALSE((*server)->Get(second.token_hash, now).has_value());
     ASSERT_TRUE((*server)->Get(third.token_hash, now).has_value());
-    // A raw SQL delete (a direct edit of the file) is seen just the same: there is no cache.
+    // A raw SQL delete (a direct edit of the file) bumps no revision: it is seen once the cached
+    // entry is SessionCache::kMaxAge old.
     ASSERT_NO_FATAL_FAILURE(Exec(dir / "events.db", "DELETE FROM _sessions"));
-    EXPECT_FALSE((*server)->Get(third.token_hash, now).has_value());
+    EXPECT_FALSE((*server)->Get(third.token_hash, now + detail::SessionCache::kMaxAge).has_value());
+}
+
+TEST(SqliteSessionStoreTest, RepeatedLookupsAreAnsweredFromTheCache) {
+    ea::testing::TempDir dir;
+    auto store = SqliteSessionStore::Open(dir / "events.db");
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    const Session session = MakeSession("u1", kT0, hours(1));
+    ASSERT_TRUE((*store)->Put(session));
+    for (int i = 0; i < 3; ++i) {
+        auto got = (*store)->Get(session.token_hash, kT0 + milliseconds(i));
+        ASSERT_TRUE(got.has_value()) << got.error().message;
+        EXPECT_EQ(*got, session);
+    }
+    EXPECT_EQ((*store)->CacheHitsForTest(), 2u);  // the first Get read the file
+    // The cache serves an entry for at most kMaxAge, then the file is read again.
+    ASSERT_TRUE((*store)->Get(session.token_hash, kT0 + detail::SessionCache::kMaxAge));
+    EXPECT_EQ((*store)->CacheHitsForTest(), 2u);
+    // A change of this store empties it too.
+    ASSERT_TRUE((*store)->Put(MakeSession("u2", kT0, hours(1))));
+    ASSERT_TRUE((*store)->Get(session.token_hash, kT0 + detail::SessionCache::kMaxAge));
+    EXPECT_EQ((*store)->CacheHitsForTest(), 2u);
+}
+
+TEST(SqliteSessionStoreTest, ACachedSessionStillExpiresOnTime) {
+    ea::testing::TempDir dir;
+    auto store = SqliteSessionStore::Open(dir / "events.db");
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    Session session = MakeSession("u1", kT0, seconds(1));
+    session.expires_at = kT0 + milliseconds(500);
+    ASSERT_TRUE((*store)->Put(session));
+    ASSERT_TRUE((*store)->Get(session.token_hash, kT0));
+    ASSERT_TRUE((*store)->Get(session.token_hash, kT0 + milliseconds(499)));
+    EXPECT_EQ((*store)->CacheHitsForTest(), 1u);
+    auto late = (*store)->Get(session.token_hash, kT0 + milliseconds(500));
+    ASSERT_FALSE(late.has_value());
+    EXPECT_EQ(late.error().code, ErrorCode::kUnauthenticated);
+    EXPECT_EQ(*(*store)->RowCountForTest(), 0);  // read again, found expired, deleted
+}
+
+// Real processes: a child forked after the server's cache is warm changes the sessions through
+// its own store, and the parent's very next Get sees each change.
+TEST(SqliteSessionStoreTest, ChangesByAnotherProcessAreSeenByTheVeryNextCachedGet) {
+    ea::testing::TempDir dir;
+    const auto file = dir / "events.db";
+    auto server = SqliteSessionStore::Open(file);
+    ASSERT_TRUE(server.has_value()) << server.error().message;
+    const TimePoint now =
+        std::chrono::time_point_cast<milliseconds>(std::chrono::system_clock::now());
+    const Session deleted = MakeSession("u1", now, hours(1));
+    const Session shortened = MakeSession("u2", now, hours(1));
+    const Session kept = MakeSession("u3", now, hours(1));
+    for (const Session* session : {&deleted, &shortened, &kept}) {
+        ASSERT_TRUE((*server)->Put(*session));
+        ASSERT_TRUE((*server)->Get(session->token_hash, now));  // read and cached
+        ASSERT_TRUE((*server)->Get(session->token_hash, now));  // from the cache
+    }
+    const auto hits = (*server)->CacheHitsForTest();
+    ASSERT_EQ(hits, 3u);
+    // In the child: logout of one session, a refresh that shortens another to 1 ms. _exit, so
+    // the child runs none of the parent's destructors.
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        auto cli = SqliteSessionStore::Open(file);
+        const bool ok =
+            cli.has_value() && (*cli)->Delete(deleted.token_hash).has_value() &&
+            (*cli)
+                ->Touch(shortened.token_hash, seconds(1), now - seconds(1) + milliseconds(1))
+                .has_value();
+        ::_exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the child's changes failed";
+    EXPECT_FALSE((*server)->Get(deleted.token_hash, now).has_value());
+    EXPECT_FALSE((*server)->Get(shortened.token_hash, now + milliseconds(1)).has_value());
+    auto still = (*server)->Get(kept.token_hash, now);
+    ASSERT_TRUE(still.has_value()) << still.error().message;
+    EXPECT_EQ(*still, kept);
+    EXPECT_EQ((*server)->CacheHitsForTest(), hits);  // every one of those read the file
+}
+
+TEST(SqliteSessionStoreTest, KeepsItsRevisionsBesideTheDatabaseWithItsPermissions) {
+    ea::testing::TempDir dir;
+    const auto file = dir / "events.db";
+    ASSERT_NO_FATAL_FAILURE(Exec(file, "CREATE TABLE t (x)"));
+    std::filesystem::permissions(
+        file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                  std::filesystem::perms::group_read | std::filesystem::perms::group_write);
+    auto store = SqliteSessionStore::Open(file);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    const auto revisions = dir / "events.db.auth-revisions";
+    ASSERT_TRUE(std::filesystem::exists(revisions));
+    EXPECT_EQ(std::filesystem::status(revisions).permissions(),
+              std::filesystem::status(file).permissions());
+    EXPECT_EQ(std::filesystem::file_size(revisions), 4096u);
+}
+
+TEST(SqliteSessionStoreTest, OpenReportsAnUnusableRevisionFileNamingIt) {
+    ea::testing::TempDir dir;
+    std::filesystem::create_directory(dir / "events.db.auth-revisions");
+    auto store = SqliteSessionStore::Open(dir / "events.db");
+    ASSERT_FALSE(store.has_value());
+    EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
+    EXPECT_NE(store.error().message.find((dir / "events.db.auth-revisions").string()),
+              std::string::npos)
+        << store.error().message;
+    EXPECT_NE(store.error().message.find("Is a directory"), std::string::npos)
+        << store.error().message;
 }
 
 TEST(SqliteSessionStoreTest, ConcurrentLookupsShareABoundedPoolOfReaders) {
