@@ -20,8 +20,8 @@ constexpr std::size_t kFileBytes = 4096;  // one page holds every slot
 static_assert(std::atomic_ref<std::uint64_t>::is_always_lock_free);
 
 Error CannotUse(const std::filesystem::path& file, const char* step) {
-    return Unavailable("cannot " + std::string(step) + " the session revision file '" +
-                       file.string() + "': " + std::strerror(errno));
+    return Unavailable("cannot " + std::string(step) + " the auth revision file '" + file.string() +
+                       "': " + std::strerror(errno));
 }
 
 // Closes a descriptor on every path out of Open; the mapping outlives it.

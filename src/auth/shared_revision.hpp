@@ -1,14 +1,14 @@
 // SharedRevision: a change counter that every process using one SQLite auth file shares, so a
 // process can keep what it read from that file in memory and still see, at the cost of one
 // atomic load, that another process (a second server, `events-api mcp`, the CLI) changed it.
-// Internal to auth/ (sqlite_session_store).
+// Internal to auth/ (sqlite_session_store, sqlite_access_token_store).
 //
 // The counters live in a one-page file beside the database, `<file>.auth-revisions`, mapped
 // shared by each process (as SQLite maps its -shm file). A writer bumps its slot before and after
 // each change it commits; a reader loads the slot before it reads the database and may trust what
 // it read for as long as the slot still has that value. Only events-api's own writers bump: a
-// direct SQL edit of the database is not seen through the counter (the session cache bounds how
-// long that can go unseen; see session_cache.hpp). Like -wal and -shm, the file must not be
+// direct SQL edit of the database is not seen through the counter (the cache bounds how long
+// that can go unseen; see verified_cache.hpp). Like -wal and -shm, the file must not be
 // deleted while processes use the database.
 #pragma once
 

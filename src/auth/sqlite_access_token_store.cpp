@@ -102,6 +102,11 @@ Result<std::unique_ptr<SqliteAccessTokenStore>> SqliteAccessTokenStore::Open(
     }
     std::unique_ptr<SqliteAccessTokenStore> store(new SqliteAccessTokenStore(file));
     store->db_ = *std::move(opened);
+    auto revision = detail::SharedRevision::Open(file, detail::RevisionSlot::kAccessTokens);
+    if (!revision) {
+        return revision.error();
+    }
+    store->revision_ = *std::move(revision);
     return store;
 }
 
@@ -119,6 +124,7 @@ Status SqliteAccessTokenStore::Put(const AccessToken& token) {
         return InvalidArgument("access token expires_at must be after created_at");
     }
     std::lock_guard lock(mutex_);
+    const detail::RevisionChange change(*revision_);
     Statement insert(
         db_.get(),
         std::string("INSERT INTO _access_tokens (") + kColumns +
@@ -136,6 +142,15 @@ Status SqliteAccessTokenStore::Put(const AccessToken& token) {
 }
 
 Result<AccessToken> SqliteAccessTokenStore::Find(std::string_view token_hash, TimePoint now) {
+    // Loaded before the read, as in SqliteSessionStore::Get.
+    const std::uint64_t revision = revision_->Load();
+    if (auto cached = cache_.Find(token_hash, revision, now)) {
+        // Served while its last use needs no new record; otherwise read (and record) below.
+        if (cached->last_used_at && now - *cached->last_used_at < kLastUsedResolution) {
+            cache_hits_.fetch_add(1, std::memory_order_relaxed);
+            return *std::move(cached);
+        }
+    }
     std::lock_guard lock(mutex_);
     AccessToken token;
     {
@@ -154,15 +169,23 @@ Result<AccessToken> SqliteAccessTokenStore::Find(std::string_view token_hash, Ti
         token = ReadToken(select.get());
     }
     if (ToMillis(now) >= ToMillis(token.expires_at)) {
+        const detail::RevisionChange change(*revision_);
         Statement erase(db_.get(), "DELETE FROM _access_tokens WHERE id = ?1", {token.id});
         erase.Step();  // best effort: the token is refused either way
         return Error{ErrorCode::kUnauthenticated, "access token is unknown, expired or revoked"};
     }
+    // What the file holds after this call: the cache serves that. The touch bumps no revision:
+    // it changes no token's validity, and another process's copy is at most kMaxAge old.
+    AccessToken held = token;
     if (!token.last_used_at || now - *token.last_used_at >= kLastUsedResolution) {
         Statement touch(db_.get(), "UPDATE _access_tokens SET last_used_at = ?2 WHERE id = ?1",
                         {token.id, ToMillis(now)});
-        touch.Step();  // best effort: bookkeeping must not refuse a valid token
+        // Best effort: bookkeeping must not refuse a valid token.
+        if (touch.Step() == SQLITE_DONE) {
+            held.last_used_at = FromMillis(ToMillis(now));
+        }
     }
+    cache_.Remember(held, revision, now);
     return token;
 }
 
@@ -191,6 +214,7 @@ Result<std::vector<AccessToken>> SqliteAccessTokenStore::List(
 
 Status SqliteAccessTokenStore::Revoke(std::string_view id) {
     std::lock_guard lock(mutex_);
+    const detail::RevisionChange change(*revision_);
     Statement erase(db_.get(), "DELETE FROM _access_tokens WHERE id = ?1", {id});
     if (erase.Step() != SQLITE_DONE) {
         return SqliteError("revoke an access token");
@@ -203,6 +227,7 @@ Status SqliteAccessTokenStore::Revoke(std::string_view id) {
 
 Status SqliteAccessTokenStore::RevokeUser(std::string_view user_id) {
     std::lock_guard lock(mutex_);
+    const detail::RevisionChange change(*revision_);
     Statement erase(db_.get(), "DELETE FROM _access_tokens WHERE user_id = ?1", {user_id});
     if (erase.Step() != SQLITE_DONE) {
         return SqliteError("revoke a user's access tokens");
@@ -212,6 +237,7 @@ Status SqliteAccessTokenStore::RevokeUser(std::string_view user_id) {
 
 Status SqliteAccessTokenStore::RevokeAll() {
     std::lock_guard lock(mutex_);
+    const detail::RevisionChange change(*revision_);
     Statement erase(db_.get(), "DELETE FROM _access_tokens", {});
     if (erase.Step() != SQLITE_DONE) {
         return SqliteError("revoke every access token");

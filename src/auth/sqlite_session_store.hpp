@@ -1,12 +1,12 @@
 // SqliteSessionStore: the embedded SessionStore, a `_sessions` table in an SQLite file (normally
 // the app's main database). Sessions survive restarts. Writes go through one connection behind a
 // mutex; Get, the lookup every authenticated request makes, answers from a cache of verified
-// sessions (session_cache.hpp) and otherwise reads on a pool of read connections, so lookups run
+// sessions (verified_cache.hpp) and otherwise reads on a pool of read connections, so lookups run
 // in parallel with each other and with writes (WAL). Every change bumps a revision shared by the
 // processes using the file (shared_revision.hpp), which empties every cache: a session deleted
 // through any SqliteSessionStore of any process on this machine (e.g. `events-api user add
 // --update` beside a running server) is gone for the very next Get. A direct SQL edit of
-// `_sessions` bumps nothing and is seen within SessionCache::kMaxAge.
+// `_sessions` bumps nothing and is seen within VerifiedCache's kMaxAge (1 s).
 #pragma once
 
 #include <atomic>
@@ -17,10 +17,10 @@
 #include <mutex>
 #include <vector>
 
-#include "auth/session_cache.hpp"
 #include "auth/session_store.hpp"
 #include "auth/shared_revision.hpp"
 #include "auth/sqlite_db.hpp"
+#include "auth/verified_cache.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -120,7 +120,7 @@ private:
     std::vector<std::unique_ptr<Reader>> idle_readers_;
 
     std::unique_ptr<detail::SharedRevision> revision_;  // set in Open
-    detail::SessionCache cache_;
+    detail::VerifiedCache<Session> cache_;
     std::atomic<std::uint64_t> cache_hits_{0};
 };
 

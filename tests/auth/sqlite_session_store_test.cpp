@@ -13,10 +13,10 @@
 #include <unistd.h>
 
 #include "auth/access_token_store.hpp"
-#include "auth/session_cache.hpp"
 #include "auth/session_store_conformance.hpp"
 #include "auth/store_harness.hpp"
 #include "auth/token.hpp"
+#include "auth/verified_cache.hpp"
 #include "testing/temp_dir.hpp"
 
 namespace ea::auth {
@@ -168,9 +168,9 @@ TEST(SqliteSessionStoreTest, RevocationByAnotherConnectionIsSeenByTheVeryNextGet
     EXPECT_FALSE((*server)->Get(second.token_hash, now).has_value());
     ASSERT_TRUE((*server)->Get(third.token_hash, now).has_value());
     // A raw SQL delete (a direct edit of the file) bumps no revision: it is seen once the cached
-    // entry is SessionCache::kMaxAge old.
+    // entry is kVerifiedCacheMaxAge old.
     ASSERT_NO_FATAL_FAILURE(Exec(dir / "events.db", "DELETE FROM _sessions"));
-    EXPECT_FALSE((*server)->Get(third.token_hash, now + detail::SessionCache::kMaxAge).has_value());
+    EXPECT_FALSE((*server)->Get(third.token_hash, now + detail::kVerifiedCacheMaxAge).has_value());
 }
 
 TEST(SqliteSessionStoreTest, RepeatedLookupsAreAnsweredFromTheCache) {
@@ -186,11 +186,11 @@ TEST(SqliteSessionStoreTest, RepeatedLookupsAreAnsweredFromTheCache) {
     }
     EXPECT_EQ((*store)->CacheHitsForTest(), 2u);  // the first Get read the file
     // The cache serves an entry for at most kMaxAge, then the file is read again.
-    ASSERT_TRUE((*store)->Get(session.token_hash, kT0 + detail::SessionCache::kMaxAge));
+    ASSERT_TRUE((*store)->Get(session.token_hash, kT0 + detail::kVerifiedCacheMaxAge));
     EXPECT_EQ((*store)->CacheHitsForTest(), 2u);
     // A change of this store empties it too.
     ASSERT_TRUE((*store)->Put(MakeSession("u2", kT0, hours(1))));
-    ASSERT_TRUE((*store)->Get(session.token_hash, kT0 + detail::SessionCache::kMaxAge));
+    ASSERT_TRUE((*store)->Get(session.token_hash, kT0 + detail::kVerifiedCacheMaxAge));
     EXPECT_EQ((*store)->CacheHitsForTest(), 2u);
 }
 

@@ -1,9 +1,11 @@
-#include "auth/session_cache.hpp"
+#include "auth/verified_cache.hpp"
 
 #include <chrono>
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "auth/session_store.hpp"
 
 namespace ea::auth::detail {
 namespace {
@@ -18,8 +20,8 @@ Session MakeSession(std::string token_hash) {
     return Session{std::move(token_hash), "u1", "name", "admin", "acc", kT0, kT0 + hours(1)};
 }
 
-TEST(SessionCacheTest, ServesAnEntryOnlyUnderTheRevisionItWasReadAt) {
-    SessionCache cache;
+TEST(VerifiedCacheTest, ServesAnEntryOnlyUnderTheRevisionItWasReadAt) {
+    VerifiedCache<Session> cache;
     const Session session = MakeSession("hash-a");
     cache.Remember(session, 7, kT0);
     auto hit = cache.Find("hash-a", 7, kT0);
@@ -32,16 +34,16 @@ TEST(SessionCacheTest, ServesAnEntryOnlyUnderTheRevisionItWasReadAt) {
     EXPECT_EQ(cache.SizeForTest(), 0u);
 }
 
-TEST(SessionCacheTest, DoesNotKeepWhatWasReadUnderARevisionThatHasMovedOn) {
-    SessionCache cache;
+TEST(VerifiedCacheTest, DoesNotKeepWhatWasReadUnderARevisionThatHasMovedOn) {
+    VerifiedCache<Session> cache;
     EXPECT_FALSE(cache.Find("hash-a", 9, kT0).has_value());  // another thread saw revision 9
     cache.Remember(MakeSession("hash-a"), 8, kT0);           // read under 8, maybe stale
     EXPECT_FALSE(cache.Find("hash-a", 9, kT0).has_value());
     EXPECT_EQ(cache.SizeForTest(), 0u);
 }
 
-TEST(SessionCacheTest, ServesAnEntryForLessThanMaxAgeAndNeverAfterExpiry) {
-    SessionCache cache;
+TEST(VerifiedCacheTest, ServesAnEntryForLessThanMaxAgeAndNeverAfterExpiry) {
+    VerifiedCache<Session> cache;
     Session session = MakeSession("hash-a");
     session.expires_at = kT0 + milliseconds(300);
     cache.Remember(session, 1, kT0);
@@ -49,22 +51,22 @@ TEST(SessionCacheTest, ServesAnEntryForLessThanMaxAgeAndNeverAfterExpiry) {
     EXPECT_FALSE(cache.Find("hash-a", 1, kT0 + milliseconds(300)).has_value());  // expired
 
     cache.Remember(MakeSession("hash-b"), 1, kT0);
-    EXPECT_TRUE(cache.Find("hash-b", 1, kT0 + SessionCache::kMaxAge - milliseconds(1)));
-    EXPECT_FALSE(cache.Find("hash-b", 1, kT0 + SessionCache::kMaxAge).has_value());
+    EXPECT_TRUE(cache.Find("hash-b", 1, kT0 + VerifiedCache<Session>::kMaxAge - milliseconds(1)));
+    EXPECT_FALSE(cache.Find("hash-b", 1, kT0 + VerifiedCache<Session>::kMaxAge).has_value());
     // A clock that went back is no reason to trust an entry longer.
     cache.Remember(MakeSession("hash-c"), 1, kT0);
     EXPECT_FALSE(cache.Find("hash-c", 1, kT0 - milliseconds(1)).has_value());
 }
 
-TEST(SessionCacheTest, HoldsNoMoreThanItsCapacity) {
-    SessionCache cache;
-    for (std::size_t i = 0; i < 3 * SessionCache::kCapacity; ++i) {
+TEST(VerifiedCacheTest, HoldsNoMoreThanItsCapacity) {
+    VerifiedCache<Session> cache;
+    for (std::size_t i = 0; i < 3 * VerifiedCache<Session>::kCapacity; ++i) {
         cache.Remember(MakeSession("hash-" + std::to_string(i)), 1, kT0);
     }
-    EXPECT_LE(cache.SizeForTest(), SessionCache::kCapacity);
+    EXPECT_LE(cache.SizeForTest(), VerifiedCache<Session>::kCapacity);
     EXPECT_GT(cache.SizeForTest(), 0u);
     // The newest entry is always kept.
-    const std::string last = "hash-" + std::to_string(3 * SessionCache::kCapacity - 1);
+    const std::string last = "hash-" + std::to_string(3 * VerifiedCache<Session>::kCapacity - 1);
     EXPECT_TRUE(cache.Find(last, 1, kT0).has_value());
 }
 
