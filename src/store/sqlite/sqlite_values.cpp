@@ -45,8 +45,11 @@ value ColumnValue(sqlite3_stmt* stmt, int column, const schema::Field& field) {
 
 Record ReadRow(sqlite3_stmt* stmt, const schema::Entity& entity) {
     Record record;
+    const auto& fields = sql::ColumnFields(entity);
+    // Every row has this many keys: sized once, the object never rehashes as it fills.
+    record.reserve(fields.size());
     int column = 0;
-    for (const auto& field : sql::ColumnFields(entity)) {
+    for (const auto& field : fields) {
         record[field.name] = ColumnValue(stmt, column++, field);
     }
     return record;
