@@ -10,6 +10,7 @@
 # docs/performance.md.
 # Environment: SESSIONS=redis://127.0.0.1:PORT runs the server with that session store (default:
 # the embedded SQLite one); ENDPOINTS="healthz get-user me" picks endpoints (default: all;
+# token-get-user is get-user with an access token, made by `events-api token create`;
 # healthz always runs first, as the baseline of the same run); CONNECTIONS=64 (wrk -c; 1 gives
 # one client waiting for each answer). The MCP endpoints (mcp-get-user, mcp-list-events) POST
 # tools/call to /mcp as a 2026-07-28 client does (per-request _meta, no session), with the same
@@ -81,6 +82,12 @@ TOKEN=$(curl -fs -X POST "$BASE/api/user/auth/login" -H 'Content-Type: applicati
     python3 -c 'import json, sys; d = json.load(sys.stdin); print(d.get("token") or d.get("sessionId") or d["data"]["token"])')
 [[ -n "$TOKEN" ]] || { echo "login failed" >&2; exit 1; }
 AUTH="Authorization: Bearer $TOKEN"
+# An access token for the same user (`events-api token create`, beside the running server), for
+# the token-get-user endpoint: the bearer path remote MCP clients and scripts use.
+ACCESS_TOKEN=$("$BIN" --schema "$SCHEMA" --db "$DB" "${SESSIONS_ARGS[@]}" token create admin --name bench |
+    tail -1)
+[[ "$ACCESS_TOKEN" == eat_* ]] || { echo "token create failed" >&2; exit 1; }
+TOKEN_AUTH="Authorization: Bearer $ACCESS_TOKEN"
 
 # An ai_agent user (schema.yaml's role for the MCP service user), for the cost of enforcing its
 # rules: the agent-* endpoints are the same requests as their admin twins.
@@ -104,6 +111,8 @@ for path in /api/user/usr_demo_1 /user/auth/me "$LIST" "$USERS"; do
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" "$BASE$path")
     [[ "$code" == 200 ]] || { echo "GET $path answered $code" >&2; exit 1; }
 done
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "$TOKEN_AUTH" "$BASE/api/user/usr_demo_1")
+[[ "$code" == 200 ]] || { echo "GET /api/user/usr_demo_1 with the access token answered $code" >&2; exit 1; }
 
 # MCP tools/call bodies (revision 2026-07-28) and the headers that revision requires.
 MCP_META='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}'
@@ -172,7 +181,8 @@ print("%.0f %.3f %.3f %s %.1f" % (rps, p50, p99, errors, cpu_us))
 
 declare -A MEDIAN_RPS
 declare -A REST_TWIN=([mcp-get-user]=get-user [mcp-list-events]=list-page
-    [agent-get-user]=get-user [agent-list-users]=list-users [mcp-agent-get-user]=mcp-get-user)
+    [agent-get-user]=get-user [agent-list-users]=list-users [mcp-agent-get-user]=mcp-get-user
+    [token-get-user]=get-user)
 bench() {
     local name=$1 path=$2
     shift 2
@@ -203,12 +213,13 @@ print(f"{med[0]:.0f} {med[1]:.3f} {med[2]:.3f} {int(sum(r[3] for r in rows))} {m
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=$((CONNECTIONS / INSTANCES < 2 || INSTANCES > 1 ? 1 : 2))
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $RUNS runs each; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-ENDPOINTS=${ENDPOINTS:-get-user me list-page mcp-get-user mcp-list-events agent-get-user list-users agent-list-users mcp-agent-get-user}
+ENDPOINTS=${ENDPOINTS:-get-user me token-get-user list-page mcp-get-user mcp-list-events agent-get-user list-users agent-list-users mcp-agent-get-user}
 WRK_POST=$(cd "$(dirname "$0")" && pwd)/wrk_post.lua
 wanted() { [[ " $ENDPOINTS " == *" $1 "* ]]; }
 bench healthz /healthz
 wanted get-user && bench get-user /api/user/usr_demo_1 -H "$AUTH"
 wanted me && bench me /user/auth/me -H "$AUTH"
+wanted token-get-user && bench token-get-user /api/user/usr_demo_1 -H "$TOKEN_AUTH"
 wanted list-page && bench list-page "$LIST" -H "$AUTH"
 wanted mcp-get-user && WRK_BODY=$MCP_GET_USER WRK_HEADERS=$(mcp_headers get_user) \
     bench mcp-get-user /mcp -s "$WRK_POST"
