@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "store/sqlite/sqlite_library.hpp"
 
 namespace ea::cli {
 
@@ -56,6 +57,8 @@ std::string RedactedUrl(std::string_view url) {
 }
 
 int Main(int argc, char** argv) {
+    // Before anything opens a database.
+    static_cast<void>(store::sqlite::ConfigureSqliteLibrary());
     CLI::App root{
         "events-api: a data service for programs and AI assistants, from one schema.yaml"};
     root.require_subcommand(1);
