@@ -30,7 +30,7 @@ Status RegisterAuditRoutes(RestApi& rest, http::Router& router, service::AuditLo
                         if (!events) {
                             return ErrorResponse(events.error(), request.request_id);
                         }
-                        return ListResponse(*events, warnings);
+                        return ListResponse(*std::move(events), warnings);
                     });
 }
 

@@ -52,13 +52,13 @@ boost::json::object Notifications(const std::vector<store::Notice>& warnings,
 
 }  // namespace
 
-http::Response ListResponse(const store::ListResult& result,
+http::Response ListResponse(store::ListResult result,
                             const std::vector<query::RequestWarning>& request_warnings) {
     boost::json::object body;
     boost::json::array rows;
     rows.reserve(result.rows.size());
-    for (const auto& row : result.rows) {
-        rows.emplace_back(row);
+    for (auto& row : result.rows) {
+        rows.emplace_back(std::move(row));
     }
     body["data"] = std::move(rows);
     body["pagination"] = service::PaginationJson(result.page);

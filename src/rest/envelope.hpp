@@ -23,7 +23,8 @@ http::Response DataResponse(boost::json::value data, int status_code = 200);
 // {"account": ["Account x (referenced by accountId) no longer exists"]}) and what the request
 // asked for that was ignored (notifications.request_warnings: [{"field": "view", "message": ...}]).
 // Each key appears only when it has something to say.
-http::Response ListResponse(const store::ListResult& result,
+// Takes the result by value: its rows move into the body instead of being copied.
+http::Response ListResponse(store::ListResult result,
                             const std::vector<query::RequestWarning>& request_warnings = {});
 
 // One record read with a view: {"data": record, "notifications": {...}} as ListResponse has them.

@@ -411,7 +411,7 @@ http::Response RestApi::List(const http::Request& request, const http::RouteMatc
     if (!result) {
         return EntityError(result.error(), request, **entity, false);
     }
-    return ListResponse(*result, query->warnings);
+    return ListResponse(*std::move(result), query->warnings);
 }
 
 http::Response RestApi::Get(const http::Request& request, const http::RouteMatch& match,
