@@ -52,6 +52,10 @@ std::string_view ToString(AuditOutcome outcome);
 // `storage` lets a caller build it in its own memory resource (the file writer's scratch buffer).
 boost::json::object ToJson(const AuditEvent& event, boost::json::storage_ptr storage = {});
 
+// Appends boost::json::serialize(ToJson(event)), byte for byte, to `out` without building the
+// object (the JSON-lines file's line, on its writer thread for every event).
+void AppendJsonLine(const AuditEvent& event, std::string& out);
+
 // Denied for a refusal of the caller (kForbidden, kUnauthenticated, kRateLimited), error for any
 // other failure.
 AuditOutcome OutcomeOf(ErrorCode code);
