@@ -7,6 +7,7 @@
 // its thread's CPU per event, writing batches of 256 events like a get's (the size a busy
 // server's batches reach), median over rounds.
 //   audit_bench --schema schema.yaml --dir /tmp/ab [--rounds 5] [--ops 2000]
+//               [--durability normal|full]   (store.durability; the server's default is full)
 //               [--audit-search-index on]   (the AuditEvent table with the trigram search index, as
 //                                            it was before `search_index: false`)
 #include <algorithm>
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
     int rounds = 5;
     int ops = 2000;
     bool audit_search_index = false;
+    store::Durability durability = store::Durability::kNormal;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
         if (flag == "--schema") {
@@ -68,6 +70,9 @@ int main(int argc, char** argv) {
             ops = std::stoi(argv[i + 1]);
         } else if (flag == "--audit-search-index") {
             audit_search_index = std::string(argv[i + 1]) == "on";
+        } else if (flag == "--durability") {
+            durability = std::string(argv[i + 1]) == "full" ? store::Durability::kFull
+                                                            : store::Durability::kNormal;
         }
     }
     std::filesystem::remove_all(dir);
@@ -79,8 +84,8 @@ int main(int argc, char** argv) {
         return 1;
     }
     const std::string url = "sqlite://" + (dir / "bench.db").string();
-    auto store = store::OpenStore({url, store::Durability::kNormal}, **schema);
-    auto audit_store = store::OpenStore({url, store::Durability::kNormal}, **audit_schema);
+    auto store = store::OpenStore({url, durability}, **schema);
+    auto audit_store = store::OpenStore({url, durability}, **audit_schema);
     if (!store || !audit_store) {
         std::fprintf(stderr, "store open failed\n");
         return 1;
@@ -124,7 +129,8 @@ int main(int argc, char** argv) {
         service::AuditSink* sink;
     };
     const Mode modes[] = {{"none", nullptr}, {"file", &file_only}, {"file+table", &both}};
-    std::printf("AuditEvent search index: %s\n", audit_search_index ? "on" : "off");
+    std::printf("AuditEvent search index: %s, durability %s\n", audit_search_index ? "on" : "off",
+                durability == store::Durability::kFull ? "full" : "normal");
     std::printf(
         "operation     sink         median us/call, cpu us/call over %d rounds of %d calls\n",
         rounds, ops);
