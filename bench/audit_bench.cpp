@@ -3,8 +3,11 @@
 // with no audit sink, with the JSON-lines file sink, and with the file and the AuditEvent table
 // (the server's default). Prints the median over rounds of each round's mean per call.
 // Beside each figure, the process CPU per call (every thread's, until the writers have drained),
-// which other processes' load hardly moves.
+// which other processes' load hardly moves. Then each writer alone (no queue, no service call):
+// its thread's CPU per event, writing batches of 256 events like a get's (the size a busy
+// server's batches reach), median over rounds.
 //   audit_bench --schema schema.yaml --dir /tmp/ab [--rounds 5] [--ops 2000]
+//               [--durability normal|full]   (store.durability; the server's default is full)
 //               [--audit-search-index on]   (the AuditEvent table with the trigram search index, as
 //                                            it was before `search_index: false`)
 #include <algorithm>
@@ -34,6 +37,13 @@ double ProcessCpuMicros() {
     return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_nsec) / 1e3;
 }
 
+// CPU time of the calling thread so far.
+double ThreadCpuMicros() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_nsec) / 1e3;
+}
+
 double Median(std::vector<double> values) {
     std::sort(values.begin(), values.end());
     return values[values.size() / 2];
@@ -47,6 +57,7 @@ int main(int argc, char** argv) {
     int rounds = 5;
     int ops = 2000;
     bool audit_search_index = false;
+    store::Durability durability = store::Durability::kNormal;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
         if (flag == "--schema") {
@@ -59,6 +70,9 @@ int main(int argc, char** argv) {
             ops = std::stoi(argv[i + 1]);
         } else if (flag == "--audit-search-index") {
             audit_search_index = std::string(argv[i + 1]) == "on";
+        } else if (flag == "--durability") {
+            durability = std::string(argv[i + 1]) == "full" ? store::Durability::kFull
+                                                            : store::Durability::kNormal;
         }
     }
     std::filesystem::remove_all(dir);
@@ -70,8 +84,8 @@ int main(int argc, char** argv) {
         return 1;
     }
     const std::string url = "sqlite://" + (dir / "bench.db").string();
-    auto store = store::OpenStore({url, store::Durability::kNormal}, **schema);
-    auto audit_store = store::OpenStore({url, store::Durability::kNormal}, **audit_schema);
+    auto store = store::OpenStore({url, durability}, **schema);
+    auto audit_store = store::OpenStore({url, durability}, **audit_schema);
     if (!store || !audit_store) {
         std::fprintf(stderr, "store open failed\n");
         return 1;
@@ -115,7 +129,8 @@ int main(int argc, char** argv) {
         service::AuditSink* sink;
     };
     const Mode modes[] = {{"none", nullptr}, {"file", &file_only}, {"file+table", &both}};
-    std::printf("AuditEvent search index: %s\n", audit_search_index ? "on" : "off");
+    std::printf("AuditEvent search index: %s, durability %s\n", audit_search_index ? "on" : "off",
+                durability == store::Durability::kFull ? "full" : "normal");
     std::printf(
         "operation     sink         median us/call, cpu us/call over %d rounds of %d calls\n",
         rounds, ops);
@@ -162,5 +177,50 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(table.stats().written),
                 static_cast<unsigned long long>(file.stats().dropped + file2.stats().dropped +
                                                 table.stats().dropped));
+
+    // Each writer alone, on the writer thread's own work: what one event costs it.
+    constexpr std::size_t kBatch = 256;
+    std::vector<service::AuditEventPtr> batch;
+    for (std::size_t i = 0; i < kBatch; ++i) {
+        service::AuditEvent sample;
+        sample.time = std::chrono::system_clock::now();
+        sample.user_id = "usr_admin_0001";
+        sample.username = "admin";
+        sample.role = "admin";
+        sample.channel = "rest";
+        sample.action = "get";
+        sample.entity = "User";
+        sample.ids = {"usr_demo_1"};
+        sample.rows = 1;
+        sample.duration_ms = 0.0123 + static_cast<double>(i) * 1e-4;
+        sample.request_id = "01jx3q8vkqz1m7d0c5yq2a4e6r";
+        batch.push_back(std::make_shared<const service::AuditEvent>(std::move(sample)));
+    }
+    auto lone_file = service::JsonLinesFileWriter::Open({dir / "lone.jsonl", 1ull << 30, 1});
+    service::StoreAuditWriter lone_table(**audit_store, audit_entity);
+    struct Lone {
+        const char* name;
+        service::AuditWriter* writer;
+    };
+    const Lone writers[] = {{"file", lone_file->get()}, {"table", &lone_table}};
+    constexpr int kBatchesPerRound = 40;
+    std::printf("writer alone  batches of %zu, median cpu us/event over %d rounds of %d batches\n",
+                kBatch, rounds, kBatchesPerRound);
+    std::vector<std::vector<double>> lone_cpu(std::size(writers));
+    for (int round = 0; round < rounds; ++round) {
+        for (std::size_t w = 0; w < std::size(writers); ++w) {
+            const double start = ThreadCpuMicros();
+            for (int b = 0; b < kBatchesPerRound; ++b) {
+                if (!writers[w].writer->Write(batch)) {
+                    std::fprintf(stderr, "%s writer failed\n", writers[w].name);
+                    return 1;
+                }
+            }
+            lone_cpu[w].push_back((ThreadCpuMicros() - start) / (kBatchesPerRound * kBatch));
+        }
+    }
+    for (std::size_t w = 0; w < std::size(writers); ++w) {
+        std::printf("writer        %-12s %8.2f\n", writers[w].name, Median(lone_cpu[w]));
+    }
     return 0;
 }

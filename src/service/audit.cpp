@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include <boost/json.hpp>
 
 #include "common/datetime.hpp"
+#include "common/json_text.hpp"
 
 namespace ea::service {
 namespace {
@@ -120,6 +122,62 @@ boost::json::object ToJson(const AuditEvent& event, boost::json::storage_ptr sto
     out.emplace("durationMs", event.duration_ms);
     out.emplace("requestId", event.request_id);
     return out;
+}
+
+namespace {
+
+// A double as boost::json::serialize writes it (its shortest form, 1.25E-2, 0E0): ToJson's
+// durationMs, so the line reads back as the same number in the same text.
+void AppendBoostDouble(double number, std::string& out) {
+    const boost::json::value value(number);
+    boost::json::serializer serializer;
+    serializer.reset(&value);
+    char buffer[64];  // boost::json's longest number is under 32 bytes: one read
+    while (!serializer.done()) {
+        out += serializer.read(buffer, sizeof buffer);
+    }
+}
+
+}  // namespace
+
+void AppendJsonLine(const AuditEvent& event, std::string& out) {
+    // The keys need no escaping; values go through AppendJsonString, which escapes as
+    // boost::json::serialize does. The order is ToJson's.
+    out += "{\"time\":";
+    AppendJsonString(FormatDatetime(event.time), out);
+    out += ",\"userId\":";
+    AppendJsonString(event.user_id, out);
+    out += ",\"username\":";
+    AppendJsonString(event.username, out);
+    out += ",\"role\":";
+    AppendJsonString(event.role, out);
+    out += ",\"channel\":";
+    AppendJsonString(event.channel, out);
+    out += ",\"action\":";
+    AppendJsonString(event.action, out);
+    out += ",\"entity\":";
+    AppendJsonString(event.entity, out);
+    out += ",\"ids\":[";
+    for (std::size_t i = 0; i < event.ids.size(); ++i) {
+        if (i > 0) {
+            out += ',';
+        }
+        AppendJsonString(event.ids[i], out);
+    }
+    out += "],\"filter\":";
+    AppendJsonString(event.filter, out);
+    out += ",\"outcome\":";
+    AppendJsonString(ToString(event.outcome), out);
+    out += ",\"errorCode\":";
+    AppendJsonString(event.error_code, out);
+    out += ",\"rows\":";
+    char digits[24];
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, event.rows).ptr);
+    out += ",\"durationMs\":";
+    AppendBoostDouble(event.duration_ms, out);
+    out += ",\"requestId\":";
+    AppendJsonString(event.request_id, out);
+    out += '}';
 }
 
 std::string MaskedFilterText(const query::FilterNode* filter) {

@@ -49,8 +49,12 @@ std::string_view ToString(AuditOutcome outcome);
 // The event as one JSON object, the JSON-lines file's line and the audit table's record:
 // {"time", "userId", "username", "role", "channel", "action", "entity", "ids", "filter",
 //  "outcome", "errorCode", "rows", "durationMs", "requestId"} (docs/security.md, "Audit").
-// `storage` lets a caller build it in its own memory resource (the file writer's scratch buffer).
+// `storage` lets a caller build it in its own memory resource.
 boost::json::object ToJson(const AuditEvent& event, boost::json::storage_ptr storage = {});
+
+// Appends boost::json::serialize(ToJson(event)), byte for byte, to `out` without building the
+// object: the JSON-lines file's line, written on its writer thread for every event.
+void AppendJsonLine(const AuditEvent& event, std::string& out);
 
 // Denied for a refusal of the caller (kForbidden, kUnauthenticated, kRateLimited), error for any
 // other failure.

@@ -64,7 +64,8 @@ Status AuditScope::BeforeWrite() {
 
 void AuditScope::SetId(std::string_view id) {
     if (sink_ != nullptr && !id.empty()) {
-        event_.ids.assign(1, std::string(id.substr(0, 64)));
+        event_.ids.clear();
+        event_.ids.emplace_back(id.substr(0, 64));  // built in place: no temporary to copy
     }
 }
 
@@ -92,7 +93,8 @@ void AuditScope::SetPrincipal(std::string_view user_id, std::string_view usernam
 void AuditScope::Count(const Record& record) {
     event_.rows = 1;
     if (const auto* id = record.if_contains("id"); id != nullptr && id->is_string()) {
-        event_.ids.assign(1, std::string(id->get_string()));
+        event_.ids.clear();
+        event_.ids.emplace_back(id->get_string());
     }
 }
 

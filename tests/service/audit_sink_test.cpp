@@ -64,6 +64,53 @@ TEST(AuditFileWriter, AppendsOneJsonObjectPerEvent) {
     EXPECT_EQ(boost::json::parse(lines[1]).at("action").as_string(), "delete");
 }
 
+// The file's line is written without building a JSON object: it must stay exactly the text of
+// ToJson's object as boost::json prints it (escapes, number forms, field order), for any event.
+TEST(AuditFileWriter, EachLineIsExactlyTheSerializedToJsonOfItsEvent) {
+    std::vector<AuditEvent> cases;
+    cases.push_back(Event("get", 1));
+    AuditEvent odd = Event("list", 2);
+    odd.user_id = "usr \"quoted\" \\ back";
+    constexpr char kControls[] = "ctl \x01\x1f\t\n\r\b\f del \x7f nul \0 end";
+    odd.username = std::string(kControls, sizeof kControls - 1);  // the NUL included
+    odd.role = "r\xc3\xa9le \xf0\x9f\x8e\xb7 and a stray \xff byte";
+    odd.entity = "";
+    odd.ids = {};
+    odd.filter = R"({"title":{"$eq":"a \"b\""},"password":{"$eq":"***"}})";
+    odd.outcome = AuditOutcome::kDenied;
+    odd.error_code = "forbidden";
+    odd.rows = -7;
+    odd.duration_ms = 1234.5678;
+    odd.request_id = "";
+    cases.push_back(odd);
+    AuditEvent many = Event("batch", 3);
+    many.ids = {"evt_1", "evt_2", "", "evt \"4\""};
+    many.outcome = AuditOutcome::kError;
+    many.error_code = "internal";
+    many.rows = 9'223'372'036'854'775'807;
+    cases.push_back(many);
+    for (const double duration : {0.0, 0.5, 12.0, 1e-9, 3.0e300, 0.012345678901234}) {
+        AuditEvent timed = Event("create", 4);
+        timed.duration_ms = duration;
+        cases.push_back(timed);
+    }
+
+    ea::testing::TempDir dir;
+    auto writer = JsonLinesFileWriter::Open({dir / "audit.jsonl", 1 << 20, 1});
+    ASSERT_TRUE(writer) << writer.error().message;
+    std::vector<AuditEventPtr> events;
+    for (const auto& event : cases) {
+        events.push_back(Shared(event));
+    }
+    ASSERT_TRUE((*writer)->Write(events));
+    const auto lines = Lines(dir / "audit.jsonl");
+    ASSERT_EQ(lines.size(), cases.size());
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        EXPECT_EQ(lines[i], boost::json::serialize(ToJson(cases[i]))) << "event " << i;
+    }
+    EXPECT_NE(lines[1].find("\\u0001"), std::string::npos) << lines[1];  // the cases mean something
+}
+
 TEST(AuditFileWriter, RotatesBySizeAndKeepsTheConfiguredNumberOfFiles) {
     ea::testing::TempDir dir;
     const auto path = dir / "audit.jsonl";

@@ -203,6 +203,65 @@ TEST_F(AppendTest, ThePlainLogPathRunsOneInsertPerRowAndReadsNothingBack) {
     EXPECT_EQ(statements[3], "COMMIT");
 }
 
+// 38 rows: two steps of the 16-row INSERT, then six of the one-row INSERT; each row bound to its
+// own placeholders (the pairs alternate a full row and one of nulls, so a shifted binding shows).
+TEST_F(AppendTest, ManyRowsTakeOneStepPerSixteenAndReadBackAsTheDefaultPathStoresThem) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 38; ++i) {
+        ids.push_back(NewId());
+    }
+    std::vector<Cell> cells;
+    for (std::size_t i = 0; i < ids.size(); i += 2) {
+        const auto pair = LogCells(ids[i], ids[i + 1]);
+        cells.insert(cells.end(), pair.begin(), pair.end());
+    }
+    auto direct = Open("direct.db");
+    auto* sqlite = dynamic_cast<sqlite::SqliteStore*>(direct.get());
+    ASSERT_NE(sqlite, nullptr);
+    std::vector<std::string> statements;
+    sqlite->SetStatementObserverForTest(
+        [&](std::string_view sql) { statements.emplace_back(sql); });
+    ASSERT_TRUE(direct->Append(*log_, cells));
+    sqlite->SetStatementObserverForTest(nullptr);
+    ASSERT_EQ(statements.size(), 10u);
+    EXPECT_EQ(statements[0], "BEGIN IMMEDIATE");
+    EXPECT_EQ(statements[1], statements[2]);
+    EXPECT_NE(statements[1].find("), ("), std::string::npos) << statements[1];
+    for (std::size_t i = 3; i < 9; ++i) {
+        EXPECT_EQ(statements[i].rfind("INSERT INTO \"Log\"", 0), 0u) << statements[i];
+        EXPECT_EQ(statements[i].find("), ("), std::string::npos) << statements[i];
+    }
+    EXPECT_EQ(statements[9], "COMMIT");
+
+    auto plain = Open("default.db");
+    DefaultAppendStore by_default(*plain);
+    ASSERT_TRUE(by_default.Append(*log_, cells));
+    const auto expected = Rows(*plain, *log_);
+    ASSERT_EQ(expected.size(), 38u);
+    EXPECT_EQ(expected[0].at("count"), boost::json::value(42));
+    EXPECT_EQ(expected[1].at("count"), boost::json::value(0));
+    EXPECT_EQ(Rows(*direct, *log_), expected);
+}
+
+TEST_F(AppendTest, ATakenIdInAMultiRowStepRefusesTheWholeCall) {
+    auto store = Open("s.db");
+    const std::string taken = NewId();
+    ASSERT_TRUE(store->Append(*log_, LogCells(taken, NewId())));
+    std::vector<std::string> ids;
+    for (int i = 0; i < 32; ++i) {
+        ids.push_back(i == 21 ? taken : NewId());  // in the second 16-row step
+    }
+    std::vector<Cell> cells;
+    for (std::size_t i = 0; i < ids.size(); i += 2) {
+        const auto pair = LogCells(ids[i], ids[i + 1]);
+        cells.insert(cells.end(), pair.begin(), pair.end());
+    }
+    auto again = store->Append(*log_, cells);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+    EXPECT_EQ(Rows(*store, *log_).size(), 2u) << "the first 16-row step was kept";
+}
+
 TEST_F(AppendTest, ATakenIdRefusesTheWholeCallAndStoresNothingOfIt) {
     auto store = Open("s.db");
     const std::string taken = NewId();

@@ -2,11 +2,9 @@
 
 #include <unordered_map>
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/string_view.hpp>
-
 #include "common/datetime.hpp"
 #include "common/ids.hpp"
+#include "common/json_text.hpp"
 #include "schema/schema_loader.hpp"
 #include "service/audit_scope.hpp"
 
@@ -50,14 +48,15 @@ Result<schema::SchemaPtr> AuditTableSchema(bool search_index) {
 
 namespace {
 
-// The JSON text of the ids (a short array of short strings: one reserve, no JSON value built).
+// The JSON text of the ids as boost::json::serialize writes it, straight into `out` (no JSON
+// value or temporary string per id).
 void AppendIdsJson(const std::vector<std::string>& ids, std::string& out) {
     out += '[';
     for (std::size_t i = 0; i < ids.size(); ++i) {
         if (i > 0) {
             out += ',';
         }
-        out += boost::json::serialize(boost::json::string_view(ids[i]));
+        AppendJsonString(ids[i], out);
     }
     out += ']';
 }

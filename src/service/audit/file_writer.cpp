@@ -4,7 +4,6 @@
 #include <cstring>
 #include <system_error>
 
-#include <boost/json.hpp>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -91,15 +90,8 @@ Status JsonLinesFileWriter::Write(std::span<const AuditEventPtr> events) {
         }
     }
     buffer_.clear();
-    char chunk[4096];
-    boost::json::serializer serializer;  // its stack is kept from one event to the next
     for (const auto& event : events) {
-        boost::json::monotonic_resource memory(scratch_, sizeof scratch_);
-        const boost::json::value line(ToJson(*event, &memory));
-        serializer.reset(&line);
-        while (!serializer.done()) {
-            buffer_ += serializer.read(chunk, sizeof chunk);
-        }
+        AppendJsonLine(*event, buffer_);
         buffer_ += '\n';
     }
     if (size_ > 0 && size_ + buffer_.size() > options_.max_bytes) {

@@ -44,10 +44,9 @@ private:
     AuditFileOptions options_;
     int fd_ = -1;
     std::uint64_t size_ = 0;
+    // A batch's lines (AppendJsonLine writes each event's text straight into it: no JSON object
+    // built); kept from one batch to the next, so it stops allocating once it has grown.
     std::string buffer_;
-    // Each event's JSON object is built in this scratch memory and serialized straight into
-    // buffer_: no heap allocation per event for the object or its text.
-    alignas(std::max_align_t) unsigned char scratch_[8192];
 };
 
 }  // namespace ea::service

@@ -1,14 +1,19 @@
 // SqliteStore::Append: rows of an insert-only log table (the audit trail) bound straight from
-// their cells into one cached INSERT, one step per row, one transaction per call. Create's other
-// work is not needed there: no reference to check, no unique but the id (a taken id fails the
-// INSERT itself, kConflict), no search index to keep, and nothing read back. An entity that has
-// any of those takes the default path (DocumentStore::Append, through Batch).
+// their cells into the entity's INSERTs built at open (EntitySql: insert_rows takes 16 rows a
+// step, insert the rest one by one), one transaction per call. Create's other work is not needed
+// there: no reference to check, no unique but the id (a taken id fails the INSERT itself,
+// kConflict), no search index to keep, and nothing read back. An entity that has any of those
+// takes the default path (DocumentStore::Append, through Batch).
+#include <algorithm>
+
 #include <sqlite3.h>
 
 #include "common/ids.hpp"
 #include "store/sql/ddl.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
 #include "store/sqlite/sqlite_statement.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_values.hpp"
 
 namespace ea::store::sqlite {
 namespace {
@@ -25,13 +30,10 @@ bool IsPlainLog(const schema::Entity& entity) {
     return true;
 }
 
-std::string InsertSql(const schema::Entity& entity) {
-    std::string out = "INSERT INTO " + sql::Dialect::QuoteIdentifier(sql::TableName(entity)) +
-                      " (" + sql::ColumnList(entity) + ") VALUES (";
-    for (std::size_t i = 1; i <= sql::ColumnFields(entity).size(); ++i) {
-        out += (i > 1 ? ", ?" : "?") + std::to_string(i);
-    }
-    return out + ")";
+// A valid id in its normal form (NormalizeId's, which lowercases A-Z), without building that form.
+bool IsNormalId(std::string_view id) {
+    return IsValidId(id) &&
+           std::none_of(id.begin(), id.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
 int BindCell(sqlite3_stmt* stmt, int index, const DocumentStore::Cell& cell) {
@@ -49,6 +51,20 @@ int BindCell(sqlite3_stmt* stmt, int index, const DocumentStore::Cell& cell) {
     return sqlite3_bind_null(stmt, index);
 }
 
+// Binds `cells` (whole rows) to ?1.. of `stmt` and steps it once. Every parameter is bound each
+// time, so the statement is only reset, not cleared, between steps (the lease clears it at the
+// end).
+int BindAndStep(sqlite3_stmt* stmt, std::span<const DocumentStore::Cell> cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (const int rc = BindCell(stmt, static_cast<int>(i + 1), cells[i]); rc != SQLITE_OK) {
+            return rc;
+        }
+    }
+    const int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 }  // namespace
 
 Status SqliteStore::Append(const schema::Entity& entity, std::span<const Cell> cells) {
@@ -63,29 +79,37 @@ Status SqliteStore::Append(const schema::Entity& entity, std::span<const Cell> c
     const auto id_column = static_cast<std::size_t>(id_field - fields.data());
     for (std::size_t row = 0; row < cells.size(); row += fields.size()) {
         const auto* id = std::get_if<std::string_view>(&cells[row + id_column]);
-        if (id == nullptr || !IsValidId(*id) || NormalizeId(*id) != *id) {
+        if (id == nullptr || !IsNormalId(*id)) {
             return Error{ErrorCode::kValidationFailed,
                          "the record has no valid id",
                          {{"id", "must be a valid id"}}};
         }
     }
-    const std::string insert = InsertSql(entity);
     return WriteInTransaction([&](StatementCache& cache) -> int {
+        const EntitySql& statements = writer_->SqlFor(entity);  // under write_mutex_ here
         int rc = SQLITE_OK;
-        StatementLease stmt = cache.Get(insert, &rc);
-        if (!stmt) {
-            return rc;
-        }
-        for (std::size_t row = 0; row < cells.size(); row += fields.size()) {
-            for (std::size_t i = 0; i < fields.size(); ++i) {
-                rc = BindCell(stmt->get(), static_cast<int>(i + 1), cells[row + i]);
-                if (rc != SQLITE_OK) {
+        std::span<const Cell> rest = cells;
+        const std::size_t many = statements.insert_rows_count * fields.size();
+        if (many > 0 && rest.size() >= many) {
+            StatementLease stmt = cache.Get(statements.insert_rows, &rc);
+            if (!stmt) {
+                return rc;
+            }
+            for (; rest.size() >= many; rest = rest.subspan(many)) {
+                if ((rc = BindAndStep(stmt->get(), rest.first(many))) != SQLITE_OK) {
                     return rc;
                 }
             }
-            rc = stmt->Step();
-            stmt->Reset();
-            if (rc != SQLITE_DONE) {
+        }
+        if (rest.empty()) {
+            return SQLITE_OK;
+        }
+        StatementLease stmt = cache.Get(statements.insert, &rc);
+        if (!stmt) {
+            return rc;
+        }
+        for (; !rest.empty(); rest = rest.subspan(fields.size())) {
+            if ((rc = BindAndStep(stmt->get(), rest.first(fields.size()))) != SQLITE_OK) {
                 return rc;
             }
         }

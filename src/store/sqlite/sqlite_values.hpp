@@ -4,6 +4,7 @@
 // PostgreSQL's counterpart.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,11 @@ struct EntitySql {
     std::string fts_insert;
     std::string fts_delete;
     std::string fts_old_values;
+    // Append's INSERT of insert_rows_count rows in one statement (row r's values are
+    // ?(r*columns+1)..), so a batch of log rows takes a step per that many rows, not per row; 0
+    // (and no text) when a row has so many columns that two would pass SQLite's parameter limit.
+    std::string insert_rows;
+    std::size_t insert_rows_count = 0;
 };
 
 EntitySql BuildEntitySql(const schema::Entity& entity);
