@@ -23,6 +23,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "auth/session_common.hpp"
+
 namespace ea::auth::detail {
 
 inline constexpr std::chrono::seconds kVerifiedCacheMaxAge{1};
@@ -51,7 +53,7 @@ public:
             return std::nullopt;
         }
         const Entry& entry = it->second;
-        if (Millis(now) >= Millis(entry.value.expires_at) || now < entry.read_at ||
+        if (ToMillis(now) >= ToMillis(entry.value.expires_at) || now < entry.read_at ||
             now - entry.read_at >= kMaxAge) {
             shard.entries.erase(it);  // read it again: the store decides, and deletes if expired
             return std::nullopt;
@@ -104,9 +106,6 @@ private:
     };
     static constexpr std::size_t kShards = 16;
 
-    static auto Millis(TimePoint t) {
-        return std::chrono::time_point_cast<std::chrono::milliseconds>(t);
-    }
     Shard& ShardOf(std::string_view token_hash) {
         // The key is already a hash of a random token: its last byte spreads the shards evenly.
         const auto last = token_hash.empty() ? 0U : static_cast<unsigned char>(token_hash.back());

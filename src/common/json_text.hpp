@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/fwd.hpp>
 
@@ -18,6 +19,8 @@ std::string ToJsonText(const boost::json::object& object);
 // boost::json::serialize escapes it, without a temporary string: for hot paths (responses, the
 // access log line) that write JSON text directly.
 void AppendJsonString(std::string_view text, std::string& out);
+// Appends `texts` as a JSON array of string literals, as boost::json::serialize writes it.
+void AppendJsonStrings(const std::vector<std::string>& texts, std::string& out);
 // Appends a double as ToJsonText prints it.
 void AppendJsonNumber(double number, std::string& out);
 

@@ -142,41 +142,30 @@ void AppendBoostDouble(double number, std::string& out) {
 
 void AppendJsonLine(const AuditEvent& event, std::string& out) {
     // The keys need no escaping; values go through AppendJsonString, which escapes as
-    // boost::json::serialize does. The order is ToJson's.
-    out += "{\"time\":";
-    AppendJsonString(FormatDatetime(event.time), out);
-    out += ",\"userId\":";
-    AppendJsonString(event.user_id, out);
-    out += ",\"username\":";
-    AppendJsonString(event.username, out);
-    out += ",\"role\":";
-    AppendJsonString(event.role, out);
-    out += ",\"channel\":";
-    AppendJsonString(event.channel, out);
-    out += ",\"action\":";
-    AppendJsonString(event.action, out);
-    out += ",\"entity\":";
-    AppendJsonString(event.entity, out);
-    out += ",\"ids\":[";
-    for (std::size_t i = 0; i < event.ids.size(); ++i) {
-        if (i > 0) {
-            out += ',';
-        }
-        AppendJsonString(event.ids[i], out);
-    }
-    out += "],\"filter\":";
-    AppendJsonString(event.filter, out);
-    out += ",\"outcome\":";
-    AppendJsonString(ToString(event.outcome), out);
-    out += ",\"errorCode\":";
-    AppendJsonString(event.error_code, out);
+    // boost::json::serialize does. The order is ToJson's. `text` writes a key, with the
+    // punctuation before it, and its string value.
+    const auto text = [&out](std::string_view key, std::string_view value) {
+        out += key;
+        AppendJsonString(value, out);
+    };
+    text("{\"time\":", FormatDatetime(event.time));
+    text(",\"userId\":", event.user_id);
+    text(",\"username\":", event.username);
+    text(",\"role\":", event.role);
+    text(",\"channel\":", event.channel);
+    text(",\"action\":", event.action);
+    text(",\"entity\":", event.entity);
+    out += ",\"ids\":";
+    AppendJsonStrings(event.ids, out);
+    text(",\"filter\":", event.filter);
+    text(",\"outcome\":", ToString(event.outcome));
+    text(",\"errorCode\":", event.error_code);
     out += ",\"rows\":";
     char digits[24];
     out.append(digits, std::to_chars(digits, digits + sizeof digits, event.rows).ptr);
     out += ",\"durationMs\":";
     AppendBoostDouble(event.duration_ms, out);
-    out += ",\"requestId\":";
-    AppendJsonString(event.request_id, out);
+    text(",\"requestId\":", event.request_id);
     out += '}';
 }
 

@@ -3,12 +3,11 @@
 #include <chrono>
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "auth/access_token_store_conformance.hpp"
 #include "auth/store_harness.hpp"
 #include "auth/token.hpp"
+#include "testing/child_process.hpp"
 #include "testing/temp_dir.hpp"
 
 namespace ea::auth {
@@ -86,15 +85,10 @@ TEST(SqliteAccessTokenStoreTest, RevocationByAnotherProcessIsSeenByTheVeryNextCa
     ASSERT_TRUE((*server)->Find(token.token_hash, now));
     ASSERT_TRUE((*server)->Find(token.token_hash, now));
     ASSERT_EQ((*server)->CacheHitsForTest(), 1u);
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
+    ASSERT_TRUE(ea::testing::SucceedsInAChildProcess([&] {
         auto shell = SqliteAccessTokenStore::Open(file);
-        ::_exit(shell.has_value() && (*shell)->Revoke("tok_forked").has_value() ? 0 : 1);
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the child's revoke failed";
+        return shell.has_value() && (*shell)->Revoke("tok_forked").has_value();
+    })) << "the child's revoke failed";
     auto after = (*server)->Find(token.token_hash, now);
     ASSERT_FALSE(after.has_value());
     EXPECT_EQ(after.error().code, ErrorCode::kUnauthenticated);

@@ -9,14 +9,13 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "auth/access_token_store.hpp"
 #include "auth/session_store_conformance.hpp"
 #include "auth/store_harness.hpp"
 #include "auth/token.hpp"
 #include "auth/verified_cache.hpp"
+#include "testing/child_process.hpp"
 #include "testing/temp_dir.hpp"
 
 namespace ea::auth {
@@ -229,22 +228,14 @@ TEST(SqliteSessionStoreTest, ChangesByAnotherProcessAreSeenByTheVeryNextCachedGe
     }
     const auto hits = (*server)->CacheHitsForTest();
     ASSERT_EQ(hits, 3u);
-    // In the child: logout of one session, a refresh that shortens another to 1 ms. _exit, so
-    // the child runs none of the parent's destructors.
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
+    // In the child: logout of one session, a refresh that shortens another to 1 ms.
+    ASSERT_TRUE(ea::testing::SucceedsInAChildProcess([&] {
         auto cli = SqliteSessionStore::Open(file);
-        const bool ok =
-            cli.has_value() && (*cli)->Delete(deleted.token_hash).has_value() &&
-            (*cli)
-                ->Touch(shortened.token_hash, seconds(1), now - seconds(1) + milliseconds(1))
-                .has_value();
-        ::_exit(ok ? 0 : 1);
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the child's changes failed";
+        return cli.has_value() && (*cli)->Delete(deleted.token_hash).has_value() &&
+               (*cli)
+                   ->Touch(shortened.token_hash, seconds(1), now - seconds(1) + milliseconds(1))
+                   .has_value();
+    })) << "the child's changes failed";
     EXPECT_FALSE((*server)->Get(deleted.token_hash, now).has_value());
     EXPECT_FALSE((*server)->Get(shortened.token_hash, now + milliseconds(1)).has_value());
     auto still = (*server)->Get(kept.token_hash, now);

@@ -46,23 +46,6 @@ Result<schema::SchemaPtr> AuditTableSchema(bool search_index) {
     return schema::LoadSchemaText(kAuditSchemaYaml, "(built-in audit schema)");
 }
 
-namespace {
-
-// The JSON text of the ids as boost::json::serialize writes it, straight into `out` (no JSON
-// value or temporary string per id).
-void AppendIdsJson(const std::vector<std::string>& ids, std::string& out) {
-    out += '[';
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        if (i > 0) {
-            out += ',';
-        }
-        AppendJsonString(ids[i], out);
-    }
-    out += ']';
-}
-
-}  // namespace
-
 StoreAuditWriter::StoreAuditWriter(store::DocumentStore& store, const schema::Entity& entity)
     : store_(store), entity_(entity) {
     static const std::unordered_map<std::string_view, Column> kByName = {
@@ -102,7 +85,7 @@ Status StoreAuditWriter::Write(std::span<const AuditEventPtr> events) {
         text_[e * kTextPerEvent + 1] = FormatDatetime(event.time);
         std::string& ids = text_[e * kTextPerEvent + 2];
         ids.clear();
-        AppendIdsJson(event.ids, ids);
+        AppendJsonStrings(event.ids, ids);
     }
     for (std::size_t e = 0; e < events.size(); ++e) {
         const AuditEvent& event = *events[e];
