@@ -1,9 +1,9 @@
 #include "common/json_text.hpp"
 
+#include <boost/json.hpp>
+
 #include <charconv>
 #include <cmath>
-
-#include <boost/json.hpp>
 
 namespace ea {
 namespace {
@@ -30,6 +30,7 @@ void AppendDouble(double number, std::string& out) {
 
 void Append(const boost::json::value& value, std::string& out);
 
+
 void AppendObject(const boost::json::object& object, std::string& out) {
     out += '{';
     bool first = true;
@@ -47,24 +48,12 @@ void AppendObject(const boost::json::object& object, std::string& out) {
 
 void Append(const boost::json::value& value, std::string& out) {
     switch (value.kind()) {
-        case boost::json::kind::null:
-            out += "null";
-            return;
-        case boost::json::kind::bool_:
-            out += value.get_bool() ? "true" : "false";
-            return;
-        case boost::json::kind::int64:
-            out += std::to_string(value.get_int64());
-            return;
-        case boost::json::kind::uint64:
-            out += std::to_string(value.get_uint64());
-            return;
-        case boost::json::kind::double_:
-            AppendDouble(value.get_double(), out);
-            return;
-        case boost::json::kind::string:
-            AppendJsonString(value.get_string(), out);
-            return;
+        case boost::json::kind::null: out += "null"; return;
+        case boost::json::kind::bool_: out += value.get_bool() ? "true" : "false"; return;
+        case boost::json::kind::int64: out += std::to_string(value.get_int64()); return;
+        case boost::json::kind::uint64: out += std::to_string(value.get_uint64()); return;
+        case boost::json::kind::double_: AppendDouble(value.get_double(), out); return;
+        case boost::json::kind::string: AppendJsonString(value.get_string(), out); return;
         case boost::json::kind::array: {
             out += '[';
             bool first = true;
@@ -78,9 +67,7 @@ void Append(const boost::json::value& value, std::string& out) {
             out += ']';
             return;
         }
-        case boost::json::kind::object:
-            AppendObject(value.get_object(), out);
-            return;
+        case boost::json::kind::object: AppendObject(value.get_object(), out); return;
     }
 }
 
@@ -100,27 +87,13 @@ void AppendJsonString(std::string_view text, std::string& out) {
         plain = i + 1;
         out += '\\';
         switch (c) {
-            case '"':
-                out += '"';
-                break;
-            case '\\':
-                out += '\\';
-                break;
-            case '\b':
-                out += 'b';
-                break;
-            case '\t':
-                out += 't';
-                break;
-            case '\n':
-                out += 'n';
-                break;
-            case '\f':
-                out += 'f';
-                break;
-            case '\r':
-                out += 'r';
-                break;
+            case '"': out += '"'; break;
+            case '\\': out += '\\'; break;
+            case '\b': out += 'b'; break;
+            case '\t': out += 't'; break;
+            case '\n': out += 'n'; break;
+            case '\f': out += 'f'; break;
+            case '\r': out += 'r'; break;
             default:
                 out += "u00";
                 out += kHex[c >> 4];
@@ -142,9 +115,7 @@ void AppendJsonStrings(const std::vector<std::string>& texts, std::string& out) 
     out += ']';
 }
 
-void AppendJsonNumber(double number, std::string& out) {
-    AppendDouble(number, out);
-}
+void AppendJsonNumber(double number, std::string& out) { AppendDouble(number, out); }
 
 std::string ToJsonText(const boost::json::value& value) {
     std::string out;
