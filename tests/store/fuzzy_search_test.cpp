@@ -4,6 +4,7 @@
 // match. Real SQLite files.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <random>
 #include <set>
 
@@ -181,6 +182,55 @@ TEST_F(FuzzySearchTest, UpdatesAndDeletesAreSeenAtOnce) {
     EXPECT_EQ(got, BruteForce(text, 0.3));
     EXPECT_NE(std::find(got.begin(), got.end(), "r5"), got.end());
     EXPECT_EQ(std::find(got.begin(), got.end(), before.front()), got.end());
+}
+
+// Thousands of rows tied at the best score, ids in no relation to row order: the page walks the
+// tie in id order (the id index) and reads few of them; the pages must still be the brute-force
+// order, deep pages (where the walk no longer pays and every tied row is scored) included.
+class FuzzyTiesTest : public FuzzySearchTest {
+protected:
+    void SetUp() override {
+        auto opened = OpenStore(StoreConfig{StoreUrl(Backend::kSqlite, dir_)}, StoreTestSchema());
+        ASSERT_TRUE(opened) << opened.error().message;
+        store_ = std::move(*opened);
+        std::mt19937 rng(5);
+        const std::vector<std::string> titles = {"poetry slam", "Poetry Slam Night",
+                                                 "slam poetry", "poetry slammed",
+                                                 "poet slam",   "jazz night"};
+        std::vector<DocumentStore::BatchItem> items;
+        for (int i = 0; i < 4000; ++i) {
+            Record record = MakeRecord("{}");
+            char id[17];
+            std::snprintf(id, sizeof id, "%08x%08x", static_cast<unsigned>(rng()),
+                          static_cast<unsigned>(rng()));
+            // Some ids start with "-" (before the digits) or "_" (between digits and letters).
+            record["id"] = std::string(i % 7 == 0 ? "-" : i % 11 == 0 ? "_" : "") + id;
+            // Three rows in four score 1 against "poetry slam".
+            record["title"] = rng() % 4 != 0 ? titles[rng() % 3] : titles[3 + rng() % 3];
+            titles_.emplace_back(record["id"].as_string().c_str(),
+                                 record["title"].as_string().c_str());
+            items.push_back({&Item(), std::move(record), false});
+        }
+        auto batch = store_->Batch(std::move(items));
+        ASSERT_TRUE(batch) << batch.error().message;
+    }
+};
+
+TEST_F(FuzzyTiesTest, PagesOfATieEqualTheBruteForceOrder) {
+    for (CountMode mode : {CountMode::kNone, CountMode::kExact}) {
+        for (int page_size : {25, 400}) {
+            auto q = Fuzzy("poetry slam", 0.3, mode);
+            const auto want = BruteForce("poetry slam", 0.3);
+            ASSERT_GT(want.size(), 3000u);
+            EXPECT_EQ(AllIds(*store_, Item(), q, page_size), want) << page_size;
+            q.page = 3;
+            q.page_size = page_size;
+            auto result = store_->List(Item(), q);
+            ASSERT_TRUE(result) << result.error().message;
+            EXPECT_EQ(Ids(*result), std::vector<std::string>(want.begin() + 2 * page_size,
+                                                             want.begin() + 3 * page_size));
+        }
+    }
 }
 
 }  // namespace

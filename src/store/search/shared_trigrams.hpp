@@ -63,6 +63,7 @@ public:
     explicit TopRows(std::size_t capacity) : capacity_(capacity) {}
     void Offer(float score, std::string_view id, std::int64_t rowid);
     bool full() const { return heap_.size() >= capacity_; }
+    std::size_t capacity() const { return capacity_; }
     // The worst row kept. REQUIRES: !empty().
     const ScoredRow& worst() const { return heap_.top(); }
     bool empty() const { return heap_.empty(); }

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "store/search/shared_trigrams.hpp"
+#include "store/search/similarity_page.hpp"
 #include "store/search/trigram_text.hpp"
 #include "store/search/word_similarity.hpp"
 #include "store/sql/ddl.hpp"
@@ -24,6 +25,8 @@ namespace {
 // How many postings of each list are read ahead to estimate its length: ~n * 256 steps, well
 // under a millisecond, against lists of up to ~75% of the table.
 constexpr std::size_t kPeekPostings = 256;
+// The first page try reads the smallest lists up to this many postings (~6 ms through FTS5).
+constexpr std::int64_t kFirstTryPostings = 65'536;
 // Row ids per block of the sampled total. Small enough that the ~1,000 matches come from many
 // places in the table, large enough that the n statement runs per block stay a small cost.
 constexpr std::int64_t kSampleBlockIds = 4096;
@@ -170,9 +173,16 @@ public:
     Scorer& operator=(const Scorer&) = delete;
 
     // The full score of `rowid` in `s`, and its id in `id` (valid until the next call; empty,
-    // with score 0, when the row is gone). Remembered for the total.
-    int Score(std::int64_t rowid, float& s, std::string_view& id) {
+    // with score 0, when the row is gone). Remembered for the total, and for a later page
+    // attempt: a row scored before gets its score again, no id, and `again` set.
+    int Score(std::int64_t rowid, float& s, std::string_view& id, bool& again) {
         id = {};
+        if (const auto it = known_.find(rowid); it != known_.end()) {
+            s = it->second;
+            again = true;
+            return SQLITE_OK;
+        }
+        again = false;
         std::string_view text;
         if (int rc = Read(rowid, text, id); rc != SQLITE_OK) {
             return rc;
@@ -230,34 +240,101 @@ private:
     std::unordered_map<std::int64_t, float> known_;  // the full scores of the page phase
 };
 
-// The page from `candidates`: each shares at most min(shared + unread, n) of the query's n
-// distinct trigrams (`unread` lists were not merged). By that bound descending, into a bounded
-// heap, until no later bound can enter it.
-int TakePage(const std::vector<search::SharedCount>& candidates, int unread, int n, float at_least,
-             const FuzzySearch& search, Scorer& scorer, FuzzyAnswer& answer) {
-    search::TopRows top(static_cast<std::size_t>(search.offset + search.page_size + 1));
-    for (const std::uint32_t i : search::BySharedDescending(candidates)) {
-        const int bound = std::min(candidates[i].shared + unread, n);
-        if (top.full() && search::SimilarityBound(bound, n) < top.worst().score) {
-            break;
-        }
-        float s = 0;
-        std::string_view id;
-        if (int rc = scorer.Score(candidates[i].rowid, s, id); rc != SQLITE_OK) {
-            return rc;
-        }
-        if (s >= at_least) {
-            top.Offer(s, id, candidates[i].rowid);
-        }
+// The scorer and the table's id order, as the page reads them; keeps the first SQLite error.
+class TablePageRows final : public search::PageRows {
+public:
+    TablePageRows(StatementCache& cache, const FuzzySearch& search, Scorer& scorer,
+                  const std::function<bool()>& past_deadline)
+        : cache_(cache), search_(search), scorer_(scorer), past_deadline_(past_deadline) {}
+
+    bool Score(std::int64_t rowid, float& score, std::string_view& id, bool& again) override {
+        rc_ = scorer_.Score(rowid, score, id, again);
+        return rc_ == SQLITE_OK;
     }
+    bool StartIdWalk() override {
+        if (!walk_) {
+            // The id column's unique index covers the walk (each entry holds the row id).
+            walk_.emplace(
+                cache_.Get("SELECT \"_rowid\", \"id\" FROM " +
+                               sql::Dialect::QuoteIdentifier(sql::TableName(*search_.entity)) +
+                               " ORDER BY \"id\"",
+                           &rc_));
+            if (!*walk_) {
+                return false;
+            }
+        }
+        (*walk_)->Reset();
+        return true;
+    }
+    bool NextById(std::int64_t& rowid, std::string_view& id, bool& end) override {
+        if ((++steps_ & 4095) == 0 && past_deadline_()) {
+            rc_ = SQLITE_INTERRUPT;
+            return false;
+        }
+        const int rc = (*walk_)->Step();
+        end = rc != SQLITE_ROW;
+        if (end) {
+            rc_ = rc == SQLITE_DONE ? SQLITE_OK : rc;
+            return rc_ == SQLITE_OK;
+        }
+        sqlite3_stmt* row = (*walk_)->get();
+        rowid = sqlite3_column_int64(row, 0);
+        const auto* key = reinterpret_cast<const char*>(sqlite3_column_text(row, 1));
+        id = {key == nullptr ? "" : key, static_cast<std::size_t>(sqlite3_column_bytes(row, 1))};
+        return true;
+    }
+    int rc() const { return rc_; }
+
+private:
+    StatementCache& cache_;
+    const FuzzySearch& search_;
+    Scorer& scorer_;
+    const std::function<bool()>& past_deadline_;
+    std::optional<StatementLease> walk_;  // leased at the first walk
+    std::size_t steps_ = 0;
+    int rc_ = SQLITE_OK;
+};
+
+// Offers `candidates` to `top`: each shares at most min(shared + unread, n) of the query's n
+// distinct trigrams (`unread` lists were not merged); search::TakeTopRows scores as few as prove
+// the page.
+int TakeRows(const std::vector<search::SharedCount>& candidates, int unread, int n, float at_least,
+             const FuzzySearch& search, TablePageRows& rows, search::TopRows& top,
+             search::PageWork& work, float give_up_at = -1.0f) {
+    if (!search::TakeTopRows(candidates, unread, n, at_least, search.table_rows, rows, top, work,
+                             give_up_at)) {
+        return rows.rc() != SQLITE_OK ? rows.rc() : SQLITE_ERROR;
+    }
+    return SQLITE_OK;
+}
+
+// The page and has_more from the offset + page + 1 best rows.
+void FillPage(search::TopRows& top, const FuzzySearch& search, FuzzyAnswer& answer) {
     auto ranked = top.TakeSorted();
     const auto page_end = search.offset + search.page_size;
     answer.has_more = static_cast<std::int64_t>(ranked.size()) > page_end;
     for (auto r = search.offset; r < std::min<std::int64_t>(page_end, ranked.size()); ++r) {
         answer.page_ids.push_back(std::move(ranked[static_cast<std::size_t>(r)].id));
     }
-    return SQLITE_OK;
 }
+
+// A posting list read whole into memory, replayed (the first page attempt's lists are merged
+// again when the attempt does not prove the page).
+class VectorPostings final : public search::PostingCursor {
+public:
+    explicit VectorPostings(const std::vector<std::int64_t>& rows) : rows_(rows) {}
+    bool Next(std::int64_t& rowid) override {
+        if (at_ >= rows_.size()) {
+            return false;
+        }
+        rowid = rows_[at_++];
+        return true;
+    }
+
+private:
+    const std::vector<std::int64_t>& rows_;
+    std::size_t at_ = 0;
+};
 
 // The exact count over the rows in at least k of all n lists.
 int CountExactly(const std::vector<search::SharedCount>& candidates, Scorer& scorer,
@@ -306,6 +383,8 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
         return rc;
     }
     Scorer scorer(std::move(fetch), parsed, at_least, past_deadline);
+    TablePageRows rows(cache, search, scorer, past_deadline);
+    const auto capacity = static_cast<std::size_t>(search.offset + search.page_size + 1);
     const auto& trigrams = parsed.trigrams();
     const bool automatic = search.count == query::CountMode::kAuto;
     const auto finish = [&](std::int64_t total, TotalKind kind) {
@@ -335,9 +414,12 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
         if (rc = RowsInAtLeastK(cache, search, trigrams, k, std::nullopt, all); rc != SQLITE_OK) {
             return rc;
         }
-        if (rc = TakePage(all, 0, n, at_least, search, scorer, answer); rc != SQLITE_OK) {
+        search::TopRows top(capacity);
+        search::PageWork work;
+        if (rc = TakeRows(all, 0, n, at_least, search, rows, top, work); rc != SQLITE_OK) {
             return rc;
         }
+        FillPage(top, search, answer);
         if (!answer.has_more && (!answer.page_ids.empty() || search.offset == 0)) {
             return finish(search.offset + static_cast<std::int64_t>(answer.page_ids.size()),
                           TotalKind::kExact);
@@ -345,47 +427,106 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
         return count_all();
     }
 
-    // 1. Candidates by prefix filtering: every list but the k - 1 largest.
-    std::vector<search::SharedCount> candidates;  // shared: how many of the read lists
+    // 1. The lists, with their lengths estimated from their first postings; the smallest first.
+    std::vector<std::unique_ptr<FtsPostings>> lists;
+    if (rc = OpenPostings(cache, search, trigrams, std::nullopt, lists); rc != SQLITE_OK) {
+        return rc;
+    }
+    std::vector<std::unique_ptr<PeekedPostings>> peeked;
+    std::vector<std::int64_t> lengths;
+    for (const auto& list : lists) {
+        peeked.push_back(std::make_unique<PeekedPostings>(*list));
+        lengths.push_back(peeked.back()->EstimatedLength(search.table_rows));
+    }
+    // Prefix filtering: a row in at least k of the n lists is in one of any n - k + 1 of them,
+    // so the k - 1 largest need not be read to find the candidates.
+    const auto skipped = search::LargestLists(lengths, k);
+    std::vector<std::size_t> by_length;  // the other lists, the smallest first
     std::vector<std::string> unread_trigrams;
-    {
-        std::vector<std::unique_ptr<FtsPostings>> lists;
-        if (rc = OpenPostings(cache, search, trigrams, std::nullopt, lists); rc != SQLITE_OK) {
-            return rc;
+    for (std::size_t i = 0; i < lists.size(); ++i) {
+        if (std::find(skipped.begin(), skipped.end(), i) == skipped.end()) {
+            by_length.push_back(i);
+        } else {
+            unread_trigrams.push_back(trigrams[i]);
         }
-        std::vector<std::unique_ptr<PeekedPostings>> peeked;
-        std::vector<std::int64_t> lengths;
-        for (const auto& list : lists) {
-            peeked.push_back(std::make_unique<PeekedPostings>(*list));
-            lengths.push_back(peeked.back()->EstimatedLength(search.table_rows));
-        }
-        const auto skipped = search::LargestLists(lengths, k);
+    }
+    std::stable_sort(by_length.begin(), by_length.end(),
+                     [&](std::size_t a, std::size_t b) { return lengths[a] < lengths[b]; });
+    const std::size_t prefix = by_length.size();
+
+    // 2. The page. First try: the smallest lists up to kFirstTryPostings postings (m of them).
+    // A row in none of them shares at most n - m trigrams, so once the page's worst row scores
+    // above SimilarityBound(n - m, n), the rows of the other lists cannot enter it, however
+    // many: for "chess turnament", the lists of "tur", "urn", "rna", "nam" and "men" (~64k
+    // postings) instead of the twelve of prefix filtering (~520k).
+    search::TopRows top(capacity);
+    std::vector<std::vector<std::int64_t>> read_whole;  // the first try's lists, by position
+    std::size_t first_try = 0;
+    for (std::int64_t postings = 0;
+         first_try + 1 < prefix && postings + lengths[by_length[first_try]] <= kFirstTryPostings;
+         ++first_try) {
+        postings += lengths[by_length[first_try]];
+    }
+    bool proved = false;
+    if (first_try > 0) {
         std::vector<search::PostingCursor*> read;
-        for (std::size_t i = 0; i < peeked.size(); ++i) {
-            if (std::find(skipped.begin(), skipped.end(), i) == skipped.end()) {
-                read.push_back(peeked[i].get());
-            } else {
-                unread_trigrams.push_back(trigrams[i]);
+        for (std::size_t i = 0; i < first_try; ++i) {
+            auto& rows_of_list = read_whole.emplace_back();
+            std::int64_t rowid = 0;
+            while (peeked[by_length[i]]->Next(rowid)) {
+                rows_of_list.push_back(rowid);
             }
         }
-        // The union is at most the sum of the read lists' lengths (estimates: a hint only).
-        std::int64_t most = 0;
-        for (std::size_t i = 0; i < peeked.size(); ++i) {
-            if (std::find(skipped.begin(), skipped.end(), i) == skipped.end()) {
-                most += lengths[i];
-            }
-        }
-        candidates = search::RowsInAtLeast(
-            read, 1, static_cast<std::size_t>(std::min<std::int64_t>(most, search.table_rows + 1)));
         if (rc = FirstError(lists); rc != SQLITE_OK) {
             return rc;
         }
+        std::vector<VectorPostings> replay(read_whole.begin(), read_whole.end());
+        for (auto& list : replay) {
+            read.push_back(&list);
+        }
+        const auto candidates = search::RowsInAtLeast(read, 1);
+        // Each candidate may hold all n - m unread lists, a looser bound than prefix
+        // filtering's, so a try that cannot prove the page may score many rows prefix filtering
+        // would skip: it gives up as soon as its page is full at or below the bound it must
+        // beat ("jaz nite": 0.462 against 5/9). The rows it scored are not scored again.
+        const int unread = n - static_cast<int>(first_try);
+        const float must_beat = search::SimilarityBound(unread, n);
+        search::PageWork work;
+        if (rc = TakeRows(candidates, unread, n, at_least, search, rows, top, work, must_beat);
+            rc != SQLITE_OK) {
+            return rc;
+        }
+        proved = !work.gave_up && top.full() && top.worst().score > must_beat;
     }
-    const int unread = static_cast<int>(unread_trigrams.size());
-    // 2. The page, by each candidate's bound: the read lists holding it plus every unread one.
-    if (rc = TakePage(candidates, unread, n, at_least, search, scorer, answer); rc != SQLITE_OK) {
-        return rc;
+    // Else prefix filtering: the n - k + 1 smallest lists (the first try's again from memory),
+    // every row in them a candidate holding at most its count + k - 1 query trigrams; `top`
+    // keeps what the first try found, and its rows are not scored again.
+    std::vector<search::SharedCount> candidates;  // shared: how many of the read lists
+    const auto prefix_candidates = [&]() -> int {
+        std::vector<VectorPostings> replay(read_whole.begin(), read_whole.end());
+        std::vector<search::PostingCursor*> read;
+        std::int64_t most = 0;  // the union is at most the sum (estimates: a hint only)
+        for (std::size_t i = 0; i < prefix; ++i) {
+            read.push_back(i < replay.size() ? static_cast<search::PostingCursor*>(&replay[i])
+                                             : peeked[by_length[i]].get());
+            most += lengths[by_length[i]];
+        }
+        candidates = search::RowsInAtLeast(
+            read, 1, static_cast<std::size_t>(std::min<std::int64_t>(most, search.table_rows + 1)));
+        return FirstError(lists);
+    };
+    if (!proved) {
+        if (rc = prefix_candidates(); rc != SQLITE_OK) {
+            return rc;
+        }
+        search::PageWork work;
+        if (rc = TakeRows(candidates, static_cast<int>(unread_trigrams.size()), n, at_least, search,
+                          rows, top, work);
+            rc != SQLITE_OK) {
+            return rc;
+        }
     }
+    FillPage(top, search, answer);
 
     // 3. The total.
     const auto seen = search.offset + static_cast<std::int64_t>(answer.page_ids.size());
@@ -395,9 +536,10 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
     if (!answer.has_more && (!answer.page_ids.empty() || search.offset == 0)) {
         return finish(seen, TotalKind::kExact);
     }
-    // Spread blocks of row ids until kSampleMinMatches matches. In a block, the unread lists
-    // are merged over the block's row ids only (FTS5 seeks to it), which completes the shared
-    // count of the block's candidates; those sharing >= k are checked.
+    // Spread blocks of row ids until kSampleMinMatches matches. In a block, the rows sharing
+    // >= k are found by merging lists over the block's row ids only (FTS5 seeks to it), and
+    // checked: with prefix filtering's candidates, only the unread lists are merged, which
+    // completes the shared count of the block's candidates; after a proved first try, all n.
     const std::int64_t max_rowid = std::max<std::int64_t>(search.table_rows, 1);
     const auto blocks = static_cast<std::size_t>(max_rowid / kSampleBlockIds + 1);
     search::SpreadOrder order(blocks);
@@ -406,16 +548,33 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
     std::size_t visited_blocks = 0;
     std::vector<std::unique_ptr<FtsPostings>> block_lists;
     std::vector<int> shared;  // per candidate of the block
+    std::vector<search::SharedCount> block_rows;
     const auto by_rowid = [](const search::SharedCount& c, std::int64_t r) { return c.rowid < r; };
+    bool have_candidates = !proved;
     const auto visit = [&](std::size_t b) -> int {
         ++visited_blocks;
         const std::int64_t from = static_cast<std::int64_t>(b) * kSampleBlockIds;
         // The last block is open-ended, so the blocks together cover every row id.
         const std::int64_t to =
             b + 1 == blocks ? std::numeric_limits<std::int64_t>::max() : from + kSampleBlockIds;
+        visited_ids += std::min(to, max_rowid + 1) - std::max<std::int64_t>(from, 1);
+        if (!have_candidates) {
+            if (int src = RowsInAtLeastK(cache, search, trigrams, k, std::make_pair(from, to),
+                                         block_rows);
+                src != SQLITE_OK) {
+                return src;
+            }
+            for (const auto& row : block_rows) {
+                bool match = false;
+                if (int mrc = scorer.Matches(row.rowid, match); mrc != SQLITE_OK) {
+                    return mrc;
+                }
+                hits += match ? 1 : 0;
+            }
+            return SQLITE_OK;
+        }
         const auto first = std::lower_bound(candidates.begin(), candidates.end(), from, by_rowid);
         const auto last = std::lower_bound(first, candidates.end(), to, by_rowid);
-        visited_ids += std::min(to, max_rowid + 1) - std::max<std::int64_t>(from, 1);
         if (first == last) {
             return SQLITE_OK;
         }
@@ -470,6 +629,16 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
     if (automatic && estimate <= kAutoExactRows) {
         // Within auto's budget: visit the remaining blocks too (the unread lists over the rest
         // of the row ids; the read lists are not merged again), which makes the count exact.
+        // After a proved first try, prefix filtering's candidates are found now and every block
+        // is counted again their way.
+        if (!have_candidates) {
+            if (rc = prefix_candidates(); rc != SQLITE_OK) {
+                return rc;
+            }
+            have_candidates = true;
+            hits = 0;
+            order = search::SpreadOrder(blocks);
+        }
         for (std::size_t b = 0; order.Next(b);) {
             if (rc = visit(b); rc != SQLITE_OK) {
                 return rc;

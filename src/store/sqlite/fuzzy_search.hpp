@@ -52,20 +52,25 @@ struct FuzzyAnswer {
 //    in at least k of the n posting lists (a heap merge of all of them, search::RowsInAtLeast);
 //    the page is taken from them by shared count (below), and every other candidate is checked
 //    once (WordSimilarityQuery::AtLeast, pg's early exit).
-//  * count=auto (larger tables), estimated and none: prefix filtering. A row in at least k of n
-//    lists is in at least one of any n - k + 1 of them, so the k - 1 largest lists (sizes
-//    estimated from their first postings) are not read: the candidates are the rows of the other
-//    lists, each with c = how many of those hold it, so it shares at most c + k - 1 trigrams.
-//    The page: candidates by that bound descending (row id order within one bound: neighbours
-//    share table pages), each scored once into a bounded heap of offset + page + 1 rows, until
-//    the heap is full and the next bound, SimilarityBound(shared, n) = fl(shared / n), is below
-//    its worst score: no later candidate can enter the page. The total: when the page does not
-//    reach the end, spread blocks of row ids are visited: in each, the k - 1 unread lists are
-//    merged over the block's row ids only (FTS5 seeks to the block), which completes the shared
-//    counts of the block's candidates, and those sharing >= k are checked, until
-//    kSampleMinMatches matches; the matches scale by the row ids visited. auto makes an
-//    estimate within kAutoExactRows exact by visiting every remaining block, as for every
-//    filter.
+//  * count=auto (larger tables), estimated and none. The page (search::TakeTopRows: candidates
+//    by their bound SimilarityBound(shared, n) = fl(shared / n) descending, each scored at most
+//    once into a bounded heap of offset + page + 1 rows, until the heap is full and the next
+//    bound is below its worst score; a large tier of one bound visited in id order when its
+//    rows tie at the bound) is tried first from the smallest lists only, up to
+//    kFirstTryPostings postings (m lists): a row in none of them shares at most n - m
+//    trigrams, so the try proves the page when its worst row scores above fl((n - m) / n).
+//    Else prefix filtering: a row in at least k of n lists is in at least one of any n - k + 1
+//    of them, so the k - 1 largest lists (sizes estimated from their first postings) are not
+//    read; the candidates are the rows of the others, each with c = how many of those hold it,
+//    so it shares at most c + k - 1 trigrams, and the page is taken again from them (the rows
+//    the try scored are kept and not read again).
+//    The total, when the page does not reach the end: spread blocks of row ids are visited,
+//    until kSampleMinMatches matches, and the matches scale by the row ids visited. In a block,
+//    the rows sharing >= k are found from lists merged over the block's row ids only (FTS5
+//    seeks to the block) and checked: all n lists after a proved try; with prefix filtering's
+//    candidates, only the k - 1 unread lists, which complete the candidates' shared counts.
+//    auto makes an estimate within kAutoExactRows exact by prefix filtering's candidates and
+//    every block, as for every filter.
 // `past_deadline` is asked every 128 scored rows; when it returns true the search stops with
 // SQLITE_INTERRUPT. Returns an SQLite result code; on SQLITE_OK, `out` is empty when the search
 // cannot be answered this way (threshold <= 0, where every row qualifies, or two query trigrams
