@@ -100,6 +100,7 @@ Result<std::unique_ptr<AuditStack>> OpenAuditStack(const Config& config, Core& c
         store_config.durability = config.store_durability == "normal" ? store::Durability::kNormal
                                                                       : store::Durability::kFull;
         store_config.query_timeout = std::chrono::milliseconds(config.query_timeout_ms);
+        store_config.mmap_bytes = static_cast<std::int64_t>(config.store_mmap_mb) << 20;
         auto store = store::OpenStore(store_config, *stack->table_schema);
         if (!store) {
             return store.error();

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 #include <filesystem>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include <yaml-cpp/yaml.h>
@@ -38,15 +40,15 @@ Result<int> ParsePositive(const std::string& source, const std::string& text) {
     return value;
 }
 
-Result<int> ParseNonNegative(const std::string& source, const std::string& text) {
+// `what` names the unit and what 0 means, e.g. "milliseconds (0: no limit)".
+Result<int> ParseNonNegative(const std::string& source, const std::string& text,
+                             std::string_view what) {
     int value = 0;
     const auto* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (ec != std::errc() || ptr != end || value < 0) {
-        return InvalidArgument(source +
-                               ": expected a whole number of milliseconds (0: no limit), "
-                               "got '" +
-                               text + "'");
+        return InvalidArgument(source + ": expected a whole number of " + std::string(what) +
+                               ", got '" + text + "'");
     }
     return value;
 }
@@ -67,6 +69,7 @@ constexpr const char* kKeys[][2] = {
     {"trust_proxy", "EVENTS_API_TRUST_PROXY"},
     {"store.durability", "EVENTS_API_STORE_DURABILITY"},
     {"store.pool_size", "EVENTS_API_STORE_POOL_SIZE"},
+    {"store.mmap_mb", "EVENTS_API_STORE_MMAP_MB"},
     {"limits.max_batch", "EVENTS_API_MAX_BATCH"},
     {"limits.query_timeout_ms", "EVENTS_API_QUERY_TIMEOUT_MS"},
     {"mcp.max_sessions", "EVENTS_API_MCP_MAX_SESSIONS"},
@@ -235,6 +238,7 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
         {"trust_proxy", &flags.trust_proxy},
         {"store.durability", &flags.store_durability},
         {"store.pool_size", &flags.store_pool_size},
+        {"store.mmap_mb", &flags.store_mmap_mb},
         {"limits.max_batch", &flags.max_batch},
         {"limits.query_timeout_ms", &flags.query_timeout_ms},
         {"mcp.max_sessions", &flags.mcp_max_sessions},
@@ -319,6 +323,12 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
                 return parsed.error();
             }
             config.store_pool_size = *parsed;
+        } else if (key == "store.mmap_mb") {
+            auto parsed = ParseNonNegative(source[key], value, "MiB (0: none)");
+            if (!parsed) {
+                return parsed.error();
+            }
+            config.store_mmap_mb = *parsed;
         } else if (key == "limits.max_batch") {
             auto parsed = ParsePositive(source[key], value);
             if (!parsed) {
@@ -326,7 +336,7 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
             }
             config.max_batch = *parsed;
         } else if (key == "limits.query_timeout_ms") {
-            auto parsed = ParseNonNegative(source[key], value);
+            auto parsed = ParseNonNegative(source[key], value, "milliseconds (0: no limit)");
             if (!parsed) {
                 return parsed.error();
             }
@@ -358,7 +368,7 @@ Result<Config> LoadConfig(const ConfigFlags& flags, const Environment& env) {
             }
             config.audit_file_max_bytes = *parsed;
         } else if (key == "audit.file_keep") {
-            auto parsed = ParseNonNegative(source[key], value);
+            auto parsed = ParseNonNegative(source[key], value, "rotated files (0: none)");
             if (!parsed) {
                 return parsed.error();
             }

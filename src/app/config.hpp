@@ -36,6 +36,8 @@ struct Config {
     // power loss may lose the last commits (SQLite synchronous=FULL / NORMAL).
     std::string store_durability = "full";
     int store_pool_size = 8;      // PostgreSQL connections per instance at most
+    int store_mmap_mb = 2047;     // SQLite: MiB of the file its readers map (0: none); the
+                                  // store's kDefaultSqliteMmapBytes (a test pins them equal)
     int max_batch = 1000;         // records per batch request
     int query_timeout_ms = 5000;  // one list query; 0: no limit
     // Streamable HTTP /mcp, session era: open sessions at most (an initialize past it is 503),
@@ -80,6 +82,7 @@ struct ConfigFlags {
     std::optional<std::string> trust_proxy;
     std::optional<std::string> store_durability;
     std::optional<std::string> store_pool_size;
+    std::optional<std::string> store_mmap_mb;
     std::optional<std::string> max_batch;
     std::optional<std::string> query_timeout_ms;
     std::optional<std::string> mcp_max_sessions;

@@ -68,6 +68,7 @@ Result<std::unique_ptr<Core>> OpenCore(const Config& config) {
         config.store_durability == "normal" ? store::Durability::kNormal : store::Durability::kFull;
     store_config.query_timeout = std::chrono::milliseconds(config.query_timeout_ms);
     store_config.pool_size = config.store_pool_size;
+    store_config.mmap_bytes = static_cast<std::int64_t>(config.store_mmap_mb) << 20;
     store_config.timeout = std::chrono::milliseconds(config.store_timeout_ms);
     auto store = store::OpenStore(store_config, *core->schema);
     if (!store) {

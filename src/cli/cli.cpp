@@ -91,6 +91,9 @@ int Main(int argc, char** argv) {
         "(EVENTS_API_STORE_DURABILITY; default full)");
     add("--store-pool-size", flags.store_pool_size,
         "PostgreSQL connections per instance at most (EVENTS_API_STORE_POOL_SIZE; default 8)");
+    add("--store-mmap-mb", flags.store_mmap_mb,
+        "SQLite: MiB of the database file each reader maps, 0 for none "
+        "(EVENTS_API_STORE_MMAP_MB; default 2047)");
     add("--max-batch", flags.max_batch,
         "most records in one batch request (EVENTS_API_MAX_BATCH; default 1000)");
     add("--query-timeout-ms", flags.query_timeout_ms,

@@ -209,6 +209,10 @@ enum class Durability {
     kNormal,  // faster; a power loss may lose the last commits, never corrupt (synchronous=NORMAL)
 };
 
+// SQLite readers map this much of the database file by default: SQLite's own cap in Debian's
+// build (SQLITE_MAX_MMAP_SIZE 0x7fff0000), so a file of up to ~2 GiB is read from memory.
+inline constexpr std::int64_t kDefaultSqliteMmapBytes = std::int64_t{2047} << 20;
+
 struct StoreConfig {
     std::string url;  // "sqlite://PATH" (":memory:" allowed) or "postgresql://..."
     Durability durability = Durability::kFull;
@@ -218,6 +222,10 @@ struct StoreConfig {
     // PostgreSQL: connections at most (opened on demand); a request finding all busy waits a
     // bounded time, then fails with kUnavailable. SQLite ignores it.
     int pool_size = 8;
+    // SQLite: how much of the database file each read connection maps into memory (PRAGMA
+    // mmap_size; SQLite caps it, at 2 GiB in Debian's build). Zero: none, every page is read().
+    // PostgreSQL ignores it.
+    std::int64_t mmap_bytes = kDefaultSqliteMmapBytes;
     // PostgreSQL: the longest wait for a connection, a free pooled one or a new one opening
     // (libpq's connect_timeout counts whole seconds, at least 2); past it kUnavailable.
     std::chrono::milliseconds timeout{5000};

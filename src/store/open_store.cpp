@@ -38,6 +38,7 @@ Result<DocumentStorePtr> OpenStore(const StoreConfig& config, const schema::Sche
         sqlite::SqliteStore::Options options;
         options.durability = config.durability;
         options.query_timeout = config.query_timeout;
+        options.mmap_bytes = config.mmap_bytes;
         auto store = sqlite::SqliteStore::Open(path, schema, options);
         if (!store) {
             return store.error();

@@ -9,6 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "store/document_store.hpp"
 #include "testing/temp_dir.hpp"
 
 namespace ea::app {
@@ -558,6 +559,39 @@ TEST_F(ConfigTest, StorePoolSizeHasADefaultAndComesFromFileEnvironmentAndFlags) 
     for (const char* bad : {"0", "-2", "lots"}) {
         EXPECT_THAT(LoadError({}, {{"EVENTS_API_STORE_POOL_SIZE", bad}}).message,
                     HasSubstr("EVENTS_API_STORE_POOL_SIZE"))
+            << bad;
+    }
+}
+
+// The SQLite readers' mmap, in every layer; a count of MiB, 0 for none; the app's default is
+// the store's own.
+TEST_F(ConfigTest, StoreMmapHasTheStoresDefaultAndComesFromFileEnvironmentAndFlags) {
+    auto defaults = LoadConfig({}, {});
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_EQ(defaults->store_mmap_mb, 2047);
+    EXPECT_EQ(static_cast<std::int64_t>(defaults->store_mmap_mb) << 20,
+              store::StoreConfig{}.mmap_bytes);
+
+    ConfigFlags file;
+    file.config_file = WriteFile("mmap.yaml", "store:\n  mmap_mb: 0\n");
+    auto from_file = LoadConfig(file, {});
+    ASSERT_TRUE(from_file) << from_file.error().message;
+    EXPECT_EQ(from_file->store_mmap_mb, 0);
+
+    const Environment env = {{"EVENTS_API_STORE_MMAP_MB", "64"}};
+    auto from_env = LoadConfig(file, env);
+    ASSERT_TRUE(from_env) << from_env.error().message;
+    EXPECT_EQ(from_env->store_mmap_mb, 64);
+
+    ConfigFlags flags = file;
+    flags.store_mmap_mb = "512";
+    auto from_flags = LoadConfig(flags, env);
+    ASSERT_TRUE(from_flags) << from_flags.error().message;
+    EXPECT_EQ(from_flags->store_mmap_mb, 512);
+
+    for (const char* bad : {"-1", "lots", "1.5"}) {
+        EXPECT_THAT(LoadError({}, {{"EVENTS_API_STORE_MMAP_MB", bad}}).message,
+                    AllOf(HasSubstr("EVENTS_API_STORE_MMAP_MB"), HasSubstr("MiB")))
             << bad;
     }
 }

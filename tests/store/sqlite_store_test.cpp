@@ -9,6 +9,7 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <set>
 
 #include "store/sqlite/sqlite_functions.hpp"
@@ -96,6 +97,37 @@ TEST(SqliteStoreTest, FileStoresReadThroughAPoolInMemoryStoresThroughTheWriter) 
             ASSERT_TRUE(created);
             EXPECT_TRUE(store->Get(owner, std::string(created->at("id").as_string())));
         }
+    }
+}
+
+// Read connections map the file (store.mmap_mb) unless told not to: the mapping shows in
+// /proc/self/maps once a reader has read.
+TEST(SqliteStoreTest, ReadersMapTheDatabaseFileUnlessToldNotTo) {
+    ea::testing::TempDir dir;
+    const auto& owner = *StoreTestSchema().FindEntity("Owner");
+    for (const std::int64_t mmap_bytes : {std::int64_t{0}, std::int64_t{64} << 20}) {
+        const std::string path = (dir / ("m" + std::to_string(mmap_bytes) + ".db")).string();
+        sqlite::SqliteStore::Options options;
+        options.mmap_bytes = mmap_bytes;
+        std::string id;
+        {
+            // Closing checkpoints the WAL into the file: SQLite maps only what the file holds.
+            auto store = sqlite::SqliteStore::Open(path, StoreTestSchema(), options);
+            ASSERT_TRUE(store) << store.error().message;
+            auto created = (*store)->Create(owner, MakeRecord(R"({"name": "m"})"));
+            ASSERT_TRUE(created);
+            id = created->at("id").as_string().c_str();
+        }
+        auto store = sqlite::SqliteStore::Open(path, StoreTestSchema(), options);
+        ASSERT_TRUE(store) << store.error().message;
+        ASSERT_GT((*store)->ReadConnectionCountForTest(), 0u);
+        ASSERT_TRUE((*store)->Get(owner, id));
+        std::ifstream maps("/proc/self/maps");
+        bool mapped = false;
+        for (std::string line; std::getline(maps, line);) {
+            mapped = mapped || line.ends_with(" " + path);
+        }
+        EXPECT_EQ(mapped, mmap_bytes > 0) << mmap_bytes;
     }
 }
 

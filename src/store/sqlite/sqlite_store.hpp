@@ -32,7 +32,8 @@ struct SqliteOptions {
     // kFull: synchronous=FULL (the WAL is synced at every commit); kNormal: synchronous=NORMAL
     // (synced at checkpoints only: a power loss may lose the last commits, never corrupt).
     Durability durability = Durability::kFull;
-    std::chrono::microseconds query_timeout{0};  // as StoreConfig::query_timeout
+    std::chrono::microseconds query_timeout{0};         // as StoreConfig::query_timeout
+    std::int64_t mmap_bytes = kDefaultSqliteMmapBytes;  // as StoreConfig::mmap_bytes
 };
 
 // Get, GetWithView, the writes and Batch are sql::SqlStore's, over SqliteConnection sessions.
