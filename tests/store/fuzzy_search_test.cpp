@@ -233,5 +233,50 @@ TEST_F(FuzzyTiesTest, PagesOfATieEqualTheBruteForceOrder) {
     }
 }
 
+// A sampled total after a page the first try proved, on a table of many blocks of row ids
+// where 1,000 matches are not found in the first few: the sample changes its way of counting
+// blocks part way (docs/query.md, "How fuzzy finds its candidates", step 4) and must still
+// count every match once. 40,000 rows, 800 of them poetry slams among other events.
+TEST(FuzzySampledTotalTest, CountsEveryBlockExactlyWhenItChangesItsWayPartWay) {
+    ea::testing::TempDir dir;
+    auto opened = OpenStore(StoreConfig{StoreUrl(Backend::kSqlite, dir)}, StoreTestSchema());
+    ASSERT_TRUE(opened) << opened.error().message;
+    auto& store = **opened;
+    const auto& item = *StoreTestSchema().FindEntity("Item");
+    const std::vector<std::string> others = {"jazz night",     "wine tasting", "chess club",
+                                             "rooftop cinema", "book fair",    "yoga in the park"};
+    std::vector<DocumentStore::BatchItem> items;
+    std::vector<std::pair<std::string, std::string>> titles;
+    std::mt19937 rng(17);
+    for (int i = 0; i < 40'000; ++i) {
+        Record record = MakeRecord("{}");
+        record["id"] = "e" + std::to_string(rng() % 1'000'000'000) + "-" + std::to_string(i);
+        record["title"] =
+            i % 50 == 7 ? "Poetry Slam " + std::to_string(i % 13) : others[rng() % others.size()];
+        titles.emplace_back(record["id"].as_string().c_str(), record["title"].as_string().c_str());
+        items.push_back({&item, std::move(record), false});
+    }
+    auto batch = store.Batch(std::move(items));
+    ASSERT_TRUE(batch) << batch.error().message;
+    std::int64_t expected = 0;
+    for (const auto& [id, title] : titles) {
+        expected += search::WordSimilarity("poetry slamm", title) >= 0.3f ? 1 : 0;
+    }
+    ASSERT_EQ(expected, 800);
+    for (CountMode mode : {CountMode::kEstimated, CountMode::kAuto}) {
+        query::Query q;
+        q.filter = Cmp(item, "title", Op::kEq, value("poetry slamm"));
+        q.matching = Matching::kFuzzy;
+        q.count = mode;
+        q.page_size = 10;
+        auto result = store.List(item, q);
+        ASSERT_TRUE(result) << result.error().message;
+        // Fewer than 1,000 matches: the sample visits every block, so the total is exact.
+        EXPECT_EQ(result->page.total, expected);
+        EXPECT_EQ(result->page.total_kind, TotalKind::kExact);
+        EXPECT_EQ(result->rows.size(), 10u);
+    }
+}
+
 }  // namespace
 }  // namespace ea::store::testing

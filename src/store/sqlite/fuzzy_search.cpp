@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <span>
 #include <unordered_map>
 #include <utility>
 
@@ -27,6 +28,13 @@ namespace {
 constexpr std::size_t kPeekPostings = 256;
 // The first page try reads the smallest lists up to this many postings (~6 ms through FTS5).
 constexpr std::int64_t kFirstTryPostings = 65'536;
+// An FTS5 statement run (MATCH parsed, the term found, the block sought) costs about as much as
+// reading this many postings (~250 µs against ~0.1 µs, from the sample's cost at 100k and 1M
+// Events).
+constexpr std::int64_t kStatementCostInPostings = 2'500;
+// After a proved try, the sampled total judges after this many blocks whether to go on merging
+// all n lists per block or to merge prefix filtering's candidates once.
+constexpr std::size_t kTotalJudgedAfterBlocks = 4;
 // Row ids per block of the sampled total. Small enough that the ~1,000 matches come from many
 // places in the table, large enough that the n statement runs per block stay a small cost.
 constexpr std::int64_t kSampleBlockIds = 4096;
@@ -73,6 +81,8 @@ public:
         }
         return !ended_ && list_.Next(rowid);
     }
+    // The whole list when it ended within the peek, else null.
+    const std::vector<std::int64_t>* whole() const { return ended_ ? &ahead_ : nullptr; }
     // The list's length: exact when it ended within the peek, else scaled from how far into
     // the row ids its first postings reached (the lists are in row id order).
     std::int64_t EstimatedLength(std::int64_t max_rowid) const {
@@ -318,11 +328,12 @@ void FillPage(search::TopRows& top, const FuzzySearch& search, FuzzyAnswer& answ
     }
 }
 
-// A posting list read whole into memory, replayed (the first page attempt's lists are merged
-// again when the attempt does not prove the page).
+// A posting list (or the part of it in a block of row ids) already in memory, replayed: the
+// first page try's lists when prefix filtering merges them again, and the lists in memory when
+// the sampled total visits a block.
 class VectorPostings final : public search::PostingCursor {
 public:
-    explicit VectorPostings(const std::vector<std::int64_t>& rows) : rows_(rows) {}
+    explicit VectorPostings(std::span<const std::int64_t> rows) : rows_(rows) {}
     bool Next(std::int64_t& rowid) override {
         if (at_ >= rows_.size()) {
             return false;
@@ -332,7 +343,7 @@ public:
     }
 
 private:
-    const std::vector<std::int64_t>& rows_;
+    std::span<const std::int64_t> rows_;
     std::size_t at_ = 0;
 };
 
@@ -467,6 +478,10 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
          ++first_try) {
         postings += lengths[by_length[first_try]];
     }
+    std::int64_t rest_of_prefix = 0;  // postings of prefix filtering's lists not read by the try
+    for (std::size_t i = first_try; i < prefix; ++i) {
+        rest_of_prefix += lengths[by_length[i]];
+    }
     bool proved = false;
     if (first_try > 0) {
         std::vector<search::PostingCursor*> read;
@@ -551,6 +566,26 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
     std::vector<search::SharedCount> block_rows;
     const auto by_rowid = [](const search::SharedCount& c, std::int64_t r) { return c.rowid < r; };
     bool have_candidates = !proved;
+    // After a proved try: the lists whose postings are all in memory (the try's, and those that
+    // ended within their first postings), and the trigrams of the others.
+    std::vector<const std::vector<std::int64_t>*> memory_lists;
+    std::vector<std::string> fts_trigrams;
+    if (!have_candidates) {
+        std::vector<const std::vector<std::int64_t>*> in_memory(lists.size(), nullptr);
+        for (std::size_t i = 0; i < read_whole.size(); ++i) {
+            in_memory[by_length[i]] = &read_whole[i];
+        }
+        for (std::size_t i = 0; i < lists.size(); ++i) {
+            if (in_memory[i] == nullptr) {
+                in_memory[i] = peeked[i]->whole();
+            }
+            if (in_memory[i] != nullptr) {
+                memory_lists.push_back(in_memory[i]);
+            } else {
+                fts_trigrams.push_back(trigrams[i]);
+            }
+        }
+    }
     const auto visit = [&](std::size_t b) -> int {
         ++visited_blocks;
         const std::int64_t from = static_cast<std::int64_t>(b) * kSampleBlockIds;
@@ -559,9 +594,29 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
             b + 1 == blocks ? std::numeric_limits<std::int64_t>::max() : from + kSampleBlockIds;
         visited_ids += std::min(to, max_rowid + 1) - std::max<std::int64_t>(from, 1);
         if (!have_candidates) {
-            if (int src = RowsInAtLeastK(cache, search, trigrams, k, std::make_pair(from, to),
-                                         block_rows);
+            // The lists in memory are sliced to the block; the others are read from FTS5.
+            if (int src = OpenPostings(cache, search, fts_trigrams, std::make_pair(from, to),
+                                       block_lists);
                 src != SQLITE_OK) {
+                return src;
+            }
+            std::vector<VectorPostings> slices;
+            slices.reserve(memory_lists.size());
+            std::vector<search::PostingCursor*> cursors;
+            for (const auto* list : memory_lists) {
+                const auto begin = std::lower_bound(list->begin(), list->end(), from);
+                const auto end = std::lower_bound(begin, list->end(), to);
+                if (begin != end) {
+                    cursors.push_back(&slices.emplace_back(std::span(begin, end)));
+                }
+            }
+            for (const auto& list : block_lists) {
+                cursors.push_back(list.get());
+            }
+            block_rows = search::RowsInAtLeast(cursors, k);
+            const int src = FirstError(block_lists);
+            block_lists.clear();
+            if (src != SQLITE_OK) {
                 return src;
             }
             for (const auto& row : block_rows) {
@@ -618,6 +673,34 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
     for (std::size_t b = 0; hits < kSampleMinMatches && order.Next(b);) {
         if (rc = visit(b); rc != SQLITE_OK) {
             return rc;
+        }
+        // All n lists per block read fewer postings than prefix filtering's merge, but run
+        // more statements: where the sample must visit many blocks (tables of ~100k rows,
+        // where 1,000 matches take much of the table), merging the rest of prefix filtering's
+        // lists once and then only the k - 1 unread per block costs less. The blocks already
+        // visited were counted exactly either way.
+        if (!have_candidates && visited_blocks == kTotalJudgedAfterBlocks) {
+            const auto left = static_cast<double>(blocks - visited_blocks);
+            const double blocks_to_go =
+                hits == 0 ? left
+                          : std::min(left, static_cast<double>(kSampleMinMatches - hits) *
+                                               static_cast<double>(visited_blocks) /
+                                               static_cast<double>(hits));
+            const auto extra_statements = static_cast<double>(
+                std::max<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(fts_trigrams.size()) -
+                                             static_cast<std::ptrdiff_t>(unread_trigrams.size()),
+                                         0));
+            const double local_extra =
+                blocks_to_go *
+                (extra_statements * static_cast<double>(kStatementCostInPostings) +
+                 static_cast<double>(rest_of_prefix) * static_cast<double>(kSampleBlockIds) /
+                     static_cast<double>(max_rowid));
+            if (local_extra > static_cast<double>(rest_of_prefix)) {
+                if (rc = prefix_candidates(); rc != SQLITE_OK) {
+                    return rc;
+                }
+                have_candidates = true;
+            }
         }
     }
     if (visited_blocks == blocks) {
