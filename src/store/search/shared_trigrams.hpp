@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <queue>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,23 @@ public:
     // Sets `rowid` to the next row id and returns true, or returns false at the end (or on an
     // error, which the cursor keeps for its owner to report).
     virtual bool Next(std::int64_t& rowid) = 0;
+};
+
+// A posting list (or a slice of one) already in memory. It does not own the rows.
+class MemoryPostings final : public PostingCursor {
+public:
+    explicit MemoryPostings(std::span<const std::int64_t> rows) : rows_(rows) {}
+    bool Next(std::int64_t& rowid) override {
+        if (at_ >= rows_.size()) {
+            return false;
+        }
+        rowid = rows_[at_++];
+        return true;
+    }
+
+private:
+    std::span<const std::int64_t> rows_;
+    std::size_t at_ = 0;
 };
 
 struct SharedCount {

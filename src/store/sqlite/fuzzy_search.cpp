@@ -328,25 +328,6 @@ void FillPage(search::TopRows& top, const FuzzySearch& search, FuzzyAnswer& answ
     }
 }
 
-// A posting list (or the part of it in a block of row ids) already in memory, replayed: the
-// first page try's lists when prefix filtering merges them again, and the lists in memory when
-// the sampled total visits a block.
-class VectorPostings final : public search::PostingCursor {
-public:
-    explicit VectorPostings(std::span<const std::int64_t> rows) : rows_(rows) {}
-    bool Next(std::int64_t& rowid) override {
-        if (at_ >= rows_.size()) {
-            return false;
-        }
-        rowid = rows_[at_++];
-        return true;
-    }
-
-private:
-    std::span<const std::int64_t> rows_;
-    std::size_t at_ = 0;
-};
-
 // The exact count over the rows in at least k of all n lists.
 int CountExactly(const std::vector<search::SharedCount>& candidates, Scorer& scorer,
                  std::int64_t& total) {
@@ -495,7 +476,7 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
         if (rc = FirstError(lists); rc != SQLITE_OK) {
             return rc;
         }
-        std::vector<VectorPostings> replay(read_whole.begin(), read_whole.end());
+        std::vector<search::MemoryPostings> replay(read_whole.begin(), read_whole.end());
         for (auto& list : replay) {
             read.push_back(&list);
         }
@@ -518,7 +499,7 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
     // keeps what the first try found, and its rows are not scored again.
     std::vector<search::SharedCount> candidates;  // shared: how many of the read lists
     const auto prefix_candidates = [&]() -> int {
-        std::vector<VectorPostings> replay(read_whole.begin(), read_whole.end());
+        std::vector<search::MemoryPostings> replay(read_whole.begin(), read_whole.end());
         std::vector<search::PostingCursor*> read;
         std::int64_t most = 0;  // the union is at most the sum (estimates: a hint only)
         for (std::size_t i = 0; i < prefix; ++i) {
@@ -600,7 +581,7 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
                 src != SQLITE_OK) {
                 return src;
             }
-            std::vector<VectorPostings> slices;
+            std::vector<search::MemoryPostings> slices;
             slices.reserve(memory_lists.size());
             std::vector<search::PostingCursor*> cursors;
             for (const auto* list : memory_lists) {

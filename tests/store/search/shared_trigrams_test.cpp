@@ -16,20 +16,18 @@
 namespace ea::store::search {
 namespace {
 
+// MemoryPostings over rows it owns.
 class VectorCursor final : public PostingCursor {
 public:
-    explicit VectorCursor(std::vector<std::int64_t> rows) : rows_(std::move(rows)) {}
-    bool Next(std::int64_t& rowid) override {
-        if (at_ >= rows_.size()) {
-            return false;
-        }
-        rowid = rows_[at_++];
-        return true;
-    }
+    explicit VectorCursor(std::vector<std::int64_t> rows)
+        : rows_(std::move(rows)), postings_(rows_) {}
+    VectorCursor(const VectorCursor&) = delete;  // postings_ points into rows_
+    VectorCursor& operator=(const VectorCursor&) = delete;
+    bool Next(std::int64_t& rowid) override { return postings_.Next(rowid); }
 
 private:
     std::vector<std::int64_t> rows_;
-    std::size_t at_ = 0;
+    MemoryPostings postings_;
 };
 
 TEST(RowsInAtLeastTest, EqualsCountingEveryListForRandomLists) {
