@@ -148,17 +148,32 @@ int FirstError(const std::vector<std::unique_ptr<FtsPostings>>& lists) {
     return SQLITE_OK;
 }
 
-// The rows in at least k of all the query's lists (restricted to `range` when given).
+// The rows in at least k of the lists of `trigrams` (read from FTS5) and of `in_memory` (lists
+// already read), restricted to `range` when given.
 int RowsInAtLeastK(StatementCache& cache, const FuzzySearch& search,
                    const std::vector<std::string>& trigrams, int k,
                    const std::optional<std::pair<std::int64_t, std::int64_t>>& range,
-                   std::vector<search::SharedCount>& out) {
+                   std::vector<search::SharedCount>& out,
+                   const std::vector<const std::vector<std::int64_t>*>& in_memory = {}) {
     out.clear();
     std::vector<std::unique_ptr<FtsPostings>> lists;
     if (int rc = OpenPostings(cache, search, trigrams, range, lists); rc != SQLITE_OK) {
         return rc;
     }
+    std::vector<search::MemoryPostings> slices;
+    slices.reserve(in_memory.size());
     std::vector<search::PostingCursor*> cursors;
+    for (const auto* list : in_memory) {
+        auto begin = list->begin();
+        auto end = list->end();
+        if (range) {
+            begin = std::lower_bound(begin, end, range->first);
+            end = std::lower_bound(begin, end, range->second);
+        }
+        if (begin != end) {
+            cursors.push_back(&slices.emplace_back(std::span(begin, end)));
+        }
+    }
     for (const auto& list : lists) {
         cursors.push_back(list.get());
     }
@@ -576,28 +591,9 @@ int AnswerFuzzy(StatementCache& cache, const FuzzySearch& search,
         visited_ids += std::min(to, max_rowid + 1) - std::max<std::int64_t>(from, 1);
         if (!have_candidates) {
             // The lists in memory are sliced to the block; the others are read from FTS5.
-            if (int src = OpenPostings(cache, search, fts_trigrams, std::make_pair(from, to),
-                                       block_lists);
+            if (int src = RowsInAtLeastK(cache, search, fts_trigrams, k, std::make_pair(from, to),
+                                         block_rows, memory_lists);
                 src != SQLITE_OK) {
-                return src;
-            }
-            std::vector<search::MemoryPostings> slices;
-            slices.reserve(memory_lists.size());
-            std::vector<search::PostingCursor*> cursors;
-            for (const auto* list : memory_lists) {
-                const auto begin = std::lower_bound(list->begin(), list->end(), from);
-                const auto end = std::lower_bound(begin, list->end(), to);
-                if (begin != end) {
-                    cursors.push_back(&slices.emplace_back(std::span(begin, end)));
-                }
-            }
-            for (const auto& list : block_lists) {
-                cursors.push_back(list.get());
-            }
-            block_rows = search::RowsInAtLeast(cursors, k);
-            const int src = FirstError(block_lists);
-            block_lists.clear();
-            if (src != SQLITE_OK) {
                 return src;
             }
             for (const auto& row : block_rows) {
